@@ -69,3 +69,26 @@ def _fresh_settings(monkeypatch, tmp_path):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def fake_openai():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (see tests/fake_openai.py)."""
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def use_fake_openai(fake_openai, monkeypatch):
+    """Point settings at the fake server, as a user would with OPENAI_BASE_URL."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("TALKDOWN_BACKEND", "openai")
+    monkeypatch.setenv("TALKDOWN_LLM_TIMEOUT", "2")
+    monkeypatch.setenv("TALKDOWN_LLM_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    return fake_openai
