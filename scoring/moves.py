@@ -1,0 +1,162 @@
+"""Turn-level move detection: what a trainee turn does, given the conversation before it.
+
+Used by the scoring engine and, on every trainee turn, by the practice Director,
+so it must stay fast (pure Python regexes plus a small linear model) and stable.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from scoring import rules
+from scoring.text import FEELINGS, content_words, stem, tokens
+
+if TYPE_CHECKING:  # imported for type hints only: keep import time small
+    from core.transcript import Turn
+    from personas.scenario import Scenario
+
+MOVES: tuple[str, ...] = (
+    "question", "paraphrase", "reflection", "affirmation", "apology", "acknowledgement",
+    "dismissive", "blame", "jargon", "off_topic", "next_step", "summary", "check_more", "farewell",
+)
+_ORDER = {m: i for i, m in enumerate(MOVES)}
+
+ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
+
+
+def _role_text(turn: ContextTurn) -> tuple[str, str]:
+    if isinstance(turn, Mapping):
+        return str(turn.get("role", "")), str(turn.get("text", "") or "")
+    return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
+
+
+def customer_context(context: Sequence[ContextTurn], last: int = 2) -> list[str]:
+    """Texts of the customer's turns since the trainee last spoke (at least the latest `last`)."""
+    out: list[str] = []
+    for turn in reversed(context):
+        role, text = _role_text(turn)
+        if role == "customer":
+            out.append(text)
+            if len(out) >= last:
+                break
+        elif out:  # reached the trainee turn before this customer run
+            break
+    return out[::-1]
+
+
+def _stems(words: list[str]) -> set[str]:
+    return {stem(w) for w in words}
+
+
+def _ngrams(toks: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def is_parroting(text: str, context: Sequence[ContextTurn]) -> bool:
+    """True when the turn mostly repeats the customer's own words back verbatim."""
+    toks = tokens(text)
+    if len(toks) < 4:
+        return False
+    cust = [t for c in customer_context(context, last=3) for t in tokens(c)]
+    if not cust:
+        return False
+    grams = _ngrams(cust, 4)
+    covered = set()
+    for i in range(len(toks) - 3):
+        if tuple(toks[i:i + 4]) in grams:
+            covered.update(range(i, i + 4))
+    return len(covered) / len(toks) >= 0.6
+
+
+def paraphrase_overlap(text: str, context: Sequence[ContextTurn]) -> tuple[int, float]:
+    """(shared content stems, share of the customer's content stems restated) against recent customer turns."""
+    mine = _stems(content_words(tokens(text)))
+    cust = _stems(content_words([t for c in customer_context(context) for t in tokens(c)]))
+    if not mine or not cust:
+        return 0, 0.0
+    shared = mine & cust
+    return len(shared), len(shared) / len(cust)
+
+
+def _topic_words(scenario: Scenario | None) -> set[str]:
+    if scenario is None:
+        return set()
+    words: set[str] = set()
+    for kw in scenario.topic_keywords:
+        words.update(_stems(content_words(tokens(kw))) or {stem(kw.lower())})
+    for need in scenario.needs:
+        for kw in need.keywords:
+            words.update(_stems(content_words(tokens(kw))))
+    return words
+
+
+def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scenario: Scenario | None,
+               found: set[str]) -> bool:
+    mine = _stems(content_words(toks))
+    if not mine:
+        return False
+    related = _topic_words(scenario)
+    for turn in context[-6:]:
+        related |= _stems(content_words(tokens(_role_text(turn)[1])))
+    on_topic = bool(mine & related)
+    if rules.OFF_TOPIC_CUE.search(text) and not (found & {"next_step", "apology", "reflection", "paraphrase"}):
+        return not on_topic or len(mine - related) >= 2
+    service = {"apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
+               "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"}
+    # Without any shared word and without a service move, a long-ish turn has wandered off.
+    return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service)
+
+
+def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
+                 scenario: Scenario | None = None) -> list[str]:
+    """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
+    text = text or ""
+    toks = tokens(text)
+    found: set[str] = set()
+    if not toks:
+        return []
+    if rules.QUESTION.search(text):
+        found.add("question")
+    if rules.REFLECTION.search(text):
+        found.add("reflection")
+    if rules.AFFIRMATION.search(text):
+        found.add("affirmation")
+    if rules.APOLOGY.search(text):
+        found.add("apology")
+    if rules.ACKNOWLEDGEMENT.search(text):
+        found.add("acknowledgement")
+    if rules.DISMISSIVE.search(text):
+        found.add("dismissive")
+    if rules.BLAME.search(text):
+        found.add("blame")
+    if rules.JARGON.search(text):
+        found.add("jargon")
+    if rules.NEXT_STEP.search(text):
+        found.add("next_step")
+    if rules.SUMMARY.search(text):
+        found.add("summary")
+    if rules.CHECK_MORE.search(text):
+        found.add("check_more")
+        found.discard("question") if not rules.QUESTION.search(rules.CHECK_MORE.sub("", text)) else None
+    if rules.FAREWELL.search(text):
+        found.add("farewell")
+    if not ("reflection" in found) and any(t in FEELINGS for t in toks) and (
+            "you" in toks or "that" in toks or "it" in toks) and not ("dismissive" in found):
+        # "two days offline is awful for anyone working from home"
+        if any(t in FEELINGS for t in toks) and rules.REFLECTION_SOFT.search(text):
+            found.add("reflection")
+    if context:
+        shared, coverage = paraphrase_overlap(text, context)
+        cue = bool(rules.PARAPHRASE_CUE.search(text))
+        if (cue and shared >= 1) or (shared >= 3 and coverage >= 0.3) or (shared >= 2 and cue is False
+                                                                          and coverage >= 0.5):
+            if not is_parroting(text, context):
+                found.add("paraphrase")
+    if _off_topic(text, toks, context, scenario, found):
+        found.add("off_topic")
+    return sorted(found, key=_ORDER.__getitem__)
+
+
+def detect_batch(items: Sequence[tuple[str, Sequence]]) -> list[list[str]]:
+    """detect_moves over many (text, context) pairs."""
+    return [detect_moves(text, context) for text, context in items]

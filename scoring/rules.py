@@ -1,0 +1,155 @@
+"""Hand-written patterns for customer-service phrasing, one compiled regex per move.
+
+These catch the moves the ESConv model cannot know about (jargon, blame, next
+steps...) and high-precision phrasings of the others ("that sounds frustrating").
+"""
+from __future__ import annotations
+
+import re
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+QUESTION = _rx(
+    r"\?",
+    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how)\b[^.!]*$",
+    r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
+)
+
+PARAPHRASE_CUE = _rx(
+    r"\bso (?:you(?:'re| are)? (?:saying|telling me)|what you(?:'re| are) saying|if i (?:understand|hear))",
+    r"\bif i(?:'ve| have)? (?:understood|understand|got (?:this|that|it)) (?:right|correctly)",
+    r"\bwhat i(?:'m| am) hearing is\b",
+    r"\b(?:it|that) sounds like you(?:'ve| have| are|'re)?\b",
+    r"\bin other words\b",
+    r"\blet me (?:make sure|check) i(?:'ve| have)? (?:got|understood|understand)\b",
+    r"\bso,? (?:your|the) \w+ (?:has|have|is|was|were|went|stopped|dropped|isn't|hasn't)\b",
+    r"\byou(?:'re| are) telling me\b",
+    r"^\s*so,? you(?:'ve| have|'re| are)?\b",
+)
+
+REFLECTION = _rx(
+    r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
+    r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling)",
+    r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "
+    r"(?:frustrated|stressed|upset|annoyed|worried|anxious|angry|furious|disappointed|overwhelmed|confused|scared|exhausted|fed up|let down|hurt|sad|lonely)",
+    r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
+    r"\bi can hear (?:the|your) (?:frustration|stress|worry|anger|disappointment)",
+    r"\bno wonder you(?:'re| are| feel)\b",
+    r"\byou feel (?:like|that|as if)\b",
+    r"\bhow (?:frustrating|stressful|awful|annoying|upsetting)\b",
+)
+
+AFFIRMATION = _rx(
+    r"\b(?:you(?:'re| are|'ve| have)? (?:absolutely |completely |totally )?right to\b)",
+    r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:completely |totally |perfectly |entirely )?(?:understandable|fair|reasonable|natural|normal|valid)\b",
+    r"\banyone would (?:be|feel)\b",
+    r"\byou did (?:the right thing|everything right|all the right things)\b",
+    r"\b(?:don't|do not) worry\b",
+    r"\bwe(?:'ll| will) (?:get (?:this|it|you)|sort (?:this|it)|fix (?:this|it))\b",
+    r"\bi(?:'ll| will) make sure\b",
+    r"\byou(?:'re| are) in (?:good|safe) hands\b",
+    r"\b(?:i|we) (?:completely |totally |really )?understand\b",
+    r"\bthank you for (?:your patience|bearing with|explaining|telling me|letting me know|being patient)\b",
+    r"\bi(?:'m| am) (?:here|going) to help\b",
+    r"\b(?:great|good) (?:question|point|idea)\b",
+    r"\bthat(?:'s| is) (?:a )?(?:great|good|brave|wise)\b",
+    r"\byou(?:'re| are) (?:doing|not alone)\b",
+    r"\bit will (?:be|get) (?:ok|okay|better|fine)\b",
+)
+
+APOLOGY = _rx(
+    r"\b(?:i(?:'m| am)|we(?:'re| are)) (?:really |so |very |truly |deeply )?sorry\b",
+    r"\bmy apologies\b", r"\b(?:i|we) apologi[sz]e\b", r"\bapologies\b", r"^\s*sorry\b",
+)
+APOLOGY_OWNERSHIP = _rx(
+    r"\bwe (?:got (?:this|it|that) wrong|(?:should|shouldn't) have|let you down|made (?:a|an) (?:mistake|error)|dropped the ball|messed up)",
+    r"\b(?:my|our) (?:mistake|fault|error)\b",
+    r"\bthat(?:'s| is| was|) (?:not|never) (?:ok|okay|acceptable|good enough)\b",
+    r"\bit (?:shouldn't|should not) have (?:happened|taken)\b",
+    r"\bsorry (?:that|we|i|you've had|you have had|you had|for (?:the|keeping|making|not))",
+)
+HOLLOW_APOLOGY = _rx(r"\bsorry for any (?:inconvenience|trouble)\b", r"\bsorry (?:if|you feel)\b",
+                     r"\bapologi[sz]e for any inconvenience\b")
+
+ACKNOWLEDGEMENT = _rx(
+    r"^\s*(?:ok(?:ay)?|right|i see|got it|understood|sure|alright|thanks|thank you|mm+|ah|oh)\b",
+    r"\bthank(?:s| you) for (?:telling|explaining|letting me know|sharing|that|the|your)",
+    r"\bi (?:see|hear you|understand|get it|hear what you(?:'re| are) saying)\b",
+    r"\bthat makes sense\b", r"\bnoted\b", r"\bi(?:'ve| have) (?:got|noted) (?:that|this)\b",
+)
+
+DISMISSIVE = _rx(
+    r"\bcalm down\b", r"\brelax\b", r"\bcalm yourself\b",
+    r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:not (?:a|that) big (?:deal|of a deal)|not the end of the world|no big deal|only (?:a|two) )",
+    r"\byou need to understand\b", r"\byou have to understand\b", r"\byou must understand\b",
+    r"\b(?:our|the|company) (?:policy|policies|terms) (?:states?|says?|clearly|is|are|do(?:es)? not)\b",
+    r"\bper (?:our|the) policy\b", r"\bas per (?:our|the)\b", r"\bthere(?:'s| is) nothing (?:i|we) can do\b",
+    r"\bnothing (?:i|we) can do\b", r"\bthat(?:'s| is) just how it (?:is|works)\b",
+    r"\bno need to (?:shout|yell|get upset|be rude)\b", r"\byou(?:'re| are) overreacting\b",
+    r"\b(?:it|that) happens\b", r"\bthat(?:'s| is) not my (?:problem|department|job)\b",
+    r"\bstop (?:shouting|yelling)\b", r"\bdeal with it\b", r"\bwhatever\b", r"\bas i (?:already )?said\b",
+    r"\bi can't help (?:you|that)\b", r"\byou(?:'ll| will) (?:just )?have to wait\b",
+    r"\bi (?:just )?work here\b", r"\bit is what it is\b", r"\bbe patient\b",
+)
+
+BLAME = _rx(
+    r"\byou should(?:'ve| have| not have|n't have)\b", r"\byou (?:didn't|did not|failed to|forgot to|never)\b",
+    r"\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
+    r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
+    r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
+)
+
+JARGON = _rx(
+    r"\bprovision(?:ing|ed)?\b", r"\bescalation (?:matrix|path|queue|tier)\b", r"\bSLAs?\b", r"\bDSLAM\b",
+    r"\bticket (?:id|number|no\.?|#)\s*[\w-]*\d", r"\b\d+(?:-\d+){2,}\b", r"\b(?:tier|level) ?[1-3] (?:support|team|queue)\b",
+    r"\bOLT\b", r"\bONT\b", r"\bPPPoE\b", r"\bDHCP\b", r"\bVLAN\b", r"\bsync (?:rate|speed)\b", r"\bRMA\b",
+    r"\bback[- ]?end\b", r"\bCRM\b", r"\bKPI\b", r"\bAHT\b", r"\bnode\b", r"\bupstream\b", r"\bfault (?:code|ref)",
+    r"\bline profile\b", r"\battenuation\b", r"\bSNR\b", r"\bnoise margin\b", r"\bcase (?:id|ref(?:erence)?) [\w-]*\d",
+    r"\bwork order\b", r"\bdispatch queue\b", r"\bL[12] (?:team|support)\b", r"\bSKU\b", r"\bchargeback\b",
+    r"\bpre-?auth(?:orisation|orization)?\b", r"\bIMEI\b", r"\bAPN\b", r"\bas per the\b",
+)
+
+NEXT_STEP = _rx(
+    r"\bi(?:'ll| will| am going to|'m going to| can) (?:book|send|schedule|arrange|call|email|text|refund|credit|replace|"
+    r"escalate|log|raise|set up|activate|add|organise|organize|get|put|run|reset|order|issue|check|transfer|ring|follow up|reship|ship|cancel|fix|apply)\b",
+    r"\bwe(?:'ll| will| can) (?:book|send|schedule|arrange|call|email|refund|credit|replace|have|get|ship|reship|apply|fix|add)\b",
+    r"\b(?:i(?:'ve| have)|we(?:'ve| have)) (?:booked|sent|scheduled|arranged|added|applied|raised|logged|ordered|issued|activated|credited|refunded)\b",
+    r"\bnext step(?:s)? (?:is|are|will be)\b", r"\bhere(?:'s| is) what (?:i|we)(?:'ll| will| can) do\b",
+    r"\b(?:let me|i can) (?:book|send|schedule|arrange|run|set up|get|check|arrange|organise|organize|refund|credit|reset)\b",
+)
+TIME_WORDS = _rx(
+    r"\b(?:today|tonight|tomorrow|this (?:afternoon|evening|morning|week)|within \w+ (?:hours?|minutes?|days?)|"
+    r"by (?:\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|noon|tomorrow|the end)|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in (?:the next )?\w+ (?:hours?|minutes?|days?))\b",
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b", r"\b\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\b",
+)
+
+SUMMARY = _rx(
+    r"\bto (?:sum up|summari[sz]e|recap)\b", r"\bjust to recap\b", r"\bin summary\b", r"\bso to confirm\b",
+    r"\bto confirm,? (?:i|we|you|the|your)\b", r"\bhere(?:'s| is) (?:a quick )?(?:summary|recap|what we(?:'ve| have) agreed)\b",
+    r"\bso,? (?:we(?:'ve| have)|i(?:'ve| have)) (?:agreed|booked|arranged|set up)\b", r"\bjust to confirm\b",
+    r"\bso (?:the plan is|what happens now is|here's where we are)\b",
+)
+
+CHECK_MORE = _rx(
+    r"\banything else\b", r"\bis there (?:anything|something) (?:else|more)\b", r"\bany other (?:questions|concerns|issues|problems)\b",
+    r"\bcan i help (?:you )?with anything\b", r"\bdoes that (?:cover|answer|work|sound)\b", r"\bdo you have any (?:other |more )?questions\b",
+    r"\bis that (?:ok|okay|alright|all right|everything)\b", r"\bhave i (?:covered|missed|answered)\b",
+)
+
+FAREWELL = _rx(
+    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|all the best|"
+    r"thanks for (?:calling|contacting|your call|getting in touch|reaching out)|thank you for (?:calling|contacting|your call|getting in touch|reaching out))\b",
+)
+
+OFF_TOPIC_CUE = _rx(
+    r"\b(?:by the way|anyway|speaking of|on another note|random question|fun fact)\b",
+    r"\b(?:weather|football|holiday|vacation|weekend plans|lunch|traffic|my cat|my dog)\b",
+    r"\bhave you (?:seen|heard about|watched)\b", r"\b(?:upgrade|upsell|special offer|promotion|premium package|new plan)\b",
+)
+
+# A feeling word used about the customer's situation: "two days offline is awful for you".
+REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
