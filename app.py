@@ -1,0 +1,68 @@
+"""Talkdown: Streamlit entry. Builds the navigation from the signed-in user's role; nothing else."""
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over:", layout="wide")
+
+from core.errors import TalkdownError  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+from ui.common import ROLE_LABELS, current_user, get_store  # noqa: E402
+
+
+def P(path: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(f"ui/pages/{path}", title=title, icon=f":material/{icon}:", **kw)
+
+
+try:
+    store = get_store()
+    first_run = store.needs_setup()
+except TalkdownError as e:  # unreadable database file, failed migration
+    st.error(str(e))
+    st.stop()
+
+user = current_user()
+if first_run:
+    pages = [P("setup.py", "Set up Talkdown", "settings", default=True)]
+elif user is None:
+    pages = [P("login.py", "Sign in", "login", default=True)]
+else:
+    role = user.role
+    practise = [P("home.py", "My training", "school", default=role == "trainee"),
+                P("practice.py", "Practice", "forum"),
+                P("history.py", "My history", "history")]
+    conversation = P("conversation.py", "Conversation", "article", visibility="hidden")
+    coach = [P("scenarios.py", "Scenarios", "edit_note", default=role == "trainer"),
+             P("assignments.py", "Assignments", "assignment"),
+             P("transcripts.py", "Transcripts", "list_alt")]
+    dashboard = P("dashboard.py", "Team dashboard", "monitoring", default=role in ("manager", "admin"))
+    admin = [P("admin.py", "Users & groups", "group")]
+    account = [P("account.py", "Account", "person")]
+    if role == "trainee":
+        sections = {"Practise": practise + [conversation], "You": account}
+    elif role == "trainer":
+        sections = {"Coach": coach + [dashboard, conversation], "Practise": practise, "You": account}
+    elif role == "manager":
+        sections = {"Team": [dashboard, P("transcripts.py", "Transcripts", "list_alt"), conversation],
+                    "You": account}
+    else:  # admin
+        sections = {"Team": [dashboard] + coach + [conversation], "Admin": admin,
+                    "Practise": practise, "You": account}
+    pages = sections
+
+nav = st.navigation(pages)
+
+with st.sidebar:
+    if user is not None and not first_run:
+        st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)} · `{user.username}`")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            for key in list(st.session_state.keys()):
+                del st.session_state[key]
+            st.rerun()
+    settings = get_settings()
+    backend = settings.resolved_backend()
+    where = {"local": "embedded local model (offline)", "scripted": "scripted lines (offline)",
+             "openai": f"OpenAI-compatible · {settings.openai_model}"}.get(backend, backend)
+    st.caption(f"Customer voice: {where}")
+
+nav.run()

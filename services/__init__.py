@@ -1,0 +1,1 @@
+"""Application services: what pages call. They combine the store, personas and scoring."""

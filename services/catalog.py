@@ -1,0 +1,116 @@
+"""The scenario catalog: built-in files plus scenarios authored in the app (which win on the same id)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import ScenarioError
+from core.settings import get_settings
+from personas.scenario import Scenario, load_dir, parse_scenario
+
+_file_cache: dict[str, tuple[tuple, object]] = {}
+
+
+@dataclass
+class Catalog:
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)  # id -> "built-in" | "custom"
+    errors: list[ScenarioError] = field(default_factory=list)
+
+
+def _files(directory: str):
+    """load_dir, re-read only when a file in the folder changed (pages rerun on every click)."""
+    d = Path(directory)
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
+    hit = _file_cache.get(directory)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    result = load_dir(directory)
+    _file_cache[directory] = (stamp, result)
+    return result
+
+
+def load_catalog(scope) -> Catalog:
+    files = _files(get_settings().scenarios_dir)
+    cat = Catalog(dict(files.scenarios), {k: "built-in" for k in files.scenarios}, list(files.errors))
+    for rec in scope.list_scenario_records():
+        try:
+            sc = parse_scenario(rec["yaml"], source=f"custom scenario '{rec['id']}'")
+        except ScenarioError as e:  # saved under an older schema: show, don't crash
+            cat.errors.append(e)
+            continue
+        cat.scenarios[sc.id] = sc
+        cat.source[sc.id] = "custom"
+    return cat
+
+
+def scenario_titles(scope) -> dict[str, str]:
+    return {k: v.title for k, v in sorted(load_catalog(scope).scenarios.items(), key=lambda kv: kv[1].title)}
+
+
+def get_scenario(scope, scenario_id: str) -> Scenario:
+    from core.errors import UnknownScenarioError
+
+    cat = load_catalog(scope)
+    if scenario_id not in cat.scenarios:
+        raise UnknownScenarioError(f"There is no scenario '{scenario_id}'.",
+                                   "It may have been deleted or failed validation; pick another one.")
+    return cat.scenarios[scenario_id]
+
+
+def scenario_yaml(scope, scenario_id: str) -> str:
+    """The YAML a trainer edits: the custom version if any, else the built-in file's own text."""
+    import yaml
+
+    text = scope.get_scenario_yaml(scenario_id)
+    if text:
+        return text
+    for p in sorted(Path(get_settings().scenarios_dir).glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except Exception:
+            continue
+        if isinstance(data, dict) and data.get("id") == scenario_id:
+            return p.read_text(encoding="utf-8")
+    sc = get_scenario(scope, scenario_id)
+    return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _pairs(text: str, what: str) -> list[tuple[str, list[str]]]:
+    """Lines of 'text | keyword, keyword' from a form field."""
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if "|" not in line:
+            raise ScenarioError("form", [(what, f"line {n} needs 'text | keyword, keyword' (a | before the keywords)")])
+        body, kws = line.split("|", 1)
+        out.append((body.strip(), [k.strip() for k in kws.split(",") if k.strip()]))
+    return out
+
+
+def scenario_from_form(form: dict, lines_from: Scenario | None) -> str:
+    """Build scenario YAML from the simple form; authored lines come from a template scenario."""
+    import re
+
+    import yaml
+
+    def slug(s: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:40] or "item"
+
+    needs = [{"id": slug(d), "description": d, "keywords": k} for d, k in _pairs(form["needs"], "needs")]
+    facts = [{"id": slug(t), "text": t, "keywords": k} for t, k in _pairs(form["facts"], "facts")]
+    data = {
+        "id": form["id"].strip(), "title": form["title"].strip(), "summary": form["summary"].strip(),
+        "domain": form["domain"].strip(), "difficulty": form["difficulty"], "persona": form["persona"],
+        "customer": {"name": form["customer_name"].strip(), "backstory": form["backstory"].strip()},
+        "situation": form["situation"].strip(), "needs": needs, "facts": facts,
+        "policy": {"may_offer": [s.strip() for s in form["may_offer"].splitlines() if s.strip()],
+                   "may_not_offer": [s.strip() for s in form["may_not_offer"].splitlines() if s.strip()]},
+        "topic_keywords": [k.strip() for k in form["topic_keywords"].split(",") if k.strip()],
+        "opening_line": form["opening_line"].strip(), "start_mood": form["start_mood"],
+        "lines": lines_from.model_dump(mode="json")["lines"] if lines_from else {},
+        "end": {"max_turns": form["max_turns"]},
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

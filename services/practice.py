@@ -1,0 +1,227 @@
+"""The practice loop as the app runs it: engine + store + scoring, with every turn saved
+before the next model call, and resume from the store after a reload or restart."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from core.errors import AccessDenied, BackendError, InputError
+from core.settings import get_settings
+from core.transcript import Transcript
+from personas.scenario import Scenario
+from services.catalog import get_scenario
+
+_actor_lock = threading.Lock()
+_actors: dict[tuple, Any] = {}
+
+
+def get_actor():
+    """One Actor per process and backend configuration (the local model loads once)."""
+    from personas.actors import Actor, get_backend
+
+    s = get_settings()
+    key = (s.resolved_backend(), s.openai_base_url, s.openai_model, s.local_model_path)
+    with _actor_lock:
+        if key not in _actors:
+            _actors[key] = Actor(get_backend(settings=s))
+        return _actors[key]
+
+
+def _engine(scenario: Scenario, turns: list[dict] | None = None):
+    from personas.archetypes import get_archetype
+    from personas.engine import PracticeEngine
+
+    return PracticeEngine(scenario, get_archetype(scenario.persona), get_actor(), turns=turns)
+
+
+@dataclass
+class Live:
+    """A conversation loaded from the store with its engine rebuilt from the saved turns."""
+    conversation: Any
+    scenario: Scenario
+    engine: Any
+
+
+def load(scope, conversation_id: int) -> Live:
+    conv = scope.get_conversation(conversation_id)
+    scenario = get_scenario(scope, conv.scenario_id)
+    return Live(conv, scenario, _engine(scenario, turns=scope.get_turns(conversation_id)))
+
+
+def _own_active(scope, live: Live) -> None:
+    if live.conversation.user_id != scope.user.id:
+        raise AccessDenied("Only the trainee who started this conversation can continue it.")
+    if live.conversation.status != "active":
+        raise InputError("This conversation has ended. Start a new attempt or retry from a turn.")
+
+
+def _save(scope, conversation_id: int, turn: dict) -> None:
+    scope.add_turn(conversation_id, turn["role"], turn["text"], mood=turn.get("mood"), trust=turn.get("trust"),
+                   moves=turn.get("moves"), intent=turn.get("intent"))
+
+
+def start(scope, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None) -> int:
+    scenario = get_scenario(scope, scenario_id)
+    engine = _engine(scenario)
+    opening = engine.open()
+    conv_id = scope.start_conversation(scenario_id, mode=mode, assignment_id=assignment_id,
+                                       backend=get_settings().resolved_backend())
+    _save(scope, conv_id, opening)
+    return conv_id
+
+
+def awaiting_reply(live: Live) -> bool:
+    """The last saved turn is the trainee's: the customer's reply failed and can be retried."""
+    turns = live.engine.turns
+    return bool(turns) and turns[-1]["role"] == "trainee" and not live.engine.ended
+
+
+def send(scope, conversation_id: int, text: str) -> Iterator[str]:
+    """Save the trainee's turn, then stream the customer's reply and save it.
+
+    Raises InputError before saving anything for an empty or oversized message, and
+    BackendError after the trainee's turn is saved when the LLM endpoint fails."""
+    live = load(scope, conversation_id)
+    _own_active(scope, live)
+    if awaiting_reply(live):
+        raise InputError("The customer has not answered your last message yet. Retry the reply first.")
+    turn = live.engine.add_trainee(text)
+    _save(scope, conversation_id, turn)  # saved before the model is called
+    yield from _reply(scope, live)
+
+
+def retry_reply(scope, conversation_id: int) -> Iterator[str]:
+    live = load(scope, conversation_id)
+    _own_active(scope, live)
+    if not awaiting_reply(live):
+        return
+    yield from _reply(scope, live)
+
+
+def continue_offline(scope, conversation_id: int) -> dict:
+    """The endpoint is down: answer with the scenario's authored line so practice goes on."""
+    live = load(scope, conversation_id)
+    _own_active(scope, live)
+    if not awaiting_reply(live):
+        raise InputError("There is no unanswered message.")
+    turn = live.engine.fallback_reply()
+    _save(scope, live.conversation.id, turn)
+    if live.engine.ended:
+        finish(scope, live, live.engine.ended)
+    return turn
+
+
+def _reply(scope, live: Live) -> Iterator[str]:
+    n = len(live.engine.turns)
+    yield from live.engine.stream_reply()
+    if len(live.engine.turns) > n:
+        _save(scope, live.conversation.id, live.engine.turns[-1])
+    if live.engine.ended:
+        finish(scope, live, live.engine.ended)
+
+
+def end(scope, conversation_id: int) -> None:
+    live = load(scope, conversation_id)
+    _own_active(scope, live)
+    live.engine.end("trainee_ended")
+    finish(scope, live, "trainee_ended")
+
+
+def finish(scope, live: Live, reason: str) -> dict:
+    report = score_transcript(live.engine.transcript(), live.scenario)
+    scope.finish_conversation(live.conversation.id, reason, report)
+    return report
+
+
+def score_transcript(transcript: dict, scenario: Scenario | None) -> dict:
+    """The deterministic report, plus the LLM judge's separate view when one is configured."""
+    import scoring
+
+    t = Transcript.model_validate(transcript)
+    report = scoring.score(t, scenario)
+    settings = get_settings()
+    if settings.llm_configured() and settings.judge:
+        from scoring.judge import attach_judge
+
+        report = attach_judge(report, t, scenario, settings)
+    return report.model_dump(mode="json")
+
+
+def branch(scope, conversation_id: int, turn_no: int) -> int:
+    """Retry from a trainee turn: a new conversation with the turns before it; the original stays."""
+    conv = scope.get_conversation(conversation_id)
+    if conv.user_id != scope.user.id:
+        raise AccessDenied("Only the trainee who had this conversation can retry it.")
+    turns = scope.get_turns(conversation_id)
+    if not (1 <= turn_no <= len(turns)) or turns[turn_no - 1]["role"] != "trainee":
+        raise InputError("Retry starts at one of your own turns.")
+    keep = turns[: turn_no - 1]
+    # An assessment counts once: a retry of it is plain practice, not a second attempt.
+    assessment = conv.mode == "assessment"
+    new_id = scope.start_conversation(conv.scenario_id, mode="practice",
+                                      assignment_id=None if assessment else conv.assignment_id,
+                                      parent_id=conv.id, branch_turn=turn_no, backend=get_settings().resolved_backend())
+    for t in keep:
+        _save(scope, new_id, t)
+    return new_id
+
+
+def mood_series(turns: list[dict]) -> list[dict]:
+    """(customer turn number, anger, trust) for the mood meter."""
+    out, n = [], 0
+    for t in turns:
+        if t["role"] == "customer" and t.get("mood") is not None:
+            n += 1
+            out.append({"reply": n, "anger": float(t["mood"]),
+                        "trust": float(t["trust"]) if t.get("trust") is not None else None})
+    return out
+
+
+def preview_open(scenario: Scenario) -> list[dict]:
+    """Trainer preview: the opening turn, nothing saved."""
+    engine = _engine(scenario)
+    engine.open()
+    return list(engine.turns)
+
+
+def preview_reply(scenario: Scenario, turns: list[dict], text: str) -> list[dict]:
+    engine = _engine(scenario, turns=turns)
+    if engine.ended:
+        raise InputError("The preview conversation has ended. Restart it to try again.")
+    engine.add_trainee(text)
+    for _ in engine.stream_reply():
+        pass
+    return list(engine.turns)
+
+
+def hints(live: Live) -> list[str]:
+    """Practice-mode coaching for the next reply, from the moves so far and the Director's state."""
+    turns = live.engine.turns
+    trainee = [t for t in turns if t["role"] == "trainee"]
+    used = {m for t in trainee for m in (t.get("moves") or [])}
+    last = set(trainee[-1].get("moves") or []) if trainee else set()
+    customer = [t for t in turns if t["role"] == "customer"]
+    mood = float(customer[-1]["mood"]) if customer and customer[-1].get("mood") is not None else None
+    sc = live.scenario
+    tips: list[str] = []
+    if last & {"dismissive", "blame"}:
+        tips.append("That last reply sounded dismissive or blaming, and it made things worse. "
+                    "Acknowledge what they said before anything else.")
+    if "jargon" in last:
+        tips.append("Plain words, please: the customer did not follow the technical terms.")
+    if not used & {"reflection", "apology", "affirmation"}:
+        tips.append("Show you understand how they feel — name the feeling, e.g. “That sounds really stressful.”")
+    elif "paraphrase" not in used and len(trainee) >= 1:
+        tips.append("Restate their problem in your own words so they know you have it right.")
+    disclosed = set(getattr(live.engine.state, "disclosed", set()) or [])
+    hidden = [f for f in sc.facts if f.id not in disclosed]
+    if hidden and "question" not in last:
+        tips.append(f"Ask an open question to learn more — e.g. about {hidden[0].keywords[0]}.")
+    met = set(getattr(live.engine.state, "needs_met", set()) or [])
+    if mood is not None and mood <= sc.end.resolve_mood + 2 and not met and sc.policy.may_offer:
+        tips.append("They are calmer now: offer a concrete next step with a time. You may offer: "
+                    + "; ".join(sc.policy.may_offer[:3]) + ".")
+    if met and "summary" not in used:
+        tips.append("Summarise what will happen next, check if there is anything else, then close warmly.")
+    return tips[:3]

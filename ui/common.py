@@ -1,0 +1,79 @@
+"""Shared UI plumbing: cached resources, the signed-in user, session-state defaults, errors."""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import streamlit as st
+
+from core.errors import TalkdownError
+from core.settings import get_settings
+
+T = TypeVar("T")
+
+ROLE_LABELS = {"trainee": "Trainee", "trainer": "Trainer", "manager": "Manager", "admin": "Admin"}
+
+
+@st.cache_resource(show_spinner=False)
+def get_store():
+    """One Store per process; it is thread-safe (a connection per thread)."""
+    from store import Store
+
+    return Store(get_settings().db_path)
+
+
+def init_state(defaults: dict[str, Any]) -> None:
+    """Set each session_state key once, so pages never KeyError on a fresh session."""
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def current_user():
+    return st.session_state.get("user")
+
+
+def scope():
+    """The signed-in user's view of the store; every read and write goes through it."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    try:
+        return get_store().as_user(user)
+    except TalkdownError as e:
+        # Account disabled or deleted since login: sign out.
+        st.session_state.pop("user", None)
+        st.error(str(e))
+        st.stop()
+
+
+def show_error(err: Exception) -> None:
+    st.error(str(err), icon=":material/error:")
+
+
+def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Run fn; show a TalkdownError as a message instead of a traceback."""
+    try:
+        return fn(*args, **kwargs)
+    except TalkdownError as e:
+        show_error(e)
+        return None
+
+
+def fmt_dt(value: Any) -> str:
+    if value is None:
+        return "—"
+    s = str(value)
+    return s[:16].replace("T", " ")
+
+
+SKILL_LABELS = {
+    "active_listening": "Active listening",
+    "paraphrasing": "Paraphrasing",
+    "empathy": "Empathy",
+    "focus": "Focus",
+    "closure": "Closure",
+}
+STATUS_LABELS = {
+    "active": "In progress", "resolved": "Resolved", "walked_out": "Customer walked out",
+    "turn_limit": "Turn limit reached", "trainee_ended": "Ended by trainee",
+}

@@ -1,0 +1,24 @@
+"""Change your own password."""
+import streamlit as st
+
+from core.errors import TalkdownError
+from ui.common import ROLE_LABELS, scope, show_error
+
+sc = scope()
+user = sc.user
+st.title("Account")
+st.write(f"Signed in as **{user.display_name}** (`{user.username}`), role: {ROLE_LABELS[user.role]}.")
+with st.form("pw", clear_on_submit=True):
+    old = st.text_input("Current password", type="password")
+    new = st.text_input("New password", type="password")
+    new2 = st.text_input("Repeat new password", type="password")
+    ok = st.form_submit_button("Change password")
+if ok:
+    if new != new2:
+        st.error("The new passwords differ.")
+    else:
+        try:
+            sc.change_own_password(old, new)
+            st.success("Password changed.")
+        except TalkdownError as e:
+            show_error(e)

@@ -1,0 +1,98 @@
+"""Admin: users, roles and groups."""
+import pandas as pd
+import streamlit as st
+
+from core.errors import TalkdownError
+from ui.common import ROLE_LABELS, scope, show_error
+
+sc = scope()
+st.title("Users & groups")
+
+users = sc.list_users()
+groups = sc.list_groups()
+by_id = {u.id: u for u in users}
+
+tab_users, tab_new, tab_groups = st.tabs(["Users", "New user", "Groups"])
+
+with tab_users:
+    st.dataframe(pd.DataFrame([{"username": u.username, "name": u.display_name, "role": ROLE_LABELS[u.role],
+                                "active": u.active} for u in users]), hide_index=True, width="stretch")
+    st.subheader("Change a user")
+    target = st.selectbox("User", users, format_func=lambda u: f"{u.display_name} ({u.username})", key="adm_user")
+    if target is not None:
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            role = st.selectbox("Role", list(ROLE_LABELS), index=list(ROLE_LABELS).index(target.role),
+                                format_func=ROLE_LABELS.get, key="adm_role")
+            if st.button("Save role", key="adm_save_role"):
+                try:
+                    sc.set_role(target.id, role)
+                    st.success(f"{target.username} is now {ROLE_LABELS[role]}.")
+                    st.rerun()
+                except TalkdownError as e:
+                    show_error(e)
+        with c2:
+            label = "Disable account" if target.active else "Enable account"
+            if st.button(label, key="adm_active"):
+                try:
+                    sc.set_active(target.id, not target.active)
+                    st.rerun()
+                except TalkdownError as e:
+                    show_error(e)
+        with c3:
+            with st.form("adm_pw", clear_on_submit=True):
+                pw = st.text_input("New password", type="password")
+                if st.form_submit_button("Reset password"):
+                    try:
+                        sc.reset_password(target.id, pw)
+                        st.success("Password reset. Tell the user their new password in person.")
+                    except TalkdownError as e:
+                        show_error(e)
+
+with tab_new:
+    with st.form("adm_new", clear_on_submit=False):
+        name = st.text_input("Full name")
+        username = st.text_input("Username")
+        role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get)
+        pw = st.text_input("Initial password (at least 8 characters)", type="password")
+        group = st.selectbox("Add to group (optional)", [None, *groups],
+                             format_func=lambda g: "—" if g is None else g.name)
+        if st.form_submit_button("Create user", type="primary"):
+            try:
+                u = sc.create_user(username.strip(), pw, role, name.strip() or username.strip())
+                if group is not None:
+                    sc.add_to_group(group.id, u.id)
+                st.success(f"Created {u.username} ({ROLE_LABELS[u.role]}).")
+            except TalkdownError as e:
+                show_error(e)
+
+with tab_groups:
+    with st.form("adm_group", clear_on_submit=True):
+        gname = st.text_input("New group name")
+        if st.form_submit_button("Create group"):
+            try:
+                sc.create_group(gname.strip())
+                st.rerun()
+            except TalkdownError as e:
+                show_error(e)
+    for g in groups:
+        members = sc.group_members(g.id)
+        with st.expander(f"{g.name} — {len(members)} member(s)"):
+            for m in members:
+                c1, c2 = st.columns([4, 1])
+                c1.write(f"{m.display_name} (`{m.username}`) · {ROLE_LABELS[m.role]}")
+                if c2.button("Remove", key=f"rm_{g.id}_{m.id}"):
+                    try:
+                        sc.remove_from_group(g.id, m.id)
+                        st.rerun()
+                    except TalkdownError as e:
+                        show_error(e)
+            outside = [u for u in users if u.id not in {m.id for m in members}]
+            add = st.selectbox("Add member", [None, *outside], key=f"add_{g.id}",
+                               format_func=lambda u: "—" if u is None else f"{u.display_name} ({u.username})")
+            if add is not None and st.button("Add", key=f"addbtn_{g.id}"):
+                try:
+                    sc.add_to_group(g.id, add.id)
+                    st.rerun()
+                except TalkdownError as e:
+                    show_error(e)

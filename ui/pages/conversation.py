@@ -1,0 +1,75 @@
+"""One conversation: transcript and report; trainers may override a score; the owner may retry from a turn."""
+import streamlit as st
+
+from core.errors import TalkdownError
+from services import practice
+from services.catalog import scenario_titles
+from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, scope, show_error
+from ui.report import render_report
+
+sc = scope()
+conv_id = st.query_params.get("id") or st.session_state.get("view_conversation")
+if conv_id is None:
+    st.info("Pick a conversation from a list first.")
+    st.stop()
+try:
+    conv = sc.get_conversation(int(conv_id))
+    turns = sc.get_turns(conv.id)
+    record = sc.get_report(conv.id)
+except (TalkdownError, ValueError) as e:
+    show_error(e if isinstance(e, TalkdownError) else TalkdownError("That conversation id is not valid."))
+    st.stop()
+
+titles = scenario_titles(sc)
+st.title(titles.get(conv.scenario_id, conv.scenario_id))
+st.caption(f"{conv.display_name} · {conv.mode} mode · {STATUS_LABELS.get(conv.status, conv.status)} · "
+           f"started {fmt_dt(conv.started_at)}" + (f" · retry of #{conv.parent_id} from turn {conv.branch_turn}"
+                                                    if conv.parent_id else ""))
+
+
+def retry(turn_no: int) -> None:
+    try:
+        new_id = practice.branch(sc, conv.id, turn_no)
+    except TalkdownError as e:
+        show_error(e)
+        return
+    st.session_state["practice_conv"] = new_id
+    st.switch_page("ui/pages/practice.py")
+
+
+own = conv.user_id == sc.user.id
+if record is None:
+    if conv.status == "active" and own:
+        st.info("This conversation is still in progress.")
+        if st.button("Continue it", type="primary"):
+            st.session_state["practice_conv"] = conv.id
+            st.switch_page("ui/pages/practice.py")
+    else:
+        st.info("No report for this conversation (it was not finished).")
+    from ui.report import move_badges
+    for t in turns:
+        with st.chat_message("user" if t["role"] == "trainee" else "assistant"):
+            st.markdown(t["text"])
+            if t.get("moves"):
+                st.caption(move_badges(t["moves"]))
+    st.stop()
+
+render_report(record.report, turns, key=f"conv{conv.id}",
+              effective={**record.effective_dimensions, "overall": record.effective_overall},
+              overrides=record.overrides, on_retry=retry if own else None)
+
+if sc.user.role in ("trainer", "admin"):
+    st.divider()
+    st.subheader("Override a score")
+    st.caption("The automated score is kept beside your override; the trainee sees both and your comment.")
+    with st.form("override", clear_on_submit=True):
+        dim = st.selectbox("Score", ["overall", *SKILL_LABELS], format_func=lambda d: SKILL_LABELS.get(d, "Overall"))
+        value = st.slider("New score", 0, 100, int(record.effective_overall))
+        comment = st.text_area("Comment (required)", max_chars=1000)
+        if st.form_submit_button("Save override", type="primary"):
+            try:
+                sc.override_score(conv.id, dim, value, comment.strip())
+                st.success("Override saved.")
+                st.rerun()
+            except TalkdownError as e:
+                show_error(e)

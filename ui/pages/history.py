@@ -1,0 +1,45 @@
+"""A trainee's own history and progress per skill."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from services.catalog import scenario_titles
+from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, scope
+
+sc = scope()
+st.title("My history")
+titles = scenario_titles(sc)
+rows = sc.score_rows(user_id=sc.user.id)
+if rows:
+    df = pd.DataFrame(rows)
+    df["finished_at"] = pd.to_datetime(df["finished_at"])
+    skills = list(SKILL_LABELS)
+    first, last = df.sort_values("finished_at").iloc[0], df.sort_values("finished_at").iloc[-1]
+    cols = st.columns(len(skills) + 1)
+    cols[0].metric("Overall (latest)", int(last["overall"]), delta=int(last["overall"] - first["overall"]) if len(df) > 1 else None)
+    recent = df.sort_values("finished_at").tail(5)[skills].mean()
+    for c, s in zip(cols[1:], skills):
+        c.metric(SKILL_LABELS[s], f"{recent[s]:.0f}", help="Average of your last five scored conversations")
+    long = df.melt(id_vars=["finished_at"], value_vars=skills, var_name="skill", value_name="score")
+    long["skill"] = long["skill"].map(SKILL_LABELS)
+    st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("finished_at:T", title=None), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score"),
+        color=alt.Color("skill:N", title=None), tooltip=["skill", "finished_at:T", "score"]
+    ).properties(height=280), width="stretch")
+else:
+    st.info("Finish a conversation to see your scores here.")
+
+st.subheader("Conversations")
+convs = sc.list_conversations(user_id=sc.user.id)
+if not convs:
+    st.caption("No conversations yet.")
+for c in convs:
+    with st.container(border=True):
+        a, b = st.columns([4, 1])
+        retry = f" · retry of #{c.parent_id}" if c.parent_id else ""
+        a.markdown(f"**{titles.get(c.scenario_id, c.scenario_id)}** · {STATUS_LABELS.get(c.status, c.status)}"
+                   f"{retry}  \n{fmt_dt(c.started_at)} · {c.mode} · {c.turn_count} turns · score "
+                   f"{c.overall if c.overall is not None else '—'}")
+        if b.button("Open", key=f"open_{c.id}"):
+            st.session_state["view_conversation"] = c.id
+            st.switch_page("ui/pages/conversation.py")

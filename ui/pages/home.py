@@ -1,0 +1,62 @@
+"""Trainee home: assignments (due, overdue, passed) and scenarios for free practice."""
+import streamlit as st
+
+from core.errors import TalkdownError
+from services import practice
+from services.catalog import load_catalog
+from ui.common import fmt_dt, scope, show_error
+
+sc = scope()
+st.title("My training")
+cat = load_catalog(sc)
+
+active = sc.active_conversation()
+if active is not None and active.scenario_id in cat.scenarios:
+    with st.container(border=True):
+        st.markdown(f"You have a conversation in progress: **{cat.scenarios[active.scenario_id].title}** "
+                    f"(started {fmt_dt(active.started_at)}).")
+        if st.button("Resume", type="primary", icon=":material/play_arrow:"):
+            st.session_state["practice_conv"] = active.id
+            st.switch_page("ui/pages/practice.py")
+
+
+def start(scenario_id: str, mode: str, assignment_id: int | None = None) -> None:
+    try:
+        st.session_state["practice_conv"] = practice.start(sc, scenario_id, mode=mode, assignment_id=assignment_id)
+    except TalkdownError as e:
+        show_error(e)
+        return
+    st.switch_page("ui/pages/practice.py")
+
+
+BADGE = {"not_started": ":blue-badge[to do]", "in_progress": ":orange-badge[in progress]",
+         "passed": ":green-badge[passed]", "failed": ":red-badge[not passed yet]", "overdue": ":red-badge[overdue]"}
+st.subheader("Assignments")
+mine = sc.my_assignments()
+if not mine:
+    st.caption("Nothing assigned to you right now. Pick any scenario below to practise.")
+for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or fmt_dt(None))):
+    a = s.assignment
+    scenario = cat.scenarios.get(a.scenario_id)
+    with st.container(border=True):
+        c1, c2 = st.columns([4, 1])
+        c1.markdown(f"**{a.title or (scenario.title if scenario else a.scenario_id)}** {BADGE.get(s.status, '')}  \n"
+                    f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
+                    f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}")
+        taken = a.mode == "assessment" and s.attempts > 0
+        if scenario is None:
+            c2.caption("Scenario unavailable")
+        elif c2.button("Taken" if taken else "Start", key=f"asg_{a.id}", disabled=taken,
+                       type="primary" if s.status in ("not_started", "overdue") else "secondary"):
+            start(a.scenario_id, a.mode, a.id)
+
+st.subheader("Free practice")
+st.caption("Practice mode shows the customer's mood and offers hints. Nothing here counts toward an assignment.")
+cols = st.columns(2)
+for i, (sid, scenario) in enumerate(sorted(cat.scenarios.items(), key=lambda kv: kv[1].title)):
+    with cols[i % 2].container(border=True):
+        st.markdown(f"**{scenario.title}**  \n:gray-badge[{scenario.domain}] :gray-badge[{scenario.persona}] "
+                    f":gray-badge[{scenario.difficulty}]")
+        st.caption(scenario.summary)
+        if st.button("Practise", key=f"free_{sid}", icon=":material/forum:"):
+            start(sid, "practice")

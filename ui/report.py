@@ -1,0 +1,109 @@
+"""Render a score report: five scores, evidence, advice and the annotated transcript."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui.common import SKILL_LABELS
+
+MOVE_COLOURS = {
+    "dismissive": "red", "blame": "red", "jargon": "orange", "off_topic": "orange",
+    "reflection": "green", "paraphrase": "green", "apology": "green", "affirmation": "green",
+    "next_step": "blue", "summary": "blue", "check_more": "blue", "farewell": "blue",
+    "question": "violet", "acknowledgement": "gray",
+}
+
+
+def move_badges(moves: list[str]) -> str:
+    return " ".join(f":{MOVE_COLOURS.get(m, 'gray')}-badge[{m.replace('_', ' ')}]" for m in moves)
+
+
+def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> alt.Chart:
+    rows = [{"skill": SKILL_LABELS[k], "score": v, "source": "Talkdown"} for k, v in dims.items()]
+    if judge:
+        rows += [{"skill": SKILL_LABELS[k], "score": v, "source": "LLM judge"} for k, v in judge.items() if k in SKILL_LABELS]
+    df = pd.DataFrame(rows)
+    enc = dict(x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=None),
+               y=alt.Y("skill:N", sort=list(SKILL_LABELS.values()), title=None),
+               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None)),
+               tooltip=["skill", "source", "score"])
+    if judge:
+        enc["yOffset"] = "source:N"
+    return alt.Chart(df).mark_bar().encode(**enc).properties(height=220)
+
+
+def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: str,
+                  effective: dict[str, int] | None = None, overrides: list[Any] | None = None,
+                  on_retry: Callable[[int], None] | None = None) -> None:
+    """`turns` are the stored turns (1-based numbers match report evidence); `on_retry(turn_no)` branches."""
+    dims = {k: int(v["score"]) for k, v in report["dimensions"].items()}
+    shown = dict(effective or dims)
+    overall = shown.pop("overall", report["overall"]) if effective else report["overall"]
+    outcome = report.get("outcome") or {}
+
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Overall", f"{overall}/100",
+              delta=(f"auto {report['overall']}" if effective and overall != report["overall"] else None),
+              delta_color="off")
+    c2.metric("Outcome", {"resolved": "Resolved", "walked_out": "Walked out", "turn_limit": "Turn limit",
+                          "trainee_ended": "Ended early"}.get(outcome.get("end_reason") or "",
+                                                             "Resolved" if outcome.get("resolved") else "Not resolved"))
+    if outcome.get("mood_start") is not None and outcome.get("mood_end") is not None:
+        c3.metric("Customer anger", f"{outcome['mood_end']:.0f}/10",
+                  delta=f"{outcome['mood_end'] - outcome['mood_start']:+.0f} from start", delta_color="inverse")
+
+    judge = report.get("judge")
+    judge_scores = None
+    if judge and judge.get("dimensions"):
+        judge_scores = {k: int(v.get("score", 0)) for k, v in judge["dimensions"].items()}
+    st.altair_chart(scores_chart({k: shown.get(k, dims[k]) for k in dims}, judge_scores), width="stretch")
+    if judge:
+        st.caption("The LLM judge's view is shown beside Talkdown's own scores, never mixed into them.")
+        for w in judge.get("warnings", []) or []:
+            st.warning(w)
+    if report.get("judge_error"):
+        st.info(f"LLM judge unavailable: {report['judge_error']}")
+    if overrides:
+        with st.container(border=True):
+            st.markdown("**Trainer overrides**")
+            for o in overrides:
+                st.markdown(f"- {SKILL_LABELS.get(o.dimension, 'Overall')}: **{o.score}** by {o.by_username} "
+                            f"({str(o.at)[:16]}) — {o.comment}")
+
+    tabs = st.tabs([f"{SKILL_LABELS[k]} · {shown.get(k, dims[k])}" for k in dims])
+    for tab, (k, dim) in zip(tabs, report["dimensions"].items()):
+        with tab:
+            if dim.get("evidence"):
+                st.markdown("**Evidence**")
+                for ev in dim["evidence"]:
+                    st.markdown(f"- Turn {ev['turn']}: “{ev['quote']}” — {ev['why']}")
+            else:
+                st.caption("No specific evidence for this skill.")
+            if dim.get("advice"):
+                st.markdown("**Try next time**")
+                for a in dim["advice"]:
+                    st.info(a, icon=":material/lightbulb:")
+
+    st.subheader("Annotated transcript")
+    by_turn = {t["turn"]: t for t in report.get("turns", [])}
+    for n, turn in enumerate(turns, start=1):
+        role = turn["role"]
+        with st.chat_message("user" if role == "trainee" else "assistant",
+                             avatar=":material/support_agent:" if role == "trainee" else ":material/person:"):
+            st.markdown(turn["text"])
+            info = by_turn.get(n, {})
+            moves = info.get("moves") or turn.get("moves") or []
+            meta = []
+            if moves and role == "trainee":
+                meta.append(move_badges(moves))
+            if role == "customer" and turn.get("mood") is not None:
+                meta.append(f"anger {float(turn['mood']):.1f}/10")
+            if meta:
+                st.caption(" · ".join(meta))
+            if on_retry is not None and role == "trainee":
+                if st.button("Retry from here", key=f"{key}_retry_{n}", icon=":material/replay:",
+                             help="Start a new attempt that keeps the conversation up to just before this reply."):
+                    on_retry(n)
