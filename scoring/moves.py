@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scoring import rules
+from scoring.features import features_for
+from scoring.model import get_model
 from scoring.text import FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
@@ -107,51 +109,68 @@ def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scena
     return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service)
 
 
+# The four moves the ESConv model knows. A rule can add one of them only when the model gives it at
+# least RULE_FLOOR x its threshold: rules add customer-service phrasings, the model vetoes bad hits.
+MODEL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
+RULE_FLOOR = 0.5
+
+
+def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> tuple[set[str], set[str]]:
+    """(moves found by rules, the subset explicit enough that the model may not veto them)."""
+    found: set[str] = set()
+    strong: set[str] = set()
+    for move, rx in _RULES:
+        if rx.search(text):
+            found.add(move)
+    if "check_more" in found and not rules.QUESTION.search(rules.CHECK_MORE.sub("", text)):
+        found.discard("question")  # "anything else?" is a check, not a probing question
+    if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
+            and rules.REFLECTION_SOFT.search(text):
+        found.add("reflection")  # "two days offline is awful for you"
+    if context:
+        shared, coverage = paraphrase_overlap(text, context)
+        cue = bool(rules.PARAPHRASE_CUE.search(text))
+        if ((cue and shared >= 1) or (shared >= 3 and coverage >= 0.3)) and not is_parroting(text, context):
+            found.add("paraphrase")
+            if cue:
+                strong.add("paraphrase")
+    if rules.REFLECTION.search(text) and "dismissive" not in found:
+        strong.add("reflection")  # "that sounds really frustrating" names the feeling outright
+    return found, strong
+
+
+_RULES = (
+    ("question", rules.QUESTION), ("reflection", rules.REFLECTION), ("affirmation", rules.AFFIRMATION),
+    ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("dismissive", rules.DISMISSIVE),
+    ("blame", rules.BLAME), ("jargon", rules.JARGON), ("next_step", rules.NEXT_STEP), ("summary", rules.SUMMARY),
+    ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
+)
+
+
+def _combine(found: set[str], strong: set[str], text: str, context: Sequence[ContextTurn]) -> set[str]:
+    m = get_model()
+    if m is None:
+        return found
+    probs = dict(zip(m.classes, m.probabilities(features_for(text, context))))
+    out = (found - set(MODEL_MOVES)) | strong
+    for move in MODEL_MOVES:
+        th = m.thresholds.get(move, 0.5)
+        p = probs.get(move, 0.0)
+        if p >= th or (move in found and p >= RULE_FLOOR * th):
+            out.add(move)
+    return out
+
+
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
     text = text or ""
     toks = tokens(text)
-    found: set[str] = set()
     if not toks:
         return []
-    if rules.QUESTION.search(text):
-        found.add("question")
-    if rules.REFLECTION.search(text):
-        found.add("reflection")
-    if rules.AFFIRMATION.search(text):
-        found.add("affirmation")
-    if rules.APOLOGY.search(text):
-        found.add("apology")
-    if rules.ACKNOWLEDGEMENT.search(text):
-        found.add("acknowledgement")
-    if rules.DISMISSIVE.search(text):
-        found.add("dismissive")
-    if rules.BLAME.search(text):
-        found.add("blame")
-    if rules.JARGON.search(text):
-        found.add("jargon")
-    if rules.NEXT_STEP.search(text):
-        found.add("next_step")
-    if rules.SUMMARY.search(text):
-        found.add("summary")
-    if rules.CHECK_MORE.search(text):
-        found.add("check_more")
-        found.discard("question") if not rules.QUESTION.search(rules.CHECK_MORE.sub("", text)) else None
-    if rules.FAREWELL.search(text):
-        found.add("farewell")
-    if not ("reflection" in found) and any(t in FEELINGS for t in toks) and (
-            "you" in toks or "that" in toks or "it" in toks) and not ("dismissive" in found):
-        # "two days offline is awful for anyone working from home"
-        if any(t in FEELINGS for t in toks) and rules.REFLECTION_SOFT.search(text):
-            found.add("reflection")
-    if context:
-        shared, coverage = paraphrase_overlap(text, context)
-        cue = bool(rules.PARAPHRASE_CUE.search(text))
-        if (cue and shared >= 1) or (shared >= 3 and coverage >= 0.3) or (shared >= 2 and cue is False
-                                                                          and coverage >= 0.5):
-            if not is_parroting(text, context):
-                found.add("paraphrase")
+    found = _combine(*_rule_moves(text, toks, context), text, context)
+    if "dismissive" in found or "blame" in found:
+        found.discard("affirmation")  # "you need to understand" is not validation
     if _off_topic(text, toks, context, scenario, found):
         found.add("off_topic")
     return sorted(found, key=_ORDER.__getitem__)

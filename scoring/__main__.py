@@ -1,0 +1,108 @@
+"""`python -m scoring`: score, moves, eval-esconv, train-esconv. Bad input: one line on stderr, exit 2."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.errors import TalkdownError
+
+EXIT_INPUT = 2
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from core.transcript import load_transcript
+    from scoring.report import render_text, score
+
+    transcript = load_transcript(args.file)
+    scenario = None
+    if transcript.scenario_id:
+        from personas.scenario import load_dir
+
+        scenario_dir = args.scenario_dir or _default_scenario_dir()
+        found = load_dir(scenario_dir).scenarios
+        scenario = found.get(transcript.scenario_id)
+        if scenario is None:
+            print(f"note: scenario '{transcript.scenario_id}' not found in {scenario_dir}; "
+                  "scoring without it (no topic keywords or rubric weights).", file=sys.stderr)
+    report = score(transcript, scenario)
+    if args.format == "text":
+        print(render_text(report))
+    else:
+        print(report.model_dump_json(indent=2))
+    return 0
+
+
+def _default_scenario_dir() -> str:
+    from core.settings import get_settings
+
+    return get_settings().scenarios_dir
+
+
+def _cmd_moves(args: argparse.Namespace) -> int:
+    from scoring.cli_moves import run_moves
+
+    run_moves(sys.stdin, sys.stdout)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from scoring.esconv import baseline_moves, evaluate, format_scores, load_examples
+    from scoring.moves import detect_moves
+
+    examples = load_examples(args.file)
+    print(f"{args.file}: {len(examples)} supporter turns")
+    if not args.baseline_only:
+        for line in format_scores("detect_moves (model + rules)", evaluate(examples, detect_moves)):
+            print(line)
+    for line in format_scores("keyword baseline", evaluate(examples, baseline_moves)):
+        print(line)
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from scoring import train
+
+    data = Path(args.data_dir) if args.data_dir else train.DATA
+    if not (data / "train_rl.txt").exists():
+        raise TalkdownError(f"No ESConv training file at {data / 'train_rl.txt'}.", "Pass --data-dir DIR.")
+    return train.main(Path(args.out) if args.out else None, data)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scoring", description="Talkdown scoring engine.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("score", help="score a transcript JSON file")
+    s.add_argument("file")
+    s.add_argument("--format", choices=("json", "text"), default="json")
+    s.add_argument("--scenario-dir", default=None, help="where to look up the transcript's scenario_id")
+    s.set_defaults(func=_cmd_score)
+    m = sub.add_parser("moves", help="JSON lines {id, context, text} on stdin -> {id, moves} on stdout")
+    m.set_defaults(func=_cmd_moves)
+    e = sub.add_parser("eval-esconv", help="P/R/F1 of question/paraphrase/reflection/affirmation on ESConv")
+    e.add_argument("file")
+    e.add_argument("--baseline", dest="baseline_only", action="store_true", help="print only the keyword baseline")
+    e.set_defaults(func=_cmd_eval)
+    t = sub.add_parser("train-esconv", help="train the move model (needs scikit-learn)")
+    t.add_argument("--data-dir", default=None)
+    t.add_argument("--out", default=None)
+    t.set_defaults(func=_cmd_train)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TalkdownError as e:
+        print(f"error: {' '.join(str(e).split())}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

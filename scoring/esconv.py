@@ -1,0 +1,116 @@
+"""ESConv (CC BY-NC 4.0) as labelled move data: loading, the keyword baseline, and evaluation."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import InputError
+
+EVAL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
+STRATEGY_TO_MOVE = {
+    "Question": "question",
+    "Restatement or Paraphrasing": "paraphrase",
+    "Reflection of feelings": "reflection",
+    "Affirmation and Reassurance": "affirmation",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    context: tuple[dict[str, str], ...]  # earlier turns, oldest first, usr->customer, sys->trainee
+    strategy: str  # the ESConv label, one per supporter turn
+    conv: int  # conversation index, so cross-validation can split by conversation
+
+    @property
+    def gold(self) -> str | None:
+        return STRATEGY_TO_MOVE.get(self.strategy)
+
+
+def load_examples(path: str | Path) -> list[Example]:
+    """Every supporter turn in an ESConv JSON-lines file, with its preceding dialog as context."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise InputError(f"Cannot read {p}: {e.strerror}.") from None
+    out: list[Example] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            dialog = json.loads(line)["dialog"]
+            ctx: list[dict[str, str]] = []
+            for turn in dialog:
+                role = "customer" if turn["speaker"] == "usr" else "trainee"
+                text = str(turn["text"])
+                if role == "trainee":
+                    out.append(Example(text, tuple(ctx), str(turn.get("strategy", "")), n))
+                ctx.append({"role": role, "text": text})
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(f"{p}, line {n}: not an ESConv conversation ({e.__class__.__name__}: {e}).") from None
+    if not out:
+        raise InputError(f"{p} holds no supporter turns.", "Give an ESConv *_rl.txt JSON-lines file.")
+    return out
+
+
+# The comparison point: one obvious keyword list per move, no context, no training.
+_BASELINE = {
+    "question": re.compile(r"\?"),
+    "paraphrase": re.compile(r"\b(so you|you said|you mean|in other words|sounds like you)\b", re.I),
+    "reflection": re.compile(r"\b(you feel|you must feel|you are feeling|you're feeling|frustrat|upset|sad)\w*", re.I),
+    "affirmation": re.compile(r"\b(you can|don't worry|it will be|great|good|proud|understand)\b", re.I),
+}
+
+
+def baseline_moves(text: str, context: object = ()) -> list[str]:
+    """The keyword baseline for the four ESConv moves."""
+    return [m for m in EVAL_MOVES if _BASELINE[m].search(text)]
+
+
+@dataclass
+class Scores:
+    per_move: dict[str, tuple[float, float, float]]  # precision, recall, F1
+    support: dict[str, int]
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(f for _, _, f in self.per_move.values()) / len(self.per_move)
+
+
+def evaluate(examples: list[Example], predict: Callable[[str, tuple], list[str]]) -> Scores:
+    """Per-move P/R/F1 of `predict` against the gold labels (a turn may predict several moves)."""
+    return score_predictions(examples, [predict(ex.text, ex.context) for ex in examples])
+
+
+def score_predictions(examples: list[Example], predictions: list[list[str]]) -> Scores:
+    """Per-move P/R/F1 of predicted move lists (aligned with examples) against the gold labels."""
+    tp = dict.fromkeys(EVAL_MOVES, 0)
+    fp = dict.fromkeys(EVAL_MOVES, 0)
+    fn = dict.fromkeys(EVAL_MOVES, 0)
+    for ex, predicted in zip(examples, predictions, strict=True):
+        pred = set(predicted) & set(EVAL_MOVES)
+        for m in EVAL_MOVES:
+            if m in pred and ex.gold == m:
+                tp[m] += 1
+            elif m in pred:
+                fp[m] += 1
+            elif ex.gold == m:
+                fn[m] += 1
+    per: dict[str, tuple[float, float, float]] = {}
+    for m in EVAL_MOVES:
+        p = tp[m] / (tp[m] + fp[m]) if tp[m] + fp[m] else 0.0
+        r = tp[m] / (tp[m] + fn[m]) if tp[m] + fn[m] else 0.0
+        per[m] = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return Scores(per, {m: tp[m] + fn[m] for m in EVAL_MOVES})
+
+
+def format_scores(title: str, s: Scores) -> Iterator[str]:
+    yield f"{title}"
+    yield f"  {'move':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'gold':>6}"
+    for m, (p, r, f) in s.per_move.items():
+        yield f"  {m:<12} {p:6.3f} {r:6.3f} {f:6.3f} {s.support[m]:6d}"
+    yield f"  {'macro-F1':<12} {'':>6} {'':>6} {s.macro_f1:6.3f}"

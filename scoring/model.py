@@ -1,0 +1,79 @@
+"""The linear move model trained on ESConv, run with numpy only (weights in scoring/model/)."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS = Path(__file__).resolve().parent / "model" / "esconv_moves.npz"
+
+
+class MoveModel:
+    """Multinomial logistic regression over string features: vocab -> row of weights per class."""
+
+    def __init__(self, vocab: Sequence[str], weights: np.ndarray, bias: np.ndarray, classes: Sequence[str],
+                 thresholds: dict[str, float]) -> None:
+        self.index = {f: i for i, f in enumerate(vocab)}
+        self.weights = np.asarray(weights, dtype=np.float32)  # (n_features, n_classes)
+        self.bias = np.asarray(bias, dtype=np.float32)
+        self.classes = list(classes)
+        self.thresholds = dict(thresholds)
+
+    @classmethod
+    def from_sklearn(cls, vocab: Sequence[str], clf, thresholds: dict[str, float]) -> "MoveModel":
+        coef = clf.coef_
+        if coef.shape[0] == 1:  # binary problem: sklearn keeps one row
+            coef = np.vstack([-coef, coef])
+            intercept = np.array([-clf.intercept_[0], clf.intercept_[0]])
+        else:
+            intercept = clf.intercept_
+        return cls(vocab, coef.T, intercept, [str(c) for c in clf.classes_], thresholds)
+
+    def probabilities(self, feats: Sequence[str]) -> np.ndarray:
+        idx = [self.index[f] for f in set(feats) if f in self.index]
+        z = self.bias + (self.weights[idx].sum(axis=0) if idx else 0.0)
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict(self, feats: Sequence[str]) -> list[str]:
+        """Moves whose probability reaches their tuned threshold."""
+        p = self.probabilities(feats)
+        return [c for c, pc in zip(self.classes, p) if c in self.thresholds and pc >= self.thresholds[c]]
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.index, key=self.index.__getitem__)
+        th = [self.thresholds.get(c, -1.0) for c in self.classes]
+        np.savez_compressed(path, vocab=np.array(names), weights=self.weights.astype(np.float16),
+                            bias=self.bias, classes=np.array(self.classes), thresholds=np.array(th, dtype=np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> "MoveModel":
+        with np.load(path, allow_pickle=False) as z:
+            classes = [str(c) for c in z["classes"]]
+            th = {c: float(t) for c, t in zip(classes, z["thresholds"]) if t >= 0}
+            return cls([str(v) for v in z["vocab"]], z["weights"].astype(np.float32), z["bias"], classes, th)
+
+
+_lock = threading.Lock()
+_model: MoveModel | None = None
+_loaded = False
+
+
+def get_model() -> MoveModel | None:
+    """The committed model, loaded once per process; None when the weights file is absent."""
+    global _model, _loaded
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                _model = MoveModel.load(WEIGHTS) if WEIGHTS.exists() else None
+                _loaded = True
+    return _model
+
+
+def reload() -> None:
+    global _loaded
+    with _lock:
+        _loaded = False
