@@ -80,6 +80,16 @@ def paraphrase_overlap(text: str, context: Sequence[ContextTurn]) -> tuple[int, 
     return len(shared), len(shared) / len(cust)
 
 
+def _shares_customer_content(text: str, context: Sequence[ContextTurn]) -> bool:
+    """Whether the turn shares a content word with anything the customer has said so far."""
+    mine = _stems(content_words(tokens(text)))
+    for turn in context:
+        role, said = _role_text(turn)
+        if role == "customer" and mine & _stems(content_words(tokens(said))):
+            return True
+    return False
+
+
 def _topic_words(scenario: Scenario | None) -> set[str]:
     if scenario is None:
         return set()
@@ -169,6 +179,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if not toks:
         return []
     found = _combine(*_rule_moves(text, toks, context), text, context)
+    if "paraphrase" in found and context and not _shares_customer_content(text, context):
+        found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if _off_topic(text, toks, context, scenario, found):

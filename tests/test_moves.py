@@ -1,0 +1,94 @@
+"""Move detection: customer-service phrasings, context-aware paraphrase, the ESConv model vs baseline."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.transcript import Turn
+from scoring import MOVES, detect_batch, detect_moves
+from scoring.moves import is_parroting
+
+OPENING = "My internet has been dead for two days and I have a client deadline tomorrow."
+CTX = [{"role": "customer", "text": OPENING}]
+ESCONV = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "esconv" / "valid_rl.txt"
+
+
+@pytest.mark.parametrize("text,move", [
+    ("Calm down, sir.", "dismissive"),
+    ("It's not a big deal, these things happen.", "dismissive"),
+    ("You need to understand our policy states we cannot do that.", "dismissive"),
+    ("You should have called us earlier.", "blame"),
+    ("You didn't plug the cable in properly.", "blame"),
+    ("Your line is still provisioning on our side.", "jargon"),
+    ("It's been put in the escalation matrix with ticket ID 4-5-223.", "jargon"),
+    ("That breaches the SLA for DSLAM faults.", "jargon"),
+    ("That sounds really frustrating.", "reflection"),
+    ("You must be so stressed with the deadline.", "reflection"),
+    ("I'm sorry, we got this wrong.", "apology"),
+    ("I'll book an engineer for tomorrow 8-12.", "next_step"),
+    ("To recap: the engineer comes tomorrow morning.", "summary"),
+    ("Is there anything else I can help with?", "check_more"),
+    ("Thanks for calling, have a great day!", "farewell"),
+    ("When did the connection drop?", "question"),
+    ("So if I've got this right, your connection has been down two days and the deadline is tomorrow?", "paraphrase"),
+    ("By the way, did you watch the football last night?", "off_topic"),
+])
+def test_detects_customer_service_move(text, move):
+    assert move in detect_moves(text, CTX)
+
+
+@pytest.mark.parametrize("text,move", [
+    ("I'll book an engineer for tomorrow morning.", "dismissive"),
+    ("That sounds really frustrating.", "blame"),
+    ("When did the connection drop?", "off_topic"),
+    ("I'm sorry, we got this wrong.", "jargon"),
+    ("Calm down, sir.", "reflection"),
+])
+def test_does_not_detect_unrelated_move(text, move):
+    assert move not in detect_moves(text, CTX)
+
+
+def test_moves_come_back_in_canonical_order_and_vocabulary():
+    moves = detect_moves("That sounds frustrating. I'm sorry, we got it wrong. I'll book an engineer for 9am tomorrow. "
+                         "Anything else?", CTX)
+    assert moves == sorted(moves, key=MOVES.index)
+    assert set(moves) <= set(MOVES)
+    assert len(MOVES) == 14
+
+
+def test_paraphrase_needs_the_customers_content():
+    text = "So you're saying your connection has been down for two days before your deadline?"
+    assert "paraphrase" in detect_moves(text, CTX)
+    other = [{"role": "customer", "text": "I was charged twice for my gym membership."}]
+    assert "paraphrase" not in detect_moves(text, other)
+
+
+def test_parroting_is_not_a_paraphrase():
+    assert is_parroting(OPENING, CTX)
+    assert "paraphrase" not in detect_moves(OPENING, CTX)
+    assert not is_parroting("So your connection's been out since Tuesday and the client wants the file tomorrow?", CTX)
+
+
+def test_context_accepts_turn_models_and_mappings():
+    as_models = [Turn(role="customer", text=OPENING)]
+    text = "So you're saying the connection has been dead two days?"
+    assert detect_moves(text, as_models) == detect_moves(text, CTX)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!", "x" * 20000])
+def test_odd_input_does_not_crash(text):
+    assert isinstance(detect_moves(text, CTX), list)
+
+
+def test_batch_matches_single_calls():
+    items = [("Calm down.", CTX), ("That sounds frustrating.", CTX), ("Anything else?", [])]
+    assert detect_batch(items) == [detect_moves(t, c) for t, c in items]
+
+
+@pytest.mark.skipif(not ESCONV.exists(), reason="ESConv valid split not present")
+def test_esconv_slice_beats_keyword_baseline():
+    from scoring.esconv import baseline_moves, evaluate, load_examples
+
+    ex = load_examples(ESCONV)[:800]
+    assert evaluate(ex, detect_moves).macro_f1 > evaluate(ex, baseline_moves).macro_f1 + 0.05
