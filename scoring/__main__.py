@@ -27,6 +27,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             print(f"note: scenario '{transcript.scenario_id}' not found in {scenario_dir}; "
                   "scoring without it (no topic keywords or rubric weights).", file=sys.stderr)
     report = score(transcript, scenario)
+    from scoring.judge import add_judge  # no-op offline; LangChain is only imported when configured
+
+    report = add_judge(report, transcript)
     if args.format == "text":
         print(render_text(report))
     else:
