@@ -27,6 +27,7 @@ INTENTS = (
 REQUIRED_INTENTS = ("vent", "push_back", "press", "soften", "accept", "walk_out")
 MAX_FILE_BYTES = 200_000
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 Text = Field(min_length=1, max_length=2000)
 
@@ -138,6 +139,30 @@ class Scenario(BaseModel):
                 if any(not isinstance(s, str) or not s.strip() for s in lines):
                     raise ValueError(f"intent '{intent}', band '{b}' has an empty line")
         return v
+
+    @field_validator("persona")
+    @classmethod
+    def _persona(cls, v: str) -> str:
+        from personas.archetypes import load_archetypes  # lazy: archetypes import this module
+
+        known = load_archetypes()
+        if v not in known:
+            raise ValueError(f"unknown persona archetype '{v}'; use one of {sorted(known)} "
+                             f"(or add personas/archetypes/{v}.yaml)")
+        return v
+
+    @model_validator(mode="after")
+    def _lines_fit_facts(self) -> "Scenario":
+        if self.facts and "answer" not in self.lines:
+            raise ValueError("scenario has facts but no 'answer' lines — add lines.answer with '{fact}' in them")
+        for intent, bands in self.lines.items():
+            for b, lines in bands.items():
+                for line in lines:
+                    for ph in PLACEHOLDER_RE.findall(line):
+                        if ph != "fact" or intent != "answer":
+                            raise ValueError(f"lines.{intent}.{b}: placeholder '{{{ph}}}' is not allowed; "
+                                             "only answer lines may use {fact}")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Scenario":

@@ -1,0 +1,111 @@
+"""Actor backends (how a beat is said) behind one protocol, a dict registry and the guarded Actor.
+
+    actor = Actor(get_backend())          # name from settings: local | openai | scripted
+    r = actor.render(request)             # iterate for chunks; r.text / r.fell_back afterwards
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from core.errors import BackendError, UnknownBackendError
+from core.settings import Settings, get_settings
+from personas.actors.base import ActorBackend, ActorRequest, word_chunks
+from personas.actors.guard import GuardResult, check
+
+BackendFactory = Callable[[Settings], ActorBackend]
+_REGISTRY: dict[str, BackendFactory] = {}
+
+
+def register(name: str, factory: BackendFactory) -> None:
+    """Make a backend available by name; factories get the settings and import lazily."""
+    _REGISTRY[name] = factory
+
+
+def backend_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_backend(name: str | None = None, settings: Settings | None = None) -> ActorBackend:
+    """The backend called `name`, or the one the settings choose (TALKDOWN_BACKEND, auto)."""
+    settings = settings or get_settings()
+    name = name or settings.resolved_backend()
+    if name not in _REGISTRY:
+        raise UnknownBackendError(f"Unknown actor backend '{name}'.", f"Use one of: {', '.join(backend_names())}.")
+    return _REGISTRY[name](settings)
+
+
+def _scripted(settings: Settings) -> ActorBackend:
+    from personas.actors.scripted import ScriptedBackend
+
+    return ScriptedBackend(settings)
+
+
+def _local(settings: Settings) -> ActorBackend:
+    from personas.actors.local import LocalBackend
+
+    return LocalBackend(settings)
+
+
+def _openai(settings: Settings) -> ActorBackend:
+    from personas.actors.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(settings)
+
+
+register("scripted", _scripted)
+register("local", _local)
+register("openai", _openai)
+
+
+class Rendering:
+    """One guarded reply. Iterate it for display chunks; afterwards .text is what was shown and saved."""
+
+    def __init__(self, backend: ActorBackend, request: ActorRequest) -> None:
+        self.backend = backend
+        self.request = request
+        self.text = ""
+        self.raw = ""
+        self.fell_back = False
+        self.reason: str | None = None
+        self._it: Iterator[str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._it is None:
+            self._it = self._run()
+        return self._it
+
+    def _run(self) -> Iterator[str]:
+        # Buffer the whole reply, then guard it, then stream it: a line shown on screen can't be
+        # taken back, so nothing is shown before the guard has seen all of it.
+        try:
+            self.raw = "".join(self.backend.stream(self.request))
+        except BackendError:
+            raise
+        except Exception as e:  # a backend bug must not surface as a traceback in the chat
+            raise BackendError(f"The '{self.backend.name}' actor backend failed ({type(e).__name__}: {e}).",
+                               "Try again, or switch to the offline backend with TALKDOWN_BACKEND=local.") from e
+        result: GuardResult = check(self.raw, self.request.line, getattr(self.backend, "faithfulness", "strict"))
+        self.fell_back, self.reason, self.text = not result.ok, result.reason, result.text
+        yield from word_chunks(self.text)
+
+    def consume(self) -> str:
+        for _ in self:
+            pass
+        return self.text
+
+
+class Actor:
+    """A backend plus the guard. Thread-safe as far as the backend is (renderings hold no shared state)."""
+
+    def __init__(self, backend: ActorBackend) -> None:
+        self.backend = backend
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    def render(self, request: ActorRequest) -> Rendering:
+        return Rendering(self.backend, request)
+
+
+__all__ = ["Actor", "ActorBackend", "ActorRequest", "Rendering", "backend_names", "get_backend", "register"]

@@ -1,0 +1,154 @@
+"""Persona archetypes: how a kind of customer reacts to each move. One YAML file per archetype here.
+
+Adding a persona = adding a file next to this one (see irate.yaml for every field). Files are
+validated like scenarios; a broken file is reported and skipped, the others still load.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from core.errors import ScenarioError
+from personas.scenario import ID_RE, INTENTS, MAX_FILE_BYTES, _problems
+
+ARCHETYPE_DIR = Path(__file__).resolve().parent
+
+# Everything the Director can react to: the moves of scoring.moves plus the Director's own signals.
+MOVE_SIGNALS = (
+    "question", "paraphrase", "reflection", "affirmation", "apology", "acknowledgement",
+    "dismissive", "blame", "jargon", "off_topic", "next_step", "summary", "check_more", "farewell",
+)
+DIRECTOR_SIGNALS = (
+    "policy_recital",    # "per our policy ...": reading rules at the customer
+    "ignored_concern",   # the turn engages with nothing the customer said
+    "asked_again",       # asks for a fact the customer already gave
+    "escalate_trigger",  # a scenario's triggers.escalate phrase
+    "calm_trigger",      # a scenario's triggers.calm phrase
+    "timed_next_step",   # a next step that names a time ("by 5pm", "tomorrow morning")
+    "need_met",          # the turn offers something that meets one of the customer's needs
+)
+SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
+
+
+class Effect(BaseModel):
+    """Change to anger (0-10, positive = angrier) and trust (0-10) when a signal occurs."""
+    model_config = ConfigDict(extra="forbid")
+    anger: float = Field(default=0.0, ge=-5, le=5)
+    trust: float = Field(default=0.0, ge=-5, le=5)
+
+
+class Quirks(BaseModel):
+    """Archetype-specific rules on top of the effect table; the defaults are neutral."""
+    model_config = ConfigDict(extra="forbid")
+    jargon_intent: str = "push_back"  # what the customer does when the agent uses jargon
+    apology_without_action: float = Field(default=1.0, ge=0, le=2)  # apology effect x this without a next step
+    next_step_without_time: float = Field(default=1.0, ge=0, le=2)  # next_step effect x this when no time named
+    accept_min_trust: float = Field(default=0.0, ge=0, le=10)  # won't accept a resolution below this trust
+
+    @field_validator("jargon_intent")
+    @classmethod
+    def _intent(cls, v: str) -> str:
+        if v not in INTENTS:
+            raise ValueError(f"unknown intent '{v}'; use one of {list(INTENTS)}")
+        return v
+
+
+class Archetype(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str = Field(min_length=1, max_length=60)
+    description: str = Field(min_length=1, max_length=2000)
+    start_trust: float = Field(default=4.0, ge=0, le=10)
+    responsiveness: float = Field(default=0.6, gt=0, le=1)  # share of pending mood change applied per turn
+    repeat_decay: float = Field(default=0.6, ge=0, le=1)  # calming moves lose power when repeated
+    effects: dict[str, Effect] = Field(default_factory=dict)
+    quirks: Quirks = Field(default_factory=Quirks)
+    style: str = Field(min_length=1, max_length=1000)  # voice notes for an LLM actor
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError("must be 2-63 lowercase letters, digits or dashes, e.g. 'irate'")
+        return v
+
+    @field_validator("effects")
+    @classmethod
+    def _signals(cls, v: dict[str, Effect]) -> dict[str, Effect]:
+        unknown = set(v) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"unknown signal(s) {sorted(unknown)}; use {list(SIGNALS)}")
+        return v
+
+    def effect(self, signal: str) -> Effect:
+        return self.effects.get(signal, Effect())
+
+
+def parse_archetype(text: str | bytes, source: str = "<archetype>") -> Archetype:
+    """Parse one archetype file; raise ScenarioError naming file, field and fix."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioError(source, [("(file)", f"is larger than {MAX_FILE_BYTES:,} bytes")])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError(source, [("(file)", "is not UTF-8 text — save it as UTF-8 YAML")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        pos = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos} — check indentation and quotes")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [("(file)", "must be a YAML mapping of fields (id, name, ...)")])
+    try:
+        return Archetype.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError(source, _problems(e)) from None
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, tuple[dict[str, Archetype], list[ScenarioError]]] = {}
+
+
+def _stamp(d: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.glob("*.y*ml")))
+
+
+def load_archetypes_with_errors(directory: str | Path = ARCHETYPE_DIR) -> tuple[dict[str, Archetype], list[ScenarioError]]:
+    """All valid archetypes by id, and one error per broken file (re-read only when files change)."""
+    d = Path(directory)
+    key = (str(d), _stamp(d))
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        found: dict[str, Archetype] = {}
+        errors: list[ScenarioError] = []
+        for path in sorted(d.glob("*.y*ml")):
+            try:
+                a = parse_archetype(path.read_bytes(), source=str(path))
+            except ScenarioError as e:
+                errors.append(e)
+                continue
+            if a.id in found:
+                errors.append(ScenarioError(str(path), [("id", f"'{a.id}' is already used by another archetype")]))
+                continue
+            found[a.id] = a
+        _cache[key] = (found, errors)
+        return found, errors
+
+
+def load_archetypes(directory: str | Path = ARCHETYPE_DIR) -> dict[str, Archetype]:
+    """Valid archetypes by id (broken files skipped)."""
+    return load_archetypes_with_errors(directory)[0]
+
+
+def get_archetype(archetype_id: str) -> Archetype:
+    """The archetype a scenario names; ScenarioError listing the valid ids when it does not exist."""
+    found = load_archetypes()
+    if archetype_id not in found:
+        raise ScenarioError("persona", [("persona", f"unknown archetype '{archetype_id}'; use one of {sorted(found)}")])
+    return found[archetype_id]

@@ -1,0 +1,124 @@
+"""The headless practice loop shared by the CLI and the app: Director + Actor over a list of turn dicts.
+
+No storage here. The caller saves the dict add_trainee() returns BEFORE calling stream_reply(), and
+the customer turn appended at the end of stream_reply(); PracticeEngine(..., turns=saved) resumes.
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+from core.errors import BackendError, InputError
+from core.transcript import MAX_MESSAGE_CHARS
+from personas.actors import Actor, ActorRequest
+from personas.archetypes import Archetype
+from personas.director import Beat, Director, DirectorState
+from personas.scenario import Scenario
+
+HISTORY_TURNS = 6  # recent turns an LLM actor sees; older ones add cost, not realism
+
+
+class PracticeEngine:
+    def __init__(self, scenario: Scenario, archetype: Archetype, actor: Actor | None,
+                 turns: list[dict] | None = None) -> None:
+        self.scenario = scenario
+        self.archetype = archetype
+        self.actor = actor
+        self.director = Director(scenario, archetype)
+        self.turns: list[dict] = [dict(t) for t in (turns or [])]
+        self.state, self.pending = self.director.replay(self.turns)
+        self.ended: str | None = self.state.ended if self.pending is None else None
+        self.last_rendering = None  # the latest Rendering: .fell_back / .reason for the UI and bench
+
+    # -- conversation ---------------------------------------------------------------------
+    def open(self) -> dict:
+        """The customer's opening turn (authored, so it needs no model call)."""
+        if self.turns:
+            return self.turns[0]
+        self.state, beat = self.director.start()
+        turn = self._customer_turn(beat, beat.line)
+        self.turns.append(turn)
+        return turn
+
+    def add_trainee(self, text: str) -> dict:
+        """Validate and record a trainee turn; the Director's reaction waits in .pending."""
+        if self.ended:
+            raise InputError(f"This conversation has ended ({self.ended.replace('_', ' ')}).",
+                             "Start a new attempt to practise again.")
+        if self.pending is not None:
+            raise InputError("The customer has not answered your last message yet.", "Retry the reply first.")
+        if not self.turns:
+            self.open()
+        text = (text or "").strip()
+        if not text:
+            raise InputError("Your message is empty.", "Type what you would say to the customer.")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise InputError(f"Your message is {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}.",
+                             "Shorten it — in a real conversation, shorter is clearer.")
+        self.state, self.pending, moves = self.director.step(self.state, text, self.turns)
+        turn = {"role": "trainee", "text": text, "moves": moves}
+        self.turns.append(turn)
+        return turn
+
+    def request(self, beat: Beat | None = None) -> ActorRequest:
+        """What the Actor gets for a beat: the customer side only."""
+        beat = beat or self.pending
+        if beat is None:
+            raise InputError("There is no customer reply to give.")
+        told = [f.text for f in self.scenario.facts if f.id in self.state.disclosed]
+        history = [{"role": t["role"], "text": t["text"]} for t in self.turns[-HISTORY_TURNS:]]
+        seed = zlib.crc32(f"{self.scenario.id}|{len(self.turns)}|{beat.line}".encode())
+        return ActorRequest(customer=self.scenario.customer_side(), style=self.archetype.style, intent=beat.intent,
+                            mood=beat.mood, line=beat.line, facts=told, history=history, seed=seed)
+
+    def stream_reply(self) -> Iterator[str]:
+        """Render the pending beat; when done, append the customer turn. On BackendError nothing is
+        appended and the beat stays pending, so the caller can retry or fall back."""
+        beat = self.pending
+        if beat is None:
+            return
+        if self.actor is None:
+            raise BackendError("No actor backend is configured.", "Use --backend scripted or set TALKDOWN_BACKEND.")
+        rendering = self.actor.render(self.request(beat))
+        self.last_rendering = rendering
+        yield from rendering
+        self._finish_reply(beat, rendering.text, fell_back=rendering.fell_back)
+
+    def reply(self) -> dict:
+        """stream_reply() run to the end; returns the customer turn."""
+        for _ in self.stream_reply():
+            pass
+        return self.turns[-1]
+
+    def fallback_reply(self) -> dict:
+        """Answer the pending beat with its authored line (the endpoint is down, practice goes on)."""
+        beat = self.pending
+        if beat is None:
+            raise InputError("There is no unanswered message.")
+        return self._finish_reply(beat, beat.line, fell_back=True)
+
+    def end(self, reason: str = "trainee_ended") -> str:
+        """Stop here. A customer who already accepted a resolution keeps the outcome 'resolved'."""
+        if not self.ended:
+            self.ended = "resolved" if self.state.accepted else reason
+            self.pending = None
+        return self.ended
+
+    def transcript(self) -> dict:
+        """DESIGN.md's transcript JSON; customer turns carry mood, plus an end_reason key."""
+        return {"scenario_id": self.scenario.id, "persona": self.archetype.id, "turns": [dict(t) for t in self.turns],
+                "end_reason": self.ended}
+
+    # -- internals ------------------------------------------------------------------------
+    def _customer_turn(self, beat: Beat, text: str) -> dict:
+        return {"role": "customer", "text": text, "mood": beat.mood, "trust": beat.trust, "intent": beat.intent}
+
+    def _finish_reply(self, beat: Beat, text: str, fell_back: bool) -> dict:
+        turn = self._customer_turn(beat, text)
+        if fell_back:
+            turn["fell_back"] = True
+        self.turns.append(turn)
+        self.pending = None
+        if beat.end_reason:
+            self.ended = beat.end_reason
+        return turn
