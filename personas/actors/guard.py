@@ -24,6 +24,9 @@ LEFTOVER = re.compile(r"\b(?:original|rewrite)\s*:", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|nothing|nobody|none|nowhere|neither|nor|cannot|without)\b|n't\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|me|my|mine|myself|we|our|us)\b", re.I)
 
+# A spoken line ends like a sentence; a model cut off at max_tokens does not.
+UNFINISHED_OK = re.compile(r"[.!?…)\"'”’]\s*$")
+
 MAX_CHARS = 400
 
 
@@ -71,6 +74,8 @@ def check(text: str, line: str, faithfulness: str = "strict") -> GuardResult:
     limit = MAX_CHARS if faithfulness == "loose" else min(MAX_CHARS, max(120, int(len(line) * 2.2)))
     if len(t) > limit:
         return no(f"too long ({len(t)} characters, limit {limit})")
+    if faithfulness == "strict" and not UNFINISHED_OK.search(t):
+        return no("unfinished sentence (cut off)")
     toks = tokens(t)
     if _loops(toks):
         return no("repetition loop")
