@@ -139,13 +139,9 @@ def score_transcript(transcript: dict, scenario: Scenario | None) -> dict:
     import scoring
 
     t = Transcript.model_validate(transcript)
-    report = scoring.score(t, scenario)
-    settings = get_settings()
-    if settings.llm_configured() and settings.judge:
-        from scoring.judge import attach_judge
+    from scoring.judge import add_judge  # offline: unchanged; a failure becomes report.judge_error
 
-        report = attach_judge(report, t, scenario, settings)
-    return report.model_dump(mode="json")
+    return add_judge(scoring.score(t, scenario), t).model_dump(mode="json")
 
 
 def branch(scope, conversation_id: int, turn_no: int) -> int:

@@ -14,11 +14,15 @@ ROLE_LABELS = {"trainee": "Trainee", "trainer": "Trainer", "manager": "Manager",
 
 
 @st.cache_resource(show_spinner=False)
-def get_store():
-    """One Store per process; it is thread-safe (a connection per thread)."""
+def _store_for(path: str):
     from store import Store
 
-    return Store(get_settings().db_path)
+    return Store(path)
+
+
+def get_store():
+    """One Store per database file per process; it is thread-safe (a connection per thread)."""
+    return _store_for(get_settings().db_path)
 
 
 def init_state(defaults: dict[str, Any]) -> None:

@@ -57,11 +57,12 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
 
     judge = report.get("judge")
     judge_scores = None
-    if judge and judge.get("dimensions"):
-        judge_scores = {k: int(v.get("score", 0)) for k, v in judge["dimensions"].items()}
+    if judge:
+        judge_scores = {k: int(round(float(judge[k]["score"]))) for k in SKILL_LABELS if isinstance(judge.get(k), dict)}
     st.altair_chart(scores_chart({k: shown.get(k, dims[k]) for k in dims}, judge_scores), width="stretch")
     if judge:
-        st.caption("The LLM judge's view is shown beside Talkdown's own scores, never mixed into them.")
+        st.caption("The LLM judge's view is shown beside Talkdown's own scores, never mixed into them."
+                   + (f" Judge: {judge['summary']}" if judge.get("summary") else ""))
         for w in judge.get("warnings", []) or []:
             st.warning(w)
     if report.get("judge_error"):
