@@ -1,0 +1,152 @@
+"""Schema changes, in order. Each is a function recorded in `_sqlite_migrations` once applied.
+
+Never edit a migration that has shipped: add a new one. `Store.__init__` applies what is pending,
+so an old database file upgrades in place the first time the new code opens it.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "talkdown"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Accounts, groups, scenarios, assignments, conversations, turns, reports, overrides."""
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'trainer', 'manager', 'trainee')),
+            display_name TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        );
+        CREATE TABLE group_members (
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (group_id, user_id)
+        );
+        CREATE TABLE scenarios (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            yaml TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users(id),
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            scenario_id TEXT NOT NULL,
+            title TEXT,
+            due TEXT,
+            pass_mark INTEGER NOT NULL DEFAULT 70,
+            mode TEXT NOT NULL DEFAULT 'practice',
+            group_id INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE assignment_targets (
+            assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (assignment_id, user_id)
+        );
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            scenario_id TEXT NOT NULL,
+            assignment_id INTEGER REFERENCES assignments(id) ON DELETE SET NULL,
+            mode TEXT NOT NULL DEFAULT 'practice',
+            status TEXT NOT NULL DEFAULT 'active',
+            parent_id INTEGER REFERENCES conversations(id),
+            branch_turn INTEGER,
+            backend TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            text TEXT NOT NULL,
+            mood REAL,
+            trust REAL,
+            moves TEXT,
+            intent TEXT,
+            meta TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (conversation_id, idx)
+        );
+        CREATE TABLE reports (
+            conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+            report TEXT NOT NULL,
+            overall INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE overrides (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            dimension TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            by_user_id INTEGER NOT NULL REFERENCES users(id),
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m002_skill_columns_and_indexes(db: Database) -> None:
+    """Per-skill score columns on reports (backfilled from the stored JSON) for the dashboard,
+    and the indexes its filters and the per-user lists need."""
+    from store.models import SKILLS
+
+    for skill in SKILLS:
+        db.execute(f"ALTER TABLE reports ADD COLUMN {skill} INTEGER")
+    rows = list(db.query("SELECT conversation_id, report FROM reports"))
+    for row in rows:
+        dims = _skill_scores(row["report"])
+        if dims:
+            sets = ", ".join(f"{k} = ?" for k in dims)
+            db.execute(f"UPDATE reports SET {sets} WHERE conversation_id = ?",
+                       [*dims.values(), row["conversation_id"]])
+    db.executescript(
+        """
+        CREATE INDEX idx_conversations_user ON conversations(user_id, status);
+        CREATE INDEX idx_conversations_assignment ON conversations(assignment_id, user_id);
+        CREATE INDEX idx_conversations_started ON conversations(started_at);
+        CREATE INDEX idx_group_members_user ON group_members(user_id);
+        CREATE INDEX idx_assignment_targets_user ON assignment_targets(user_id);
+        CREATE INDEX idx_overrides_conversation ON overrides(conversation_id, dimension);
+        """
+    )
+
+
+def _skill_scores(report_json: str | None) -> dict[str, int]:
+    """{skill: score} from a stored report; skills missing from it are left out."""
+    from store.models import SKILLS
+
+    try:
+        data = json.loads(report_json or "{}")
+    except ValueError:
+        return {}
+    dims = data.get("dimensions") or {}
+    out: dict[str, int] = {}
+    for skill in SKILLS:
+        d = dims.get(skill)
+        score = d.get("score") if isinstance(d, dict) else d
+        if isinstance(score, (int, float)):
+            out[skill] = int(round(score))
+    return out

@@ -1,0 +1,272 @@
+"""The Store: one SQLite file through sqlite-utils, migrated on open, safe to share between threads.
+
+Streamlit keeps one Store per process (``st.cache_resource``) and runs every session on its own
+threads, so connections are pooled: a thread borrows one for the length of a call and gives it back.
+Writes are short ``BEGIN IMMEDIATE`` transactions: a writer queues on SQLite's busy handler at the
+start of its transaction instead of failing half-way with "database is locked" (which a deferred
+transaction that reads, then writes, can do under WAL).
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlite_utils import Database
+
+from core.errors import AuthError, InputError, TalkdownError
+from core.settings import get_settings
+from store.migrations import migrations
+from store.models import ROLES, User
+
+BUSY_TIMEOUT_S = 30.0
+MAX_IDLE_CONNECTIONS = 16
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+WRONG_LOGIN = "Wrong username or password."
+DISABLED = "This account is disabled. Ask an administrator to enable it."
+
+
+class StoreError(TalkdownError):
+    """The database file cannot be opened or upgraded."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def iso(dt: datetime) -> str:
+    """Timestamps are stored as naive UTC ISO strings, so they sort and compare as text."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt.isoformat(timespec="seconds")
+
+
+def check_password_rules(password: str) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InputError(f"The password must be at least {MIN_PASSWORD} characters long.",
+                         "A few unrelated words make a long password that is easy to remember.")
+    if len(password) > MAX_PASSWORD:
+        raise InputError(f"The password is too long; the limit is {MAX_PASSWORD} characters.")
+
+
+def clean_username(username: str) -> str:
+    name = (username or "").strip()
+    if not USERNAME_RE.match(name):
+        raise InputError("A username is 1–64 characters: letters, digits, and . _ @ - (starting with a letter or digit).")
+    return name
+
+
+def clean_display_name(display_name: str | None, fallback: str) -> str:
+    name = (display_name or "").strip() or fallback
+    if len(name) > 100:
+        raise InputError("The display name is too long; the limit is 100 characters.")
+    return name
+
+
+def user_from_row(row: dict) -> User:
+    return User(id=row["id"], username=row["username"], role=row["role"],
+                display_name=row["display_name"], active=bool(row["active"]))
+
+
+class Store:
+    """The data layer. Unscoped methods are for bootstrap and login; everything else is on ``as_user``."""
+
+    def __init__(self, path: str | Path | None = None, *, password_hasher: PasswordHasher | None = None) -> None:
+        self.path = str(path or get_settings().db_path)
+        # argon2id with the library's current recommended parameters; tests pass cheaper ones.
+        self.hasher = password_hasher or PasswordHasher()
+        self._idle: list[Database] = []
+        self._pool_lock = threading.Lock()
+        self._local = threading.local()
+        self._dummy_hash: str | None = None
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                if self.path != ":memory:":
+                    db.enable_wal()
+            with self._write() as db:
+                # Under the write lock, so two processes opening a new file do not both migrate.
+                migrations.apply(db)
+        except (sqlite3.DatabaseError, OSError) as e:
+            raise StoreError(f"Cannot open the database at {self.path}: {e}.",
+                             "Check the path (TALKDOWN_DB_PATH) and that the file is a Talkdown database.") from e
+
+    # -- connections ----------------------------------------------------------------------
+    def _connect(self) -> Database:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # WAL + NORMAL: a committed turn survives a crash or restart of the app; only a power cut
+        # can lose the last few commits. FULL would add an fsync to every turn.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return Database(conn, execute_plugins=False)
+
+    @contextmanager
+    def _db(self) -> Iterator[Database]:
+        """A connection for this thread; nested calls on the same thread share it."""
+        held = getattr(self._local, "db", None)
+        if held is not None:
+            yield held
+            return
+        with self._pool_lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = self._connect()
+        self._local.db = db
+        try:
+            yield db
+        finally:
+            self._local.db = None
+            broken = False
+            if db.conn.in_transaction:
+                try:
+                    db.conn.rollback()
+                except sqlite3.Error:
+                    broken = True
+            with self._pool_lock:
+                if not broken and len(self._idle) < MAX_IDLE_CONNECTIONS:
+                    self._idle.append(db)
+                    db = None
+            if db is not None:
+                db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One short write transaction, committed when the block ends (savepoint if nested)."""
+        with self._db() as db:
+            if db.conn.in_transaction:
+                with db.atomic():
+                    yield db
+                return
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.rollback()
+                raise
+            else:
+                db.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: list | tuple | dict = ()) -> list[dict]:
+        with self._db() as db:
+            return list(db.query(sql, params))
+
+    def one(self, sql: str, params: list | tuple | dict = ()) -> dict | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def close(self) -> None:
+        """Close idle connections (borrowed ones close when returned)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
+
+    # -- time -----------------------------------------------------------------------------
+    def now(self) -> datetime:
+        clock = getattr(self._local, "clock", None)
+        return clock() if clock else _utcnow()
+
+    @contextmanager
+    def clock(self, fn: Callable[[], datetime]) -> Iterator[None]:
+        """Stamp records written on this thread with fn() instead of now (demo seeding backdates history)."""
+        old = getattr(self._local, "clock", None)
+        self._local.clock = fn
+        try:
+            yield
+        finally:
+            self._local.clock = old
+
+    # -- passwords ------------------------------------------------------------------------
+    def hash_password(self, password: str) -> str:
+        check_password_rules(password)
+        return self.hasher.hash(password)
+
+    def _verify(self, stored_hash: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    # -- bootstrap and login --------------------------------------------------------------
+    def needs_setup(self) -> bool:
+        """True while there is no user at all: the app then asks for the first admin account."""
+        return self.one("SELECT 1 AS x FROM users LIMIT 1") is None
+
+    def create_first_admin(self, username: str, password: str, display_name: str | None = None) -> User:
+        name = clean_username(username)
+        display = clean_display_name(display_name, name)
+        pw_hash = self.hash_password(password)  # slow: outside the write lock
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
+                raise InputError("Talkdown is already set up.", "Sign in, or ask an administrator for an account.")
+            uid = db.execute(
+                "INSERT INTO users (username, password_hash, role, display_name, active, created_at) "
+                "VALUES (?, ?, 'admin', ?, 1, ?)", [name, pw_hash, display, iso(self.now())]).lastrowid
+        return self.get_user(uid)
+
+    def authenticate(self, username: str, password: str) -> User:
+        row = self.one("SELECT * FROM users WHERE username = ?", [(username or "").strip()])
+        if row is None:
+            # Spend the same time as a real check, so timing does not reveal which usernames exist.
+            if self._dummy_hash is None:
+                self._dummy_hash = self.hasher.hash("not-a-real-password")
+            self._verify(self._dummy_hash, password or "")
+            raise AuthError(WRONG_LOGIN)
+        if not self._verify(row["password_hash"], password or ""):
+            raise AuthError(WRONG_LOGIN)
+        if not row["active"]:
+            raise AuthError(DISABLED)
+        if self.hasher.check_needs_rehash(row["password_hash"]):
+            new_hash = self.hasher.hash(password)
+            with self._write() as db:
+                db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [new_hash, row["id"]])
+        return user_from_row(row)
+
+    def get_user(self, user_id: int) -> User:
+        """Unscoped read of one account (bootstrap, CLI). Pages use ``as_user(...).list_users``."""
+        row = self.one("SELECT * FROM users WHERE id = ?", [user_id])
+        if row is None:
+            raise InputError(f"There is no user with id {user_id}.")
+        return user_from_row(row)
+
+    def as_user(self, user: User | int) -> "UserScope":
+        """Everything a signed-in user may do, checked against their current role and status."""
+        from store.scope import UserScope
+
+        uid = user if isinstance(user, int) else user.id
+        row = self.one("SELECT * FROM users WHERE id = ?", [uid])
+        if row is None or not row["active"]:
+            raise AuthError("Your account is disabled or no longer exists.", "Ask an administrator.")
+        return UserScope(self, user_from_row(row))
+
+    # -- used by the CLI ------------------------------------------------------------------
+    def create_user_unscoped(self, username: str, password: str, role: str, display_name: str | None = None) -> User:
+        """Create an account without a signed-in admin (the `python -m store` CLI only)."""
+        name = clean_username(username)
+        if role not in ROLES:
+            raise InputError(f"Unknown role '{role}'; use one of {', '.join(ROLES)}.")
+        display = clean_display_name(display_name, name)
+        pw_hash = self.hash_password(password)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+                raise InputError(f"The username '{name}' is taken.", "Pick another one.")
+            uid = db.execute(
+                "INSERT INTO users (username, password_hash, role, display_name, active, created_at) "
+                "VALUES (?, ?, ?, ?, 1, ?)", [name, pw_hash, role, display, iso(self.now())]).lastrowid
+        return self.get_user(uid)
+
+    def schema_version(self) -> list[str]:
+        """Names of the applied migrations, oldest first."""
+        with self._db() as db:
+            return [m.name for m in migrations.applied(db)]
