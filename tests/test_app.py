@@ -1,0 +1,260 @@
+"""AppTest tests of every page for every role, through the real store and the scripted backend."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.errors import BackendError
+from core.settings import get_settings
+from tests.conftest import ROOT
+
+SCENARIO = "internet-outage-remote-worker"
+PAGES = {
+    "trainee": ["ui/pages/home.py", "ui/pages/practice.py", "ui/pages/history.py", "ui/pages/account.py"],
+    "trainer": ["ui/pages/scenarios.py", "ui/pages/assignments.py", "ui/pages/transcripts.py",
+                "ui/pages/dashboard.py", "ui/pages/home.py", "ui/pages/practice.py", "ui/pages/history.py",
+                "ui/pages/account.py"],
+    "manager": ["ui/pages/dashboard.py", "ui/pages/transcripts.py", "ui/pages/account.py"],
+    "admin": ["ui/pages/dashboard.py", "ui/pages/admin.py", "ui/pages/scenarios.py", "ui/pages/assignments.py",
+              "ui/pages/transcripts.py", "ui/pages/account.py"],
+}
+
+
+@pytest.fixture
+def org():
+    """An admin, a trainer, a manager and two trainees; trainer, manager and trainee 'ana' share a group."""
+    from store import Store
+
+    store = Store(get_settings().db_path)
+    admin = store.create_first_admin("admin", "admin-password-1", "Ada Admin")
+    a = store.as_user(admin)
+    users = {"admin": admin}
+    for name, role in [("trainer", "trainer"), ("manager", "manager"), ("ana", "trainee"), ("ben", "trainee")]:
+        users[name] = a.create_user(name, f"{name}-password-1", role, name.title())
+    team = a.create_group("Team A")
+    for name in ("trainer", "manager", "ana"):
+        a.add_to_group(team.id, users[name].id)
+    other = a.create_group("Team B")
+    a.add_to_group(other.id, users["ben"].id)
+    return store, users
+
+
+def app_as(user, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader"):
+        parts += [str(getattr(e, "value", "")) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def test_first_run_asks_for_the_admin_account_and_signs_in():
+    at = app_as(None)
+    assert not at.exception
+    assert "Create the administrator account" in texts(at)
+    at.text_input[0].input("Ada")
+    at.text_input[1].input("ada")
+    at.text_input[2].input("a-long-password")
+    at.text_input[3].input("a-long-password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["user"].role == "admin"
+
+
+def test_first_run_refuses_a_short_password_with_a_message():
+    at = app_as(None)
+    for i, v in enumerate(["Ada", "ada", "short", "short"]):
+        at.text_input[i].input(v)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error, "a too-short password must be refused with a message"
+    assert "user" not in at.session_state
+
+
+def test_wrong_password_shows_a_message_not_a_traceback(org):
+    at = app_as(None)
+    assert "Sign in" in texts(at) or at.text_input
+    at.text_input[0].input("ana")
+    at.text_input[1].input("not-her-password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Wrong username or password" in e.value for e in at.error)
+    at.text_input[1].input("ana-password-1")
+    at.button[0].click().run()
+    assert at.session_state["user"].username == "ana"
+
+
+@pytest.mark.parametrize("role,page", [(r, p) for r, pages in PAGES.items() for p in pages])
+def test_every_page_renders_for_its_role(org, role, page):
+    _, users = org
+    user = users["ana" if role == "trainee" else role]
+    at = app_as(user, page)
+    assert not at.exception, at.exception
+
+
+def _practice(store, user, text="I'm so sorry, that sounds really stressful. When did it stop working?"):
+    at = app_as(user, "ui/pages/practice.py")
+    at.selectbox[0].set_value(SCENARIO)
+    [b for b in at.button if b.label == "Start"][0].click().run()
+    assert not at.exception
+    at.chat_input[0].set_value(text).run()
+    assert not at.exception
+    return at
+
+
+def test_trainee_chats_and_every_turn_is_saved(org):
+    store, users = org
+    at = _practice(store, users["ana"])
+    sc = store.as_user(users["ana"])
+    conv = sc.active_conversation()
+    turns = sc.get_turns(conv.id)
+    assert [t["role"] for t in turns] == ["customer", "trainee", "customer"]
+    assert turns[1]["text"].startswith("I'm so sorry")
+    assert turns[2]["mood"] is not None
+    shown = [m.markdown[0].value for m in at.chat_message if m.markdown]
+    assert turns[2]["text"] in shown, "the customer's reply is on the page"
+    assert any("Anger" in str(p.value) or "Anger" in str(getattr(p, "text", "")) for p in at.get("progress")) or \
+        "Customer mood" in texts(at)
+
+
+def test_assessment_mode_hides_the_mood_meter_and_hints(org):
+    store, users = org
+    trainer = store.as_user(users["trainer"])
+    a = trainer.create_assignment(SCENARIO, user_ids=[users["ana"].id], due=None, pass_mark=70, mode="assessment")
+    sc = store.as_user(users["ana"])
+    from services import practice
+
+    conv = practice.start(sc, SCENARIO, mode="assessment", assignment_id=a.id)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = users["ana"]
+    at.session_state["practice_conv"] = conv
+    at.run()
+    at.switch_page("ui/pages/practice.py").run()
+    assert not at.exception
+    body = texts(at)
+    assert "assessment mode" in body
+    assert "Customer mood" not in body and "Hints" not in body
+
+
+def test_failing_backend_keeps_the_turn_and_offers_retry(org):
+    store, users = org
+    from services import practice
+
+    sc = store.as_user(users["ana"])
+    conv = practice.start(sc, SCENARIO)
+    practice.get_actor().backend.enqueue_error(BackendError("The LLM endpoint did not answer in time."))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = users["ana"]
+    at.session_state["practice_conv"] = conv
+    at.run()
+    at.switch_page("ui/pages/practice.py").run()
+    at.chat_input[0].set_value("I hear you, that sounds awful. When did it start?").run()
+    assert not at.exception
+    assert any("did not answer in time" in e.value for e in at.error)
+    turns = sc.get_turns(conv)
+    assert turns[-1]["role"] == "trainee", "the trainee's turn was saved before the failing call"
+    at.run()
+    retry = [b for b in at.button if b.label == "Try the reply again"]
+    assert retry, "a retry button is offered"
+    retry[0].click().run()
+    assert not at.exception
+    assert sc.get_turns(conv)[-1]["role"] == "customer"
+
+
+def test_chat_input_declares_the_message_limit(org):
+    from core.transcript import MAX_MESSAGE_CHARS
+
+    _, users = org
+    at = app_as(users["ana"], "ui/pages/practice.py")
+    [b for b in at.button if b.label == "Start"][0].click().run()
+    assert at.chat_input[0].proto.max_chars == MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize("text,why", [("word " * 2000, "limit"), ("   ", "empty")])
+def test_bad_message_is_refused_by_the_service_and_nothing_is_lost(org, text, why):
+    """The browser enforces max_chars, but a client that bypasses it still gets a clear refusal."""
+    from core.errors import InputError
+    from services import practice
+
+    store, users = org
+    sc = store.as_user(users["ana"])
+    conv = practice.start(sc, SCENARIO)
+    with pytest.raises(InputError, match=why):
+        list(practice.send(sc, conv, text))
+    assert [t["role"] for t in sc.get_turns(conv)] == ["customer"]
+    list(practice.send(sc, conv, "That sounds really stressful. When did it start?"))
+    assert [t["role"] for t in sc.get_turns(conv)] == ["customer", "trainee", "customer"]
+
+
+def test_ending_shows_the_report_with_five_skills(org):
+    store, users = org
+    at = _practice(store, users["ana"])
+    [b for b in at.button if b.label == "End conversation"][0].click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "Your report" in body
+    tabs = [t.label for t in at.tabs]
+    for skill in ("Active listening", "Paraphrasing", "Empathy", "Focus", "Closure"):
+        assert any(label.startswith(skill) for label in tabs), skill
+    assert store.as_user(users["ana"]).get_report(store.as_user(users["ana"]).list_conversations()[0].id)
+
+
+def test_trainee_cannot_open_another_trainees_conversation(org):
+    store, users = org
+    from services import practice
+
+    ben_conv = practice.start(store.as_user(users["ben"]), SCENARIO)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = users["ana"]
+    at.session_state["view_conversation"] = ben_conv
+    at.run()
+    at.switch_page("ui/pages/conversation.py").run()
+    assert not at.exception
+    assert any("No such conversation" in e.value for e in at.error)
+    assert not at.chat_message, "nothing of Ben's conversation is shown"
+
+
+def test_trainer_override_keeps_the_automated_score(org):
+    store, users = org
+    at = _practice(store, users["ana"])
+    [b for b in at.button if b.label == "End conversation"][0].click().run()
+    conv = store.as_user(users["ana"]).list_conversations()[0]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = users["trainer"]
+    at.session_state["view_conversation"] = conv.id
+    at.run()
+    at.switch_page("ui/pages/conversation.py").run()
+    assert not at.exception
+    at.slider[0].set_value(95)
+    at.text_area[0].input("Good recovery after a rough start.")
+    [b for b in at.button if b.label == "Save override"][0].click().run()
+    assert not at.exception
+    rec = store.as_user(users["trainer"]).get_report(conv.id)
+    assert rec.effective_overall == 95
+    assert rec.overall != 95 or rec.report["overall"] == 95
+    assert rec.overrides[-1].comment == "Good recovery after a rough start."
+
+
+def test_broken_scenario_file_is_reported_and_the_others_still_load(org, tmp_path, monkeypatch):
+    import shutil
+
+    d = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", d)
+    (d / "zz-broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    monkeypatch.setenv("TALKDOWN_SCENARIOS_DIR", str(d))
+    get_settings.cache_clear()
+    _, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    assert not at.exception
+    assert "zz-broken.yaml" in texts(at) + "".join(c.value for c in at.code)
+    at = app_as(users["ana"], "ui/pages/home.py")
+    assert not at.exception
+    assert "Internet down on deadline day" in texts(at)
