@@ -15,7 +15,7 @@ from functools import wraps
 from typing import Any, Callable, Iterable, TypeVar
 
 from core.errors import AccessDenied, AuthError, InputError
-from core.transcript import MAX_TURN_CHARS
+from core.transcript import MAX_MESSAGE_CHARS, MAX_TURN_CHARS
 from store.migrations import _skill_scores
 from store.models import (END_STATUSES, MODES, OVERRIDE_DIMENSIONS, ROLES, SKILLS, Assignment, AssignmentStatus,
                           ConversationSummary, Group, Override, ReportRecord, User)
@@ -544,6 +544,10 @@ class UserScope:
             raise InputError("A turn's text must be text.")
         if len(text) > MAX_TURN_CHARS:
             raise InputError(f"The turn is {len(text):,} characters; the limit is {MAX_TURN_CHARS:,}.")
+        if role == "trainee" and len(text.strip()) > MAX_MESSAGE_CHARS:
+            # The engine checks this too; the store is the last line, whatever path a message took.
+            raise InputError(f"Your message is {len(text.strip()):,} characters; the limit is {MAX_MESSAGE_CHARS:,}.",
+                             "Shorten it — in a real conversation, shorter is clearer.")
         moves_json = json.dumps(list(moves)) if moves is not None else None
         meta_json = json.dumps(meta, default=str) if meta is not None else None
         if meta_json and len(meta_json) > MAX_META_CHARS:

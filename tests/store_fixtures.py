@@ -1,0 +1,57 @@
+"""Shared builders for the store tests: a cheap password hasher and a small organisation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+
+from core.settings import get_settings
+from store import Store, User
+
+# Real argon2id, with parameters small enough that tests creating dozens of accounts stay fast.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+SCENARIO = "internet-outage-remote-worker"
+REPORT = {"overall": 62, "dimensions": {s: {"score": v, "evidence": [], "advice": []} for s, v in
+                                        [("active_listening", 70), ("paraphrasing", 40), ("empathy", 80),
+                                         ("focus", 65), ("closure", 55)]}}
+
+
+def new_store(path: str | None = None) -> Store:
+    return Store(path or get_settings().db_path, password_hasher=FAST_HASHER)
+
+
+@dataclass
+class Org:
+    """admin; Team A = trainer_a, manager_a, ana, amy; Team B = trainer_b, manager_b, ben; loner = in no group."""
+    store: Store
+    users: dict[str, User] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)
+
+    def scope(self, name: str):
+        return self.store.as_user(self.users[name])
+
+
+def build_org(store: Store) -> Org:
+    admin = store.create_first_admin("admin", "admin-password", "Ada Admin")
+    org = Org(store, {"admin": admin})
+    a = store.as_user(admin)
+    for name, role in [("trainer_a", "trainer"), ("manager_a", "manager"), ("ana", "trainee"), ("amy", "trainee"),
+                       ("trainer_b", "trainer"), ("manager_b", "manager"), ("ben", "trainee"), ("loner", "trainee")]:
+        org.users[name] = a.create_user(name, f"{name}-password", role, name.replace("_", " ").title())
+    for gname, members in [("Team A", ["trainer_a", "manager_a", "ana", "amy"]),
+                           ("Team B", ["trainer_b", "manager_b", "ben"])]:
+        g = a.create_group(gname)
+        org.groups[gname] = g.id
+        for m in members:
+            a.add_to_group(g.id, org.users[m].id)
+    return org
+
+
+def finished_conversation(org: Org, who: str, report: dict | None = REPORT, assignment_id: int | None = None) -> int:
+    sc = org.scope(who)
+    cid = sc.start_conversation(SCENARIO, assignment_id=assignment_id, backend="scripted")
+    sc.add_turn(cid, "customer", "My internet is down!", mood=8, trust=3, intent="vent")
+    sc.add_turn(cid, "trainee", "That sounds really stressful. When did it stop?", moves=["reflection", "question"])
+    sc.add_turn(cid, "customer", "Two days ago.", mood=6, trust=4)
+    sc.finish_conversation(cid, "resolved", report)
+    return cid
