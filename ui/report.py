@@ -28,7 +28,7 @@ def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> a
     df = pd.DataFrame(rows)
     enc = dict(x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=None),
                y=alt.Y("skill:N", sort=list(SKILL_LABELS.values()), title=None),
-               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None)),
+               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge else None),
                tooltip=["skill", "source", "score"])
     if judge:
         enc["yOffset"] = "source:N"

@@ -50,7 +50,7 @@ st.altair_chart(alt.Chart(means).mark_bar().encode(
 left, right = st.columns(2)
 with left:
     st.subheader("Overall score per trainee")
-    weekly = (df.set_index("finished_at").groupby("trainee")["overall"].resample("W").mean().dropna().reset_index())
+    weekly = (df.set_index("finished_at").groupby("trainee")["overall"].resample("W-MON", label="left", closed="left").mean().dropna().reset_index())
     st.altair_chart(alt.Chart(weekly).mark_line(point=True).encode(
         x=alt.X("finished_at:T", title="Week"), y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]), title="Overall"),
         color=alt.Color("trainee:N", title=None), tooltip=["trainee", "finished_at:T", alt.Tooltip("overall:Q", format=".0f")]
@@ -59,7 +59,7 @@ with right:
     st.subheader("Team trend per skill")
     long = df.melt(id_vars=["finished_at"], value_vars=skills, var_name="skill", value_name="score")
     long["skill"] = long["skill"].map(SKILL_LABELS)
-    wk = long.set_index("finished_at").groupby("skill")["score"].resample("W").mean().dropna().reset_index()
+    wk = long.set_index("finished_at").groupby("skill")["score"].resample("W-MON", label="left", closed="left").mean().dropna().reset_index()
     st.altair_chart(alt.Chart(wk).mark_line(point=True).encode(
         x=alt.X("finished_at:T", title="Week"), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Average"),
         color=alt.Color("skill:N", title=None), tooltip=["skill", "finished_at:T", alt.Tooltip("score:Q", format=".0f")]

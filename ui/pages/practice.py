@@ -73,12 +73,13 @@ with side_col:
                 if trust is not None:
                     st.progress(min(1.0, max(0.0, trust / 10)), text=f"Trust {trust:.1f}/10")
                 if len(series) > 1:
-                    df = pd.DataFrame(series).melt(id_vars="reply", value_vars=["anger", "trust"], var_name="",
-                                                   value_name="level").dropna()
+                    df = pd.DataFrame(series).melt(id_vars="reply", value_vars=["anger", "trust"],
+                                                   var_name="measure", value_name="level").dropna()
                     st.altair_chart(alt.Chart(df).mark_line(point=True).encode(
-                        x=alt.X("reply:O", title="Customer reply"), y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]),
-                                                                           title=None),
-                        color=alt.Color(":N", scale=alt.Scale(range=["#d62728", "#2ca02c"]), legend=alt.Legend(orient="bottom"))
+                        x=alt.X("reply:O", title="Customer reply", axis=alt.Axis(labelAngle=0)),
+                        y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]), title=None),
+                        color=alt.Color("measure:N", scale=alt.Scale(domain=["anger", "trust"], range=["#d62728", "#2ca02c"]),
+                                        legend=alt.Legend(orient="bottom", title=None))
                     ).properties(height=160), width="stretch")
         if not ended:
             tips = practice.hints(live)
@@ -96,7 +97,9 @@ with side_col:
             show_error(e)
 
 with chat_col:
-    for t in engine.turns:
+    # Once scored, the report's annotated transcript replaces the plain one.
+    record = sc.get_report(conv.id) if ended else None
+    for t in ([] if record is not None else engine.turns):
         trainee = t["role"] == "trainee"
         with st.chat_message("user" if trainee else "assistant",
                              avatar=":material/support_agent:" if trainee else ":material/person:"):
@@ -104,7 +107,6 @@ with chat_col:
 
     if ended:
         st.success(f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}.")
-        record = sc.get_report(conv.id)
 
         def retry(turn_no: int) -> None:
             try:
