@@ -110,6 +110,7 @@ def test_unexpected_backend_exception_becomes_backend_error():
     ("I've been on hold for forty minutes and nobody has helped " + "me at all, really, " * 20 + "ok.", "too long"),
     ("Original: I have been on hold. Rewrite: forty minutes", "prompt"),
     ("I've been on hold for forty minutes and nobody has", "unfinished"),
+    ("I've been on hold for 14 minutes already and nobody has helped me.", "numbers"),
 ])
 def test_guard_rejects_bad_output(text, reason):
     r = check(text, LINE)

@@ -22,6 +22,7 @@ AGENT_SPEAK = re.compile(
 LABELS = re.compile(r"^\s*(?:customer|rewrite|rewritten|original|answer|reply|response|output|\w+ (?:says|said))\s*:\s*", re.I)
 LEFTOVER = re.compile(r"\b(?:original|rewrite)\s*:", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|nothing|nobody|none|nowhere|neither|nor|cannot|without)\b|n't\b", re.I)
+NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|me|my|mine|myself|we|our|us)\b", re.I)
 
 # A spoken line ends like a sentence; a model cut off at max_tokens does not.
@@ -88,6 +89,8 @@ def check(text: str, line: str, faithfulness: str = "strict") -> GuardResult:
             need = 0.5 if len(want) <= 3 else 0.4
             if shared < need:
                 return no(f"drifted from the line (shares {shared:.0%} of its content words)")
+        if set(NUMBER.findall(line)) != set(NUMBER.findall(t)):
+            return no("numbers changed")  # £212.40 must not become £21.40
         if bool(NEGATION.search(line)) != bool(NEGATION.search(t)):
             return no("meaning flip (negation added or lost)")
     return GuardResult(ok=True, text=t)

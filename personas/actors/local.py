@@ -82,7 +82,7 @@ class LocalBackend:
             with lock:
                 if self.rewrite_only:
                     out = llm.create_completion(
-                        rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.7, top_p=0.9,
+                        rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.5, top_p=0.9,
                         repeat_penalty=1.15, stop=["\n", "Original:", "Rewrite:"], seed=request.seed)
                     text = out["choices"][0]["text"]
                 else:

@@ -7,14 +7,18 @@ from personas.actors.base import ActorRequest
 # Kept short and first-person so the model copies that shape.
 REWRITE_EXAMPLES = (
     ("I have been waiting for a week and nobody has called me back.",
-     "It's been a whole week and still nobody has called me back."),
+     "I've waited a whole week and nobody has called me back."),
     ("Okay, thank you. That helps a bit.",
-     "Alright, thanks. That does help a little."),
-    ("What happens next with my order?",
-     "So what's the next step with my order?"),
+     "Okay, thanks. That helps a little."),
+    ("The parcel was meant to arrive on Monday.",
+     "The parcel should have arrived on Monday."),
+    ("I don't understand what that means.",
+     "I don't really understand what that means."),
 )
 
-REWRITE_HEADER = "Say each line again in different words. Keep the meaning. Keep it short.\n\n"
+# Framing it as the customer repeating themselves (not "rewrite this") kept the 135M model in the
+# first person more often in a trial over 46 authored lines (19 vs 11 usable rewordings).
+REWRITE_HEADER = "An upset customer repeats each sentence in slightly different words, keeping every detail.\n\n"
 
 
 def rewrite_prompt(request: ActorRequest) -> str:

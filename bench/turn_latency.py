@@ -1,0 +1,139 @@
+"""Per-turn latency of the practice loop: time to first token and full turn per Actor backend, and the
+app's own overhead (moves + Director, guard, store) measured on its own.
+
+    python bench/turn_latency.py [--runs N] [--backends scripted,local]
+
+Targets (issue 2): local time to first token <= 0.5 s on a 2-core machine; own overhead <= 20 ms/turn.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.settings import get_settings  # noqa: E402
+from personas.actors import Actor, get_backend  # noqa: E402
+from personas.actors.guard import check  # noqa: E402
+from personas.archetypes import get_archetype  # noqa: E402
+from personas.engine import PracticeEngine  # noqa: E402
+from personas.scenario import load_dir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = "internet-outage-remote-worker"
+SCRIPT = ROOT / "personas" / "examples" / "empathetic.txt"
+
+# Hook for the store's share of the overhead: set to a callable(turn_dict) that saves one turn
+# (e.g. a Store on a temp file); the bench then times it like the other parts. None = not measured.
+STORE_WRITE: Callable[[dict], None] | None = None
+
+
+def _median_ms(xs: list[float]) -> float:
+    return statistics.median(xs) * 1000 if xs else float("nan")
+
+
+def bench_backend(name: str, runs: int) -> dict:
+    scenario = load_dir(ROOT / "scenarios").scenarios[SCENARIO]
+    lines = [ln.strip() for ln in SCRIPT.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    actor = Actor(get_backend(name, settings=get_settings()))
+    # Warm-up outside the timing: the local model loads once per process, like in the app.
+    warm = PracticeEngine(scenario, get_archetype(scenario.persona), actor)
+    warm.open()
+    warm.add_trainee(lines[0])
+    warm.reply()
+
+    ttft, full, director, guard, store, fell_back = [], [], [], [], [], 0
+    while len(full) < runs:
+        engine = PracticeEngine(scenario, get_archetype(scenario.persona), actor)
+        engine.open()
+        for line in lines:
+            if engine.ended or len(full) >= runs:
+                break
+            t0 = time.perf_counter()
+            turn = engine.add_trainee(line)  # moves (scoring.moves) + Director
+            t1 = time.perf_counter()
+            if STORE_WRITE:
+                STORE_WRITE(turn)
+            t2 = time.perf_counter()
+            first = None
+            for _ in engine.stream_reply():
+                if first is None:
+                    first = time.perf_counter()
+            t3 = time.perf_counter()
+            r = engine.last_rendering
+            g0 = time.perf_counter()
+            check(r.raw, r.request.line, getattr(actor.backend, "faithfulness", "strict"))  # guard alone, re-run
+            g1 = time.perf_counter()
+            director.append(t1 - t0)
+            store.append(t2 - t1)
+            ttft.append((first or t3) - t2)
+            full.append((t3 - t0))
+            guard.append(g1 - g0)
+            fell_back += r.fell_back
+    return {"backend": name, "n": len(full), "ttft": _median_ms(ttft), "turn": _median_ms(full),
+            "director": _median_ms(director), "guard": _median_ms(guard),
+            "store": _median_ms(store) if STORE_WRITE else None, "fell_back": fell_back}
+
+
+def fallback_rate(name: str, every: int = 7) -> tuple[int, int, dict[str, int]]:
+    """Guard fallbacks over a spread of authored lines from every scenario (the bench script alone
+    repeats the same few lines, so its fallback count says little)."""
+    from personas.actors import ActorRequest
+
+    actor = Actor(get_backend(name, settings=get_settings()))
+    lines = []
+    for sc in load_dir(ROOT / "scenarios").scenarios.values():
+        fact = sc.facts[0].text if sc.facts else ""
+        for bands in sc.lines.values():
+            for band_lines in bands.values():
+                lines += [ln.replace("{fact}", fact) for ln in band_lines]
+    lines = lines[::every]
+    reasons: dict[str, int] = {}
+    fell = 0
+    for i, line in enumerate(lines):
+        r = actor.render(ActorRequest(customer={}, intent="vent", mood=6, line=line, seed=i))
+        r.consume()
+        fell += r.fell_back
+        if r.reason:
+            key = r.reason.split(" (")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+    return fell, len(lines), reasons
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=8, help="turns per backend (median over these; >= 5)")
+    p.add_argument("--backends", default="scripted,local")
+    args = p.parse_args(argv)
+    runs = max(5, args.runs)
+    rows = [bench_backend(b.strip(), runs) for b in args.backends.split(",") if b.strip()]
+    base = next((r for r in rows if r["backend"] == "scripted"), rows[0])
+    print(f"Scenario {SCENARIO}, script {SCRIPT.name}, median over {runs} turns per backend "
+          f"(local_threads={get_settings().local_threads}).\n")
+    head = (f"{'backend':<10}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
+            f"{'moves+Director':>16}{'guard':>8}{'store':>8}{'own total':>11}{'fell back':>11}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        own = r["director"] + r["guard"] + (r["store"] or 0)
+        store = f"{r['store']:.2f}" if r["store"] is not None else "n/a"
+        print(f"{r['backend']:<10}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
+              f"{r['turn'] / base['turn']:>9.1f}{r['director']:>16.2f}{r['guard']:>8.2f}{store:>8}{own:>11.2f}"
+              f"{r['fell_back']:>6}/{r['n']:<4}")
+    print("\nTTFT: from the saved trainee turn to the first chunk shown (replies are guarded before display).")
+    print("Own overhead: moves + Director per trainee turn, guard per reply, store when STORE_WRITE is set.")
+    print("Targets: local TTFT <= 500 ms; own overhead <= 20 ms per turn.")
+    for r in rows:
+        if r["backend"] == "local":
+            fell, n, reasons = fallback_rate("local")
+            print(f"\nlocal guard fallback over {n} authored lines from all scenarios: {fell}/{n} "
+                  f"({fell / n:.0%}); reasons: {reasons}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
