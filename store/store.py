@@ -87,12 +87,14 @@ class Store:
         self._pool_lock = threading.Lock()
         self._local = threading.local()
         self._dummy_hash: str | None = None
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            # Each pooled connection would get its own empty in-memory database.
+            raise StoreError("The store needs a database file path, not an in-memory database.",
+                             "Use a file under a temporary directory in tests.")
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             with self._db() as db:
-                if self.path != ":memory:":
-                    db.enable_wal()
+                db.enable_wal()
             with self._write() as db:
                 # Under the write lock, so two processes opening a new file do not both migrate.
                 migrations.apply(db)
