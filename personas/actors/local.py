@@ -17,7 +17,8 @@ from personas.actors.base import ActorRequest
 from personas.actors.prompts import chat_messages, rewrite_prompt
 
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-N_CTX = 512          # the rewrite prompt is ~150 tokens; more context only costs memory
+REWRITE_N_CTX = 512   # the rewrite prompt is ~155 tokens; more context only costs memory
+CHAT_N_CTX = 2048     # role-play prompt + recent history for a bigger model
 REWRITE_MAX_TOKENS = 40
 CHAT_MAX_TOKENS = 90
 
@@ -32,12 +33,12 @@ def bundled_model_path() -> Path | None:
 
 
 _load_lock = threading.Lock()
-_models: dict[tuple[str, int], tuple[object, threading.Lock]] = {}
+_models: dict[tuple[str, int, int], tuple[object, threading.Lock]] = {}
 
 
-def load_model(path: Path, threads: int):
+def load_model(path: Path, threads: int, n_ctx: int = REWRITE_N_CTX):
     """(Llama, its lock): one instance per file per process; a Llama object is not thread-safe."""
-    key = (str(path), threads)
+    key = (str(path), threads, n_ctx)
     with _load_lock:
         if key not in _models:
             try:
@@ -46,7 +47,7 @@ def load_model(path: Path, threads: int):
                 raise BackendError("The local actor backend needs llama-cpp-python, which is not installed.",
                                    "Run `pip install -r requirements.txt`, or use TALKDOWN_BACKEND=scripted.") from None
             try:
-                llm = Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads, verbose=False)
+                llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
             except Exception as e:  # llama.cpp reports a bad file as ValueError/RuntimeError
                 raise BackendError(f"Could not load the local model {path} ({e}).",
                                    "Check TALKDOWN_LOCAL_MODEL_PATH points to a GGUF file.") from e
@@ -77,7 +78,7 @@ class LocalBackend:
         self.faithfulness = "strict" if self.rewrite_only else "loose"
 
     def stream(self, request: ActorRequest) -> Iterator[str]:
-        llm, lock = load_model(self.path, self.threads)
+        llm, lock = load_model(self.path, self.threads, REWRITE_N_CTX if self.rewrite_only else CHAT_N_CTX)
         try:
             with lock:
                 if self.rewrite_only:
