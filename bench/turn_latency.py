@@ -8,6 +8,7 @@ Targets (issue 2): local time to first token <= 0.5 s on a 2-core machine; own o
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -110,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backends", default="scripted,local")
     args = p.parse_args(argv)
     runs = max(5, args.runs)
+    load0 = os.getloadavg()[0]
     rows = [bench_backend(b.strip(), runs) for b in args.backends.split(",") if b.strip()]
     base = next((r for r in rows if r["backend"] == "scripted"), rows[0])
     print(f"Scenario {SCENARIO}, script {SCRIPT.name}, median over {runs} turns per backend "
-          f"(local_threads={get_settings().local_threads}).\n")
+          f"(local_threads={get_settings().local_threads}, cores={os.cpu_count()}, "
+          f"load average before/after {load0:.1f}/{os.getloadavg()[0]:.1f}: other work on the machine slows llama.cpp a lot).\n")
     head = (f"{'backend':<10}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
             f"{'moves+Director':>16}{'guard':>8}{'store':>8}{'own total':>11}{'fell back':>11}")
     print(head)
