@@ -9,6 +9,7 @@ from typing import Any, Iterator
 from core.errors import AccessDenied, BackendError, InputError
 from core.settings import get_settings
 from core.transcript import Transcript
+from personas.actors.base import word_chunks
 from personas.scenario import Scenario
 from services.catalog import get_scenario
 
@@ -77,55 +78,84 @@ def awaiting_reply(live: Live) -> bool:
     return bool(turns) and turns[-1]["role"] == "trainee" and not live.engine.ended
 
 
-def send(scope, conversation_id: int, text: str) -> Iterator[str]:
-    """Save the trainee's turn, then stream the customer's reply and save it.
+_guard = threading.Lock()
+_conv_locks: dict[int, threading.Lock] = {}
 
+
+def _conv_lock(conversation_id: int) -> threading.Lock:
+    """One lock per conversation: a rerun, a second tab or a retry click never renders a reply twice."""
+    with _guard:
+        return _conv_locks.setdefault(conversation_id, threading.Lock())
+
+
+def replying(conversation_id: int) -> bool:
+    """A reply for this conversation is being generated right now (in another script run)."""
+    return _conv_lock(conversation_id).locked()
+
+
+def wait_for_reply(conversation_id: int, timeout: float = 120.0) -> bool:
+    lock = _conv_lock(conversation_id)
+    if lock.acquire(timeout=timeout):
+        lock.release()
+        return True
+    return False
+
+
+def send(scope, conversation_id: int, text: str) -> Iterator[str]:
+    """Save the trainee's turn, get the customer's reply and save it; return its text in display chunks.
+
+    All the work happens before this returns, so an interrupted display loses nothing.
     Raises InputError before saving anything for an empty or oversized message, and
     BackendError after the trainee's turn is saved when the LLM endpoint fails."""
-    live = load(scope, conversation_id)
-    _own_active(scope, live)
-    if awaiting_reply(live):
-        raise InputError("The customer has not answered your last message yet. Retry the reply first.")
-    turn = live.engine.add_trainee(text)
-    _save(scope, conversation_id, turn)  # saved before the model is called
-    yield from _reply(scope, live)
+    with _conv_lock(conversation_id):
+        live = load(scope, conversation_id)
+        _own_active(scope, live)
+        if awaiting_reply(live):
+            raise InputError("The customer has not answered your last message yet. Retry the reply first.")
+        turn = live.engine.add_trainee(text)
+        _save(scope, conversation_id, turn)  # saved before the model is called
+        reply = _reply(scope, live)
+    return word_chunks(reply["text"])
 
 
 def retry_reply(scope, conversation_id: int) -> Iterator[str]:
-    live = load(scope, conversation_id)
-    _own_active(scope, live)
-    if not awaiting_reply(live):
-        return
-    yield from _reply(scope, live)
+    with _conv_lock(conversation_id):
+        live = load(scope, conversation_id)
+        _own_active(scope, live)
+        if not awaiting_reply(live):  # another run answered it meanwhile
+            return iter(())
+        reply = _reply(scope, live)
+    return word_chunks(reply["text"])
 
 
 def continue_offline(scope, conversation_id: int) -> dict:
     """The endpoint is down: answer with the scenario's authored line so practice goes on."""
-    live = load(scope, conversation_id)
-    _own_active(scope, live)
-    if not awaiting_reply(live):
-        raise InputError("There is no unanswered message.")
-    turn = live.engine.fallback_reply()
+    with _conv_lock(conversation_id):
+        live = load(scope, conversation_id)
+        _own_active(scope, live)
+        if not awaiting_reply(live):
+            raise InputError("There is no unanswered message.")
+        turn = live.engine.fallback_reply()
+        _save(scope, live.conversation.id, turn)
+        if live.engine.ended:
+            finish(scope, live, live.engine.ended)
+    return turn
+
+
+def _reply(scope, live: Live) -> dict:
+    turn = live.engine.reply()
     _save(scope, live.conversation.id, turn)
     if live.engine.ended:
         finish(scope, live, live.engine.ended)
     return turn
 
 
-def _reply(scope, live: Live) -> Iterator[str]:
-    n = len(live.engine.turns)
-    yield from live.engine.stream_reply()
-    if len(live.engine.turns) > n:
-        _save(scope, live.conversation.id, live.engine.turns[-1])
-    if live.engine.ended:
-        finish(scope, live, live.engine.ended)
-
-
 def end(scope, conversation_id: int) -> None:
-    live = load(scope, conversation_id)
-    _own_active(scope, live)
-    live.engine.end("trainee_ended")
-    finish(scope, live, "trainee_ended")
+    with _conv_lock(conversation_id):
+        live = load(scope, conversation_id)
+        _own_active(scope, live)
+        live.engine.end("trainee_ended")
+        finish(scope, live, "trainee_ended")
 
 
 def finish(scope, live: Live, reason: str) -> dict:

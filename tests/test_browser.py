@@ -82,14 +82,22 @@ def _sign_in(page, url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
+INPUT_READY = ("() => { const t = document.querySelector('[data-testid=\"stChatInputTextArea\"]');"
+               " return t && !t.disabled; }")
+
+
 def _say(page, text: str) -> None:
-    box = page.get_by_placeholder("Type your reply to the customer…")
+    """Send a message and wait until the script run is over (the input is disabled while it runs)."""
+    page.wait_for_function(INPUT_READY)
     before = page.locator('[data-testid="stChatMessage"]').count()
+    box = page.get_by_placeholder("Type your reply to the customer…")
     box.fill(text)
     box.press("Enter")
-    # the trainee's turn and the customer's reply both appear
     page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
+                           " || document.querySelector('[data-testid=\"stChatInputTextArea\"]')?.disabled === false"
+                           " || !!document.querySelector('[data-testid=\"stSuccess\"], [data-testid=\"stAlert\"]')")
+    page.wait_for_timeout(800)
 
 
 def test_first_run_setup_then_chat_with_a_customer(server, browser):

@@ -132,6 +132,10 @@ with chat_col:
                           overrides=record.overrides, on_retry=retry)
         st.stop()
 
+    if practice.awaiting_reply(live) and practice.replying(conv.id):
+        with st.spinner(f"{scenario.customer.name} is replying…"):
+            practice.wait_for_reply(conv.id)
+        st.rerun()
     if practice.awaiting_reply(live):
         st.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
         c1, c2 = st.columns(2)
@@ -151,8 +155,9 @@ with chat_col:
                 st.stop()
             st.rerun()
 
+    # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
     msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_MESSAGE_CHARS, key="chat_msg",
-                        disabled=practice.awaiting_reply(live))
+                        disabled=practice.awaiting_reply(live), submit_mode="disable")
     if msg:
         with st.chat_message("user", avatar=":material/support_agent:"):
             st.markdown(msg)
