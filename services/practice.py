@@ -154,8 +154,8 @@ def end(scope, conversation_id: int) -> None:
     with _conv_lock(conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
-        live.engine.end("trainee_ended")
-        finish(scope, live, "trainee_ended")
+        # A customer who already accepted the resolution makes this "resolved", not "trainee_ended".
+        finish(scope, live, live.engine.end("trainee_ended"))
 
 
 def finish(scope, live: Live, reason: str) -> dict:

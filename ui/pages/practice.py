@@ -1,5 +1,4 @@
 """The practice chat: the customer replies in a stream; practice mode shows a mood meter and hints."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -73,14 +72,8 @@ with side_col:
                 if trust is not None:
                     st.progress(min(1.0, max(0.0, trust / 10)), text=f"Trust {trust:.1f}/10")
                 if len(series) > 1:
-                    df = pd.DataFrame(series).melt(id_vars="reply", value_vars=["anger", "trust"],
-                                                   var_name="measure", value_name="level").dropna()
-                    st.altair_chart(alt.Chart(df).mark_line(point=True).encode(
-                        x=alt.X("reply:O", title="Customer reply", axis=alt.Axis(labelAngle=0)),
-                        y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]), title=None),
-                        color=alt.Color("measure:N", scale=alt.Scale(domain=["anger", "trust"], range=["#d62728", "#2ca02c"]),
-                                        legend=alt.Legend(orient="bottom", title=None))
-                    ).properties(height=160), width="stretch")
+                    df = pd.DataFrame(series).set_index("reply")[["anger", "trust"]]
+                    st.line_chart(df, height=170, color=["#d62728", "#2ca02c"], x_label="Customer reply")
         if not ended:
             tips = practice.hints(live)
             if tips:
