@@ -163,7 +163,11 @@ class Director:
 
         fact_id, asked_again = None, False
         if "question" in moves:
-            asked = [f for f in sc.facts if _hits(f.keywords, text)]
+            # Match the question itself first: in "So you restarted it. What do the lights show?"
+            # the customer is being asked about the lights, not about restarting.
+            questions = " ".join(q for q in re.findall(r"[^.!?]*\?", text) if q.strip())
+            asked = [f for f in sc.facts if questions and _hits(f.keywords, questions)] or \
+                [f for f in sc.facts if _hits(f.keywords, text)]
             fresh = [f for f in asked if f.id not in s.disclosed]
             if fresh:
                 fact_id = fresh[0].id

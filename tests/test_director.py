@@ -221,3 +221,17 @@ def test_lines_rotate_so_offline_conversations_vary(sid):
     out = run(d, [("Right.", [])] * 3)
     texts = [b.line for _, b in out if b.intent == "press"]
     assert len(texts) >= 2 and len(set(texts)) >= 2 or len(SCENARIOS[sid].lines_for("press", out[0][1].mood)) == 1
+
+
+def test_the_question_sentence_decides_which_fact_is_revealed():
+    from personas.archetypes import get_archetype
+    from personas.director import Director
+    from personas.scenario import load_dir
+    from tests.conftest import ROOT
+
+    sc = load_dir(ROOT / "scenarios").scenarios["internet-outage-remote-worker"]
+    d = Director(sc, get_archetype(sc.persona))
+    state, _ = d.start()
+    _, beat, _ = d.step(state, "So you've already restarted it twice. What are the lights on the router doing?",
+                        [{"role": "customer", "text": sc.opening_line}])
+    assert beat.fact_id == "router_lights"

@@ -22,6 +22,10 @@ if rows:
         c.metric(SKILL_LABELS[s], f"{recent[s]:.0f}", help="Average of your last five scored conversations")
     long = df.melt(id_vars=["finished_at"], value_vars=skills, var_name="skill", value_name="score")
     long["skill"] = long["skill"].map(SKILL_LABELS)
+    # Weekly means: single conversations swing a lot; the trend is what a trainee should read.
+    long = (long.set_index("finished_at").groupby("skill")["score"]
+            .resample("W-MON", label="left", closed="left").mean().dropna().reset_index())
+    st.caption("Weekly average per skill")
     st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("finished_at:T", title=None), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score"),
         color=alt.Color("skill:N", title=None), tooltip=["skill", "finished_at:T", "score"]
