@@ -258,3 +258,42 @@ def test_broken_scenario_file_is_reported_and_the_others_still_load(org, tmp_pat
     at = app_as(users["ana"], "ui/pages/home.py")
     assert not at.exception
     assert "Internet down on deadline day" in texts(at)
+
+
+def _yaml(**overrides) -> str:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "scenarios" / f"{SCENARIO}.yaml").read_text())
+    data.update(id="outage-copy", title="Outage, trainer's copy")
+    data.update(overrides)
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_trainer_yaml_editor_names_the_bad_field_and_saves_nothing(org):
+    store, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    at.text_area(key="sc_yaml").input(_yaml(start_mood=14)).run()
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert not at.exception
+    assert any("not valid" in e.value for e in at.error)
+    assert "start_mood" in texts(at)
+    assert store.as_user(users["trainer"]).get_scenario_yaml("outage-copy") is None
+
+
+def test_trainer_saves_a_scenario_and_trainees_can_practise_it(org):
+    store, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    at.text_area(key="sc_yaml").input(_yaml()).run()
+    [b for b in at.button if b.label == "Save"][0].click().run()
+    assert not at.exception
+    assert any("Saved" in s.value for s in at.success)
+    at = app_as(users["ana"], "ui/pages/home.py")
+    assert "Outage, trainer's copy" in texts(at)
+
+
+def test_trainee_cannot_save_scenarios_even_bypassing_the_page(org):
+    from core.errors import AccessDenied
+
+    store, users = org
+    with pytest.raises(AccessDenied):
+        store.as_user(users["ana"]).save_scenario(_yaml())
