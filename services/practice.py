@@ -135,15 +135,15 @@ def continue_offline(scope, conversation_id: int) -> dict:
         _own_active(scope, live)
         if not awaiting_reply(live):
             raise InputError("There is no unanswered message.")
-        turn = live.engine.fallback_reply()
-        _save(scope, live.conversation.id, turn)
-        if live.engine.ended:
-            finish(scope, live, live.engine.ended)
-    return turn
+        return _record_reply(scope, live, live.engine.fallback_reply())
 
 
 def _reply(scope, live: Live) -> dict:
-    turn = live.engine.reply()
+    return _record_reply(scope, live, live.engine.reply())
+
+
+def _record_reply(scope, live: Live, turn: dict) -> dict:
+    """Save the customer's turn; if it ended the conversation, score it."""
     _save(scope, live.conversation.id, turn)
     if live.engine.ended:
         finish(scope, live, live.engine.ended)

@@ -49,6 +49,16 @@ def app_as(user, page: str | None = None) -> AppTest:
     return at
 
 
+def open_page(user, page: str, **state) -> AppTest:
+    """Sign in as user with some session state (e.g. the open conversation), then go to page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = user
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at.switch_page(page).run()
+
+
 def texts(at: AppTest) -> str:
     parts = []
     for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader"):
@@ -133,11 +143,7 @@ def test_assessment_mode_hides_the_mood_meter_and_hints(org):
     from services import practice
 
     conv = practice.start(sc, SCENARIO, mode="assessment", assignment_id=a.id)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = users["ana"]
-    at.session_state["practice_conv"] = conv
-    at.run()
-    at.switch_page("ui/pages/practice.py").run()
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
     assert not at.exception
     body = texts(at)
     assert "assessment mode" in body
@@ -151,11 +157,7 @@ def test_failing_backend_keeps_the_turn_and_offers_retry(org):
     sc = store.as_user(users["ana"])
     conv = practice.start(sc, SCENARIO)
     practice.get_actor().backend.enqueue_error(BackendError("The LLM endpoint did not answer in time."))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = users["ana"]
-    at.session_state["practice_conv"] = conv
-    at.run()
-    at.switch_page("ui/pages/practice.py").run()
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
     at.chat_input[0].set_value("I hear you, that sounds awful. When did it start?").run()
     assert not at.exception
     assert any("did not answer in time" in e.value for e in at.error)
@@ -212,11 +214,7 @@ def test_trainee_cannot_open_another_trainees_conversation(org):
     from services import practice
 
     ben_conv = practice.start(store.as_user(users["ben"]), SCENARIO)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = users["ana"]
-    at.session_state["view_conversation"] = ben_conv
-    at.run()
-    at.switch_page("ui/pages/conversation.py").run()
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=ben_conv)
     assert not at.exception
     assert any("No such conversation" in e.value for e in at.error)
     assert not at.chat_message, "nothing of Ben's conversation is shown"
@@ -227,11 +225,7 @@ def test_trainer_override_keeps_the_automated_score(org):
     at = _practice(store, users["ana"])
     [b for b in at.button if b.label == "End conversation"][0].click().run()
     conv = store.as_user(users["ana"]).list_conversations()[0]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user"] = users["trainer"]
-    at.session_state["view_conversation"] = conv.id
-    at.run()
-    at.switch_page("ui/pages/conversation.py").run()
+    at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv.id)
     assert not at.exception
     at.slider[0].set_value(95)
     at.text_area[0].input("Good recovery after a rough start.")
