@@ -75,7 +75,7 @@ def features(text: str, customer_texts: Sequence[str], position: int = 0, after_
                 feats.append("cfeel:same")
         if cust_toks and "?" in customer_texts[-1]:
             feats.append("cq")
-        for t in shared:
+        for t in sorted(shared):  # sorted: set order varies with PYTHONHASHSEED
             if t not in STOPWORDS:
                 feats.append("ow:" + (t if len(t) < 6 else "long"))
                 break

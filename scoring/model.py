@@ -11,29 +11,41 @@ WEIGHTS = Path(__file__).resolve().parent / "model" / "esconv_moves.npz"
 
 
 class MoveModel:
-    """Multinomial logistic regression over string features: vocab -> row of weights per class."""
+    """Multinomial logistic regression over string features: vocab -> row of weights per class.
+
+    With `idf`, a turn's feature vector is tf-idf style: each present feature weighs its idf and the
+    vector is L2-normalised (what the trainer fits); without it, features are plain 0/1.
+    """
 
     def __init__(self, vocab: Sequence[str], weights: np.ndarray, bias: np.ndarray, classes: Sequence[str],
-                 thresholds: dict[str, float]) -> None:
+                 thresholds: dict[str, float], idf: np.ndarray | None = None) -> None:
         self.index = {f: i for i, f in enumerate(vocab)}
         self.weights = np.asarray(weights, dtype=np.float32)  # (n_features, n_classes)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.classes = list(classes)
         self.thresholds = dict(thresholds)
+        self.idf = None if idf is None else np.asarray(idf, dtype=np.float32)
 
     @classmethod
-    def from_sklearn(cls, vocab: Sequence[str], clf, thresholds: dict[str, float]) -> "MoveModel":
+    def from_sklearn(cls, vocab: Sequence[str], clf, thresholds: dict[str, float],
+                     idf: np.ndarray | None = None) -> "MoveModel":
         coef = clf.coef_
         if coef.shape[0] == 1:  # binary problem: sklearn keeps one row
             coef = np.vstack([-coef, coef])
             intercept = np.array([-clf.intercept_[0], clf.intercept_[0]])
         else:
             intercept = clf.intercept_
-        return cls(vocab, coef.T, intercept, [str(c) for c in clf.classes_], thresholds)
+        return cls(vocab, coef.T, intercept, [str(c) for c in clf.classes_], thresholds, idf)
 
     def probabilities(self, feats: Sequence[str]) -> np.ndarray:
         idx = [self.index[f] for f in set(feats) if f in self.index]
-        z = self.bias + (self.weights[idx].sum(axis=0) if idx else 0.0)
+        if not idx:
+            z = self.bias.copy()
+        elif self.idf is None:
+            z = self.bias + self.weights[idx].sum(axis=0)
+        else:
+            w = self.idf[idx]
+            z = self.bias + (w @ self.weights[idx]) / float(np.sqrt(w @ w))
         z = np.exp(z - z.max())
         return z / z.sum()
 
@@ -46,15 +58,18 @@ class MoveModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         names = sorted(self.index, key=self.index.__getitem__)
         th = [self.thresholds.get(c, -1.0) for c in self.classes]
+        extra = {} if self.idf is None else {"idf": self.idf.astype(np.float16)}
         np.savez_compressed(path, vocab=np.array(names), weights=self.weights.astype(np.float16),
-                            bias=self.bias, classes=np.array(self.classes), thresholds=np.array(th, dtype=np.float32))
+                            bias=self.bias, classes=np.array(self.classes), thresholds=np.array(th, dtype=np.float32),
+                            **extra)
 
     @classmethod
     def load(cls, path: Path) -> "MoveModel":
         with np.load(path, allow_pickle=False) as z:
             classes = [str(c) for c in z["classes"]]
             th = {c: float(t) for c, t in zip(classes, z["thresholds"]) if t >= 0}
-            return cls([str(v) for v in z["vocab"]], z["weights"].astype(np.float32), z["bias"], classes, th)
+            idf = z["idf"].astype(np.float32) if "idf" in z.files else None
+            return cls([str(v) for v in z["vocab"]], z["weights"].astype(np.float32), z["bias"], classes, th, idf)
 
 
 _lock = threading.Lock()
@@ -77,3 +92,10 @@ def reload() -> None:
     global _loaded
     with _lock:
         _loaded = False
+
+
+def use(m: MoveModel | None) -> None:
+    """Install `m` as the process's model (cross-validation runs detect_moves with fold models)."""
+    global _model, _loaded
+    with _lock:
+        _model, _loaded = m, True

@@ -80,12 +80,23 @@ def paraphrase_overlap(text: str, context: Sequence[ContextTurn]) -> tuple[int, 
     return len(shared), len(shared) / len(cust)
 
 
+def _loose_keys(words: list[str]) -> set[str]:
+    """Stems plus 5-letter prefixes, possessives dropped: 'friend's'~'friends', 'depressed'~'depression'."""
+    out: set[str] = set()
+    for w in words:
+        w = w[:-2] if w.endswith("'s") else w
+        out.add(stem(w))
+        if len(w) >= 6:
+            out.add(w[:5] + "~")
+    return out
+
+
 def _shares_customer_content(text: str, context: Sequence[ContextTurn]) -> bool:
-    """Whether the turn shares a content word with anything the customer has said so far."""
-    mine = _stems(content_words(tokens(text)))
+    """Whether the turn shares a content word (loosely matched) with anything the customer has said so far."""
+    mine = _loose_keys(content_words(tokens(text)))
     for turn in context:
         role, said = _role_text(turn)
-        if role == "customer" and mine & _stems(content_words(tokens(said))):
+        if role == "customer" and mine & _loose_keys(content_words(tokens(said))):
             return True
     return False
 
@@ -122,7 +133,9 @@ def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scena
 # The four moves the ESConv model knows. A rule can add one of them only when the model gives it at
 # least RULE_FLOOR x its threshold: rules add customer-service phrasings, the model vetoes bad hits.
 MODEL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
-RULE_FLOOR = 0.5
+RULE_FLOOR = 0.75
+# An explicit ("strong") rule hit is kept when the model gives at least STRONG_FLOOR x the threshold.
+STRONG_FLOOR = 0.5
 
 
 def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> tuple[set[str], set[str]]:
@@ -157,18 +170,20 @@ _RULES = (
 )
 
 
-def _combine(found: set[str], strong: set[str], text: str, context: Sequence[ContextTurn]) -> set[str]:
+def _combine(found: set[str], strong: set[str], text: str,
+             context: Sequence[ContextTurn]) -> tuple[set[str], dict[str, float]]:
+    """(moves, each model move's probability / its threshold); ratios are empty without a model."""
     m = get_model()
     if m is None:
-        return found
+        return found, {}
     probs = dict(zip(m.classes, m.probabilities(features_for(text, context))))
-    out = (found - set(MODEL_MOVES)) | strong
+    ratio = {move: probs.get(move, 0.0) / m.thresholds.get(move, 0.5) for move in MODEL_MOVES}
+    out = found - set(MODEL_MOVES)
     for move in MODEL_MOVES:
-        th = m.thresholds.get(move, 0.5)
-        p = probs.get(move, 0.0)
-        if p >= th or (move in found and p >= RULE_FLOOR * th):
+        r = ratio[move]
+        if r >= 1.0 or (move in found and r >= RULE_FLOOR) or (move in strong and r >= STRONG_FLOOR):
             out.add(move)
-    return out
+    return out, ratio
 
 
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
@@ -178,7 +193,7 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     toks = tokens(text)
     if not toks:
         return []
-    found = _combine(*_rule_moves(text, toks, context), text, context)
+    found, _ = _combine(*_rule_moves(text, toks, context), text, context)
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     if "dismissive" in found or "blame" in found:
