@@ -96,7 +96,8 @@ DISMISSIVE = _rx(
 )
 
 BLAME = _rx(
-    r"\byou should(?:'ve| have| not have|n't have)\b", r"\byou (?:didn't|did not|failed to|forgot to|never)\b",
+    # "you shouldn't have been charged" takes the customer's side: passive "have been" is not blame.
+    r"\byou should(?:'ve| have| not have|n't have)\b(?! been)", r"\byou (?:didn't|did not|failed to|forgot to|never)\b",
     r"\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
@@ -119,6 +120,13 @@ NEXT_STEP = _rx(
     r"\b(?:i(?:'ve| have)|we(?:'ve| have)) (?:booked|sent|scheduled|arranged|added|applied|raised|logged|ordered|issued|activated|credited|refunded)\b",
     r"\bnext step(?:s)? (?:is|are|will be)\b", r"\bhere(?:'s| is) what (?:i|we)(?:'ll| will| can) do\b",
     r"\b(?:let me|i can) (?:book|send|schedule|arrange|run|set up|get|check|arrange|organise|organize|refund|credit|reset)\b",
+    # Concrete actions said in the present ("I'm booking…") or with less common verbs ("I'll rebook…").
+    r"\b(?:i'm|i am|we're|we are) (?:now )?(?:booking|rebooking|sending|arranging|scheduling|adding|refunding|crediting|"
+    r"putting|escalating|raising|ordering|issuing|cancell?ing|correcting|holding|processing|transferring|resetting|"
+    r"replacing|waiving|reversing|reshipping|applying|activating|upgrading|expediting|reimbursing|calling)\b",
+    r"\b(?:i|we)(?:'ll| will) (?:rebook|correct|hold|process|waive|reverse|update|cover|reimburse|upgrade|release|"
+    r"expedite|courier|use|pay|refill|dispatch|contact|phone|submit|approve|authori[sz]e|void|stop|freeze|unfreeze|"
+    r"restore|reconnect|re-?send|re-?issue|open|file|flag|note|mark|move|change|switch|waive)\b",
 )
 TIME_WORDS = _rx(
     r"\b(?:today|tonight|tomorrow|this (?:afternoon|evening|morning|week)|within \w+ (?:hours?|minutes?|days?)|"

@@ -159,3 +159,27 @@ def test_features_do_not_depend_on_hash_seed():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outs) == 1
+
+
+OUTAGE_CTX = [{"role": "customer", "text": "My internet has been dead for two days and I have a client deadline "
+                                           "tomorrow. What are you going to do about it?"}]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm booking an engineer for tomorrow morning at 8am.",
+    "I'll rebook all three of you on the 06:30 flight, landing at 09:30.",
+    "I'll use your actual reading to correct the bill today, and I'll hold the direct debit.",
+    "We're sending a replacement by courier today.",
+])
+def test_concrete_actions_in_everyday_phrasing_are_next_steps(text):
+    assert "next_step" in detect_moves(text, OUTAGE_CTX)
+
+
+@pytest.mark.parametrize("text,blame", [
+    ("You shouldn't have been charged.", False),
+    ("You should not have been billed twice.", False),
+    ("You should have called us earlier.", True),
+    ("You shouldn't have unplugged it.", True),
+])
+def test_taking_the_customers_side_is_not_blame(text, blame):
+    assert ("blame" in detect_moves(text, OUTAGE_CTX)) is blame
