@@ -105,12 +105,32 @@ def fallback_rate(name: str, every: int = 7) -> tuple[int, int, dict[str, int]]:
     return fell, len(lines), reasons
 
 
+def store_writer() -> Callable[[dict], None]:
+    """Save each trainee turn as the app does: a real Store (WAL) on a temp file, through a user scope."""
+    import tempfile
+
+    from store import Store
+
+    store = Store(os.path.join(tempfile.mkdtemp(prefix="talkdown-bench-"), "bench.db"))
+    scope = store.as_user(store.create_first_admin("bench", "bench-password-1", "Bench"))
+    conv = scope.start_conversation(SCENARIO)
+
+    def write(turn: dict) -> None:
+        scope.add_turn(conv, turn["role"], turn["text"], moves=turn.get("moves"))
+
+    return write
+
+
 def main(argv: list[str] | None = None) -> int:
+    global STORE_WRITE
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=8, help="turns per backend (median over these; >= 5)")
     p.add_argument("--backends", default="scripted,local")
+    p.add_argument("--no-store", action="store_true", help="leave the store write out of the overhead")
     args = p.parse_args(argv)
     runs = max(5, args.runs)
+    if not args.no_store and STORE_WRITE is None:
+        STORE_WRITE = store_writer()
     load0 = os.getloadavg()[0]
     rows = [bench_backend(b.strip(), runs) for b in args.backends.split(",") if b.strip()]
     base = next((r for r in rows if r["backend"] == "scripted"), rows[0])
