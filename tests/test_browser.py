@@ -82,22 +82,31 @@ def _sign_in(page, url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
-INPUT_READY = ("() => { const t = document.querySelector('[data-testid=\"stChatInputTextArea\"]');"
-               " return t && !t.disabled; }")
+# The script run is over when the chat input is enabled again, or the conversation has ended
+# (then there is no input at all, only the report).
+READY_OR_OVER = ("() => { const t = document.querySelector('[data-testid=\"stChatInputTextArea\"]');"
+                 " if (t && !t.disabled) return true;"
+                 " return document.body.innerText.includes('Conversation over'); }")
 
 
-def _say(page, text: str) -> None:
-    """Send a message and wait until the script run is over (the input is disabled while it runs)."""
-    page.wait_for_function(INPUT_READY)
+def _over(page) -> bool:
+    return "Conversation over" in page.inner_text("body")
+
+
+def _say(page, text: str) -> bool:
+    """Send a message and wait for the whole script run; False if the conversation had already ended."""
+    page.wait_for_function(READY_OR_OVER, timeout=60_000)
+    if _over(page):
+        return False
     before = page.locator('[data-testid="stChatMessage"]').count()
     box = page.get_by_placeholder("Type your reply to the customer…")
     box.fill(text)
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')"
-                           " || document.querySelector('[data-testid=\"stChatInputTextArea\"]')?.disabled === false"
-                           " || !!document.querySelector('[data-testid=\"stSuccess\"], [data-testid=\"stAlert\"]')")
-    page.wait_for_timeout(800)
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}"
+                           " || document.body.innerText.includes('Conversation over')", timeout=60_000)
+    page.wait_for_timeout(300)
+    page.wait_for_function(READY_OR_OVER, timeout=60_000)
+    return True
 
 
 def test_first_run_setup_then_chat_with_a_customer(server, browser):
@@ -167,10 +176,9 @@ def test_trainer_assigns_trainee_completes_manager_sees_score(server, browser):
                  "20 GB mobile data boost now so you can work today.",
                  "To sum up: the data boost is active now and the engineer arrives at 8am tomorrow. "
                  "Is there anything else I can help with?"]:
-        if page.get_by_text("Conversation over").count():
+        if not _say(page, line):
             break
-        _say(page, line)
-    if not page.get_by_text("Conversation over").count():
+    if not _over(page):
         page.get_by_role("button", name="End conversation").click()
     page.get_by_text("Your report").wait_for()
     page.screenshot(path=str(ARTIFACTS / "story-3-trainee-report.png"), full_page=True)
