@@ -12,7 +12,7 @@ from core.errors import BackendError, InputError
 from core.transcript import MAX_MESSAGE_CHARS
 from personas.actors import Actor, ActorRequest
 from personas.archetypes import Archetype
-from personas.director import Beat, Director, DirectorState
+from personas.director import Beat, Director
 from personas.scenario import Scenario
 
 HISTORY_TURNS = 6  # recent turns an LLM actor sees; older ones add cost, not realism

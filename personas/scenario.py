@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -211,8 +211,13 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
     return out
 
 
-def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
-    """Parse one scenario from YAML text; raise ScenarioError naming file, field and fix."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint: str) -> M:
+    """Parse one YAML file into a pydantic model; raise ScenarioError naming file, field and fix.
+
+    Shared by scenario and archetype files so both give the same kind of message."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
             raise ScenarioError(source, [("(file)", f"is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
@@ -230,11 +235,16 @@ def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
         problem = getattr(e, "problem", None) or "invalid YAML"
         raise ScenarioError(source, [("(file)", f"YAML syntax error{pos}: {problem} — check indentation and quotes")]) from None
     if not isinstance(data, dict):
-        raise ScenarioError(source, [("(file)", "must be a YAML mapping of fields (id, title, ...), not a list or plain text")])
+        raise ScenarioError(source, [("(file)", f"must be a YAML mapping of fields ({fields_hint}), not a list or plain text")])
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         raise ScenarioError(source, _problems(e)) from None
+
+
+def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
+    """Parse one scenario from YAML text; raise ScenarioError naming file, field and fix."""
+    return parse_yaml_model(text, source, Scenario, "id, title, ...")
 
 
 class LoadResult(BaseModel):

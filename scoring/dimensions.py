@@ -12,7 +12,7 @@ from typing import Any
 from core.transcript import Transcript
 from scoring import rules
 from scoring.evidence import instead, quote
-from scoring.moves import detect_moves, is_parroting, paraphrase_overlap
+from scoring.moves import detect_moves, is_parroting
 from scoring.text import FEELINGS, content_words, stem, tokens
 
 SKILL_NAMES = ("active_listening", "paraphrasing", "empathy", "focus", "closure")

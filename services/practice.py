@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from core.errors import AccessDenied, BackendError, InputError
+from core.errors import AccessDenied, InputError
 from core.settings import get_settings
 from core.transcript import Transcript
 from personas.actors.base import word_chunks

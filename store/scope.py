@@ -19,7 +19,7 @@ from core.transcript import MAX_MESSAGE_CHARS, MAX_TURN_CHARS
 from store.migrations import _skill_scores
 from store.models import (END_STATUSES, MODES, OVERRIDE_DIMENSIONS, ROLES, SKILLS, Assignment, AssignmentStatus,
                           ConversationSummary, Group, Override, ReportRecord, User)
-from store.store import (Store, check_password_rules, clean_display_name, clean_username, iso, user_from_row)
+from store.store import (Store, check_password_rules, clean_display_name, iso, user_from_row)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

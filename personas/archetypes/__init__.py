@@ -8,11 +8,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import ScenarioError
-from personas.scenario import ID_RE, INTENTS, MAX_FILE_BYTES, _problems
+from personas.scenario import ID_RE, INTENTS, parse_yaml_model
 
 ARCHETYPE_DIR = Path(__file__).resolve().parent
 
@@ -89,25 +88,7 @@ class Archetype(BaseModel):
 
 def parse_archetype(text: str | bytes, source: str = "<archetype>") -> Archetype:
     """Parse one archetype file; raise ScenarioError naming file, field and fix."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(source, [("(file)", f"is larger than {MAX_FILE_BYTES:,} bytes")])
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ScenarioError(source, [("(file)", "is not UTF-8 text — save it as UTF-8 YAML")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        pos = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos} — check indentation and quotes")]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(source, [("(file)", "must be a YAML mapping of fields (id, name, ...)")])
-    try:
-        return Archetype.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError(source, _problems(e)) from None
+    return parse_yaml_model(text, source, Archetype, "id, name, ...")
 
 
 _lock = threading.Lock()
