@@ -52,7 +52,10 @@ st.caption(f"You are the agent. Customer: **{scenario.customer.name}** · {scena
 
 chat_col, side_col = st.columns([2.2, 1], gap="large")
 
-with side_col:
+
+def side_panel(live: practice.Live, ended: bool) -> None:
+    """Brief, mood meter and hints; drawn last so it shows the state after this run's message."""
+    scenario = live.scenario
     with st.container(border=True):
         st.markdown("**Your brief**")
         st.caption(scenario.summary)
@@ -61,7 +64,7 @@ with side_col:
         if scenario.policy.may_not_offer:
             st.markdown("You may not offer: " + "; ".join(scenario.policy.may_not_offer) + ".")
     if helps:
-        series = practice.mood_series(engine.turns)
+        series = practice.mood_series(live.engine.turns)
         if series:
             now = series[-1]["anger"]
             with st.container(border=True):
@@ -84,21 +87,26 @@ with side_col:
     if not ended and st.button("End conversation", icon=":material/call_end:", key="end_conv",
                                help="Finish now and get your report."):
         try:
-            practice.end(sc, conv.id)
+            practice.end(sc, live.conversation.id)
             st.rerun()
         except TalkdownError as e:
             show_error(e)
 
-with chat_col:
-    # Once scored, the report's annotated transcript replaces the plain one.
-    record = sc.get_report(conv.id) if ended else None
-    for t in ([] if record is not None else engine.turns):
-        trainee = t["role"] == "trainee"
-        with st.chat_message("user" if trainee else "assistant",
-                             avatar=":material/support_agent:" if trainee else ":material/person:"):
-            st.markdown(t["text"])
 
+def bubble(role: str, text: str) -> None:
+    trainee = role == "trainee"
+    with st.chat_message("user" if trainee else "assistant",
+                         avatar=":material/support_agent:" if trainee else ":material/person:"):
+        st.markdown(text)
+
+
+with chat_col:
     if ended:
+        # Once scored, the report's annotated transcript replaces the plain one.
+        record = sc.get_report(conv.id)
+        if record is None:
+            for t in engine.turns:
+                bubble(t["role"], t["text"])
         st.success(f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}.")
 
         def retry(turn_no: int) -> None:
@@ -123,45 +131,54 @@ with chat_col:
             render_report(record.report, engine.turns, key=f"rep{conv.id}",
                           effective={**record.effective_dimensions, "overall": record.effective_overall},
                           overrides=record.overrides, on_retry=retry)
-        st.stop()
-
-    if practice.awaiting_reply(live) and practice.replying(conv.id):
-        with st.spinner(f"{scenario.customer.name} is replying…"):
-            practice.wait_for_reply(conv.id)
-        st.rerun()
-    if practice.awaiting_reply(live):
-        st.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
-        c1, c2 = st.columns(2)
-        if c1.button("Try the reply again", type="primary"):
-            with st.chat_message("assistant", avatar=":material/person:"):
+    else:
+        history = st.container()  # new turns are added here, above the input, without a rerun
+        with history:
+            for t in engine.turns:
+                bubble(t["role"], t["text"])
+        if practice.awaiting_reply(live) and practice.replying(conv.id):
+            with st.spinner(f"{scenario.customer.name} is replying…"):
+                practice.wait_for_reply(conv.id)
+            st.rerun()
+        notice = st.container()
+        flash = st.session_state.pop("practice_error", None)  # set by the run that failed
+        if flash:
+            notice.error(flash, icon=":material/error:")
+        if practice.awaiting_reply(live):
+            notice.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
+            c1, c2 = notice.columns(2)
+            if c1.button("Try the reply again", type="primary"):
                 try:
-                    st.write_stream(practice.retry_reply(sc, conv.id))
+                    with history, st.chat_message("assistant", avatar=":material/person:"):
+                        st.write_stream(practice.retry_reply(sc, conv.id))
                 except BackendError as e:
+                    st.session_state["practice_error"] = str(e)
+                st.rerun()
+            if c2.button("Continue with offline lines", help="Use the scenario's authored lines for this reply."):
+                try:
+                    practice.continue_offline(sc, conv.id)
+                    st.rerun()
+                except TalkdownError as e:
                     show_error(e)
-                    st.stop()
-            st.rerun()
-        if c2.button("Continue with offline lines", help="Use the scenario's authored lines for this reply."):
-            try:
-                practice.continue_offline(sc, conv.id)
-            except TalkdownError as e:
-                show_error(e)
-                st.stop()
-            st.rerun()
 
-    # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
-    msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_MESSAGE_CHARS, key="chat_msg",
-                        disabled=practice.awaiting_reply(live), submit_mode="disable")
-    if msg:
-        with st.chat_message("user", avatar=":material/support_agent:"):
-            st.markdown(msg)
-        with st.chat_message("assistant", avatar=":material/person:"):
-            try:
-                st.write_stream(practice.send(sc, conv.id, msg))
-            except BackendError as e:
-                show_error(e)
-                st.caption("Your message is saved. Try the reply again, or continue with offline lines.")
-                st.stop()
-            except TalkdownError as e:
-                show_error(e)
-                st.stop()
-        st.rerun()
+        # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
+        msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_MESSAGE_CHARS, key="chat_msg",
+                            disabled=practice.awaiting_reply(live), submit_mode="disable")
+        if msg:
+            with history:
+                bubble("trainee", msg)
+                try:
+                    with st.chat_message("assistant", avatar=":material/person:"):
+                        st.write_stream(practice.send(sc, conv.id, msg))
+                except BackendError as e:
+                    st.session_state["practice_error"] = str(e)  # shown after the rerun below
+                except TalkdownError as e:
+                    show_error(e)
+            live = practice.load(sc, conv.id)  # the side panel shows the state after this message
+            if live.conversation.status != "active":
+                st.rerun()  # the report replaces the chat
+            if practice.awaiting_reply(live):
+                st.rerun()  # show the retry choices and lock the input
+
+with side_col:
+    side_panel(live, ended)
