@@ -154,14 +154,18 @@ def empathy(ctx: Context) -> dict:
     s = 40.0
     reflections = [(n, t) for n, t, m in turns if "reflection" in m]
     affirm = [(n, t) for n, t, m in turns if "affirmation" in m]
-    apologies = [(n, t) for n, t, m in turns if "apology" in m]
+    apologies = [(n, t, "reflection" in m or bool(rules.REFLECTION.search(t))) for n, t, m in turns if "apology" in m]
     s += 20 * min(len(reflections), 2) + 8 * min(len(affirm), 2)
     for n, t in reflections[:2]:
         ev.append(_ev(n, t, "names the customer's feeling", rules.REFLECTION))
-    for n, t in apologies[:2]:
+    for n, t, reflects in apologies[:2]:
         if _owned(t):
             s += 12
             ev.append(_ev(n, t, "apologises and owns the problem", rules.APOLOGY))
+        elif reflects:
+            # "I'm so sorry — two days without internet sounds awful" is specific, not a script.
+            s += 6
+            ev.append(_ev(n, t, "apologises and shows they understand what it means for the customer", rules.APOLOGY))
         else:
             s += 2
             ev.append(_ev(n, t, "apology without ownership sounds scripted", rules.APOLOGY))

@@ -30,7 +30,11 @@ PARAPHRASE_CUE = _rx(
     r"^\s*so,? you(?:'ve| have|'re| are)?\b",
 )
 
+_FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
+                r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling)")
 REFLECTION = _rx(
+    # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
+    r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
     r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling)",
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "

@@ -146,3 +146,18 @@ def test_render_text_lists_scores_and_advice():
     opening, _, bad = CASES["internet"]
     text = render_text(score(_transcript(opening, bad, False)))
     assert "Empathy:" in text and 'Instead of "' in text
+
+
+@pytest.mark.parametrize("apology,scripted", [
+    ("I'm really sorry — two days without internet before a deadline sounds incredibly stressful.", False),
+    ("Sorry for any inconvenience.", True),
+])
+def test_an_apology_that_names_the_feeling_is_not_called_scripted(apology, scripted):
+    from core.transcript import Transcript
+    from scoring import score
+
+    t = Transcript.model_validate({"scenario_id": "x", "turns": [
+        {"role": "customer", "text": "My internet has been down for two days and I have a deadline tomorrow!"},
+        {"role": "trainee", "text": apology}]})
+    whys = [e.why for e in score(t).dimensions["empathy"].evidence]
+    assert any("scripted" in w for w in whys) is scripted
