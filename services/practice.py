@@ -101,12 +101,14 @@ def wait_for_reply(conversation_id: int, timeout: float = 120.0) -> bool:
     return False
 
 
-def send(scope, conversation_id: int, text: str) -> Iterator[str]:
+def send(scope, conversation_id: int, text: str, *, offline: bool = False) -> Iterator[str]:
     """Save the trainee's turn, get the customer's reply and save it; return its text in display chunks.
 
     All the work happens before this returns, so an interrupted display loses nothing.
     Raises InputError before saving anything for an empty or oversized message, and
-    BackendError after the trainee's turn is saved when the LLM endpoint fails."""
+    BackendError after the trainee's turn is saved when the LLM endpoint fails.
+    offline=True answers with the scenario's authored lines and never calls the model
+    (the trainee chose this after the endpoint failed)."""
     with _conv_lock(conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
@@ -114,7 +116,7 @@ def send(scope, conversation_id: int, text: str) -> Iterator[str]:
             raise InputError("The customer has not answered your last message yet. Retry the reply first.")
         turn = live.engine.add_trainee(text)
         _save(scope, conversation_id, turn)  # saved before the model is called
-        reply = _reply(scope, live)
+        reply = _record_reply(scope, live, live.engine.fallback_reply()) if offline else _reply(scope, live)
     return word_chunks(reply["text"])
 
 

@@ -67,8 +67,19 @@ def _fresh_settings(monkeypatch, tmp_path):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     get_settings.cache_clear()
+    _forget_actors()
     yield
     get_settings.cache_clear()
+    _forget_actors()
+
+
+def _forget_actors() -> None:
+    """The app caches one Actor per process; a test's queued scripted replies or errors must not leak."""
+    import sys
+
+    practice = sys.modules.get("services.practice")
+    if practice is not None:
+        practice._actors.clear()
 
 
 @pytest.fixture

@@ -291,3 +291,22 @@ def test_trainee_cannot_save_scenarios_even_bypassing_the_page(org):
     store, users = org
     with pytest.raises(AccessDenied):
         store.as_user(users["ana"]).save_scenario(_yaml())
+
+
+def test_after_choosing_offline_lines_the_conversation_goes_on_without_the_model(org):
+    store, users = org
+    from services import practice
+
+    sc = store.as_user(users["ana"])
+    conv = practice.start(sc, SCENARIO)
+    backend = practice.get_actor().backend
+    backend.enqueue_error(BackendError("The endpoint is down."))
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
+    at.chat_input[0].set_value("I hear you, that sounds awful. When did it start?").run()
+    [b for b in at.button if b.label == "Continue with offline lines"][0].click().run()
+    assert not at.exception
+    backend.enqueue_error(BackendError("Still down."))
+    at.chat_input[0].set_value("So it dropped on Tuesday and your deadline is tomorrow?").run()
+    assert not at.exception
+    assert not at.error
+    assert [t["role"] for t in sc.get_turns(conv)][-2:] == ["trainee", "customer"]

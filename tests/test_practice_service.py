@@ -163,3 +163,18 @@ def test_two_simultaneous_retries_save_exactly_one_reply(people, monkeypatch):
     for t in threads:
         t.join()
     assert roles(ana, conv) == ["customer", "trainee", "customer"]
+
+
+def test_offline_mode_never_calls_the_failing_model(people):
+    _, ana, _ = people
+    conv = practice.start(ana, SCENARIO)
+    backend = practice.get_actor().backend
+    backend.enqueue_error(BackendError("down"))
+    with pytest.raises(BackendError):
+        list(practice.send(ana, conv, KIND))
+    practice.continue_offline(ana, conv)
+    backend.enqueue_error(BackendError("still down"))  # would fail the next model call
+    list(practice.send(ana, conv, "So it stopped on Tuesday and your deadline is tomorrow?", offline=True))
+    assert roles(ana, conv) == ["customer", "trainee", "customer", "trainee", "customer"]
+    with pytest.raises(BackendError, match="still down"):  # the queued failure was never consumed
+        list(practice.send(ana, conv, "When did it start?"))

@@ -154,12 +154,18 @@ with chat_col:
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)
                 st.rerun()
-            if c2.button("Continue with offline lines", help="Use the scenario's authored lines for this reply."):
+            if c2.button("Continue with offline lines",
+                         help="The scenario's authored lines answer from now on in this conversation; "
+                              "the model is not called again."):
                 try:
                     practice.continue_offline(sc, conv.id)
+                    st.session_state.setdefault("offline_convs", set()).add(conv.id)
                     st.rerun()
                 except TalkdownError as e:
                     show_error(e)
+        offline = conv.id in st.session_state.get("offline_convs", set())
+        if offline:
+            notice.caption("Offline lines: the customer's replies come from the scenario's authored lines.")
 
         # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
         msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_MESSAGE_CHARS, key="chat_msg",
@@ -169,7 +175,7 @@ with chat_col:
                 bubble("trainee", msg)
                 try:
                     with st.chat_message("assistant", avatar=":material/person:"):
-                        st.write_stream(practice.send(sc, conv.id, msg))
+                        st.write_stream(practice.send(sc, conv.id, msg, offline=offline))
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)  # shown after the rerun below
                 except TalkdownError as e:
