@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from core.errors import ScenarioError
@@ -31,12 +32,18 @@ def _files(directory: str):
     return result
 
 
+@lru_cache(maxsize=256)
+def _parse_custom(yaml_text: str, scenario_id: str) -> Scenario:
+    """Validate a stored scenario once per text, not on every page run (the chat reruns per message)."""
+    return parse_scenario(yaml_text, source=f"custom scenario '{scenario_id}'")
+
+
 def load_catalog(scope) -> Catalog:
     files = _files(get_settings().scenarios_dir)
     cat = Catalog(dict(files.scenarios), {k: "built-in" for k in files.scenarios}, list(files.errors))
     for rec in scope.list_scenario_records():
         try:
-            sc = parse_scenario(rec["yaml"], source=f"custom scenario '{rec['id']}'")
+            sc = _parse_custom(rec["yaml"], rec["id"])
         except ScenarioError as e:  # saved under an older schema: show, don't crash
             cat.errors.append(e)
             continue

@@ -242,11 +242,10 @@ def hints(live: Live) -> list[str]:
         tips.append("Show you understand how they feel — name the feeling, e.g. “That sounds really stressful.”")
     elif "paraphrase" not in used and len(trainee) >= 1:
         tips.append("Restate their problem in your own words so they know you have it right.")
-    disclosed = set(getattr(live.engine.state, "disclosed", set()) or [])
-    hidden = [f for f in sc.facts if f.id not in disclosed]
+    hidden = [f for f in sc.facts if f.id not in live.engine.state.disclosed]
     if hidden and "question" not in last:
         tips.append(f"Ask an open question to learn more — e.g. about {hidden[0].keywords[0]}.")
-    met = set(getattr(live.engine.state, "needs_met", set()) or [])
+    met = live.engine.state.needs_met
     if mood is not None and mood <= sc.end.resolve_mood + 2 and not met and sc.policy.may_offer:
         tips.append("They are calmer now: offer a concrete next step with a time. You may offer: "
                     + "; ".join(sc.policy.may_offer[:3]) + ".")
