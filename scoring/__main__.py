@@ -50,7 +50,8 @@ def _cmd_moves(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from scoring.esconv import baseline_moves, evaluate, format_scores, load_examples
+    from scoring.esconv import (baseline_moves, evaluate, format_agreement, format_scores, label_agreement,
+                                load_examples)
     from scoring.moves import detect_moves
 
     examples = load_examples(args.file)
@@ -60,6 +61,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             print(line)
     for line in format_scores("keyword baseline", evaluate(examples, baseline_moves)):
         print(line)
+    print(format_agreement(label_agreement(examples)))
     return 0
 
 

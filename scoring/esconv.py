@@ -108,6 +108,50 @@ def score_predictions(examples: list[Example], predictions: list[list[str]]) -> 
     return Scores(per, {m: tp[m] + fn[m] for m in EVAL_MOVES})
 
 
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+
+
+@dataclass(frozen=True)
+class Agreement:
+    turns: int  # supporter turns whose (normalised) text occurs more than once in the file
+    texts: int  # distinct such texts
+    pairs: int  # pairs of turns with the same text
+    agree: float  # share of those pairs that carry the same strategy label (8 strategies)
+    agree4: float  # the same, on what eval-esconv compares: our four moves or "none of them"
+
+
+def label_agreement(examples: list[Example]) -> Agreement:
+    """How often ESConv gives the same label to the same words: a ceiling no text-only model can pass.
+
+    Counts every pair of supporter turns whose normalised text is identical ("Hello how are you?"
+    occurs dozens of times) and the share of pairs labelled alike.
+    """
+    groups: dict[str, list[Example]] = {}
+    for ex in examples:
+        groups.setdefault(_norm(ex.text), []).append(ex)
+    turns = texts = pairs = same = same4 = 0
+    for key, group in groups.items():
+        if not key or len(group) < 2:
+            continue
+        texts += 1
+        turns += len(group)
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                pairs += 1
+                same += a.strategy == b.strategy
+                same4 += a.gold == b.gold
+    return Agreement(turns, texts, pairs, same / pairs if pairs else 1.0, same4 / pairs if pairs else 1.0)
+
+
+def format_agreement(a: Agreement) -> str:
+    if not a.pairs:
+        return "label agreement: no supporter text occurs twice in this file"
+    return (f"label agreement: {a.turns} turns repeat another turn's exact words ({a.texts} texts, {a.pairs} pairs); "
+            f"such pairs carry the same strategy {a.agree:.0%} of the time "
+            f"({a.agree4:.0%} on the four moves vs none)")
+
+
 def format_scores(title: str, s: Scores) -> Iterator[str]:
     yield f"{title}"
     yield f"  {'move':<12} {'prec':>6} {'recall':>6} {'F1':>6} {'gold':>6}"

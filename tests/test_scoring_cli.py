@@ -78,3 +78,19 @@ def test_eval_esconv_prints_both(tmp_path, capsys):
     assert main(["eval-esconv", _write(tmp_path, json.dumps(conv), "e.txt")]) == 0
     out = capsys.readouterr().out
     assert "macro-F1" in out and "keyword baseline" in out and "reflection" in out
+
+
+def test_eval_esconv_reports_label_agreement_of_repeated_texts(tmp_path, capsys):
+    def sys_turn(text, strategy):
+        return {"speaker": "sys", "text": text, "strategy": strategy}
+
+    conv = {"dialog": [{"speaker": "usr", "text": "hi", "rating": None},
+                       sys_turn("Hello, how are you?", "Question"),
+                       sys_turn("hello how are you", "Others"),
+                       sys_turn("Hello how are you!", "Question"),
+                       sys_turn("That must hurt.", "Reflection of feelings")]}
+    assert main(["eval-esconv", _write(tmp_path, json.dumps(conv), "e.txt")]) == 0
+    out = capsys.readouterr().out
+    # three turns share their words (punctuation and case aside): 3 pairs, 1 of them labelled alike
+    assert "3 turns repeat another turn's exact words (1 texts, 3 pairs)" in out
+    assert "the same strategy 33% of the time (33% on the four moves vs none)" in out
