@@ -11,6 +11,7 @@ from typing import Any
 
 from core.transcript import Transcript
 from scoring import rules
+from scoring.advice import customer_point
 from scoring.evidence import instead, quote
 from scoring.moves import detect_moves, is_parroting
 from scoring.text import FEELINGS, content_words, stem, tokens
@@ -88,11 +89,27 @@ def _feeling(ctx: Context) -> str:
     return "frustrating"
 
 
-def _reflect_line(ctx: Context) -> str:
+def _point_before(ctx: Context, n: int) -> str | None:
+    """What the customer said just before trainee turn n (1-based), restated in the trainee's voice."""
+    said = []
+    for t in reversed(ctx.transcript.turns[:n - 1]):
+        if t.role != "customer":
+            break
+        said.insert(0, t.text)
+    return customer_point(" ".join(said)) if said else None
+
+
+def _reflect_line(ctx: Context, n: int | None = None) -> str:
     feel = _feeling(ctx)
     feel = {"frustrated": "frustrating", "stressed": "stressful", "worried": "worrying",
             "annoyed": "annoying", "upset": "upsetting"}.get(feel, feel)
+    point = _point_before(ctx, n) if n is not None else None
+    if point:
+        return f"That sounds really {feel} — {point}. Let me get this sorted for you."
     return f"I can hear how {feel} this has been with your {ctx.topic()}, and I want to get it sorted for you."
+
+
+_FOLLOW_UPS = ("can you tell me more about that?", "what has happened since?", "what would help most right now?")
 
 
 def active_listening(ctx: Context) -> dict:
@@ -114,9 +131,12 @@ def active_listening(ctx: Context) -> dict:
         ev.append(_ev(n, t, "asks a question that draws out the problem", rules.QUESTION))
     for n, t, m in acks[:2]:
         ev.append(_ev(n, t, "acknowledges what the customer said"))
-    for n, t in ignored[:3]:
+    for k, (n, t) in enumerate(ignored[:3]):
         ev.append(_ev(n, t, "does not respond to what the customer had just said"))
-        advice.append(instead(quote(t), f"So the {ctx.topic()} is the main problem — can you tell me when it started?"))
+        point = _point_before(ctx, n)
+        better = (f"So {point} — {_FOLLOW_UPS[k % len(_FOLLOW_UPS)]}" if point
+                  else f"So the {ctx.topic()} is the main problem — can you tell me when it started?")
+        advice.append(instead(quote(t), better))
     if not questions and turns:
         n, t, _ = turns[0]
         advice.append(instead(quote(t), f"Can you tell me what's happening with your {ctx.topic()}, and when it started?"))
@@ -139,8 +159,10 @@ def paraphrasing(ctx: Context) -> dict:
     if not paras and turns:
         # Advise on the first reply to the customer's opening, where a paraphrase helps most.
         n, t, _ = turns[0]
-        advice.append(instead(quote(t), f"So if I've understood, your {ctx.topic()} isn't working and that's "
-                                        f"causing real trouble — is that right?"))
+        point = _point_before(ctx, n)
+        better = (f"So if I've understood, {point} — is that right?" if point
+                  else f"So if I've understood, the {ctx.topic()} problem is causing you real trouble — is that right?")
+        advice.append(instead(quote(t), better))
     return {"score": _clamp(s), "evidence": ev, "advice": advice}
 
 
@@ -175,7 +197,7 @@ def empathy(ctx: Context) -> dict:
         if "dismissive" in m:
             s -= 22
             ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE))
-            advice.append(instead(quote(t, rules.DISMISSIVE), _reflect_line(ctx)))
+            advice.append(instead(quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
         if "blame" in m:
             s -= 20
             ev.append(_ev(n, t, "blames the customer", rules.BLAME))
@@ -183,7 +205,7 @@ def empathy(ctx: Context) -> dict:
                                                           f"the {ctx.topic()} together."))
     if not reflections and turns and not advice:
         n, t, _ = turns[0]
-        advice.append(instead(quote(t), _reflect_line(ctx)))
+        advice.append(instead(quote(t), _reflect_line(ctx, n)))
     return {"score": _clamp(s), "evidence": ev, "advice": advice}
 
 
@@ -264,5 +286,20 @@ _SCORERS = {"active_listening": active_listening, "paraphrasing": paraphrasing, 
             "focus": focus, "closure": closure}
 
 
+def _one_per_quote(advice: list[str]) -> list[str]:
+    """Advice on the same trainee words is given once per skill: the first, most specific one."""
+    seen: set[str] = set()
+    out = []
+    for a in advice:
+        key = a.split('", try "', 1)[0]
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
 def score_dimensions(ctx: Context) -> dict[str, dict]:
-    return {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
+    out = {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
+    for d in out.values():
+        d["advice"] = _one_per_quote(d["advice"])
+    return out
