@@ -88,6 +88,22 @@ READY_OR_OVER = ("() => { const t = document.querySelector('[data-testid=\"stCha
                  " return document.body.innerText.includes('Conversation over'); }")
 
 
+RUNNING = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+
+
+def _settle(page, quiet_ms: int = 1200, timeout_s: float = 60) -> None:
+    """Wait until no script run has been in progress for quiet_ms (a rerun can start right after one ends)."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if page.locator(RUNNING).count():
+            quiet_since = time.monotonic()
+        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page kept re-running for a minute")
+
+
 def _over(page) -> bool:
     return "Conversation over" in page.inner_text("body")
 
@@ -105,6 +121,7 @@ def _say(page, text: str) -> bool:
                            " || document.body.innerText.includes('Conversation over')", timeout=60_000)
     page.wait_for_timeout(300)
     page.wait_for_function(READY_OR_OVER, timeout=60_000)
+    _settle(page)
     return True
 
 
@@ -177,9 +194,14 @@ def test_trainer_assigns_trainee_completes_manager_sees_score(server, browser):
                  "Is there anything else I can help with?"]:
         if not _say(page, line):
             break
+    _settle(page)  # the customer may have ended it: that reruns the page into the report
     if not _over(page):
         page.get_by_role("button", name="End conversation").click()
     page.get_by_text("Your report").wait_for()
+    # the run that draws the report is over when the live panel's End button has gone
+    page.get_by_role("button", name="End conversation").wait_for(state="detached")
+    page.get_by_text("Overall", exact=True).wait_for()
+    page.get_by_text("Your report").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "story-3-trainee-report.png"), full_page=True)
     scored = store.as_user(trainee).score_rows()
     assert len(scored) == 1
