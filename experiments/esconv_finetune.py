@@ -16,7 +16,7 @@ seeker's latest turns as the second segment, and prints, on the same held-out tu
 each decoded by argmax, and again with per-move thresholds tuned on the held-out turns
 themselves (an optimistic ceiling, labelled as such). It also times each model's inference in the
 same process, because `python -m scoring moves` must run at >= 2,000 turns/s on 2 cores.
-About 25 minutes per split on 2 cores (3 epochs).
+About 30–35 minutes per split on 2 cores (3 epochs).
 """
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ def label_agreement(examples: list[Example]) -> Agreement:
 def format_agreement(a: Agreement) -> str:
     if not a.pairs:
         return "label agreement: no supporter text occurs twice in this file"
-    return (f"label agreement: {a.turns} turns repeat another turn's exact words ({a.texts} texts, {a.pairs} pairs); "
+    return (f"label agreement: {a.turns} turns repeat another turn's exact words ({a.texts} distinct texts, {a.pairs} pairs); "
             f"such pairs carry the same strategy {a.agree:.0%} of the time "
             f"({a.agree4:.0%} on the four moves vs none)")
 

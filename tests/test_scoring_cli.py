@@ -92,5 +92,5 @@ def test_eval_esconv_reports_label_agreement_of_repeated_texts(tmp_path, capsys)
     assert main(["eval-esconv", _write(tmp_path, json.dumps(conv), "e.txt")]) == 0
     out = capsys.readouterr().out
     # three turns share their words (punctuation and case aside): 3 pairs, 1 of them labelled alike
-    assert "3 turns repeat another turn's exact words (1 texts, 3 pairs)" in out
+    assert "3 turns repeat another turn's exact words (1 distinct texts, 3 pairs)" in out
     assert "the same strategy 33% of the time (33% on the four moves vs none)" in out
