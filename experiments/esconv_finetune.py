@@ -34,10 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from scoring import model as move_model  # noqa: E402
 from scoring import train as linear  # noqa: E402
-from scoring.esconv import EVAL_MOVES, STRATEGY_TO_MOVE, Example, load_examples  # noqa: E402
-
-MOVE_TO_STRATEGY = {m: s for s, m in STRATEGY_TO_MOVE.items()}
-
+from scoring.esconv import EVAL_MOVES, STRATEGY_TO_MOVE, Example, load_examples, score_predictions  # noqa: E402
 
 def _minilm_dir() -> Path:
     try:
@@ -140,19 +137,14 @@ def linear_probabilities(train: list[Example], test: list[Example], classes: lis
 
 def f1_table(test: list[Example], probs: np.ndarray, classes: list[str], tuned: bool) -> list[float]:
     """Per-move F1 (EVAL_MOVES order) by argmax, or by the best threshold on these very turns."""
-    out = []
-    for move in EVAL_MOVES:
-        c = classes.index(MOVE_TO_STRATEGY[move])
-        gold = np.array([ex.gold == move for ex in test])
-        rules = np.arange(0.1, 0.7, 0.025) if tuned else [None]
-        best = 0.0
-        for t in rules:
-            pred = probs.argmax(1) == c if t is None else probs[:, c] >= t
-            tp = float((gold & pred).sum())
-            p, r = tp / max(1, pred.sum()), tp / max(1, gold.sum())
-            best = max(best, 2 * p * r / (p + r) if p + r else 0.0)
-        out.append(best)
-    return out
+    names = [STRATEGY_TO_MOVE.get(c, c) for c in classes]  # columns under our move names
+    if tuned:
+        th = linear._tune_thresholds(probs, names, [ex.gold for ex in test])
+        predicted = [[m for m in EVAL_MOVES if p[names.index(m)] >= th[m]] for p in probs]
+    else:
+        predicted = [[names[int(p.argmax())]] for p in probs]
+    scores = score_predictions(test, predicted)
+    return [scores.per_move[m][2] for m in EVAL_MOVES]
 
 
 def turns_per_second(fn, items: list[Example], runs: int = 3) -> float:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from scoring.evidence import SENTENCE
 from scoring.text import content_words, tokens
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _LEAD_IN = re.compile(r"^(?:(?:look|listen|honestly|well|so|ok|okay|right|and|but|yes|no|hi|hello|seriously)\b[,\s]*)+",
                       re.I)
@@ -82,7 +82,7 @@ def customer_point(text: str) -> str | None:
     customer said nothing restatable ("Hello?", "Fine.").
     """
     best: tuple[int, str] | None = None
-    for m in _SENTENCE.finditer(text or ""):
+    for m in SENTENCE.finditer(text or ""):
         s = m.group().strip()
         if not s or s.endswith("?"):
             continue

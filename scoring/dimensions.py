@@ -12,7 +12,7 @@ from typing import Any
 from core.transcript import Transcript
 from scoring import rules
 from scoring.advice import customer_point
-from scoring.evidence import instead, quote
+from scoring.evidence import instead, one_per_quote, quote
 from scoring.moves import detect_moves, is_parroting
 from scoring.text import FEELINGS, content_words, stem, tokens
 
@@ -286,20 +286,8 @@ _SCORERS = {"active_listening": active_listening, "paraphrasing": paraphrasing, 
             "focus": focus, "closure": closure}
 
 
-def _one_per_quote(advice: list[str]) -> list[str]:
-    """Advice on the same trainee words is given once per skill: the first, most specific one."""
-    seen: set[str] = set()
-    out = []
-    for a in advice:
-        key = a.split('", try "', 1)[0]
-        if key not in seen:
-            seen.add(key)
-            out.append(a)
-    return out
-
-
 def score_dimensions(ctx: Context) -> dict[str, dict]:
     out = {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
-    for d in out.values():
-        d["advice"] = _one_per_quote(d["advice"])
+    for d in out.values():  # one piece of advice per quoted turn and skill: the first, most specific one
+        d["advice"] = one_per_quote(d["advice"])
     return out

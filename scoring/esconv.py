@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError
+from scoring.text import tokens
 
 EVAL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
 STRATEGY_TO_MOVE = {
@@ -108,10 +109,6 @@ def score_predictions(examples: list[Example], predictions: list[list[str]]) -> 
     return Scores(per, {m: tp[m] + fn[m] for m in EVAL_MOVES})
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
-
-
 @dataclass(frozen=True)
 class Agreement:
     turns: int  # supporter turns whose (normalised) text occurs more than once in the file
@@ -129,7 +126,7 @@ def label_agreement(examples: list[Example]) -> Agreement:
     """
     groups: dict[str, list[Example]] = {}
     for ex in examples:
-        groups.setdefault(_norm(ex.text), []).append(ex)
+        groups.setdefault(" ".join(tokens(ex.text)), []).append(ex)
     turns = texts = pairs = same = same4 = 0
     for key, group in groups.items():
         if not key or len(group) < 2:
