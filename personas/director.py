@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from personas.archetypes import Archetype
-from personas.scenario import Scenario
+from personas.scenario import Scenario, mentions
 
 EndReason = Literal["resolved", "walked_out", "turn_limit"]
 
@@ -66,16 +65,6 @@ class Beat(BaseModel):
 
 def _clamp(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
     return max(lo, min(hi, x))
-
-
-@lru_cache(maxsize=2048)
-def _kw_re(keyword: str) -> re.Pattern:
-    # Word-start prefix match so "restart" also hits "restarted"; phrases match as written.
-    return re.compile(r"\b" + re.escape(keyword.lower().strip()), re.I)
-
-
-def _hits(keywords: Sequence[str], text: str) -> bool:
-    return any(k.strip() and _kw_re(k).search(text) for k in keywords)
 
 
 def _role_text(turn) -> tuple[str, str]:
@@ -166,8 +155,8 @@ class Director:
             # Match the question itself first: in "So you restarted it. What do the lights show?"
             # the customer is being asked about the lights, not about restarting.
             questions = " ".join(q for q in re.findall(r"[^.!?]*\?", text) if q.strip())
-            asked = [f for f in sc.facts if questions and _hits(f.keywords, questions)] or \
-                [f for f in sc.facts if _hits(f.keywords, text)]
+            asked = [f for f in sc.facts if questions and mentions(f.keywords, questions)] or \
+                [f for f in sc.facts if mentions(f.keywords, text)]
             fresh = [f for f in asked if f.id not in s.disclosed]
             if fresh:
                 fact_id = fresh[0].id
@@ -177,7 +166,7 @@ class Director:
 
         new_needs: list[str] = []
         if {"next_step", "summary"} & set(moves):
-            new_needs = [n.id for n in sc.needs if n.id not in s.needs_met and _hits(n.keywords, text)]
+            new_needs = [n.id for n in sc.needs if n.id not in s.needs_met and mentions(n.keywords, text)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and TIME_RE.search(text):

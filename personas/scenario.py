@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -47,6 +49,17 @@ class Need(BaseModel):
     keywords: list[str] = Field(min_length=1)
 
 
+@lru_cache(maxsize=2048)
+def _keyword_re(keyword: str) -> re.Pattern:
+    # Word-start prefix match so "restart" also hits "restarted"; phrases match as written.
+    return re.compile(r"\b" + re.escape(keyword.lower().strip()), re.I)
+
+
+def mentions(keywords: Sequence[str], text: str) -> bool:
+    """Whether text uses any of a need's or fact's keywords (how the Director matches them)."""
+    return any(k.strip() and _keyword_re(k).search(text) for k in keywords)
+
+
 class Fact(BaseModel):
     """What the customer knows; revealed when the trainee asks about it."""
     model_config = ConfigDict(extra="forbid")
@@ -54,6 +67,20 @@ class Fact(BaseModel):
     text: str = Text
     # A trainee question containing any of these words asks for this fact.
     keywords: list[str] = Field(min_length=1)
+    # Optional: a question that draws this fact out. Practice-mode hints offer it as an example.
+    ask: str | None = Field(default=None, min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _ask_reveals(self) -> "Fact":
+        if self.ask is None:
+            return self
+        self.ask = self.ask.strip()
+        if not self.ask.endswith("?"):
+            raise ValueError(f"ask {self.ask!r} must be a question, ending with '?'")
+        if not mentions(self.keywords, self.ask):
+            raise ValueError(f"ask {self.ask!r} uses none of this fact's keywords, so asking it would not make "
+                             "the customer tell it: reword the question or add one of its words to keywords")
+        return self
 
 
 class Policy(BaseModel):
