@@ -244,7 +244,9 @@ def hints(live: Live) -> list[str]:
         tips.append("Restate their problem in your own words so they know you have it right.")
     hidden = [f for f in sc.facts if f.id not in live.engine.state.disclosed]
     if hidden and "question" not in last:
-        tips.append(f"Ask an open question to learn more — e.g. about {hidden[0].keywords[0]}.")
+        example = next((f.ask for f in hidden if f.ask), None)
+        tips.append(f"Ask an open question to learn more — e.g. “{example}”" if example
+                    else "Ask an open question to find out more about what happened.")
     met = live.engine.state.needs_met
     if mood is not None and mood <= sc.end.resolve_mood + 2 and not met and sc.policy.may_offer:
         tips.append("They are calmer now: offer a concrete next step with a time. You may offer: "

@@ -178,3 +178,19 @@ def test_offline_mode_never_calls_the_failing_model(people):
     assert roles(ana, conv) == ["customer", "trainee", "customer", "trainee", "customer"]
     with pytest.raises(BackendError, match="still down"):  # the queued failure was never consumed
         list(practice.send(ana, conv, "When did it start?"))
+
+
+def test_hint_offers_a_question_that_draws_out_a_fact_not_yet_told(people):
+    _, ana, _ = people
+    conv = practice.start(ana, SCENARIO)
+    assert any("“When did the connection go down?”" in t for t in practice.hints(practice.load(ana, conv)))
+    list(practice.send(ana, conv, KIND))  # asks when it stopped: the customer tells that fact
+    list(practice.send(ana, conv, "I understand."))
+    live = practice.load(ana, conv)
+    tips = practice.hints(live)
+    assert not any("go down" in t for t in tips)
+    assert any("“What do the lights on the router show?”" in t for t in tips), tips
+    # A scenario written without example questions still gets a plain hint, never a bare keyword.
+    bare = live.scenario.model_copy(update={"facts": [f.model_copy(update={"ask": None}) for f in live.scenario.facts]})
+    tips = practice.hints(practice.Live(live.conversation, bare, live.engine))
+    assert "Ask an open question to find out more about what happened." in tips

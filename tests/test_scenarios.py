@@ -58,6 +58,10 @@ BAD_FILES = {
     "bad_placeholder": (_mutated(lambda d: d["lines"]["vent"].update(high=["I am {name}!"])), "(file)", "placeholder"),
     "empty_line": (_mutated(lambda d: d["lines"]["vent"].update(high=["  "])), "lines", "empty line"),
     "unknown_band": (_mutated(lambda d: d["lines"]["vent"].update(furious=["Argh."])), "lines.vent.furious", ""),
+    "ask_misses_keywords": (_mutated(lambda d: d["facts"][1].update(ask="Is everything okay?")), "facts.1",
+                            "none of this fact's keywords"),
+    "ask_not_a_question": (_mutated(lambda d: d["facts"][1].update(ask="Tell me about the router lights.")), "facts.1",
+                           "must be a question"),
 }
 
 
@@ -91,6 +95,21 @@ def test_valid_files_still_load_when_others_are_broken(tmp_path):
     names = sorted(Path(e.source).name for e in result.errors)
     assert names[0] == "broken.yaml" and names[-1] == "latin1.yaml" and len(names) == 3  # + the later duplicate
     assert any("already used" in m for e in result.errors for _, m in e.problems)
+
+
+@pytest.mark.parametrize("sid", sorted(BUILT_IN))
+def test_each_facts_example_question_makes_the_customer_tell_that_fact(sid):
+    """Hints offer a fact's `ask` as the question to try: asked first thing, it must draw out that fact."""
+    from personas.archetypes import get_archetype
+    from personas.director import Director
+
+    sc = BUILT_IN[sid]
+    director = Director(sc, get_archetype(sc.persona))
+    for fact in sc.facts:
+        assert fact.ask, f"{sid}: fact {fact.id} has no example question"
+        state, _ = director.start()
+        _, beat, moves = director.step(state, fact.ask, [{"role": "customer", "text": sc.opening_line}])
+        assert "question" in moves and beat.fact_id == fact.id, (fact.ask, moves, beat.fact_id)
 
 
 def test_built_in_catalogue_is_rich_enough():
