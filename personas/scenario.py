@@ -298,3 +298,19 @@ def load_dir(directory: str | Path) -> LoadResult:
             continue
         result.scenarios[sc.id] = sc
     return result
+
+
+_dir_cache: dict[str, tuple[tuple, LoadResult]] = {}
+
+
+def load_dir_cached(directory: str | Path) -> LoadResult:
+    """load_dir, read again only when a file in the folder changed (pages rerun on every click)."""
+    d = Path(directory)
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
+    hit = _dir_cache.get(str(d))
+    if hit and hit[0] == stamp:
+        return hit[1]
+    result = load_dir(d)
+    _dir_cache[str(d)] = (stamp, result)
+    return result

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from core.errors import ScenarioError
 from core.settings import get_settings
-from personas.scenario import Scenario, load_dir, parse_scenario
-
-_file_cache: dict[str, tuple[tuple, object]] = {}
+from personas.scenario import Scenario, load_dir_cached, parse_scenario
 
 
 @dataclass
@@ -19,19 +17,6 @@ class Catalog:
     errors: list[ScenarioError] = field(default_factory=list)
 
 
-def _files(directory: str):
-    """load_dir, re-read only when a file in the folder changed (pages rerun on every click)."""
-    d = Path(directory)
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
-    hit = _file_cache.get(directory)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    result = load_dir(directory)
-    _file_cache[directory] = (stamp, result)
-    return result
-
-
 @lru_cache(maxsize=256)
 def _parse_custom(yaml_text: str, scenario_id: str) -> Scenario:
     """Validate a stored scenario once per text, not on every page run (the chat reruns per message)."""
@@ -39,7 +24,7 @@ def _parse_custom(yaml_text: str, scenario_id: str) -> Scenario:
 
 
 def load_catalog(scope) -> Catalog:
-    files = _files(get_settings().scenarios_dir)
+    files = load_dir_cached(get_settings().scenarios_dir)
     cat = Catalog(dict(files.scenarios), {k: "built-in" for k in files.scenarios}, list(files.errors))
     for rec in scope.list_scenario_records():
         try:

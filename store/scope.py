@@ -21,6 +21,14 @@ from store.models import (END_STATUSES, MODES, OVERRIDE_DIMENSIONS, ROLES, SKILL
                           ConversationSummary, Group, Override, ReportRecord, User)
 from store.store import (Store, check_password_rules, clean_display_name, iso, user_from_row)
 
+
+def _built_in_scenario_ids() -> set[str]:
+    """Ids of the scenario files (the store keeps only the ones authored in the app)."""
+    from core.settings import get_settings
+    from personas.scenario import load_dir_cached
+
+    return set(load_dir_cached(get_settings().scenarios_dir).scenarios)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 NO_CONVERSATION = "No such conversation, or you do not have access to it."
@@ -347,11 +355,21 @@ class UserScope:
 
     @_fresh
     def delete_scenario(self, scenario_id: str) -> None:
+        """Refused while assignments use it, unless a built-in file with the same id takes its place."""
         self._require(("trainer", "admin"), "Only trainers and admins can delete scenarios.")
         with self._store._write() as db:
-            if not db.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id]).rowcount:
+            if not db.execute("SELECT 1 FROM scenarios WHERE id = ?", [scenario_id]).fetchone():
                 raise InputError(f"There is no custom scenario '{scenario_id}'.",
                                  "Built-in scenarios are files in scenarios/ and cannot be deleted here.")
+            if scenario_id not in _built_in_scenario_ids():
+                titles = [r[0] or f"assignment {r[1]}" for r in db.execute(
+                    "SELECT title, id FROM assignments WHERE scenario_id = ? ORDER BY id", [scenario_id]).fetchall()]
+                if titles:
+                    shown = ", ".join(f"“{t}”" for t in titles[:3]) + (f" and {len(titles) - 3} more"
+                                                                      if len(titles) > 3 else "")
+                    raise InputError(f"Trainees are assigned this scenario ({shown}), so it cannot be deleted.",
+                                     "Delete those assignments first, or edit the scenario instead.")
+            db.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
 
     # -- assignments ----------------------------------------------------------------------
     def _assignment_from_row(self, row: dict) -> Assignment:
@@ -382,6 +400,8 @@ class UserScope:
         scenario_id = (scenario_id or "").strip()
         if not scenario_id:
             raise InputError("Choose a scenario to assign.")
+        if scenario_id not in _built_in_scenario_ids() and self.get_scenario_yaml(scenario_id) is None:
+            raise InputError(f"There is no scenario '{scenario_id}'.", "Pick one from the scenario list.")
         if mode not in MODES:
             raise InputError("The mode must be practice or assessment.")
         pass_mark = _score(pass_mark, "pass mark")

@@ -285,6 +285,23 @@ def test_trainer_saves_a_scenario_and_trainees_can_practise_it(org):
     assert "Outage, trainer's copy" in texts(at)
 
 
+def test_deleting_an_assigned_custom_scenario_says_why_not_and_keeps_it(org):
+    store, users = org
+    trainer = store.as_user(users["trainer"])
+    trainer.save_scenario(_yaml())
+    a = trainer.create_assignment("outage-copy", user_ids=[users["ana"].id], title="Copy drill")
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    [b for b in at.button if b.key == "edit_outage-copy"][0].click().run()
+    [b for b in at.button if b.label == "Delete custom version"][0].click().run()
+    assert not at.exception
+    assert any("“Copy drill”" in e.value and "Delete those assignments first" in e.value for e in at.error)
+    assert trainer.get_scenario_yaml("outage-copy") is not None
+    trainer.delete_assignment(a.id)
+    [b for b in at.button if b.label == "Delete custom version"][0].click().run()
+    assert any("Deleted" in s.value for s in at.success)
+    assert trainer.get_scenario_yaml("outage-copy") is None
+
+
 def test_trainee_cannot_save_scenarios_even_bypassing_the_page(org):
     from core.errors import AccessDenied
 

@@ -175,6 +175,37 @@ def test_custom_scenario_upsert_list_and_delete(org):
         t.delete_scenario("custom-outage")
 
 
+def test_assigning_a_scenario_that_does_not_exist_is_refused(org):
+    t = org.scope("trainer_a")
+    ana = org.users["ana"].id
+    with pytest.raises(InputError, match="no scenario 'no-such-scenario'"):
+        t.create_assignment("no-such-scenario", user_ids=[ana])
+    t.save_scenario(_scenario_yaml(id="custom-outage", title="Custom outage"))
+    assert t.create_assignment("custom-outage", user_ids=[ana]).scenario_id == "custom-outage"
+    assert t.create_assignment(SCENARIO, user_ids=[ana]).scenario_id == SCENARIO  # a built-in file
+
+
+def test_a_custom_scenario_in_use_by_assignments_cannot_be_deleted(org):
+    t = org.scope("trainer_a")
+    t.save_scenario(_scenario_yaml(id="custom-outage", title="Custom outage"))
+    a = t.create_assignment("custom-outage", user_ids=[org.users["ana"].id], title="Week 2 drill")
+    with pytest.raises(InputError, match="“Week 2 drill”.*Delete those assignments first"):
+        org.scope("admin").delete_scenario("custom-outage")
+    assert t.get_scenario_yaml("custom-outage") is not None
+    t.delete_assignment(a.id)
+    t.delete_scenario("custom-outage")
+    assert t.get_scenario_yaml("custom-outage") is None
+
+
+def test_deleting_a_custom_version_of_a_built_in_is_allowed_while_assigned(org):
+    """The built-in file takes its place again, so the assignment still works."""
+    t = org.scope("trainer_a")
+    t.save_scenario(_scenario_yaml(title="Our own outage call"))  # same id as the built-in file
+    t.create_assignment(SCENARIO, user_ids=[org.users["ana"].id])
+    t.delete_scenario(SCENARIO)
+    assert t.get_scenario_yaml(SCENARIO) is None
+
+
 def test_invalid_scenario_is_refused_naming_the_field(org):
     with pytest.raises(ScenarioError) as e:
         org.scope("trainer_a").save_scenario(_scenario_yaml(start_mood="very"))
