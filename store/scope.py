@@ -22,6 +22,13 @@ from store.models import (END_STATUSES, MODES, OVERRIDE_DIMENSIONS, ROLES, SKILL
 from store.store import (Store, check_password_rules, clean_display_name, iso, user_from_row)
 
 
+def _assignment_titles(db, column: str, value) -> str:
+    """'“A”, “B”, “C” and 2 more': the assignments whose column (scenario_id or group_id) is value."""
+    titles = [r[0] or f"assignment {r[1]}" for r in db.execute(
+        f"SELECT title, id FROM assignments WHERE {column} = ? ORDER BY id", [value]).fetchall()]
+    return ", ".join(f"“{t}”" for t in titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
+
+
 def _built_in_scenario_ids() -> set[str]:
     """Ids of the scenario files (the store keeps only the ones authored in the app)."""
     from core.settings import get_settings
@@ -266,6 +273,31 @@ class UserScope:
             gid = db.execute("INSERT INTO groups (name) VALUES (?)", [name]).lastrowid
         return Group(id=gid, name=name)
 
+    @_fresh
+    def rename_group(self, group_id: int, name: str) -> Group:
+        self._require(("admin",), "Only admins can change groups.")
+        self._group_exists(group_id)
+        name = (name or "").strip()
+        if not name or len(name) > 100:
+            raise InputError("A group name is 1–100 characters.")
+        with self._store._write() as db:
+            if db.execute("SELECT 1 FROM groups WHERE name = ? AND id != ?", [name, group_id]).fetchone():
+                raise InputError(f"A group called '{name}' already exists.")
+            db.execute("UPDATE groups SET name = ? WHERE id = ?", [name, group_id])
+        return Group(id=group_id, name=name)
+
+    @_fresh
+    def delete_group(self, group_id: int) -> None:
+        """Members keep their accounts and history; refused while assignments are set for the group."""
+        self._require(("admin",), "Only admins can delete groups.")
+        self._group_exists(group_id)
+        with self._store._write() as db:
+            using = _assignment_titles(db, "group_id", group_id)
+            if using:
+                raise InputError(f"This group has assignments ({using}), so it cannot be deleted.",
+                                 "Delete those assignments first (the attempts made stay in each trainee's history).")
+            db.execute("DELETE FROM groups WHERE id = ?", [group_id])
+
     def _group_exists(self, group_id: int) -> dict:
         row = self._store.one("SELECT * FROM groups WHERE id = ?", [group_id])
         if row is None:
@@ -362,12 +394,9 @@ class UserScope:
                 raise InputError(f"There is no custom scenario '{scenario_id}'.",
                                  "Built-in scenarios are files in scenarios/ and cannot be deleted here.")
             if scenario_id not in _built_in_scenario_ids():
-                titles = [r[0] or f"assignment {r[1]}" for r in db.execute(
-                    "SELECT title, id FROM assignments WHERE scenario_id = ? ORDER BY id", [scenario_id]).fetchall()]
-                if titles:
-                    shown = ", ".join(f"“{t}”" for t in titles[:3]) + (f" and {len(titles) - 3} more"
-                                                                      if len(titles) > 3 else "")
-                    raise InputError(f"Trainees are assigned this scenario ({shown}), so it cannot be deleted.",
+                using = _assignment_titles(db, "scenario_id", scenario_id)
+                if using:
+                    raise InputError(f"Trainees are assigned this scenario ({using}), so it cannot be deleted.",
                                      "Delete those assignments first, or edit the scenario instead.")
             db.execute("DELETE FROM scenarios WHERE id = ?", [scenario_id])
 

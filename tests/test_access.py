@@ -144,6 +144,8 @@ def test_account_and_group_management_is_admin_only(org, actor):
     expect(allowed, sc.add_to_group, gid, amy)
     expect(allowed, sc.remove_from_group, gid, amy)
     expect(allowed or actor == "amy", sc.set_display_name, amy, "Amy A.")
+    expect(allowed, sc.rename_group, gid, f"Team B of {actor}")
+    expect(allowed, sc.delete_group, gid)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -302,6 +302,21 @@ def test_deleting_an_assigned_custom_scenario_says_why_not_and_keeps_it(org):
     assert trainer.get_scenario_yaml("outage-copy") is None
 
 
+def test_admin_renames_and_deletes_a_group_on_the_admin_page(org):
+    store, users = org
+    admin = store.as_user(users["admin"])
+    team_b = next(g for g in admin.list_groups() if g.name == "Team B")
+    at = app_as(users["admin"], "ui/pages/admin.py")
+    at.text_input(key=f"gname_{team_b.id}").input("Night shift").run()
+    at.button(key=f"gren_{team_b.id}").click().run()
+    assert not at.exception
+    assert "Night shift" in {g.name for g in admin.list_groups()}
+    at.button(key=f"gdel_{team_b.id}").click().run()
+    assert not at.exception
+    assert {g.name for g in admin.list_groups()} == {"Team A"}
+    assert store.as_user(users["ben"]).user.active  # the member's account stays
+
+
 def test_trainee_cannot_save_scenarios_even_bypassing_the_page(org):
     from core.errors import AccessDenied
 

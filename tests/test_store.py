@@ -151,6 +151,36 @@ def test_groups_and_members(org):
     assert [g.name for g in a.user_groups(org.users["ana"].id)] == ["Team A"]
 
 
+def test_groups_can_be_renamed_but_not_to_a_name_in_use(org):
+    a = org.scope("admin")
+    gid = org.groups["Team A"]
+    assert a.rename_group(gid, "  Support North ").name == "Support North"
+    assert "Support North" in {g.name for g in org.scope("ana").list_groups()}
+    with pytest.raises(InputError, match="already exists"):
+        a.rename_group(gid, "team b")
+    with pytest.raises(InputError, match="1–100"):
+        a.rename_group(gid, " ")
+
+
+def test_deleting_a_group_keeps_accounts_and_history_but_ends_what_it_shared(org):
+    a = org.scope("admin")
+    gid = org.groups["Team B"]
+    conv = finished_conversation(org, "ben")
+    asg = org.scope("trainer_b").create_assignment(SCENARIO, group_id=gid, title="Team B drill")
+    with pytest.raises(InputError, match="“Team B drill”.*Delete those assignments first"):
+        a.delete_group(gid)
+    assert org.scope("manager_b").get_conversation(conv).id == conv
+    org.scope("trainer_b").delete_assignment(asg.id)
+    a.delete_group(gid)
+    assert "Team B" not in {g.name for g in a.list_groups()}
+    assert org.scope("ben").get_conversation(conv).id == conv  # ben keeps his history
+    assert org.scope("ben").user.active
+    with pytest.raises(AccessDenied):  # the manager saw ben through the group only
+        org.scope("manager_b").get_conversation(conv)
+    with pytest.raises(InputError):
+        a.delete_group(gid)
+
+
 # -- scenarios -----------------------------------------------------------------------------------
 def _scenario_yaml(**changes) -> str:
     import yaml

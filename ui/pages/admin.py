@@ -96,3 +96,21 @@ with tab_groups:
                     st.rerun()
                 except TalkdownError as e:
                     show_error(e)
+            st.divider()
+            c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+            new_name = c1.text_input("Group name", value=g.name, key=f"gname_{g.id}")
+            if c2.button("Rename", key=f"gren_{g.id}", disabled=new_name.strip() == g.name):
+                try:
+                    sc.rename_group(g.id, new_name)
+                    st.rerun()
+                except TalkdownError as e:
+                    show_error(e)
+            with c3.popover("Delete group"):
+                st.write(f"Delete “{g.name}”? Its members keep their accounts and history, but its trainers "
+                         "and managers no longer see its trainees' results through this group.")
+                if st.button("Delete", key=f"gdel_{g.id}", type="primary"):
+                    try:
+                        sc.delete_group(g.id)
+                        st.rerun()
+                    except TalkdownError as e:
+                        show_error(e)
