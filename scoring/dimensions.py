@@ -17,6 +17,10 @@ from scoring.moves import detect_moves, is_parroting
 from scoring.text import FEELINGS, content_words, stem, tokens
 
 SKILL_NAMES = ("active_listening", "paraphrasing", "empathy", "focus", "closure")
+# Words of any service call that do not name a customer's issue (stems, as stem() leaves them).
+_SMALL_TALK = {stem(w) for w in """please call calling called help hello thank thanks sorry someone anyone
+something anything thing happen happened tell said say sure right time today day way make see look back
+fine great good bad hold phone number""".split()}
 _ENGAGED = {"question", "paraphrase", "reflection", "affirmation", "apology", "acknowledgement", "next_step", "summary"}
 
 
@@ -26,6 +30,7 @@ class Context:
     transcript: Transcript
     scenario: Any
     moves: list[list[str]] = field(default_factory=list)
+    _issue: set[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, transcript: Transcript, scenario: Any = None) -> "Context":
@@ -47,6 +52,22 @@ class Context:
         if self.scenario is not None and self.scenario.needs:
             return self.scenario.needs[0].keywords[0]
         return "fix"
+
+    def issue_words(self) -> set[str]:
+        """Stems naming the customer's issue: the scenario's topic and need keywords, and the content words
+        of the customer's first turn (where they state it), less the small talk any call has."""
+        first = next((t.text for t in self.transcript.turns if t.role == "customer"), "")
+        words = {stem(w) for w in content_words(tokens(first))} - _SMALL_TALK
+        if self.scenario is not None:
+            for k in [*self.scenario.topic_keywords, *(k for n in self.scenario.needs for k in n.keywords)]:
+                words.update(stem(w) for w in content_words(tokens(k)))
+        return words
+
+    def on_issue(self, text: str) -> bool:
+        """Whether a trainee turn takes up the customer's issue (names it, or words the customer used)."""
+        if self._issue is None:
+            self._issue = self.issue_words()
+        return bool({stem(w) for w in content_words(tokens(text))} & self._issue)
 
     def moods(self) -> list[float]:
         return [t.mood for t in self.transcript.turns if t.role == "customer" and t.mood is not None]
@@ -240,6 +261,14 @@ def focus(ctx: Context) -> dict:
         s -= 10
     if ctx.scenario is not None:
         s += 15 if ctx.need_met() else -5
+    # Staying with the customer's issue: turns that never touch it (a lecture, "Okay.") do not count as focus.
+    work = [(n, t) for n, t, m in turns if not set(m) <= {"check_more", "farewell"}]
+    if work:
+        away = [(n, t) for n, t in work if not ctx.on_issue(t)]
+        s += 15 - 30 * len(away) / len(work)
+        if len(away) * 2 > len(work):
+            n, t = away[0]
+            ev.append(_ev(n, t, "does not take up the customer's issue"))
     return {"score": _clamp(s), "evidence": ev, "advice": advice}
 
 

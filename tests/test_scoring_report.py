@@ -161,3 +161,21 @@ def test_an_apology_that_names_the_feeling_is_not_called_scripted(apology, scrip
         {"role": "trainee", "text": apology}]})
     whys = [e.why for e in score(t).dimensions["empathy"].evidence]
     assert any("scripted" in w for w in whys) is scripted
+
+
+def test_focus_drops_when_the_trainee_never_takes_up_the_customers_issue():
+    opening = "My internet has been down for two days and I have a client deadline tomorrow."
+
+    def focus(trainee):
+        turns = []
+        for line in trainee:
+            turns += [{"role": "customer", "text": opening, "mood": 8}, {"role": "trainee", "text": line}]
+        return score(parse_transcript({"scenario_id": "", "turns": turns}), None).dimensions["focus"]
+
+    lecture = focus(["Calm down, please.", "Our policy is very clear on this, I'm afraid.", "Okay."])
+    on_it = focus(["Two days offline before a client deadline is a lot.", "Let me look at your connection now.",
+                   "Okay, so the internet dropped two days ago."])
+    assert on_it.score - lecture.score >= 25
+    assert any(e.why == "does not take up the customer's issue" and e.quote == "Calm down, please."
+               for e in lecture.evidence)
+    assert not any("does not take up" in e.why for e in on_it.evidence)
