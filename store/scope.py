@@ -206,6 +206,32 @@ class UserScope:
         return self._store.get_user(user_id)
 
     @_fresh
+    def delete_user(self, user_id: int, confirm_username: str) -> None:
+        """Erase an account with all of its conversations, transcripts and scores (e.g. on request).
+
+        Refused for staff whose assignments, scenarios or score overrides others rely on: disable those."""
+        row = self._admin_target(user_id)
+        if user_id == self._user.id:
+            raise InputError("You cannot delete your own account.")
+        if (confirm_username or "").strip().lower() != row["username"].lower():
+            raise InputError(f"Type the username '{row['username']}' to confirm.")
+        with self._store._write() as db:
+            made = [what for what, sql in (
+                ("assignments", "SELECT 1 FROM assignments WHERE created_by = ?"),
+                ("scenarios", "SELECT 1 FROM scenarios WHERE created_by = ? OR updated_by = ?"),
+                ("score overrides", "SELECT 1 FROM overrides WHERE by_user_id = ?"))
+                if db.execute(sql, [user_id] * sql.count("?")).fetchone()]
+            if made:
+                raise InputError(f"{row['username']} made {' and '.join(made)} that other people use, so the "
+                                 "account cannot be deleted.", "Disable it instead: nobody can sign in with it.")
+            if row["role"] == "admin" and row["active"] and not self._other_active_admins(db, user_id):
+                raise InputError("Talkdown needs at least one active admin.")
+            mine = "SELECT id FROM conversations WHERE user_id = ?"
+            db.execute(f"UPDATE conversations SET parent_id = NULL WHERE parent_id IN ({mine})", [user_id])
+            db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])  # turns, reports cascade
+            db.execute("DELETE FROM users WHERE id = ?", [user_id])  # group and assignment membership cascade
+
+    @_fresh
     def set_display_name(self, user_id: int, display_name: str) -> User:
         """Admins rename anyone; everyone may rename themselves."""
         if user_id != self._user.id:

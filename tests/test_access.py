@@ -146,6 +146,7 @@ def test_account_and_group_management_is_admin_only(org, actor):
     expect(allowed or actor == "amy", sc.set_display_name, amy, "Amy A.")
     expect(allowed, sc.rename_group, gid, f"Team B of {actor}")
     expect(allowed, sc.delete_group, gid)
+    expect(allowed, sc.delete_user, org.users["loner"].id, "loner")
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -317,6 +317,28 @@ def test_admin_renames_and_deletes_a_group_on_the_admin_page(org):
     assert store.as_user(users["ben"]).user.active  # the member's account stays
 
 
+def test_admin_deletes_a_trainee_account_after_typing_its_username(org):
+    store, users = org
+    from services import practice
+
+    ben = store.as_user(users["ben"])
+    conv = practice.start(ben, SCENARIO)
+    at = app_as(users["admin"], "ui/pages/admin.py")
+    at.selectbox(key="adm_user").select(users["ben"]).run()
+    at.text_input(key="adm_del_confirm").input("bem").run()
+    at.button(key="adm_delete").click().run()
+    assert any("Type the username 'ben'" in e.value for e in at.error)
+    at.text_input(key="adm_del_confirm").input("ben").run()
+    at.button(key="adm_delete").click().run()
+    assert not at.exception
+    admin = store.as_user(users["admin"])
+    assert "ben" not in {u.username for u in admin.list_users()}
+    from core.errors import AccessDenied
+
+    with pytest.raises(AccessDenied):  # gone with the account
+        admin.get_conversation(conv)
+
+
 def test_trainee_cannot_save_scenarios_even_bypassing_the_page(org):
     from core.errors import AccessDenied
 

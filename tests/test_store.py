@@ -140,6 +140,39 @@ def test_the_last_admin_cannot_be_demoted_or_disabled(org):
         a.set_active(org.users["admin"].id, False)
 
 
+def test_deleting_a_trainee_erases_their_conversations_and_scores(org):
+    a = org.scope("admin")
+    ana = org.users["ana"].id
+    conv = finished_conversation(org, "ana")
+    branch = org.scope("ana").start_conversation(SCENARIO, backend="scripted", parent_id=conv, branch_turn=1)
+    org.scope("ana").add_turn(branch, "customer", "My internet is down!", mood=8)
+    other = finished_conversation(org, "amy")
+    org.scope("trainer_a").override_score(conv, "empathy", 90, "Warmer than the score says.")
+    with pytest.raises(InputError, match="Type the username 'ana'"):
+        a.delete_user(ana, "amy")
+    a.delete_user(ana, "ANA")
+    with pytest.raises(AuthError):
+        org.scope("ana")
+    with org.store._db() as db:
+        for table, col in (("conversations", "user_id"), ("group_members", "user_id"), ("users", "id")):
+            assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE {col} = ?", [ana]).fetchone()[0] == 0
+        for table in ("turns", "reports", "overrides"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE conversation_id IN (?, ?)",
+                              [conv, branch]).fetchone()[0] == 0
+    assert [r["conversation_id"] for r in org.scope("manager_a").score_rows()] == [other]
+
+
+def test_accounts_others_rely_on_are_disabled_not_deleted(org):
+    a = org.scope("admin")
+    org.scope("trainer_a").create_assignment(SCENARIO, user_ids=[org.users["ana"].id])
+    with pytest.raises(InputError, match="made assignments.*Disable it instead"):
+        a.delete_user(org.users["trainer_a"].id, "trainer_a")
+    with pytest.raises(InputError, match="your own account"):
+        a.delete_user(org.users["admin"].id, "admin")
+    a.delete_user(org.users["manager_b"].id, "manager_b")  # made nothing: can go
+    assert "manager_b" not in {u.username for u in a.list_users()}
+
+
 def test_groups_and_members(org):
     a = org.scope("admin")
     with pytest.raises(InputError, match="already exists"):

@@ -39,6 +39,17 @@ with tab_users:
                     st.rerun()
                 except TalkdownError as e:
                     show_error(e)
+            with st.popover("Delete account…", disabled=target.id == sc.user.id,
+                            help="You cannot delete your own account." if target.id == sc.user.id else None):
+                st.write(f"This erases **{target.username}** and every conversation, transcript and score of "
+                         "theirs. It cannot be undone; to stop someone signing in, disable the account instead.")
+                typed = st.text_input("Type the username to confirm", key="adm_del_confirm")
+                if st.button("Delete for good", type="primary", key="adm_delete"):
+                    try:
+                        sc.delete_user(target.id, typed)
+                        st.rerun()
+                    except TalkdownError as e:
+                        show_error(e)
         with c3:
             with st.form("adm_pw", clear_on_submit=True):
                 pw = st.text_input("New password", type="password")
