@@ -1,4 +1,5 @@
 """The practice chat: the customer replies in a stream; practice mode shows a mood meter and hints."""
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -75,8 +76,13 @@ def side_panel(live: practice.Live, ended: bool) -> None:
                 if trust is not None:
                     st.progress(min(1.0, max(0.0, trust / 10)), text=f"Trust {trust:.1f}/10")
                 if len(series) > 1:
-                    df = pd.DataFrame(series).set_index("reply")[["anger", "trust"]]
-                    st.line_chart(df, height=170, color=["#d62728", "#2ca02c"], x_label="Customer reply")
+                    df = pd.DataFrame(series)[["reply", "anger", "trust"]].melt("reply", var_name="measure", value_name="level")
+                    st.altair_chart(alt.Chart(df).mark_line(point=True).encode(
+                        x=alt.X("reply:O", title="Customer reply", axis=alt.Axis(labelAngle=0)),
+                        y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]), axis=alt.Axis(values=[0, 5, 10]), title=None),
+                        color=alt.Color("measure:N", scale=alt.Scale(domain=["anger", "trust"], range=["#d62728", "#2ca02c"]),
+                                        legend=alt.Legend(orient="top", title=None)),
+                    ).properties(height=230), width="stretch")  # the whole chart: legend and axes included
         if not ended:
             tips = practice.hints(live)
             if tips:
