@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from personas.archetypes import Archetype
-from personas.scenario import Scenario, mentions
+from personas.scenario import Scenario, keyword_hits, mentions
 
 EndReason = Literal["resolved", "walked_out", "turn_limit"]
 
@@ -73,6 +73,12 @@ def _role_text(turn) -> tuple[str, str]:
     return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
 
 
+def _ranked(facts: Sequence, text: str) -> list:
+    """The facts text asks about, most keywords matched first (stable: ties keep scenario order)."""
+    scored = [(keyword_hits(f.keywords, text), i, f) for i, f in enumerate(facts)]
+    return [f for n, _, f in sorted(scored, key=lambda x: (-x[0], x[1])) if n]
+
+
 class Director:
     """Runs one scenario with one archetype: start(), step() per trainee turn, replay() to resume."""
 
@@ -114,11 +120,11 @@ class Director:
         s.hot_turns = s.hot_turns + 1 if s.mood >= self.scenario.end.walkout_mood else 0
         if "ignored_concern" in signals or "off_topic" in signals:
             s.ignored += 1
-        if fact_id:
-            s.disclosed.append(fact_id)
         s.needs_met.extend(new_needs)
 
         intent, end = self._decide(s, signals, fact_id, new_needs, asked_again, anger)
+        if intent == "answer" and fact_id:
+            s.disclosed.append(fact_id)  # only what the customer actually told: a fact they withheld can be asked again
         if intent == "accept":
             s.accepted = True
         s.ended = end
@@ -154,9 +160,11 @@ class Director:
         if "question" in moves:
             # Match the question itself first: in "So you restarted it. What do the lights show?"
             # the customer is being asked about the lights, not about restarting.
+            # Several facts can match: the one whose keywords the question uses most wins ("Have you tried
+            # restarting the router?" asks what they tried, not about the router), ties in scenario order.
             questions = " ".join(q for q in re.findall(r"[^.!?]*\?", text) if q.strip())
-            asked = [f for f in sc.facts if questions and mentions(f.keywords, questions)] or \
-                [f for f in sc.facts if mentions(f.keywords, text)]
+            asked = _ranked(sc.facts, questions) if questions else []
+            asked = asked or _ranked(sc.facts, text)
             fresh = [f for f in asked if f.id not in s.disclosed]
             if fresh:
                 fact_id = fresh[0].id

@@ -55,8 +55,13 @@ def _keyword_re(keyword: str) -> re.Pattern:
     return re.compile(r"\b" + re.escape(keyword.lower().strip()), re.I)
 
 
+def keyword_hits(keywords: Sequence[str], text: str) -> int:
+    """How many of a need's or fact's keywords text uses (how the Director matches them)."""
+    return sum(1 for k in keywords if k.strip() and _keyword_re(k).search(text))
+
+
 def mentions(keywords: Sequence[str], text: str) -> bool:
-    """Whether text uses any of a need's or fact's keywords (how the Director matches them)."""
+    """Whether text uses any of a need's or fact's keywords."""
     return any(k.strip() and _keyword_re(k).search(text) for k in keywords)
 
 

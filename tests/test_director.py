@@ -235,3 +235,33 @@ def test_the_question_sentence_decides_which_fact_is_revealed():
     _, beat, _ = d.step(state, "So you've already restarted it twice. What are the lights on the router doing?",
                         [{"role": "customer", "text": sc.opening_line}])
     assert beat.fact_id == "router_lights"
+
+
+def _outage_director():
+    from personas.archetypes import get_archetype
+    from personas.scenario import load_dir
+    from tests.conftest import ROOT
+
+    sc = load_dir(ROOT / "scenarios").scenarios["internet-outage-remote-worker"]
+    return sc, Director(sc, get_archetype(sc.persona))
+
+
+def test_a_fact_the_customer_withheld_can_be_asked_again():
+    """Asked inside a dismissive turn, the customer pushes back instead of answering: the fact is
+    not told, so asking properly later gets the answer, not "I already told you"."""
+    sc, d = _outage_director()
+    state, _ = d.start()
+    history = [{"role": "customer", "text": sc.opening_line}]
+    state, beat, _ = d.step(state, "Calm down, please. What are the lights on the router doing?", history)
+    assert beat.intent == "push_back" and "router_lights" not in state.disclosed
+    state, beat, _ = d.step(state, "I'm sorry, that sounds really stressful. What are the lights on the router doing?",
+                            history)
+    assert beat.intent == "answer" and beat.fact_id == "router_lights", beat
+    assert "asked_again" not in beat.signals
+
+
+def test_the_fact_whose_keywords_the_question_uses_most_is_the_one_asked():
+    sc, d = _outage_director()
+    state, _ = d.start()
+    _, beat, _ = d.step(state, "Have you tried restarting the router?", [{"role": "customer", "text": sc.opening_line}])
+    assert beat.fact_id == "already_tried"  # 'tried' and 'restart' beat 'router' (the lights fact comes first)
