@@ -159,6 +159,8 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
                 strong.add("paraphrase")
     if rules.REFLECTION.search(text) and "dismissive" not in found:
         strong.add("reflection")  # "that sounds really frustrating" names the feeling outright
+    if "question" in found and rules.OPEN_QUESTION.search(text):
+        strong.add("question")  # "When do you need to be there?" asks, even after a restatement
     return found, strong
 
 

@@ -18,6 +18,10 @@ QUESTION = _rx(
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
 )
 
+# A sentence that is an open question: opens with a question word and ends with "?" ("When do you need
+# to be there?"). Inverted ones ("Have you tried…?") are often suggestions, so they are not included.
+OPEN_QUESTION = _rx(r"(?:^|[.!?]\s+)(?:and\s+|so\s+)?(?:what|when|where|which|who|why|how)\b[^.!?]*\?")
+
 PARAPHRASE_CUE = _rx(
     r"\bso (?:you(?:'re| are)? (?:saying|telling me)|what you(?:'re| are) saying|if i (?:understand|hear))",
     r"\bif i(?:'ve| have)? (?:understood|understand|got (?:this|that|it)) (?:right|correctly)",

@@ -183,3 +183,13 @@ def test_concrete_actions_in_everyday_phrasing_are_next_steps(text):
 ])
 def test_taking_the_customers_side_is_not_blame(text, blame):
     assert ("blame" in detect_moves(text, OUTAGE_CTX)) is blame
+
+
+def test_an_open_question_after_a_restatement_is_still_a_question():
+    """ESConv files such turns under Restatement, and its model vetoed the question; the Director needs
+    it to hand over the fact asked for, and a coach counts it."""
+    opening = ("My flight to Lisbon has just been cancelled by text at ten to eleven at night. My sister gets "
+               "married tomorrow and I'm the best man. What are you going to do?")
+    text = ("So your flight to Lisbon was cancelled last night and you're the best man tomorrow. "
+            "When do you need to be there?")
+    assert {"question", "paraphrase"} <= set(detect_moves(text, [{"role": "customer", "text": opening}]))
