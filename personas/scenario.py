@@ -62,7 +62,7 @@ def keyword_hits(keywords: Sequence[str], text: str) -> int:
 
 def mentions(keywords: Sequence[str], text: str) -> bool:
     """Whether text uses any of a need's or fact's keywords."""
-    return any(k.strip() and _keyword_re(k).search(text) for k in keywords)
+    return keyword_hits(keywords, text) > 0
 
 
 class Fact(BaseModel):

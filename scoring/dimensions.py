@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from core.transcript import Transcript
@@ -30,7 +31,6 @@ class Context:
     transcript: Transcript
     scenario: Any
     moves: list[list[str]] = field(default_factory=list)
-    _issue: set[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, transcript: Transcript, scenario: Any = None) -> "Context":
@@ -53,6 +53,7 @@ class Context:
             return self.scenario.needs[0].keywords[0]
         return "fix"
 
+    @cached_property
     def issue_words(self) -> set[str]:
         """Stems naming the customer's issue: the scenario's topic and need keywords, and the content words
         of the customer's first turn (where they state it), less the small talk any call has."""
@@ -65,9 +66,7 @@ class Context:
 
     def on_issue(self, text: str) -> bool:
         """Whether a trainee turn takes up the customer's issue (names it, or words the customer used)."""
-        if self._issue is None:
-            self._issue = self.issue_words()
-        return bool({stem(w) for w in content_words(tokens(text))} & self._issue)
+        return bool({stem(w) for w in content_words(tokens(text))} & self.issue_words)
 
     def moods(self) -> list[float]:
         return [t.mood for t in self.transcript.turns if t.role == "customer" and t.mood is not None]

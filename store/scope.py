@@ -218,9 +218,9 @@ class UserScope:
         with self._store._write() as db:
             made = [what for what, sql in (
                 ("assignments", "SELECT 1 FROM assignments WHERE created_by = ?"),
-                ("scenarios", "SELECT 1 FROM scenarios WHERE created_by = ? OR updated_by = ?"),
+                ("scenarios", "SELECT 1 FROM scenarios WHERE ? IN (created_by, updated_by)"),
                 ("score overrides", "SELECT 1 FROM overrides WHERE by_user_id = ?"))
-                if db.execute(sql, [user_id] * sql.count("?")).fetchone()]
+                if db.execute(sql, [user_id]).fetchone()]
             if made:
                 raise InputError(f"{row['username']} made {' and '.join(made)} that other people use, so the "
                                  "account cannot be deleted.", "Disable it instead: nobody can sign in with it.")
