@@ -8,9 +8,11 @@ transaction that reads, then writes, can do under WAL).
 """
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -93,14 +95,33 @@ class Store:
                              "Use a file under a temporary directory in tests.")
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            with self._db() as db:
-                db.enable_wal()
-            with self._write() as db:
-                # Under the write lock, so two processes opening a new file do not both migrate.
-                migrations.apply(db)
+            self._prepare_file()
         except (sqlite3.DatabaseError, OSError) as e:
             raise StoreError(f"Cannot open the database at {self.path}: {e}.",
                              "Check the path (TALKDOWN_DB_PATH) and that the file is a Talkdown database.") from e
+
+    def _prepare_file(self) -> None:
+        """Switch the file to WAL and apply pending migrations, waiting out other openers.
+
+        Switching a new file to WAL needs an exclusive lock, and SQLite answers "database is locked"
+        at once, without its busy handler, while another connection is opening the same file. So
+        opening retries that case with a short randomised back-off, up to the usual busy timeout,
+        before it reports the file as unusable.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                with self._db() as db:
+                    db.enable_wal()
+                with self._write() as db:
+                    # Under the write lock, so two processes opening a new file do not both migrate.
+                    migrations.apply(db)
+                return
+            except sqlite3.OperationalError as e:
+                busy = "locked" in str(e) or "busy" in str(e)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05))
 
     # -- connections ----------------------------------------------------------------------
     def _connect(self) -> Database:
