@@ -99,7 +99,7 @@ def use_fake_openai(fake_openai, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
     monkeypatch.setenv("TALKDOWN_BACKEND", "openai")
-    monkeypatch.setenv("TALKDOWN_LLM_TIMEOUT", "2")
+    monkeypatch.setenv("TALKDOWN_LLM_TIMEOUT", "5")  # roomy: a loaded CI machine still answers in time
     monkeypatch.setenv("TALKDOWN_LLM_MAX_RETRIES", "0")
     get_settings.cache_clear()
     return fake_openai

@@ -70,7 +70,7 @@ def test_trainee_cannot_talk_the_judge_into_100(use_fake_openai):
 @pytest.mark.parametrize("reply", [
     dict(content="not json at all"),
     dict(content="", status=500),
-    dict(content=_view(50), delay=3.0),  # beyond TALKDOWN_LLM_TIMEOUT=2
+    dict(content=_view(50), delay=6.0),  # beyond TALKDOWN_LLM_TIMEOUT=5
     dict(content=json.dumps({"empathy": {"score": 3}})),  # schema mismatch
 ])
 def test_any_judge_failure_gives_report_with_error(use_fake_openai, reply):
