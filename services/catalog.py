@@ -69,16 +69,18 @@ def scenario_yaml(scope, scenario_id: str) -> str:
     return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
 
 
-def _pairs(text: str, what: str) -> list[tuple[str, list[str]]]:
-    """Lines of 'text | keyword, keyword' from a form field."""
+def _rows(text: str, what: str, *, optional: str | None = None) -> list[tuple[str, list[str], str | None]]:
+    """Lines of 'text | keyword, keyword' from a form field, with an optional third part after a second |."""
+    shape = "'text | keyword, keyword" + (f" | {optional}'" if optional else "'")
     out = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        if "|" not in line:
-            raise ScenarioError("form", [(what, f"line {n} needs 'text | keyword, keyword' (a | before the keywords)")])
-        body, kws = line.split("|", 1)
-        out.append((body.strip(), [k.strip() for k in kws.split(",") if k.strip()]))
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2 or len(parts) > (3 if optional else 2):
+            raise ScenarioError("form", [(what, f"line {n} needs {shape}")])
+        extra = parts[2] if len(parts) == 3 and parts[2] else None
+        out.append((parts[0], [k.strip() for k in parts[1].split(",") if k.strip()], extra))
     return out
 
 
@@ -91,8 +93,9 @@ def scenario_from_form(form: dict, lines_from: Scenario | None) -> str:
     def slug(s: str) -> str:
         return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:40] or "item"
 
-    needs = [{"id": slug(d), "description": d, "keywords": k} for d, k in _pairs(form["needs"], "needs")]
-    facts = [{"id": slug(t), "text": t, "keywords": k} for t, k in _pairs(form["facts"], "facts")]
+    needs = [{"id": slug(d), "description": d, "keywords": k} for d, k, _ in _rows(form["needs"], "needs")]
+    facts = [{"id": slug(t), "text": t, "keywords": k, **({"ask": q} if q else {})}
+             for t, k, q in _rows(form["facts"], "facts", optional="example question?")]
     data = {
         "id": form["id"].strip(), "title": form["title"].strip(), "summary": form["summary"].strip(),
         "domain": form["domain"].strip(), "difficulty": form["difficulty"], "persona": form["persona"],

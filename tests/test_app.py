@@ -364,3 +364,54 @@ def test_after_choosing_offline_lines_the_conversation_goes_on_without_the_model
     assert not at.exception
     assert not at.error
     assert [t["role"] for t in sc.get_turns(conv)][-2:] == ["trainee", "customer"]
+
+
+def _fill_scenario_form(at: AppTest, facts: str) -> None:
+    fields = {w.label: w for w in list(at.text_input) + list(at.text_area)}
+    for label, value in {
+        "Title": "Lost card abroad", "Id (lowercase-with-dashes)": "lost-card-abroad",
+        "One-line summary": "A customer lost their bank card on holiday.", "Domain": "banking",
+        "Customer name": "Sam", "Customer backstory": "On holiday in Spain with no other card.",
+        "What happened": "The card was lost yesterday at a market.",
+        "Customer's opening line": "I've lost my card and I'm stuck abroad with no money!",
+        "Core issue keywords (comma separated)": "card, lost, abroad",
+        "Agent may offer (one per line)": "emergency cash",
+    }.items():
+        fields[label].input(value)
+    next(w for label, w in fields.items() if label.startswith("Needs")).input(
+        "A replacement card sent today | replacement, new card, send")
+    next(w for label, w in fields.items() if label.startswith("Facts")).input(facts)
+    next(b for b in at.button if b.label == "Build and validate").click().run()
+
+
+def test_trainer_builds_a_scenario_from_the_form_and_trainees_get_its_example_question(org):
+    store, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    _fill_scenario_form(at, "I lost it yesterday at the market. | when, where, lost | Where did you last use it?")
+    assert not at.exception
+    assert any("Saved “Lost card abroad”" in s.value for s in at.success)
+    assert "id: lost-card-abroad" in at.text_area(key="sc_yaml").value, "the built YAML is in the editor"
+    saved = store.as_user(users["trainer"]).get_scenario_yaml("lost-card-abroad")
+    assert "ask: Where did you last use it?" in saved
+
+    at = app_as(users["ana"], "ui/pages/practice.py")
+    at.selectbox[0].set_value("lost-card-abroad")
+    next(b for b in at.button if b.label == "Start").click().run()
+    at.chat_input[0].set_value("I'm sorry, that sounds really stressful.").run()
+    assert not at.exception
+    assert "“Where did you last use it?”" in texts(at)
+
+
+@pytest.mark.parametrize("facts, why", [
+    ("I lost it yesterday. when, lost", "needs 'text | keyword, keyword | example question?'"),
+    ("I lost it yesterday. | when | When? | extra", "needs 'text | keyword, keyword | example question?'"),
+    ("I lost it yesterday. | when, lost | Is it blue?", "uses none of this fact's keywords"),
+])
+def test_scenario_form_names_a_bad_fact_line_and_saves_nothing(org, facts, why):
+    store, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    _fill_scenario_form(at, facts)
+    assert not at.exception
+    assert any("not valid" in e.value for e in at.error)
+    assert why in texts(at)
+    assert store.as_user(users["trainer"]).get_scenario_yaml("lost-card-abroad") is None

@@ -9,6 +9,11 @@ from ui.common import init_state, scope, show_error
 
 sc = scope()
 init_state({"sc_yaml": "", "sc_editing": None, "preview_turns": None, "preview_id": None})
+# The form saves, then reruns so its YAML reaches the editor before the editor widget exists
+# (Streamlit refuses to change a widget's value after it is drawn).
+if (built := st.session_state.pop("sc_built", None)) is not None:
+    st.session_state["sc_yaml"], st.session_state["sc_editing"], flash = built
+    st.success(flash)
 st.title("Scenarios")
 cat = load_catalog(sc)
 
@@ -97,8 +102,10 @@ with tab_form:
         form["topic_keywords"] = st.text_input("Core issue keywords (comma separated)")
         form["needs"] = st.text_area("Needs — one per line: what resolves it | keywords",
                                      placeholder="A replacement card sent today | replacement, new card, send")
-        form["facts"] = st.text_area("Facts — one per line: what the customer says | keywords that ask for it",
-                                     placeholder="I noticed it on Monday. | when, since, notice")
+        form["facts"] = st.text_area(
+            "Facts — one per line: what the customer says | keywords that ask for it | example question (optional)",
+            placeholder="I noticed it on Monday. | when, since, notice | When did you first notice it?",
+            help="The example question is offered as a hint in practice mode; it must use one of the keywords.")
         c1, c2 = st.columns(2)
         form["may_offer"] = c1.text_area("Agent may offer (one per line)")
         form["may_not_offer"] = c2.text_area("Agent may not offer (one per line)")
@@ -108,12 +115,15 @@ with tab_form:
     if go:
         try:
             text = scenario_from_form(form, template)
-            parse_scenario(text, source="the form")
-            st.session_state["sc_yaml"] = text
-            st.session_state["sc_editing"] = form["id"].strip()
-            save(text)
+            saved = sc.save_scenario(text)
         except ScenarioError as e:
             show_problems(e)
+        except TalkdownError as e:
+            show_error(e)
+        else:
+            st.session_state["sc_built"] = (text, saved.id, f"Saved “{saved.title}” ({saved.id}). Trainees can "
+                                            "practise it now; its YAML is in the “Edit YAML” tab for finer changes.")
+            st.rerun()
 
 with tab_upload:
     up = st.file_uploader("Scenario file (.yaml)", type=["yaml", "yml"], max_upload_size=1)
