@@ -7,7 +7,7 @@ st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over
 
 from core.errors import TalkdownError  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from ui.common import ROLE_LABELS, current_user, get_store  # noqa: E402
+from ui.common import ROLE_LABELS, current_user, get_store, show_done  # noqa: E402
 
 
 def P(path: str, title: str, icon: str, **kw) -> st.Page:
@@ -65,4 +65,5 @@ with st.sidebar:
              "openai": f"OpenAI-compatible · {settings.openai_model}"}.get(backend, backend)
     st.caption(f"Customer voice: {where}")
 
+show_done()
 nav.run()

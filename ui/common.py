@@ -1,7 +1,7 @@
 """Shared UI plumbing: cached resources, the signed-in user, session-state defaults, errors."""
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, NoReturn, TypeVar
 
 import streamlit as st
 
@@ -52,6 +52,20 @@ def scope():
 
 def show_error(err: Exception) -> None:
     st.error(str(err), icon=":material/error:")
+
+
+def done(message: str) -> NoReturn:
+    """Rerun the page to show a change, and say what changed at the top of the new run.
+
+    A message drawn just before ``st.rerun()`` is wiped by that rerun, so it is kept for the next one."""
+    st.session_state["_done"] = message
+    st.rerun()
+
+
+def show_done() -> None:
+    """The message of the action that just reran the page, once (app.py calls this on every page)."""
+    if message := st.session_state.pop("_done", None):
+        st.success(message, icon=":material/check_circle:")
 
 
 def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

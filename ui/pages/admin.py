@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import TalkdownError
-from ui.common import ROLE_LABELS, scope, show_error
+from ui.common import ROLE_LABELS, done, scope, show_error
 
 sc = scope()
 st.title("Users & groups")
@@ -19,16 +19,18 @@ with tab_users:
                                 "active": u.active} for u in users]), hide_index=True, width="stretch")
     st.subheader("Change a user")
     target = st.selectbox("User", users, format_func=lambda u: f"{u.display_name} ({u.username})", key="adm_user")
+    # After st.rerun() the box returns the User object of the previous run (stale role and active flag).
+    target = by_id.get(target.id) if target is not None else None
     if target is not None:
         c1, c2, c3 = st.columns(3)
         with c1:
+            # Keyed per user: a keyed widget keeps its value when only `index` changes.
             role = st.selectbox("Role", list(ROLE_LABELS), index=list(ROLE_LABELS).index(target.role),
-                                format_func=ROLE_LABELS.get, key="adm_role")
+                                format_func=ROLE_LABELS.get, key=f"adm_role_{target.id}")
             if st.button("Save role", key="adm_save_role"):
                 try:
                     sc.set_role(target.id, role)
-                    st.success(f"{target.username} is now {ROLE_LABELS[role]}.")
-                    st.rerun()
+                    done(f"{target.username} is now {ROLE_LABELS[role]}.")
                 except TalkdownError as e:
                     show_error(e)
         with c2:
@@ -36,7 +38,7 @@ with tab_users:
             if st.button(label, key="adm_active"):
                 try:
                     sc.set_active(target.id, not target.active)
-                    st.rerun()
+                    done(f"{target.username} is {'disabled: they can no longer sign in' if target.active else 'enabled again'}.")
                 except TalkdownError as e:
                     show_error(e)
             with st.popover("Delete account…", disabled=target.id == sc.user.id,
@@ -47,7 +49,7 @@ with tab_users:
                 if st.button("Delete for good", type="primary", key="adm_delete"):
                     try:
                         sc.delete_user(target.id, typed)
-                        st.rerun()
+                        done(f"Deleted {target.username} and their conversations.")
                     except TalkdownError as e:
                         show_error(e)
         with c3:
@@ -82,8 +84,8 @@ with tab_groups:
         gname = st.text_input("New group name")
         if st.form_submit_button("Create group"):
             try:
-                sc.create_group(gname.strip())
-                st.rerun()
+                g = sc.create_group(gname.strip())
+                done(f"Created the group “{g.name}”.")
             except TalkdownError as e:
                 show_error(e)
     for g in groups:
@@ -95,7 +97,7 @@ with tab_groups:
                 if c2.button("Remove", key=f"rm_{g.id}_{m.id}"):
                     try:
                         sc.remove_from_group(g.id, m.id)
-                        st.rerun()
+                        done(f"Removed {m.username} from “{g.name}”.")
                     except TalkdownError as e:
                         show_error(e)
             outside = [u for u in users if u.id not in {m.id for m in members}]
@@ -104,7 +106,7 @@ with tab_groups:
             if add is not None and st.button("Add", key=f"addbtn_{g.id}"):
                 try:
                     sc.add_to_group(g.id, add.id)
-                    st.rerun()
+                    done(f"Added {add.username} to “{g.name}”.")
                 except TalkdownError as e:
                     show_error(e)
             st.divider()
@@ -112,8 +114,8 @@ with tab_groups:
             new_name = c1.text_input("Group name", value=g.name, key=f"gname_{g.id}")
             if c2.button("Rename", key=f"gren_{g.id}", disabled=new_name.strip() == g.name):
                 try:
-                    sc.rename_group(g.id, new_name)
-                    st.rerun()
+                    renamed = sc.rename_group(g.id, new_name)
+                    done(f"Renamed “{g.name}” to “{renamed.name}”.")
                 except TalkdownError as e:
                     show_error(e)
             with c3.popover("Delete group"):
@@ -122,6 +124,6 @@ with tab_groups:
                 if st.button("Delete", key=f"gdel_{g.id}", type="primary"):
                     try:
                         sc.delete_group(g.id)
-                        st.rerun()
+                        done(f"Deleted the group “{g.name}”.")
                     except TalkdownError as e:
                         show_error(e)

@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import scenario_titles
-from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, scope, show_error
+from ui.common import SKILL_LABELS, STATUS_LABELS, done, fmt_dt, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -69,7 +69,6 @@ if sc.user.role in ("trainer", "admin"):
         if st.form_submit_button("Save override", type="primary"):
             try:
                 sc.override_score(conv.id, dim, value, comment.strip())
-                st.success("Override saved.")
-                st.rerun()
+                done(f"Override saved: {SKILL_LABELS.get(dim, 'Overall')} is now {value}.")
             except TalkdownError as e:
                 show_error(e)

@@ -94,6 +94,7 @@ table = table.assign(scenario=table["scenario_id"].map(lambda s: titles.get(s, s
 event = st.dataframe(table.rename(columns=SKILL_LABELS), hide_index=True, width="stretch",
                      on_select="rerun", selection_mode="single-row", key="dash_table")
 selected = event.selection.rows if event and hasattr(event, "selection") else []
+selected = [r for r in selected if r < len(table)]  # a selection made before a filter shrank the table
 c1, c2 = st.columns([1, 3])
 if selected:
     conv_id = int(table.iloc[selected[0]]["conversation_id"])

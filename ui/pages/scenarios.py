@@ -5,15 +5,14 @@ from core.errors import ScenarioError, TalkdownError
 from personas.scenario import MAX_FILE_BYTES, parse_scenario
 from services import practice
 from services.catalog import load_catalog, scenario_from_form, scenario_yaml
-from ui.common import init_state, scope, show_error
+from ui.common import done, init_state, scope, show_error
 
 sc = scope()
 init_state({"sc_yaml": "", "sc_editing": None, "preview_turns": None, "preview_id": None})
 # The form saves, then reruns so its YAML reaches the editor before the editor widget exists
 # (Streamlit refuses to change a widget's value after it is drawn).
 if (built := st.session_state.pop("sc_built", None)) is not None:
-    st.session_state["sc_yaml"], st.session_state["sc_editing"], flash = built
-    st.success(flash)
+    st.session_state["sc_yaml"], st.session_state["sc_editing"] = built
 st.title("Scenarios")
 cat = load_catalog(sc)
 
@@ -121,9 +120,9 @@ with tab_form:
         except TalkdownError as e:
             show_error(e)
         else:
-            st.session_state["sc_built"] = (text, saved.id, f"Saved “{saved.title}” ({saved.id}). Trainees can "
-                                            "practise it now; its YAML is in the “Edit YAML” tab for finer changes.")
-            st.rerun()
+            st.session_state["sc_built"] = (text, saved.id)
+            done(f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now; its YAML is in the "
+                 "“Edit YAML” tab for finer changes.")
 
 with tab_upload:
     up = st.file_uploader("Scenario file (.yaml)", type=["yaml", "yml"], max_upload_size=1)
@@ -153,9 +152,9 @@ with tab_preview:
     if msg:
         try:
             st.session_state["preview_turns"] = practice.preview_reply(cat.scenarios[pid], st.session_state["preview_turns"], msg)
+            st.rerun()
         except TalkdownError as e:
-            show_error(e)
-        st.rerun()
+            show_error(e)  # no rerun: it would wipe the message (e.g. "the preview has ended")
     if st.button("Restart preview"):
         st.session_state["preview_turns"] = None
         st.rerun()

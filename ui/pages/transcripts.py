@@ -27,6 +27,7 @@ df = pd.DataFrame([{"id": c.id, "started": fmt_dt(c.started_at), "trainee": c.di
 event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="tx_table")
 rows = event.selection.rows if event and hasattr(event, "selection") else []
+rows = [r for r in rows if r < len(df)]  # a selection made before a filter shrank the table
 if rows and st.button("Open transcript and report", type="primary"):
     st.session_state["view_conversation"] = int(df.iloc[rows[0]]["id"])
     st.switch_page("ui/pages/conversation.py")
