@@ -604,33 +604,23 @@ def test_a_message_after_the_preview_customer_walked_out_says_so(org):
 # row 2 of 3 stays selected as [2] when the table has one row); the pages must not index past the end.
 
 
-def test_dashboard_survives_a_selected_row_that_a_filter_removed(org):
+@pytest.mark.parametrize("who, page, key, hint", [
+    ("manager", "ui/pages/dashboard.py", "dash_table", "Select a row to open its transcript."),
+    ("trainer", "ui/pages/transcripts.py", "tx_table", "Select a row to open it."),
+])
+def test_a_selected_row_that_a_filter_removed_selects_nothing(org, who, page, key, hint):
     store, users = org
     _finished(store, users["ana"])
     _finished(store, users["ana"], OTHER)
-    at = app_as(users["manager"], "ui/pages/dashboard.py")
-    at.session_state["dash_table"] = {"selection": {"rows": [1], "columns": []}}
+    at = app_as(users[who], page)
+    at.session_state[key] = {"selection": {"rows": [1], "columns": []}}
     at.run()
     assert any(b.label == "Open transcript and report" for b in at.button)
     next(s for s in at.selectbox if s.label == "Scenario").set_value(SCENARIO).run()
     assert not at.exception, at.exception
     assert len(at.dataframe[-1].value) == 1
-    assert not [b for b in at.button if b.label == "Open transcript and report"]
-    assert "Select a row to open its transcript." in texts(at)
-
-
-def test_transcripts_survive_a_selected_row_that_a_filter_removed(org):
-    store, users = org
-    _finished(store, users["ana"])
-    _finished(store, users["ana"], OTHER)
-    at = app_as(users["trainer"], "ui/pages/transcripts.py")
-    at.session_state["tx_table"] = {"selection": {"rows": [1], "columns": []}}
-    at.run()
-    next(s for s in at.selectbox if s.label == "Scenario").set_value(SCENARIO).run()
-    assert not at.exception
-    assert len(at.dataframe[0].value) == 1
     assert not [b for b in at.button if b.label == "Open transcript and report"], "no row is selected any more"
-    assert "Select a row to open it." in texts(at)
+    assert hint in texts(at)
 
 
 def test_admin_dashboard_filters_by_group_and_date_range(org):

@@ -54,6 +54,15 @@ def show_error(err: Exception) -> None:
     st.error(str(err), icon=":material/error:")
 
 
+def selected_row(event: Any, n_rows: int) -> int | None:
+    """The row picked in a single-row ``st.dataframe``, or None.
+
+    The browser keeps a selected row number when a filter shrinks the table, so one past the end
+    means nothing is selected."""
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    return rows[0] if rows and rows[0] < n_rows else None
+
+
 def done(message: str) -> NoReturn:
     """Rerun the page to show a change, and say what changed at the top of the new run.
 

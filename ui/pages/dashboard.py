@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services.catalog import scenario_titles
-from ui.common import SKILL_LABELS, init_state, scope
+from ui.common import SKILL_LABELS, init_state, scope, selected_row
 
 sc = scope()
 st.title("Team dashboard")
@@ -93,11 +93,10 @@ table = df.sort_values("finished_at", ascending=False)[
 table = table.assign(scenario=table["scenario_id"].map(lambda s: titles.get(s, s))).drop(columns=["scenario_id"])
 event = st.dataframe(table.rename(columns=SKILL_LABELS), hide_index=True, width="stretch",
                      on_select="rerun", selection_mode="single-row", key="dash_table")
-selected = event.selection.rows if event and hasattr(event, "selection") else []
-selected = [r for r in selected if r < len(table)]  # a selection made before a filter shrank the table
+selected = selected_row(event, len(table))
 c1, c2 = st.columns([1, 3])
-if selected:
-    conv_id = int(table.iloc[selected[0]]["conversation_id"])
+if selected is not None:
+    conv_id = int(table.iloc[selected]["conversation_id"])
     if c1.button("Open transcript and report", type="primary"):
         st.session_state["view_conversation"] = conv_id
         st.switch_page("ui/pages/conversation.py")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from services.catalog import scenario_titles
-from ui.common import STATUS_LABELS, fmt_dt, scope
+from ui.common import STATUS_LABELS, fmt_dt, scope, selected_row
 
 sc = scope()
 st.title("Transcripts")
@@ -26,10 +26,9 @@ df = pd.DataFrame([{"id": c.id, "started": fmt_dt(c.started_at), "trainee": c.di
                    for c in convs])
 event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="tx_table")
-rows = event.selection.rows if event and hasattr(event, "selection") else []
-rows = [r for r in rows if r < len(df)]  # a selection made before a filter shrank the table
-if rows and st.button("Open transcript and report", type="primary"):
-    st.session_state["view_conversation"] = int(df.iloc[rows[0]]["id"])
+row = selected_row(event, len(df))
+if row is not None and st.button("Open transcript and report", type="primary"):
+    st.session_state["view_conversation"] = int(df.iloc[row]["id"])
     st.switch_page("ui/pages/conversation.py")
-elif not rows:
+elif row is None:
     st.caption("Select a row to open it.")
