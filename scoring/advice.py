@@ -88,6 +88,9 @@ def customer_point(text: str) -> str | None:
             continue
         s = _LEAD_IN.sub("", s).strip().rstrip(".!").strip()
         s = re.sub(r"[,;:—–-]+$", "", s).strip()
+        first = _WORD.match(s)
+        if first and first.group().lower().replace("’", "'") in _IMPERATIVE:
+            continue  # "Don't read me the small print" is a demand, not something to restate
         n_words = len(tokens(s))
         if n_words > MAX_WORDS:
             s = _shorten(s)
@@ -106,6 +109,10 @@ def customer_point(text: str) -> str | None:
     return said
 
 
+# Sentences starting with these tell the agent what to do; "So don't read us the small print" is no restatement.
+_IMPERATIVE = frozenset(("don't", "do", "stop", "please", "just", "tell", "give", "read", "send", "fix", "call",
+                         "cancel", "refund", "let", "show", "explain", "put", "transfer", "get", "try", "check",
+                         "make", "sort", "listen", "look", "spare", "never", "hurry", "answer", "find"))
 _LOWER_FIRST = frozenset(("you", "your", "you're", "you've", "you'd", "you'll", "we", "our", "we're", "we've",
                           "the", "it", "it's", "this", "that", "there", "they", "nobody", "no", "nothing"))
 

@@ -55,7 +55,7 @@ AFFIRMATION = _rx(
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:completely |totally |perfectly |entirely )?(?:understandable|fair|reasonable|natural|normal|valid)\b",
     r"\banyone would (?:be|feel)\b",
     r"\byou did (?:the right thing|everything right|all the right things)\b",
-    r"\b(?:don't|do not) worry\b",
+    r"\b(?:don't|do not) worry\b", r"\b(?:not|n't) (?:at all )?your fault\b",
     r"\bwe(?:'ll| will) (?:get (?:this|it|you)|sort (?:this|it)|fix (?:this|it))\b",
     r"\bi(?:'ll| will) make sure\b",
     r"\byou(?:'re| are) in (?:good|safe) hands\b",
@@ -101,14 +101,19 @@ DISMISSIVE = _rx(
     r"\bstop (?:shouting|yelling)\b", r"\bdeal with it\b", r"\bwhatever\b", r"\bas i (?:already )?said\b",
     r"\bi can't help (?:you|that)\b", r"\byou(?:'ll| will) (?:just )?have to wait\b",
     r"\bi (?:just )?work here\b", r"\bit is what it is\b", r"\bbe patient\b",
+    # policy as a wall, and denying responsibility: "That's our policy, I can't do anything."
+    r"\bthat(?:'s| is) (?:our|the|company) (?:policy|rules?)\b",
+    r"\b(?:i|we) can(?:'t|not) do anything\b(?![^.!?]*\bbut\b)", r"\bnot (?:our|my|the company's) fault\b",
 )
 
 BLAME = _rx(
     # "you shouldn't have been charged" takes the customer's side: passive "have been" is not blame.
     r"\byou should(?:'ve| have| not have|n't have)\b(?! been)", r"\byou (?:didn't|did not|failed to|forgot to|never)\b",
-    r"\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
+    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
+    r"\byou (?:probably|must have|might have|may have) (?:unplugged|broke|deleted|changed|pressed|clicked|typed|"
+    r"entered|missed|forgot|ignored|misread)\b",
 )
 
 JARGON = _rx(

@@ -75,3 +75,11 @@ def test_each_trainee_quote_gets_one_piece_of_advice_per_skill():
         assert len(quotes) == len(set(quotes))
     listening = [_suggestion(a) for a in r.dimensions["active_listening"].advice]
     assert len(set(listening)) == len(listening)  # not one line pasted under every turn
+
+
+def test_a_demand_is_not_restated_as_the_customers_point():
+    """'Don't read me the small print' came back as advice: try "So Don't read you the small print — …"."""
+    assert customer_point("Don't read me the small print!") is None
+    assert customer_point("Don't read me the small print. I was charged twice for the same order.") == \
+        "you were charged twice for the same order"
+    assert customer_point("Just fix it. My rent goes out on Friday.") == "your rent goes out on Friday"

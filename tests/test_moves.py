@@ -20,6 +20,9 @@ ESCONV = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "esconv"
     ("You need to understand our policy states we cannot do that.", "dismissive"),
     ("You should have called us earlier.", "blame"),
     ("You didn't plug the cable in properly.", "blame"),
+    ("That's our policy, I can't do anything about it.", "dismissive"),
+    ("It's not our fault. That's our policy.", "dismissive"),
+    ("Have you tried turning it off and on again? You probably unplugged something.", "blame"),
     ("Your line is still provisioning on our side.", "jargon"),
     ("It's been put in the escalation matrix with ticket ID 4-5-223.", "jargon"),
     ("That breaches the SLA for DSLAM faults.", "jargon"),
@@ -180,6 +183,9 @@ def test_concrete_actions_in_everyday_phrasing_are_next_steps(text):
     ("You should not have been billed twice.", False),
     ("You should have called us earlier.", True),
     ("You shouldn't have unplugged it.", True),
+    ("It's not your fault at all, and I'm sorry this happened.", False),
+    ("This isn't your fault.", False),
+    ("That's your fault for not checking.", True),
 ])
 def test_taking_the_customers_side_is_not_blame(text, blame):
     assert ("blame" in detect_moves(text, OUTAGE_CTX)) is blame
@@ -193,3 +199,14 @@ def test_an_open_question_after_a_restatement_is_still_a_question():
     text = ("So your flight to Lisbon was cancelled last night and you're the best man tomorrow. "
             "When do you need to be there?")
     assert {"question", "paraphrase"} <= set(detect_moves(text, [{"role": "customer", "text": opening}]))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("That's our policy, I can't do anything about it.", ["dismissive"]),
+    ("It's not your fault at all.", ["affirmation"]),
+    # setting a limit while offering action is not a brush-off
+    ("I can't do anything about the outage itself, but I can book an engineer for 8am tomorrow.", ["next_step"]),
+])
+def test_policy_walls_and_reassurance_about_fault(text, expected):
+    """A policy wall used to pass as an affirmation (the ESConv model's reading) and "not your fault" as blame."""
+    assert detect_moves(text, OUTAGE_CTX) == expected
