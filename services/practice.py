@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from core.errors import AccessDenied, InputError
+from core.errors import AccessDenied, InputError, TalkdownError
 from core.settings import get_settings
 from core.transcript import Transcript
 from personas.actors.base import word_chunks
@@ -63,7 +63,9 @@ def _save(scope, conversation_id: int, turn: dict) -> None:
 
 
 def start(scope, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None) -> int:
+    """A new conversation; one already in progress is set aside first (see `set_aside`)."""
     scenario = get_scenario(scope, scenario_id)
+    set_aside(scope)
     engine = _engine(scenario)
     opening = engine.open()
     conv_id = scope.start_conversation(scenario_id, mode=mode, assignment_id=assignment_id,
@@ -120,6 +122,24 @@ def send(scope, conversation_id: int, text: str, *, offline: bool = False) -> It
     return word_chunks(reply["text"])
 
 
+def has_replied(live: Live) -> bool:
+    return any(t["role"] == "trainee" for t in live.engine.turns)
+
+
+def set_aside(scope) -> None:
+    """One conversation in progress at a time: the one in progress is dropped if the trainee has not
+    replied yet (nothing to lose or score), else ended and scored like "End conversation"."""
+    for _ in range(100):  # normally one; more only if earlier versions left several open
+        active = scope.active_conversation()
+        if active is None:
+            return
+        try:
+            end(scope, active.id)
+        except TalkdownError:  # e.g. its custom scenario was deleted: close it without a report
+            if scope.active_conversation() is not None and scope.active_conversation().id == active.id:
+                scope.finish_conversation(active.id, "trainee_ended")
+
+
 def retry_reply(scope, conversation_id: int) -> Iterator[str]:
     with _conv_lock(conversation_id):
         live = load(scope, conversation_id)
@@ -152,12 +172,18 @@ def _record_reply(scope, live: Live, turn: dict) -> dict:
     return turn
 
 
-def end(scope, conversation_id: int) -> None:
+def end(scope, conversation_id: int) -> bool:
+    """End the conversation; True if it was scored, False if it was dropped because the trainee had
+    not replied yet (there is nothing to score)."""
     with _conv_lock(conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
+        if not has_replied(live):
+            scope.discard_conversation(conversation_id)
+            return False
         # A customer who already accepted the resolution makes this "resolved", not "trainee_ended".
         finish(scope, live, live.engine.end("trainee_ended"))
+        return True
 
 
 def finish(scope, live: Live, reason: str) -> dict:

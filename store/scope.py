@@ -677,6 +677,22 @@ class UserScope:
                            f"VALUES (?, ?, ?, {', '.join('?' for _ in SKILLS)}, ?)", [*report_row, now])
 
     @_fresh
+    def discard_conversation(self, conversation_id: int) -> None:
+        """Drop one's own conversation in progress in which one has not said anything yet.
+
+        Nothing is lost (only the customer's opening line) and there is nothing to score; a
+        conversation with a trainee turn is ended and scored instead, never deleted."""
+        with self._store._write() as db:
+            row = self._own_conversation_row(conversation_id)
+            if row["status"] != "active":
+                raise InputError("This conversation has already ended.")
+            said = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ? AND role = 'trainee'",
+                              [conversation_id]).fetchone()[0]
+            if said:
+                raise InputError("You have replied in this conversation: end it to get your report instead.")
+            db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+
+    @_fresh
     def active_conversation(self, scenario_id: str | None = None) -> ConversationSummary | None:
         """The current user's latest unfinished conversation (resume after a reload or restart)."""
         params: list = [self._user.id]

@@ -642,3 +642,51 @@ def test_admin_dashboard_filters_by_group_and_date_range(org):
     at.date_input[0].set_value((week_ago, )).run()  # a range still being picked: from that day on
     assert not at.exception
     assert list(at.dataframe[-1].value["conversation_id"]) == [ben_conv]
+
+
+# -- ending a conversation -------------------------------------------------------------------------
+
+
+def test_leaving_before_the_first_reply_drops_the_conversation_with_no_report(org):
+    store, users = org
+    conv = practice.start(store.as_user(users["ana"]), SCENARIO)
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
+    assert not [b for b in at.button if b.label == "End conversation"]
+    _button(at, "Leave without a report").click().run()
+    assert not at.exception
+    assert "Conversation dropped: you had not replied yet, so there was nothing to score." in \
+        [s.value for s in at.success]
+    assert store.as_user(users["ana"]).list_conversations() == []
+    assert any(s.label == "Scenario" for s in at.selectbox), "back at the scenario picker"
+
+
+def test_an_assessment_asks_before_ending_and_says_how_it_ended(org):
+    store, users = org
+    trainer = store.as_user(users["trainer"])
+    a = trainer.create_assignment(SCENARIO, user_ids=[users["ana"].id], pass_mark=70, mode="assessment")
+    ana = store.as_user(users["ana"])
+    conv = practice.start(ana, SCENARIO, mode="assessment", assignment_id=a.id)
+    list(practice.send(ana, conv, "Calm down. It's not our fault. That's our policy."))
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
+    assert "ending now scores this attempt, and it is the one that counts" in texts(at)
+    assert ana.get_conversation(conv).status == "active", "opening the page ends nothing"
+    _button(at, "End and score this attempt").click().run()
+    assert not at.exception
+    assert ana.get_conversation(conv).status == "trainee_ended"
+    assert at.info[0].value == "Conversation over: Ended by trainee."
+    assert not [x for x in list(at.success) + list(at.warning) if x.value.startswith("Conversation over")]
+
+
+def test_a_customer_who_walked_out_is_not_shown_as_a_success(org):
+    store, users = org
+    ana = store.as_user(users["ana"])
+    conv = practice.start(ana, SCENARIO)
+    for _ in range(6):
+        if ana.get_conversation(conv).status != "active":
+            break
+        list(practice.send(ana, conv, "Calm down. You should have checked before calling. That's our policy."))
+    assert ana.get_conversation(conv).status == "walked_out"
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
+    assert not at.exception
+    assert "Conversation over: Customer walked out." in [w.value for w in at.warning]
+    assert not [s.value for s in at.success if s.value.startswith("Conversation over")]

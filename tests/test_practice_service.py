@@ -194,3 +194,39 @@ def test_hint_offers_a_question_that_draws_out_a_fact_not_yet_told(people):
     bare = live.scenario.model_copy(update={"facts": [f.model_copy(update={"ask": None}) for f in live.scenario.facts]})
     tips = practice.hints(practice.Live(live.conversation, bare, live.engine))
     assert "Ask an open question to find out more about what happened." in tips
+
+
+def test_ending_before_the_first_reply_drops_the_conversation_instead_of_scoring_it(people):
+    """Start then End used to store a 34/100 report for a call in which the trainee never spoke."""
+    _, ana, ben = people
+    conv = practice.start(ana, SCENARIO)
+    with pytest.raises(AccessDenied):
+        ben.discard_conversation(conv)
+    assert practice.end(ana, conv) is False
+    with pytest.raises(AccessDenied):
+        ana.get_conversation(conv)
+    assert ana.active_conversation() is None and ana.list_conversations() == []
+
+
+def test_a_conversation_with_a_reply_is_never_discarded(people):
+    _, ana, _ = people
+    conv = practice.start(ana, SCENARIO)
+    list(practice.send(ana, conv, KIND))
+    with pytest.raises(InputError, match="end it to get your report"):
+        ana.discard_conversation(conv)
+    assert practice.end(ana, conv) is True
+    assert ana.get_report(conv) is not None
+
+
+def test_starting_another_scenario_ends_the_one_in_progress(people):
+    """Only one conversation stays in progress: one with replies is ended and scored, an untouched one dropped."""
+    _, ana, _ = people
+    first = practice.start(ana, SCENARIO)
+    list(practice.send(ana, first, KIND))
+    second = practice.start(ana, "lost-parcel-third-call")
+    assert ana.get_conversation(first).status == "trainee_ended"
+    assert ana.get_report(first) is not None
+    assert ana.get_conversation(second).status == "active"
+    third = practice.start(ana, "utility-bill-shock")
+    kept = {c.id: (c.scenario_id, c.status) for c in ana.list_conversations()}
+    assert kept == {first: (SCENARIO, "trainee_ended"), third: ("utility-bill-shock", "active")}

@@ -15,6 +15,8 @@ if active is not None and active.scenario_id in cat.scenarios:
     with st.container(border=True):
         st.markdown(f"You have a conversation in progress: **{cat.scenarios[active.scenario_id].title}** "
                     f"(started {fmt_dt(active.started_at)}).")
+        st.caption("Starting another scenario ends this one and scores it (or drops it, if you have not "
+                   "replied yet).")
         if st.button("Resume", type="primary", icon=":material/play_arrow:"):
             st.session_state["practice_conv"] = active.id
             st.switch_page("ui/pages/practice.py")

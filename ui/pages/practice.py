@@ -7,7 +7,7 @@ from core.errors import BackendError, TalkdownError
 from core.transcript import MAX_MESSAGE_CHARS
 from services import practice
 from services.catalog import load_catalog
-from ui.common import STATUS_LABELS, init_state, scope, show_error
+from ui.common import STATUS_LABELS, done, init_state, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -70,6 +70,7 @@ def side_panel(live: practice.Live, ended: bool) -> None:
             now = series[-1]["anger"]
             with st.container(border=True):
                 st.markdown("**Customer mood**")
+                now = round(now, 1)  # the label must agree with the number shown
                 label = "furious" if now >= 8 else "angry" if now >= 6 else "uneasy" if now >= 4 else "calm"
                 st.progress(min(1.0, now / 10), text=f"Anger {now:.1f}/10 — {label}")
                 trust = series[-1]["trust"]
@@ -90,13 +91,37 @@ def side_panel(live: practice.Live, ended: bool) -> None:
                     st.markdown("**Hints**")
                     for tip in tips:
                         st.markdown(f"- {tip}")
-    if not ended and st.button("End conversation", icon=":material/call_end:", key="end_conv",
-                               help="Finish now and get your report."):
+    if not ended:
+        end_controls(live)
+
+
+def end_controls(live: practice.Live) -> None:
+    """End (and score) the conversation; before the first reply there is nothing to score, so it is dropped;
+    an assessment asks first, because ending uses up the attempt."""
+    def end_now() -> None:
         try:
-            practice.end(sc, live.conversation.id)
-            st.rerun()
+            scored = practice.end(sc, live.conversation.id)
         except TalkdownError as e:
             show_error(e)
+            return
+        if scored:
+            st.rerun()
+        st.session_state["practice_conv"] = None
+        done("Conversation dropped: you had not replied yet, so there was nothing to score.")
+
+    if not practice.has_replied(live):
+        if st.button("Leave without a report", icon=":material/logout:", key="end_conv",
+                     help="You have not replied yet, so there is nothing to score: the conversation is dropped."):
+            end_now()
+    elif helps:
+        if st.button("End conversation", icon=":material/call_end:", key="end_conv",
+                     help="Finish now and get your report."):
+            end_now()
+    else:
+        with st.popover("End conversation", icon=":material/call_end:"):
+            st.markdown("This is an assessment: ending now scores this attempt, and it is the one that counts.")
+            if st.button("End and score this attempt", type="primary", key="end_conv"):
+                end_now()
 
 
 def bubble(role: str, text: str) -> None:
@@ -113,7 +138,13 @@ with chat_col:
         if record is None:
             for t in engine.turns:
                 bubble(t["role"], t["text"])
-        st.success(f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}.")
+        over = f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}."
+        if conv.status == "resolved":
+            st.success(over, icon=":material/check_circle:")
+        elif conv.status == "trainee_ended":
+            st.info(over, icon=":material/call_end:")
+        else:  # walked out, turn limit
+            st.warning(over, icon=":material/warning:")
 
         def retry(turn_no: int) -> None:
             try:
