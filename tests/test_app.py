@@ -381,7 +381,7 @@ def _fill_scenario_form(at: AppTest, facts: str) -> None:
     next(w for label, w in fields.items() if label.startswith("Needs")).input(
         "A replacement card sent today | replacement, new card, send")
     next(w for label, w in fields.items() if label.startswith("Facts")).input(facts)
-    next(b for b in at.button if b.label == "Build and validate").click().run()
+    next(b for b in at.button if b.label == "Check and save").click().run()
 
 
 def test_trainer_builds_a_scenario_from_the_form_and_trainees_get_its_example_question(org):
@@ -389,7 +389,7 @@ def test_trainer_builds_a_scenario_from_the_form_and_trainees_get_its_example_qu
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     _fill_scenario_form(at, "I lost it yesterday at the market. | when, where, lost | Where did you last use it?")
     assert not at.exception
-    assert any("Saved “Lost card abroad”" in s.value for s in at.success)
+    assert any("Saved “Lost card abroad”" in t.value for t in at.toast)
     assert "id: lost-card-abroad" in at.text_area(key="sc_yaml").value, "the built YAML is in the editor"
     saved = store.as_user(users["trainer"]).get_scenario_yaml("lost-card-abroad")
     assert "ask: Where did you last use it?" in saved
@@ -414,4 +414,5 @@ def test_scenario_form_names_a_bad_fact_line_and_saves_nothing(org, facts, why):
     assert not at.exception
     assert any("not valid" in e.value for e in at.error)
     assert why in texts(at)
+    assert "- **Facts** — " in texts(at), "the problem is named by the form's label, not a YAML path"
     assert store.as_user(users["trainer"]).get_scenario_yaml("lost-card-abroad") is None

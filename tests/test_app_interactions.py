@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.errors import AccessDenied, AuthError
+from core.errors import AccessDenied, AuthError, InputError
 from services import practice
 from tests.test_app import SCENARIO, _yaml, app_as, open_page, org, texts  # noqa: F401  (org is a fixture)
 
@@ -120,7 +120,7 @@ def test_admin_role_box_shows_the_chosen_users_role_and_saves_it(org):
     _button(at, "Save role").click().run()
     assert not at.exception
     assert admin.get_user(users["ben"].id).role == "trainer"
-    assert [s.value for s in at.success] == ["ben is now Trainer."], "the confirmation survives the rerun"
+    assert [t.value for t in at.toast] == ["ben is now Trainer."], "the confirmation survives the rerun"
     assert admin.get_user(users["ana"].id).role == "trainee"
     with pytest.raises(AccessDenied):
         store.as_user(users["manager"]).set_role(users["manager"].id, "admin")
@@ -133,7 +133,7 @@ def test_admin_disables_and_enables_an_account(org):
     assert not _popover(at, "Delete account…").disabled
     _button(at, "Disable account").click().run()
     assert not at.exception
-    assert "ben is disabled: they can no longer sign in." in [s.value for s in at.success]
+    assert "ben is disabled: they can no longer sign in." in [t.value for t in at.toast]
     with pytest.raises(AuthError, match="disabled"):
         store.authenticate("ben", "ben-password-1")
     _button(at, "Enable account").click().run()
@@ -146,9 +146,9 @@ def test_admin_cannot_disable_or_delete_their_own_account(org):
     at = app_as(users["admin"], "ui/pages/admin.py")
     at.selectbox(key="adm_user").select(users["admin"]).run()
     assert _popover(at, "Delete account…").disabled, "the delete popover is closed to your own account"
-    _button(at, "Disable account").click().run()
-    assert not at.exception
-    assert any("cannot disable your own account" in e.value for e in at.error)
+    assert _button(at, "Disable account").disabled, "and so is Disable"
+    with pytest.raises(InputError, match="cannot disable your own account"):
+        store.as_user(users["admin"]).set_active(users["admin"].id, False)  # the store refuses it too
     at.text_input(key="adm_del_confirm").input("admin").run()
     at.button(key="adm_delete").click().run()
     assert not at.exception
@@ -195,7 +195,8 @@ def test_admin_creates_a_user_in_a_group(org):
     assert "cleo" not in {u.username for u in admin.list_users()}
     _new_user_form(at, "Cleo Clark", "cleo", "manager", "cleo-password-1", group=team_b)
     assert not at.exception
-    assert any("Created cleo (Manager)" in s.value for s in at.success)
+    assert "Created cleo (Manager) in “Team B”." in [t.value for t in at.toast]
+    assert "Cleo Clark (cleo)" in at.selectbox(key="adm_user").options, "the new user is in the picker at once"
     cleo = store.authenticate("cleo", "cleo-password-1")
     assert (cleo.role, cleo.display_name) == ("manager", "Cleo Clark")
     assert "cleo" in {u.username for u in admin.group_members(team_b.id)}
@@ -210,7 +211,7 @@ def test_admin_creates_a_group_and_a_duplicate_name_is_refused(org):
     _button(at, "Create group").click().run()
     assert not at.exception
     assert {g.name for g in admin.list_groups()} == {"Team A", "Team B", "Night shift"}
-    assert "Created the group “Night shift”." in [s.value for s in at.success]
+    assert "Created the group “Night shift”." in [t.value for t in at.toast]
     assert any(e.label.startswith("Night shift") for e in at.expander)
     next(t for t in at.text_input if t.label == "New group name").input("Team A")
     _button(at, "Create group").click().run()
@@ -263,7 +264,7 @@ def test_trainer_assigns_a_scenario_to_one_trainee_as_an_assessment(org):
     at.radio[0].set_value("assessment")
     _button(at, "Assign").click().run()
     assert not at.exception
-    assert any(s.value.startswith("Assigned “") for s in at.success)
+    assert any(t.value.startswith("Assigned “") for t in at.toast)
     [a] = trainer.list_assignments()
     assert (a.scenario_id, a.title, a.user_ids, a.group_id, a.due, a.pass_mark, a.mode) == \
         (OTHER, "Parcel drill", [users["ana"].id], None, due, 85, "assessment")
@@ -483,18 +484,20 @@ def test_trainer_overrides_one_skill_and_the_trainee_sees_it_beside_the_automate
     trainer = store.as_user(users["trainer"])
     auto = trainer.get_report(conv).dimensions["empathy"]
     at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv)
-    next(s for s in at.selectbox if s.label == "Score").set_value("empathy")
+    next(s for s in at.selectbox if s.label == "Score").set_value("empathy").run()
+    assert next(s for s in at.slider if s.label == "New score").value == auto, "starts at the chosen skill's score"
+    assert f"Now {auto}; Talkdown's automated score {auto}." in texts(at)
     next(s for s in at.slider if s.label == "New score").set_value(3)
     _button(at, "Save override").click().run()  # no comment
     assert not at.exception
     assert any("a comment is required" in e.value for e in at.error)
     assert trainer.get_report(conv).overrides == []
-    next(s for s in at.selectbox if s.label == "Score").set_value("empathy")
+    next(s for s in at.selectbox if s.label == "Score").set_value("empathy").run()
     next(s for s in at.slider if s.label == "New score").set_value(3)
     next(t for t in at.text_area if t.label == "Comment (required)").input("Never acknowledged the deadline.")
     _button(at, "Save override").click().run()
     assert not at.exception
-    assert "Override saved: Empathy is now 3." in [s.value for s in at.success]
+    assert "Override saved: Empathy is now 3." in [t.value for t in at.toast]
     rec = trainer.get_report(conv)
     assert (rec.effective_dimensions["empathy"], rec.dimensions["empathy"]) == (3, auto)
     assert rec.effective_overall == rec.overall, "only the chosen skill changed"
@@ -553,7 +556,8 @@ def test_trainer_uploads_a_scenario_file_and_saves_it(org):
     assert trainer.get_scenario_yaml("outage-copy") is None, "nothing is saved before the button"
     _button(at, "Save uploaded scenario").click().run()
     assert not at.exception
-    assert any("Saved “Outage, trainer's copy” (outage-copy)" in s.value for s in at.success)
+    assert any("Saved “Outage, trainer's copy” (outage-copy)" in t.value for t in at.toast)
+    assert "Outage, trainer's copy" in texts(at), "the All scenarios list includes it after the save"
     assert trainer.get_scenario_yaml("outage-copy") == _yaml()
     assert "Outage, trainer's copy" in texts(app_as(users["ana"], "ui/pages/home.py"))
 
@@ -655,7 +659,7 @@ def test_leaving_before_the_first_reply_drops_the_conversation_with_no_report(or
     _button(at, "Leave without a report").click().run()
     assert not at.exception
     assert "Conversation dropped: you had not replied yet, so there was nothing to score." in \
-        [s.value for s in at.success]
+        [t.value for t in at.toast]
     assert store.as_user(users["ana"]).list_conversations() == []
     assert any(s.label == "Scenario" for s in at.selectbox), "back at the scenario picker"
 
@@ -690,3 +694,16 @@ def test_a_customer_who_walked_out_is_not_shown_as_a_success(org):
     assert not at.exception
     assert "Conversation over: Customer walked out." in [w.value for w in at.warning]
     assert not [s.value for s in at.success if s.value.startswith("Conversation over")]
+
+
+def test_report_numbers_every_turn_so_evidence_can_be_found(org):
+    store, users = org
+    conv = _finished(store, users["ana"])
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Turn 1 · anger") for c in captions)
+    assert "Turn 2" in captions and any(c.startswith("Turn 3 · anger") for c in captions)
+    evidence = [m.value for m in at.markdown if m.value.startswith("- Turn ")]
+    cited = [int(v.split(":")[0].removeprefix("- Turn ")) for v in evidence]
+    assert cited and all(1 <= n <= 3 for n in cited)

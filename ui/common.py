@@ -74,7 +74,8 @@ def done(message: str) -> NoReturn:
 def show_done() -> None:
     """The message of the action that just reran the page, once (app.py calls this on every page)."""
     if message := st.session_state.pop("_done", None):
-        st.success(message, icon=":material/check_circle:")
+        # A toast, not a box at the top: the person may be scrolled down at the form they used.
+        st.toast(message, icon=":material/check_circle:", duration="long")
 
 
 def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

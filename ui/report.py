@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui.charts import score_scale
 from ui.common import SKILL_LABELS
 
 MOVE_COLOURS = {
@@ -26,7 +27,7 @@ def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> a
     if judge:
         rows += [{"skill": SKILL_LABELS[k], "score": v, "source": "LLM judge"} for k, v in judge.items() if k in SKILL_LABELS]
     df = pd.DataFrame(rows)
-    enc = dict(x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=None),
+    enc = dict(x=alt.X("score:Q", title=None, **score_scale()),
                y=alt.Y("skill:N", sort=list(SKILL_LABELS.values()), title=None),
                color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge else None),
                tooltip=["skill", "source", "score"])
@@ -79,7 +80,7 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
         with tab:
             if dim.get("evidence"):
                 st.markdown("**Evidence**")
-                for ev in dim["evidence"]:
+                for ev in sorted(dim["evidence"], key=lambda ev: ev["turn"]):  # as in the transcript below
                     st.markdown(f"- Turn {ev['turn']}: “{ev['quote']}” — {ev['why']}")
             else:
                 st.caption("No specific evidence for this skill.")
@@ -97,13 +98,12 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
             st.markdown(turn["text"])
             info = by_turn.get(n, {})
             moves = info.get("moves") or turn.get("moves") or []
-            meta = []
             if moves and role == "trainee":
-                meta.append(move_badges(moves))
+                st.markdown(move_badges(moves))  # full colour: a caption would fade the badges
+            meta = [f"Turn {n}"]  # the evidence above cites these numbers
             if role == "customer" and turn.get("mood") is not None:
                 meta.append(f"anger {float(turn['mood']):.1f}/10")
-            if meta:
-                st.caption(" · ".join(meta))
+            st.caption(" · ".join(meta))
             if on_retry is not None and role == "trainee":
                 if st.button("Retry from here", key=f"{key}_retry_{n}", icon=":material/replay:",
                              help="Start a new attempt that keeps the conversation up to just before this reply."):

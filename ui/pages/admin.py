@@ -35,7 +35,9 @@ with tab_users:
                     show_error(e)
         with c2:
             label = "Disable account" if target.active else "Enable account"
-            if st.button(label, key="adm_active"):
+            yourself = target.id == sc.user.id
+            if st.button(label, key="adm_active", disabled=yourself,
+                         help="You cannot disable your own account." if yourself else None):
                 try:
                     sc.set_active(target.id, not target.active)
                     done(f"{target.username} is {'disabled: they can no longer sign in' if target.active else 'enabled again'}.")
@@ -75,7 +77,8 @@ with tab_new:
                 u = sc.create_user(username.strip(), pw, role, name.strip() or username.strip())
                 if group is not None:
                     sc.add_to_group(group.id, u.id)
-                st.success(f"Created {u.username} ({ROLE_LABELS[u.role]}).")
+                # rerun so the user table and the pickers include them
+                done(f"Created {u.username} ({ROLE_LABELS[u.role]})" + (f" in “{group.name}”." if group else "."))
             except TalkdownError as e:
                 show_error(e)
 

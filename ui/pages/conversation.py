@@ -62,9 +62,13 @@ if sc.user.role in ("trainer", "admin"):
     st.divider()
     st.subheader("Override a score")
     st.caption("The automated score is kept beside your override; the trainee sees both and your comment.")
-    with st.form("override", clear_on_submit=True):
-        dim = st.selectbox("Score", ["overall", *SKILL_LABELS], format_func=lambda d: SKILL_LABELS.get(d, "Overall"))
-        value = st.slider("New score", 0, 100, int(record.effective_overall))
+    # The score picker is outside the form so the slider starts at the chosen score's current value.
+    dim = st.selectbox("Score", ["overall", *SKILL_LABELS], format_func=lambda d: SKILL_LABELS.get(d, "Overall"))
+    current = int(record.effective_overall if dim == "overall" else record.effective_dimensions[dim])
+    automated = int(record.overall if dim == "overall" else record.dimensions[dim])
+    st.caption(f"Now {current}; Talkdown's automated score {automated}.")
+    with st.form(f"override_{dim}", clear_on_submit=True):
+        value = st.slider("New score", 0, 100, current)
         comment = st.text_area("Comment (required)", max_chars=1000)
         if st.form_submit_button("Save override", type="primary"):
             try:

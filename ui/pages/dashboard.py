@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services.catalog import scenario_titles
+from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
 from ui.common import SKILL_LABELS, init_state, scope, selected_row
 
 sc = scope()
@@ -14,85 +15,146 @@ init_state({"dash_open": None})
 
 groups = sc.list_groups()
 titles = scenario_titles(sc)
-f1, f2, f3 = st.columns([1, 1, 1.3])
-group = f1.selectbox("Group", [None, *groups], format_func=lambda g: "All my groups" if g is None else g.name)
-scenario_id = f2.selectbox("Scenario", [None, *titles], format_func=lambda s: "All scenarios" if s is None else titles[s])
 today = date.today()
-span = f3.date_input("Date range", value=(today - timedelta(days=90), today), max_value=today)
+# The filters keep their values for the whole session (persist_state), so opening a transcript and
+# coming back finds them as they were (Streamlit resets a remembered option that has since gone).
+# "All" is ALL, not None: a keyed selectbox whose value is None is drawn as cleared, with an (x) button.
+ALL = ""
+f1, f2, f3 = st.columns([1, 1, 1.3])
+group = f1.selectbox("Group", [ALL, *groups], format_func=lambda g: "All my groups" if g == ALL else g.name,
+                     key="dash_group", persist_state="session")
+scenario_id = f2.selectbox("Scenario", [ALL, *titles], format_func=lambda s: "All scenarios" if s == ALL else titles[s],
+                           key="dash_scenario", persist_state="session")
+group, scenario_id = (None if group == ALL else group), (None if scenario_id == ALL else scenario_id)
+span = f3.date_input("Date range", value=(today - timedelta(days=90), today), max_value=today, key="dash_span",
+                     persist_state="session")
 since, until = (span if isinstance(span, tuple) and len(span) == 2 else (span[0] if span else None, None))
 
 rows = sc.score_rows(group_id=group.id if group else None, scenario_id=scenario_id, since=since, until=until)
-if not rows:
-    st.info("No scored conversations match these filters yet. Trainees' results appear here when they finish a scenario.")
-    st.stop()
-
-df = pd.DataFrame(rows)
-df["finished_at"] = pd.to_datetime(df["finished_at"])
-df["trainee"] = df["display_name"]
 skills = list(SKILL_LABELS)
+df = pd.DataFrame(rows)
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Scored conversations", len(df))
-m2.metric("Trainees", df["user_id"].nunique())
-m3.metric("Average overall", f"{df['overall'].mean():.0f}")
-linked = df[df["passed"].notna()]
-m4.metric("Assignment pass rate", f"{100 * linked['passed'].astype(bool).mean():.0f}%" if len(linked) else "—")
+if not rows:
+    st.info("No scored conversations match these filters yet. Trainees' results appear here when they finish a "
+            "scenario.", icon=":material/info:")
+else:
+    df["finished_at"] = pd.to_datetime(df["finished_at"])
+    df["trainee"] = df["display_name"]
 
-st.subheader("Weakest skills")
-means = df[skills].mean().rename(index=SKILL_LABELS).sort_values().reset_index()
-means.columns = ["skill", "average"]
-st.altair_chart(alt.Chart(means).mark_bar().encode(
-    x=alt.X("average:Q", scale=alt.Scale(domain=[0, 100]), title="Team average"),
-    y=alt.Y("skill:N", sort="x", title=None), tooltip=["skill", alt.Tooltip("average:Q", format=".0f")],
-    color=alt.condition(alt.datum.average < 60, alt.value("#d62728"), alt.value("#4c78a8"))
-).properties(height=200), width="stretch")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Scored conversations", len(df))
+    m2.metric("Trainees", df["user_id"].nunique())
+    m3.metric("Average overall", f"{df['overall'].mean():.0f}")
+    linked = df[df["passed"].notna()]
+    m4.metric("Assignment pass rate", f"{100 * linked['passed'].astype(bool).mean():.0f}%" if len(linked) else "—",
+              help="Share of the scored attempts made for an assignment that reached its pass mark.")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Overall score per trainee")
-    weekly = (df.set_index("finished_at").groupby("trainee")["overall"].resample("W-MON", label="left", closed="left").mean().dropna().reset_index())
-    st.altair_chart(alt.Chart(weekly).mark_line(point=True).encode(
-        x=alt.X("finished_at:T", title="Week"), y=alt.Y("overall:Q", scale=alt.Scale(domain=[0, 100]), title="Overall"),
-        color=alt.Color("trainee:N", title=None), tooltip=["trainee", "finished_at:T", alt.Tooltip("overall:Q", format=".0f")]
-    ).properties(height=300), width="stretch")
-with right:
+    st.subheader("Weakest skills")
+    means = df[skills].mean().rename(index=SKILL_LABELS).sort_values().reset_index()
+    means.columns = ["skill", "average"]
+    st.altair_chart(alt.Chart(means).mark_bar().encode(
+        x=alt.X("average:Q", title="Team average", **score_scale()),
+        y=alt.Y("skill:N", sort="x", title=None), tooltip=["skill", alt.Tooltip("average:Q", format=".0f")],
+        color=alt.condition(alt.datum.average < 60, alt.value("#d62728"), alt.value("#4c78a8"))
+    ).properties(height=200), width="stretch")
+    if (means["average"] < 60).any():
+        st.caption("Red: a team average below 60 — the skills to coach first.")
+
     st.subheader("Team trend per skill")
     long = df.melt(id_vars=["finished_at"], value_vars=skills, var_name="skill", value_name="score")
     long["skill"] = long["skill"].map(SKILL_LABELS)
-    wk = long.set_index("finished_at").groupby("skill")["score"].resample("W-MON", label="left", closed="left").mean().dropna().reset_index()
+    wk = (long.set_index("finished_at").groupby("skill")["score"]
+          .resample("W-MON", label="left", closed="left").mean().dropna().reset_index())
     st.altair_chart(alt.Chart(wk).mark_line(point=True).encode(
-        x=alt.X("finished_at:T", title="Week"), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Average"),
-        color=alt.Color("skill:N", title=None), tooltip=["skill", "finished_at:T", alt.Tooltip("score:Q", format=".0f")]
+        x=week_axis("finished_at", "Week"), y=alt.Y("score:Q", title="Team average", **score_scale()),
+        color=skill_colour(), tooltip=["skill", week_tooltip("finished_at"), alt.Tooltip("score:Q", format=".0f")]
     ).properties(height=300), width="stretch")
 
-st.subheader("Per trainee and skill")
-pivot = df.groupby("trainee")[skills + ["overall"]].mean().round(0).rename(columns=SKILL_LABELS)
-pivot["Conversations"] = df.groupby("trainee").size()
-st.dataframe(pivot, width="stretch")
+    # One row per trainee with a sparkline of their overall scores: nine or more trainees' lines in one
+    # chart cross each other into a tangle; a row each stays readable at any team size and sorts by column.
+    st.subheader("Per trainee")
+    ordered = df.sort_values(["finished_at", "conversation_id"])
+    per = ordered.groupby("trainee")
+    people = per[skills].mean().round(0)
+    people.insert(0, "trend", per["overall"].agg(list))
+    people.insert(1, "latest", per["overall"].last())
+    people.insert(2, "average", per["overall"].mean().round(0))
+    people["conversations"] = per.size()
+    people["last"] = per["finished_at"].max()
+    st.dataframe(people.reset_index(), hide_index=True, width="stretch", column_config={
+        "trainee": st.column_config.TextColumn("Trainee", pinned=True),
+        "trend": st.column_config.LineChartColumn("Overall, oldest → newest", y_min=0, y_max=100,
+                                                  help="Each scored conversation in the date range, in order."),
+        "latest": st.column_config.NumberColumn("Latest", format="%d", width="small", help="Latest overall score"),
+        "average": st.column_config.NumberColumn("Average", format="%d", width="small", help="Average overall score"),
+        **{s: st.column_config.NumberColumn(SKILL_LABELS[s], format="%d", help="Average in the date range")
+           for s in skills},
+        "conversations": st.column_config.NumberColumn("Scored", width="small", help="Scored conversations"),
+        "last": st.column_config.DatetimeColumn("Last", format="D MMM YYYY", help="Their latest scored conversation"),
+    })
+    st.caption("The line: each scored conversation's overall score (0–100) in the date range, oldest first. "
+               "Skill columns are averages. Click a column header to sort.")
 
 st.subheader("Assignments")
-assignments = sc.list_assignments()
-if not assignments:
-    st.caption("No assignments yet.")
+# The same group and scenario filters as above: a group shows only its own trainees' progress.
+members = None if group is None else {u.id for u in sc.group_members(group.id) if u.role == "trainee"}
+arows = []
+for a in sc.list_assignments():
+    if scenario_id and a.scenario_id != scenario_id:
+        continue
+    prog = sc.assignment_progress(a.id)
+    if members is not None:
+        prog = [p for p in prog if p.user_id in members]
+        if not prog and a.group_id != group.id:
+            continue
+    n = len(prog) or 1
+    arows.append({"assignment": a.title or titles.get(a.scenario_id, a.scenario_id), "mode": a.mode.capitalize(),
+                  "due": a.due.isoformat() if a.due else "—", "pass mark": a.pass_mark, "trainees": len(prog),
+                  "passed": 100 * sum(p.status == "passed" for p in prog) / n,
+                  "attempted": 100 * sum(p.attempts > 0 for p in prog) / n,
+                  "overdue": sum(p.status == "overdue" for p in prog)})
+if not arows:
+    st.caption("No assignments match these filters." if group or scenario_id else "No assignments yet.")
 else:
-    arows = []
-    for a in assignments:
-        prog = sc.assignment_progress(a.id)
-        n = len(prog) or 1
-        done = sum(p.status in ("passed", "failed") for p in prog)
-        passed = sum(p.status == "passed" for p in prog)
-        arows.append({"assignment": a.title or titles.get(a.scenario_id, a.scenario_id), "mode": a.mode,
-                      "due": a.due, "pass mark": a.pass_mark, "trainees": len(prog),
-                      "completed": f"{100 * done / n:.0f}%", "passed": f"{100 * passed / n:.0f}%",
-                      "overdue": sum(p.status == "overdue" for p in prog)})
-    st.dataframe(pd.DataFrame(arows), hide_index=True, width="stretch")
+    pct = {"min_value": 0, "max_value": 100, "format": "%.0f%%"}
+    st.dataframe(pd.DataFrame(arows), hide_index=True, width="stretch", column_config={
+        "assignment": st.column_config.TextColumn("Assignment", width="large"),
+        "mode": st.column_config.TextColumn("Mode", width="small"),
+        "due": st.column_config.TextColumn("Due", width="small"),
+        "pass mark": st.column_config.NumberColumn("Pass mark", width="small"),
+        "trainees": st.column_config.NumberColumn("Trainees", width="small"),
+        "passed": st.column_config.ProgressColumn("Passed", width="small", **pct,
+                                                  help="Best counted score at or above the pass mark"),
+        "attempted": st.column_config.ProgressColumn("Attempted", width="small", **pct,
+                                                     help="Finished at least one attempt"),
+        "overdue": st.column_config.NumberColumn("Overdue", width="small",
+                                                 help="Past the due date and not passed (as of today)"),
+    })
+    st.caption("Progress as of today, for the group and scenario chosen above (the date range applies to "
+               "the scores only).")
 
 st.subheader("Conversations")
-table = df.sort_values("finished_at", ascending=False)[
-    ["conversation_id", "finished_at", "trainee", "scenario_id", "overall", *skills, "overridden"]]
-table = table.assign(scenario=table["scenario_id"].map(lambda s: titles.get(s, s))).drop(columns=["scenario_id"])
-event = st.dataframe(table.rename(columns=SKILL_LABELS), hide_index=True, width="stretch",
-                     on_select="rerun", selection_mode="single-row", key="dash_table")
+if not rows:
+    st.caption("No scored conversations match these filters.")
+    st.download_button("Download scores (CSV)", b"", file_name="talkdown-scores.csv", mime="text/csv",
+                       icon=":material/download:", disabled=True, help="No scores match these filters.")
+    st.stop()
+table = df.sort_values("finished_at", ascending=False)
+table = table.assign(scenario=table["scenario_id"].map(lambda s: titles.get(s, s)),
+                     overridden=table["overridden"].map({True: "yes", False: ""}))[
+    ["conversation_id", "finished_at", "trainee", "scenario", "overall", "overridden", *skills]]
+event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                     key="dash_table", column_config={
+                         "conversation_id": None,  # kept for the drill-down, not shown
+                         "finished_at": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY"),
+                         "trainee": "Trainee",
+                         "scenario": st.column_config.TextColumn("Scenario", width="medium"),
+                         "overall": st.column_config.NumberColumn("Overall", format="%d", width="small"),
+                         **{s: st.column_config.NumberColumn(SKILL_LABELS[s], format="%d") for s in skills},
+                         "overridden": st.column_config.TextColumn(
+                             "Overridden", width="small",
+                             help="“yes”: a trainer changed a score; the automated one is kept beside it."),
+                     })
 selected = selected_row(event, len(table))
 c1, c2 = st.columns([1, 3])
 if selected is not None:

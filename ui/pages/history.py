@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from services.catalog import scenario_titles
+from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
 from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, scope
 
 sc = scope()
@@ -27,8 +28,8 @@ if rows:
             .resample("W-MON", label="left", closed="left").mean().dropna().reset_index())
     st.caption("Weekly average per skill")
     st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("finished_at:T", title=None), y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score"),
-        color=alt.Color("skill:N", title=None), tooltip=["skill", "finished_at:T", "score"]
+        x=week_axis("finished_at", None), y=alt.Y("score:Q", title="Score", **score_scale()),
+        color=skill_colour(), tooltip=["skill", week_tooltip("finished_at"), alt.Tooltip("score:Q", format=".0f")]
     ).properties(height=280), width="stretch")
 else:
     st.info("Finish a conversation to see your scores here.")
@@ -37,12 +38,23 @@ st.subheader("Conversations")
 convs = sc.list_conversations(user_id=sc.user.id)
 if not convs:
     st.caption("No conversations yet.")
+by_id = {c.id: c for c in convs}
+
+
+def _retry_of(c) -> str:
+    """' · retry of your 2026-03-04 10:15 attempt': the original named by when it was, not by an id."""
+    if not c.parent_id:
+        return ""
+    parent = by_id.get(c.parent_id)
+    return f" · retry of your {fmt_dt(parent.started_at)} attempt" if parent else " · retry of an earlier attempt"
+
+
 for c in convs:
     with st.container(border=True):
         a, b = st.columns([4, 1])
-        retry = f" · retry of #{c.parent_id}" if c.parent_id else ""
         a.markdown(f"**{titles.get(c.scenario_id, c.scenario_id)}** · {STATUS_LABELS.get(c.status, c.status)}"
-                   f"{retry}  \n{fmt_dt(c.started_at)} · {c.mode} · {c.turn_count} turns · score "
+                   f"{_retry_of(c)}  \n{fmt_dt(c.started_at)} · {c.mode} · {c.turn_count} "
+                   f"turn{'' if c.turn_count == 1 else 's'} · score "
                    f"{c.overall if c.overall is not None else '—'}")
         if b.button("Open", key=f"open_{c.id}"):
             st.session_state["view_conversation"] = c.id

@@ -51,7 +51,8 @@ st.title(scenario.title)
 st.caption(f"You are the agent. Customer: **{scenario.customer.name}** · {scenario.domain} · "
            f"{'practice mode' if helps else 'assessment mode — no hints, this attempt counts'}")
 
-chat_col, side_col = st.columns([2.2, 1], gap="large")
+# While talking: chat beside the brief, mood and hints. Once over: the report gets the full width.
+chat_col, side_col = (st.container(), None) if ended else st.columns([2.2, 1], gap="large")
 
 
 def side_panel(live: practice.Live, ended: bool) -> None:
@@ -223,5 +224,6 @@ with chat_col:
             if practice.awaiting_reply(live):
                 st.rerun()  # show the retry choices and lock the input
 
-with side_col:
-    side_panel(live, ended)
+if side_col is not None:
+    with side_col:
+        side_panel(live, ended)

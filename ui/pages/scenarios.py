@@ -24,10 +24,20 @@ if cat.errors:
             st.code(str(e), language=None)
 
 
-def show_problems(err: ScenarioError) -> None:
+# Where a problem found in a scenario built from the form is, in the form's own words.
+FORM_LABELS = {"id": "Id", "title": "Title", "summary": "One-line summary", "domain": "Domain",
+               "customer.name": "Customer name", "customer.backstory": "Customer backstory",
+               "situation": "What happened", "opening_line": "Customer's opening line",
+               "topic_keywords": "Core issue keywords", "needs": "Needs", "facts": "Facts",
+               "policy.may_offer": "Agent may offer", "policy.may_not_offer": "Agent may not offer"}
+
+
+def show_problems(err: ScenarioError, labels: dict[str, str] | None = None) -> None:
     st.error("This scenario is not valid yet. Fix these fields:")
     for field, msg in err.problems:
-        st.markdown(f"- `{field}` — {msg}")
+        name = next((label for path, label in (labels or {}).items()
+                     if field == path or field.startswith(path + ".")), None)
+        st.markdown(f"- **{name}** — {msg}" if name else f"- `{field}` — {msg}")
 
 
 def save(text: str) -> None:
@@ -57,6 +67,8 @@ with tab_list:
 with tab_edit:
     st.caption("Edit any scenario as YAML. Saving a built-in scenario stores your version in the database; "
                "it replaces the built-in one in the app. See the README for every field.")
+    if st.session_state["sc_editing"]:
+        st.markdown(f"Loaded: `{st.session_state['sc_editing']}`. Saving under a new `id` makes a new scenario.")
     text = st.text_area("Scenario YAML", key="sc_yaml", height=480)
     c1, c2, c3 = st.columns(3)
     if c1.button("Validate", key="sc_validate"):
@@ -110,13 +122,14 @@ with tab_form:
         form["may_not_offer"] = c2.text_area("Agent may not offer (one per line)")
         template = st.selectbox("Copy the customer's authored lines from", templates, format_func=lambda s: s.title,
                                 help="Edit them afterwards in the YAML tab.")
-        go = st.form_submit_button("Build and validate", type="primary")
+        go = st.form_submit_button("Check and save", type="primary",
+                                   help="Saved only if valid; trainees can practise it straight away.")
     if go:
         try:
             text = scenario_from_form(form, template)
             saved = sc.save_scenario(text)
         except ScenarioError as e:
-            show_problems(e)
+            show_problems(e, FORM_LABELS)
         except TalkdownError as e:
             show_error(e)
         else:
@@ -132,7 +145,14 @@ with tab_upload:
             s = parse_scenario(raw, source=up.name)
             st.success(f"{up.name} is valid: “{s.title}” ({s.id}).")
             if st.button("Save uploaded scenario", type="primary"):
-                save(raw.decode("utf-8"))
+                try:
+                    saved = sc.save_scenario(raw.decode("utf-8"))
+                except ScenarioError as e:
+                    show_problems(e)
+                except TalkdownError as e:
+                    show_error(e)
+                else:  # rerun so the list and the other tabs include it
+                    done(f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now.")
         except ScenarioError as e:
             show_problems(e)
     st.caption(f"Files up to {MAX_FILE_BYTES // 1000} kB. Invalid files are never saved; nothing else changes.")
