@@ -469,7 +469,7 @@ def test_owner_continues_an_active_conversation_and_staff_cannot(org):
     conv = practice.start(sc, SCENARIO)
     at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv)
     assert not at.exception
-    assert "No report for this conversation" in texts(at)
+    assert "No report yet: this conversation is still in progress." in texts(at)
     assert not [b for b in at.button if b.label == "Continue it"]
     at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
     _button(at, "Continue it").click().run()

@@ -54,6 +54,13 @@ def show_error(err: Exception) -> None:
     st.error(str(err), icon=":material/error:")
 
 
+def chat_bubble(role: str):
+    """A chat message for a stored turn's role, with the same avatars on every page (agent, customer)."""
+    trainee = role == "trainee"
+    return st.chat_message("user" if trainee else "assistant",
+                           avatar=":material/support_agent:" if trainee else ":material/person:")
+
+
 def selected_row(event: Any, n_rows: int) -> int | None:
     """The row picked in a single-row ``st.dataframe``, or None.
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import score_scale
-from ui.common import SKILL_LABELS
+from ui.common import SKILL_LABELS, chat_bubble
 
 MOVE_COLOURS = {
     "dismissive": "red", "blame": "red", "jargon": "orange", "off_topic": "orange",
@@ -93,8 +93,7 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     by_turn = {t["turn"]: t for t in report.get("turns", [])}
     for n, turn in enumerate(turns, start=1):
         role = turn["role"]
-        with st.chat_message("user" if role == "trainee" else "assistant",
-                             avatar=":material/support_agent:" if role == "trainee" else ":material/person:"):
+        with chat_bubble(role):
             st.markdown(turn["text"])
             info = by_turn.get(n, {})
             moves = info.get("moves") or turn.get("moves") or []

@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import scenario_titles
-from ui.common import SKILL_LABELS, STATUS_LABELS, done, fmt_dt, scope, show_error
+from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -45,10 +45,11 @@ if record is None:
             st.session_state["practice_conv"] = conv.id
             st.switch_page("ui/pages/practice.py")
     else:
-        st.info("No report for this conversation (it was not finished).")
+        st.info("No report yet: this conversation is still in progress." if conv.status == "active"
+            else "No report for this conversation (it ended without one).")
     from ui.report import move_badges
     for t in turns:
-        with st.chat_message("user" if t["role"] == "trainee" else "assistant"):
+        with chat_bubble(t["role"]):
             st.markdown(t["text"])
             if t.get("moves"):
                 st.caption(move_badges(t["moves"]))

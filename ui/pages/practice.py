@@ -7,7 +7,7 @@ from core.errors import BackendError, TalkdownError
 from core.transcript import MAX_MESSAGE_CHARS
 from services import practice
 from services.catalog import load_catalog
-from ui.common import STATUS_LABELS, done, init_state, scope, show_error
+from ui.common import STATUS_LABELS, chat_bubble, done, init_state, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -126,9 +126,7 @@ def end_controls(live: practice.Live) -> None:
 
 
 def bubble(role: str, text: str) -> None:
-    trainee = role == "trainee"
-    with st.chat_message("user" if trainee else "assistant",
-                         avatar=":material/support_agent:" if trainee else ":material/person:"):
+    with chat_bubble(role):
         st.markdown(text)
 
 
@@ -187,7 +185,7 @@ with chat_col:
             c1, c2 = notice.columns(2)
             if c1.button("Try the reply again", type="primary"):
                 try:
-                    with history, st.chat_message("assistant", avatar=":material/person:"):
+                    with history, chat_bubble("customer"):
                         st.write_stream(practice.retry_reply(sc, conv.id))
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)
@@ -212,7 +210,7 @@ with chat_col:
             with history:
                 bubble("trainee", msg)
                 try:
-                    with st.chat_message("assistant", avatar=":material/person:"):
+                    with chat_bubble("customer"):
                         st.write_stream(practice.send(sc, conv.id, msg, offline=offline))
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)  # shown after the rerun below

@@ -5,7 +5,7 @@ from core.errors import ScenarioError, TalkdownError
 from personas.scenario import MAX_FILE_BYTES, parse_scenario
 from services import practice
 from services.catalog import load_catalog, scenario_from_form, scenario_yaml
-from ui.common import done, init_state, scope, show_error
+from ui.common import chat_bubble, done, init_state, scope, show_error
 
 sc = scope()
 init_state({"sc_yaml": "", "sc_editing": None, "preview_turns": None, "preview_id": None})
@@ -164,7 +164,7 @@ with tab_preview:
         st.session_state["preview_turns"] = practice.preview_open(cat.scenarios[pid])
         st.session_state["preview_id"] = pid
     for t in st.session_state["preview_turns"]:
-        with st.chat_message("user" if t["role"] == "trainee" else "assistant"):
+        with chat_bubble(t["role"]):
             st.markdown(t["text"])
             if t.get("mood") is not None:
                 st.caption(f"anger {t['mood']:.1f}/10 · intent {t.get('intent', '')}")
