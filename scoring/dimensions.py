@@ -183,6 +183,15 @@ def paraphrasing(ctx: Context) -> dict:
         better = (f"So if I've understood, {point} — is that right?" if point
                   else f"So if I've understood, the {ctx.topic()} problem is causing you real trouble — is that right?")
         advice.append(instead(quote(t), better))
+    elif len(paras) == 1:
+        # One restatement earns part of the score; say where a second one would have fitted: the
+        # next reply after the customer said something new.
+        first = paras[0][0]
+        for n, t, m in turns:
+            point = _point_before(ctx, n) if n > first and "paraphrase" not in m else None
+            if point:
+                advice.append(instead(quote(t), f"So {point} — have I got that right?"))
+                break
     return {"score": _clamp(s), "evidence": ev, "advice": advice}
 
 

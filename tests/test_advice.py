@@ -83,3 +83,18 @@ def test_a_demand_is_not_restated_as_the_customers_point():
     assert customer_point("Don't read me the small print. I was charged twice for the same order.") == \
         "you were charged twice for the same order"
     assert customer_point("Just fix it. My rent goes out on Friday.") == "your rent goes out on Friday"
+
+
+def test_one_restatement_is_told_where_a_second_would_have_fitted():
+    """Paraphrasing at 55 with only praise left the trainee guessing what was missing."""
+    turns = [{"role": "customer", "text": "My internet has been dead for two days and I have a client deadline tomorrow."},
+             {"role": "trainee", "text": "So your connection has been down for two days and the deadline is tomorrow "
+                                         "— that sounds really stressful."},
+             {"role": "customer", "text": "Yes. I've restarted the router twice and the lights are all red."},
+             {"role": "trainee", "text": "Okay, I'll book an engineer for tomorrow at 8am."}]
+    t = parse_transcript({"turns": turns})
+    dim = score(t).dimensions["paraphrasing"]
+    assert dim.score < 100 and [e.turn for e in dim.evidence] == [2]
+    assert dim.advice == ['Instead of "Okay, I\'ll book an engineer for tomorrow at 8am.", try "So you\'ve restarted '
+                          'the router twice and the lights are all red — have I got that right?"']
+    assert "paraphrase" in detect_moves(_suggestion(dim.advice[0]), t.turns[:3])
