@@ -407,6 +407,20 @@ def test_trainee_starts_free_practice_and_an_assignment_and_an_assessment_counts
     at = app_as(users["ana"])
     button = at.button(key=f"asg_{a.id}")
     assert (button.label, button.disabled) == ("Taken", True)
+    assert sc.my_assignments()[0].status == "failed"  # one short reply cannot pass the default mark
+    assert ":red-badge[not passed]" in texts(at) and "not passed yet" not in texts(at), "one attempt: no 'yet'"
+
+
+def test_a_passed_assignment_offers_practise_again(org):
+    store, users = org
+    a = store.as_user(users["trainer"]).create_assignment(SCENARIO, user_ids=[users["ana"].id], pass_mark=0)
+    _finished(store, users["ana"], SCENARIO)  # free practice does not count
+    ana = store.as_user(users["ana"])
+    conv = practice.start(ana, SCENARIO, assignment_id=a.id)
+    list(practice.send(ana, conv, KIND))
+    practice.end(ana, conv)
+    assert ana.my_assignments()[0].status == "passed"
+    assert app_as(users["ana"]).button(key=f"asg_{a.id}").label == "Practise again"
 
 
 # -- practice.py after the end -------------------------------------------------------------------

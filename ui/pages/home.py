@@ -33,6 +33,7 @@ def start(scenario_id: str, mode: str, assignment_id: int | None = None) -> None
 
 BADGE = {"not_started": ":blue-badge[to do]", "in_progress": ":orange-badge[in progress]",
          "passed": ":green-badge[passed]", "failed": ":red-badge[not passed yet]", "overdue": ":red-badge[overdue]"}
+FAILED_ASSESSMENT = ":red-badge[not passed]"  # an assessment has one attempt: "yet" would promise another
 st.subheader("Assignments")
 mine = sc.my_assignments()
 if not mine:
@@ -42,13 +43,15 @@ for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or f
     scenario = cat.scenarios.get(a.scenario_id)
     with st.container(border=True):
         c1, c2 = st.columns([4, 1])
-        c1.markdown(f"**{a.title or (scenario.title if scenario else a.scenario_id)}** {BADGE.get(s.status, '')}  \n"
+        badge = FAILED_ASSESSMENT if s.status == "failed" and a.mode == "assessment" else BADGE.get(s.status, "")
+        c1.markdown(f"**{a.title or (scenario.title if scenario else a.scenario_id)}** {badge}  \n"
                     f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
                     f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}")
         taken = a.mode == "assessment" and s.attempts > 0
         if scenario is None:
             c2.caption("Scenario unavailable")
-        elif c2.button("Taken" if taken else "Start", key=f"asg_{a.id}", disabled=taken,
+        elif c2.button("Taken" if taken else "Practise again" if s.status == "passed" else "Start",
+                       key=f"asg_{a.id}", disabled=taken,
                        type="primary" if s.status in ("not_started", "overdue") else "secondary"):
             start(a.scenario_id, a.mode, a.id)
 
