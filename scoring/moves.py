@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scoring import rules
 from scoring.features import features_for
 from scoring.model import get_model
+from scoring.evidence import SENTENCE
 from scoring.text import FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
@@ -138,6 +139,12 @@ RULE_FLOOR = 0.75
 STRONG_FLOOR = 0.5
 
 
+def _probing_question(text: str) -> bool:
+    """A question other than the check for more: "What do the lights show? Anything else?" has one."""
+    return any(rules.QUESTION.search(m.group()) for m in SENTENCE.finditer(text)
+               if m.group().strip() and not rules.CHECK_MORE.search(m.group()))
+
+
 def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> tuple[set[str], set[str]]:
     """(moves found by rules, the subset explicit enough that the model may not veto them)."""
     found: set[str] = set()
@@ -145,7 +152,7 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     for move, rx in _RULES:
         if rx.search(text):
             found.add(move)
-    if "check_more" in found and not rules.QUESTION.search(rules.CHECK_MORE.sub("", text)):
+    if "check_more" in found and not _probing_question(text):
         found.discard("question")  # "anything else?" is a check, not a probing question
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
             and rules.REFLECTION_SOFT.search(text):
@@ -196,6 +203,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if not toks:
         return []
     found, _ = _combine(*_rule_moves(text, toks, context), text, context)
+    if "check_more" in found and not _probing_question(text):
+        found.discard("question")  # the model reads "Anything else I can help with?" as a probing question
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     if "dismissive" in found or "blame" in found:

@@ -265,3 +265,17 @@ def test_the_fact_whose_keywords_the_question_uses_most_is_the_one_asked():
     state, _ = d.start()
     _, beat, _ = d.step(state, "Have you tried restarting the router?", [{"role": "customer", "text": sc.opening_line}])
     assert beat.fact_id == "already_tried"  # 'tried' and 'restart' beat 'router' (the lights fact comes first)
+
+
+def test_the_check_for_more_is_not_answered_with_a_scenario_fact():
+    """'...the engineer arrives at 8am tomorrow. Is there anything else I can help with?' got 'The ceremony
+    is at three tomorrow afternoon' in the wedding scenario: the model read the check as a question and
+    'arrives' matched the timing fact."""
+    sc = SCENARIOS["flight-cancelled-wedding"]
+    d = Director(sc, load_archetypes()[sc.persona])
+    state, _ = d.start()
+    history = [{"role": "customer", "text": sc.opening_line}]
+    _, beat, used = d.step(state, "To sum up: the new flight arrives at 9am tomorrow. Is there anything else I can "
+                                  "help with?", history)
+    assert "check_more" in used and "question" not in used
+    assert beat.intent != "answer" and beat.fact_id is None

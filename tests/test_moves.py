@@ -210,3 +210,13 @@ def test_an_open_question_after_a_restatement_is_still_a_question():
 def test_policy_walls_and_reassurance_about_fault(text, expected):
     """A policy wall used to pass as an affirmation (the ESConv model's reading) and "not your fault" as blame."""
     assert detect_moves(text, OUTAGE_CTX) == expected
+
+
+@pytest.mark.parametrize("text, question", [
+    ("Is there anything else I can help with?", False),
+    ("To sum up: the engineer comes at 8am. Is there anything else I can help with?", False),
+    ("What time is the wedding? Is there anything else?", True),
+])
+def test_the_check_for_more_is_not_a_probing_question(text, question):
+    moves = detect_moves(text, OUTAGE_CTX)
+    assert "check_more" in moves and ("question" in moves) is question
