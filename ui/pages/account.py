@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core.errors import TalkdownError
+from store.store import MIN_PASSWORD
 from ui.common import ROLE_LABELS, scope, show_error
 
 sc = scope()
@@ -10,7 +11,8 @@ st.title("Account")
 st.write(f"Signed in as **{user.display_name}** (`{user.username}`), role: {ROLE_LABELS[user.role]}.")
 with st.form("pw", clear_on_submit=True):
     old = st.text_input("Current password", type="password")
-    new = st.text_input("New password", type="password")
+    new = st.text_input("New password", type="password", help=f"At least {MIN_PASSWORD} characters; a few "
+                        "unrelated words make a long password that is easy to remember.")
     new2 = st.text_input("Repeat new password", type="password")
     ok = st.form_submit_button("Change password")
 if ok:
