@@ -24,8 +24,9 @@ from store.store import (Store, check_password_rules, clean_display_name, iso, u
 
 def _assignment_titles(db, column: str, value) -> str:
     """'“A”, “B”, “C” and 2 more': the assignments whose column (scenario_id or group_id) is value."""
-    titles = [r[0] or f"assignment {r[1]}" for r in db.execute(
-        f"SELECT title, id FROM assignments WHERE {column} = ? ORDER BY id", [value]).fetchall()]
+    # An untitled assignment is named as the Assignments page lists it: by scenario and due date.
+    titles = [r[0] or f"{r[1]}, due {r[2] or '—'}" for r in db.execute(
+        f"SELECT title, scenario_id, due FROM assignments WHERE {column} = ? ORDER BY id", [value]).fetchall()]
     return ", ".join(f"“{t}”" for t in titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
 
 

@@ -255,7 +255,11 @@ def test_a_custom_scenario_in_use_by_assignments_cannot_be_deleted(org):
     with pytest.raises(InputError, match="“Week 2 drill”.*Delete those assignments first"):
         org.scope("admin").delete_scenario("custom-outage")
     assert t.get_scenario_yaml("custom-outage") is not None
+    untitled = t.create_assignment("custom-outage", user_ids=[org.users["ana"].id], due=date(2031, 1, 31))
+    with pytest.raises(InputError, match="“Week 2 drill”, “custom-outage, due 2031-01-31”"):
+        org.scope("admin").delete_scenario("custom-outage")  # named as the Assignments page lists it
     t.delete_assignment(a.id)
+    t.delete_assignment(untitled.id)
     t.delete_scenario("custom-outage")
     assert t.get_scenario_yaml("custom-outage") is None
 
