@@ -95,8 +95,9 @@ def _clamp(x: float) -> int:
     return int(round(max(0.0, min(100.0, x))))
 
 
-def _ev(turn: int, text: str, why: str, pattern: re.Pattern[str] | None = None) -> dict:
-    return {"turn": turn, "quote": quote(text, pattern), "why": why}
+def _ev(turn: int, text: str, why: str, pattern: re.Pattern[str] | None = None, *, gap: bool = False) -> dict:
+    """A quoted turn and why it counts; gap=True when it is something to work on, not a strength."""
+    return {"turn": turn, "quote": quote(text, pattern), "why": why, "kind": "gap" if gap else "strength"}
 
 
 def _feeling(ctx: Context) -> str:
@@ -152,7 +153,7 @@ def active_listening(ctx: Context) -> dict:
     for n, t, m in acks[:2]:
         ev.append(_ev(n, t, "acknowledges what the customer said"))
     for k, (n, t) in enumerate(ignored[:3]):
-        ev.append(_ev(n, t, "does not respond to what the customer had just said"))
+        ev.append(_ev(n, t, "does not respond to what the customer had just said", gap=True))
         point = _point_before(ctx, n)
         better = (f"So {point} — {_FOLLOW_UPS[k % len(_FOLLOW_UPS)]}" if point
                   else f"So the {ctx.topic()} is the main problem — can you tell me when it started?")
@@ -173,7 +174,7 @@ def paraphrasing(ctx: Context) -> dict:
     for n, t in paras[:2]:
         ev.append(_ev(n, t, "restates the customer's point in own words", rules.PARAPHRASE_CUE))
     for n, t in parrots[:2]:
-        ev.append(_ev(n, t, "repeats the customer's words back verbatim (parroting)"))
+        ev.append(_ev(n, t, "repeats the customer's words back verbatim (parroting)", gap=True))
         advice.append(instead(quote(t), f"So if I've got this right, the {ctx.topic()} problem is stopping you, "
                                         f"and you need a {ctx.need()} — is that right?"))
     if not paras and turns:
@@ -219,17 +220,17 @@ def empathy(ctx: Context) -> dict:
             ev.append(_ev(n, t, "apologises and shows they understand what it means for the customer", rules.APOLOGY))
         else:
             s += 2
-            ev.append(_ev(n, t, "apology without ownership sounds scripted", rules.APOLOGY))
+            ev.append(_ev(n, t, "apology without ownership sounds scripted", rules.APOLOGY, gap=True))
             advice.append(instead(quote(t, rules.APOLOGY), f"I'm sorry — we let you down on your {ctx.topic()}, "
                                                              "and I'm going to put it right."))
     for n, t, m in turns:
         if "dismissive" in m:
             s -= 22
-            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE))
+            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE, gap=True))
             advice.append(instead(quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
         if "blame" in m:
             s -= 20
-            ev.append(_ev(n, t, "blames the customer", rules.BLAME))
+            ev.append(_ev(n, t, "blames the customer", rules.BLAME, gap=True))
             advice.append(instead(quote(t, rules.BLAME), f"Thanks for telling me what you've tried — let's look at "
                                                           f"the {ctx.topic()} together."))
     if not reflections and turns and not advice:
@@ -246,17 +247,17 @@ def focus(ctx: Context) -> dict:
     for n, t, m in turns:
         if "off_topic" in m:
             s -= 20
-            ev.append(_ev(n, t, "drifts away from the customer's issue", rules.OFF_TOPIC_CUE))
+            ev.append(_ev(n, t, "drifts away from the customer's issue", rules.OFF_TOPIC_CUE, gap=True))
             advice.append(instead(quote(t), f"Let's get back to your {ctx.topic()}: I can arrange a {ctx.need()} for you."))
         if "jargon" in m:
             s -= 10
-            ev.append(_ev(n, t, "uses internal or technical jargon", rules.JARGON))
+            ev.append(_ev(n, t, "uses internal or technical jargon", rules.JARGON, gap=True))
             advice.append(instead(quote(t, rules.JARGON), f"In plain words: I'm arranging a {ctx.need()} to fix your "
                                                             f"{ctx.topic()}."))
         words = {stem(w) for w in content_words(tokens(t))}
         if len(words) >= 3 and any(len(words & w) / len(words | w) >= 0.8 for w in seen):
             s -= 10
-            ev.append(_ev(n, t, "repeats an earlier turn: the conversation loops"))
+            ev.append(_ev(n, t, "repeats an earlier turn: the conversation loops", gap=True))
         seen.append(words)
     steps = [(n, t) for n, t, m in turns if "next_step" in m]
     if steps:
@@ -276,7 +277,7 @@ def focus(ctx: Context) -> dict:
         s += 15 - 30 * len(away) / len(work)
         if len(away) * 2 > len(work):
             n, t = away[0]
-            ev.append(_ev(n, t, "does not take up the customer's issue"))
+            ev.append(_ev(n, t, "does not take up the customer's issue", gap=True))
     return {"score": _clamp(s), "evidence": ev, "advice": advice}
 
 

@@ -1,6 +1,8 @@
 """The score report of DESIGN.md: `score(transcript, scenario) -> Report` (pure, deterministic)."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from core.transcript import Transcript
@@ -12,6 +14,7 @@ class Evidence(BaseModel):
     turn: int
     quote: str
     why: str
+    kind: Literal["strength", "gap"] = "strength"  # a gap is something to work on; reports before it say neither
 
 
 class Dimension(BaseModel):
@@ -74,7 +77,7 @@ def render_text(report: Report) -> str:
     for key, d in report.dimensions.items():
         lines.append(f"{LABELS.get(key, key)}: {d.score}/100")
         for e in d.evidence:
-            lines.append(f"  turn {e.turn}: \"{e.quote}\" — {e.why}")
+            lines.append(f"  {'-' if e.kind == 'gap' else '+'} turn {e.turn}: \"{e.quote}\" — {e.why}")
         for a in d.advice:
             lines.append(f"  advice: {a}")
         lines.append("")

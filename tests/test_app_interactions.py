@@ -721,3 +721,25 @@ def test_report_numbers_every_turn_so_evidence_can_be_found(org):
     evidence = [m.value for m in at.markdown if m.value.startswith("- Turn ")]
     cited = [int(v.split(":")[0].removeprefix("- Turn ")) for v in evidence]
     assert cited and all(1 <= n <= 3 for n in cited)
+
+
+def test_report_separates_what_worked_from_what_to_work_on_and_reads_old_reports(org):
+    store, users = org
+    ana = store.as_user(users["ana"])
+    conv = practice.start(ana, SCENARIO)
+    list(practice.send(ana, conv, "Calm down. I'm sorry, that sounds really stressful. When did it stop?"))
+    practice.end(ana, conv)
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
+    body = texts(at)
+    assert "**What worked**" in body and "**To work on**" in body and "**Evidence**" not in body
+
+    import json  # a report saved before evidence had a kind still renders, as one list
+    old = json.loads(json.dumps(ana.get_report(conv).report))
+    for d in old["dimensions"].values():
+        for ev in d["evidence"]:
+            ev.pop("kind")
+    with store._write() as db:
+        db.execute("UPDATE reports SET report = ? WHERE conversation_id = ?", [json.dumps(old), conv])
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
+    assert not at.exception
+    assert "**Evidence**" in texts(at) and "**What worked**" not in texts(at)

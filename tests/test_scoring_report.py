@@ -179,3 +179,20 @@ def test_focus_drops_when_the_trainee_never_takes_up_the_customers_issue():
     assert any(e.why == "does not take up the customer's issue" and e.quote == "Calm down, please."
                for e in lecture.evidence)
     assert not any("does not take up" in e.why for e in on_it.evidence)
+
+
+def test_evidence_says_whether_it_is_a_strength_or_something_to_work_on():
+    """The report listed 'does not respond…' among the praise: each piece now carries its kind."""
+    opening, good, bad = CASES["internet"]
+    for trainee, wanted in ((good, "strength"), (bad, "gap")):
+        r = score(_transcript(opening, trainee, trainee is good, SCENARIO.id), SCENARIO)
+        kinds = {e.kind for d in r.dimensions.values() for e in d.evidence}
+        assert wanted in kinds
+    bad_report = score(_transcript(opening, bad, False, SCENARIO.id), SCENARIO)
+    empathy = bad_report.dimensions["empathy"].evidence
+    flagged = [e for e in empathy if "dismisses" in e.why or "blames" in e.why]
+    assert flagged and all(e.kind == "gap" for e in flagged)
+    assert "  - turn " in render_text(bad_report)
+    good_report = score(_transcript(opening, good, True, SCENARIO.id), SCENARIO)
+    assert all(e.kind == "strength" for e in good_report.dimensions["empathy"].evidence)
+    assert "  + turn " in render_text(good_report)

@@ -79,9 +79,15 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     for tab, (k, dim) in zip(tabs, report["dimensions"].items()):
         with tab:
             if dim.get("evidence"):
-                st.markdown("**Evidence**")
-                for ev in sorted(dim["evidence"], key=lambda ev: ev["turn"]):  # as in the transcript below
-                    st.markdown(f"- Turn {ev['turn']}: “{ev['quote']}” — {ev['why']}")
+                # Strengths and gaps apart, each in turn order (as in the transcript below). Reports
+                # stored before evidence had a kind show as one list.
+                evidence = sorted(dim["evidence"], key=lambda ev: ev["turn"])
+                for kind, heading in (("strength", "What worked"), ("gap", "To work on"), (None, "Evidence")):
+                    items = [ev for ev in evidence if ev.get("kind") == kind]
+                    if items:
+                        st.markdown(f"**{heading}**")
+                        for ev in items:
+                            st.markdown(f"- Turn {ev['turn']}: “{ev['quote']}” — {ev['why']}")
             else:
                 st.caption("No specific evidence for this skill.")
             if dim.get("advice"):
