@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scoring import rules
+from scoring.evidence import SENTENCE
 from scoring.features import features_for
 from scoring.model import get_model
-from scoring.evidence import SENTENCE
 from scoring.text import FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
@@ -152,8 +152,6 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     for move, rx in _RULES:
         if rx.search(text):
             found.add(move)
-    if "check_more" in found and not _probing_question(text):
-        found.discard("question")  # "anything else?" is a check, not a probing question
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
             and rules.REFLECTION_SOFT.search(text):
         found.add("reflection")  # "two days offline is awful for you"
@@ -204,7 +202,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         return []
     found, _ = _combine(*_rule_moves(text, toks, context), text, context)
     if "check_more" in found and not _probing_question(text):
-        found.discard("question")  # the model reads "Anything else I can help with?" as a probing question
+        # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
+        found.discard("question")
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     if "dismissive" in found or "blame" in found:

@@ -136,7 +136,8 @@ def set_aside(scope) -> None:
         try:
             end(scope, active.id)
         except TalkdownError:  # e.g. its custom scenario was deleted: close it without a report
-            if scope.active_conversation() is not None and scope.active_conversation().id == active.id:
+            still = scope.active_conversation()
+            if still is not None and still.id == active.id:
                 scope.finish_conversation(active.id, "trainee_ended")
 
 

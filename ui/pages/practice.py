@@ -55,8 +55,9 @@ st.caption(f"You are the agent. Customer: **{scenario.customer.name}** · {scena
 chat_col, side_col = (st.container(), None) if ended else st.columns([2.2, 1], gap="large")
 
 
-def side_panel(live: practice.Live, ended: bool) -> None:
-    """Brief, mood meter and hints; drawn last so it shows the state after this run's message."""
+def side_panel(live: practice.Live) -> None:
+    """Brief, mood meter, hints and End, while the conversation is on; drawn last so it shows the state
+    after this run's message."""
     scenario = live.scenario
     with st.container(border=True):
         st.markdown("**Your brief**")
@@ -85,15 +86,13 @@ def side_panel(live: practice.Live, ended: bool) -> None:
                         color=alt.Color("measure:N", scale=alt.Scale(domain=["anger", "trust"], range=["#d62728", "#2ca02c"]),
                                         legend=alt.Legend(orient="top", title=None)),
                     ).properties(height=230), width="stretch")  # the whole chart: legend and axes included
-        if not ended:
-            tips = practice.hints(live)
-            if tips:
-                with st.container(border=True):
-                    st.markdown("**Hints**")
-                    for tip in tips:
-                        st.markdown(f"- {tip}")
-    if not ended:
-        end_controls(live)
+        tips = practice.hints(live)
+        if tips:
+            with st.container(border=True):
+                st.markdown("**Hints**")
+                for tip in tips:
+                    st.markdown(f"- {tip}")
+    end_controls(live)
 
 
 def end_controls(live: practice.Live) -> None:
@@ -224,4 +223,4 @@ with chat_col:
 
 if side_col is not None:
     with side_col:
-        side_panel(live, ended)
+        side_panel(live)

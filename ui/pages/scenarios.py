@@ -1,4 +1,6 @@
 """Trainers: browse, write (form or YAML), upload, validate and preview scenarios."""
+from typing import Callable
+
 import streamlit as st
 
 from core.errors import ScenarioError, TalkdownError
@@ -40,14 +42,20 @@ def show_problems(err: ScenarioError, labels: dict[str, str] | None = None) -> N
         st.markdown(f"- **{name}** — {msg}" if name else f"- `{field}` — {msg}")
 
 
-def save(text: str) -> None:
+def save(make_text: Callable[[], str], labels: dict[str, str] | None = None):
+    """Save the YAML make_text() builds: (text, saved scenario), or None after showing why not."""
     try:
-        saved = sc.save_scenario(text)
-        st.success(f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now.")
+        text = make_text()
+        return text, sc.save_scenario(text)
     except ScenarioError as e:
-        show_problems(e)
+        show_problems(e, labels)
     except TalkdownError as e:
         show_error(e)
+    return None
+
+
+def saved_message(saved) -> str:
+    return f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now."
 
 
 tab_list, tab_edit, tab_form, tab_upload, tab_preview = st.tabs(
@@ -78,7 +86,8 @@ with tab_edit:
         except ScenarioError as e:
             show_problems(e)
     if c2.button("Save", type="primary", key="sc_save"):
-        save(text)
+        if result := save(lambda: text):
+            st.success(saved_message(result[1]))
     editing = st.session_state.get("sc_editing")
     if editing and cat.source.get(editing) == "custom" and c3.button("Delete custom version", key="sc_delete"):
         try:
@@ -124,18 +133,10 @@ with tab_form:
                                 help="Edit them afterwards in the YAML tab.")
         go = st.form_submit_button("Check and save", type="primary",
                                    help="Saved only if valid; trainees can practise it straight away.")
-    if go:
-        try:
-            text = scenario_from_form(form, template)
-            saved = sc.save_scenario(text)
-        except ScenarioError as e:
-            show_problems(e, FORM_LABELS)
-        except TalkdownError as e:
-            show_error(e)
-        else:
-            st.session_state["sc_built"] = (text, saved.id)
-            done(f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now; its YAML is in the "
-                 "“Edit YAML” tab for finer changes.")
+    if go and (result := save(lambda: scenario_from_form(form, template), FORM_LABELS)):
+        text, saved = result
+        st.session_state["sc_built"] = (text, saved.id)
+        done(saved_message(saved).removesuffix(".") + "; its YAML is in the “Edit YAML” tab for finer changes.")
 
 with tab_upload:
     up = st.file_uploader("Scenario file (.yaml)", type=["yaml", "yml"], max_upload_size=1)
@@ -145,14 +146,8 @@ with tab_upload:
             s = parse_scenario(raw, source=up.name)
             st.success(f"{up.name} is valid: “{s.title}” ({s.id}).")
             if st.button("Save uploaded scenario", type="primary"):
-                try:
-                    saved = sc.save_scenario(raw.decode("utf-8"))
-                except ScenarioError as e:
-                    show_problems(e)
-                except TalkdownError as e:
-                    show_error(e)
-                else:  # rerun so the list and the other tabs include it
-                    done(f"Saved “{saved.title}” ({saved.id}). Trainees can practise it now.")
+                if result := save(lambda: raw.decode("utf-8")):
+                    done(saved_message(result[1]))  # rerun so the list and the other tabs include it
         except ScenarioError as e:
             show_problems(e)
     st.caption(f"Files up to {MAX_FILE_BYTES // 1000} kB. Invalid files are never saved; nothing else changes.")
