@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -73,3 +74,24 @@ def load_transcript(path: str | Path) -> Transcript:
     except OSError as e:
         raise InputError(f"Cannot read {p}: {e.strerror}.") from None
     return parse_transcript(raw, source=str(p))
+
+
+def role_text(turn) -> tuple[str, str]:
+    """(role, text) of a Turn or of a {"role", "text"} mapping (saved turns are dicts)."""
+    if isinstance(turn, Mapping):
+        return str(turn.get("role", "")), str(turn.get("text", "") or "")
+    return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
+
+
+def customer_context(context, last: int = 2) -> list[str]:
+    """Texts of the customer's turns since the trainee last spoke (at least the latest `last`)."""
+    out: list[str] = []
+    for turn in reversed(context):
+        role, text = role_text(turn)
+        if role == "customer":
+            out.append(text)
+            if len(out) >= last:
+                break
+        elif out:  # reached the trainee turn before this customer run
+            break
+    return out[::-1]

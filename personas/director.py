@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.transcript import role_text as _role_text
 from personas.archetypes import Archetype
 from personas.scenario import Scenario, keyword_hits, mentions
 
@@ -65,12 +66,6 @@ class Beat(BaseModel):
 
 def _clamp(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
     return max(lo, min(hi, x))
-
-
-def _role_text(turn) -> tuple[str, str]:
-    if isinstance(turn, Mapping):
-        return str(turn.get("role", "")), str(turn.get("text", "") or "")
-    return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
 
 
 def _ranked(facts: Sequence, text: str) -> list:

@@ -1,321 +1,36 @@
-"""Scenario files: the pydantic schema and a loader that never lets one bad file sink the rest."""
+"""Scenarios as personas use them: core.scenario's schema and loader, checked against the archetypes here.
+
+The schema lives in core.scenario (scoring reads it too); this module adds the one thing only personas
+know, which archetype ids exist, so a scenario naming an unknown persona is reported like any bad field.
+"""
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from core.errors import ScenarioError
-
-SKILLS = ("active_listening", "paraphrasing", "empathy", "focus", "closure")
-BANDS = ("high", "mid", "low")  # mood bands: high = angry (7-10), mid (4-6.9), low (0-3.9)
-# What the customer can do next; the Director picks one per turn.
-INTENTS = (
-    "vent",        # repeat the complaint / express feelings
-    "push_back",   # react to being dismissed, blamed, lectured
-    "press",       # their stated concern was ignored: restate the need
-    "clarify",     # did not understand (jargon): ask what that means
-    "answer",      # reveal a fact that was asked for
-    "soften",      # feels heard: calmer, cooperative
-    "accept",      # the need is met: accept the resolution
-    "walk_out",    # gives up and leaves
-    "farewell",    # says goodbye after a resolution
+from core import scenario as _core
+from core.scenario import (  # noqa: F401  (re-exported: the names personas and the app import from here)
+    BANDS, ID_RE, INTENTS, KNOW_KINDS, MAX_FILE_BYTES, PLACEHOLDER_RE, REQUIRED_INTENTS, SKILLS, Customer,
+    EndConditions, Fact, Knowledge, LoadResult, Need, Policy, Scenario, Triggers, keyword_hits, mentions,
+    parse_yaml_model,
 )
-REQUIRED_INTENTS = ("vent", "push_back", "press", "soften", "accept", "walk_out")
-MAX_FILE_BYTES = 200_000
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-
-Text = Field(min_length=1, max_length=2000)
 
 
-class Customer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Text
-    backstory: str = Text
+def _persona_ids() -> set[str]:
+    from personas.archetypes import load_archetypes
 
-
-class Need(BaseModel):
-    """Something that would resolve the customer's problem; met when a trainee turn offers it."""
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    description: str = Text
-    # Any of these words/phrases in a trainee's next_step/offer marks the need as met.
-    keywords: list[str] = Field(min_length=1)
-
-
-@lru_cache(maxsize=2048)
-def _keyword_re(keyword: str) -> re.Pattern:
-    # Word-start prefix match so "restart" also hits "restarted"; phrases match as written.
-    return re.compile(r"\b" + re.escape(keyword.lower().strip()), re.I)
-
-
-def keyword_hits(keywords: Sequence[str], text: str) -> int:
-    """How many of a need's or fact's keywords text uses (how the Director matches them)."""
-    return sum(1 for k in keywords if k.strip() and _keyword_re(k).search(text))
-
-
-def mentions(keywords: Sequence[str], text: str) -> bool:
-    """Whether text uses any of a need's or fact's keywords."""
-    return keyword_hits(keywords, text) > 0
-
-
-class Fact(BaseModel):
-    """What the customer knows; revealed when the trainee asks about it."""
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    text: str = Text
-    # A trainee question containing any of these words asks for this fact.
-    keywords: list[str] = Field(min_length=1)
-    # Optional: a question that draws this fact out. Practice-mode hints offer it as an example.
-    ask: str | None = Field(default=None, min_length=1, max_length=300)
-
-    @model_validator(mode="after")
-    def _ask_reveals(self) -> "Fact":
-        if self.ask is None:
-            return self
-        self.ask = self.ask.strip()
-        if not self.ask.endswith("?"):
-            raise ValueError(f"ask {self.ask!r} must be a question, ending with '?'")
-        if not mentions(self.keywords, self.ask):
-            raise ValueError(f"ask {self.ask!r} uses none of this fact's keywords, so asking it would not make "
-                             "the customer tell it: reword the question or add one of its words to keywords")
-        return self
-
-
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    may_offer: list[str] = Field(default_factory=list)
-    may_not_offer: list[str] = Field(default_factory=list)
-
-
-class Triggers(BaseModel):
-    """Scenario-specific phrases on top of the general move detection."""
-    model_config = ConfigDict(extra="forbid")
-    escalate: list[str] = Field(default_factory=list)
-    calm: list[str] = Field(default_factory=list)
-
-
-class EndConditions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    max_turns: int = Field(default=12, ge=2, le=60)  # trainee turns
-    resolve_mood: float = Field(default=4.0, ge=0, le=10)  # accept only at or below this mood
-    walkout_mood: float = Field(default=9.5, ge=0, le=10)
-    walkout_after: int = Field(default=2, ge=1, le=10)  # consecutive turns at/above walkout_mood
-
-
-BandLines = dict[Literal["high", "mid", "low"], list[str]]
-
-
-class Scenario(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    title: str = Field(min_length=1, max_length=120)
-    summary: str = Text
-    domain: str = Field(min_length=1, max_length=60)
-    difficulty: Literal["easy", "medium", "hard"] = "medium"
-    persona: str  # archetype id from personas/archetypes/
-    customer: Customer
-    situation: str = Text
-    needs: list[Need] = Field(min_length=1)
-    facts: list[Fact] = Field(default_factory=list)
-    policy: Policy = Field(default_factory=Policy)
-    # Words that name the customer's core issue; used by focus scoring and the Director.
-    topic_keywords: list[str] = Field(min_length=1)
-    opening_line: str = Text
-    start_mood: float = Field(ge=0, le=10)
-    triggers: Triggers = Field(default_factory=Triggers)
-    lines: dict[str, BandLines]
-    end: EndConditions = Field(default_factory=EndConditions)
-    rubric_weights: dict[str, float] = Field(default_factory=lambda: {s: 1.0 for s in SKILLS})
-
-    @field_validator("id")
-    @classmethod
-    def _id_slug(cls, v: str) -> str:
-        if not ID_RE.match(v):
-            raise ValueError("must be 2-63 lowercase letters, digits or dashes, e.g. 'lost-parcel-gift'")
-        return v
-
-    @field_validator("rubric_weights")
-    @classmethod
-    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = set(v) - set(SKILLS)
-        if unknown:
-            raise ValueError(f"unknown skill(s) {sorted(unknown)}; use {list(SKILLS)}")
-        if any(w < 0 for w in v.values()):
-            raise ValueError("weights must be 0 or more")
-        out = {s: float(v.get(s, 1.0)) for s in SKILLS}
-        if sum(out.values()) <= 0:
-            raise ValueError("at least one weight must be above 0")
-        return out
-
-    @field_validator("lines")
-    @classmethod
-    def _lines(cls, v: dict[str, BandLines]) -> dict[str, BandLines]:
-        unknown = set(v) - set(INTENTS)
-        if unknown:
-            raise ValueError(f"unknown intent(s) {sorted(unknown)}; use {list(INTENTS)}")
-        missing = [i for i in REQUIRED_INTENTS if i not in v]
-        if missing:
-            raise ValueError(f"missing authored lines for intent(s) {missing}")
-        for intent, bands in v.items():
-            if not any(bands.get(b) for b in BANDS):
-                raise ValueError(f"intent '{intent}' needs at least one line in a mood band (high, mid, low)")
-            for b, lines in bands.items():
-                if any(not isinstance(s, str) or not s.strip() for s in lines):
-                    raise ValueError(f"intent '{intent}', band '{b}' has an empty line")
-        return v
-
-    @field_validator("persona")
-    @classmethod
-    def _persona(cls, v: str) -> str:
-        from personas.archetypes import load_archetypes  # lazy: archetypes import this module
-
-        known = load_archetypes()
-        if v not in known:
-            raise ValueError(f"unknown persona archetype '{v}'; use one of {sorted(known)} "
-                             f"(or add personas/archetypes/{v}.yaml)")
-        return v
-
-    @model_validator(mode="after")
-    def _lines_fit_facts(self) -> "Scenario":
-        if self.facts and "answer" not in self.lines:
-            raise ValueError("scenario has facts but no 'answer' lines — add lines.answer with '{fact}' in them")
-        for intent, bands in self.lines.items():
-            for b, lines in bands.items():
-                for line in lines:
-                    for ph in PLACEHOLDER_RE.findall(line):
-                        if ph != "fact" or intent != "answer":
-                            raise ValueError(f"lines.{intent}.{b}: placeholder '{{{ph}}}' is not allowed; "
-                                             "only answer lines may use {fact}")
-        return self
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "Scenario":
-        for kind, items in (("needs", self.needs), ("facts", self.facts)):
-            ids = [i.id for i in items]
-            dup = {i for i in ids if ids.count(i) > 1}
-            if dup:
-                raise ValueError(f"{kind} ids must be unique; repeated: {sorted(dup)}")
-        return self
-
-    def band(self, mood: float) -> str:
-        return "high" if mood >= 7 else "mid" if mood >= 4 else "low"
-
-    def lines_for(self, intent: str, mood: float) -> list[str]:
-        """Authored lines for an intent at this mood, falling back to the nearest band."""
-        bands = self.lines.get(intent, {})
-        order = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"),
-                 "low": ("low", "mid", "high")}[self.band(mood)]
-        for b in order:
-            if bands.get(b):
-                return bands[b]
-        return []
-
-    def customer_side(self) -> dict:
-        """What the Actor may see: never the rubric, the policy or the scoring."""
-        return {"name": self.customer.name, "backstory": self.customer.backstory,
-                "situation": self.situation, "persona": self.persona}
-
-
-_FIX_HINTS = {
-    "missing": "add this field",
-    "extra_forbidden": "remove it or check the spelling (see README, 'Scenario file format')",
-    "string_too_short": "it must not be empty",
-    "too_short": "give at least one item",
-    "literal_error": "use one of the allowed values",
-}
-
-
-def _problems(err: ValidationError) -> list[tuple[str, str]]:
-    out = []
-    for e in err.errors():
-        field = ".".join(str(p) for p in e["loc"]) or "(file)"
-        msg = e["msg"].removeprefix("Value error, ")
-        hint = _FIX_HINTS.get(e["type"])
-        out.append((field, f"{msg}" + (f" — {hint}" if hint else "")))
-    return out
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint: str) -> M:
-    """Parse one YAML file into a pydantic model; raise ScenarioError naming file, field and fix.
-
-    Shared by scenario and archetype files so both give the same kind of message."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(source, [("(file)", f"is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ScenarioError(source, [("(file)", "is not UTF-8 text — save it as UTF-8 YAML")]) from None
-    if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(source, [("(file)", f"is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")])
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        pos = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        problem = getattr(e, "problem", None) or "invalid YAML"
-        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos}: {problem} — check indentation and quotes")]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(source, [("(file)", f"must be a YAML mapping of fields ({fields_hint}), not a list or plain text")])
-    try:
-        return model.model_validate(data)
-    except ValidationError as e:
-        raise ScenarioError(source, _problems(e)) from None
+    return set(load_archetypes())
 
 
 def parse_scenario(text: str | bytes, source: str = "<scenario>") -> Scenario:
     """Parse one scenario from YAML text; raise ScenarioError naming file, field and fix."""
-    return parse_yaml_model(text, source, Scenario, "id, title, ...")
-
-
-class LoadResult(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    scenarios: dict[str, Scenario] = Field(default_factory=dict)
-    errors: list[ScenarioError] = Field(default_factory=list)
+    return _core.parse_scenario(text, source, personas=_persona_ids())
 
 
 def load_dir(directory: str | Path) -> LoadResult:
     """Load every *.yaml/*.yml under directory; bad files become errors, good ones still load."""
-    result = LoadResult()
-    d = Path(directory)
-    if not d.is_dir():
-        result.errors.append(ScenarioError(str(d), [("(dir)", "does not exist or is not a folder")]))
-        return result
-    for path in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
-        try:
-            sc = parse_scenario(path.read_bytes(), source=str(path))
-        except ScenarioError as e:
-            result.errors.append(e)
-            continue
-        if sc.id in result.scenarios:
-            result.errors.append(ScenarioError(str(path), [("id", f"'{sc.id}' is already used by another file — ids must be unique")]))
-            continue
-        result.scenarios[sc.id] = sc
-    return result
-
-
-_dir_cache: dict[str, tuple[tuple, LoadResult]] = {}
+    return _core.load_dir(directory, personas=_persona_ids())
 
 
 def load_dir_cached(directory: str | Path) -> LoadResult:
     """load_dir, read again only when a file in the folder changed (pages rerun on every click)."""
-    d = Path(directory)
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
-    hit = _dir_cache.get(str(d))
-    if hit and hit[0] == stamp:
-        return hit[1]
-    result = load_dir(d)
-    _dir_cache[str(d)] = (stamp, result)
-    return result
+    return _core.load_dir_cached(directory, personas=_persona_ids())

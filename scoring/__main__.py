@@ -17,7 +17,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     transcript = load_transcript(args.file)
     scenario = None
     if transcript.scenario_id:
-        from personas.scenario import load_dir
+        from core.scenario import load_dir  # the archetype check is the practice side's concern
 
         scenario_dir = args.scenario_dir or _default_scenario_dir()
         found = load_dir(scenario_dir).scenarios

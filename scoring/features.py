@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.transcript import customer_context, role_text as _role_text
 from scoring.text import FEELINGS, STOPWORDS, content_words, stem, tokens
 
 _SECOND_PERSON = frozenset(("you", "your", "you're", "yourself", "you've", "you'll", "you'd"))
@@ -86,8 +87,6 @@ def features(text: str, customer_texts: Sequence[str], position: int = 0, after_
 
 def features_for(text: str, context: Sequence) -> list[str]:
     """features() with the context given as earlier turns (Turn objects or role/text mappings)."""
-    from scoring.moves import _role_text, customer_context
-
     after = None
     if context:
         role, prev = _role_text(context[-1])

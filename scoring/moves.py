@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from core.transcript import customer_context, role_text as _role_text
 from scoring import rules
 from scoring.evidence import SENTENCE
 from scoring.features import features_for
@@ -16,7 +17,7 @@ from scoring.text import FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
     from core.transcript import Turn
-    from personas.scenario import Scenario
+    from core.scenario import Scenario
 
 MOVES: tuple[str, ...] = (
     "question", "paraphrase", "reflection", "affirmation", "apology", "acknowledgement",
@@ -25,26 +26,6 @@ MOVES: tuple[str, ...] = (
 _ORDER = {m: i for i, m in enumerate(MOVES)}
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
-
-
-def _role_text(turn: ContextTurn) -> tuple[str, str]:
-    if isinstance(turn, Mapping):
-        return str(turn.get("role", "")), str(turn.get("text", "") or "")
-    return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
-
-
-def customer_context(context: Sequence[ContextTurn], last: int = 2) -> list[str]:
-    """Texts of the customer's turns since the trainee last spoke (at least the latest `last`)."""
-    out: list[str] = []
-    for turn in reversed(context):
-        role, text = _role_text(turn)
-        if role == "customer":
-            out.append(text)
-            if len(out) >= last:
-                break
-        elif out:  # reached the trainee turn before this customer run
-            break
-    return out[::-1]
 
 
 def _stems(words: list[str]) -> set[str]:
@@ -208,6 +189,11 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
+    if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)
+                                       and rules.FAREWELL.search(text) and not rules.GOODBYE.search(text)):
+        # "Thank you for calling, how can I help you today?" opens a call: no farewell, no acknowledgement
+        found.discard("farewell")
+        found.discard("acknowledgement")
     if _off_topic(text, toks, context, scenario, found):
         found.add("off_topic")
     return sorted(found, key=_ORDER.__getitem__)

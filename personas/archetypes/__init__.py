@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import ScenarioError
-from personas.scenario import ID_RE, INTENTS, parse_yaml_model
+from core.scenario import ID_RE, INTENTS, PLACEHOLDER_RE, parse_yaml_model
 
 ARCHETYPE_DIR = Path(__file__).resolve().parent
 
@@ -29,7 +29,39 @@ DIRECTOR_SIGNALS = (
     "timed_next_step",   # a next step that names a time ("by 5pm", "tomorrow morning")
     "need_met",          # the turn offers something that meets one of the customer's needs
 )
+DIRECTOR_SIGNALS += (
+    "specific_empathy",  # empathy that names this customer's situation or feeling
+    "generic_empathy",   # "I understand", "I hear you": helps once, then nothing, then irritates
+    "hollow_empathy",    # the third generic line, or generic empathy again with nothing done
+    "non_apology",       # "sorry you feel that way", "sorry for any inconvenience", "sorry if..."
+    "scripted_greeting", # "how can I help you today?" after the customer has explained
+    "id_first",          # asks for ID/account details before engaging with what was said
+    "answered",          # answers the question or demand the customer just made
+    "unanswered",        # ignores the customer's direct question or demand (second time: presses harder)
+    "unanswered_again",  # the third time the same question goes unanswered: escalates
+    "commitment",        # commits to an action, an owner or a time
+    "broken_commitment", # contradicts or walks back something already committed
+)
 SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
+
+# Lines the Director composes a reply from, beside the scenario's own intent lines. Each is a list per
+# mood band in the archetype file; placeholders are filled by the Director.
+PARTS = {
+    "dont_know": (),                      # a question their knowledge has no answer for: honest, in character
+    "already_told": ("fact",),            # asked again for something already told
+    "confirm": (),                        # the agent restated their problem correctly and checked
+    "hollow_empathy": (),                 # repeated generic empathy with nothing done
+    "non_apology": (),                    # "sorry you feel that way"
+    "greeting_after_explained": (),       # a scripted greeting after they explained everything
+    "id_first": (),                       # ID requested before anyone engaged with the problem
+    "jargon": ("term",),                  # a term they cannot follow
+    "commitment_ack": ("commitment",),    # takes note of what the agent committed to (restated: "you'll call me at 5")
+    "commitment_reminder": ("commitment",),  # refers back to it: "You said you'd call at 5"
+    "unanswered": ("ask",),               # their question was not answered (second time)
+    "unanswered_again": ("ask",),         # third time: escalates
+    "not_yet": (),                        # the agent wraps up before anything is resolved
+}
+FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 
 
 class Effect(BaseModel):
@@ -66,6 +98,47 @@ class Archetype(BaseModel):
     effects: dict[str, Effect] = Field(default_factory=dict)
     quirks: Quirks = Field(default_factory=Quirks)
     style: str = Field(min_length=1, max_length=1000)  # voice notes for an LLM actor
+    # What the 0-10 state means for this persona, as the meter labels it (the same number underneath).
+    feeling: str = "anger"
+    # Composable reply parts (see PARTS): name -> band (high/mid/low) -> lines.
+    parts: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("feeling")
+    @classmethod
+    def _feeling(cls, v: str) -> str:
+        if v not in FEELINGS:
+            raise ValueError(f"unknown feeling '{v}'; use one of {list(FEELINGS)}")
+        return v
+
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, v: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+        unknown = set(v) - set(PARTS)
+        if unknown:
+            raise ValueError(f"unknown part(s) {sorted(unknown)}; use {list(PARTS)}")
+        for name, bands in v.items():
+            bad = set(bands) - {"high", "mid", "low"}
+            if bad:
+                raise ValueError(f"parts.{name}: unknown band(s) {sorted(bad)}; use high, mid, low")
+            allowed = set(PARTS[name])
+            for band, lines in bands.items():
+                for line in lines:
+                    if not isinstance(line, str) or not line.strip():
+                        raise ValueError(f"parts.{name}.{band} has an empty line")
+                    for ph in PLACEHOLDER_RE.findall(line):
+                        if ph not in allowed:
+                            raise ValueError(f"parts.{name}.{band}: placeholder '{{{ph}}}' is not allowed here"
+                                             + (f"; use {sorted(allowed)}" if allowed else ""))
+        return v
+
+    def part_lines(self, name: str, band: str) -> list[str]:
+        """Lines of one part for a mood band, falling back to the nearest band."""
+        bands = self.parts.get(name, {})
+        order = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"), "low": ("low", "mid", "high")}[band]
+        for b in order:
+            if bands.get(b):
+                return bands[b]
+        return []
 
     @field_validator("id")
     @classmethod

@@ -1,0 +1,347 @@
+"""Scenario files: the pydantic schema and a loader that never lets one bad file sink the rest.
+
+Lives in core because personas (the Director) and scoring (policy, focus) both read scenarios.
+Which persona archetypes exist is personas' business: personas.scenario passes their ids in.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from core.errors import ScenarioError
+from core.text import keys, phrase_in
+
+SKILLS = ("active_listening", "paraphrasing", "empathy", "focus", "closure")
+BANDS = ("high", "mid", "low")  # mood bands: high = angry (7-10), mid (4-6.9), low (0-3.9)
+# What the customer can do next; the Director picks one per turn.
+INTENTS = (
+    "vent",        # repeat the complaint / express feelings
+    "push_back",   # react to being dismissed, blamed, lectured
+    "press",       # their stated concern was ignored: restate the need
+    "clarify",     # did not understand (jargon): ask what that means
+    "answer",      # reveal a fact that was asked for
+    "soften",      # feels heard: calmer, cooperative
+    "accept",      # the need is met: accept the resolution
+    "walk_out",    # gives up and leaves
+    "farewell",    # says goodbye after a resolution
+)
+REQUIRED_INTENTS = ("vent", "push_back", "press", "soften", "accept", "walk_out")
+MAX_FILE_BYTES = 200_000
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+Text = Field(min_length=1, max_length=2000)
+
+
+class Customer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Text
+    backstory: str = Text
+
+
+class Need(BaseModel):
+    """Something that would resolve the customer's problem; met when a trainee turn offers it."""
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    description: str = Text
+    # Any of these words/phrases in a trainee's next_step/offer marks the need as met.
+    keywords: list[str] = Field(min_length=1)
+
+
+def keyword_hits(keywords: Sequence[str], text: str) -> int:
+    """How many of a need's or fact's keywords text uses, by word form ("paid" hits "pay", "checked"
+    hits "check"); a phrase matches as its words in order."""
+    have = keys(text)
+    return sum(1 for k in keywords if k.strip() and phrase_in(k, have))
+
+
+def mentions(keywords: Sequence[str], text: str) -> bool:
+    """Whether text uses any of a need's or fact's keywords."""
+    return keyword_hits(keywords, text) > 0
+
+
+# What a piece of the customer's knowledge is about; lets a question be matched by its kind
+# ("When did you…?" asks for a time) as well as by its words.
+KNOW_KINDS = ("identity", "reference", "contact", "timeline", "place", "item", "amount", "tried",
+              "told_before", "wants", "other")
+
+
+class Knowledge(BaseModel):
+    """Something the customer knows about their own story beyond the facts the scoring relies on:
+    who they are, reference numbers, what happened when, what they tried, what they were told, what
+    they want. Asked about, the customer answers with `say`."""
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal[KNOW_KINDS] = "other"  # type: ignore[valid-type]
+    about: list[str] = Field(min_length=1)  # words a question about it would use (word forms match)
+    say: str = Field(min_length=1, max_length=400)
+
+
+class Fact(BaseModel):
+    """What the customer knows; revealed when the trainee asks about it."""
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    text: str = Text
+    # A trainee question containing any of these words asks for this fact.
+    keywords: list[str] = Field(min_length=1)
+    # Optional: a question that draws this fact out. Practice-mode hints offer it as an example.
+    ask: str | None = Field(default=None, min_length=1, max_length=300)
+    kind: Literal[KNOW_KINDS] = "other"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _ask_reveals(self) -> "Fact":
+        if self.ask is None:
+            return self
+        self.ask = self.ask.strip()
+        if not self.ask.endswith("?"):
+            raise ValueError(f"ask {self.ask!r} must be a question, ending with '?'")
+        if not mentions(self.keywords, self.ask):
+            raise ValueError(f"ask {self.ask!r} uses none of this fact's keywords, so asking it would not make "
+                             "the customer tell it: reword the question or add one of its words to keywords")
+        return self
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    may_offer: list[str] = Field(default_factory=list)
+    may_not_offer: list[str] = Field(default_factory=list)
+
+
+class Triggers(BaseModel):
+    """Scenario-specific phrases on top of the general move detection."""
+    model_config = ConfigDict(extra="forbid")
+    escalate: list[str] = Field(default_factory=list)
+    calm: list[str] = Field(default_factory=list)
+
+
+class EndConditions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_turns: int = Field(default=12, ge=2, le=60)  # trainee turns
+    resolve_mood: float = Field(default=4.0, ge=0, le=10)  # accept only at or below this mood
+    walkout_mood: float = Field(default=9.5, ge=0, le=10)
+    walkout_after: int = Field(default=2, ge=1, le=10)  # consecutive turns at/above walkout_mood
+
+
+BandLines = dict[Literal["high", "mid", "low"], list[str]]
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str = Field(min_length=1, max_length=120)
+    summary: str = Text
+    domain: str = Field(min_length=1, max_length=60)
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    persona: str  # archetype id from personas/archetypes/
+    customer: Customer
+    situation: str = Text
+    needs: list[Need] = Field(min_length=1)
+    facts: list[Fact] = Field(default_factory=list)
+    policy: Policy = Field(default_factory=Policy)
+    # Words that name the customer's core issue; used by focus scoring and the Director.
+    topic_keywords: list[str] = Field(min_length=1)
+    opening_line: str = Text
+    start_mood: float = Field(ge=0, le=10)
+    triggers: Triggers = Field(default_factory=Triggers)
+    lines: dict[str, BandLines]
+    # What the customer knows beyond the facts (see Knowledge); a question nothing here or in facts
+    # answers gets an honest "I don't know" in character, never an invented detail.
+    knows: list[Knowledge] = Field(default_factory=list)
+    end: EndConditions = Field(default_factory=EndConditions)
+    rubric_weights: dict[str, float] = Field(default_factory=lambda: {s: 1.0 for s in SKILLS})
+
+    @field_validator("id")
+    @classmethod
+    def _id_slug(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError("must be 2-63 lowercase letters, digits or dashes, e.g. 'lost-parcel-gift'")
+        return v
+
+    @field_validator("rubric_weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(SKILLS)
+        if unknown:
+            raise ValueError(f"unknown skill(s) {sorted(unknown)}; use {list(SKILLS)}")
+        if any(w < 0 for w in v.values()):
+            raise ValueError("weights must be 0 or more")
+        out = {s: float(v.get(s, 1.0)) for s in SKILLS}
+        if sum(out.values()) <= 0:
+            raise ValueError("at least one weight must be above 0")
+        return out
+
+    @field_validator("lines")
+    @classmethod
+    def _lines(cls, v: dict[str, BandLines]) -> dict[str, BandLines]:
+        unknown = set(v) - set(INTENTS)
+        if unknown:
+            raise ValueError(f"unknown intent(s) {sorted(unknown)}; use {list(INTENTS)}")
+        missing = [i for i in REQUIRED_INTENTS if i not in v]
+        if missing:
+            raise ValueError(f"missing authored lines for intent(s) {missing}")
+        for intent, bands in v.items():
+            if not any(bands.get(b) for b in BANDS):
+                raise ValueError(f"intent '{intent}' needs at least one line in a mood band (high, mid, low)")
+            for b, lines in bands.items():
+                if any(not isinstance(s, str) or not s.strip() for s in lines):
+                    raise ValueError(f"intent '{intent}', band '{b}' has an empty line")
+        return v
+
+    @field_validator("persona")
+    @classmethod
+    def _persona(cls, v: str, info: ValidationInfo) -> str:
+        # The loader in personas.scenario passes the archetype ids it knows; without them the id's shape is checked.
+        known = (info.context or {}).get("personas")
+        if known is not None and v not in known:
+            raise ValueError(f"unknown persona archetype '{v}'; use one of {sorted(known)} "
+                             f"(or add personas/archetypes/{v}.yaml)")
+        if not ID_RE.match(v):
+            raise ValueError("must be an archetype id such as 'irate' or 'anxious'")
+        return v
+
+    @model_validator(mode="after")
+    def _lines_fit_facts(self) -> "Scenario":
+        if self.facts and "answer" not in self.lines:
+            raise ValueError("scenario has facts but no 'answer' lines — add lines.answer with '{fact}' in them")
+        for intent, bands in self.lines.items():
+            for b, lines in bands.items():
+                for line in lines:
+                    for ph in PLACEHOLDER_RE.findall(line):
+                        if ph != "fact" or intent != "answer":
+                            raise ValueError(f"lines.{intent}.{b}: placeholder '{{{ph}}}' is not allowed; "
+                                             "only answer lines may use {fact}")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Scenario":
+        for kind, items in (("needs", self.needs), ("facts", self.facts)):
+            ids = [i.id for i in items]
+            dup = {i for i in ids if ids.count(i) > 1}
+            if dup:
+                raise ValueError(f"{kind} ids must be unique; repeated: {sorted(dup)}")
+        return self
+
+    def band(self, mood: float) -> str:
+        return "high" if mood >= 7 else "mid" if mood >= 4 else "low"
+
+    def lines_for(self, intent: str, mood: float) -> list[str]:
+        """Authored lines for an intent at this mood, falling back to the nearest band."""
+        bands = self.lines.get(intent, {})
+        order = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"),
+                 "low": ("low", "mid", "high")}[self.band(mood)]
+        for b in order:
+            if bands.get(b):
+                return bands[b]
+        return []
+
+    def customer_side(self) -> dict:
+        """What the Actor may see: never the rubric, the policy or the scoring."""
+        return {"name": self.customer.name, "backstory": self.customer.backstory,
+                "situation": self.situation, "persona": self.persona}
+
+
+_FIX_HINTS = {
+    "missing": "add this field",
+    "extra_forbidden": "remove it or check the spelling (see README, 'Scenario file format')",
+    "string_too_short": "it must not be empty",
+    "too_short": "give at least one item",
+    "literal_error": "use one of the allowed values",
+}
+
+
+def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    for e in err.errors():
+        field = ".".join(str(p) for p in e["loc"]) or "(file)"
+        msg = e["msg"].removeprefix("Value error, ")
+        hint = _FIX_HINTS.get(e["type"])
+        out.append((field, f"{msg}" + (f" — {hint}" if hint else "")))
+    return out
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint: str,
+                     context: dict | None = None) -> M:
+    """Parse one YAML file into a pydantic model; raise ScenarioError naming file, field and fix.
+
+    Shared by scenario and archetype files so both give the same kind of message."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioError(source, [("(file)", f"is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError(source, [("(file)", "is not UTF-8 text — save it as UTF-8 YAML")]) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(source, [("(file)", f"is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")])
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        pos = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(e, "problem", None) or "invalid YAML"
+        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos}: {problem} — check indentation and quotes")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [("(file)", f"must be a YAML mapping of fields ({fields_hint}), not a list or plain text")])
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as e:
+        raise ScenarioError(source, _problems(e)) from None
+
+
+def parse_scenario(text: str | bytes, source: str = "<scenario>", personas: Collection[str] | None = None) -> Scenario:
+    """Parse one scenario from YAML text; raise ScenarioError naming file, field and fix.
+
+    personas: the archetype ids that exist (personas.scenario passes them); None checks the id's shape only."""
+    ctx = {"personas": set(personas)} if personas is not None else None
+    return parse_yaml_model(text, source, Scenario, "id, title, ...", ctx)
+
+
+class LoadResult(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    scenarios: dict[str, Scenario] = Field(default_factory=dict)
+    errors: list[ScenarioError] = Field(default_factory=list)
+
+
+def load_dir(directory: str | Path, personas: Collection[str] | None = None) -> LoadResult:
+    """Load every *.yaml/*.yml under directory; bad files become errors, good ones still load."""
+    result = LoadResult()
+    d = Path(directory)
+    if not d.is_dir():
+        result.errors.append(ScenarioError(str(d), [("(dir)", "does not exist or is not a folder")]))
+        return result
+    for path in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
+        try:
+            sc = parse_scenario(path.read_bytes(), source=str(path), personas=personas)
+        except ScenarioError as e:
+            result.errors.append(e)
+            continue
+        if sc.id in result.scenarios:
+            result.errors.append(ScenarioError(str(path), [("id", f"'{sc.id}' is already used by another file — ids must be unique")]))
+            continue
+        result.scenarios[sc.id] = sc
+    return result
+
+
+_dir_cache: dict[str, tuple[tuple, LoadResult]] = {}
+
+
+def load_dir_cached(directory: str | Path, personas: Collection[str] | None = None) -> LoadResult:
+    """load_dir, read again only when a file in the folder changed (pages rerun on every click)."""
+    d = Path(directory)
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
+    key = f"{d}|{sorted(personas) if personas is not None else None}"
+    hit = _dir_cache.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    result = load_dir(d, personas)
+    _dir_cache[key] = (stamp, result)
+    return result

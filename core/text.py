@@ -1,0 +1,101 @@
+"""Tokenising, word keys and small word lists shared by scenarios, move detection, the Director and scoring."""
+from __future__ import annotations
+
+import re
+
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOPWORDS = frozenset("""
+a an the and or but if so of to in on at by for with from about as into over after before than then
+is am are was were be been being do does did done have has had having i me my mine myself you your yours
+yourself we us our ours they them their he him his she her it its this that these those there here what
+which who whom when where why how not no yes just very really can could will would shall should may
+might must im i'm you're it's that's don't didn't can't won't isn't wasn't aren't i've you've i'll
+you'll we'll i'd you'd let's all any some more most much many also too up down out off again still
+ok okay oh well like get got go going know think want need one two now even
+""".split())
+
+# Words that name a feeling: used by reflection/empathy and as model features.
+FEELINGS = frozenset("""
+angry anger annoyed annoying frustrated frustrating frustration upset upsetting stressed stressful stress
+anxious anxiety worried worry worrying worries scared afraid frightened fear nervous overwhelmed
+overwhelming sad sadness depressed depression lonely alone hurt hurtful disappointed disappointing
+disappointment confused confusing helpless hopeless exhausted tired furious infuriating unfair
+awful terrible horrible difficult hard tough painful pain heartbroken betrayed embarrassed ashamed
+guilty jealous desperate panicked panic irritated irritating fed-up inconvenient inconvenience
+concerned concern unsettling distressing distressed devastated devastating miserable scary rough
+""".split())
+
+CONTRACTIONS = {"n't": " not"}
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased word tokens (apostrophes kept inside words)."""
+    return WORD_RE.findall(text.lower().replace("’", "'"))
+
+
+def content_words(toks: list[str]) -> list[str]:
+    """Tokens that carry content: not stopwords, not one letter."""
+    return [t for t in toks if len(t) > 2 and t not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper, enough to match 'restarted'/'restart' and 'engineers'/'engineer'."""
+    for suf in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            return word[: -len(suf)]
+    return word
+
+
+# Irregular verb and noun forms -> the form stem() gives the regular one, so "paid" matches "pay" and
+# "told" matches "tell". Used by word_key() (matching), never by stem() (the move model's features).
+IRREGULAR = {
+    "paid": "pay", "told": "tell", "sent": "send", "bought": "buy", "said": "say", "gave": "give", "given": "give",
+    "took": "take", "taken": "take", "left": "leave", "lost": "lose", "spoke": "speak", "spoken": "speak",
+    "went": "go", "gone": "go", "came": "come", "got": "get", "gotten": "get", "made": "make", "kept": "keep",
+    "brought": "bring", "thought": "think", "found": "find", "rang": "ring", "rung": "ring", "wrote": "write",
+    "written": "write", "broke": "break", "broken": "break", "knew": "know", "known": "know", "saw": "see",
+    "seen": "see", "meant": "mean", "heard": "hear", "felt": "feel", "held": "hold", "put": "put", "ran": "run",
+    "spent": "spend", "won't": "will", "can't": "can", "children": "child", "people": "person", "men": "man",
+    "women": "woman", "arrived": "arrive", "charged": "charge", "charges": "charge", "charging": "charge",
+    "refunded": "refund", "replaced": "replace", "replacement": "replace", "delivered": "deliver",
+    "delivery": "deliver", "deliveries": "deliver", "cancelled": "cancel", "canceled": "cancel",
+    "cancellation": "cancel", "payment": "pay", "payments": "pay", "called": "call", "calls": "call",
+    "neighbours": "neighbour", "neighbors": "neighbour", "neighbor": "neighbour",
+}
+
+
+def word_key(word: str) -> str:
+    """The matching key of one lowercased token: irregular forms mapped, then stemmed, possessive dropped."""
+    w = word[:-2] if word.endswith("'s") else word
+    w = IRREGULAR.get(w, w)
+    return stem(w)
+
+
+def keys(text: str) -> list[str]:
+    """The matching keys of a text, in order ("checked with your neighbours" -> check, with, your, neighbour)."""
+    out: list[str] = []
+    for t in tokens(text):
+        out.extend(word_key(t).split())
+    return out
+
+
+def phrase_in(phrase: str, text: str | list[str]) -> bool:
+    """Whether every word of `phrase` appears, in order and adjacent, in `text` by word key.
+
+    "check with your neighbours" is in "I checked with my neighbours"? No: "your" != "my".
+    "check with neighbours" is in "Have you checked with the neighbours?"? No: adjacency. Phrases are
+    matched as written, word forms aside, so a trainer's trigger means what it says.
+    """
+    want = keys(phrase)
+    have = keys(text) if isinstance(text, str) else text
+    if not want:
+        return False
+    n = len(want)
+    return any(have[i:i + n] == want for i in range(len(have) - n + 1))
+
+
+def any_phrase(phrases, text: str) -> bool:
+    """Whether text contains any of the phrases (by word key)."""
+    have = keys(text)
+    return any(p.strip() and phrase_in(p, have) for p in phrases)
