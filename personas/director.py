@@ -2,6 +2,13 @@
 
 Same scenario + archetype + trainee texts (and moves) => same states and beats, so a saved
 conversation resumes exactly by replaying its turns. The Actor later decides HOW a beat is said.
+
+The Director reads each trainee turn through scoring.understanding (the same reading the grade uses)
+and keeps a small dialogue state: what the customer last asked and how often it went unanswered, what
+the agent committed to (owner, time, reference), what the customer has already told, how often generic
+empathy was offered. A reply is composed from parts: a reaction to what the agent just did, the
+content (an answer from the customer's own story, or the scenario's line for the intent), and
+pressure (a question still unanswered), never repeating a line already said in the conversation.
 """
 from __future__ import annotations
 
@@ -12,37 +19,86 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.text import any_phrase
 from core.transcript import role_text as _role_text
-from personas.archetypes import Archetype
-from personas.scenario import Scenario, keyword_hits, mentions
+from personas.archetypes import Archetype, Effect
+from personas.scenario import Scenario, mentions
 
 EndReason = Literal["resolved", "walked_out", "turn_limit"]
 
 # Moves that show the trainee engaged with what the customer said.
 ENGAGING = frozenset({"question", "paraphrase", "reflection", "affirmation", "apology", "next_step", "summary"})
 # Signals that make the customer push back this turn.
-ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger")
+ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "broken_commitment")
+# The moves that carry empathy: only real (specific) empathy keeps their calming effect.
+_EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
+# Closing moves: after the customer accepted, one of these ends the call.
+_CLOSING = {"summary", "check_more", "farewell", "next_step", "acknowledgement"}
 
-# Not move detection (scoring.moves owns that): two Director-only cues that moves do not name.
-# Reading rules at the customer is a classic escalator; a named time is what makes a next step concrete.
+# Not move detection (scoring.moves owns that): a Director-only cue moves do not name.
+# Reading rules at the customer is a classic escalator.
 POLICY_RE = re.compile(
     r"\b(?:(?:our|company|the) polic(?:y|ies)|per (?:our )?policy|policy (?:is|states|says)|"
     r"terms (?:and|&) conditions|terms of (?:service|use)|as stated in|procedure is|rules are)\b", re.I)
-TIME_RE = re.compile(
-    r"\b(?:today|tonight|tomorrow|this (?:morning|afternoon|evening|week)|right now|straight away|"
-    r"within (?:the )?(?:\d+|an?|one|two|three|24|48)\b|by (?:\d|noon|midday|end of|close of|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)|\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|"
-    r"\d+\s?(?:minutes?|mins?|hours?|hrs?|days?|working days?|business days?)\b|"
-    r"(?:on |next )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))", re.I)
+
+# Effects of the Director's newer signals for archetypes that do not list them (anger, trust).
+DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
+    "specific_empathy": (-1.2, 0.8),
+    "generic_empathy": (-0.3, 0.0),
+    "hollow_empathy": (0.8, -0.6),
+    "non_apology": (0.7, -0.6),
+    "scripted_greeting": (0.5, -0.4),
+    "id_first": (0.3, -0.2),
+    "answered": (-0.5, 0.6),
+    "unanswered": (0.5, -0.4),
+    "unanswered_again": (1.2, -0.8),
+    "commitment": (-0.4, 0.8),
+    "broken_commitment": (1.5, -1.5),
+}
+# A reply that sounds like something was offered, or like a calm customer: only where it is true.
+_OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
+                             r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
+_CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
+_REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
+_CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
+                         r"right\?|correct\?|am i right|does that sound right|have i understood)\b", re.I)
+
+# The trainee's commitment, said back from the customer's side: "I'll call you" -> "you'll call me".
+_VIEW = {"i": "you", "i'll": "you'll", "i'm": "you're", "i've": "you've", "i'd": "you'd", "my": "your", "mine": "yours",
+         "me": "you", "myself": "yourself", "we": "you", "we'll": "you'll", "we're": "you're", "we've": "you've",
+         "our": "your", "ours": "yours", "us": "you", "your": "my", "yours": "mine", "you're": "I'm", "you've": "I've",
+         "you'll": "I'll", "you'd": "I'd", "yourself": "myself"}
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+def customer_view(sentence: str) -> str:
+    """A trainee's sentence as the customer would say it back ("I'll call you at 5" -> "you'll call me at 5")."""
+    out, pos = [], 0
+    words = list(_WORD.finditer(sentence))
+    for k, m in enumerate(words):
+        w = m.group()
+        low = w.lower().replace("’", "'")
+        if low == "you":
+            prev = words[k - 1].group().lower() if k else ""
+            new = "I" if (k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when"}) else "me"
+        else:
+            new = _VIEW.get(low, w)
+        out.append(sentence[pos:m.start()])
+        out.append(new)
+        pos = m.end()
+    out.append(sentence[pos:])
+    said = "".join(out).strip().rstrip(".!")
+    return said[:1].lower() + said[1:] if said[:2] != "I " and said[:2] != "I'" else said
 
 
 class DirectorState(BaseModel):
     """Everything the Director remembers between turns (JSON-serialisable)."""
-    mood: float = Field(ge=0, le=10)        # anger, higher = angrier
+    mood: float = Field(ge=0, le=10)        # the persona's feeling (anger, anxiety...), higher = worse
     trust: float = Field(ge=0, le=10)
     pending: float = 0.0                    # mood change not landed yet (the lag)
     turn: int = 0                           # trainee turns so far
     disclosed: list[str] = Field(default_factory=list)   # fact ids, in the order told
+    told: list[str] = Field(default_factory=list)        # knows items told ("k0", "k3"...)
     needs_met: list[str] = Field(default_factory=list)
     hot_turns: int = 0                      # consecutive turns at/above end.walkout_mood
     ignored: int = 0                        # turns that engaged with nothing the customer said
@@ -51,6 +107,11 @@ class DirectorState(BaseModel):
     last_intent: str = "vent"
     accepted: bool = False
     ended: EndReason | None = None
+    # Dialogue state: the customer's open question, the agent's commitments, what was said.
+    open_ask: dict | None = None            # {"kind", "text", "times"}: times = trainee turns that left it unanswered
+    commitments: list[dict] = Field(default_factory=list)  # {"text", "owner", "time", "reference", "turn"}
+    generic_empathy: int = 0                # generic empathy lines so far
+    said: list[str] = Field(default_factory=list)         # every customer line so far (never said twice)
 
 
 class Beat(BaseModel):
@@ -60,6 +121,9 @@ class Beat(BaseModel):
     mood: float
     trust: float
     fact_id: str | None = None
+    knowledge: str | None = None             # the knows item answered ("k2"), if any
+    reveal: str | None = None                # what the customer tells this turn (fact or knows text)
+    parts: list[str] = Field(default_factory=list)   # the reply parts composed, in order
     end_reason: EndReason | None = None
     signals: list[str] = Field(default_factory=list)  # why the mood moved (for hints, debugging, bench)
 
@@ -68,10 +132,8 @@ def _clamp(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
     return max(lo, min(hi, x))
 
 
-def _ranked(facts: Sequence, text: str) -> list:
-    """The facts text asks about, most keywords matched first (stable: ties keep scenario order)."""
-    scored = [(keyword_hits(f.keywords, text), i, f) for i, f in enumerate(facts)]
-    return [f for n, _, f in sorted(scored, key=lambda x: (-x[0], x[1])) if n]
+def _norm(line: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", line.lower()).strip()
 
 
 class Director:
@@ -85,7 +147,8 @@ class Director:
     def start(self) -> tuple[DirectorState, Beat]:
         sc = self.scenario
         state = DirectorState(mood=sc.start_mood, trust=self.archetype.start_trust,
-                              intent_counts={"vent": 1}, last_intent="vent")
+                              intent_counts={"vent": 1}, last_intent="vent", said=[_norm(sc.opening_line)])
+        self._note_ask(state, sc.opening_line)
         return state, Beat(intent="vent", line=sc.opening_line, mood=state.mood, trust=state.trust)
 
     def step(self, state: DirectorState, trainee_text: str, history: Sequence = (),
@@ -94,36 +157,42 @@ class Director:
 
         `moves` may be given (e.g. the ones saved with the turn) so a replay never depends on a
         newer move model; otherwise scoring.moves.detect_moves decides them."""
+        from scoring.understanding import read_turn  # the one reading of a turn, shared with scoring
+
         if state.ended:
             raise ValueError(f"the conversation has ended ({state.ended})")
-        if moves is None:
-            from scoring.moves import detect_moves  # the one move detector, shared with scoring
-
-            moves = detect_moves(trainee_text, list(history), self.scenario)
-        moves = list(moves)
+        reading = read_turn(trainee_text, list(history), self.scenario, moves)
+        moves = list(reading.moves)
         s = state.model_copy(deep=True)
         s.turn += 1
-        signals, fact_id, new_needs, asked_again = self._signals(s, trainee_text, moves)
-        anger, trust = self._effects(s, signals, moves)
+        t = self._read(s, trainee_text, reading, history)
+        anger, trust = self._effects(s, t["signals"], moves)
+        if t["jargon"] and anger < 0:
+            anger = 0.0  # words they cannot follow never calm, whatever else the turn did
 
         # Lag: the change joins what is still pending and only part of it lands this turn.
         s.pending = _clamp(s.pending + anger, -s.mood, 10 - s.mood)
         landed = s.pending * self.archetype.responsiveness
-        s.mood = round(_clamp(s.mood + landed), 3)
-        s.pending = round(s.pending - landed, 3)
+        mood = _clamp(s.mood + landed)
+        floor = self._floor(s)
+        if mood < floor and landed < 0:
+            mood = max(floor, min(s.mood, mood))  # heard but nothing done: calmer, never calm
+            s.pending = 0.0
+        else:
+            s.pending = round(s.pending - landed, 3)
+        s.mood = round(mood, 3)
         s.trust = round(_clamp(s.trust + trust), 3)
         s.hot_turns = s.hot_turns + 1 if s.mood >= self.scenario.end.walkout_mood else 0
-        if "ignored_concern" in signals or "off_topic" in signals:
+        if "ignored_concern" in t["signals"] or "off_topic" in t["signals"]:
             s.ignored += 1
-        s.needs_met.extend(new_needs)
+        s.needs_met.extend(t["new_needs"])
 
-        intent, end = self._decide(s, signals, fact_id, new_needs, asked_again, anger)
-        if intent == "answer" and fact_id:
-            s.disclosed.append(fact_id)  # only what the customer actually told: a fact they withheld can be asked again
+        intent, end = self._decide(s, t, anger, moves)
         if intent == "accept":
             s.accepted = True
         s.ended = end
-        beat = self._beat(s, intent, fact_id if intent == "answer" else None, end, signals)
+        beat = self._beat(s, intent, end, t)
+        self._note_ask(s, beat.line)
         return s, beat, moves
 
     def replay(self, turns: Sequence) -> tuple[DirectorState, Beat | None]:
@@ -139,58 +208,173 @@ class Director:
                 pending = None
         return state, pending
 
-    # -- internals ---------------------------------------------------------------------------
-    def _signals(self, s: DirectorState, text: str, moves: list[str]):
+    # -- reading the turn ---------------------------------------------------------------------
+    def _read(self, s: DirectorState, text: str, r, history: Sequence) -> dict:
+        """Signals and what the reply must react to, from the shared reading of the turn."""
         sc = self.scenario
-        signals = [m for m in moves]
+        moves = set(r.moves)
+        signals = [m for m in r.moves]
+        react: list[tuple[str, dict]] = []  # reply parts reacting to what the agent did, in order
+
+        # Empathy counts when it is about this customer; scripts help once, then wear thin, then irritate.
+        if r.empathy == "non_apology":
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]
+            signals.append("non_apology")
+            react.append(("non_apology", {}))
+        elif r.empathy == "generic":
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]
+            s.generic_empathy += 1
+            if s.generic_empathy == 1:
+                signals.append("generic_empathy")
+            elif s.generic_empathy >= 3 or (s.generic_empathy == 2 and not r.acted and not r.answered):
+                signals.append("hollow_empathy")
+                react.append(("hollow_empathy", {}))
+        elif r.empathy == "feeling":
+            signals = [x for x in signals if x not in ("affirmation", "acknowledgement")]
+        elif r.empathy == "specific":
+            if not moves & {"reflection", "apology", "paraphrase"}:
+                signals.append("specific_empathy")
+        if r.empty_ack:
+            signals = [x for x in signals if x != "acknowledgement"]
+        if r.greeting_after_explained:
+            signals = [x for x in signals if x not in ("question", "acknowledgement", "farewell")]
+            signals.append("scripted_greeting")
+            react.append(("greeting_after_explained", {}))
+        if r.id_first:
+            signals.append("id_first")
+            react.append(("id_first", {}))
+        jargon = list(r.jargon)
+        if jargon or r.lecture:
+            if "jargon" not in signals:
+                signals.append("jargon")
+            react.append(("jargon", {"term": jargon[0] if jargon else "all that"}))
         if POLICY_RE.search(text):
             signals.append("policy_recital")
-        low = text.lower()
-        if any(p.strip() and p.lower() in low for p in sc.triggers.escalate):
+        if any_phrase(sc.triggers.escalate, text):
             signals.append("escalate_trigger")
-        if any(p.strip() and p.lower() in low for p in sc.triggers.calm):
+        if any_phrase(sc.triggers.calm, text):
             signals.append("calm_trigger")
 
-        fact_id, asked_again = None, False
-        if "question" in moves:
-            # Match the question itself first: in "So you restarted it. What do the lights show?"
-            # the customer is being asked about the lights, not about restarting.
-            # Several facts can match: the one whose keywords the question uses most wins ("Have you tried
-            # restarting the router?" asks what they tried, not about the router), ties in scenario order.
-            questions = " ".join(q for q in re.findall(r"[^.!?]*\?", text) if q.strip())
-            asked = _ranked(sc.facts, questions) if questions else []
-            asked = asked or _ranked(sc.facts, text)
-            fresh = [f for f in asked if f.id not in s.disclosed]
-            if fresh:
-                fact_id = fresh[0].id
-            elif asked and not ({"paraphrase", "summary"} & set(moves)):
-                asked_again = True  # checking understanding is fine; asking again as if unheard is not
+        # Commitments: remembered, taken note of, and never asked for again.
+        new_commitments = []
+        for c in r.commitments:
+            if not (c.owner or c.time or c.reference):
+                continue
+            if any(_norm(c.text) == _norm(x["text"]) for x in s.commitments):
+                continue
+            entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn}
+            s.commitments.append(entry)
+            new_commitments.append(entry)
+        if new_commitments:
+            signals.append("commitment")
+            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(new_commitments[-1])}))
+
+        # The customer's own question or demand: answered, or pressed harder, then escalated.
+        answer_to: dict | None = None
+        asked = self._asked(s, r)
+        if s.open_ask is not None:
+            from scoring.understanding import Ask, answers_ask
+
+            satisfied = self._satisfied(s, s.open_ask["kind"])
+            answered = answers_ask(Ask(s.open_ask["kind"], s.open_ask["text"]), text, r.moves, r.commitments, r.offers)
+            if answered or satisfied:
+                signals.append("answered")
+                s.open_ask = None
+            elif asked is None or not asked.get("match"):
+                s.open_ask["times"] += 1
+                if s.open_ask["times"] >= 2:
+                    signals.append("unanswered_again")
+                elif not moves & {"paraphrase", "summary"} and r.empathy != "specific":
+                    signals.append("unanswered")
+
+        # What the agent asked the customer: answered from their story, or an honest "don't know".
+        if asked is not None:
+            answer_to = asked
+            if asked.get("again"):
                 signals.append("asked_again")
 
         new_needs: list[str] = []
-        if {"next_step", "summary"} & set(moves):
+        if {"next_step", "summary"} & moves or r.offers or r.commitments:
             new_needs = [n.id for n in sc.needs if n.id not in s.needs_met and mentions(n.keywords, text)]
             if new_needs:
                 signals.append("need_met")
-            if "next_step" in moves and TIME_RE.search(text):
+            if "next_step" in moves and any(c.time for c in r.commitments):
                 signals.append("timed_next_step")
 
         harmful = {"dismissive", "blame", "off_topic", "jargon"}
-        if not (set(moves) & ENGAGING) and not (set(moves) & harmful) and not new_needs:
+        engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
+            or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
+        if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
+                and not new_commitments:
             signals.append("ignored_concern")
-        return signals, fact_id, new_needs, asked_again
+        return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs,
+                "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
+                "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary"})}
+
+    def _asked(self, s: DirectorState, r) -> dict | None:
+        """What the trainee's question asks the customer for, matched against their story."""
+        from scoring.understanding import match_question
+
+        from scoring.understanding import SCRIPTED_GREETING
+
+        questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q)]  # "how can I help?" asks nothing
+        if not questions:
+            return None
+        for q in questions:
+            if _CHECK_BACK.search(q) and len(q.split()) <= 6:
+                continue  # "is that right?" checks a restatement; answered by confirming
+            matches = match_question(q, self.scenario)
+            if not matches:
+                continue
+            best = matches[0]
+            told = s.disclosed if best.source == "fact" else s.told
+            fresh = [m for m in matches if m.key not in (s.disclosed if m.source == "fact" else s.told)
+                     and m.score >= best.score - 0.5]
+            if fresh:
+                m = fresh[0]
+                return {"match": m, "again": False, "question": q}
+            if best.key in told:
+                return {"match": best, "again": True, "question": q}
+        real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
+        if real and "question" in r.moves:
+            return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
+        return None
+
+    def _satisfied(self, s: DirectorState, kind: str) -> bool:
+        """Whether the commitments made so far already answer a question of this kind."""
+        if kind == "who":
+            return any(c.get("owner") for c in s.commitments)
+        if kind == "when":
+            return any(c.get("time") for c in s.commitments)
+        if kind == "reference":
+            return any(c.get("reference") for c in s.commitments)
+        return False
+
+    def _floor(self, s: DirectorState) -> float:
+        """How calm the customer can get while nothing is done for them: heard is not helped."""
+        if s.needs_met or s.commitments:
+            return 0.0
+        end = self.scenario.end
+        return min(self.scenario.start_mood, max(end.resolve_mood + 1.5, self.scenario.start_mood - 2.5))
 
     def _effects(self, s: DirectorState, signals: list[str], moves: list[str]) -> tuple[float, float]:
         a, q = self.archetype, self.archetype.quirks
         anger = trust = 0.0
-        has_action = "next_step" in moves or "need_met" in signals
+        has_action = "next_step" in moves or "need_met" in signals or "commitment" in signals
         for sig in signals:
-            e = a.effect(sig)
+            e = a.effects.get(sig)
+            if e is None:
+                d = DEFAULT_EFFECTS.get(sig)
+                e = Effect(anger=d[0], trust=d[1]) if d else Effect()
             f = 1.0
             if sig == "apology" and not has_action:
                 f *= q.apology_without_action
             if sig == "next_step" and "timed_next_step" not in signals:
                 f *= q.next_step_without_time
+            if sig == "hollow_empathy" and not has_action:
+                f *= 1.5  # "stop saying you understand and tell me what you'll do"
+            if sig == "reflection" and "specific_empathy" not in signals and s.signal_counts.get("reflection", 0):
+                f *= 0.5
             if e.anger < 0:  # saying the same soothing thing again works less each time
                 f *= a.repeat_decay ** s.signal_counts.get(sig, 0)
             anger += e.anger * f
@@ -198,16 +382,21 @@ class Director:
             s.signal_counts[sig] = s.signal_counts.get(sig, 0) + 1
         return anger, trust
 
-    def _decide(self, s: DirectorState, signals: list[str], fact_id: str | None, new_needs: list[str],
-                asked_again: bool, anger: float) -> tuple[str, EndReason | None]:
+    def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
         end = self.scenario.end
-        sig = set(signals)
+        sig = set(t["signals"])
+        answer = t["answer"]
         if s.accepted:
-            return "farewell", "resolved"
+            # Agreed already: a closing turn ends the call; a question still gets its answer first.
+            if answer is not None and not (set(moves) & {"farewell"}):
+                return "answer", None
+            if set(moves) & _CLOSING or t["reading"].empty_ack or s.turn >= end.max_turns + 2:
+                return "farewell", "resolved"
+            return "soften", None
         if s.hot_turns >= end.walkout_after:
             return "walk_out", "walked_out"
         if s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
-            # The exit door: accept now; the trainee's next turn gets a farewell and ends it.
+            # The exit door: accept now; the trainee's closing turn gets a farewell and ends it.
             return "accept", ("resolved" if s.turn >= end.max_turns else None)
         if s.turn >= end.max_turns:
             return "walk_out", "turn_limit"
@@ -215,41 +404,202 @@ class Director:
             return "push_back", None
         if "jargon" in sig:
             return self.archetype.quirks.jargon_intent, None
-        if fact_id:
-            return "answer", None
-        if asked_again:
-            return "push_back", None
-        if sig & {"ignored_concern", "off_topic"}:
+        if "unanswered_again" in sig and answer is None:
+            return "press", None  # the third time of asking: harder, angrier, the same question
+        if answer is not None:
+            return ("push_back" if answer.get("again") else "answer"), None
+        if t["check_back"]:
+            return "soften", None
+        if sig & {"ignored_concern", "off_topic", "unanswered", "hollow_empathy", "non_apology", "scripted_greeting"}:
             return "press", None
-        if new_needs:
+        if t["new_needs"]:
             return "soften", None
         if anger < 0:
             # Heard but nothing offered yet: after one softer reply, ask what happens next.
             return ("press" if s.last_intent == "soften" and not s.needs_met else "soften"), None
         return ("vent" if self.scenario.band(s.mood) == "high" else "press"), None
 
-    def _lines(self, intent: str, mood: float) -> tuple[str, list[str]]:
+    # -- composing the reply ------------------------------------------------------------------
+    def _commitment_words(self, c: dict) -> str:
+        """The commitment in a few words from the customer's side: the clause that names the time or owner."""
+        text = c["text"]
+        clauses = [x.strip() for x in re.split(r"\s*(?:[—–;]|,\s*(?:and|so)\b|\band\b)\s*", text) if x.strip()]
+        pick = next((x for x in clauses if c.get("time") and c["time"] in x), None) \
+            or next((x for x in clauses if re.search(r"\b(?:i'll|i will|we'll|we will)\b", x, re.I)), clauses[0] if clauses else text)
+        words = pick.split()
+        if len(words) > 14:
+            pick = " ".join(words[:14])
+        return customer_view(pick)
+
+    def _candidates(self, intent: str, mood: float, t: dict) -> tuple[str, list[str]]:
         # Optional intents fall back to a close relative when a scenario has no lines for them.
         fallbacks = {"clarify": ("clarify", "push_back"), "answer": ("answer",),
                      "farewell": ("farewell", "accept", "soften"), "accept": ("accept", "soften")}
+        fallbacks["press"] = ("press", "vent", "soften")
         for name in fallbacks.get(intent, (intent,)):
             lines = self.scenario.lines_for(name, mood)
             if lines:
-                return name, lines
+                fit = self._coherent(name, lines, mood, t)
+                if fit:
+                    return name, fit
         return intent, []
 
-    def _beat(self, s: DirectorState, intent: str, fact_id: str | None, end: EndReason | None,
-              signals: list[str]) -> Beat:
-        fact_text = next((f.text for f in self.scenario.facts if f.id == fact_id), "")
-        used, lines = self._lines(intent, s.mood)
-        if not lines:  # only 'answer' can get here (a scenario without answer lines has no facts)
-            line = fact_text or self.scenario.opening_line
-        else:
-            n = s.intent_counts.get(intent, 0)
-            key = f"{self.scenario.id}|{used}|{self.scenario.band(s.mood)}".encode()
-            line = lines[(zlib.crc32(key) + n) % len(lines)]
-        line = line.replace("{fact}", fact_text)
+    def _coherent(self, intent: str, lines: list[str], mood: float, t: dict) -> list[str]:
+        """Lines that fit what just happened and the mood shown (the rest only as a last resort)."""
+        acted = bool(t["new_needs"] or t["new_commitments"] or t["reading"].offers)
+        out = []
+        for line in lines:
+            if intent not in ("accept", "farewell") and not acted and _OFFER_REACTION.search(line):
+                continue  # "that sounds good" to nothing
+            if mood >= 6 and _CALM_WORDS.search(line):
+                continue  # "I'm feeling calmer" while the meter says otherwise
+            if intent == "press" and self._asks_satisfied(line, t):
+                continue  # "Give me a name" after the agent gave one
+            out.append(line)
+        if not out and intent == "press":
+            return []  # everything they would press for is already promised: the caller finds another line
+        return out or lines
+
+    def _asks_satisfied(self, line: str, t: dict) -> bool:
+        from scoring.understanding import customer_ask
+
+        ask = customer_ask(line)
+        state_commitments = t.get("_commitments") or []
+        if ask is None:
+            return False
+        if ask.kind == "who" or re.search(r"\b(?:name|own(?:s|er)?|who)\b", line, re.I):
+            return any(c.get("owner") for c in state_commitments)
+        if ask.kind == "when":
+            return any(c.get("time") for c in state_commitments)
+        if ask.kind == "reference" or re.search(r"\breference\b", line, re.I):
+            return any(c.get("reference") for c in state_commitments)
+        return False
+
+    def _part(self, s: DirectorState, name: str, salt: str, **values: str) -> str | None:
+        lines = self.archetype.part_lines(name, self.scenario.band(s.mood))
+        if not lines:
+            return None
+        start = zlib.crc32(f"{self.scenario.id}|{name}|{salt}".encode())
+        for k in range(len(lines)):
+            line = lines[(start + k) % len(lines)]
+            try:
+                text = line.format(**values) if values else line
+            except (KeyError, IndexError):
+                continue
+            if _norm(text) not in s.said:
+                return text
+        return None
+
+    def _beat(self, s: DirectorState, intent: str, end: EndReason | None, t: dict) -> Beat:
+        sc = self.scenario
+        t["_commitments"] = s.commitments
+        salt = f"{s.turn}|{t['reading'].text}"
+        parts: list[tuple[str, str]] = []
+        fact_id = knowledge = reveal = None
+
+        # 1. A reaction to what the agent just did (at most one, the most telling).
+        if intent not in ("walk_out", "farewell"):
+            for name, values in t["react"]:
+                said = self._part(s, name, salt, **values)
+                if said:
+                    parts.append((name, said))
+                    break
+            if not parts and t["check_back"] and intent in ("soften", "press", "vent"):
+                said = self._part(s, "confirm", salt)
+                if said:
+                    parts.append(("confirm", said))
+
+        # 2. The content: an answer from their story, or the scenario's line for the intent.
+        answer = t["answer"]
+        main: str | None = None
+        if answer is not None and (intent == "answer" or (intent == "push_back" and answer.get("again"))):
+            m = answer.get("match")
+            if m is None:
+                main = self._part(s, "dont_know", salt)
+                intent_used = "answer"
+                parts.append(("dont_know", main or "I don't know, sorry. Does that matter?"))
+                main = parts[-1][1]
+            elif answer.get("again"):
+                main = self._part(s, "already_told", salt, fact=m.text)
+                if main:
+                    parts.append(("already_told", main))
+            else:
+                reveal = m.text
+                if m.source == "fact":
+                    fact_id = m.key
+                    s.disclosed.append(m.key)
+                else:
+                    knowledge = m.key
+                    s.told.append(m.key)
+                templates = [x for x in sc.lines_for("answer", s.mood) if not _REPEAT_WORDS.search(x)] \
+                    or sc.lines_for("answer", s.mood) or ["{fact}"]
+                main = self._pick(s, "answer", templates, salt, fact=m.text)
+                parts.append(("answer", main))
+        if main is None:
+            used, lines = self._candidates(intent, s.mood, t)
+            if intent == "press" and s.open_ask and s.open_ask.get("times", 0) >= 1:
+                name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
+                said = self._part(s, name, salt, ask=s.open_ask["text"])
+                if said:
+                    parts.append((name, said))
+                    main = said
+            if main is None and lines:
+                main = self._pick(s, used, lines, salt)
+                if main:
+                    parts.append((intent, main))
+            if main is None:
+                main = sc.opening_line if not parts else ""
+                if main:
+                    parts.append((intent, main))
+            # Pressing again after commitments: refer back to them rather than asking afresh.
+            if intent == "press" and s.commitments and not t["new_commitments"] and len(parts) < 3:
+                said = self._part(s, "commitment_reminder", salt,
+                                  commitment=self._commitment_words(s.commitments[-1]))
+                if said:
+                    parts.insert(0, ("commitment_reminder", said))
+        elif intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3:
+            name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
+            said = self._part(s, name, salt, ask=s.open_ask["text"])
+            if said:
+                parts.append((name, said))
+
+        line = " ".join(p for _, p in parts if p).strip() or sc.opening_line
+        if _norm(line) in s.said:  # never the same line twice: vary the reaction, or add pressure
+            alt = self._part(s, "unanswered", salt + "x", ask=s.open_ask["text"]) if s.open_ask else None
+            if alt and _norm(alt) not in s.said:
+                line = f"{line} {alt}"
+        s.said.append(_norm(line))
         s.intent_counts[intent] = s.intent_counts.get(intent, 0) + 1
         s.last_intent = intent
         return Beat(intent=intent, line=line, mood=round(s.mood, 2), trust=round(s.trust, 2), fact_id=fact_id,
-                    end_reason=end, signals=signals)
+                    knowledge=knowledge, reveal=reveal, parts=[n for n, _ in parts], end_reason=end,
+                    signals=t["signals"])
+
+    def _pick(self, s: DirectorState, intent: str, lines: list[str], salt: str, **values: str) -> str:
+        """A line for the intent not said before in this conversation (rotating, varied by the turn)."""
+        n = s.intent_counts.get(intent, 0)
+        start = zlib.crc32(f"{self.scenario.id}|{intent}|{self.scenario.band(s.mood)}|{salt}".encode()) + n
+        first = None
+        for k in range(len(lines)):
+            line = lines[(start + k) % len(lines)]
+            text = line.replace("{fact}", values["fact"]) if "fact" in values else line
+            first = first or text
+            if _norm(text) not in s.said and not any(_norm(text) in x for x in s.said):
+                return text
+        # Every line of this intent said already: borrow one from a neighbouring band.
+        for band_mood in (5.0, 2.0, 8.0):
+            for line in self.scenario.lines_for(intent, band_mood):
+                text = line.replace("{fact}", values["fact"]) if "fact" in values else line
+                if _norm(text) not in s.said:
+                    return text
+        return first or ""
+
+    def _note_ask(self, s: DirectorState, line: str) -> None:
+        """Remember the question the customer just asked (a new one replaces the old)."""
+        from scoring.understanding import customer_ask
+
+        ask = customer_ask(line)
+        if ask is not None:
+            if s.open_ask and s.open_ask.get("times", 0) and ask.text in line and s.open_ask["text"] in line:
+                return  # they repeated their open question: still the same one, still counting
+            s.open_ask = {"kind": ask.kind, "text": ask.text, "times": 0}

@@ -1,0 +1,297 @@
+"""What a trainee turn offers or promises, matched by meaning to the scenario's policy.
+
+A policy item is a short phrase ("refund of the whole month", "guaranteed same-day fix"). Both it and
+each offering sentence are read as a set of *concepts*: word forms grouped with the other words a
+customer-service call uses for the same thing ("refund" ~ "money back" ~ "reimburse", "whole" ~ "full"
+~ "entire", "guarantee" ~ "promise" ~ a firm "it will be fixed today"). An item's core is the part before
+its qualifiers ("... without checking stock", "... within 3-5 working days"); a sentence offers an item
+when it holds most of that core. The best-matching item wins; an allowed item wins a tie only when it
+matches at least as many concepts as the forbidden one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from core.text import STOPWORDS, keys, tokens
+from scoring import rules
+from scoring.evidence import sentences
+
+if TYPE_CHECKING:
+    from core.scenario import Scenario
+
+# Concept -> the words and phrases that say it (matched by word key, phrases in order).
+_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "guarantee": ("guarantee", "guaranteed", "promise", "promised", "assure", "definitely", "certainly", "for sure",
+                  "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
+                  "rest assured"),
+    "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
+              "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today"),
+    "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
+                "on the spot", "this minute"),
+    "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
+            "back online", "working again", "up and running", "reconnect"),
+    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back",
+               "give back", "return the money", "reverse the charge", "reversal"),
+    "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
+    "month": ("month", "monthly", "month's", "months"),
+    "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",
+                "older", "prior", "three months", "two months", "all the months"),
+    "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
+                     "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
+                     "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience"),
+    "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
+                 "lost business", "wages", "loss of earnings"),
+    "cash": ("cash", "money", "pay you", "bank transfer", "cheque"),
+    "seat": ("seat", "seats", "place on", "spot on"),
+    "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy"),
+    "discount": ("discount", "% off", "percent off", "half price", "cheaper", "free month", "month free",
+                 "deal", "special offer", "reduced rate", "lower price", "money off"),
+    "stay": ("stay", "keep your", "remain", "not cancel", "don't cancel", "reconsider"),
+    "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
+                "settle", "cover it", "cover the", "covered", "sign off"),
+    "claim": ("claim",),
+    "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £"),
+    "amount": ("amount", "figure", "sum", "how much", "£", "$", "€"),
+    "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine"),
+    "change": ("change", "adjust", "double", "halve", "half", "cut down", "increase", "reduce", "take less",
+               "take more", "skip", "alternate"),
+    "skip": ("skip", "miss", "go without", "do without", "leave out", "fine without", "okay without"),
+    "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt"),
+    "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe"),
+    "supply": ("supply", "supplies", "give you", "hand over", "some tablets", "a few days' worth", "tablets"),
+    "emergency": ("emergency", "urgent", "few days", "7 days", "seven days", "short supply", "to tide you over"),
+    "write_off": ("write off", "written off", "wipe", "cancel the bill", "won't have to pay", "don't have to pay",
+                  "not have to pay", "forget about the bill", "scrap the bill", "waive the bill", "nothing to pay",
+                  "owe nothing", "free of charge"),
+    "bill": ("bill", "invoice", "balance", "statement"),
+    "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
+    "merchant": ("merchant", "shop", "retailer", "landlord", "seller", "company", "they"),
+    "pending": ("pending", "authorisation", "authorization", "hold"),
+    "card": ("card",),
+    "transaction": ("transaction", "payment", "charge", "debit"),
+    "cancel": ("cancel", "cancellation", "stop", "close", "terminate", "end"),
+    "direct_debit": ("direct debit", "dd", "standing order", "mandate"),
+    "rent": ("rent",),
+    "deliver": ("deliver", "delivery", "arrive", "arrives", "there by", "with you", "on your doorstep", "get to you",
+                "reach you", "have it"),
+    "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party"),
+    "mould": ("mould", "mold", "damp", "fungus"),
+    "cover": ("cover", "covered", "pay for", "include", "paid for"),
+    "replace": ("replace", "replacement", "new one", "send another", "resend", "re-send", "reship", "send a new"),
+    "dispatch": ("dispatch", "send", "ship", "post", "courier"),
+    "next_day": ("next day", "next-day", "tomorrow", "overnight"),
+    "rebook": ("rebook", "re-book", "book you on", "put you on", "get you on", "move you to", "transfer you to",
+               "another flight", "next flight", "alternative flight", "booked you", "booked"),
+    "voucher": ("voucher", "vouchers", "hotel", "meal", "food"),
+    "expenses": ("expenses", "receipts", "costs", "reimbursement", "reimburse", "out of pocket"),
+    "information": ("information", "details", "explain", "tell you", "send you the", "form", "how to"),
+    "statutory": ("statutory", "legal", "eu261", "regulation", "entitled", "entitlement"),
+    "engineer": ("engineer", "technician", "someone out", "send someone", "visit", "appointment"),
+    "visit": ("visit", "come out", "call out", "appointment", "come round"),
+    "line_test": ("line test", "test the line", "remote test", "diagnostic", "check the line"),
+    "data": ("data", "mobile data", "hotspot", "4g", "5g", "sim", "dongle", "gb"),
+    "service_credit": ("service credit", "credit", "credit for", "money off your bill", "account credit"),
+    "adjuster": ("adjuster", "assessor", "loss adjuster", "inspector", "surveyor"),
+    "drying": ("drying", "dehumidifier", "dry out", "dryers"),
+    "interim": ("interim", "advance", "up front", "upfront", "initial payment", "part payment", "on account"),
+    "payment": ("payment", "pay", "money"),
+    "handler": ("handler", "case owner", "named", "point of contact", "my name is", "personally", "own this"),
+    "callback": ("call back", "callback", "call you", "ring you", "phone you", "get back to you", "update"),
+    "investigation": ("investigation", "investigate", "look into", "trace", "chase the courier", "find out what happened"),
+    "dispute": ("dispute", "challenge", "raise a claim", "chargeback", "contest"),
+    "temporary_credit": ("temporary credit", "credit while", "buffer", "cover the rent", "interim credit"),
+    "waive": ("waive", "waived", "refund the fee", "cancel the fee", "remove the fee", "no fee", "scrap the fee"),
+    "fee": ("fee", "charge", "penalty"),
+    "chase": ("chase", "call the surgery", "ring the surgery", "contact the surgery", "contact your gp", "phone the gp"),
+    "nominate": ("nominate", "nomination", "electronic prescription", "eps", "set up electronic"),
+    "text": ("text", "sms", "message you", "notify"),
+    "ready": ("ready", "prepared", "available"),
+    "rebill": ("re-bill", "rebill", "recalculate", "new bill", "correct the bill", "amend", "reissue the bill"),
+    "reading": ("reading", "meter reading", "actual reading", "photo of the meter"),
+    "hold_dd": ("hold the direct debit", "pause the direct debit", "hold the payment", "pause the payment",
+                "won't take the payment", "stop the direct debit", "hold", "pause"),
+    "smart_meter": ("smart meter", "meter engineer", "meter fitted"),
+    "payment_plan": ("payment plan", "instalments", "installments", "spread the cost", "spread it"),
+    "confirmation": ("confirmation", "confirm in writing", "email confirming", "written", "in writing", "email"),
+    "immediate_cancel": ("cancel it now", "cancelled today", "cancel today", "cancel straight away", "close the account now"),
+}
+# Words of a policy item that are not concepts of their own (articles, "a", "the", "of"...).
+_FILLER = set(STOPWORDS) | {"offer", "offers", "giving", "give", "provide", "any", "the", "a", "an", "of", "to", "for",
+                            "on", "phone", "customer", "customers", "request", "reasonable", "available", "regular",
+                            "repeat", "up", "including"}
+# A qualifier starts here: the core of "guaranteed Saturday delivery without checking stock" is before "without".
+_QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|pending|including|up to|on the phone|"
+                        r"with receipts|with a|\()", re.I)
+# An unhedged future result is a promise, even without the word: "it'll be fixed today".
+_FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
+                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have|get|arrive|receive|refund|fix|cover|pay|"
+                   r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
+                   r"write|wipe)\b|\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
+_HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
+                    r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
+                    r"let me check|i'll check|i will check|i'll see|see if|see whether|whether)\b", re.I)
+_NEGATED = re.compile(r"\b(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
+                      r"not possible|no way|don't|do not|aren't able|not in a position)\b", re.I)
+_OFFERING = re.compile(
+    r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\byou(?:'ll| will) (?:get|have|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
+    r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
+    r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
+    r"\byou(?:'ll| will)? (?:should )?be (?:fine|okay|ok|alright)\b|\byou can (?:just |safely )?(?:skip|stop|take|double|halve|miss)\b",
+    re.I)
+_DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:just |now |already )?(?:\w+ed|sent|put|set up|got|made)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One offering sentence and the policy item it matches (None: no item fits)."""
+    text: str
+    rule: str | None = None
+    allowed: bool | None = None   # True: may_offer; False: may_not_offer; None: the policy says nothing of it
+    firm: bool = False            # a promise or guarantee rather than a possibility
+    score: float = 0.0            # share of the item's core concepts the sentence holds
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
+    """Phrase (as word keys) -> concepts it says; and the longest phrase length."""
+    idx: dict[tuple[str, ...], set[str]] = {}
+    longest = 1
+    for concept, phrases in _CONCEPTS.items():
+        for p in (concept.replace("_", " "), *phrases):
+            k = tuple(keys(p)) if re.search(r"[a-z0-9]", p, re.I) else (p,)
+            if not k:
+                continue
+            idx.setdefault(k, set()).add(concept)
+            longest = max(longest, len(k))
+    return idx, longest
+
+
+def concepts(text: str) -> set[str]:
+    """The concepts a text says (plain content words count as their own concept)."""
+    idx, longest = _index()
+    ks = keys(text)
+    out: set[str] = set()
+    for i in range(len(ks)):
+        for n in range(1, longest + 1):
+            hit = idx.get(tuple(ks[i:i + n]))
+            if hit:
+                out |= hit
+    for sym in ("£", "$", "€", "%"):
+        if sym in text:
+            out |= idx.get((sym,), set())
+            if sym != "%" and re.search(re.escape(sym) + r"\s?\d", text):
+                out.add("amount")
+    for t in tokens(text):
+        if t not in _FILLER and len(t) > 2 and not t.isdigit():
+            out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
+    return out
+
+
+@lru_cache(maxsize=512)
+def _core(rule: str) -> frozenset[str]:
+    """The core concepts of a policy item: named concepts before its first qualifier, else its words."""
+    head = _QUALIFIER.split(rule, maxsplit=1)[0] or rule
+    found = {c for c in concepts(head) if not c.startswith("w:")}
+    # A content word no concept covers still counts ("mould", "dose" are concepts; "merchant"...).
+    words = {c for c in concepts(head) if c.startswith("w:")}
+    named_words = set()
+    for c in found:
+        for p in (c.replace("_", " "), *_CONCEPTS.get(c, ())):
+            named_words |= {"w:" + k for k in keys(p)}
+    return frozenset(found | (words - named_words))
+
+
+def _qualifier_words(rule: str) -> set[str]:
+    parts = _QUALIFIER.split(rule, maxsplit=1)
+    if len(parts) < 2:
+        return set()
+    return {c for c in concepts(parts[1]) if not c.startswith("w:")} | {"w:" + k for k in keys(parts[1])
+                                                                       if k not in _FILLER}
+
+
+def _offering(sentence: str) -> bool:
+    return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence))
+
+
+def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
+    """Each sentence of text that offers or promises something, with the policy item it matches.
+
+    A refusal ("I can't refund the whole month") offers nothing; a completed action ("I've booked you on
+    the 7am") is no promise; a hedged one ("I'll try to get it fixed today") is not firm."""
+    policy = getattr(scenario, "policy", None)
+    items = [(r, True) for r in (policy.may_offer if policy else [])] + \
+            [(r, False) for r in (policy.may_not_offer if policy else [])]
+    out: list[Offer] = []
+    for s in _clauses(text):
+        if not _offering(s) or _refused(s):
+            continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
+        have = concepts(s)
+        firm = not _HEDGE.search(s) and not _DONE.search(s) and bool(_FIRM.search(s) or "guarantee" in have)
+        if firm:
+            have = have | {"guarantee"}
+        elif not ({"guarantee"} & have and not _HEDGE.search(s)):
+            have = have - {"guarantee"}
+        best: Offer | None = None
+        best_key = (0, 0.0, 0)
+        for rule, allowed in items:
+            core = _core(rule)
+            if not core:
+                continue
+            matched = core & have
+            n = len(matched)
+            need = 1 if allowed else min(len(core), 2)  # crediting an allowed offer needs less than naming a breach
+            cov = n / len(core)
+            if n < need or cov < 0.5:
+                continue
+            if not allowed and "guarantee" in core and "guarantee" not in have:
+                continue  # "guaranteed same-day fix" needs a promise, not "we'll aim for today"
+            if not allowed and _without_satisfied(rule, text):
+                continue  # "... without checking stock": the trainee said they checked
+            key = (n, cov, 1 if allowed else 0)
+            if key > best_key:
+                best_key, best = key, Offer(text=s, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+        out.append(best or Offer(text=s, firm=firm))
+    return out
+
+
+def _refused(clause: str) -> bool:
+    """Whether the part of a clause that offers is negated ("I can't do that"); "..., don't worry" is not."""
+    for part in re.split(r",\s*", clause):
+        if _offering(part):
+            return bool(_NEGATED.search(part))
+    return bool(_NEGATED.search(clause))
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences, with "X, but Y" and "X; Y" split so a refusal and the offer beside it are read apart."""
+    out: list[str] = []
+    for s in sentences(text):
+        out.extend(p.strip(" ,;—–-") for p in re.split(r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+", s, flags=re.I) if p.strip(" ,;—–-"))
+    return out
+
+
+def _without_satisfied(rule: str, text: str) -> bool:
+    m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
+    if not m:
+        return False
+    need = {k for k in keys(m.group(1)) if k not in _FILLER}
+    have = set(keys(text))
+    return bool(need) and need <= have
+
+
+def alternative(rule: str, scenario: Scenario | None) -> str | None:
+    """The allowed offer closest to a forbidden one (what could have been offered instead)."""
+    policy = getattr(scenario, "policy", None)
+    if not policy or not policy.may_offer:
+        return None
+    want = _core(rule)
+    scored = sorted(policy.may_offer, key=lambda r: -len(_core(r) & want))
+    return scored[0]
+
+
+__all__ = ["Offer", "alternative", "concepts", "find_offers"]

@@ -1,0 +1,533 @@
+"""One reading of a trainee turn, shared by the practice Director and the scoring engine.
+
+`read_turn(text, context, scenario)` says what the turn does for the customer in front of the trainee:
+its moves (scoring.moves), what the customer had just asked or demanded and whether this turn answers it,
+what it commits to (action, owner, time), what it offers against the scenario's policy, whether its
+empathy is specific to this customer or a generic script, and what it asks the customer about.
+
+The Director reacts to the reading (a customer who listens); the scorer grades it (a coach who listens).
+One understanding, so the customer and the grade cannot disagree about what a turn did.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from core.text import FEELINGS, content_words, keys, tokens, word_key
+from core.transcript import role_text
+from scoring import rules
+from scoring.evidence import sentences
+from scoring.moves import detect_moves
+from scoring.policy import Offer, find_offers
+
+if TYPE_CHECKING:
+    from core.scenario import Scenario
+
+# ---------------------------------------------------------------------------------------------------------
+# What the customer asks or demands
+
+# The kind of answer a question wants. "when" wants a time, "who" a person, "action" what will be done...
+ASK_KINDS = ("when", "who", "action", "yes_no", "why", "amount", "where", "which", "reference", "info")
+
+_WH = [
+    ("when", re.compile(r"\b(?:when|what time|what day|what date|how long|how soon|by when|until when|since when)\b", re.I)),
+    ("who", re.compile(r"\b(?:who(?:'s| is| will| are)?|whose|what(?:'s| is) your name|give me (?:a|your) name|"
+                       r"(?:a|your|the) name)\b", re.I)),
+    ("amount", re.compile(r"\b(?:how much|how many|what (?:amount|sum)|what(?:'s| is) the (?:cost|charge|total))\b", re.I)),
+    ("where", re.compile(r"\bwhere\b", re.I)),
+    ("why", re.compile(r"\bwhy\b|\bhow come\b", re.I)),
+    ("reference", re.compile(r"\b(?:reference|ref|case number|ticket number|confirmation number)\b", re.I)),
+    ("action", re.compile(r"\b(?:what (?:are|will|can|do|is) (?:you|anyone|someone|somebody|your company|you lot)\b|"
+                          r"what(?:'s| is) (?:going to|gonna) happen|what happens (?:now|next)|what now|"
+                          r"what (?:are|will) you (?:going to )?do|tell me what you(?:'ll| will|'re going to) do|"
+                          r"(?:sort|fix|deal with) (?:this|it) (?:out )?(?:now|today)|what(?:'s| is) the plan|"
+                          r"how (?:are|will) you (?:going to )?(?:fix|sort|solve|resolve)|what (?:can|will) be done)", re.I)),
+    ("which", re.compile(r"\bwhich\b", re.I)),
+]
+_YES_NO = re.compile(r"^\s*(?:will|can|could|would|is|are|am|do|does|did|have|has|was|were|should|shall|isn't|"
+                     r"won't|can't|aren't|don't|doesn't)\b", re.I)
+_DEMAND = re.compile(
+    r"^\s*(?:just |please |so )?(?:tell|give|send|fix|sort|get|find|call|put|explain|show|confirm|transfer|"
+    r"refund|cancel|stop|reconnect|replace)\b|\bi (?:want|need|demand|expect) (?:to know|a|an|the|my|you|someone|somebody|it)\b",
+    re.I)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The customer's latest question or demand: its kind and its words."""
+    kind: str
+    text: str
+
+
+def ask_kind(sentence: str) -> str:
+    """The kind of answer one question or demand sentence wants."""
+    s = sentence.strip()
+    for kind, rx in _WH:
+        if rx.search(s):
+            return kind
+    if _YES_NO.search(s):
+        return "yes_no"
+    if rules.OPEN_QUESTION.search(s) or re.match(r"^\s*(?:what|how)\b", s, re.I):
+        return "info"
+    return "action" if _DEMAND.search(s) else "info"
+
+
+def customer_ask(text: str) -> Ask | None:
+    """The question or demand in a customer turn (the last one when there are several), else None."""
+    found: Ask | None = None
+    for s in sentences(text):
+        if s.rstrip().endswith("?") or _DEMAND.search(s):
+            found = Ask(ask_kind(s), s.strip())
+    return found
+
+
+def latest_customer_ask(context: Sequence) -> Ask | None:
+    """The question or demand of the customer's latest turn, if the last turn is the customer's."""
+    if not context:
+        return None
+    role, text = role_text(context[-1])
+    return customer_ask(text) if role == "customer" else None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Commitments
+
+_CLOCK = r"(?:,? (?:at|by|before|between|from) \d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?)?"
+TIME = re.compile(
+    r"\b(?:(?:today|tonight|tomorrow(?: (?:morning|afternoon|evening))?|this (?:morning|afternoon|evening))" + _CLOCK + "|"
+    r"(?:on |next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: (?:morning|afternoon|evening))?" + _CLOCK + "|"
+    r"this (?:morning|afternoon|evening|week)|right now|"
+    r"straight away|immediately|within (?:the (?:next )?)?(?:\d+|an?|one|two|three|four|five|24|48)\s*(?:minutes?|mins?|hours?|hrs?|"
+    r"days?|working days?|business days?)|by (?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?|noon|midday|end of (?:the )?(?:day|week)|"
+    r"close of business|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)|"
+    r"(?:at |before |after )?\d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)|at (?:noon|midday)|"
+    r"(?:on |next |this )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"in (?:the next )?(?:\d+|an?|one|two|three|half an) (?:minutes?|hours?|days?))\b", re.I)
+# Names are capitalised: matched case-sensitively, apart from the lead-in.
+_NAME = re.compile(r"\b(?:[Mm]y name(?:'s| is)|[Ii](?:'m| am)|[Tt]his is|[Ii]t's) (?P<name>[A-Z][a-z]{1,20})\b")
+_NOT_NAMES = {"Sorry", "Afraid", "Going", "Here", "Not", "So", "Really", "Just", "Happy", "Glad", "Sure", "Very", "Calling",
+              "Able", "Unable", "Looking", "The", "Your", "This", "That", "Now", "Still", "Also", "Checking", "Putting"}
+_OWNER = re.compile(
+    r"\b(?:(?P<own>i(?:'ll| will) (?:personally |)(?:own|take ownership of|handle|look after|be (?:your|the) (?:named )?(?:case )?"
+    r"(?:owner|contact|point of contact|case handler))|i(?:'ll| will) personally|i(?:'m| am) (?:your|the) (?:named )?(?:case )?"
+    r"(?:owner|contact|handler)|(?:your|the) case is (?:with|mine)|i(?:'ll| will) stay with (?:this|you|it)))", re.I)
+_REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number| no\.?| id)?(?: is| will be|:)?\s*#?\s*"
+                  r"([A-Z]{0,4}-?\d[A-Z0-9-]{2,})\b", re.I)
+_COMMIT = re.compile(
+    r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"
+    r"i(?:'ve| have) (?:just )?(?:\w+ed|sent|put|set|made|got)|you(?:'ll| will) (?:get|have|receive|hear))\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|can't|cannot|won't|unable|no way|couldn't|wouldn't|don't)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Something the trainee committed to: the sentence, and the owner and time it names, if any."""
+    text: str
+    owner: str | None = None      # a name ("Sam") or "I" when the trainee takes personal ownership
+    time: str | None = None       # "tomorrow at 5pm", "within 48 hours"
+    reference: str | None = None  # a case/reference number given
+
+
+def find_commitments(text: str) -> list[Commitment]:
+    """Sentences that commit to an action, an owner, a time or give a reference."""
+    out: list[Commitment] = []
+    for s in sentences(text):
+        if s.rstrip().endswith("?"):
+            continue
+        m_name = next((m for m in _NAME.finditer(s) if m.group("name") not in _NOT_NAMES), None)
+        owner = m_name.group("name") if m_name else ("I" if _OWNER.search(s) else None)
+        m_time = TIME.search(s)
+        m_ref = _REF.search(s)
+        acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s))
+        if _NEGATED.search(s) and not (owner or m_ref):
+            continue  # "I can't promise a time" commits to nothing
+        if acts or owner or m_ref:
+            out.append(Commitment(text=s.strip(), owner=owner, time=m_time.group().strip() if (m_time and acts) else None,
+                                  reference=m_ref.group(1) if m_ref else None))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Empathy
+
+# Apologising for the customer's reaction, or for nothing in particular, rather than for what happened.
+NON_APOLOGY = re.compile(
+    r"\bsorry (?:if|that you feel|you feel|you're feeling|you are feeling|you think|you see it|you were upset|"
+    r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
+    r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
+    r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
+    r"\bsorry,? but\b|\bsorry (?:for|about) how you feel", re.I)
+# Empathy with no content of its own: it would fit any customer.
+GENERIC_EMPATHY = re.compile(
+    r"\b(?:i|we) (?:completely |totally |really |fully |do )?(?:understand|hear you|get it|know how you feel|"
+    r"can (?:understand|imagine|appreciate|see)(?: (?:that|how|why)(?: you feel| you're feeling| this is| that is| it is)?)?)\b|"
+    r"\byour (?:feelings|frustration|concerns?) (?:is|are) (?:valid|understandable|important)|"
+    r"\bi (?:appreciate|respect) (?:your|how you)|\bi hear (?:what you(?:'re| are) saying|your (?:frustration|concern))|"
+    r"\bthat(?:'s| is| must be| sounds| would be)(?: really| so| very)? (?:frustrating|difficult|hard|annoying|stressful|upsetting|awful|tough)\b|"
+    r"\bi(?:'m| am) (?:sorry|sad) to hear (?:that|this)\b|\bthank you for (?:your patience|bearing with (?:me|us))\b|"
+    r"\bi know (?:this|that|it)(?:'s| is) (?:frustrating|difficult|hard|annoying|stressful)|"
+    r"\bit(?:'s| is) (?:understandable|natural|normal)\b|\bthat(?:'s| is) (?:completely |totally )?(?:understandable|fair|valid)\b|"
+    r"\bi can (?:tell|see) (?:you(?:'re| are)|this is|that)\b|\bi(?:'m| am) here (?:for you|to help|to listen)\b", re.I)
+_EMPATHY_ANY = (GENERIC_EMPATHY, rules.REFLECTION, rules.AFFIRMATION, rules.APOLOGY)
+# Words that appear in every service call: naming them is not naming this customer's situation.
+_GENERIC_CONTENT = {word_key(w) for w in """problem problems issue issues situation thing things matter matters experience
+way feel feeling feelings frustration concern concerns sorry help today moment time now really
+understand hear know appreciate patience customer sir madam everything something anything this that day sound sounds
+certainly absolutely definitely completely totally experience happen happened going make sure""".split()}
+
+
+def _feeling_words(toks: list[str]) -> set[str]:
+    return {t for t in toks if t in FEELINGS}
+
+
+@lru_cache(maxsize=256)
+def _situation_keys(situation: str) -> frozenset[str]:
+    return frozenset(keys(" ".join(content_words(tokens(situation)))))
+
+
+def customer_keys(context: Sequence, scenario: Scenario | None = None) -> set[str]:
+    """Content keys of everything the customer has said so far (and, with a scenario, their situation)."""
+    out: set[str] = set()
+    for turn in context:
+        role, text = role_text(turn)
+        if role == "customer":
+            out.update(keys(" ".join(content_words(tokens(text)))))
+    if scenario is not None:
+        out |= _situation_keys(f"{scenario.situation} {scenario.customer.backstory}")
+    return out - _GENERIC_CONTENT
+
+
+def customer_feelings(context: Sequence) -> set[str]:
+    out: set[str] = set()
+    for turn in context:
+        role, text = role_text(turn)
+        if role == "customer":
+            out |= _feeling_words(tokens(text))
+    return out
+
+
+EMPATHY_KINDS = ("none", "specific", "feeling", "generic", "non_apology")
+
+
+def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: Scenario | None = None) -> tuple[str, str | None]:
+    """(kind, the sentence it rests on). specific: names this customer's situation (their words, their story)
+    alongside the empathy; feeling: names a feeling the customer showed, nothing of the situation;
+    generic: would fit any call; non_apology: sorry for the customer's feelings, or for 'any inconvenience'."""
+    sents = sentences(text)
+    non = next((s for s in sents if NON_APOLOGY.search(s)), None)
+    emp = [s for s in sents if any(rx.search(s) for rx in _EMPATHY_ANY) and not NON_APOLOGY.search(s)]
+    has_emp = bool(emp) or bool({"reflection", "apology"} & set(moves))
+    if non is not None and not any(rules.APOLOGY_OWNERSHIP.search(s) for s in emp):
+        return "non_apology", non
+    if not has_emp:
+        return "none", None
+    situation = customer_keys(context, scenario)
+    # The empathy sentence, or the sentence right beside it, must name what happened to this customer.
+    for i, s in enumerate(sents):
+        if s not in emp:
+            continue
+        near = " ".join(sents[max(0, i - 1):i + 2])
+        mine = set(keys(" ".join(content_words(tokens(near))))) - _GENERIC_CONTENT
+        mine -= {word_key(f) for f in FEELINGS}
+        if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)
+                                          or len(content_words(tokens(near))) >= 5):
+            return "specific", s
+    feels = customer_feelings(context) | {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
+    for s in emp:
+        if _feeling_words(tokens(s)) & feels and rules.REFLECTION.search(s):
+            return "feeling", s
+    return "generic", emp[0] if emp else sents[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Greetings, ID requests, acknowledgements, jargon
+
+SCRIPTED_GREETING = re.compile(
+    r"\b(?:how (?:can|may|might) i (?:help|assist)(?: you)?(?: today)?|what can i (?:do|help you with)(?: for you)?(?: today)?|"
+    r"thank you for (?:calling|contacting|choosing|holding)|thanks for (?:calling|contacting|holding)|"
+    r"welcome to\b|you(?:'re| are) (?:through|speaking) to|how are you (?:today|doing)|"
+    r"what seems to be the (?:problem|issue)|what(?:'s| is) the (?:problem|issue) today)\b", re.I)
+ID_REQUEST = re.compile(
+    r"\b(?:can|could|may) i (?:have|get|take|grab|confirm|ask for|just get)(?: your| the)? (?:full )?(?:name|account|"
+    r"date of birth|dob|postcode|post code|zip|address|phone number|email|customer (?:number|id)|membership|"
+    r"policy number|reference|order number|booking reference|security)|"
+    r"\b(?:please )?(?:confirm|provide|give me) (?:your|the) (?:full )?(?:name|account|date of birth|postcode|address|"
+    r"security|customer|policy number|order number|booking|details)|\bfor (?:security|data protection|verification)(?: purposes)?\b|"
+    r"\bbefore (?:i|we) (?:can |go any further|start|proceed).{0,40}\b(?:verify|confirm|security|details)\b|"
+    r"\bwhat(?:'s| is) (?:your|the) (?:account|customer|policy|membership) (?:number|id)\b", re.I)
+EMPTY_ACK = re.compile(r"^\s*(?:ok(?:ay)?|right|sure|fine|thanks?|thank you|cheers|got it|alright|all right|i see|"
+                       r"understood|noted|mm+|hmm+|uh[- ]huh|yes|yeah|yep|no problem|great|perfect|cool)"
+                       r"(?:,? (?:thanks|thank you|then|sure|great))*\s*[.!]*\s*$", re.I)
+
+# Acronyms a customer uses too; anything else in capitals is internal shorthand to them.
+_COMMON_ACRONYMS = {"ok", "i", "tv", "uk", "us", "usa", "eu", "pm", "am", "id", "pin", "sms", "atm", "dvd", "pdf", "gp",
+                    "nhs", "mot", "vat", "bbc", "asap", "faq", "wifi", "gb", "mb", "url", "uk's", "it", "a", "nb", "ps",
+                    "ceo", "hr", "pc", "cv", "dob", "im", "ill", "iv", "ii", "iii", "ok's", "www", "covid"}
+_UNITS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:kwh|kw|mbps|gbps|kbps|mhz|ghz|db|dbm|ms|kva|mw|mah|psi|ppm)\b", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_TECH_SUFFIX = re.compile(r"(?:isation|ization|ication|ability|ational|ologies|ology|ometric|ivity|ments)$")
+
+
+def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = None) -> list[str]:
+    """Terms this customer is unlikely to follow: the jargon list, internal acronyms, units, and long
+    technical words they never used themselves. In the order they appear, each once."""
+    said = {t for turn in context for r, x in [role_text(turn)] if r == "customer" for t in tokens(x)}
+    if scenario is not None:
+        said |= set(tokens(f"{scenario.situation} {scenario.customer.backstory} {scenario.opening_line}"))
+    found: list[tuple[int, str]] = []
+    for m in rules.JARGON.finditer(text):
+        found.append((m.start(), m.group()))
+    for m in _UNITS.finditer(text):
+        found.append((m.start(), m.group()))
+    for m in _ACRONYM.finditer(text):
+        w = m.group()
+        if w.lower() not in _COMMON_ACRONYMS and w.lower() not in said and not (w == "I" or len(set(w)) == 1):
+            found.append((m.start(), w))
+    for m in re.finditer(r"[A-Za-z]{12,}", text):
+        w = m.group().lower()
+        if w not in said and _TECH_SUFFIX.search(w) and w not in _PLAIN_LONG:
+            found.append((m.start(), m.group()))
+    out: list[str] = []
+    for _, term in sorted(found):
+        if not any(term.lower() in o.lower() or o.lower() in term.lower() for o in out):
+            out.append(term)
+    return out
+
+
+# Long words anybody uses: not jargon.
+_PLAIN_LONG = {"unfortunately", "communication", "responsibility", "understandably", "disappointment",
+               "organisation", "organization", "recommendation", "confirmation", "information", "compensation",
+               "accommodation", "availability", "cancellation", "consideration", "inconvenience", "investigation",
+               "appointments", "arrangements", "requirements", "improvements", "reimbursement", "replacements",
+               "circumstances", "apologisation", "documentation", "notification", "registration", "prescription",
+               "prescriptions", "unacceptable", "appreciation", "conversation", "explanation", "independently",
+               "possibility", "reliability", "immediately", "application", "applications", "identification",
+               "verification", "authorisation", "authorization"}
+# (authorisation on its own is common; "pre-authorisation hold" is caught by the jargon list)
+LECTURE_CHARS = 600  # a turn this long reads as a lecture to someone on the phone
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Questions the trainee asks, matched to what the customer knows
+
+_KIND_CUES = {
+    "identity": re.compile(r"\b(?:your (?:full )?name|who (?:am i|is this)|date of birth|dob|how old|surname|first name)\b", re.I),
+    "reference": re.compile(r"\b(?:reference|order number|account number|booking (?:ref|number|code)|policy number|claim number|"
+                            r"case number|ticket|confirmation|customer number|membership|prescription number|number)\b", re.I),
+    "contact": re.compile(r"\b(?:phone|mobile|email|e-mail|contact|reach you|best number|address)\b", re.I),
+    "timeline": re.compile(r"\b(?:when|what time|what day|what date|how long|since|how many days|how many times|how often|"
+                           r"first (?:notice|happen|start)|start(?:ed)?)\b", re.I),
+    "place": re.compile(r"\bwhere\b", re.I),
+    "amount": re.compile(r"\b(?:how much|how many|amount|cost|price|paid|pay|charged|charge|total|bill|balance|fee)\b", re.I),
+    "item": re.compile(r"\b(?:which|what (?:kind|type|sort|model|make|brand|size|item|product|medication|medicine|tablets?|flight|"
+                       r"plan|tariff|parcel|package)|what (?:is|was|were|are) (?:it|they|in))\b", re.I),
+    "tried": re.compile(r"\b(?:have you tried|did you try|what have you (?:tried|done)|tried|already done|restart|"
+                        r"have you (?:checked|looked|contacted|spoken|called)|did you (?:check|contact|call|speak))\b", re.I),
+    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone) (?:say|tell|promise)|"
+                              r"told you|promised|last time|before|previous(?:ly)?|spoken to|anyone (?:else )?(?:said|told))\b", re.I),
+    "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer)|what would (?:help|be best|work)|"
+                        r"how (?:can|could|would) (?:i|we) (?:make|put|help)|ideal(?:ly)?|outcome|prefer|rather)\b", re.I),
+}
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences of a turn that ask the customer something (not the check for more)."""
+    out = []
+    for s in sentences(text):
+        if (s.rstrip().endswith("?") or rules.QUESTION.search(s) and re.match(
+                r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how|tell me)\b",
+                s, re.I)) and not rules.CHECK_MORE.search(s):
+            out.append(s.strip())
+    return out
+
+
+def question_kinds(question: str) -> list[str]:
+    """The kinds of knowledge a question asks for (core.scenario.KNOW_KINDS), most specific first."""
+    return [k for k, rx in _KIND_CUES.items() if rx.search(question)]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A piece of the customer's story a question asks for: a fact (by id) or a knows item (by index)."""
+    source: str          # "fact" | "knows"
+    key: str             # fact id, or "k<index>"
+    text: str            # what the customer would say
+    score: float
+
+
+def _item_score(q_keys: list[str], q_kinds: list[str], about: Sequence[str], kind: str) -> float:
+    from core.text import phrase_in
+
+    hits = sum(1 for a in about if a.strip() and phrase_in(a, q_keys))
+    score = float(hits)
+    if kind in q_kinds:
+        score += 1.5 if hits else 0.9
+    return score
+
+
+def match_question(question: str, scenario: Scenario | None) -> list[Match]:
+    """What in the customer's story a question asks for, best first (facts and knows, by words and kind)."""
+    if scenario is None or not question.strip():
+        return []
+    q_keys = keys(question)
+    q_kinds = question_kinds(question)
+    found: list[tuple[float, int, Match]] = []
+    for i, f in enumerate(scenario.facts):
+        sc = _item_score(q_keys, q_kinds, f.keywords, getattr(f, "kind", "other"))
+        if sc >= 1.0:
+            found.append((sc + 0.25, i, Match("fact", f.id, f.text, sc + 0.25)))  # facts win ties: the story's core
+    for i, k in enumerate(getattr(scenario, "knows", []) or []):
+        sc = _item_score(q_keys, q_kinds, k.about, k.kind)
+        if sc >= 1.0:
+            found.append((sc, 100 + i, Match("knows", f"k{i}", k.say, sc)))
+    found.sort(key=lambda x: (-x[0], x[1]))
+    return [m for _, _, m in found]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answering the customer
+
+_GIVES_TIME = TIME
+_GIVES_AMOUNT = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s*(?:pounds|dollars|euros|p)\b|\b(?:full|whole|entire) (?:amount|refund)\b", re.I)
+_YES_NO_ANSWER = re.compile(r"^\s*(?:yes|no|yeah|nope|absolutely|definitely|of course|certainly|honestly|unfortunately|"
+                            r"i can(?:'t|not)?|i will|i won't|we can(?:'t|not)?|we will|we won't|it will|it won't|you will|"
+                            r"you won't|that's right|correct|not yet|i(?:'m| am) afraid)\b|\b(?:i can(?:'t|not)? (?:promise|guarantee)|"
+                            r"i(?:'m| am) not (?:able|sure)|i don't know yet|i can't say for (?:certain|sure))\b", re.I)
+_HONEST_UNKNOWN = re.compile(r"\b(?:i don't know yet|i(?:'m| am) not sure yet|i(?:'ll| will) (?:find out|check|confirm|come back)|"
+                             r"i can(?:'t|not) (?:promise|guarantee|say)|let me (?:find out|check))\b", re.I)
+_REASON = re.compile(r"\b(?:because|the reason|that's why|due to|caused by|it (?:happened|was) (?:because|when)|since)\b", re.I)
+
+
+def answers_ask(ask: Ask, text: str, moves: Sequence[str], commitments: Sequence[Commitment],
+                offers: Sequence[Offer]) -> bool:
+    """Whether a trainee turn answers the customer's question or demand (honest 'I don't know yet, I'll
+    find out by 3pm' counts; a question back or a script does not)."""
+    body = " ".join(s for s in sentences(text) if not s.rstrip().endswith("?"))
+    if not body.strip():
+        return False
+    acts = bool(commitments or offers or "next_step" in moves)
+    k = ask.kind
+    if k == "when":
+        return bool(_GIVES_TIME.search(body)) or bool(_HONEST_UNKNOWN.search(body))
+    if k == "who":
+        return any(c.owner for c in commitments) or bool(_OWNER.search(body)) or any(
+            m.group("name") not in _NOT_NAMES for m in _NAME.finditer(body))
+    if k == "reference":
+        return any(c.reference for c in commitments) or bool(re.search(r"\d{3,}", body))
+    if k == "amount":
+        return bool(_GIVES_AMOUNT.search(body) or re.search(r"\d", body))
+    if k == "action":
+        return acts
+    if k == "why":
+        return bool(_REASON.search(body)) or acts and bool(_HONEST_UNKNOWN.search(body))
+    if k == "yes_no":
+        return bool(_YES_NO_ANSWER.search(body)) or acts and _shares(ask.text, body, 1)
+    # info / where / which: says something about what was asked, or does something about it
+    return (_shares(ask.text, body, 1) and len(content_words(tokens(body))) >= 2) or acts \
+        or bool(_HONEST_UNKNOWN.search(body))
+
+
+def _shares(a: str, b: str, n: int) -> bool:
+    ka = set(keys(" ".join(content_words(tokens(a))))) - _GENERIC_CONTENT
+    kb = set(keys(" ".join(content_words(tokens(b)))))
+    return len(ka & kb) >= n
+
+
+def customer_explained(context: Sequence) -> bool:
+    """Whether the customer has already said what the problem is (a substantive turn of their own)."""
+    for turn in context:
+        role, text = role_text(turn)
+        if role == "customer" and len(content_words(tokens(text))) >= 6:
+            return True
+    return False
+
+
+def trainee_engaged_before(context: Sequence, scenario: Scenario | None = None) -> bool:
+    """Whether an earlier trainee turn already took up the customer's problem (their words, a reflection...)."""
+    situation = customer_keys(context, scenario)
+    for i, turn in enumerate(context):
+        role, text = role_text(turn)
+        if role != "trainee":
+            continue
+        mine = set(keys(" ".join(content_words(tokens(text))))) - _GENERIC_CONTENT
+        if mine & situation or rules.REFLECTION.search(text) or rules.PARAPHRASE_CUE.search(text):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The reading
+
+
+@dataclass(frozen=True)
+class TurnReading:
+    """What one trainee turn does for the customer. Built by read_turn(); read by the Director and the scorer."""
+    text: str
+    moves: tuple[str, ...]
+    ask: Ask | None                       # the customer's question/demand this turn replies to
+    answered: bool | None                 # None when there was no question or demand
+    commitments: tuple[Commitment, ...]
+    offers: tuple[Offer, ...]             # what it offers or promises, each checked against the policy
+    empathy: str                          # EMPATHY_KINDS
+    empathy_quote: str | None
+    questions: tuple[str, ...]            # the sentences that ask the customer something
+    greeting: bool                        # a scripted greeting
+    greeting_after_explained: bool        # ... after the customer had already explained
+    id_request: bool                      # asks for ID/account details
+    id_first: bool                        # ... before anyone took up the problem
+    empty_ack: bool                       # "OK.", "Thanks.": nothing but an acknowledgement
+    jargon: tuple[str, ...]               # terms the customer is unlikely to follow
+    lecture: bool                         # a wall of text to someone on the phone
+    premature_solution: bool              # a fix offered before any question or reflection about the problem
+    acted: bool                           # does something: a commitment, an offer, a next step
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def forbidden(self) -> list[Offer]:
+        return [o for o in self.offers if o.allowed is False]
+
+    @property
+    def hollow(self) -> bool:
+        """Empathy that is only a script and nothing done alongside it."""
+        return self.empathy in ("generic", "non_apology") and not self.acted and not self.answered
+
+
+def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = None,
+              moves: Sequence[str] | None = None) -> TurnReading:
+    """Read one trainee turn. `context`: the turns before it, oldest first (Turn objects or role/text dicts).
+    `moves`: when already known (saved with the turn), used instead of detecting them again."""
+    text = text or ""
+    ctx = list(context)
+    mv = tuple(moves) if moves is not None else tuple(detect_moves(text, ctx, scenario))
+    ask = latest_customer_ask(ctx)
+    commitments = tuple(find_commitments(text))
+    offers = tuple(find_offers(text, scenario))
+    acted = bool(commitments or offers or "next_step" in mv)
+    answered = answers_ask(ask, text, mv, commitments, offers) if ask is not None else None
+    emp, emp_q = empathy_kind(text, mv, ctx, scenario)
+    explained = customer_explained(ctx)
+    engaged = trainee_engaged_before(ctx, scenario)
+    greeting = bool(SCRIPTED_GREETING.search(text))
+    id_req = bool(ID_REQUEST.search(text))
+    substantive = set(mv) & {"paraphrase", "reflection", "next_step", "summary"} or emp == "specific" or acted
+    qs = tuple(question_sentences(text))
+    asked_before = any(role_text(t)[0] == "trainee" and question_sentences(role_text(t)[1]) for t in ctx)
+    # A fix offered before anything was asked or reflected: the problem is not understood yet.
+    premature = acted and not (engaged or asked_before or qs) and emp != "specific" \
+        and not (set(mv) & {"question", "paraphrase", "reflection", "summary"})
+    return TurnReading(
+        text=text, moves=mv, ask=ask, answered=answered, commitments=commitments, offers=offers,
+        empathy=emp, empathy_quote=emp_q, questions=qs,
+        greeting=greeting, greeting_after_explained=greeting and explained and not substantive,
+        id_request=id_req, id_first=id_req and explained and not engaged and not substantive,
+        empty_ack=bool(EMPTY_ACK.match(text)), jargon=tuple(jargon_terms(text, ctx, scenario)),
+        lecture=len(text) >= LECTURE_CHARS, premature_solution=premature,
+        acted=acted)
+
+
+__all__ = ["ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
+           "ask_kind", "customer_ask", "empathy_kind", "find_commitments", "jargon_terms", "match_question",
+           "question_kinds", "question_sentences", "read_turn"]
