@@ -1,27 +1,103 @@
-"""Verbatim quotes and "Instead of …, try …" advice."""
+"""Verbatim quotes and "Instead of …, try …" advice.
+
+Quotes are whole sentences: a sentence ends at . ! ? or a line break, but never inside a number
+("£212.40", "3.5"), an abbreviation ("Mr.", "e.g.", "approx.") or an initial; a sentence longer than
+MAX_QUOTE is cut at a word boundary with an ellipsis, never mid-word.
+"""
 from __future__ import annotations
 
 import re
 
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")  # a sentence and its closing punctuation
 MAX_QUOTE = 160
+_ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "eg", "e.g", "ie", "i.e", "approx", "ref", "dept",
+           "tel", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+           "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "a.m", "p.m", "min", "mins", "hr", "hrs", "ext")
+# A sentence break: closing punctuation then space (or end), not after a number's decimal point or an abbreviation.
+_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*(?:\s+|$)|\n+")
+
+
+def _is_abbrev(before: str) -> bool:
+    m = re.search(r"(\b[\w.]+)\.$", before)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of text, its closing punctuation included, spaces excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BREAK.finditer(text):
+        end = m.start()
+        piece = text[start:m.end()]
+        if "\n" not in m.group() and _is_abbrev(text[start:end].rstrip("\"'”’)]")) and m.end() < len(text):
+            continue  # "Mr. Patel" / "e.g. the router" go on
+        seg = text[start:m.end()]
+        if seg.strip():
+            s = start + (len(seg) - len(seg.lstrip()))
+            e = start + len(seg.rstrip())
+            spans.append((s, e))
+        start = m.end()
+        del piece
+    if text[start:].strip():
+        seg = text[start:]
+        spans.append((start + (len(seg) - len(seg.lstrip())), start + len(seg.rstrip())))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, stripped (see sentence_spans)."""
+    return [text[s:e] for s, e in sentence_spans(text or "")]
+
+
+class _Sentence:
+    """SENTENCE.finditer(text) compatibility: yields match-like objects over whole sentences."""
+
+    class _M:
+        def __init__(self, text: str, s: int, e: int) -> None:
+            self._t, self._s, self._e = text, s, e
+
+        def group(self, *_: object) -> str:
+            return self._t[self._s:self._e]
+
+        def span(self) -> tuple[int, int]:
+            return self._s, self._e
+
+        def start(self) -> int:
+            return self._s
+
+        def end(self) -> int:
+            return self._e
+
+    def finditer(self, text: str):
+        for s, e in sentence_spans(text or ""):
+            yield self._M(text, s, e)
+
+
+SENTENCE = _Sentence()
+
+
+def clip(piece: str, limit: int = MAX_QUOTE) -> str:
+    """piece within limit characters, cut at a word boundary (with an ellipsis) when it is longer."""
+    piece = piece.strip()
+    if len(piece) <= limit:
+        return piece
+    cut = piece[:limit - 1]
+    if " " in cut:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 def quote(text: str, pattern: re.Pattern[str] | None = None) -> str:
-    """A verbatim piece of `text`: the sentence matching `pattern` (else the first), at most MAX_QUOTE chars."""
-    spans = [m.span() for m in SENTENCE.finditer(text) if m.group().strip()]
-    if not spans:
-        return text.strip()[:MAX_QUOTE].strip() or text
-    chosen = spans[0]
+    """A verbatim sentence of `text`: the one matching `pattern` (else the first), at most MAX_QUOTE chars."""
+    sents = sentences(text)
+    if not sents:
+        return clip(text) or text
+    chosen = sents[0]
     if pattern is not None:
-        for s, e in spans:
-            if pattern.search(text[s:e]):
-                chosen = (s, e)
-                break
-    piece = text[chosen[0]:chosen[1]].strip()
-    if len(piece) > MAX_QUOTE:
-        piece = piece[:MAX_QUOTE].rstrip()
-    return piece
+        chosen = next((s for s in sents if pattern.search(s)), chosen)
+    return clip(chosen)
 
 
 _TRY = '", try "'

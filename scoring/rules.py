@@ -46,7 +46,7 @@ REFLECTION = _rx(
     r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
     r"\bi can hear (?:the|your) (?:frustration|stress|worry|anger|disappointment)",
     r"\bno wonder you(?:'re| are| feel)\b",
-    r"\byou feel (?:like|that|as if)\b",
+    r"\byou feel (?:like|that(?! way)|as if)\b",
     r"\bhow (?:frustrating|stressful|awful|annoying|upsetting)\b",
 )
 
@@ -78,6 +78,9 @@ APOLOGY_OWNERSHIP = _rx(
     r"\bthat(?:'s| is| was|) (?:not|never) (?:ok|okay|acceptable|good enough)\b",
     r"\bit (?:shouldn't|should not) have (?:happened|taken)\b",
     r"\bsorry (?:that|we|i|you've had|you have had|you had|for (?:the|keeping|making|not))",
+    # "that's on us, not you", "that charge should never have happened"
+    r"\b(?:that(?:'s| is| was)|this is|it(?:'s| is| was)) (?:all )?on (?:us|me)\b",
+    r"\b(?:should(?:n't| not| never) have (?:happened|been (?:charged|taken|sent|cancelled|left))|(?:we|i) (?:got|had) (?:this|it|that) wrong)\b",
 )
 HOLLOW_APOLOGY = _rx(r"\bsorry for any (?:inconvenience|trouble)\b", r"\bsorry (?:if|you feel)\b",
                      r"\bapologi[sz]e for any inconvenience\b")
@@ -124,6 +127,10 @@ JARGON = _rx(
     r"\bline profile\b", r"\battenuation\b", r"\bSNR\b", r"\bnoise margin\b", r"\bcase (?:id|ref(?:erence)?) [\w-]*\d",
     r"\bwork order\b", r"\bdispatch queue\b", r"\bL[12] (?:team|support)\b", r"\bSKU\b", r"\bchargeback\b",
     r"\bpre-?auth(?:orisation|orization)?\b", r"\bIMEI\b", r"\bAPN\b", r"\bas per the\b",
+    r"\bexception scan\b", r"\bauthori[sz]ation hold\b", r"\bpending authori[sz]ation\b", r"\bsettlement (?:file|batch|cycle)\b",
+    r"\b(?:merchant|acquirer|issuer) (?:side|bank|reference)\b", r"\bestimated (?:read|reading)\b", r"\bstanding charge\b",
+    r"\bkwh\b", r"\bmbps\b", r"\bERP\b", r"\bEPS\b", r"\bPNR\b", r"\bIROPS?\b", r"\bsubrogation\b",
+    r"\bexcess (?:applies|clause)\b", r"\bindemnity\b", r"\bloss adjust(?:er|ment) (?:protocol|process)\b",
 )
 
 NEXT_STEP = _rx(
@@ -165,6 +172,11 @@ FAREWELL = _rx(
     r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|all the best|"
     r"thanks for (?:calling|contacting|your call|getting in touch|reaching out)|thank you for (?:calling|contacting|your call|getting in touch|reaching out))\b",
 )
+
+# The scripted opening of a call; "thank you for calling" is a farewell only where the call ends.
+GREETING = _rx(r"\bhow (?:can|may|might) i (?:help|assist)(?: you)?(?: today)?\b", r"\bwhat can i do for you\b",
+               r"\bwelcome to\b", r"\byou(?:'re| are) (?:through|speaking) to\b")
+GOODBYE = _rx(r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|all the best)\b")
 
 OFF_TOPIC_CUE = _rx(
     r"\b(?:by the way|anyway|speaking of|on another note|random question|fun fact)\b",
