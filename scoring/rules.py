@@ -29,7 +29,8 @@ PARAPHRASE_CUE = _rx(
     r"\b(?:it|that) sounds like you(?:'ve| have| are|'re)?\b",
     r"\bin other words\b",
     r"\blet me (?:make sure|check) i(?:'ve| have)? (?:got|understood|understand)\b",
-    r"\bso,? (?:your|the) \w+ (?:has|have|is|was|were|went|stopped|dropped|isn't|hasn't)\b",
+    r"\bso,? (?:your|the) \w+ (?:has|have|is|was|were|went|stopped|dropped|isn't|hasn't|weren't|wasn't|aren't|haven't|"
+    r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",
     r"^\s*so,? you(?:'ve| have|'re| are)?\b",
 )
@@ -45,6 +46,8 @@ REFLECTION = _rx(
     r"(?:frustrated|stressed|upset|annoyed|worried|anxious|angry|furious|disappointed|overwhelmed|confused|scared|exhausted|fed up|let down|hurt|sad|lonely)",
     r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
     r"\bi can hear (?:the|your) (?:frustration|stress|worry|anger|disappointment)",
+    r"\bi can (?:hear|see|tell) (?:this|that|it)(?:'s| is| has been| was) (?:\w+ )?(?:frustrat|stress|upset|annoy|worr|"
+    r"anxious|difficult|hard|tough|awful|disappoint|overwhelm|scar|confus)",
     r"\bno wonder you(?:'re| are| feel)\b",
     r"\byou feel (?:like|that(?! way)|as if)\b",
     r"\bhow (?:frustrating|stressful|awful|annoying|upsetting)\b",

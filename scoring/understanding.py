@@ -142,8 +142,13 @@ def find_commitments(text: str) -> list[Commitment]:
         m_time = TIME.search(s)
         m_ref = _REF.search(s)
         acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s))
-        if _NEGATED.search(s) and not (owner or m_ref):
-            continue  # "I can't promise a time" commits to nothing
+        m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s)
+        if m_act and not (owner or m_ref):
+            # "I can't promise a time" commits to nothing; "..., so you won't run out" still commits
+            part = next((p for p in re.split(r",\s*|\s+(?:so|and|because)\s+", s) if _COMMIT.search(p)
+                         or rules.NEXT_STEP.search(p)), s)
+            if _NEGATED.search(part):
+                continue
         if acts or owner or m_ref:
             out.append(Commitment(text=s.strip(), owner=owner, time=m_time.group().strip() if (m_time and acts) else None,
                                   reference=m_ref.group(1) if m_ref else None))
@@ -237,7 +242,7 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
             return "specific", s
     feels = customer_feelings(context) | {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
     for s in emp:
-        if _feeling_words(tokens(s)) & feels and rules.REFLECTION.search(s):
+        if _feeling_words(tokens(s)) & feels and (rules.REFLECTION.search(s) or rules.REFLECTION_SOFT.search(s)):
             return "feeling", s
     return "generic", emp[0] if emp else sents[0]
 
@@ -358,13 +363,33 @@ class Match:
     score: float
 
 
-def _item_score(q_keys: list[str], q_kinds: list[str], about: Sequence[str], kind: str) -> float:
+# What an answer of a kind must contain: "When did you…?" is not answered by a sentence without a time.
+_TIMEISH = re.compile(r"\b(?:\d|ago|yesterday|today|tonight|tomorrow|last (?:week|month|year|night|time)|this (?:week|month|morning)|"
+                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+                      r"july|august|september|october|november|december|morning|afternoon|evening|week|weeks|month|"
+                      r"months|days?|hours?|since|o'clock|am|pm|minutes?)\b", re.I)
+_CONTENT_CHECK = {
+    "timeline": _TIMEISH,
+    "amount": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|"
+                         r"half|nothing|all)\b", re.I),
+    "reference": re.compile(r"\d|\b[A-Z]{2,}\b"),
+    "identity": re.compile(r"\b[A-Z][a-z]+\b"),
+}
+_STRONG_KINDS = ("timeline", "amount", "reference", "place", "identity")
+
+
+def _item_score(q_keys: list[str], q_kinds: list[str], about: Sequence[str], kind: str, text: str = "") -> float:
     from core.text import phrase_in
 
     hits = sum(1 for a in about if a.strip() and phrase_in(a, q_keys))
     score = float(hits)
     if kind in q_kinds:
         score += 1.5 if hits else 0.9
+    strong = next((k for k in q_kinds if k in _STRONG_KINDS), None)
+    if strong and kind != strong:
+        check = _CONTENT_CHECK.get(strong)
+        if check is not None and not check.search(text):
+            score -= 1.0  # a "when" question is not answered by a sentence with no time in it
     return score
 
 
@@ -376,11 +401,11 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     q_kinds = question_kinds(question)
     found: list[tuple[float, int, Match]] = []
     for i, f in enumerate(scenario.facts):
-        sc = _item_score(q_keys, q_kinds, f.keywords, getattr(f, "kind", "other"))
+        sc = _item_score(q_keys, q_kinds, f.keywords, getattr(f, "kind", "other"), f.text)
         if sc >= 1.0:
             found.append((sc + 0.25, i, Match("fact", f.id, f.text, sc + 0.25)))  # facts win ties: the story's core
     for i, k in enumerate(getattr(scenario, "knows", []) or []):
-        sc = _item_score(q_keys, q_kinds, k.about, k.kind)
+        sc = _item_score(q_keys, q_kinds, k.about, k.kind, k.say)
         if sc >= 1.0:
             found.append((sc, 100 + i, Match("knows", f"k{i}", k.say, sc)))
     found.sort(key=lambda x: (-x[0], x[1]))

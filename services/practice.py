@@ -265,8 +265,17 @@ def hints(live: Live) -> list[str]:
                     "Acknowledge what they said before anything else.")
     if "jargon" in last:
         tips.append("Plain words, please: the customer did not follow the technical terms.")
+    state = live.engine.state
+    ask = state.open_ask or {}
+    if ask.get("times", 0) >= 1:
+        tips.append(f"They asked “{ask.get('text', '')}” and have not had an answer: answer it, even if the "
+                    "honest answer is “I don't know yet — I'll find out by …”.")
+    if state.generic_empathy >= 2:
+        tips.append("“I understand” on its own has stopped working: say what you understand about their "
+                    "situation, and what you will do about it.")
     if not used & {"reflection", "apology", "affirmation"}:
-        tips.append("Show you understand how they feel — name the feeling, e.g. “That sounds really stressful.”")
+        tips.append("Show you understand what this means for them: name their situation and the feeling in it, "
+                    "not just “I understand”.")
     elif "paraphrase" not in used and len(trainee) >= 1:
         tips.append("Restate their problem in your own words so they know you have it right.")
     hidden = [f for f in sc.facts if f.id not in live.engine.state.disclosed]
