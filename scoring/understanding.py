@@ -163,7 +163,7 @@ NON_APOLOGY = re.compile(
     r"\bsorry (?:if|that you feel|you feel|you're feeling|you are feeling|you think|you see it|you were upset|"
     r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
     r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
-    r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
+    r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bapologies (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
     r"\bsorry,? but\b|\bsorry (?:for|about) how you feel", re.I)
 # Empathy with no content of its own: it would fit any customer.
 GENERIC_EMPATHY = re.compile(
@@ -375,13 +375,16 @@ _CONTENT_CHECK = {
     "reference": re.compile(r"\d|\b[A-Z]{2,}\b"),
     "identity": re.compile(r"\b[A-Z][a-z]+\b"),
 }
+_WH_ONLY = re.compile(r"^(?:what|which|when|where|who|why|how|what is|what are|what was|what were|how many|"
+                      r"how much|when did you|where is|where was)$", re.I)
 _STRONG_KINDS = ("timeline", "amount", "reference", "place", "identity")
 
 
 def _item_score(q_keys: list[str], q_kinds: list[str], about: Sequence[str], kind: str, text: str = "") -> float:
     from core.text import phrase_in
 
-    hits = sum(1 for a in about if a.strip() and phrase_in(a, q_keys))
+    # A bare question word ("where", "what is") says little about what is asked: half a hit.
+    hits = sum((0.5 if _WH_ONLY.match(a.strip()) else 1.0) for a in about if a.strip() and phrase_in(a, q_keys))
     score = float(hits)
     if kind in q_kinds:
         score += 1.5 if hits else 0.9
