@@ -22,6 +22,7 @@ from scoring import rules
 from scoring.evidence import sentences
 from scoring.moves import detect_moves
 from scoring.policy import Offer, find_offers
+from scoring.questions import Match, match_question, question_kinds
 
 if TYPE_CHECKING:
     from core.scenario import Scenario
@@ -181,7 +182,8 @@ _EMPATHY_ANY = (GENERIC_EMPATHY, rules.REFLECTION, rules.AFFIRMATION, rules.APOL
 _GENERIC_CONTENT = {word_key(w) for w in """problem problems issue issues situation thing things matter matters experience
 way feel feeling feelings frustration concern concerns sorry help today moment time now really
 understand hear know appreciate patience customer sir madam everything something anything this that day sound sounds
-certainly absolutely definitely completely totally experience happen happened going make sure""".split()}
+certainly absolutely definitely completely totally experience happen happened going make sure
+call calling called thank thanks welcome hello""".split()}
 
 
 def _feeling_words(toks: list[str]) -> set[str]:
@@ -318,26 +320,6 @@ LECTURE_CHARS = 600  # a turn this long reads as a lecture to someone on the pho
 # ---------------------------------------------------------------------------------------------------------
 # Questions the trainee asks, matched to what the customer knows
 
-_KIND_CUES = {
-    "identity": re.compile(r"\b(?:your (?:full )?name|who (?:am i|is this)|date of birth|dob|how old|surname|first name)\b", re.I),
-    "reference": re.compile(r"\b(?:reference|order number|account number|booking (?:ref|number|code)|policy number|claim number|"
-                            r"case number|ticket|confirmation|customer number|membership|prescription number|number)\b", re.I),
-    "contact": re.compile(r"\b(?:phone|mobile|email|e-mail|contact|reach you|best number|address)\b", re.I),
-    "timeline": re.compile(r"\b(?:when|what time|what day|what date|how long|since|how many days|how many times|how often|"
-                           r"first (?:notice|happen|start)|start(?:ed)?)\b", re.I),
-    "place": re.compile(r"\bwhere\b", re.I),
-    "amount": re.compile(r"\b(?:how much|how many|amount|cost|price|paid|pay|charged|charge|total|bill|balance|fee)\b", re.I),
-    "item": re.compile(r"\b(?:which|what (?:kind|type|sort|model|make|brand|size|item|product|medication|medicine|tablets?|flight|"
-                       r"plan|tariff|parcel|package)|what (?:is|was|were|are) (?:it|they|in))\b", re.I),
-    "tried": re.compile(r"\b(?:have you tried|did you try|what have you (?:tried|done)|tried|already done|restart|"
-                        r"have you (?:checked|looked|contacted|spoken|called)|did you (?:check|contact|call|speak))\b", re.I),
-    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone) (?:say|tell|promise)|"
-                              r"told you|promised|last time|before|previous(?:ly)?|spoken to|anyone (?:else )?(?:said|told))\b", re.I),
-    "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer)|what would (?:help|be best|work)|"
-                        r"how (?:can|could|would) (?:i|we) (?:make|put|help)|ideal(?:ly)?|outcome|prefer|rather)\b", re.I),
-}
-
-
 def question_sentences(text: str) -> list[str]:
     """The sentences of a turn that ask the customer something (not the check for more)."""
     out = []
@@ -347,72 +329,6 @@ def question_sentences(text: str) -> list[str]:
                 s, re.I)) and not rules.CHECK_MORE.search(s):
             out.append(s.strip())
     return out
-
-
-def question_kinds(question: str) -> list[str]:
-    """The kinds of knowledge a question asks for (core.scenario.KNOW_KINDS), most specific first."""
-    return [k for k, rx in _KIND_CUES.items() if rx.search(question)]
-
-
-@dataclass(frozen=True)
-class Match:
-    """A piece of the customer's story a question asks for: a fact (by id) or a knows item (by index)."""
-    source: str          # "fact" | "knows"
-    key: str             # fact id, or "k<index>"
-    text: str            # what the customer would say
-    score: float
-
-
-# What an answer of a kind must contain: "When did you…?" is not answered by a sentence without a time.
-_TIMEISH = re.compile(r"\b(?:\d|ago|yesterday|today|tonight|tomorrow|last (?:week|month|year|night|time)|this (?:week|month|morning)|"
-                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
-                      r"july|august|september|october|november|december|morning|afternoon|evening|week|weeks|month|"
-                      r"months|days?|hours?|since|o'clock|am|pm|minutes?)\b", re.I)
-_CONTENT_CHECK = {
-    "timeline": _TIMEISH,
-    "amount": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|"
-                         r"half|nothing|all)\b", re.I),
-    "reference": re.compile(r"\d|\b[A-Z]{2,}\b"),
-    "identity": re.compile(r"\b[A-Z][a-z]+\b"),
-}
-_WH_ONLY = re.compile(r"^(?:what|which|when|where|who|why|how|what is|what are|what was|what were|how many|"
-                      r"how much|when did you|where is|where was)$", re.I)
-_STRONG_KINDS = ("timeline", "amount", "reference", "place", "identity")
-
-
-def _item_score(q_keys: list[str], q_kinds: list[str], about: Sequence[str], kind: str, text: str = "") -> float:
-    from core.text import phrase_in
-
-    # A bare question word ("where", "what is") says little about what is asked: half a hit.
-    hits = sum((0.5 if _WH_ONLY.match(a.strip()) else 1.0) for a in about if a.strip() and phrase_in(a, q_keys))
-    score = float(hits)
-    if kind in q_kinds:
-        score += 1.5 if hits else 0.9
-    strong = next((k for k in q_kinds if k in _STRONG_KINDS), None)
-    if strong and kind != strong:
-        check = _CONTENT_CHECK.get(strong)
-        if check is not None and not check.search(text):
-            score -= 1.0  # a "when" question is not answered by a sentence with no time in it
-    return score
-
-
-def match_question(question: str, scenario: Scenario | None) -> list[Match]:
-    """What in the customer's story a question asks for, best first (facts and knows, by words and kind)."""
-    if scenario is None or not question.strip():
-        return []
-    q_keys = keys(question)
-    q_kinds = question_kinds(question)
-    found: list[tuple[float, int, Match]] = []
-    for i, f in enumerate(scenario.facts):
-        sc = _item_score(q_keys, q_kinds, f.keywords, getattr(f, "kind", "other"), f.text)
-        if sc >= 1.0:
-            found.append((sc + 0.25, i, Match("fact", f.id, f.text, sc + 0.25)))  # facts win ties: the story's core
-    for i, k in enumerate(getattr(scenario, "knows", []) or []):
-        sc = _item_score(q_keys, q_kinds, k.about, k.kind, k.say)
-        if sc >= 1.0:
-            found.append((sc, 100 + i, Match("knows", f"k{i}", k.say, sc)))
-    found.sort(key=lambda x: (-x[0], x[1]))
-    return [m for _, _, m in found]
 
 
 # ---------------------------------------------------------------------------------------------------------
