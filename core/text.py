@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -39,6 +40,7 @@ def content_words(toks: list[str]) -> list[str]:
     return [t for t in toks if len(t) > 2 and t not in STOPWORDS]
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every word of every turn by moves, scoring and the Director
 def stem(word: str) -> str:
     """A crude suffix stripper, enough to match 'restarted'/'restart' and 'engineers'/'engineer'."""
     for suf in ("ations", "ation", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"):
@@ -65,11 +67,18 @@ IRREGULAR = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def word_key(word: str) -> str:
     """The matching key of one lowercased token: irregular forms mapped, then stemmed, possessive dropped."""
     w = word[:-2] if word.endswith("'s") else word
     w = IRREGULAR.get(w, w)
-    return stem(w)
+    k = stem(w)
+    if k == w and len(w) >= 5:
+        # Short words stem() leaves whole: "buying" -> "buy", "asked" -> "ask", "paying" -> "pay".
+        for suf in ("ing", "ed"):
+            if w.endswith(suf) and len(w) - len(suf) >= 3 and not (suf == "ed" and w[-3] == "e"):
+                return w[: -len(suf)]
+    return k
 
 
 def keys(text: str) -> list[str]:

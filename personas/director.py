@@ -318,7 +318,7 @@ class Director:
         from scoring.understanding import SCRIPTED_GREETING
 
         questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q)]  # "how can I help?" asks nothing
-        if not questions or "off_topic" in r.moves:  # "what's the weather like?" gets pressed, not answered
+        if not questions:
             return None
         for q in questions:
             if _CHECK_BACK.search(q) and len(q.split()) <= 6:
@@ -328,13 +328,9 @@ class Director:
                 continue
             best = matches[0]
             told = s.disclosed if best.source == "fact" else s.told
-            fresh = [m for m in matches if m.key not in (s.disclosed if m.source == "fact" else s.told)
-                     and m.score >= best.score]
-            if fresh:
-                m = fresh[0]
-                return {"match": m, "again": False, "question": q}
             if best.key in told:
-                return {"match": best, "again": True, "question": q}
+                return {"match": best, "again": True, "question": q}  # "I already told you"
+            return {"match": best, "again": False, "question": q}
         real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
         if real and "question" in r.moves:
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"

@@ -73,9 +73,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "identity": re.compile(r"\b(?:your (?:full |first |last )?name|who (?:am i|is this|are you)|(?:date of )?birth|"
                            r"born|how old|surname|spell)\b", re.I),
     "reference": re.compile(r"\b(?:reference|order number|account number|booking (?:ref|number|code)|policy number|"
-                            r"claim number|case number|ticket number|confirmation|customer number|membership|"
+                            r"claim number|case number|ticket number|confirmation (?:number|code)|customer number|membership number|"
                             r"prescription number|card number|long number|number on|digits)\b", re.I),
-    "contact": re.compile(r"\b(?:phone number|mobile|email|e-mail|contact (?:number|details)|reach you|best number|"
+    "contact": re.compile(r"\b(?:phone number|mobile(?: number)?|email address|e-mail address|contact (?:number|details)|reach you|best number|"
                           r"home number|number to call|address)\b", re.I),
     "timeline": re.compile(r"\b(?:when|what time|what day|what date|which day|how long|since when|how many days|"
                            r"how many times|how often|how soon)\b", re.I),
@@ -110,6 +110,9 @@ ANSWER_CHECK: dict[str, re.Pattern[str]] = {
     "identity": re.compile(r"\b[A-Z][a-z]+\b.*\b[A-Z][a-z-]+\b|\b(?:born|birth|years old|\d)\b"),
 }
 STRONG_KINDS = ("timeline", "amount", "reference", "contact", "identity")
+# "The name of the cashier", "the broker's name": someone else's name, not the customer's.
+_OTHERS_NAME = re.compile(r"\bname of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
+                          r"\b(?:the|your|his|her|their) ((?:\w+ )?\w+)'s name\b|\bwho (?:was|is) (?:the|your) (\w+)", re.I)
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,9 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
         return hit[1], hit[2]
     items: list[dict] = []
     for i, f in enumerate(scenario.facts):
+        # A fact's own example question is how its author expects it to be asked.
         items.append({"source": "fact", "key": f.id, "text": f.text, "kind": getattr(f, "kind", "other"),
-                      "about": list(f.keywords), "order": i})
+                      "about": list(f.keywords) + ([f.ask] if getattr(f, "ask", None) else []), "order": i})
     for i, k in enumerate(getattr(scenario, "knows", None) or []):
         items.append({"source": "knows", "key": f"k{i}", "text": k.say, "kind": k.kind, "about": list(k.about),
                       "order": 100 + i})
@@ -196,6 +200,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
              and _GROUP.get(k, "") not in known]
     q_kw = keys(question)
+    other = _OTHERS_NAME.search(question)
+    other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
@@ -207,7 +213,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
         if strong and it["kind"] != strong and not ANSWER_CHECK[strong].search(it["text"]):
             score -= 1.2  # cannot be the answer: a "when" question needs a time
-        score -= min(1.2, 0.45 * len(stray))
+        score -= min(1.5, 0.6 * len(stray))
+        if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
+            score -= 2.0  # asked for someone else's name: the customer's own is no answer
         if not (about_hits or say_hits):
             score = min(score, 0.9)  # the kind alone is no match: "when did you…" about something untold
         if it["source"] == "fact":

@@ -446,6 +446,9 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     text = text or ""
     ctx = list(context)
     mv = tuple(moves) if moves is not None else tuple(detect_moves(text, ctx, scenario))
+    qs = tuple(question_sentences(text))
+    if "off_topic" in mv and scenario is not None and any(match_question(q, scenario) for q in qs):
+        mv = tuple(m for m in mv if m != "off_topic")  # asking about their own story is on topic
     ask = latest_customer_ask(ctx)
     commitments = tuple(find_commitments(text))
     offers = tuple(find_offers(text, scenario))
@@ -457,7 +460,6 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     greeting = bool(SCRIPTED_GREETING.search(text))
     id_req = bool(ID_REQUEST.search(text))
     substantive = set(mv) & {"paraphrase", "reflection", "next_step", "summary"} or emp == "specific" or acted
-    qs = tuple(question_sentences(text))
     asked_before = any(role_text(t)[0] == "trainee" and question_sentences(role_text(t)[1]) for t in ctx)
     # A fix offered before anything was asked or reflected: the problem is not understood yet.
     premature = acted and not (engaged or asked_before or qs) and emp != "specific" \
