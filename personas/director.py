@@ -54,10 +54,15 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
     "unanswered_again": (1.2, -0.8),
     "commitment": (-0.4, 0.8),
     "broken_commitment": (1.5, -1.5),
+    "unwanted_offer": (0.6, -0.6),
 }
 # A reply that sounds like something was offered, or like a calm customer: only where it is true.
 _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
                              r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
+# What agents say that customers push back on, as word keys: a push-back line naming one needs the agent to have said it.
+_PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
+                     "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
+                     "terms", "investigation", "escalat", "form", "email", "jargon"}
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
 _REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
 _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
@@ -130,6 +135,21 @@ class Beat(BaseModel):
 
 def _clamp(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
     return max(lo, min(hi, x))
+
+
+def _join(pieces: list[str]) -> str:
+    """Parts into one reply, a sentence said by an earlier part not said twice ("Thank you. Thank you.")."""
+    from scoring.evidence import sentences
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for piece in pieces:
+        for sent in sentences(piece):
+            key = _norm(sent)
+            if key and key not in seen:
+                seen.add(key)
+                out.append(sent)
+    return " ".join(out).strip()
 
 
 def _norm(line: str) -> str:
@@ -280,12 +300,12 @@ class Director:
             if answered or satisfied:
                 signals.append("answered")
                 s.open_ask = None
-            elif asked is None or not asked.get("match"):
+            elif (asked is None or not asked.get("match")) and not (
+                    moves & {"paraphrase", "summary"} or r.empathy == "specific"):
+                # A turn that restates their problem or names it specifically is working on it: the
+                # question can wait a turn. Anything else leaves it unanswered, and it counts.
                 s.open_ask["times"] += 1
-                if s.open_ask["times"] >= 2:
-                    signals.append("unanswered_again")
-                elif not moves & {"paraphrase", "summary"} and r.empathy != "specific":
-                    signals.append("unanswered")
+                signals.append("unanswered_again" if s.open_ask["times"] >= 2 else "unanswered")
 
         # What the agent asked the customer: answered from their story, or an honest "don't know".
         if asked is not None:
@@ -300,6 +320,11 @@ class Director:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):
                 signals.append("timed_next_step")
+
+        # Something the policy forbids and the customer never asked for ("50% off to stay" to someone who
+        # cancelled) is pushy; a forbidden promise that meets a need pleases them (the grade says why it shouldn't).
+        if any(o.allowed is False for o in r.offers) and not new_needs:
+            signals.append("unwanted_offer")
 
         harmful = {"dismissive", "blame", "off_topic", "jargon"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
@@ -356,6 +381,7 @@ class Director:
     def _effects(self, s: DirectorState, signals: list[str], moves: list[str]) -> tuple[float, float]:
         a, q = self.archetype, self.archetype.quirks
         anger = trust = 0.0
+        rises: list[float] = []  # what makes them angrier this turn: the worst counts in full, the rest half
         has_action = "next_step" in moves or "need_met" in signals or "commitment" in signals
         for sig in signals:
             e = a.effects.get(sig)
@@ -373,9 +399,15 @@ class Director:
                 f *= 0.5
             if e.anger < 0:  # saying the same soothing thing again works less each time
                 f *= a.repeat_decay ** s.signal_counts.get(sig, 0)
-            anger += e.anger * f
+            if e.anger > 0:
+                rises.append(e.anger * f)
+            else:
+                anger += e.anger * f
             trust += e.trust * f
             s.signal_counts[sig] = s.signal_counts.get(sig, 0) + 1
+        if rises:
+            rises.sort(reverse=True)
+            anger += rises[0] + 0.5 * sum(rises[1:])
         return anger, trust
 
     def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
@@ -418,13 +450,16 @@ class Director:
     # -- composing the reply ------------------------------------------------------------------
     def _commitment_words(self, c: dict) -> str:
         """The commitment in a few words from the customer's side: the clause that names the time or owner."""
-        text = c["text"]
-        clauses = [x.strip() for x in re.split(r"\s*(?:[—–;]|,\s*(?:and|so)\b|\band\b)\s*", text) if x.strip()]
-        pick = next((x for x in clauses if c.get("time") and c["time"] in x), None) \
-            or next((x for x in clauses if re.search(r"\b(?:i'll|i will|we'll|we will)\b", x, re.I)), clauses[0] if clauses else text)
-        words = pick.split()
-        if len(words) > 14:
-            pick = " ".join(words[:14])
+        from scoring.understanding import _COMMIT  # the commitment verbs the reading uses
+
+        text = c["text"].strip().rstrip(".!")
+        clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|\band\b|\bso\b|\bthen\b)\s*", text)]
+        clauses = [x for x in clauses if len(x.split()) >= 2]
+        pick = next((x for x in clauses if c.get("time") and c["time"] in x and _COMMIT.search(x)), None) \
+            or next((x for x in clauses if c.get("time") and c["time"] in x), None) \
+            or next((x for x in clauses if _COMMIT.search(x)), None) or (clauses[0] if clauses else text)
+        if len(pick.split()) > 14:
+            return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
 
     def _candidates(self, intent: str, mood: float, t: dict) -> tuple[str, list[str]]:
@@ -451,10 +486,21 @@ class Director:
                 continue  # "I'm feeling calmer" while the meter says otherwise
             if intent == "press" and self._asks_satisfied(line, t):
                 continue  # "Give me a name" after the agent gave one
+            if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
+                continue  # "Don't tell me to calm down" when nobody said it
             out.append(line)
         if not out and intent == "press":
             return []  # everything they would press for is already promised: the caller finds another line
         return out or lines
+
+    @staticmethod
+    def _answers_something_else(line: str, trainee_text: str) -> bool:
+        """Whether a push-back line reacts to something the agent did not say: it names one of the things agents
+        say that customers push back on (sorry, calm down, policy, waiting...) and the agent's turn has none of it."""
+        from core.text import keys
+
+        anchors = set(keys(line)) & _PUSHBACK_ANCHORS
+        return bool(anchors) and not anchors & set(keys(trainee_text))
 
     def _asks_satisfied(self, line: str, t: dict) -> bool:
         from scoring.understanding import customer_ask
@@ -533,7 +579,7 @@ class Director:
                 parts.append(("answer", main))
         if main is None:
             used, lines = self._candidates(intent, s.mood, t)
-            if intent == "press" and s.open_ask and s.open_ask.get("times", 0) >= 1:
+            if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
                 name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
                 said = self._part(s, name, salt, ask=s.open_ask["text"])
                 if said:
@@ -553,13 +599,14 @@ class Director:
                                   commitment=self._commitment_words(s.commitments[-1]))
                 if said:
                     parts.insert(0, ("commitment_reminder", said))
-        elif intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3:
+        elif intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
+                and not (s.said and _norm(s.open_ask["text"]) in s.said[-1]):
             name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
             said = self._part(s, name, salt, ask=s.open_ask["text"])
             if said:
                 parts.append((name, said))
 
-        line = " ".join(p for _, p in parts if p).strip() or sc.opening_line
+        line = _join([p for _, p in parts if p]) or sc.opening_line
         if _norm(line) in s.said:  # never the same line twice: vary the reaction, or add pressure
             alt = self._part(s, "unanswered", salt + "x", ask=s.open_ask["text"]) if s.open_ask else None
             if alt and _norm(alt) not in s.said:

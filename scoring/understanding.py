@@ -119,7 +119,7 @@ _REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number
                   r"([A-Z]{0,4}-?\d[A-Z0-9-]{2,})\b", re.I)
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"
-    r"i(?:'ve| have) (?:just )?(?:\w+ed|sent|put|set|made|got)|you(?:'ll| will) (?:get|have|receive|hear))\b", re.I)
+    r"i(?:'ve| have) (?:just )?(?:\w+ed|sent|put|set|made|got)|you(?:'ll| will) (?:get|have(?! to\b)|receive|hear))\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|can't|cannot|won't|unable|no way|couldn't|wouldn't|don't)\b", re.I)
 
 
@@ -195,13 +195,24 @@ def _situation_keys(situation: str) -> frozenset[str]:
     return frozenset(keys(" ".join(content_words(tokens(situation)))))
 
 
+@lru_cache(maxsize=4096)
+def _text_keys(text: str) -> frozenset[str]:
+    """Content keys of one turn's text (cached: every later turn reads the earlier ones again)."""
+    return frozenset(keys(" ".join(content_words(tokens(text)))))
+
+
+@lru_cache(maxsize=4096)
+def _text_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokens(text))
+
+
 def customer_keys(context: Sequence, scenario: Scenario | None = None) -> set[str]:
     """Content keys of everything the customer has said so far (and, with a scenario, their situation)."""
     out: set[str] = set()
     for turn in context:
         role, text = role_text(turn)
         if role == "customer":
-            out.update(keys(" ".join(content_words(tokens(text)))))
+            out |= _text_keys(text)
     if scenario is not None:
         out |= _situation_keys(f"{scenario.situation} {scenario.customer.backstory}")
     return out - _GENERIC_CONTENT
@@ -281,7 +292,7 @@ _TECH_SUFFIX = re.compile(r"(?:isation|ization|ication|ability|ational|ologies|o
 def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = None) -> list[str]:
     """Terms this customer is unlikely to follow: the jargon list, internal acronyms, units, and long
     technical words they never used themselves. In the order they appear, each once."""
-    said = {t for turn in context for r, x in [role_text(turn)] if r == "customer" for t in tokens(x)}
+    said = {t for turn in context for r, x in [role_text(turn)] if r == "customer" for t in _text_tokens(x)}
     if scenario is not None:
         said |= set(tokens(f"{scenario.situation} {scenario.customer.backstory} {scenario.opening_line}"))
     found: list[tuple[int, str]] = []
@@ -368,7 +379,7 @@ def answers_ask(ask: Ask, text: str, moves: Sequence[str], commitments: Sequence
     if k == "why":
         return bool(_REASON.search(body)) or acts and bool(_HONEST_UNKNOWN.search(body))
     if k == "yes_no":
-        return bool(_YES_NO_ANSWER.search(body)) or acts and _shares(ask.text, body, 1)
+        return bool(_YES_NO_ANSWER.search(body)) or acts
     # info / where / which: says something about what was asked, or does something about it
     return (_shares(ask.text, body, 1) and len(content_words(tokens(body))) >= 2) or acts \
         or bool(_HONEST_UNKNOWN.search(body))
@@ -396,7 +407,7 @@ def trainee_engaged_before(context: Sequence, scenario: Scenario | None = None) 
         role, text = role_text(turn)
         if role != "trainee":
             continue
-        mine = set(keys(" ".join(content_words(tokens(text))))) - _GENERIC_CONTENT
+        mine = _text_keys(text) - _GENERIC_CONTENT
         if mine & situation or rules.REFLECTION.search(text) or rules.PARAPHRASE_CUE.search(text):
             return True
     return False

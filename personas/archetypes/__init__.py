@@ -41,6 +41,7 @@ DIRECTOR_SIGNALS += (
     "unanswered_again",  # the third time the same question goes unanswered: escalates
     "commitment",        # commits to an action, an owner or a time
     "broken_commitment", # contradicts or walks back something already committed
+    "unwanted_offer",    # offers what the policy forbids and the customer never asked for
 )
 SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
 
