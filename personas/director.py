@@ -59,6 +59,8 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
 # A reply that sounds like something was offered, or like a calm customer: only where it is true.
 _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
                              r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
+# Reply parts whose question is the customer's own, to be answered (the rest are reactions).
+_ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "push_back", "soften", "clarify", "accept"}
 # What agents say that customers push back on, as word keys: a push-back line naming one needs the agent to have said it.
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
@@ -212,7 +214,7 @@ class Director:
             s.accepted = True
         s.ended = end
         beat = self._beat(s, intent, end, t)
-        self._note_ask(s, beat.line)
+        self._note_ask(s, t.get("_ask_text", beat.line))
         return s, beat, moves
 
     def replay(self, turns: Sequence) -> tuple[DirectorState, Beat | None]:
@@ -612,6 +614,9 @@ class Director:
             if alt and _norm(alt) not in s.said:
                 line = f"{line} {alt}"
         s.said.append(_norm(line))
+        # The customer's own question is in the intent's line or a re-asked question, never in a reaction
+        # ("Does that matter?" after "I don't know" asks nothing the agent must answer).
+        t["_ask_text"] = " ".join(p for n, p in parts if n in _ASKING_PARTS or n == intent)
         s.intent_counts[intent] = s.intent_counts.get(intent, 0) + 1
         s.last_intent = intent
         return Beat(intent=intent, line=line, mood=round(s.mood, 2), trust=round(s.trust, 2), fact_id=fact_id,

@@ -216,8 +216,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         score -= min(1.5, 0.6 * len(stray))
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 2.0  # asked for someone else's name: the customer's own is no answer
-        if not (about_hits or say_hits):
-            score = min(score, 0.9)  # the kind alone is no match: "when did you…" about something untold
+        if not (about_hits or say_hits) and (q or it["kind"] != (kinds[0] if kinds else None)):
+            # The kind alone is no match ("when did you…" about something untold), unless the question has
+            # no telling word at all and asks for exactly this kind: "What would you like us to do?"
+            score = min(score, 0.9)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
         if score >= 1.0:
