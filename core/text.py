@@ -57,7 +57,7 @@ IRREGULAR = {
     "went": "go", "gone": "go", "came": "come", "got": "get", "gotten": "get", "made": "make", "kept": "keep",
     "brought": "bring", "thought": "think", "found": "find", "rang": "ring", "rung": "ring", "wrote": "write",
     "written": "write", "broke": "break", "broken": "break", "knew": "know", "known": "know", "saw": "see",
-    "seen": "see", "meant": "mean", "heard": "hear", "felt": "feel", "held": "hold", "put": "put", "ran": "run",
+    "seen": "see", "meant": "mean", "heard": "hear", "felt": "feel", "put": "put", "ran": "run",
     "spent": "spend", "won't": "will", "can't": "can", "children": "child", "people": "person", "men": "man",
     "women": "woman", "arrived": "arrive", "charged": "charge", "charges": "charge", "charging": "charge",
     "refunded": "refund", "replaced": "replace", "replacement": "replace", "delivered": "deliver",

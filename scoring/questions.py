@@ -110,6 +110,8 @@ ANSWER_CHECK: dict[str, re.Pattern[str]] = {
     "identity": re.compile(r"\b[A-Z][a-z]+\b.*\b[A-Z][a-z-]+\b|\b(?:born|birth|years old|\d)\b"),
 }
 STRONG_KINDS = ("timeline", "amount", "reference", "contact", "identity")
+_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|was|are|were|did|do|does|time|day|date|kind|sort|type)\b)"
+                   r"([a-z]+)", re.I)
 # "The name of the cashier", "the broker's name": someone else's name, not the customer's.
 _OTHERS_NAME = re.compile(r"\bname of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
                           r"\b(?:the|your|his|her|their) ((?:\w+ )?\w+)'s name\b|\bwho (?:was|is) (?:the|your) (\w+)", re.I)
@@ -200,6 +202,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
              and _GROUP.get(k, "") not in known]
     q_kw = keys(question)
+    # The thing asked about: the first telling word after "which"/"what"/"how many" ("which SEAT numbers").
+    m_head = _HEAD.search(question)
+    head = next(iter(_telling(m_head.group(1))), None) if m_head else None
     other = _OTHERS_NAME.search(question)
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     scored: list[tuple[float, int, Match]] = []
@@ -214,6 +219,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         if strong and it["kind"] != strong and not ANSWER_CHECK[strong].search(it["text"]):
             score -= 1.2  # cannot be the answer: a "when" question needs a time
         score -= min(1.5, 0.6 * len(stray))
+        if head and not _hits({head}, it["all"]) and _GROUP.get(head, "") not in it["all"]:
+            score -= 0.8  # it answers something, but not about the thing asked
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 2.0  # asked for someone else's name: the customer's own is no answer
         if not (about_hits or say_hits) and (q or it["kind"] != (kinds[0] if kinds else None)):
