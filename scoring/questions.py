@@ -77,7 +77,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
                             r"prescription number|card number|long number|number on|digits)\b", re.I),
     "contact": re.compile(r"\b(?:phone number|mobile(?: number)?|email address|e-mail address|contact (?:number|details)|reach you|best number|"
                           r"home number|number to call|address)\b", re.I),
-    "timeline": re.compile(r"\b(?:when|what time|what day|what date|which day|how long|since when|how many days|"
+    "timeline": re.compile(r"\b(?:when|what time|what days?|what dates?|which days?|how long|since when|how many days|"
                            r"how many times|how often|how soon)\b", re.I),
     "place": re.compile(r"\b(?:where|which (?:room|shop|store|branch|airport|terminal|address|town|city)|"
                         r"what (?:room|shop|store|branch|airport|terminal|town|city))\b", re.I),
@@ -128,7 +128,8 @@ class Match:
 
 def question_kinds(question: str) -> list[str]:
     """The kinds of knowledge a question asks for (core.scenario.KNOW_KINDS), most specific first."""
-    return [k for k, rx in KIND_CUES.items() if rx.search(question)]
+    found = [(m.start(), i, k) for i, (k, rx) in enumerate(KIND_CUES.items()) if (m := rx.search(question))]
+    return [k for _, _, k in sorted(found)]  # the cue nearest the start leads: "What were you told when…"
 
 
 def _telling(text: str) -> set[str]:
