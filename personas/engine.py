@@ -18,6 +18,21 @@ from personas.scenario import Scenario
 HISTORY_TURNS = 6  # recent turns an LLM actor sees; older ones add cost, not realism
 
 
+def _commitments(state) -> list[dict[str, str]]:
+    """The agent's commitments from the Director state (keys text, owner, time, reference), read
+    defensively: an older state has none, an item may be a dict or a model, values become strings."""
+    out: list[dict[str, str]] = []
+    for c in getattr(state, "commitments", None) or []:
+        if hasattr(c, "model_dump"):
+            c = c.model_dump()
+        if not isinstance(c, dict):
+            continue
+        item = {k: str(c.get(k) or "").strip() for k in ("text", "owner", "time", "reference")}
+        if any(item.values()):
+            out.append({k: v for k, v in item.items() if v})
+    return out
+
+
 class PracticeEngine:
     def __init__(self, scenario: Scenario, archetype: Archetype, actor: Actor | None,
                  turns: list[dict] | None = None) -> None:
@@ -61,7 +76,10 @@ class PracticeEngine:
         return turn
 
     def request(self, beat: Beat | None = None) -> ActorRequest:
-        """What the Actor gets for a beat: the customer side only."""
+        """What the Actor gets for a beat: the customer side only (never rubric, policy, needs or scores).
+
+        A strict backend rewords beat.line; a loose one improvises from the brief (knows, reveal,
+        commitments, feeling), the guard holding it to the beat's intent."""
         beat = beat or self.pending
         if beat is None:
             raise InputError("There is no customer reply to give.")
@@ -69,7 +87,24 @@ class PracticeEngine:
         history = [{"role": t["role"], "text": t["text"]} for t in self.turns[-HISTORY_TURNS:]]
         seed = zlib.crc32(f"{self.scenario.id}|{len(self.turns)}|{beat.line}".encode())
         return ActorRequest(customer=self.scenario.customer_side(), style=self.archetype.style, intent=beat.intent,
-                            mood=beat.mood, line=beat.line, facts=told, history=history, seed=seed)
+                            mood=beat.mood, line=beat.line, facts=told, history=history, seed=seed,
+                            feeling=getattr(self.archetype, "feeling", "") or "anger",
+                            knows=[k.say for k in getattr(self.scenario, "knows", None) or [] if getattr(k, "say", "")],
+                            reveal=self._reveal(beat), commitments=_commitments(self.state))
+
+    def _reveal(self, beat: Beat) -> str:
+        """What the Director lets the customer tell this turn: beat.reveal (the fact or knowledge text),
+        else the text of beat.fact_id; "" when nothing new may be told."""
+        reveal = getattr(beat, "reveal", None)
+        if isinstance(reveal, str) and reveal.strip():
+            return reveal.strip()
+        fact_id = getattr(beat, "fact_id", None)
+        if fact_id:
+            for f in self.scenario.facts:
+                if f.id == fact_id:
+                    return f.text
+        say = getattr(getattr(beat, "knowledge", None), "say", None)  # a Knowledge object, not an id
+        return say.strip() if isinstance(say, str) else ""
 
     def stream_reply(self) -> Iterator[str]:
         """Render the pending beat; when done, append the customer turn. On BackendError nothing is

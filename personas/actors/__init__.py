@@ -67,6 +67,7 @@ class Rendering:
         self.raw = ""
         self.fell_back = False
         self.reason: str | None = None
+        self.attempts = 0  # backend calls made (more than one when a rejected reply was retried)
         self._it: Iterator[str] | None = None
 
     def __iter__(self) -> Iterator[str]:
@@ -76,15 +77,32 @@ class Rendering:
 
     def _run(self) -> Iterator[str]:
         # Buffer the whole reply, then guard it, then stream it: a line shown on screen can't be
-        # taken back, so nothing is shown before the guard has seen all of it.
-        try:
-            self.raw = "".join(self.backend.stream(self.request))
-        except BackendError:
-            raise
-        except Exception as e:  # a backend bug must not surface as a traceback in the chat
-            raise BackendError(f"The '{self.backend.name}' actor backend failed ({type(e).__name__}: {e}).",
-                               "Try again, or switch to the offline backend with TALKDOWN_BACKEND=local.") from e
-        result: GuardResult = check(self.raw, self.request.line, getattr(self.backend, "faithfulness", "strict"))
+        # taken back, so nothing is shown before the guard has seen all of it. A backend may ask for
+        # more than one attempt (`attempts`, e.g. the tiny local model): a rejected reply, or a plain echo
+        # of the authored line, is tried again with another seed before the authored line is used.
+        faithfulness = getattr(self.backend, "faithfulness", "strict")
+        attempts = max(1, int(getattr(self.backend, "attempts", 1) or 1))
+        result: GuardResult | None = None
+        for k in range(attempts):
+            request = self.request if k == 0 else self.request.model_copy(update={"seed": self.request.seed + 7919 * k})
+            try:
+                self.raw = "".join(self.backend.stream(request))
+            except BackendError:
+                if k == 0:
+                    raise
+                break  # a retry that fails keeps the first result (the authored line)
+            except Exception as e:  # a backend bug must not surface as a traceback in the chat
+                if k == 0:
+                    raise BackendError(f"The '{self.backend.name}' actor backend failed ({type(e).__name__}: {e}).",
+                                       "Try again, or switch to the offline backend with TALKDOWN_BACKEND=local.") from e
+                break
+            got = check(self.raw, self.request.line, faithfulness, request=self.request)
+            self.attempts = k + 1
+            if got.ok or result is None:
+                result = got
+            if got.ok and got.text != self.request.line:
+                break  # an accepted rewording; an echo of the authored line is kept only if nothing better comes
+        assert result is not None
         self.fell_back, self.reason, self.text = not result.ok, result.reason, result.text
         yield from word_chunks(self.text)
 

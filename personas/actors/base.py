@@ -15,11 +15,17 @@ class ActorRequest(BaseModel):
     customer: dict[str, str]          # Scenario.customer_side(): name, backstory, situation, persona
     style: str = ""                   # the archetype's voice notes
     intent: str                       # what the customer does this turn (personas.scenario.INTENTS)
-    mood: float = Field(ge=0, le=10)  # anger, higher = angrier
+    mood: float = Field(ge=0, le=10)  # the persona's feeling (see `feeling`), higher = more upset
     line: str                         # the Director's authored line: what must be said
     facts: list[str] = Field(default_factory=list)    # what the customer has told so far / may tell now
     history: list[dict[str, str]] = Field(default_factory=list)  # recent turns {role, text}, oldest first
     seed: int = 0                     # lets sampling backends be reproducible per turn
+    # The customer's brief for a capable ("loose") model that improvises instead of rewording `line`.
+    # All optional, so callers that only set the fields above still work; none of it is scoring.
+    feeling: str = ""                 # what the 0-10 mood means for this persona: anger|anxiety|confusion|doubt
+    knows: list[str] = Field(default_factory=list)    # what the customer knows about their own story
+    reveal: str = ""                  # the fact/knowledge the Director lets them tell this turn ("" = none)
+    commitments: list[dict[str, str]] = Field(default_factory=list)  # what the agent promised: text, owner, time, reference
 
 
 @runtime_checkable
