@@ -7,7 +7,7 @@ st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over
 
 from core.errors import TalkdownError  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from ui.common import ROLE_LABELS, current_user, get_store, show_done  # noqa: E402
+from ui.common import ROLE_LABELS, current_user, get_store, plain, show_done  # noqa: E402
 
 
 def P(path: str, title: str, icon: str, **kw) -> st.Page:
@@ -18,10 +18,29 @@ try:
     store = get_store()
     first_run = store.needs_setup()
 except TalkdownError as e:  # unreadable database file, failed migration
-    st.error(str(e))
+    st.error(plain(e))
     st.stop()
 
 user = current_user()
+# A signed-in browser keeps its session token in the URL (?s=...), so a refresh keeps it signed in.
+# Every run checks the token against the database: signing out elsewhere, a password change or
+# reset, disabling the account and idle or age expiry end it (store/sessions.py).
+token = st.session_state.get("session_token") or st.query_params.get("s")
+if token and not first_run:
+    session_user = store.sessions.user_for(token)
+    if session_user is None:
+        if "user" in st.session_state:
+            st.session_state["_session_ended"] = True
+        for key in ("user", "session_token"):
+            st.session_state.pop(key, None)
+        if "s" in st.query_params:
+            del st.query_params["s"]
+        user = None
+    else:
+        st.session_state["user"] = user = session_user
+        st.session_state["session_token"] = token
+        if st.query_params.get("s") != token:
+            st.query_params["s"] = token
 if first_run:
     pages = [P("setup.py", "Set up Talkdown", "settings", default=True)]
 elif user is None:
@@ -54,8 +73,10 @@ nav = st.navigation(pages)
 
 with st.sidebar:
     if user is not None and not first_run:
-        st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)} · `{user.username}`")
+        st.markdown(f"**{plain(user.display_name)}**  \n{ROLE_LABELS.get(user.role, user.role)} · `{user.username}`")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            store.sessions.end_all(user.id)  # every tab and device of this user is signed out
+            st.query_params.clear()
             for key in list(st.session_state.keys()):
                 del st.session_state[key]
             st.rerun()

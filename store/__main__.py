@@ -1,8 +1,10 @@
-"""python -m store: create-admin, reset-password, seed-demo.
+"""python -m store: create-admin, reset-password, seed-demo, backup, restore.
 
     python -m store create-admin --username ada [--display-name "Ada L."] [--password-stdin] [--db PATH]
     python -m store reset-password --username ada [--password-stdin] [--db PATH]
     python -m store seed-demo [--db PATH] [--trainees N] [--months M] [--seed S]
+    python -m store backup PATH [--db PATH] [--force]     (safe while the app runs)
+    python -m store restore PATH [--db PATH] --yes        (stop the app first)
 """
 from __future__ import annotations
 
@@ -44,9 +46,13 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     row = store.one("SELECT id FROM users WHERE username = ?", [args.username])
     if row is None:
         raise SystemExit(f"There is no user '{args.username}' in {store.path}.")
-    pw_hash = store.hash_password(_password(args))
+    pw_hash = store.hash_password(_password(args), args.username)
     with store._write() as db:
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [pw_hash, row["id"]])
+    from store.auth import account_key
+
+    store.throttle.clear(account_key(args.username))  # and lift any sign-in lockout
+    store.sessions.end_all(row["id"])  # and sign the account out everywhere
     print(f"Password for '{args.username}' changed.")
     return 0
 
@@ -60,8 +66,39 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_path(args: argparse.Namespace) -> str:
+    from core.settings import get_settings
+
+    return args.db or str(get_settings().db_path)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from store.backup import backup
+
+    dest = backup(_db_path(args), args.path, overwrite=args.force)
+    print(f"Backed up {_db_path(args)} to {dest}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from store.backup import restore
+
+    target = Path(_db_path(args))
+    if target.exists() and target.stat().st_size > 0 and not args.yes:
+        print(f"error: restoring replaces everything in {target} with the backup's contents. Stop the app, "
+              "then run this again with --yes (make a backup of the current file first if you may need it).",
+              file=sys.stderr)
+        return 1
+    restore(args.path, target)
+    print(f"Restored {args.path} into {target}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m store", description="Talkdown's database: accounts and demo data.")
+    p = argparse.ArgumentParser(prog="python -m store",
+                                description="Talkdown's database: accounts, demo data, backup and restore.")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     def with_db(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -84,6 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     sd.add_argument("--months", type=int, default=4)
     sd.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable history")
     sd.set_defaults(fn=cmd_seed_demo)
+
+    bk = with_db(sub.add_parser("backup", help="a consistent copy of the database (safe while the app runs)"))
+    bk.add_argument("path", help="the backup file to write")
+    bk.add_argument("--force", action="store_true", help="replace the backup file if it exists")
+    bk.set_defaults(fn=cmd_backup)
+
+    rs = with_db(sub.add_parser("restore", help="replace the database with a backup (stop the app first)"))
+    rs.add_argument("path", help="a backup made by `python -m store backup`")
+    rs.add_argument("--yes", action="store_true", help="confirm replacing the current database")
+    rs.set_defaults(fn=cmd_restore)
 
     args = p.parse_args(argv)
     try:

@@ -134,19 +134,65 @@ def m002_skill_columns_and_indexes(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_one_attempt_per_assessment(db: Database) -> None:
+    """At most one conversation per trainee and assessment, open or finished, kept by a unique index.
+
+    Older versions let two attempts at one assessment exist; the first one to finish (else the
+    first started) stays the attempt, the others become plain practice of the same scenario."""
+    dupes = list(db.query(
+        "SELECT id, assignment_id, user_id FROM conversations WHERE mode = 'assessment' AND assignment_id IS NOT NULL "
+        "ORDER BY assignment_id, user_id, ended_at IS NULL, ended_at, id"))
+    seen: set[tuple] = set()
+    for row in dupes:
+        key = (row["assignment_id"], row["user_id"])
+        if key in seen:
+            db.execute("UPDATE conversations SET mode = 'practice', assignment_id = NULL WHERE id = ?", [row["id"]])
+        seen.add(key)
+    db.execute("CREATE UNIQUE INDEX idx_one_attempt_per_assessment ON conversations(assignment_id, user_id) "
+               "WHERE mode = 'assessment' AND assignment_id IS NOT NULL")
+
+
+@migrations()
+def m004_sign_in_failures(db: Database) -> None:
+    """Failed sign-ins per account name and per client, for throttling and lockout (store.auth)."""
+    db.execute("CREATE TABLE sign_in_failures (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, "
+               "last_at REAL NOT NULL, locked_until REAL)")
+
+
+@migrations()
+def m005_sessions(db: Database) -> None:
+    """Sign-in sessions (store.sessions): the SHA-256 of each token, its user, and when it lapses."""
+    db.executescript(
+        """
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX idx_sessions_user ON sessions(user_id);
+        """
+    )
+
+
 def _skill_scores(report_json: str | None) -> dict[str, int]:
     """{skill: score} from a stored report; skills missing from it are left out."""
     from store.models import SKILLS
 
     try:
         data = json.loads(report_json or "{}")
-    except ValueError:
+    except (ValueError, TypeError, RecursionError):
         return {}
-    dims = data.get("dimensions") or {}
+    # A report saved by hand or by an old bug may be valid JSON that is not an object: skip it.
+    dims = data.get("dimensions") if isinstance(data, dict) else None
+    if not isinstance(dims, dict):
+        return {}
     out: dict[str, int] = {}
     for skill in SKILLS:
         d = dims.get(skill)
         score = d.get("score") if isinstance(d, dict) else d
-        if isinstance(score, (int, float)):
+        if isinstance(score, (int, float)) and not isinstance(score, bool) and score == score and abs(score) < 1e9:
             out[skill] = int(round(score))
     return out

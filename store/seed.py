@@ -16,6 +16,7 @@ from pathlib import Path
 
 from core.errors import InputError
 from core.settings import get_settings
+from store.conversations import record_turn
 from store.models import User
 from store.store import Store
 
@@ -119,8 +120,6 @@ class _Clock:
 def _play(store: Store, user: User, scenario, script_lines: list[str], clock: _Clock, rng: random.Random,
           assignment_id: int | None, actor) -> int:
     """One real conversation through the engine, saved turn by turn and scored."""
-    import scoring
-    from core.transcript import Transcript
     from personas.archetypes import get_archetype
     from personas.engine import PracticeEngine
 
@@ -129,9 +128,7 @@ def _play(store: Store, user: User, scenario, script_lines: list[str], clock: _C
     cid = sc.start_conversation(scenario.id, assignment_id=assignment_id, backend="scripted")
 
     def save(turn: dict) -> None:
-        meta = {"fell_back": True} if turn.get("fell_back") else None
-        sc.add_turn(cid, turn["role"], turn["text"], mood=turn.get("mood"), trust=turn.get("trust"),
-                    moves=turn.get("moves"), intent=turn.get("intent"), meta=meta)
+        record_turn(sc, cid, turn)
 
     save(engine.open())
     for line in script_lines:
@@ -143,9 +140,8 @@ def _play(store: Store, user: User, scenario, script_lines: list[str], clock: _C
         save(engine.reply())
     if not engine.ended:
         engine.end("trainee_ended")
-    report = scoring.score(Transcript.model_validate(engine.transcript()), scenario)
     clock.tick(rng, 5, 30)
-    sc.finish_conversation(cid, engine.ended, report.model_dump(mode="json"))
+    sc.finish_conversation(cid, engine.ended)  # the store scores the saved turns, as in the app
     return cid
 
 

@@ -9,12 +9,11 @@ transaction that reads, then writes, can do under WAL).
 from __future__ import annotations
 
 import random
-import re
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -24,58 +23,22 @@ from sqlite_utils import Database
 
 from core.errors import AuthError, InputError, TalkdownError
 from core.settings import get_settings
+from store.common import (MAX_PASSWORD, MIN_PASSWORD, USERNAME_RE, _utcnow, check_password_rules,  # noqa: F401
+                          clean_display_name, clean_username, create_private, iso, user_from_row)
+from store.auth import Throttle, account_key, client_key, hash_slot
 from store.migrations import migrations
 from store.models import ROLES, User
+from store.scope import UserScope
+from store.sessions import Sessions
 
 BUSY_TIMEOUT_S = 30.0
 MAX_IDLE_CONNECTIONS = 16
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
-USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+# Every failed sign-in says this, whatever failed: a wrong password, an unknown or a disabled account.
 WRONG_LOGIN = "Wrong username or password."
-DISABLED = "This account is disabled. Ask an administrator to enable it."
 
 
 class StoreError(TalkdownError):
     """The database file cannot be opened or upgraded."""
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-
-
-def iso(dt: datetime) -> str:
-    """Timestamps are stored as naive UTC ISO strings, so they sort and compare as text."""
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt.isoformat(timespec="seconds")
-
-
-def check_password_rules(password: str) -> None:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InputError(f"The password must be at least {MIN_PASSWORD} characters long.",
-                         "A few unrelated words make a long password that is easy to remember.")
-    if len(password) > MAX_PASSWORD:
-        raise InputError(f"The password is too long; the limit is {MAX_PASSWORD} characters.")
-
-
-def clean_username(username: str) -> str:
-    name = (username or "").strip()
-    if not USERNAME_RE.match(name):
-        raise InputError("A username is 1–64 characters: letters, digits, and . _ @ - (starting with a letter or digit).")
-    return name
-
-
-def clean_display_name(display_name: str | None, fallback: str) -> str:
-    name = (display_name or "").strip() or fallback
-    if len(name) > 100:
-        raise InputError("The display name is too long; the limit is 100 characters.")
-    return name
-
-
-def user_from_row(row: dict) -> User:
-    return User(id=row["id"], username=row["username"], role=row["role"],
-                display_name=row["display_name"], active=bool(row["active"]))
 
 
 class Store:
@@ -89,12 +52,15 @@ class Store:
         self._pool_lock = threading.Lock()
         self._local = threading.local()
         self._dummy_hash: str | None = None
+        self.throttle = Throttle(self)
+        self.sessions = Sessions(self)
         if self.path == ":memory:" or self.path.startswith("file:"):
             # Each pooled connection would get its own empty in-memory database.
             raise StoreError("The store needs a database file path, not an in-memory database.",
                              "Use a file under a temporary directory in tests.")
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # 0600: accounts and transcripts are nobody else's to read
             self._prepare_file()
         except (sqlite3.DatabaseError, OSError) as e:
             raise StoreError(f"Cannot open the database at {self.path}: {e}.",
@@ -211,15 +177,20 @@ class Store:
             self._local.clock = old
 
     # -- passwords ------------------------------------------------------------------------
-    def hash_password(self, password: str) -> str:
-        check_password_rules(password)
-        return self.hasher.hash(password)
+    def hash_password(self, password: str, username: str | None = None) -> str:
+        """Check the password policy (before any hashing), then hash it; at most a few hashes at once."""
+        check_password_rules(password, username)
+        with hash_slot():
+            return self.hasher.hash(password)
 
     def _verify(self, stored_hash: str, password: str) -> bool:
-        try:
-            return self.hasher.verify(stored_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+        if not isinstance(password, str) or len(password) > MAX_PASSWORD:
+            return False  # never hashed: no password this long is ever set
+        with hash_slot():
+            try:
+                return self.hasher.verify(stored_hash, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
 
     # -- bootstrap and login --------------------------------------------------------------
     def needs_setup(self) -> bool:
@@ -229,7 +200,7 @@ class Store:
     def create_first_admin(self, username: str, password: str, display_name: str | None = None) -> User:
         name = clean_username(username)
         display = clean_display_name(display_name, name)
-        pw_hash = self.hash_password(password)  # slow: outside the write lock
+        pw_hash = self.hash_password(password, name)  # slow: outside the write lock
         with self._write() as db:
             if db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
                 raise InputError("Talkdown is already set up.", "Sign in, or ask an administrator for an account.")
@@ -238,20 +209,32 @@ class Store:
                 "VALUES (?, ?, 'admin', ?, 1, ?)", [name, pw_hash, display, iso(self.now())]).lastrowid
         return self.get_user(uid)
 
-    def authenticate(self, username: str, password: str) -> User:
-        row = self.one("SELECT * FROM users WHERE username = ?", [(username or "").strip()])
+    def authenticate(self, username: str, password: str, *, client: str | None = None) -> User:
+        """The user with this username and password, or AuthError with one message for every failure.
+
+        Throttled per account name and per client (``store.auth``): while a wait or lockout is on,
+        the attempt is refused before any password check."""
+        name = (username or "").strip()
+        keys = [account_key(name)] + ([client_key(client)] if client else [])
+        self.throttle.check(keys)
+        row = self.one("SELECT * FROM users WHERE username = ?", [name]) if name and len(name) <= 64 else None
         if row is None:
             # Spend the same time as a real check, so timing does not reveal which usernames exist.
             if self._dummy_hash is None:
-                self._dummy_hash = self.hasher.hash("not-a-real-password")
+                with hash_slot():
+                    self._dummy_hash = self.hasher.hash("not-a-real-password")
             self._verify(self._dummy_hash, password or "")
+            good = False
+        else:
+            good = self._verify(row["password_hash"], password or "")
+        if not good or not row["active"]:
+            # A disabled account's right password gets the same answer as a wrong one.
+            self.throttle.fail(keys)
             raise AuthError(WRONG_LOGIN)
-        if not self._verify(row["password_hash"], password or ""):
-            raise AuthError(WRONG_LOGIN)
-        if not row["active"]:
-            raise AuthError(DISABLED)
+        self.throttle.clear(keys[0])
         if self.hasher.check_needs_rehash(row["password_hash"]):
-            new_hash = self.hasher.hash(password)
+            with hash_slot():
+                new_hash = self.hasher.hash(password)
             with self._write() as db:
                 db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [new_hash, row["id"]])
         return user_from_row(row)
@@ -265,8 +248,6 @@ class Store:
 
     def as_user(self, user: User | int) -> "UserScope":
         """Everything a signed-in user may do, checked against their current role and status."""
-        from store.scope import UserScope
-
         uid = user if isinstance(user, int) else user.id
         row = self.one("SELECT * FROM users WHERE id = ?", [uid])
         if row is None or not row["active"]:
@@ -280,7 +261,7 @@ class Store:
         if role not in ROLES:
             raise InputError(f"Unknown role '{role}'; use one of {', '.join(ROLES)}.")
         display = clean_display_name(display_name, name)
-        pw_hash = self.hash_password(password)
+        pw_hash = self.hash_password(password, name)
         with self._write() as db:
             if db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
                 raise InputError(f"The username '{name}' is taken.", "Pick another one.")

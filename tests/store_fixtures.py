@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from core.settings import get_settings
-from store import Store, User
+from store import Store, User, engine_turns
 
 # Real argon2id, with parameters small enough that tests creating dozens of accounts stay fast.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -47,11 +47,31 @@ def build_org(store: Store) -> Org:
     return org
 
 
+def customer(scope, cid: int, text: str, **kw) -> int:
+    """A customer line, written as the practice engine writes it (a user's scope cannot)."""
+    return engine_turns(scope).add_customer_turn(cid, text, **kw)
+
+
+def put_report(store: Store, cid: int, report: dict | None) -> None:
+    """Replace a conversation's stored report with a chosen one, straight in the database.
+
+    The store always scores conversations itself; tests of dashboards and overrides need known
+    scores, so they set them here, the way an old database might hold them."""
+    from store.reports import insert_report
+
+    with store._write() as db:
+        db.execute("DELETE FROM reports WHERE conversation_id = ?", [cid])
+        if report is not None:
+            ended = db.execute("SELECT ended_at FROM conversations WHERE id = ?", [cid]).fetchone()[0]
+            insert_report(db, cid, report, ended)
+
+
 def finished_conversation(org: Org, who: str, report: dict | None = REPORT, assignment_id: int | None = None) -> int:
     sc = org.scope(who)
     cid = sc.start_conversation(SCENARIO, assignment_id=assignment_id, backend="scripted")
-    sc.add_turn(cid, "customer", "My internet is down!", mood=8, trust=3, intent="vent")
+    customer(sc, cid, "My internet is down!", mood=8, trust=3, intent="vent")
     sc.add_turn(cid, "trainee", "That sounds really stressful. When did it stop?", moves=["reflection", "question"])
-    sc.add_turn(cid, "customer", "Two days ago.", mood=6, trust=4)
-    sc.finish_conversation(cid, "resolved", report)
+    customer(sc, cid, "Two days ago.", mood=6, trust=4)
+    sc.finish_conversation(cid, "resolved")
+    put_report(org.store, cid, report)
     return cid

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import AccessDenied, AuthError
-from tests.store_fixtures import SCENARIO, build_org, finished_conversation, new_store
+from tests.store_fixtures import SCENARIO, build_org, customer, finished_conversation, new_store
 
 ACTORS = ["admin", "trainer_a", "manager_a", "ana", "amy", "trainer_b", "manager_b", "ben", "loner"]
 SEES_ANA = {"admin", "trainer_a", "manager_a", "ana"}
@@ -22,7 +22,7 @@ def org():
     o = build_org(s)
     o.conv = finished_conversation(o, "ana")  # type: ignore[attr-defined]
     o.active = o.scope("ana").start_conversation(SCENARIO)  # type: ignore[attr-defined]
-    o.scope("ana").add_turn(o.active, "customer", "Hello?")
+    customer(o.scope("ana"), o.active, "Hello?")
     o.assignment = o.scope("trainer_a").create_assignment(  # type: ignore[attr-defined]
         SCENARIO, user_ids=[o.users["ana"].id], title="Ana's outage")
     yield o
@@ -171,8 +171,41 @@ def test_scenarios_are_readable_by_all_and_written_by_trainers_and_admins(org, a
     assert [r["id"] for r in sc.list_scenario_records()] == ["shared-one"]
     assert sc.get_scenario_yaml("shared-one")
     allowed = actor in {"admin", "trainer_a", "trainer_b"}
-    expect(allowed, sc.save_scenario, _scenario_yaml(id=f"by-{actor.replace('_', '-')}", title="Mine"))
-    expect(allowed, sc.delete_scenario, "shared-one")
+    mine = f"by-{actor.replace('_', '-')}"
+    expect(allowed, sc.save_scenario, _scenario_yaml(id=mine, title="Mine"))
+    if allowed:
+        assert sc.may_edit_scenario(mine)
+        sc.save_scenario(_scenario_yaml(id=mine, title="Mine, revised"))  # one's own: change it again
+        sc.delete_scenario(mine)
+    # Someone else's custom scenario (here the admin's): only its author or an admin changes or deletes it.
+    expect(actor == "admin", sc.save_scenario, _scenario_yaml(id="shared-one", title="Taken over"))
+    expect(actor == "admin", sc.delete_scenario, "shared-one")
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_trainers_custom_scenario_is_changed_only_by_them_or_an_admin(org, actor):
+    from tests.test_store import _scenario_yaml
+
+    org.scope("trainer_a").save_scenario(_scenario_yaml(id="trainer-a-own", title="A's own"))
+    sc = org.scope(actor)
+    allowed = actor in {"admin", "trainer_a"}
+    assert sc.may_edit_scenario("trainer-a-own") == allowed
+    expect(allowed, sc.save_scenario, _scenario_yaml(id="trainer-a-own", title="Overwritten"))
+    title = org.scope("admin").list_scenario_records()[0]["title"]
+    assert title == ("Overwritten" if allowed else "A's own")
+    expect(allowed, sc.delete_scenario, "trainer-a-own")
+    assert bool(org.scope("admin").list_scenario_records()) == (not allowed)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_replacing_a_built_in_scenario_needs_an_admin(org, actor):
+    from tests.test_store import _scenario_yaml
+
+    sc = org.scope(actor)
+    assert sc.may_edit_scenario(SCENARIO) == (actor == "admin")
+    expect(actor == "admin", sc.save_scenario, _scenario_yaml(id=SCENARIO, title="Replaced for every group"))
+    records = org.scope("admin").list_scenario_records()
+    assert [r["id"] for r in records] == ([SCENARIO] if actor == "admin" else [])
 
 
 # -- assignments --------------------------------------------------------------------------------------------------

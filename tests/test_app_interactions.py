@@ -134,7 +134,7 @@ def test_admin_disables_and_enables_an_account(org):
     _button(at, "Disable account").click().run()
     assert not at.exception
     assert "ben is disabled: they can no longer sign in." in [t.value for t in at.toast]
-    with pytest.raises(AuthError, match="disabled"):
+    with pytest.raises(AuthError, match="Wrong username or password"):  # the same as a wrong password
         store.authenticate("ben", "ben-password-1")
     _button(at, "Enable account").click().run()
     assert not at.exception

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from store import Store
 from store.migrations import MIGRATION_SET, migrations
-from tests.store_fixtures import FAST_HASHER, new_store
+from tests.store_fixtures import FAST_HASHER, customer, new_store
 
 OLD_REPORT = {"overall": 58, "dimensions": {"active_listening": {"score": 61}, "paraphrasing": {"score": 33},
                                             "empathy": {"score": 72}, "focus": {"score": 66}, "closure": {"score": 49}}}
@@ -59,7 +59,7 @@ def test_old_database_upgrades_in_place_with_nothing_lost(tmp_path):
     # And the upgraded file keeps working for new writes.
     trainee = store.as_user(2)
     cid = trainee.start_conversation("internet-outage-remote-worker")
-    assert trainee.add_turn(cid, "customer", "New day, new problem.") == 1
+    assert customer(trainee, cid, "New day, new problem.") == 1
 
 
 def test_opening_again_applies_nothing_twice(tmp_path):

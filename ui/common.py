@@ -1,7 +1,8 @@
 """Shared UI plumbing: cached resources, the signed-in user, session-state defaults, errors."""
 from __future__ import annotations
 
-from typing import Any, Callable, NoReturn, TypeVar
+import re
+from typing import Any, Callable, Iterable, Iterator, NoReturn, TypeVar
 
 import streamlit as st
 
@@ -32,6 +33,14 @@ def init_state(defaults: dict[str, Any]) -> None:
             st.session_state[key] = value
 
 
+def start_session(user) -> None:
+    """Sign this browser tab in: a new server-side session whose token rides in the URL (?s=...)."""
+    token = get_store().sessions.issue(user.id)
+    st.session_state["user"] = user
+    st.session_state["session_token"] = token
+    st.query_params["s"] = token
+
+
 def current_user():
     return st.session_state.get("user")
 
@@ -46,12 +55,111 @@ def scope():
     except TalkdownError as e:
         # Account disabled or deleted since login: sign out.
         st.session_state.pop("user", None)
-        st.error(str(e))
+        st.error(plain(e))
         st.stop()
 
 
+# What starts something in Streamlit's Markdown, backslash-escaped (CommonMark lets any ASCII
+# punctuation be escaped), so user and model text shows literally:
+#   anywhere: \ ` * _ ~ < > [ ] # $ & @  (emphasis, code, strikethrough, HTML and <autolinks>,
+#     links and images, headings, LaTeX, entities, e-mail autolinks); ':' before a letter, '/', '_', '+'
+#     or '-' (colour and badge directives :red[...], emoji and icon codes, http:// autolinks); '.' after
+#     'www' (www.example autolinks);
+#   at the start of a line: '-', '+', '=' and '1.' / '1)' (lists, setext headings);
+#   '|' in text of more than one line (tables).
+# Ordinary sentences ("I'm sorry, it's £12.40. When?") come out unchanged.
+_MD_ANYWHERE = re.compile(r"[\\`*_~<>\[\]#$&@]|:(?=[A-Za-z/_+\-])|(?<=[wW][wW][wW])\.")
+_MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # controls that reorder how text reads
+
+
+def _clean(text: Any) -> str:
+    s = "" if text is None else str(text)
+    return _BIDI.sub("", s.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _plain_lines(lines: list[str], *, first_at_line_start: bool = True, tables: bool = False) -> list[str]:
+    out = []
+    for i, line in enumerate(lines):
+        at_start = i > 0 or first_at_line_start
+        if at_start:
+            line = line.lstrip()  # leading spaces would make a code block
+        line = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), line)
+        if tables:  # a '|' can only make a table when another line follows it
+            line = line.replace("|", "\\|")
+        m = _MD_LINE_START.match(line) if at_start else None
+        if m:
+            line = (m.group(0) + "\\" + line[m.end():]) if m.group(0)[0].isdigit() else "\\" + line
+        out.append(line)
+    return out
+
+
+def plain(text: Any) -> str:
+    """User or model text (a trainee's message, a customer line, a name, a title, a comment, model
+    output) as Markdown that shows it literally: no formatting, links, images, HTML, LaTeX or colour.
+
+    Use it wherever such text goes into st.markdown / st.caption / st.info / st.title / a label:
+    everything Streamlit renders as Markdown. Line breaks are kept."""
+    lines = _clean(text).split("\n")
+    return "  \n".join(line.rstrip() for line in _plain_lines(lines, tables=len(lines) > 1))
+
+
+def code(text: Any) -> str:
+    """Short user text (an id, a field name) as an inline code span, which Markdown shows literally;
+    text a code span cannot hold (a backtick, a line break) falls back to ``plain``."""
+    s = _clean(text)
+    return f"`{s}`" if s and "`" not in s and "\n" not in s else plain(s)
+
+
+def plain_stream(chunks: Iterable[str]) -> Iterator[str]:
+    """``plain`` for a stream of display chunks (st.write_stream renders what it is given as Markdown).
+
+    Text is let through a word at a time (up to each space or line break), so every escape sees the
+    characters around it, as ``plain`` does; the shown result is the same."""
+    pending, at_line_start, tables = "", True, False
+    for chunk in chunks:
+        pending += _clean(chunk)
+        tables = tables or "\n" in pending
+        cut = max(pending.rfind(" "), pending.rfind("\n"))
+        if cut < 0:
+            continue
+        ready, pending = pending[: cut + 1], pending[cut + 1:]
+        yield "  \n".join(_plain_lines(ready.split("\n"), first_at_line_start=at_line_start, tables=tables))
+        at_line_start = ready.endswith("\n")
+    if pending:
+        yield "  \n".join(_plain_lines(pending.split("\n"), first_at_line_start=at_line_start, tables=tables))
+
+
+def show_plain(text: Any, *, where: Any = None) -> None:
+    """Show user or model text on its own, literally (see ``plain``)."""
+    (where or st).markdown(plain(text))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(df: Any) -> bytes:
+    """A DataFrame as CSV for download, with every text cell neutralised (``csv_cell``), headers too."""
+    import pandas as pd
+
+    safe = df.copy()
+    for col in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_datetime64_any_dtype(safe[col])):
+            safe[col] = safe[col].astype(object).map(csv_cell)
+    safe.columns = [csv_cell(str(c)) for c in safe.columns]
+    # CRLF rows (RFC 4180): the csv writer then quotes any cell holding a CR or LF, so none splits a row.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
 def show_error(err: Exception) -> None:
-    st.error(str(err), icon=":material/error:")
+    st.error(plain(err), icon=":material/error:")
 
 
 def chat_bubble(role: str):
@@ -82,7 +190,7 @@ def show_done() -> None:
     """The message of the action that just reran the page, once (app.py calls this on every page)."""
     if message := st.session_state.pop("_done", None):
         # A toast, not a box at the top: the person may be scrolled down at the form they used.
-        st.toast(message, icon=":material/check_circle:", duration="long")
+        st.toast(plain(message), icon=":material/check_circle:", duration="long")
 
 
 def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import TalkdownError
-from ui.common import ROLE_LABELS, done, scope, show_error
+from ui.common import ROLE_LABELS, done, plain, scope, show_error
 
 sc = scope()
 st.title("Users & groups")
@@ -55,6 +55,16 @@ with tab_users:
                     except TalkdownError as e:
                         show_error(e)
         with c3:
+            lock = sc.sign_in_lock(target.id)
+            if lock and (lock["wait_s"] > 0 or lock["failures"] >= 3):
+                state = "locked out" if lock["locked"] else ("must wait" if lock["wait_s"] > 0 else "has failed sign-ins")
+                st.caption(f"{lock['failures']} failed sign-ins in a row: {state}.")
+                if st.button("Clear sign-in lock", key="adm_clear_lock"):
+                    try:
+                        sc.clear_sign_in_lock(target.id)
+                        done(f"{target.username} can sign in again straight away.")
+                    except TalkdownError as e:
+                        show_error(e)
             with st.form("adm_pw", clear_on_submit=True):
                 pw = st.text_input("New password", type="password")
                 if st.form_submit_button("Reset password"):
@@ -93,10 +103,10 @@ with tab_groups:
                 show_error(e)
     for g in groups:
         members = sc.group_members(g.id)
-        with st.expander(f"{g.name} — {len(members)} member(s)"):
+        with st.expander(f"{plain(g.name)} — {len(members)} member(s)"):
             for m in members:
                 c1, c2 = st.columns([4, 1])
-                c1.write(f"{m.display_name} (`{m.username}`) · {ROLE_LABELS[m.role]}")
+                c1.write(f"{plain(m.display_name)} (`{m.username}`) · {ROLE_LABELS[m.role]}")
                 if c2.button("Remove", key=f"rm_{g.id}_{m.id}"):
                     try:
                         sc.remove_from_group(g.id, m.id)
@@ -122,7 +132,7 @@ with tab_groups:
                 except TalkdownError as e:
                     show_error(e)
             with c3.popover("Delete group"):
-                st.write(f"Delete “{g.name}”? Its members keep their accounts and history, but its trainers "
+                st.write(f"Delete “{plain(g.name)}”? Its members keep their accounts and history, but its trainers "
                          "and managers no longer see its trainees' results through this group.")
                 if st.button("Delete", key=f"gdel_{g.id}", type="primary"):
                     try:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.errors import TalkdownError
 from services.catalog import scenario_titles
-from ui.common import done, fmt_dt, init_state, scope, show_error
+from ui.common import done, fmt_dt, init_state, plain, scope, show_error
 
 # What a trainee's status means, in the words the table shows (store.models.AssignmentState).
 PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "passed": "Passed",
@@ -62,7 +62,8 @@ st.caption("Passed: best counted score at or above the pass mark (an assessment 
 names = {u.id: u.display_name for u in trainees}
 for a in sorted(assignments, key=lambda a: (a.due or date.max)):
     prog = sc.assignment_progress(a.id)
-    name = a.title or titles.get(a.scenario_id, a.scenario_id)
+    raw_name = a.title or titles.get(a.scenario_id, a.scenario_id)
+    name = plain(raw_name)
     passed = sum(p.status == "passed" for p in prog)
     attempted = sum(p.attempts > 0 for p in prog)
     overdue = sum(p.status == "overdue" for p in prog)
@@ -71,7 +72,7 @@ for a in sorted(assignments, key=lambda a: (a.due or date.max)):
     # Keys tie the open/closed state to the assignment, not to a position in the list: after a delete, the
     # next assignment's popover must not open in its place.
     with st.expander(f"{name} · due {a.due or '—'} · {a.mode} · {summary}", key=f"assignment_{a.id}"):
-        st.caption(f"Scenario: {titles.get(a.scenario_id, a.scenario_id)} · pass mark {a.pass_mark} · "
+        st.caption(f"Scenario: {plain(titles.get(a.scenario_id, a.scenario_id))} · pass mark {a.pass_mark} · "
                    f"created {fmt_dt(a.created_at)}")
         if prog:
             st.dataframe(pd.DataFrame([{"trainee": names.get(p.user_id, p.user_id),
@@ -99,6 +100,6 @@ for a in sorted(assignments, key=lambda a: (a.due or date.max)):
                     except TalkdownError as e:
                         show_error(e)
                     else:
-                        done(f"Deleted “{name}”; the attempts made for it are kept.")
+                        done(f"Deleted “{raw_name}”; the attempts made for it are kept.")
         else:
             st.caption("Only the trainer who made this assignment, or an admin, can delete it.")

@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import scenario_titles
-from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, scope, show_error
+from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, plain, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -21,8 +21,8 @@ except (TalkdownError, ValueError) as e:
     st.stop()
 
 titles = scenario_titles(sc)
-st.title(titles.get(conv.scenario_id, conv.scenario_id))
-st.caption(f"{conv.display_name} · {conv.mode} mode · {STATUS_LABELS.get(conv.status, conv.status)} · "
+st.title(plain(titles.get(conv.scenario_id, conv.scenario_id)))
+st.caption(f"{plain(conv.display_name)} · {conv.mode} mode · {STATUS_LABELS.get(conv.status, conv.status)} · "
            f"started {fmt_dt(conv.started_at)}" + (f" · retry of #{conv.parent_id} from turn {conv.branch_turn}"
                                                     if conv.parent_id else ""))
 
@@ -50,7 +50,7 @@ if record is None:
     from ui.report import move_badges
     for t in turns:
         with chat_bubble(t["role"]):
-            st.markdown(t["text"])
+            st.markdown(plain(t["text"]))
             if t.get("moves"):
                 st.caption(move_badges(t["moves"]))
     st.stop()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services.catalog import scenario_titles
 from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
-from ui.common import SKILL_LABELS, init_state, scope, selected_row
+from ui.common import SKILL_LABELS, csv_bytes, init_state, scope, selected_row
 
 sc = scope()
 st.title("Team dashboard")
@@ -166,5 +166,5 @@ else:
     c1.caption("Select a row to open its transcript.")
 export = df.drop(columns=["trainee"]).copy()
 export["finished_at"] = export["finished_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")
-c2.download_button("Download scores (CSV)", export.to_csv(index=False).encode(), file_name="talkdown-scores.csv",
+c2.download_button("Download scores (CSV)", csv_bytes(export), file_name="talkdown-scores.csv",
                    mime="text/csv", icon=":material/download:")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from services.catalog import scenario_titles
 from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
-from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, scope
+from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, plain, scope
 
 sc = scope()
 st.title("My history")
@@ -52,7 +52,7 @@ def _retry_of(c) -> str:
 for c in convs:
     with st.container(border=True):
         a, b = st.columns([4, 1])
-        a.markdown(f"**{titles.get(c.scenario_id, c.scenario_id)}** · {STATUS_LABELS.get(c.status, c.status)}"
+        a.markdown(f"**{plain(titles.get(c.scenario_id, c.scenario_id))}** · {STATUS_LABELS.get(c.status, c.status)}"
                    f"{_retry_of(c)}  \n{fmt_dt(c.started_at)} · {c.mode} · {c.turn_count} "
                    f"turn{'' if c.turn_count == 1 else 's'} · score "
                    f"{c.overall if c.overall is not None else '—'}")

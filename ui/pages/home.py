@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import load_catalog
-from ui.common import fmt_dt, scope, show_error
+from ui.common import fmt_dt, plain, scope, show_error
 
 sc = scope()
 st.title("My training")
@@ -13,7 +13,7 @@ cat = load_catalog(sc)
 active = sc.active_conversation()
 if active is not None and active.scenario_id in cat.scenarios:
     with st.container(border=True):
-        st.markdown(f"You have a conversation in progress: **{cat.scenarios[active.scenario_id].title}** "
+        st.markdown(f"You have a conversation in progress: **{plain(cat.scenarios[active.scenario_id].title)}** "
                     f"(started {fmt_dt(active.started_at)}).")
         st.caption("Starting another scenario ends this one and scores it (or drops it, if you have not "
                    "replied yet).")
@@ -44,7 +44,7 @@ for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or f
     with st.container(border=True):
         c1, c2 = st.columns([4, 1])
         badge = FAILED_ASSESSMENT if s.status == "failed" and a.mode == "assessment" else BADGE.get(s.status, "")
-        c1.markdown(f"**{a.title or (scenario.title if scenario else a.scenario_id)}** {badge}  \n"
+        c1.markdown(f"**{plain(a.title or (scenario.title if scenario else a.scenario_id))}** {badge}  \n"
                     f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
                     f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}")
         taken = a.mode == "assessment" and s.attempts > 0
@@ -60,8 +60,8 @@ st.caption("Practice mode shows the customer's mood and offers hints. Nothing he
 cols = st.columns(2)
 for i, (sid, scenario) in enumerate(sorted(cat.scenarios.items(), key=lambda kv: kv[1].title)):
     with cols[i % 2].container(border=True):
-        st.markdown(f"**{scenario.title}**  \n:gray-badge[{scenario.domain}] :gray-badge[{scenario.persona}] "
-                    f":gray-badge[{scenario.difficulty}]")
-        st.caption(scenario.summary)
+        st.markdown(f"**{plain(scenario.title)}**  \n:gray-badge[{plain(scenario.domain)}] "
+                    f":gray-badge[{plain(scenario.persona)}] :gray-badge[{plain(scenario.difficulty)}]")
+        st.caption(plain(scenario.summary))
         if st.button("Practise", key=f"free_{sid}", icon=":material/forum:"):
             start(sid, "practice")

@@ -5,9 +5,11 @@ import streamlit as st
 
 from core.errors import BackendError, TalkdownError
 from core.transcript import MAX_MESSAGE_CHARS
+from personas.archetypes import get_archetype
+from personas.feelings import BAND_MARKDOWN_COLOURS, band, describe, feeling_name
 from services import practice
 from services.catalog import load_catalog
-from ui.common import STATUS_LABELS, chat_bubble, done, init_state, scope, show_error
+from ui.common import STATUS_LABELS, chat_bubble, done, init_state, plain, plain_stream, scope, show_error
 from ui.report import render_report
 
 sc = scope()
@@ -27,7 +29,7 @@ if conv_id is None:
                        format_func=lambda i: f"{cat.scenarios[i].title} — {cat.scenarios[i].domain}, "
                                              f"{cat.scenarios[i].persona}, {cat.scenarios[i].difficulty}")
     if sid:
-        st.caption(cat.scenarios[sid].summary)
+        st.caption(plain(cat.scenarios[sid].summary))
     if st.button("Start", type="primary", icon=":material/play_arrow:", disabled=not sid):
         try:
             st.session_state["practice_conv"] = practice.start(sc, sid, mode="practice")
@@ -47,8 +49,8 @@ conv, scenario, engine = live.conversation, live.scenario, live.engine
 helps = conv.mode == "practice"
 ended = conv.status != "active"
 
-st.title(scenario.title)
-st.caption(f"You are the agent. Customer: **{scenario.customer.name}** · {scenario.domain} · "
+st.title(plain(scenario.title))
+st.caption(f"You are the agent. Customer: **{plain(scenario.customer.name)}** · {plain(scenario.domain)} · "
            f"{'practice mode' if helps else 'assessment mode — no hints, this attempt counts'}")
 
 # While talking: chat beside the brief, mood and hints. Once over: the report gets the full width.
@@ -61,38 +63,53 @@ def side_panel(live: practice.Live) -> None:
     scenario = live.scenario
     with st.container(border=True):
         st.markdown("**Your brief**")
-        st.caption(scenario.summary)
+        st.caption(plain(scenario.summary))
         if scenario.policy.may_offer:
-            st.markdown("You may offer: " + "; ".join(scenario.policy.may_offer) + ".")
+            st.markdown("You may offer: " + "; ".join(map(plain, scenario.policy.may_offer)) + ".")
         if scenario.policy.may_not_offer:
-            st.markdown("You may not offer: " + "; ".join(scenario.policy.may_not_offer) + ".")
+            st.markdown("You may not offer: " + "; ".join(map(plain, scenario.policy.may_not_offer)) + ".")
     if helps:
         series = practice.mood_series(live.engine.turns)
         if series:
-            now = series[-1]["anger"]
-            with st.container(border=True):
-                st.markdown("**Customer mood**")
-                now = round(now, 1)  # the label must agree with the number shown
-                label = "furious" if now >= 8 else "angry" if now >= 6 else "uneasy" if now >= 4 else "calm"
-                st.progress(min(1.0, now / 10), text=f"Anger {now:.1f}/10 — {label}")
-                trust = series[-1]["trust"]
-                if trust is not None:
-                    st.progress(min(1.0, max(0.0, trust / 10)), text=f"Trust {trust:.1f}/10")
-                if len(series) > 1:
-                    df = pd.DataFrame(series)[["reply", "anger", "trust"]].melt("reply", var_name="measure", value_name="level")
-                    st.altair_chart(alt.Chart(df).mark_line(point=True).encode(
-                        x=alt.X("reply:O", title="Customer reply", axis=alt.Axis(labelAngle=0)),
-                        y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]), axis=alt.Axis(values=[0, 5, 10]), title=None),
-                        color=alt.Color("measure:N", scale=alt.Scale(domain=["anger", "trust"], range=["#d62728", "#2ca02c"]),
-                                        legend=alt.Legend(orient="top", title=None)),
-                    ).properties(height=230), width="stretch")  # the whole chart: legend and axes included
+            mood_meter(series, feeling_of(scenario))
         tips = practice.hints(live)
         if tips:
             with st.container(border=True):
                 st.markdown("**Hints**")
                 for tip in tips:
-                    st.markdown(f"- {tip}")
+                    st.markdown(f"- {plain(tip)}")
     end_controls(live)
+
+
+def feeling_of(scenario) -> str:
+    """The feeling this persona's 0-10 state is (anger, anxiety, confusion, doubt); anger if unknown."""
+    try:
+        return feeling_name(getattr(get_archetype(scenario.persona), "feeling", None))
+    except TalkdownError:
+        return "anger"
+
+
+def mood_meter(series: list[dict], feeling: str) -> None:
+    """The customer's state as this persona feels it: label, band word and colour all from the number
+    shown (rounded first), bands as Scenario.band (high >= 7, mid 4-6.9, low < 4)."""
+    now = round(series[-1]["anger"], 1)  # mood_series calls the 0-10 state "anger" whatever the persona
+    level, words = band(now), describe(now, feeling)
+    colour = BAND_MARKDOWN_COLOURS[level]
+    with st.container(border=True):
+        st.markdown(f"**Customer mood: {feeling}** :{colour}-badge[{words.word}]")
+        st.progress(min(1.0, now / 10), text=f"{feeling.capitalize()} {now:.1f}/10 — {words.word}")
+        trust = series[-1]["trust"]
+        if trust is not None:
+            st.progress(min(1.0, max(0.0, trust / 10)), text=f"Trust {trust:.1f}/10")
+        if len(series) > 1:
+            df = (pd.DataFrame(series)[["reply", "anger", "trust"]].rename(columns={"anger": feeling})
+                  .melt("reply", var_name="measure", value_name="level"))
+            st.altair_chart(alt.Chart(df).mark_line(point=True).encode(
+                x=alt.X("reply:O", title="Customer reply", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 10]), axis=alt.Axis(values=[0, 5, 10]), title=None),
+                color=alt.Color("measure:N", scale=alt.Scale(domain=[feeling, "trust"], range=["#d62728", "#2ca02c"]),
+                                legend=alt.Legend(orient="top", title=None)),
+            ).properties(height=230), width="stretch")  # the whole chart: legend and axes included
 
 
 def end_controls(live: practice.Live) -> None:
@@ -126,7 +143,7 @@ def end_controls(live: practice.Live) -> None:
 
 def bubble(role: str, text: str) -> None:
     with chat_bubble(role):
-        st.markdown(text)
+        st.markdown(plain(text))
 
 
 with chat_col:
@@ -172,20 +189,20 @@ with chat_col:
             for t in engine.turns:
                 bubble(t["role"], t["text"])
         if practice.awaiting_reply(live) and practice.replying(conv.id):
-            with st.spinner(f"{scenario.customer.name} is replying…"):
+            with st.spinner(f"{plain(scenario.customer.name)} is replying…"):
                 practice.wait_for_reply(conv.id)
             st.rerun()
         notice = st.container()
         flash = st.session_state.pop("practice_error", None)  # set by the run that failed
         if flash:
-            notice.error(flash, icon=":material/error:")
+            notice.error(plain(flash), icon=":material/error:")
         if practice.awaiting_reply(live):
             notice.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
             c1, c2 = notice.columns(2)
             if c1.button("Try the reply again", type="primary"):
                 try:
                     with history, chat_bubble("customer"):
-                        st.write_stream(practice.retry_reply(sc, conv.id))
+                        st.write_stream(plain_stream(practice.retry_reply(sc, conv.id)))
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)
                 st.rerun()
@@ -210,7 +227,7 @@ with chat_col:
                 bubble("trainee", msg)
                 try:
                     with chat_bubble("customer"):
-                        st.write_stream(practice.send(sc, conv.id, msg, offline=offline))
+                        st.write_stream(plain_stream(practice.send(sc, conv.id, msg, offline=offline)))
                 except BackendError as e:
                     st.session_state["practice_error"] = str(e)  # shown after the rerun below
                 except TalkdownError as e:

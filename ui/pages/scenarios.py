@@ -7,7 +7,7 @@ from core.errors import ScenarioError, TalkdownError
 from personas.scenario import MAX_FILE_BYTES, parse_scenario
 from services import practice
 from services.catalog import load_catalog, scenario_from_form, scenario_yaml
-from ui.common import chat_bubble, done, init_state, scope, show_error
+from ui.common import chat_bubble, code, done, init_state, plain, scope, show_error
 
 sc = scope()
 init_state({"sc_yaml": "", "sc_editing": None, "preview_turns": None, "preview_id": None})
@@ -39,7 +39,7 @@ def show_problems(err: ScenarioError, labels: dict[str, str] | None = None) -> N
     for field, msg in err.problems:
         name = next((label for path, label in (labels or {}).items()
                      if field == path or field.startswith(path + ".")), None)
-        st.markdown(f"- **{name}** — {msg}" if name else f"- `{field}` — {msg}")
+        st.markdown(f"- **{name}** — {plain(msg)}" if name else f"- {code(field)} — {plain(msg)}")
 
 
 def save(make_text: Callable[[], str], labels: dict[str, str] | None = None):
@@ -65,31 +65,33 @@ with tab_list:
     for sid, s in sorted(cat.scenarios.items(), key=lambda kv: kv[1].title):
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"**{s.title}** `{sid}` :gray-badge[{cat.source[sid]}] :gray-badge[{s.domain}] "
-                        f":gray-badge[{s.persona}] :gray-badge[{s.difficulty}]  \n{s.summary}")
+            c1.markdown(f"**{plain(s.title)}** {code(sid)} :gray-badge[{cat.source[sid]}] :gray-badge[{plain(s.domain)}] "
+                        f":gray-badge[{plain(s.persona)}] :gray-badge[{plain(s.difficulty)}]  \n{plain(s.summary)}")
             if c2.button("Edit", key=f"edit_{sid}"):
                 st.session_state["sc_yaml"] = scenario_yaml(sc, sid)
                 st.session_state["sc_editing"] = sid
                 st.info("Loaded into the “Edit YAML” tab.")
 
 with tab_edit:
-    st.caption("Edit any scenario as YAML. Saving a built-in scenario stores your version in the database; "
-               "it replaces the built-in one in the app. See the README for every field.")
+    st.caption("Edit any scenario as YAML. Saving a built-in scenario (admins only) stores your version in the "
+               "database; it replaces the built-in one in the app for every group. A custom scenario can be changed "
+               "or deleted by the trainer who made it, or an admin. See the README for every field.")
     if st.session_state["sc_editing"]:
-        st.markdown(f"Loaded: `{st.session_state['sc_editing']}`. Saving under a new `id` makes a new scenario.")
+        st.markdown(f"Loaded: {code(st.session_state['sc_editing'])}. Saving under a new `id` makes a new scenario.")
     text = st.text_area("Scenario YAML", key="sc_yaml", height=480)
     c1, c2, c3 = st.columns(3)
     if c1.button("Validate", key="sc_validate"):
         try:
             s = parse_scenario(text, source="your scenario")
-            st.success(f"Valid: “{s.title}” ({s.id}).")
+            st.success(plain(f"Valid: “{s.title}” ({s.id})."))
         except ScenarioError as e:
             show_problems(e)
     if c2.button("Save", type="primary", key="sc_save"):
         if result := save(lambda: text):
-            st.success(saved_message(result[1]))
+            st.success(plain(saved_message(result[1])))
     editing = st.session_state.get("sc_editing")
-    if editing and cat.source.get(editing) == "custom" and c3.button("Delete custom version", key="sc_delete"):
+    if (editing and cat.source.get(editing) == "custom" and sc.may_edit_scenario(editing)
+            and c3.button("Delete custom version", key="sc_delete")):
         try:
             sc.delete_scenario(editing)
             st.session_state["sc_editing"] = None
@@ -144,7 +146,7 @@ with tab_upload:
         raw = up.getvalue()
         try:
             s = parse_scenario(raw, source=up.name)
-            st.success(f"{up.name} is valid: “{s.title}” ({s.id}).")
+            st.success(plain(f"{up.name} is valid: “{s.title}” ({s.id})."))
             if st.button("Save uploaded scenario", type="primary"):
                 if result := save(lambda: raw.decode("utf-8")):
                     done(saved_message(result[1]))  # rerun so the list and the other tabs include it
@@ -160,9 +162,9 @@ with tab_preview:
         st.session_state["preview_id"] = pid
     for t in st.session_state["preview_turns"]:
         with chat_bubble(t["role"]):
-            st.markdown(t["text"])
+            st.markdown(plain(t["text"]))
             if t.get("mood") is not None:
-                st.caption(f"anger {t['mood']:.1f}/10 · intent {t.get('intent', '')}")
+                st.caption(f"anger {t['mood']:.1f}/10 · intent {plain(t.get('intent', ''))}")
     msg = st.chat_input("Say something as the agent", key="pv_input", max_chars=2000)
     if msg:
         try:

@@ -1,7 +1,7 @@
 """First run: the database has no users, so the first account created is the admin."""
 import streamlit as st
 
-from ui.common import get_store, guarded
+from ui.common import get_store, guarded, start_session
 
 st.title("Welcome to Talkdown")
 st.write("This is a new installation. Create the administrator account to begin. "
@@ -20,5 +20,5 @@ if ok:
     else:
         user = guarded(get_store().create_first_admin, username.strip(), pw, display.strip() or username.strip())
         if user is not None:
-            st.session_state["user"] = user
+            start_session(user)
             st.rerun()
