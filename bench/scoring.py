@@ -1,6 +1,13 @@
-"""Scoring speed: a 40-turn transcript and `moves` throughput, each beside the keyword baseline.
+"""Scoring speed and validity.
 
-    python bench/scoring.py
+Speed: a 40-turn transcript and `moves` throughput, each beside the keyword baseline.
+Validity: the paired scripts of bench/grade_pairs.yaml (good / hollow empathy / over-promising / mediocre /
+dismissive handling of the same customer), each played through the PracticeEngine with the scripted
+backend so the customer's turns and moods are real, then scored. The orderings a coach would sign are
+checked and printed (tests/test_grades_validity.py asserts them).
+
+    python bench/scoring.py            # both tables
+    python bench/scoring.py --validity # the validity table only
 """
 from __future__ import annotations
 
@@ -43,7 +50,100 @@ def _median_ms(fn, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
+PAIRS = Path(__file__).resolve().parent / "grade_pairs.yaml"
+KINDS = ("good", "hollow", "overpromise", "mediocre", "dismissive")
+SKILLS = ("active_listening", "paraphrasing", "empathy", "focus", "closure")
+SHORT = {"active_listening": "listen", "paraphrasing": "para", "empathy": "empathy", "focus": "focus",
+         "closure": "closure"}
+HOLLOW_EMPATHY_MAX = 50  # hollow empathy must not score well on empathy
+
+
+def play(scenario, lines: list[str]) -> dict:
+    """A trainee script played through the PracticeEngine (scripted backend): the transcript dict."""
+    from personas.actors import Actor, get_backend
+    from personas.archetypes import get_archetype
+    from personas.engine import PracticeEngine
+
+    engine = PracticeEngine(scenario, get_archetype(scenario.persona), Actor(get_backend("scripted")))
+    engine.open()
+    for line in lines:
+        if engine.ended or not line.strip():
+            continue
+        engine.add_trainee(line)
+        engine.reply()
+    return engine.transcript()
+
+
+def validity(path: Path = PAIRS) -> tuple[dict, list[str]]:
+    """{scenario: {kind: report}} for the paired scripts, and the orderings that failed (empty = all hold)."""
+    import yaml
+
+    scenarios = load_dir(Path(__file__).resolve().parent.parent / "scenarios").scenarios
+    pairs = yaml.safe_load(path.read_text(encoding="utf-8"))
+    results: dict = {}
+    failed: list[str] = []
+    for sid, scripts in pairs.items():
+        sc = scenarios[sid]
+        reports = {k: score(parse_transcript(play(sc, scripts[k])), sc) for k in KINDS if k in scripts}
+        results[sid] = reports
+        good = reports["good"]
+        for k, r in reports.items():
+            if k == "good":
+                continue
+            if not good.overall > r.overall:
+                failed.append(f"{sid}: good overall {good.overall} does not beat {k} {r.overall}")
+            # good leads on every skill, except where over-promising is the same call (its skills may tie)
+            for skill in SKILLS:
+                g, o = good.dimensions[skill].score, r.dimensions[skill].score
+                if k == "overpromise" and skill != "closure":
+                    continue
+                if g < o:
+                    failed.append(f"{sid}: good {skill} {g} < {k} {o}")
+        if "hollow" in reports:
+            e = reports["hollow"].dimensions["empathy"].score
+            if e > HOLLOW_EMPATHY_MAX or e >= good.dimensions["empathy"].score:
+                failed.append(f"{sid}: hollow empathy scores {e} on empathy")
+        if "overpromise" in reports:
+            o = reports["overpromise"]
+            if not o.outcome.promise_breaches:
+                failed.append(f"{sid}: the over-promise was not detected")
+            if o.dimensions["closure"].score >= good.dimensions["closure"].score:
+                failed.append(f"{sid}: over-promising closure {o.dimensions['closure'].score} >= within policy "
+                              f"{good.dimensions['closure'].score}")
+    return results, failed
+
+
+def print_validity() -> int:
+    results, failed = validity()
+    head = f"{'scenario':<34}{'script':<13}{'overall':>8}" + "".join(f"{SHORT[s]:>9}" for s in SKILLS) + \
+        f"  {'end mood':>8}  breaches"
+    print(head)
+    print("-" * len(head))
+    for sid, reports in results.items():
+        for k, r in reports.items():
+            mood = r.outcome.mood_end
+            print(f"{sid:<34}{k:<13}{r.overall:>8}" + "".join(f"{r.dimensions[s].score:>9}" for s in SKILLS)
+                  + f"  {mood if mood is not None else '-':>8}  {len(r.outcome.promise_breaches)}")
+    print()
+    n = sum(len(r) for r in results.values())
+    print(f"{n} transcripts over {len(results)} scenarios; orderings: "
+          + ("all hold (good leads; hollow empathy <= "
+             f"{HOLLOW_EMPATHY_MAX} on empathy; over-promising loses to the same call within policy)"
+             if not failed else f"{len(failed)} FAILED"))
+    for f in failed:
+        print(f"  FAILED: {f}")
+    return 1 if failed else 0
+
+
 def main() -> None:
+    if "--validity" in sys.argv[1:]:
+        raise SystemExit(print_validity())
+    speed()
+    print()
+    raise SystemExit(print_validity())
+
+
+def speed() -> None:
     scenario = load_dir(Path(__file__).resolve().parent.parent / "scenarios").scenarios.get(
         "internet-outage-remote-worker")
     t = _transcript()

@@ -10,11 +10,19 @@ from __future__ import annotations
 import re
 
 from scoring.evidence import SENTENCE
-from scoring.text import content_words, tokens
+from scoring.text import content_words, stem, tokens
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-_LEAD_IN = re.compile(r"^(?:(?:look|listen|honestly|well|so|ok|okay|right|and|but|yes|no|hi|hello|seriously)\b[,\s]*)+",
-                      re.I)
+_WORD = re.compile(r"(?<![0-9])[A-Za-z]+(?:['’][A-Za-z]+)?")  # "8am" keeps its "am"
+_LEAD_IN = re.compile(r"^(?:(?:look|listen|honestly|well|so|ok|okay|right|and|but|yes|yeah|no|hi|hello|seriously|"
+                      r"alright|all right|thanks|thank you|cheers|fine|great|sure|oh|ah|um|er|hmm|finally|sorry|"
+                      r"please|wow|god|exactly|really|good|perfect|brilliant|lovely|excellent|for the record|to be honest|to be fair|i mean|you know)\b[,.:!\s—–-]*)+", re.I)
+# Words that carry no point of the customer's own: a sentence made of them ("Alright, thanks", "You're very
+# patient", "That's more than I got last time") is a reaction, not something to restate.
+_PLEASANTRY = frozenset("""alright thanks thank cheers okay fine great good lovely nice brilliant perfect patient kind
+helpful help helps helped sure fair enough last time more less much lot bit better worse works work working sounds
+right wrong really actually something anything nothing everything thing things way got get getting done doing mean
+said saying know think guess suppose hope appreciate appreciated sorted sort well least first again still yet just
+please sorry hello goodbye bye today""".split())
 MAX_WORDS = 16
 
 # The customer's side -> the trainee's side. "I was" needs its verb changed too.
@@ -75,7 +83,7 @@ def restate(sentence: str) -> str:
     return "".join(out)
 
 
-def customer_point(text: str) -> str | None:
+def customer_point(text: str, about: set[str] | frozenset[str] | None = None) -> str | None:
     """The customer's sentence most worth restating, in the trainee's voice, or None.
 
     A statement (not a question) with the most content words, at most MAX_WORDS words; None when the
@@ -88,6 +96,13 @@ def customer_point(text: str) -> str | None:
             continue
         s = _LEAD_IN.sub("", s).strip().rstrip(".!").strip()
         s = re.sub(r"[,;:—–-]+$", "", s).strip()
+        if about is not None and re.match(r"^(?:that|this|it)(?:'s|’s| is| was)\b", s, re.I) \
+                and not {stem(w) for w in content_words(tokens(s))} & about:
+            continue  # "That's a script, not an answer": the customer's verdict on the call, not their problem
+        if re.search(r"[\"“”]|\byou(?:'ll|’ll| will| are going to|'re going to)\b|"
+                     r"\b(?:already |just )?(?:told|explained (?:this|that|it) to) (?:you|them)(?: (?:what|this|that|everything|already))?\b"
+                     r"(?! (?:would|will|were|was|had))", s, re.I):
+            continue  # quoted words, or the agent's own promise read back ("You'll use my reading")
         first = _WORD.match(s)
         if first and first.group().lower().replace("’", "'") in _IMPERATIVE:
             continue  # "Don't read me the small print" is a demand, not something to restate
@@ -95,8 +110,8 @@ def customer_point(text: str) -> str | None:
         if n_words > MAX_WORDS:
             s = _shorten(s)
             n_words = len(tokens(s))
-        n_content = len(content_words(tokens(s)))
-        if n_content < 2 or n_words > MAX_WORDS:
+        n_content = len([w for w in content_words(tokens(s)) if w not in _PLEASANTRY])
+        if n_content < 2 or n_words > MAX_WORDS or _about_the_agent(s):
             continue
         if best is None or n_content > best[0]:
             best = (n_content, s)
@@ -104,9 +119,25 @@ def customer_point(text: str) -> str | None:
         return None
     said = restate(best[1])
     first = _WORD.match(said)
-    if first and first.group().lower() in _LOWER_FIRST:
+    if first and (first.group().lower() in _LOWER_FIRST or not _proper(first.group(), text)):
         said = said[0].lower() + said[1:]
     return said
+
+
+def _about_the_agent(sentence: str) -> bool:
+    """'You're very patient', 'You've been great': a remark about the agent, not the customer's problem."""
+    if re.match(r"^(?:it|that|this)(?:'s|’s| is| was)(?: (?:very|so|really))? (?:good|great|nice|better|kind|fair|"
+                r"helpful|a relief|a start|something|more than|what i)\b", sentence, re.I):
+        return True  # "It's good that someone's actually paying attention": a reaction, not the problem
+    return bool(re.match(r"^(?:you(?:'re|’re| are|'ve|’ve| have)(?: been)?|that(?:'s|’s| is) (?:very )?(?:kind|nice|good|"
+                         r"helpful|fair|great))\b", sentence, re.I)) and len(tokens(sentence)) <= 7
+
+
+def _proper(word: str, text: str) -> bool:
+    """Whether `word` is a name: it is written capitalised inside a sentence of `text` too."""
+    if word == "I" or word.isupper() and len(word) > 1:
+        return True
+    return bool(re.search(r"(?<=[a-z,;:] )" + re.escape(word) + r"\b", text or ""))
 
 
 # Sentences starting with these tell the agent what to do; "So don't read us the small print" is no restatement.
@@ -125,3 +156,58 @@ def _shorten(sentence: str) -> str:
             cut = sentence[:m.start()]
             break
     return cut.strip().rstrip(",;:—–- ").strip()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Lines built from the scenario's policy, and the checks every suggested line must pass
+
+_VERB_FIRST = frozenset(("book", "call", "nominate", "text", "dispute", "waive", "hold", "re-bill", "rebill", "send",
+                         "arrange", "refund", "cancel", "chase", "raise", "email", "check", "reconnect", "replace",
+                         "add", "set", "open", "give", "put", "run", "reset", "order", "issue", "credit", "rebook"))
+_NO_ARTICLE = frozenset(("immediate", "written", "information", "reimbursement", "advice", "emergency-only"))
+_HEAD_END = re.compile(r"\s+(?:of|on|for|with|within|while|up|including|pending|after|by|from|to|in)\b", re.I)
+
+
+def offer_sentence(item: str) -> str:
+    """A policy item ("engineer visit within 24 hours", "hold the direct debit while ...") said by the trainee."""
+    s = re.sub(r"\s*\([^)]*\)", "", item or "").strip().rstrip(".")
+    s = re.sub(r"\ba customer(?:'s)? (meter|account|reading)\b", r"your \1", s, flags=re.I)
+    if not s:
+        return ""
+    first = s.split()[0].lower()
+    if first in _VERB_FIRST and not re.match(r"^\S+ (?:of|within|for|on)\b", s):
+        s = re.sub(r"^(call|ring) back\b", r"\1 you back", s, flags=re.I)
+        s = re.sub(r"^text\b(?! you)", "text you", s, flags=re.I)
+        return f"I'll {s[0].lower()}{s[1:]}."
+    if first == "information":
+        return f"I can send you {s}."
+    head = _HEAD_END.split(s, maxsplit=1)[0]
+    plural = head.endswith("s") and not head.endswith("ss")
+    if re.match(r"^(?:a|an|the|your|some)\b", s, re.I) or first.endswith("ing") or first in _NO_ARTICLE or plural:
+        art = ""
+    else:
+        art = "an " if re.match(r"[aeiou]", s, re.I) else "a "
+    return f"I can arrange {art}{s[0].lower() if not s[:2].isupper() else s[0]}{s[1:]}."
+
+
+def garbled(line: str) -> list[str]:
+    """What reads wrong in a suggested line: broken spacing, a doubled word, an unturned pronoun, a fragment
+    glued after "So", a sentence that starts in lower case, an unfilled placeholder."""
+    out = []
+    if re.search(r"\s{2,}|\s[,.;:!?]|[,;:]{2,}|\.\.(?!\.)|\{|\}|\bNone\b", line):
+        out.append("broken spacing or punctuation")
+    if re.search(r"\b(\w+) \1\b", line, re.I) and not re.search(r"\b(?:that that|had had)\b", line, re.I):
+        out.append("a doubled word")
+    if re.search(r"\b(?:thank us|we(?:'re| are) (?:very |so )?patient|you told you|we told us|us'(?:re|ll))\b", line, re.I):
+        out.append("a pronoun left unturned")
+    m = re.search(r"\bSo,? ([A-Z][a-z']+)", line)
+    if m and m.group(1) not in ("I", "I'm", "I've", "I'll", "I'd") and not re.search(
+            r"(?<=[a-z,;:] )" + re.escape(m.group(1)) + r"\b", line[:m.start()] + " " + line[m.end():]):
+        out.append(f"a fragment glued after 'So': {m.group(1)!r}")
+    for s in re.split(r"(?<=[.!?])\s+", line.strip()):
+        if s and s[0].islower():
+            out.append("a sentence starting in lower case")
+            break
+    if re.search(r"—\s*(?:—|$)|^\W", line.strip()):
+        out.append("an empty clause")
+    return out

@@ -7,6 +7,7 @@ MAX_QUOTE is cut at a word boundary with an ellipsis, never mid-word.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MAX_QUOTE = 160
 _ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "eg", "e.g", "ie", "i.e", "approx", "ref", "dept",
@@ -26,6 +27,11 @@ def _is_abbrev(before: str) -> bool:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of text, its closing punctuation included, spaces excluded."""
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=8192)  # every turn is split again by moves, the reading, the policy and the advice
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BREAK.finditer(text):
@@ -43,7 +49,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         seg = text[start:]
         spans.append((start + (len(seg) - len(seg.lstrip())), start + len(seg.rstrip())))
-    return spans
+    return tuple(spans)
 
 
 def sentences(text: str) -> list[str]:

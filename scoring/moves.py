@@ -83,6 +83,16 @@ def _shares_customer_content(text: str, context: Sequence[ContextTurn]) -> bool:
     return False
 
 
+def _restated_points(text: str, context: Sequence[ContextTurn]) -> int:
+    """How many of the customer's content words, from anything they said so far, the turn restates."""
+    cust: set[str] = set()
+    for turn in context:
+        role, said = _role_text(turn)
+        if role == "customer":
+            cust |= _stems(content_words(tokens(said)))
+    return len(_stems(content_words(tokens(text))) & cust)
+
+
 def _topic_words(scenario: Scenario | None) -> set[str]:
     if scenario is None:
         return set()
@@ -182,6 +192,11 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if not toks:
         return []
     found, _ = _combine(*_rule_moves(text, toks, context), text, context)
+    if "paraphrase" not in found and context and (rules.PARAPHRASE_CUE.search(text) or text.lstrip()[:3].lower() == "so ") \
+            and _restated_points(text, context) >= 3 and not is_parroting(text, context):
+        # "So the parcel was marked delivered eight days ago but never arrived": a cue and three of the
+        # customer's own points restated is a restatement, whatever the ESConv model reads
+        found.add("paraphrase")
     if "check_more" in found and not _probing_question(text):
         # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
         found.discard("question")

@@ -127,18 +127,22 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
                         r"with receipts|with a|\()", re.I)
 # An unhedged future result is a promise, even without the word: "it'll be fixed today".
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
-                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have|get|arrive|receive|refund|fix|cover|pay|"
+                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
                    r"write|wipe)\b|\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
 _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
                     r"let me check|i'll check|i will check|i'll see|see if|see whether|whether)\b", re.I)
-_NEGATED = re.compile(r"\b(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
+_NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|"
+                      r"can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
                       r"not possible|no way|don't|do not|aren't able|not in a position)\b", re.I)
 _OFFERING = re.compile(
-    r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b|"
+    # "I can hear / see / imagine / understand" perceives; it offers nothing
+    r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
+    r"(?! (?:(?:only|totally|completely|really|fully|certainly|definitely) )?(?:hear|see|imagine|understand|tell|appreciate|"
+    r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'ve| have) (?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
-    r"\byou(?:'ll| will) (?:get|have|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
+    r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
     r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
     r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
     r"\byou(?:'ll| will)? (?:should )?be (?:fine|okay|ok|alright)\b|\byou can (?:just |safely )?(?:skip|stop|take|double|halve|miss)\b",
@@ -271,7 +275,11 @@ def _clauses(text: str) -> list[str]:
     """Sentences, with "X, but Y" and "X; Y" split so a refusal and the offer beside it are read apart."""
     out: list[str] = []
     for s in sentences(text):
-        out.extend(p.strip(" ,;—–-") for p in re.split(r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+", s, flags=re.I) if p.strip(" ,;—–-"))
+        # "..., and I'll refund the whole month": each promise of a sentence is read on its own
+        out.extend(p.strip(" ,;—–-") for p in re.split(
+            r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+|,?\s+\b(?:and|plus|also)\b\s+(?=(?:then |also )?(?:i|we|you|it|they)"
+            r"(?:'ll|'d|'ve| will| would| can| could| have| are going to|'re going to)\b)", s, flags=re.I)
+            if p.strip(" ,;—–-"))
     return out
 
 
@@ -284,14 +292,42 @@ def _without_satisfied(rule: str, text: str) -> bool:
     return bool(need) and need <= have
 
 
+# Families of concepts: what a forbidden promise was *for* (money, speed, a fix...), so the closest allowed
+# offer answers the same want: "refund of the whole month" -> "service credit for days without service".
+_FAMILIES = {
+    "money": {"refund", "compensation", "cash", "settlement", "payment", "write_off", "service_credit", "interim",
+              "discount", "waive", "temporary_credit", "expenses", "voucher", "amount", "fee", "bill", "rebill",
+              "payment_plan", "hold_dd", "transaction", "dispute", "approve"},
+    "speed": {"today", "instant", "next_day", "saturday", "deliver", "immediate_cancel", "emergency"},
+    "fix": {"fix", "engineer", "visit", "line_test", "replace", "dispatch", "deliver", "rebook", "seat", "adjuster",
+            "drying", "smart_meter", "reading", "chase", "supply", "data"},
+    "care": {"medical", "opinion", "dose", "change", "skip", "supply", "emergency", "chase", "nominate", "text", "ready"},
+    "contact": {"callback", "handler", "confirmation", "information", "text", "investigation"},
+}
+
+
+_TIMED = re.compile(r"\b(?:within|by|same|next|\d+\s*(?:hours?|days?|working days?))\b", re.I)
+
+
+def _families(cs: set[str] | frozenset[str], text: str = "") -> set[str]:
+    out = {f for f, members in _FAMILIES.items() if cs & members}
+    if _TIMED.search(text):
+        out.add("speed")  # "engineer visit within 24 hours" answers a want for speed
+    return out
+
+
 def alternative(rule: str, scenario: Scenario | None) -> str | None:
-    """The allowed offer closest to a forbidden one (what could have been offered instead)."""
+    """The allowed offer closest to a forbidden one (what could have been offered instead): the most shared
+    concepts, then the most shared families of concepts (money for money, a fix for a fix), in policy order."""
     policy = getattr(scenario, "policy", None)
     if not policy or not policy.may_offer:
         return None
     want = _core(rule)
-    scored = sorted(policy.may_offer, key=lambda r: -len(_core(r) & want))
-    return scored[0]
+    fam = _families({c for c in concepts(rule) if not c.startswith("w:")})
+    scored = sorted(enumerate(policy.may_offer), key=lambda ir: (
+        -len(_core(ir[1]) & want), -len(_families({c for c in concepts(ir[1]) if not c.startswith("w:")}, ir[1]) & fam),
+        ir[0]))
+    return scored[0][1]
 
 
 __all__ = ["Offer", "alternative", "concepts", "find_offers"]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from core.transcript import Transcript
 from scoring.dimensions import SKILL_NAMES, Context, score_dimensions
+from scoring.text import tokens
 from scoring.judge_models import JudgeView
 
 
@@ -17,10 +18,28 @@ class Evidence(BaseModel):
     kind: Literal["strength", "gap"] = "strength"  # a gap is something to work on; reports before it say neither
 
 
+class Prediction(BaseModel):
+    """The customer's predicted reaction (personas.whatif): their level before the turn, after what was
+    said, and after the suggested line instead. `feeling` names the level ("anger", "anxiety"...)."""
+    feeling: str = "anger"
+    before: float
+    actual: float
+    suggested: float
+
+
+class Suggestion(BaseModel):
+    """One "Instead of <original>, try <better>" on trainee turn `turn` (1-based)."""
+    turn: int
+    original: str
+    better: str
+    predicted: Prediction | None = None
+
+
 class Dimension(BaseModel):
     score: int = Field(ge=0, le=100)
     evidence: list[Evidence] = Field(default_factory=list)
-    advice: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)   # the suggestions below as "Instead of …, try …" lines
+    suggestions: list[Suggestion] = Field(default_factory=list)
 
 
 class TurnMoves(BaseModel):
@@ -35,6 +54,21 @@ class Outcome(BaseModel):
     mood_start: float | None = None
     mood_end: float | None = None
     end_reason: str | None = None
+    promise_breaches: list[str] = Field(default_factory=list)  # policy rules a promise broke
+    note: str | None = None  # e.g. "Resolved on a promise that cannot be kept (...)"
+
+
+class PolicyItem(BaseModel):
+    turn: int
+    quote: str
+    rule: str | None = None
+    instead: str | None = None  # the allowed offer closest to a forbidden one
+
+
+class PolicyReview(BaseModel):
+    """What the trainee offered, against the scenario's may_offer / may_not_offer."""
+    breaches: list[PolicyItem] = Field(default_factory=list)
+    allowed: list[PolicyItem] = Field(default_factory=list)
 
 
 class Report(BaseModel):
@@ -44,6 +78,7 @@ class Report(BaseModel):
     turns: list[TurnMoves]
     outcome: Outcome
     notes: list[str] = Field(default_factory=list)
+    policy: PolicyReview | None = None  # None when the scenario has no policy
     # The optional LLM judge's own view, never mixed into the scores above.
     judge: JudgeView | None = None
     judge_error: str | None = None
@@ -56,13 +91,68 @@ def score(transcript: Transcript, scenario=None) -> Report:
     dims = score_dimensions(ctx)
     weights = scenario.rubric_weights if scenario is not None else {s: 1.0 for s in SKILL_NAMES}
     total = sum(weights.get(s, 1.0) for s in SKILL_NAMES) or 1.0
-    overall = round(sum(dims[s]["score"] * weights.get(s, 1.0) for s in SKILL_NAMES) / total)
+    overall = sum(dims[s]["score"] * weights.get(s, 1.0) for s in SKILL_NAMES) / total
     turns = [TurnMoves(turn=i + 1, role=t.role, moves=ctx.moves[i], mood=t.mood)
              for i, t in enumerate(transcript.turns)]
     notes = [] if scenario is not None else ["Scored without a scenario: focus uses the conversation's own words."]
-    return Report(scenario_id=transcript.scenario_id, overall=max(0, min(100, overall)),
+    overall, more = _adjust(ctx, overall)
+    notes += more
+    return Report(scenario_id=transcript.scenario_id, overall=max(0, min(100, round(overall))),
                   dimensions={s: Dimension(**dims[s]) for s in SKILL_NAMES}, turns=turns,
-                  outcome=Outcome(**ctx.outcome()), notes=notes)
+                  outcome=Outcome(**ctx.outcome()), notes=notes, policy=_policy_review(ctx))
+
+
+# A call where nothing was done, or the same message pasted again, never reaches the pass mark.
+NOTHING_DONE_CAP = 55
+REPEATS_CAP = 60
+
+
+def _adjust(ctx: Context, overall: float) -> tuple[float, list[str]]:
+    """The overall after what the five skills cannot see on their own: promises the policy forbids,
+    sympathy with nothing done, and one message sent again and again."""
+    notes = []
+    read = ctx.read()
+    breaches = ctx.breaches()
+    if breaches:
+        cut = min(24, 12 * len(breaches))
+        overall -= cut
+        notes.append(f"Overall lowered by {cut}: {len(breaches)} promise(s) the policy forbids, however pleased "
+                     "the customer sounded.")
+    if read and not any(r.acted for *_, r in read):
+        if overall > NOTHING_DONE_CAP:
+            notes.append(f"Overall capped at {NOTHING_DONE_CAP}: nothing was done about the problem "
+                         "(no action, offer or next step), whatever was said.")
+        overall = min(overall, NOTHING_DONE_CAP)
+    seen: list[set[str]] = []
+    repeats = 0
+    for _, t, _, _ in read:
+        words = set(tokens(t))
+        if len(words) >= 4 and any(len(words & w) / len(words | w) >= 0.8 for w in seen):
+            repeats += 1
+        seen.append(words)
+    if repeats:
+        overall -= 6 * repeats
+        if repeats >= 2:
+            overall = min(overall, REPEATS_CAP)
+        notes.append(f"{repeats} message(s) repeated an earlier one almost word for word.")
+    return overall, notes
+
+
+def _policy_review(ctx: Context) -> PolicyReview | None:
+    if ctx.policy is None:
+        return None
+    from scoring.evidence import clip
+    from scoring.policy import alternative
+
+    review = PolicyReview()
+    for n, _, _, r in ctx.read():
+        for o in r.offers:
+            if o.allowed is False:
+                review.breaches.append(PolicyItem(turn=n, quote=clip(o.text), rule=o.rule,
+                                                  instead=alternative(o.rule, ctx.scenario) if o.rule else None))
+            elif o.allowed:
+                review.allowed.append(PolicyItem(turn=n, quote=clip(o.text), rule=o.rule))
+    return review
 
 
 LABELS = {"active_listening": "Active listening", "paraphrasing": "Paraphrasing", "empathy": "Empathy",
@@ -73,13 +163,31 @@ def render_text(report: Report) -> str:
     """A plain-text report for the terminal."""
     o = report.outcome
     mood = f"mood {o.mood_start if o.mood_start is not None else '?'} -> {o.mood_end if o.mood_end is not None else '?'}"
-    lines = [f"Overall: {report.overall}/100   ({'resolved' if o.resolved else 'not resolved'}, {mood})", ""]
+    lines = [f"Overall: {report.overall}/100   ({'resolved' if o.resolved else 'not resolved'}, {mood})"]
+    if o.note:
+        lines.append(f"Outcome: {o.note}")
+    lines.append("")
     for key, d in report.dimensions.items():
         lines.append(f"{LABELS.get(key, key)}: {d.score}/100")
         for e in d.evidence:
             lines.append(f"  {'-' if e.kind == 'gap' else '+'} turn {e.turn}: \"{e.quote}\" — {e.why}")
-        for a in d.advice:
-            lines.append(f"  advice: {a}")
+        if d.suggestions:
+            for sg in d.suggestions:
+                p = sg.predicted
+                pred = (f"   [{p.feeling} {p.before:.1f} -> {p.suggested:.1f} instead of {p.actual:.1f}]"
+                        if p is not None else "")
+                lines.append(f'  advice: Instead of "{sg.original}", try "{sg.better}"{pred}')
+        else:
+            for a in d.advice:
+                lines.append(f"  advice: {a}")
+        lines.append("")
+    if report.policy is not None and (report.policy.breaches or report.policy.allowed):
+        lines.append("Policy:")
+        for b in report.policy.breaches:
+            alt = f" (could have offered: {b.instead})" if b.instead else ""
+            lines.append(f"  - turn {b.turn}: \"{b.quote}\" — forbidden: {b.rule}{alt}")
+        for a in report.policy.allowed:
+            lines.append(f"  + turn {a.turn}: \"{a.quote}\" — allowed: {a.rule}")
         lines.append("")
     lines.append("Turns:")
     for t in report.turns:

@@ -36,12 +36,13 @@ PARAPHRASE_CUE = _rx(
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
-                r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling)")
+                r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|"
+                r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you)")
 REFLECTION = _rx(
     # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
     r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
-    r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling)",
+    r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|distressing|draining|alarming|frightening)",
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "
     r"(?:frustrated|stressed|upset|annoyed|worried|anxious|angry|furious|disappointed|overwhelmed|confused|scared|exhausted|fed up|let down|hurt|sad|lonely)",
     r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
@@ -51,6 +52,10 @@ REFLECTION = _rx(
     r"\bno wonder you(?:'re| are| feel)\b",
     r"\byou feel (?:like|that(?! way)|as if)\b",
     r"\bhow (?:frustrating|stressful|awful|annoying|upsetting)\b",
+    # "That must have been a real shock", "that sounds like a nightmare"
+    r"\b(?:that|this|it) (?:must (?:have been|be)|sounds like|sounds|was) (?:a |such a )?(?:real |huge |big |horrible |nasty |"
+    r"awful |complete )?(?:shock|blow|nightmare|headache|worry|ordeal)\b",
+    r"\b(?:give|gave|given) (?:anyone|anybody|you) (?:a |such a |quite a )?(?:fright|shock|scare|turn)\b",
 )
 
 AFFIRMATION = _rx(
@@ -58,6 +63,8 @@ AFFIRMATION = _rx(
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:completely |totally |perfectly |entirely )?(?:understandable|fair|reasonable|natural|normal|valid)\b",
     r"\banyone would (?:be|feel)\b",
     r"\byou did (?:the right thing|everything right|all the right things)\b",
+    r"\byou(?:'ve| have)(?:n't| not) done anything wrong\b|\byou(?:'ve| have)? done nothing wrong\b",
+    r"\b(?:none of (?:this|that)|this|that|it) (?:is|was|'s)(?:n't| not)? (?:your doing|down to you|on you)\b",
     r"\b(?:don't|do not) worry\b", r"\b(?:not|n't) (?:at all )?your fault\b",
     r"\bwe(?:'ll| will) (?:get (?:this|it|you)|sort (?:this|it)|fix (?:this|it))\b",
     r"\bi(?:'ll| will) make sure\b",
@@ -118,6 +125,7 @@ BLAME = _rx(
     r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
+    r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:really |entirely |all |completely )?(?:your|on your) (?:responsibility|lookout|job)\b",
     r"\byou (?:probably|must have|might have|may have) (?:unplugged|broke|deleted|changed|pressed|clicked|typed|"
     r"entered|missed|forgot|ignored|misread)\b",
 )

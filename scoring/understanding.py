@@ -266,7 +266,9 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
 SCRIPTED_GREETING = re.compile(
     r"\b(?:how (?:can|may|might) i (?:help|assist)(?: you)?(?: today)?|what can i (?:do|help you with)(?: for you)?(?: today)?|"
     r"thank you for (?:calling|contacting|choosing|holding)|thanks for (?:calling|contacting|holding)|"
-    r"welcome to\b|you(?:'re| are) (?:through|speaking) to|how are you (?:today|doing)|"
+    r"welcome to\b|(?:hello|hi|hey|good (?:morning|afternoon|evening)),? (?:and )?welcome\b|"
+    r"thanks for (?:getting in touch|reaching out|your call)|thank you for (?:getting in touch|reaching out|your call)|"
+    r"who am i (?:speaking|talking) (?:to|with)|you(?:'re| are) (?:through|speaking) to|how are you (?:today|doing)|"
     r"what seems to be the (?:problem|issue)|what(?:'s| is) the (?:problem|issue) today)\b", re.I)
 ID_REQUEST = re.compile(
     r"\b(?:can|could|may) i (?:have|get|take|grab|confirm|ask for|just get)(?: your| the)? (?:full )?(?:name|account|"

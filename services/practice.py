@@ -22,7 +22,8 @@ def get_actor():
     from personas.actors import Actor, get_backend
 
     s = get_settings()
-    key = (s.resolved_backend(), s.openai_base_url, s.openai_model, s.local_model_path)
+    key = (s.resolved_backend(), s.openai_base_url, s.openai_model, s.local_model_path,
+           s.local_engine, s.local_threads, s.local_parallel)
     with _actor_lock:
         if key not in _actors:
             _actors[key] = Actor(get_backend(settings=s))
@@ -58,8 +59,10 @@ def _own_active(scope, live: Live) -> None:
 
 
 def _save(scope, conversation_id: int, turn: dict) -> None:
-    scope.add_turn(conversation_id, turn["role"], turn["text"], mood=turn.get("mood"), trust=turn.get("trust"),
-                   moves=turn.get("moves"), intent=turn.get("intent"))
+    # The customer's lines go through the store's engine path (a user's scope adds only trainee turns).
+    from store import record_turn
+
+    record_turn(scope, conversation_id, turn)
 
 
 def start(scope, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None) -> int:
@@ -200,7 +203,14 @@ def score_transcript(transcript: dict, scenario: Scenario | None) -> dict:
     t = Transcript.model_validate(transcript)
     from scoring.judge import add_judge  # offline: unchanged; a failure becomes report.judge_error
 
-    return add_judge(scoring.score(t, scenario), t).model_dump(mode="json")
+    report = add_judge(scoring.score(t, scenario), t)
+    try:  # beside each suggestion, the customer's predicted reaction (the Director replayed from that turn)
+        from personas.whatif import add_predictions
+
+        report = add_predictions(report, transcript, scenario)
+    except Exception:  # a prediction is a bonus: never lose the report over it
+        pass
+    return report.model_dump(mode="json")
 
 
 def branch(scope, conversation_id: int, turn_no: int) -> int:

@@ -95,6 +95,8 @@ def test_one_restatement_is_told_where_a_second_would_have_fitted():
     t = parse_transcript({"turns": turns})
     dim = score(t).dimensions["paraphrasing"]
     assert dim.score < 100 and [e.turn for e in dim.evidence] == [2]
+    # The suggestion keeps what the turn did (issue 9: each suggestion fits the turn it replaces): the old
+    # advice replaced the booking with a bare restatement, dropping the engineer.
     assert dim.advice == ['Instead of "Okay, I\'ll book an engineer for tomorrow at 8am.", try "So you\'ve restarted '
-                          'the router twice and the lights are all red — have I got that right?"']
+                          'the router twice and the lights are all red. I\'ll book an engineer for tomorrow at 8am."']
     assert "paraphrase" in detect_moves(_suggestion(dim.advice[0]), t.turns[:3])

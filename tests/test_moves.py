@@ -220,3 +220,14 @@ def test_policy_walls_and_reassurance_about_fault(text, expected):
 def test_the_check_for_more_is_not_a_probing_question(text, question):
     moves = detect_moves(text, OUTAGE_CTX)
     assert "check_more" in moves and ("question" in moves) is question
+
+
+def test_a_restatement_of_three_customer_points_is_a_paraphrase_whatever_the_model_reads():
+    """'So the parcel was marked delivered … nobody called you back' was missed: the model vetoed it."""
+    ctx = [{"role": "customer", "text": "This is the third time I'm calling about the same parcel. It says delivered, "
+                                        "it isn't here, and twice I've been promised a callback that never came."},
+           {"role": "trainee", "text": "I'm sorry."},
+           {"role": "customer", "text": "Okay, you've heard me."}]
+    assert "paraphrase" in detect_moves("So the parcel was marked delivered eight days ago but never arrived, and "
+                                        "nobody called you back. What does the delivery photo show?", ctx)
+    assert "paraphrase" not in detect_moves("So what does the delivery photo show?", ctx)

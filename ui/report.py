@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import score_scale
-from ui.common import SKILL_LABELS, chat_bubble
+from ui.common import SKILL_LABELS, chat_bubble, plain
 
 MOVE_COLOURS = {
     "dismissive": "red", "blame": "red", "jargon": "orange", "off_topic": "orange",
@@ -19,7 +19,24 @@ MOVE_COLOURS = {
 
 
 def move_badges(moves: list[str]) -> str:
-    return " ".join(f":{MOVE_COLOURS.get(m, 'gray')}-badge[{m.replace('_', ' ')}]" for m in moves)
+    # Move names are the engine's identifiers; anything else in a stored turn is dropped, not rendered.
+    names = [m for m in moves if isinstance(m, str) and m.replace("_", "").isalpha() and m.isascii()]
+    return " ".join(f":{MOVE_COLOURS.get(m, 'gray')}-badge[{m.replace('_', ' ')}]" for m in names)
+
+
+def predicted_text(predicted: dict[str, Any] | None) -> str:
+    """"anger 7.2 → 5.9 instead of 7.8": the customer's predicted reaction to a suggestion."""
+    if not predicted:
+        return ""
+    return (f"{plain(predicted.get('feeling', 'anger'))} {float(predicted['before']):.1f} → "
+            f"{float(predicted['suggested']):.1f} instead of {float(predicted['actual']):.1f}")
+
+
+def suggestion_text(sg: dict[str, Any]) -> str:
+    """One suggestion as shown: turn, the line, and what the customer would likely have felt."""
+    line = f"Turn {plain(sg['turn'])}: instead of “{plain(sg['original'])}”, try “{plain(sg['better'])}”"
+    pred = predicted_text(sg.get("predicted"))
+    return f"{line}  \n*Predicted: {pred}*" if pred else line
 
 
 def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> alt.Chart:
@@ -63,17 +80,33 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     st.altair_chart(scores_chart({k: shown.get(k, dims[k]) for k in dims}, judge_scores), width="stretch")
     if judge:
         st.caption("The LLM judge's view is shown beside Talkdown's own scores, never mixed into them."
-                   + (f" Judge: {judge['summary']}" if judge.get("summary") else ""))
+                   + (f" Judge: {plain(judge['summary'])}" if judge.get("summary") else ""))
         for w in judge.get("warnings", []) or []:
-            st.warning(w)
+            st.warning(plain(w))
     if report.get("judge_error"):
-        st.info(f"LLM judge unavailable: {report['judge_error']}")
+        st.info(f"LLM judge unavailable: {plain(report['judge_error'])}")
     if overrides:
         with st.container(border=True):
             st.markdown("**Trainer overrides**")
             for o in overrides:
-                st.markdown(f"- {SKILL_LABELS.get(o.dimension, 'Overall')}: **{o.score}** by {o.by_username} "
-                            f"({str(o.at)[:16]}) — {o.comment}")
+                st.markdown(f"- {SKILL_LABELS.get(o.dimension, 'Overall')}: **{o.score}** by {plain(o.by_username)} "
+                            f"({str(o.at)[:16]}) — {plain(o.comment)}")
+
+    if outcome.get("note"):
+        st.warning(plain(outcome["note"]), icon=":material/gpp_maybe:")
+    policy = report.get("policy") or {}
+    if policy.get("breaches") or policy.get("allowed"):
+        with st.container(border=True):
+            st.markdown("**Policy: what was offered**")
+            for b in policy.get("breaches", []):
+                alt = f" — could have offered instead: *{plain(b['instead'])}*" if b.get("instead") else ""
+                st.markdown(f"- :red-badge[not allowed] Turn {plain(b['turn'])}: “{plain(b['quote'])}” — breaks "
+                            f"**{plain(b.get('rule') or 'the policy')}**{alt}")
+            for a in policy.get("allowed", []):
+                st.markdown(f"- :green-badge[allowed] Turn {plain(a['turn'])}: “{plain(a['quote'])}” — "
+                            f"{plain(a.get('rule') or '')}")
+    for n in report.get("notes", []) or []:
+        st.caption(plain(n))
 
     tabs = st.tabs([f"{SKILL_LABELS[k]} · {shown.get(k, dims[k])}" for k in dims])
     for tab, (k, dim) in zip(tabs, report["dimensions"].items()):
@@ -87,20 +120,25 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
                     if items:
                         st.markdown(f"**{heading}**")
                         for ev in items:
-                            st.markdown(f"- Turn {ev['turn']}: “{ev['quote']}” — {ev['why']}")
+                            st.markdown(f"- Turn {plain(ev['turn'])}: “{plain(ev['quote'])}” — {plain(ev['why'])}")
             else:
                 st.caption("No specific evidence for this skill.")
-            if dim.get("advice"):
+            suggestions = dim.get("suggestions") or []
+            if suggestions:
+                st.markdown("**Try next time**")
+                for sg in suggestions:
+                    st.info(suggestion_text(sg), icon=":material/lightbulb:")
+            elif dim.get("advice"):  # reports stored before advice was structured
                 st.markdown("**Try next time**")
                 for a in dim["advice"]:
-                    st.info(a, icon=":material/lightbulb:")
+                    st.info(plain(a), icon=":material/lightbulb:")
 
     st.subheader("Annotated transcript")
     by_turn = {t["turn"]: t for t in report.get("turns", [])}
     for n, turn in enumerate(turns, start=1):
         role = turn["role"]
         with chat_bubble(role):
-            st.markdown(turn["text"])
+            st.markdown(plain(turn["text"]))
             info = by_turn.get(n, {})
             moves = info.get("moves") or turn.get("moves") or []
             if moves and role == "trainee":
