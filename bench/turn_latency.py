@@ -1,15 +1,20 @@
 """Per-turn latency of the practice loop: time to first token and full turn per Actor backend, and the
 app's own overhead (moves + Director, guard, store) measured on its own.
 
-    python bench/turn_latency.py [--runs N] [--backends scripted,local]
+    python bench/turn_latency.py [--runs N] [--backends scripted,local] [--threads 1,2] [--hogs 1]
 
 Targets (issue 2): local time to first token <= 0.5 s on a 2-core machine; own overhead <= 20 ms/turn.
+
+The local backend is measured once per thread setting (TALKDOWN_LOCAL_THREADS), each on a quiet
+machine and again while CPU-bound processes (`--hogs`, started and stopped by this bench) run
+beside it, so the default thread count is the one that degrades gracefully (issue 11).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,6 +85,31 @@ def bench_backend(name: str, runs: int) -> dict:
             "store": _median_ms(store) if STORE_WRITE else None, "fell_back": fell_back}
 
 
+class CpuHogs:
+    """`n` CPU-bound processes (pure-Python busy loops) for the length of a `with` block."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.procs = n, []
+
+    def __enter__(self) -> "CpuHogs":
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.n)]
+        time.sleep(0.5)  # let them reach the cores before the first timed turn
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p in self.procs:
+            p.kill()
+        for p in self.procs:
+            p.wait()
+        self.procs = []
+
+
+def _with_threads(threads: int | None) -> None:
+    if threads is not None:
+        os.environ["TALKDOWN_LOCAL_THREADS"] = str(threads)
+    get_settings.cache_clear()
+
+
 def fallback_rate(name: str, every: int = 7) -> tuple[int, int, dict[str, int]]:
     """Guard fallbacks over a spread of authored lines from every scenario (the bench script alone
     repeats the same few lines, so its fallback count says little)."""
@@ -109,14 +139,14 @@ def store_writer() -> Callable[[dict], None]:
     """Save each trainee turn as the app does: a real Store (WAL) on a temp file, through a user scope."""
     import tempfile
 
-    from store import Store
+    from store import Store, record_turn
 
     store = Store(os.path.join(tempfile.mkdtemp(prefix="talkdown-bench-"), "bench.db"))
     scope = store.as_user(store.create_first_admin("bench", "bench-password-1", "Bench"))
     conv = scope.start_conversation(SCENARIO)
 
     def write(turn: dict) -> None:
-        scope.add_turn(conv, turn["role"], turn["text"], moves=turn.get("moves"))
+        record_turn(scope, conv, turn)  # customer lines go through the engine's path, as in the app
 
     return write
 
@@ -127,34 +157,66 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=8, help="turns per backend (median over these; >= 5)")
     p.add_argument("--backends", default="scripted,local")
     p.add_argument("--no-store", action="store_true", help="leave the store write out of the overhead")
+    p.add_argument("--threads", default="1,2",
+                   help="TALKDOWN_LOCAL_THREADS values to measure the local backend with ('' = the setting only)")
+    p.add_argument("--hogs", type=int, default=1,
+                   help="CPU-bound processes beside the extra local rows (0 = no such rows)")
     args = p.parse_args(argv)
     runs = max(5, args.runs)
     if not args.no_store and STORE_WRITE is None:
         STORE_WRITE = store_writer()
     load0 = os.getloadavg()[0]
-    rows = [bench_backend(b.strip(), runs) for b in args.backends.split(",") if b.strip()]
+    thread_settings = [int(t) for t in args.threads.split(",") if t.strip()] or [None]
+    env_threads = os.environ.get("TALKDOWN_LOCAL_THREADS")
+    rows = []
+    try:
+        for b in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            if b != "local":
+                rows.append(bench_backend(b, runs))
+                continue
+            for t in thread_settings:
+                for hogs in ([0, args.hogs] if args.hogs else [0]):
+                    _with_threads(t)
+                    label = f"local t={get_settings().local_threads}" + (f" +{hogs} hog" if hogs else "")
+                    if hogs:
+                        with CpuHogs(hogs):
+                            la = os.getloadavg()[0]
+                            r = bench_backend(b, runs)
+                    else:
+                        la = os.getloadavg()[0]
+                        r = bench_backend(b, runs)
+                    r.update(label=label, load=la)
+                    rows.append(r)
+    finally:
+        if env_threads is None:
+            os.environ.pop("TALKDOWN_LOCAL_THREADS", None)
+        else:
+            os.environ["TALKDOWN_LOCAL_THREADS"] = env_threads
+        get_settings.cache_clear()
     base = next((r for r in rows if r["backend"] == "scripted"), rows[0])
-    print(f"Scenario {SCENARIO}, script {SCRIPT.name}, median over {runs} turns per backend "
-          f"(local_threads={get_settings().local_threads}, cores={os.cpu_count()}, "
-          f"load average before/after {load0:.1f}/{os.getloadavg()[0]:.1f}: other work on the machine slows llama.cpp a lot).\n")
-    head = (f"{'backend':<10}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
+    s = get_settings()
+    print(f"Scenario {SCENARIO}, script {SCRIPT.name}, median over {runs} turns per row "
+          f"(local engine={s.local_engine}, default local_threads={s.local_threads}, cores={os.cpu_count()}, "
+          f"load average before/after {load0:.1f}/{os.getloadavg()[0]:.1f}: other work on the machine slows llama.cpp a lot; "
+          f"'+N hog': N CPU-bound processes started by this bench ran beside it).\n")
+    head = (f"{'backend':<18}{'load':>6}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
             f"{'moves+Director':>16}{'guard':>8}{'store':>8}{'own total':>11}{'fell back':>11}")
     print(head)
     print("-" * len(head))
     for r in rows:
         own = r["director"] + r["guard"] + (r["store"] or 0)
         store = f"{r['store']:.2f}" if r["store"] is not None else "n/a"
-        print(f"{r['backend']:<10}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
+        load = f"{r['load']:.1f}" if "load" in r else ""
+        print(f"{r.get('label', r['backend']):<18}{load:>6}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
               f"{r['turn'] / base['turn']:>9.1f}{r['director']:>16.2f}{r['guard']:>8.2f}{store:>8}{own:>11.2f}"
               f"{r['fell_back']:>6}/{r['n']:<4}")
     print("\nTTFT: from the saved trainee turn to the first chunk shown (replies are guarded before display).")
     print("Own overhead: moves + Director per trainee turn, guard per reply, store when STORE_WRITE is set.")
     print("Targets: local TTFT <= 500 ms; own overhead <= 20 ms per turn.")
-    for r in rows:
-        if r["backend"] == "local":
-            fell, n, reasons = fallback_rate("local")
-            print(f"\nlocal guard fallback over {n} authored lines from all scenarios: {fell}/{n} "
-                  f"({fell / n:.0%}); reasons: {reasons}")
+    if any(r["backend"] == "local" for r in rows):
+        fell, n, reasons = fallback_rate("local")
+        print(f"\nlocal guard fallback over {n} authored lines from all scenarios (default settings): {fell}/{n} "
+              f"({fell / n:.0%}); reasons: {reasons}")
     return 0
 
 

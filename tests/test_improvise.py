@@ -227,14 +227,19 @@ class _FakeLlama:
         self.calls.append(("completion", prompt, kw))
         return {"choices": [{"text": " " + self.reply}]}
 
+    # the engine interface local.py calls (personas.actors.engines.Engine)
+    def complete(self, prompt, **kw):
+        return self.create_completion(prompt, **kw)["choices"][0]["text"]
+
+    def chat(self, messages, **kw):
+        return self.create_chat_completion(messages, **kw)["choices"][0]["message"]["content"]
+
 
 def _local(monkeypatch, tmp_path: Path | None, reply: str):
-    import threading
-
     from personas.actors import local
 
     fake = _FakeLlama(reply)
-    monkeypatch.setattr(local, "load_model", lambda *a, **k: (fake, threading.Lock()))
+    monkeypatch.setattr(local, "load_model", lambda *a, **k: fake)
     if tmp_path is not None:
         gguf = tmp_path / "Qwen2.5-7B-Instruct-Q4_K_M.gguf"
         gguf.write_bytes(b"GGUF")

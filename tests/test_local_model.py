@@ -1,4 +1,5 @@
-"""The local backend with the real SmolLM2-135M GGUF (few, short runs: 2 shared cores)."""
+"""The local backend with the real SmolLM2-135M GGUF, through the configured engine (xllamacpp by
+default; TALKDOWN_LOCAL_ENGINE=llama-cpp-python for the other). Few, short runs: 2 shared cores."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,10 @@ from core.errors import BackendError
 from core.settings import get_settings
 from personas.actors import Actor, ActorRequest, get_backend
 
-llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed; the local backend cannot run")
+from personas.actors import engines
+
+if not any(engines.installed(e) for e in engines.ENGINE_NAMES):
+    pytest.skip("no local inference engine (xllamacpp or llama-cpp-python) is installed", allow_module_level=True)
 
 pytestmark = pytest.mark.local_model
 
@@ -47,12 +51,11 @@ def test_local_model_output_is_guarded_customer_text(actor, i, line):
 
 
 def test_model_loads_once_per_process(actor):
-    from personas.actors.local import _models
-
-    before = dict(_models)
+    before = engines.loaded_engines()
+    assert before
     second = get_backend("local")
-    second.stream(ActorRequest(customer={}, intent="soften", mood=3, line="Okay, thanks.", seed=1))
-    assert dict(_models) == before
+    "".join(second.stream(ActorRequest(customer={}, intent="soften", mood=3, line="Okay, thanks.", seed=1)))
+    assert engines.loaded_engines() == before
 
 
 def test_missing_model_file_is_a_clear_error(monkeypatch, tmp_path):
@@ -60,6 +63,17 @@ def test_missing_model_file_is_a_clear_error(monkeypatch, tmp_path):
     get_settings.cache_clear()
     with pytest.raises(BackendError, match="TALKDOWN_LOCAL_MODEL_PATH"):
         get_backend("local")
+
+
+def test_a_file_that_is_not_a_model_is_a_clear_error(monkeypatch, tmp_path):
+    bad = tmp_path / "notes.gguf"
+    bad.write_text("not a model", encoding="utf-8")
+    monkeypatch.setenv("TALKDOWN_LOCAL_MODEL_PATH", str(bad))
+    get_settings.cache_clear()
+    backend = get_backend("local")
+    with pytest.raises(BackendError, match="Could not load the local model") as e:
+        "".join(backend.stream(ActorRequest(customer={}, intent="vent", mood=5, line="Hello?", seed=1)))
+    assert "TALKDOWN_LOCAL_MODEL_PATH" in e.value.hint
 
 
 def test_another_gguf_gets_the_role_play_chat_prompt(monkeypatch, tmp_path):
