@@ -127,6 +127,15 @@ class EndConditions(BaseModel):
 
 
 BandLines = dict[Literal["high", "mid", "low"], list[str]]
+_NEAREST = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"), "low": ("low", "mid", "high")}
+
+
+def nearest_band(bands: dict[str, list[str]], band: str) -> list[str]:
+    """The lines for a mood band, else the nearest band's (scenario lines and archetype parts alike)."""
+    for b in _NEAREST[band]:
+        if bands.get(b):
+            return bands[b]
+    return []
 
 
 class Scenario(BaseModel):
@@ -231,13 +240,7 @@ class Scenario(BaseModel):
 
     def lines_for(self, intent: str, mood: float) -> list[str]:
         """Authored lines for an intent at this mood, falling back to the nearest band."""
-        bands = self.lines.get(intent, {})
-        order = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"),
-                 "low": ("low", "mid", "high")}[self.band(mood)]
-        for b in order:
-            if bands.get(b):
-                return bands[b]
-        return []
+        return nearest_band(self.lines.get(intent, {}), self.band(mood))
 
     def customer_side(self) -> dict:
         """What the Actor may see: never the rubric, the policy or the scoring."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import ScenarioError
-from core.scenario import ID_RE, INTENTS, PLACEHOLDER_RE, parse_yaml_model
+from core.scenario import ID_RE, INTENTS, PLACEHOLDER_RE, nearest_band, parse_yaml_model
 
 ARCHETYPE_DIR = Path(__file__).resolve().parent
 
@@ -134,12 +134,7 @@ class Archetype(BaseModel):
 
     def part_lines(self, name: str, band: str) -> list[str]:
         """Lines of one part for a mood band, falling back to the nearest band."""
-        bands = self.parts.get(name, {})
-        order = {"high": ("high", "mid", "low"), "mid": ("mid", "high", "low"), "low": ("low", "mid", "high")}[band]
-        for b in order:
-            if bands.get(b):
-                return bands[b]
-        return []
+        return nearest_band(self.parts.get(name, {}), band)
 
     @field_validator("id")
     @classmethod
