@@ -59,6 +59,12 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
 # A reply that sounds like something was offered, or like a calm customer: only where it is true.
 _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
                              r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
+# An open invitation to tell the story, not a question about one detail.
+_OPEN_STORY = re.compile(
+    r"\b(?:what(?:'s| has| have)? (?:\w+ )?happened|what(?:'s| is) (?:going on|been going on|the (?:problem|issue|matter))|"
+    r"tell me (?:more|what|about|everything)|walk me through|talk me through|take me through|"
+    r"can you (?:explain|describe|tell me)|could you (?:explain|describe|tell me)|what went wrong|"
+    r"how (?:did|does) (?:it|this|that|all this) (?:start|happen|begin)|in your own words|from the (?:start|beginning))\b", re.I)
 # Reply parts whose question is the customer's own, to be answered (the rest are reactions).
 _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "push_back", "soften", "clarify", "accept"}
 # What agents say that customers push back on, as word keys: a push-back line naming one needs the agent to have said it.
@@ -359,6 +365,18 @@ class Director:
                 return {"match": best, "again": True, "question": q}  # "I already told you"
             return {"match": best, "again": False, "question": q}
         real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
+        story = next((q for q in real if _OPEN_STORY.search(q)), None)
+        if story is not None:
+            # "What happened exactly?": they tell the next part of their story they have not told yet.
+            from scoring.questions import Match
+
+            story_kinds = ("timeline", "tried", "told_before", "other", "place", "item")
+            untold = [f for f in self.scenario.facts if f.id not in s.disclosed and f.kind in story_kinds]
+            untold.sort(key=lambda f: story_kinds.index(f.kind))
+            if untold:
+                f = untold[0]
+                return {"match": Match("fact", f.id, f.text, 1.0), "again": False, "question": story}
+            return None  # told it all: they go on about it (vent/soften), not "I don't know"
         if real and "question" in r.moves:
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None

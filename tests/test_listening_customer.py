@@ -198,3 +198,13 @@ def test_replay_keeps_the_dialogue_state():
         turns += [{"role": "trainee", "text": text, "moves": moves}, {"role": "customer", "text": beat.line}]
     again, pending = d.replay(turns)
     assert again == state and pending is None
+
+
+@pytest.mark.parametrize("sid", sorted(SCENARIOS))
+@pytest.mark.parametrize("question", ["What happened exactly?", "Can you walk me through it from the start?",
+                                      "Could you tell me a bit more about what's been going on?"])
+def test_an_open_question_about_their_story_gets_more_of_the_story(sid, question):
+    _, beats = play(sid, [question])
+    b = beats[1]
+    assert "dont_know" not in b.parts, b.line
+    assert b.fact_id is not None or b.intent in ("vent", "soften", "press")
