@@ -294,7 +294,8 @@ def hints(live: Live) -> list[str]:
         tips.append(f"Ask an open question to learn more — e.g. “{example}”" if example
                     else "Ask an open question to find out more about what happened.")
     met = live.engine.state.needs_met
-    if mood is not None and mood <= sc.end.resolve_mood + 2 and not met and sc.policy.may_offer:
+    calmer = mood is not None and trainee and mood < sc.start_mood and mood <= sc.end.resolve_mood + 2
+    if calmer and not met and sc.policy.may_offer:  # "calmer now" only once they really are, not at turn 0
         tips.append("They are calmer now: offer a concrete next step with a time. You may offer: "
                     + "; ".join(sc.policy.may_offer[:3]) + ".")
     if met and "summary" not in used:

@@ -196,6 +196,26 @@ def test_hint_offers_a_question_that_draws_out_a_fact_not_yet_told(people):
     assert "Ask an open question to find out more about what happened." in tips
 
 
+@pytest.mark.parametrize("sid", ["pharmacy-refill-delay", "utility-bill-shock"])
+def test_no_calmer_now_hint_before_the_customer_is_calmer(people, sid):
+    """At turn 0 a customer starting at 6 (resolve at 4) was already 'calmer now' by the hint's old rule."""
+    _, ana, _ = people
+    conv = practice.start(ana, sid)
+    assert not any("calmer now" in t for t in practice.hints(practice.load(ana, conv)))
+    list(practice.send(ana, conv, "Calm down, that's just how it works."))
+    assert not any("calmer now" in t for t in practice.hints(practice.load(ana, conv)))
+
+
+def test_the_calmer_now_hint_comes_once_they_are_calmer(people):
+    _, ana, _ = people
+    conv = practice.start(ana, "pharmacy-refill-delay")
+    list(practice.send(ana, conv, "So your tablets weren't on our system even though you filled in the slip as always — "
+                                  "that must be really worrying with only two left."))
+    live = practice.load(ana, conv)
+    assert live.engine.turns[-1]["mood"] < live.scenario.start_mood
+    assert any("calmer now" in t for t in practice.hints(live))
+
+
 def test_ending_before_the_first_reply_drops_the_conversation_instead_of_scoring_it(people):
     """Start then End used to store a 34/100 report for a call in which the trainee never spoke."""
     _, ana, ben = people
