@@ -171,13 +171,27 @@ def test_failing_backend_keeps_the_turn_and_offers_retry(org):
     assert sc.get_turns(conv)[-1]["role"] == "customer"
 
 
-def test_chat_input_declares_the_message_limit(org):
+def test_an_over_long_paste_is_kept_for_shortening_not_silently_dropped(org):
+    """The box used to declare max_chars=2,000: the browser then refused a longer paste without a word."""
     from core.transcript import MAX_MESSAGE_CHARS
 
-    _, users = org
+    store, users = org
     at = app_as(users["ana"], "ui/pages/practice.py")
     [b for b in at.button if b.label == "Start"][0].click().run()
-    assert at.chat_input[0].proto.max_chars == MAX_MESSAGE_CHARS
+    assert at.chat_input[0].proto.max_chars > MAX_MESSAGE_CHARS
+    long = "I understand your concern about the bill. " * 60  # ~2,500 characters
+    at.chat_input[0].set_value(long).run()
+    assert not at.exception
+    assert any("the limit is 2,000" in e.value for e in at.error)
+    assert at.text_area[0].value == long, "the message is kept, to shorten"
+    sc = store.as_user(users["ana"])
+    conv = sc.active_conversation()
+    assert [t["role"] for t in sc.get_turns(conv.id)] == ["customer"], "nothing was sent"
+    at.text_area[0].set_value("Sorry about the bill — when did you first notice it?").run()
+    [b for b in at.button if b.label == "Send this message"][0].click().run()
+    assert not at.exception
+    assert [t["role"] for t in sc.get_turns(conv.id)] == ["customer", "trainee", "customer"]
+    assert not at.text_area, "the shortening box is gone once sent"
 
 
 @pytest.mark.parametrize("text,why", [("word " * 2000, "limit"), ("   ", "empty")])

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import BackendError, TalkdownError
-from core.transcript import MAX_MESSAGE_CHARS
+from core.transcript import MAX_MESSAGE_CHARS, MAX_TURN_CHARS
 from personas.archetypes import get_archetype
 from personas.feelings import BAND_MARKDOWN_COLOURS, band, describe, feeling_name
 from services import practice
@@ -220,8 +220,33 @@ with chat_col:
             notice.caption("Offline lines: the customer's replies come from the scenario's authored lines.")
 
         # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
-        msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_MESSAGE_CHARS, key="chat_msg",
+        # The box takes a paste up to MAX_TURN_CHARS, so an over-long message arrives here instead of being
+        # silently refused by the browser; it is kept for shortening, never sent and never lost.
+        msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_TURN_CHARS, key="chat_msg",
                             disabled=practice.awaiting_reply(live), submit_mode="disable")
+        msg = msg or st.session_state.pop("send_now", None)
+        if msg and len(msg.strip()) > MAX_MESSAGE_CHARS:
+            st.session_state["too_long_msg"] = msg
+            msg = None
+        draft = st.session_state.get("too_long_msg")
+        if draft:
+            st.error(f"Your message is {len(draft.strip()):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. "
+                     "Nothing was sent. Shorten it here and send it — in a real conversation, shorter is clearer.")
+            edited = st.text_area("Your message", value=draft, height=220, key="too_long_edit")
+            b1, b2 = st.columns(2)
+            if b1.button("Send this message", key="too_long_send", type="primary"):
+                st.session_state["too_long_msg"] = edited
+                if len(edited.strip()) <= MAX_MESSAGE_CHARS:
+                    st.session_state.pop("too_long_msg", None)
+                    st.session_state.pop("too_long_edit", None)
+                    st.session_state["send_now"] = edited
+                    st.rerun()  # sent on the next run, with the shortening box gone
+                else:
+                    st.rerun()
+            if b2.button("Discard it", key="too_long_discard"):
+                st.session_state.pop("too_long_msg", None)
+                st.session_state.pop("too_long_edit", None)
+                st.rerun()
         if msg:
             with history:
                 bubble("trainee", msg)
