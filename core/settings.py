@@ -94,3 +94,20 @@ def _explicit_env_fields() -> set[str]:
         if any(k in os.environ for k in keys):
             found.add(name)
     return found
+
+
+def public_url(url: str | None) -> str | None:
+    """An endpoint address fit to show a trainee: no user name, password, query or fragment
+    ("https://user:secret@llm.example/v1?key=abc" -> "https://llm.example/v1")."""
+    if not url:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", "")) or "the configured endpoint"
+    except ValueError:
+        return "the configured endpoint"

@@ -43,3 +43,24 @@ def test_environment_wins_over_secrets(monkeypatch):
     at.secrets["TALKDOWN_BACKEND"] = "openai"
     at.run()
     assert "scripted lines" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_an_endpoint_address_is_shown_without_credentials():
+    from core.settings import public_url
+
+    shown = public_url("https://alice:s3cret@llm.example.com:8443/v1?api-key=abc#x")
+    assert shown == "https://llm.example.com:8443/v1"
+    assert "s3cret" not in shown and "abc" not in shown and "alice" not in shown
+    assert public_url(None) is None
+
+
+def test_a_backend_error_names_the_endpoint_without_its_password():
+    import openai
+
+    from core.settings import Settings
+    from personas.actors.openai_backend import _explain
+
+    s = Settings(OPENAI_BASE_URL="http://bob:hunter2@127.0.0.1:9/v1?token=t0k", OPENAI_API_KEY="k")
+    err = _explain(openai.APIConnectionError(request=__import__("httpx").Request("GET", "http://127.0.0.1:9")), s)
+    text = f"{err}"
+    assert "127.0.0.1:9/v1" in text and "hunter2" not in text and "t0k" not in text and "bob" not in text

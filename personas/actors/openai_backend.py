@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from core.errors import BackendError
-from core.settings import Settings
+from core.settings import Settings, public_url
 from personas.actors.base import ActorRequest
 from personas.actors.prompts import chat_messages
 
@@ -19,7 +19,7 @@ def _explain(e: Exception, settings: Settings) -> BackendError:
     """Turn an SDK/HTTP exception into a message for the person at the keyboard."""
     import openai
 
-    where = settings.openai_base_url or "the OpenAI API"
+    where = public_url(settings.openai_base_url) or "the OpenAI API"  # never credentials on a trainee's screen
     if isinstance(e, openai.APITimeoutError):
         return BackendError(f"The language model at {where} did not answer within {settings.llm_timeout:g} seconds.",
                             f"Try again, raise TALKDOWN_LLM_TIMEOUT, {SWITCH}")
