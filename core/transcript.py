@@ -15,6 +15,7 @@ from core.errors import InputError
 MAX_MESSAGE_CHARS = 2000
 MAX_TURN_CHARS = 20000
 MAX_TURNS = 500
+MAX_TRANSCRIPT_BYTES = 12_000_000  # MAX_TURNS turns of MAX_TURN_CHARS, with room for JSON
 
 Role = Literal["customer", "trainee"]
 
@@ -55,6 +56,11 @@ def parse_transcript(data: str | bytes | dict, source: str = "transcript") -> Tr
             data = json.loads(data)
         except json.JSONDecodeError as e:
             raise InputError(f"{source} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}).") from None
+        except RecursionError:
+            raise InputError(f"{source} is nested too deeply to be a transcript.",
+                             "A transcript is one object with a flat list of turns.") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{source} is not UTF-8 text.", "Save it as UTF-8 JSON.") from None
     if not isinstance(data, dict):
         raise InputError(f"{source} must be a JSON object with 'scenario_id' and 'turns'.")
     try:
@@ -70,9 +76,12 @@ def parse_transcript(data: str | bytes | dict, source: str = "transcript") -> Tr
 def load_transcript(path: str | Path) -> Transcript:
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:  # bounded: /dev/zero or a huge file is refused, not read forever
+            raw = f.read(MAX_TRANSCRIPT_BYTES + 1)
     except OSError as e:
         raise InputError(f"Cannot read {p}: {e.strerror}.") from None
+    if len(raw) > MAX_TRANSCRIPT_BYTES:
+        raise InputError(f"{p} is larger than {MAX_TRANSCRIPT_BYTES // 1_000_000} MB, too large for a transcript.")
     return parse_transcript(raw, source=str(p))
 
 

@@ -33,6 +33,8 @@ def moves_line(line: str) -> dict:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
         return {"id": None, "error": f"not valid JSON ({e.msg})"}
+    except RecursionError:
+        return {"id": None, "error": "nested too deeply: each line must be a flat JSON object"}
     if not isinstance(obj, dict):
         return {"id": None, "error": "each line must be a JSON object with 'text'"}
     ident = obj.get("id")

@@ -39,7 +39,7 @@ def test_missing_scenario_scores_anyway_with_a_note(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("content", [
-    "", "{not json", "[]", json.dumps({"turns": [{"role": "manager", "text": "hi"}]}),
+    "", "{not json", "[]", "[" * 100_000 + "]" * 100_000, '{"turns": ' + "[" * 50_000 + "]" * 50_000 + "}", json.dumps({"turns": [{"role": "manager", "text": "hi"}]}),
     json.dumps({"turns": [{"role": "trainee", "text": "x" * 20001}]}),
     json.dumps({"turns": [{"role": "customer", "text": "only me"}]}),
 ])
@@ -47,6 +47,16 @@ def test_bad_transcript_is_one_line_exit_2(tmp_path, capsys, content):
     assert main(["score", _write(tmp_path, content)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_endless_file_is_refused_not_read_forever(capsys):
+    import os
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    assert main(["score", "/dev/zero"]) == 2
+    err = capsys.readouterr().err
+    assert "too large" in err and "Traceback" not in err
 
 
 def test_missing_file_is_exit_2(tmp_path, capsys):
@@ -62,12 +72,14 @@ def test_moves_streams_thousands_of_lines_and_survives_bad_ones():
     lines[5] = "{broken"
     lines[7] = json.dumps({"id": 7, "context": [{"role": "boss", "text": "x"}], "text": "hi"})
     lines[9] = json.dumps({"id": 9, "text": "x" * 30000})
+    lines[11] = "[" * 100_000 + "]" * 100_000  # one deeply nested line must not end the run
     proc = subprocess.run([sys.executable, "-m", "scoring", "moves"], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines()]
     assert len(out) == 3000
     assert "error" in out[5] and out[7] == {"id": 7, "error": out[7]["error"]} and "error" in out[9]
+    assert "error" in out[11] and "moves" in out[12]
     assert out[0]["id"] == 0 and "reflection" in out[0]["moves"]
 
 
