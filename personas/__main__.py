@@ -57,10 +57,14 @@ def _engine(scenario_id: str, backend: str | None):
 
 def _read_script(path: str) -> list[str]:
     p = Path(path)
+    limit = 2_000_000  # a script is a few lines: /dev/zero or a huge file is refused, not read forever
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(limit + 1)
     except OSError as e:
         raise InputError(f"Cannot read trainee script {p}: {e.strerror}.") from None
+    if len(raw) > limit:
+        raise InputError(f"Trainee script {p} is larger than 2 MB.", "Write one trainee message per line.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -66,6 +66,7 @@ def test_simulate_is_deterministic():
     (("simulate", "no-such-scenario", "--trainee-script", str(EXAMPLES / "empathetic.txt")), "Unknown scenario"),
     (("simulate", OUTAGE, "--trainee-script", str(EXAMPLES / "empathetic.txt"), "--backend", "gpt9"), "Unknown actor backend"),
     (("simulate", OUTAGE, "--trainee-script", "/nonexistent/script.txt"), "Cannot read"),
+    (("simulate", OUTAGE, "--trainee-script", "/dev/zero"), "larger than 2 MB"),  # an endless file is refused
     (("chat", "no-such-scenario"), "Unknown scenario"),
 ])
 def test_bad_arguments_give_one_clear_line_and_exit_2(args, words):
