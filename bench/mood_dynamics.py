@@ -20,12 +20,7 @@ EXAMPLES = ROOT / "personas" / "examples"
 
 def play(scenario, script: Path) -> tuple[float, float, str | None]:
     engine = PracticeEngine(scenario, get_archetype(scenario.persona), Actor(get_backend("scripted")))
-    engine.open()
-    for line in script.read_text(encoding="utf-8").splitlines():
-        if engine.ended or not line.strip():
-            continue
-        engine.add_trainee(line)
-        engine.reply()
+    engine.play(script.read_text(encoding="utf-8").splitlines())
     moods = [t["mood"] for t in engine.turns if t["role"] == "customer"]
     return moods[0], moods[-1], engine.ended or engine.state.ended
 

@@ -122,14 +122,7 @@ def authored_lines(scenario: Scenario, archetype=None) -> set[str]:
     placeholder. A reply equal to one of these (after norm()) is verbatim authored."""
     answers = [f.text for f in scenario.facts] + [k.say for k in getattr(scenario, "knows", [])]
     out = {norm(scenario.opening_line)}
-    for intent, bands in scenario.lines.items():
-        for lines in bands.values():
-            for line in lines:
-                if "{fact}" in line:
-                    out.update(norm(line.replace("{fact}", a)) for a in answers)
-                elif not PLACEHOLDER_RE.search(line):
-                    out.add(norm(line))
-    for bands in (getattr(archetype, "parts", None) or {}).values():
+    for bands in [*scenario.lines.values(), *(getattr(archetype, "parts", None) or {}).values()]:
         for lines in bands.values():
             for line in lines:
                 if "{fact}" in line:

@@ -65,13 +65,7 @@ def play(scenario, lines: list[str]) -> dict:
     from personas.engine import PracticeEngine
 
     engine = PracticeEngine(scenario, get_archetype(scenario.persona), Actor(get_backend("scripted")))
-    engine.open()
-    for line in lines:
-        if engine.ended or not line.strip():
-            continue
-        engine.add_trainee(line)
-        engine.reply()
-    return engine.transcript()
+    return engine.play(lines)
 
 
 def validity(path: Path = PAIRS) -> tuple[dict, list[str]]:

@@ -78,12 +78,7 @@ def _read_script(path: str) -> list[str]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     lines = _read_script(args.trainee_script)
     engine = _engine(args.scenario_id, args.backend)
-    engine.open()
-    for line in lines:
-        if engine.ended:
-            break
-        engine.add_trainee(line)
-        engine.reply()
+    engine.play(lines)
     if not engine.ended:
         engine.end("script_ended")
     json.dump(engine.transcript(), sys.stdout, indent=2, ensure_ascii=False)

@@ -119,6 +119,18 @@ class PracticeEngine:
         yield from rendering
         self._finish_reply(beat, rendering.text, fell_back=rendering.fell_back)
 
+    def play(self, lines) -> dict:
+        """Open, then each non-blank trainee line and the customer's reply, until the conversation ends
+        (scripts, benches, the CLI). Returns transcript()."""
+        self.open()
+        for line in lines:
+            if self.ended:
+                break
+            if line.strip():
+                self.add_trainee(line)
+                self.reply()
+        return self.transcript()
+
     def reply(self) -> dict:
         """stream_reply() run to the end; returns the customer turn."""
         for _ in self.stream_reply():

@@ -75,3 +75,12 @@ def finished_conversation(org: Org, who: str, report: dict | None = REPORT, assi
     sc.finish_conversation(cid, "resolved")
     put_report(org.store, cid, report)
     return cid
+
+
+class Clock:
+    """A settable clock for throttling and session expiry tests: set .t, nothing sleeps."""
+    def __init__(self, t: float = 1_000_000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t

@@ -65,14 +65,7 @@ def _cases() -> list[tuple[str, str, list[str]]]:
 @lru_cache(maxsize=None)
 def _play(sid: str, lines: tuple[str, ...]) -> dict:
     sc = SCENARIOS[sid]
-    engine = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
-    engine.open()
-    for line in lines:
-        if engine.ended or not line.strip():
-            continue
-        engine.add_trainee(line)
-        engine.reply()
-    return engine.transcript()
+    return PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted"))).play(lines)
 
 
 def _problems(sid: str, transcript: dict) -> list[str]:

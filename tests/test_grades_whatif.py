@@ -14,14 +14,7 @@ SCENARIOS = load_dir(ROOT / "scenarios").scenarios
 
 
 def _play(sc, lines):
-    engine = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
-    engine.open()
-    for line in lines:
-        if engine.ended:
-            break
-        engine.add_trainee(line)
-        engine.reply()
-    return engine.transcript()
+    return PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted"))).play(lines)
 
 
 def test_a_line_that_really_calms_is_predicted_lower_than_the_hollow_one():

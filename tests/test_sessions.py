@@ -6,22 +6,16 @@ from streamlit.testing.v1 import AppTest
 
 from store import sessions as sessions_mod
 from tests.conftest import ROOT
-from tests.store_fixtures import build_org, new_store
+from tests.store_fixtures import Clock, build_org, new_store
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 2_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
 def org():
     s = new_store()
     o = build_org(s)
-    o.clock = Clock()  # type: ignore[attr-defined]
+    o.clock = Clock(2_000_000.0)  # type: ignore[attr-defined]
     s.sessions.clock = o.clock
     yield o
     s.close()

@@ -12,15 +12,9 @@ from core.errors import AccessDenied, AuthError, InputError
 from store import Store, auth
 from store.auth import ACCOUNT, CLIENT, check_password_rules
 from store.store import WRONG_LOGIN
-from tests.store_fixtures import FAST_HASHER, build_org, new_store
+from tests.store_fixtures import FAST_HASHER, Clock, build_org, new_store
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
