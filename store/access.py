@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from core.errors import AccessDenied, AuthError, InputError
 from store.common import user_from_row
-from store.models import ConversationSummary, User
+from store.models import SKILLS, ConversationSummary, User
 
 def _assignment_titles(db, column: str, value) -> str:
     """'“A”, “B”, “C” and 2 more': the assignments whose column (scenario_id or group_id) is value."""
@@ -80,10 +80,29 @@ def _effective(dim: str, table_alias: str = "r", conv: str = "c.id") -> str:
             f"AND o.dimension = '{dim}' ORDER BY o.id DESC LIMIT 1), {table_alias}.{dim})")
 
 
+def _effective_overall(table_alias: str = "r", conv: str = "c.id") -> str:
+    """SQL for the effective overall: the newest override of "overall"; else, when a skill was
+    overridden, the engine's overall moved by the weighted change of the skills.
+
+    The weights are the ones the engine used for that report (``reports.weights``, the scenario's
+    rubric weights; equal weights when unknown), so one skill override moves the overall exactly as
+    the engine would have moved it, and what the engine added on top of the skills (a policy breach
+    penalty, a cap) stays as it was. Without any override it is the engine's overall unchanged."""
+    r = table_alias
+    weight = {s: f"COALESCE(json_extract({r}.weights, '$.{s}'), 1.0)" for s in SKILLS}
+    change = " + ".join(f"{weight[s]} * COALESCE({_effective(s, r, conv)} - {r}.{s}, 0)" for s in SKILLS)
+    moved = (f"MAX(0, MIN(100, CAST(ROUND({r}.overall + ({change}) / ({' + '.join(weight.values())})) "
+             f"AS INTEGER)))")
+    return (f"COALESCE((SELECT o.score FROM overrides o WHERE o.conversation_id = {conv} "
+            f"AND o.dimension = 'overall' ORDER BY o.id DESC LIMIT 1), "
+            f"CASE WHEN EXISTS (SELECT 1 FROM overrides o WHERE o.conversation_id = {conv}) "
+            f"THEN {moved} ELSE {r}.overall END)")
+
+
 _SUMMARY_SQL = f"""
 SELECT c.*, u.username, u.display_name,
        (SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) AS turn_count,
-       {_effective('overall')} AS eff_overall
+       {_effective_overall()} AS eff_overall, r.overall AS auto_overall
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN reports r ON r.conversation_id = c.id
@@ -96,7 +115,7 @@ def _summary(row: dict) -> ConversationSummary:
         scenario_id=row["scenario_id"], assignment_id=row["assignment_id"], mode=row["mode"],
         status=row["status"], parent_id=row["parent_id"], branch_turn=row["branch_turn"],
         backend=row["backend"] or "", started_at=row["started_at"], ended_at=row["ended_at"],
-        overall=row["eff_overall"], turn_count=row["turn_count"])
+        overall=row["eff_overall"], auto_overall=row["auto_overall"], turn_count=row["turn_count"])
 
 
 
