@@ -61,7 +61,7 @@ def test_history_lists_the_moved_overall_and_labels_its_delta(org):
     [m] = [m for m in at.metric if m.label == "Overall (latest)"]
     # Against the conversation just before (90), not the first one (40): 50 - 90.
     assert m.value == "50" and m.proto.delta == "-40 vs previous conversation"
-    assert "Engine 62; a trainer's override changed it." in texts(at)
+    assert "Engine 62; changed by a trainer's override." in texts(at)
     assert "score 50 (engine 62)" in texts(at) and "score 90" in texts(at)
     assert "score 90 (engine" not in texts(at)
 

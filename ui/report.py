@@ -52,7 +52,11 @@ def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None,
     df = pd.DataFrame(rows)
     enc = dict(x=alt.X("score:Q", title=None, **score_scale()),
                y=alt.Y("skill:N", sort=list(SKILL_LABELS.values()), title=None),
-               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge or engine else None),
+               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge or engine else None,
+                               # the score that counts in full colour, the engine's own in grey beside it
+                               **({"scale": alt.Scale(domain=[mine, "Engine", *(["LLM judge"] if judge else [])],
+                                                      range=["#1f77b4", "#b0b0b0", "#ff7f0e"][:3 if judge else 2]),
+                                   "sort": [mine, "Engine", "LLM judge"]} if engine else {})),
                tooltip=["skill", "source", "score"])
     if judge or engine:
         enc["yOffset"] = "source:N"

@@ -156,7 +156,7 @@ if not arows:
 else:
     pct = {"min_value": 0, "max_value": 100, "format": "%.0f%%"}
     st.dataframe(pd.DataFrame(arows), hide_index=True, width="stretch", column_config={
-        "assignment": st.column_config.TextColumn("Assignment", width="large"),
+        "assignment": st.column_config.TextColumn("Assignment"),
         "mode": st.column_config.TextColumn("Mode", width="small"),
         "due": st.column_config.TextColumn("Due", width="small"),
         "pass mark": st.column_config.NumberColumn("Pass mark", width="small"),

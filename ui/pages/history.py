@@ -17,7 +17,7 @@ if rows:
     skills = list(SKILL_LABELS)
     ordered = df.sort_values(["finished_at", "conversation_id"])
     last = ordered.iloc[-1]
-    cols = st.columns(len(skills) + 1)
+    cols = st.columns([1.8] + [1] * len(skills))  # room for the delta and what it compares
     # The change since the conversation before the latest one, said in words: a bare "↑24" reads as
     # anything (against the first score, an average, the pass mark).
     change = None
@@ -27,7 +27,7 @@ if rows:
                    help="Your latest scored conversation (with a trainer's override, if any), and the change "
                         "from the one before it.")
     if last["overall"] != last["auto_overall"]:
-        cols[0].caption(f"Engine {int(last['auto_overall'])}; a trainer's override changed it.")
+        cols[0].caption(f"Engine {int(last['auto_overall'])}; changed by a trainer's override.")
     recent = df.sort_values("finished_at").tail(5)[skills].mean()
     for c, s in zip(cols[1:], skills):
         c.metric(SKILL_LABELS[s], f"{recent[s]:.0f}", help="Average of your last five scored conversations")
