@@ -80,9 +80,27 @@ def _effective(dim: str, table_alias: str = "r", conv: str = "c.id") -> str:
             f"AND o.dimension = '{dim}' ORDER BY o.id DESC LIMIT 1), {table_alias}.{dim})")
 
 
-def _effective_overall(table_alias: str = "r", conv: str = "c.id") -> str:
-    """SQL for the effective overall: the newest override of "overall"; else, when a skill was
-    overridden, the engine's overall moved by the weighted change of the skills.
+# The newest override of each score, one row per overridden conversation (NULL: not overridden).
+_NEWEST_OVERRIDES = (
+    "(SELECT o.conversation_id, " + ", ".join(f"MAX(CASE WHEN o.dimension = '{d}' THEN o.score END) AS {d}"
+                                              for d in ("overall", *SKILLS))
+    + " FROM overrides o WHERE o.id IN (SELECT MAX(id) FROM overrides GROUP BY conversation_id, dimension) "
+      "GROUP BY o.conversation_id)")
+
+
+def _overrides_join(conv: str = "c.id", alias: str = "ov") -> str:
+    """SQL: LEFT JOIN the newest overrides (``_NEWEST_OVERRIDES``) of the conversation ``conv`` as ``alias``."""
+    return f"LEFT JOIN {_NEWEST_OVERRIDES} {alias} ON {alias}.conversation_id = {conv}"
+
+
+def _effective_skill(dim: str, table_alias: str = "r", ov: str = "ov") -> str:
+    """SQL for a skill's effective score: the newest override (``_overrides_join``), else the engine's."""
+    return f"COALESCE({ov}.{dim}, {table_alias}.{dim})"
+
+
+def _effective_overall(table_alias: str = "r", ov: str = "ov") -> str:
+    """SQL for the effective overall (needs ``_overrides_join``): the newest override of "overall";
+    else, when a skill was overridden, the engine's overall moved by the weighted change of the skills.
 
     The weights are the ones the engine used for that report (``reports.weights``, the scenario's
     rubric weights; equal weights when unknown), so one skill override moves the overall exactly as
@@ -90,13 +108,10 @@ def _effective_overall(table_alias: str = "r", conv: str = "c.id") -> str:
     penalty, a cap) stays as it was. Without any override it is the engine's overall unchanged."""
     r = table_alias
     weight = {s: f"COALESCE(json_extract({r}.weights, '$.{s}'), 1.0)" for s in SKILLS}
-    change = " + ".join(f"{weight[s]} * COALESCE({_effective(s, r, conv)} - {r}.{s}, 0)" for s in SKILLS)
+    change = " + ".join(f"{weight[s]} * COALESCE({ov}.{s} - {r}.{s}, 0)" for s in SKILLS)
     moved = (f"MAX(0, MIN(100, CAST(ROUND({r}.overall + ({change}) / ({' + '.join(weight.values())})) "
              f"AS INTEGER)))")
-    return (f"COALESCE((SELECT o.score FROM overrides o WHERE o.conversation_id = {conv} "
-            f"AND o.dimension = 'overall' ORDER BY o.id DESC LIMIT 1), "
-            f"CASE WHEN EXISTS (SELECT 1 FROM overrides o WHERE o.conversation_id = {conv}) "
-            f"THEN {moved} ELSE {r}.overall END)")
+    return f"COALESCE({ov}.overall, CASE WHEN {ov}.conversation_id IS NULL THEN {r}.overall ELSE {moved} END)"
 
 
 _SUMMARY_SQL = f"""
@@ -106,6 +121,7 @@ SELECT c.*, u.username, u.display_name,
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN reports r ON r.conversation_id = c.id
+{_overrides_join()}
 """
 
 

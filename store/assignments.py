@@ -6,7 +6,7 @@ from typing import Iterable
 
 from core.errors import AccessDenied, InputError
 from store.access import (NO_ASSIGNMENT, STAFF, ScopeBase, _built_in_scenario_ids, _date, _effective_overall,
-                          _fresh, _score)
+                          _fresh, _overrides_join, _score)
 from store.common import iso
 from store.models import MODES, Assignment, AssignmentStatus
 
@@ -112,7 +112,8 @@ class AssignmentsMixin(ScopeBase):
     def _status(self, a: Assignment, user_id: int, today: date) -> AssignmentStatus:
         rows = self._store.query(
             f"SELECT c.id, c.status, c.ended_at, {_effective_overall()} AS score FROM conversations c "
-            "LEFT JOIN reports r ON r.conversation_id = c.id WHERE c.assignment_id = ? AND c.user_id = ? "
+            f"LEFT JOIN reports r ON r.conversation_id = c.id {_overrides_join()} "
+            "WHERE c.assignment_id = ? AND c.user_id = ? "
             "ORDER BY c.ended_at, c.id", [a.id, user_id])
         finished = [r for r in rows if r["status"] != "active"]
         counted = finished[:1] if a.mode == "assessment" else finished  # an assessment counts once

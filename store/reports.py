@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from core.errors import AccessDenied, InputError
-from store.access import MAX_COMMENT, ScopeBase, _date, _effective, _effective_overall, _fresh, _score
+from store.access import (MAX_COMMENT, ScopeBase, _date, _effective_overall, _effective_skill, _fresh,
+                          _overrides_join, _score)
 from store.common import iso
 from store.migrations import _skill_scores
 from store.models import OVERRIDE_DIMENSIONS, SKILLS, Override, ReportRecord
@@ -132,8 +133,8 @@ class ReportsMixin(ScopeBase):
     @_fresh
     def get_report(self, conversation_id: int) -> ReportRecord | None:
         self._conversation_row(conversation_id)
-        row = self._store.one(f"SELECT r.*, {_effective_overall('r', 'r.conversation_id')} AS eff_overall "
-                              "FROM reports r WHERE r.conversation_id = ?", [conversation_id])
+        row = self._store.one(f"SELECT r.*, {_effective_overall()} AS eff_overall FROM reports r "
+                              f"{_overrides_join('r.conversation_id')} WHERE r.conversation_id = ?", [conversation_id])
         if row is None:
             return None
         overrides = self._overrides(conversation_id)
@@ -219,17 +220,17 @@ class ReportsMixin(ScopeBase):
         ``overall`` and each skill are the effective scores (with trainers' overrides); ``auto_overall``
         and ``auto_<skill>`` are the engine's, as scored. ``passed`` uses the effective overall."""
         where, params = self._score_where(group_id, scenario_id, user_id, since, until)
-        dims = ", ".join([f"{_effective_overall()} AS overall", *(f"{_effective(d)} AS {d}" for d in SKILLS)])
+        dims = ", ".join([f"{_effective_overall()} AS overall", *(f"{_effective_skill(d)} AS {d}" for d in SKILLS)])
         auto = ", ".join(f"r.{d} AS auto_{d}" for d in SKILLS)
         rows = self._store.query(
             f"SELECT c.id AS conversation_id, c.user_id, u.username, u.display_name, c.scenario_id, "
             f"c.assignment_id, c.mode, c.status, c.ended_at AS finished_at, {dims}, r.overall AS auto_overall, "
-            f"{auto}, (SELECT COUNT(*) FROM overrides o WHERE o.conversation_id = c.id) AS n_overrides, a.pass_mark "
+            f"{auto}, ov.conversation_id IS NOT NULL AS overridden, a.pass_mark "
             f"FROM conversations c JOIN users u ON u.id = c.user_id "
             f"JOIN reports r ON r.conversation_id = c.id LEFT JOIN assignments a ON a.id = c.assignment_id "
-            f"WHERE {where} ORDER BY c.ended_at, c.id", params)
+            f"{_overrides_join()} WHERE {where} ORDER BY c.ended_at, c.id", params)
         for r in rows:
-            r["overridden"] = bool(r.pop("n_overrides"))
+            r["overridden"] = bool(r["overridden"])
             pass_mark = r.pop("pass_mark")
             r["passed"] = (r["overall"] >= pass_mark) if pass_mark is not None else None
         return rows

@@ -215,3 +215,18 @@ def test_a_finished_conversation_records_its_scenarios_weights(org):
     org.scope("trainer_a").override_score(cid, "empathy", new, "Reviewed.")
     expected = max(0, min(100, int(rec.overall + 1.2 * (new - auto) / 5.2 + 0.5)))
     assert sc.get_report(cid).effective_overall == expected != rec.overall
+
+
+def test_the_dashboard_bench_runs_and_prints_its_table(capsys):
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("dashboard_rows", ROOT / "bench" / "dashboard_rows.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--reports", "40", "--runs", "1", "--overridden", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "40 scored conversations, 50% overridden" in out
+    assert [line.split()[0] for line in out.splitlines()[2:]] == [
+        "baseline:", "score_rows:", "override_agreement:", "list_conversations", "get_report"]
