@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from core.errors import AccessDenied, AuthError, InputError
 from store.common import user_from_row
-from store.models import ConversationSummary, User
+from store.models import SKILLS, ConversationSummary, User
 
 def _assignment_titles(db, column: str, value) -> str:
     """'“A”, “B”, “C” and 2 more': the assignments whose column (scenario_id or group_id) is value."""
@@ -80,13 +80,48 @@ def _effective(dim: str, table_alias: str = "r", conv: str = "c.id") -> str:
             f"AND o.dimension = '{dim}' ORDER BY o.id DESC LIMIT 1), {table_alias}.{dim})")
 
 
+# The newest override of each score, one row per overridden conversation (NULL: not overridden).
+_NEWEST_OVERRIDES = (
+    "(SELECT o.conversation_id, " + ", ".join(f"MAX(CASE WHEN o.dimension = '{d}' THEN o.score END) AS {d}"
+                                              for d in ("overall", *SKILLS))
+    + " FROM overrides o WHERE o.id IN (SELECT MAX(id) FROM overrides GROUP BY conversation_id, dimension) "
+      "GROUP BY o.conversation_id)")
+
+
+def _overrides_join(conv: str = "c.id", alias: str = "ov") -> str:
+    """SQL: LEFT JOIN the newest overrides (``_NEWEST_OVERRIDES``) of the conversation ``conv`` as ``alias``."""
+    return f"LEFT JOIN {_NEWEST_OVERRIDES} {alias} ON {alias}.conversation_id = {conv}"
+
+
+def _effective_skill(dim: str, table_alias: str = "r", ov: str = "ov") -> str:
+    """SQL for a skill's effective score: the newest override (``_overrides_join``), else the engine's."""
+    return f"COALESCE({ov}.{dim}, {table_alias}.{dim})"
+
+
+def _effective_overall(table_alias: str = "r", ov: str = "ov") -> str:
+    """SQL for the effective overall (needs ``_overrides_join``): the newest override of "overall";
+    else, when a skill was overridden, the engine's overall moved by the weighted change of the skills.
+
+    The weights are the ones the engine used for that report (``reports.weights``, the scenario's
+    rubric weights; equal weights when unknown), so one skill override moves the overall exactly as
+    the engine would have moved it, and what the engine added on top of the skills (a policy breach
+    penalty, a cap) stays as it was. Without any override it is the engine's overall unchanged."""
+    r = table_alias
+    weight = {s: f"COALESCE(json_extract({r}.weights, '$.{s}'), 1.0)" for s in SKILLS}
+    change = " + ".join(f"{weight[s]} * COALESCE({ov}.{s} - {r}.{s}, 0)" for s in SKILLS)
+    moved = (f"MAX(0, MIN(100, CAST(ROUND({r}.overall + ({change}) / ({' + '.join(weight.values())})) "
+             f"AS INTEGER)))")
+    return f"COALESCE({ov}.overall, CASE WHEN {ov}.conversation_id IS NULL THEN {r}.overall ELSE {moved} END)"
+
+
 _SUMMARY_SQL = f"""
 SELECT c.*, u.username, u.display_name,
        (SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) AS turn_count,
-       {_effective('overall')} AS eff_overall
+       {_effective_overall()} AS eff_overall, r.overall AS auto_overall
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN reports r ON r.conversation_id = c.id
+{_overrides_join()}
 """
 
 
@@ -96,7 +131,7 @@ def _summary(row: dict) -> ConversationSummary:
         scenario_id=row["scenario_id"], assignment_id=row["assignment_id"], mode=row["mode"],
         status=row["status"], parent_id=row["parent_id"], branch_turn=row["branch_turn"],
         backend=row["backend"] or "", started_at=row["started_at"], ended_at=row["ended_at"],
-        overall=row["eff_overall"], turn_count=row["turn_count"])
+        overall=row["eff_overall"], auto_overall=row["auto_overall"], turn_count=row["turn_count"])
 
 
 

@@ -1,12 +1,12 @@
 """UserScope, part three: assignments and their status per trainee."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Iterable
 
 from core.errors import AccessDenied, InputError
-from store.access import (NO_ASSIGNMENT, STAFF, ScopeBase, _built_in_scenario_ids, _date, _effective, _fresh,
-                          _score)
+from store.access import (NO_ASSIGNMENT, STAFF, ScopeBase, _built_in_scenario_ids, _date, _effective_overall,
+                          _fresh, _overrides_join, _score)
 from store.common import iso
 from store.models import MODES, Assignment, AssignmentStatus
 
@@ -111,24 +111,31 @@ class AssignmentsMixin(ScopeBase):
 
     def _status(self, a: Assignment, user_id: int, today: date) -> AssignmentStatus:
         rows = self._store.query(
-            f"SELECT c.id, c.status, c.ended_at, {_effective('overall')} AS score FROM conversations c "
-            "LEFT JOIN reports r ON r.conversation_id = c.id WHERE c.assignment_id = ? AND c.user_id = ? "
+            f"SELECT c.id, c.status, c.ended_at, {_effective_overall()} AS score FROM conversations c "
+            f"LEFT JOIN reports r ON r.conversation_id = c.id {_overrides_join()} "
+            "WHERE c.assignment_id = ? AND c.user_id = ? "
             "ORDER BY c.ended_at, c.id", [a.id, user_id])
         finished = [r for r in rows if r["status"] != "active"]
         counted = finished[:1] if a.mode == "assessment" else finished  # an assessment counts once
         scores = [r["score"] for r in counted if r["score"] is not None]
         best = max(scores) if scores else None
+        # The attempt that settled it: the first to reach the pass mark, else an assessment's one attempt.
+        settled = next((r for r in counted if r["score"] is not None and r["score"] >= a.pass_mark), None)
         if best is not None and best >= a.pass_mark:
             status = "passed"
         elif a.mode == "assessment" and finished:
             status = "failed"
+            settled = finished[0]
         elif a.due is not None and today > a.due:
             status = "overdue"
         elif rows:
             status = "in_progress"
         else:
             status = "not_started"
-        return AssignmentStatus(assignment=a, user_id=user_id, status=status, best_score=best, attempts=len(finished))
+        completed = datetime.fromisoformat(settled["ended_at"]).date() if settled and settled["ended_at"] else None
+        late = completed is not None and a.due is not None and completed > a.due
+        return AssignmentStatus(assignment=a, user_id=user_id, status=status, best_score=best, attempts=len(finished),
+                                completed_at=settled["ended_at"] if settled else None, late=late)
 
     @_fresh
     def my_assignments(self, today: date | None = None) -> list[AssignmentStatus]:

@@ -140,6 +140,7 @@ class ConversationsMixin(ScopeBase):
                 raise InputError("This conversation has already ended.")
             n_turns, engine = self._engine_report(row, status)  # slow part: outside the write lock
             stored = checked_report(engine, report)
+            weights = self._weights_for(row["scenario_id"]) if stored is not None else None
             with self._store._write() as db:
                 row = self._own_conversation_row(conversation_id)
                 if row["status"] != "active":
@@ -151,7 +152,7 @@ class ConversationsMixin(ScopeBase):
                 db.execute("UPDATE conversations SET status = ?, ended_at = ? WHERE id = ?",
                            [status, now, conversation_id])
                 if stored is not None:
-                    insert_report(db, conversation_id, stored, now)
+                    insert_report(db, conversation_id, stored, now, weights)
             return
         raise InputError("The conversation kept changing while it was being scored.", "End it again.")
 

@@ -177,6 +177,43 @@ def m005_sessions(db: Database) -> None:
     )
 
 
+@migrations()
+def m009_report_weights(db: Database) -> None:
+    """The rubric weights each report was scored with, so a skill override moves the overall as the
+    engine would have (store.access._effective_overall). Reports saved before this get their
+    scenario's weights as they are now (the best record there is); a scenario that is gone, equal weights."""
+    db.execute("ALTER TABLE reports ADD COLUMN weights TEXT")
+    rows = list(db.query("SELECT r.conversation_id, c.scenario_id FROM reports r "
+                         "JOIN conversations c ON c.id = r.conversation_id"))
+    if not rows:
+        return
+    weights: dict[str, str | None] = {}
+    for row in rows:
+        sid = row["scenario_id"]
+        if sid not in weights:
+            weights[sid] = _scenario_weights(db, sid)
+        if weights[sid] is not None:
+            db.execute("UPDATE reports SET weights = ? WHERE conversation_id = ?", [weights[sid], row["conversation_id"]])
+
+
+def _scenario_weights(db: Database, scenario_id: str) -> str | None:
+    """A scenario's rubric weights as JSON (custom scenarios first, as the catalog does), or None."""
+    from core.errors import TalkdownError
+
+    try:
+        from core.settings import get_settings
+        from personas.scenario import load_dir_cached, parse_scenario
+
+        custom = list(db.query("SELECT yaml FROM scenarios WHERE id = ?", [scenario_id]))
+        if custom:
+            scenario = parse_scenario(custom[0]["yaml"], source=f"custom scenario '{scenario_id}'")
+        else:
+            scenario = load_dir_cached(get_settings().scenarios_dir).scenarios.get(scenario_id)
+    except (TalkdownError, ValueError, OSError):
+        return None
+    return json.dumps(scenario.rubric_weights) if scenario is not None else None
+
+
 def _skill_scores(report_json: str | None) -> dict[str, int]:
     """{skill: score} from a stored report; skills missing from it are left out."""
     from store.models import SKILLS

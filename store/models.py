@@ -59,7 +59,8 @@ class ConversationSummary(BaseModel):
     backend: str = ""
     started_at: datetime
     ended_at: datetime | None = None
-    overall: int | None = None  # effective: the newest override of "overall" if any, else the automated score
+    overall: int | None = None  # effective: with trainers' overrides (store.access._effective_overall)
+    auto_overall: int | None = None  # the scoring engine's, as scored
     turn_count: int = 0
 
 
@@ -69,6 +70,10 @@ class AssignmentStatus(BaseModel):
     status: AssignmentState
     best_score: int | None = None
     attempts: int = 0
+    # When the attempt that settled it (passed, or an assessment's one attempt) finished, and whether
+    # that was after the due date.
+    completed_at: datetime | None = None
+    late: bool = False
 
 
 class Override(BaseModel):
@@ -88,5 +93,6 @@ class ReportRecord(BaseModel):
     overall: int  # automated, kept as scored
     dimensions: dict[str, int]  # automated
     overrides: list[Override] = Field(default_factory=list)  # newest first
-    effective_overall: int
+    effective_overall: int  # what counts: see store.access._effective_overall
     effective_dimensions: dict[str, int]
+    weights: dict[str, float] = Field(default_factory=dict)  # the rubric weights the engine used

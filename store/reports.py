@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from core.errors import AccessDenied, InputError
-from store.access import MAX_COMMENT, ScopeBase, _date, _effective, _fresh, _score
+from store.access import (MAX_COMMENT, ScopeBase, _date, _effective_overall, _effective_skill, _fresh,
+                          _overrides_join, _score)
 from store.common import iso
 from store.migrations import _skill_scores
 from store.models import OVERRIDE_DIMENSIONS, SKILLS, Override, ReportRecord
@@ -25,11 +26,13 @@ def report_values(report: dict) -> tuple[str, int, list[int | None]]:
     return report_json, _score(report["overall"], "overall score"), [skills.get(s) for s in SKILLS]
 
 
-def insert_report(db, conversation_id: int, report: dict, at: str) -> None:
+def insert_report(db, conversation_id: int, report: dict, at: str, weights: dict[str, float] | None = None) -> None:
+    """Save a report with the rubric weights it was scored with (None: equal weights, as without a scenario)."""
     report_json, overall, skills = report_values(report)
-    db.execute(f"INSERT INTO reports (conversation_id, report, overall, {', '.join(SKILLS)}, created_at) "
-               f"VALUES (?, ?, ?, {', '.join('?' for _ in SKILLS)}, ?)", [conversation_id, report_json, overall,
-                                                                       *skills, at])
+    db.execute(f"INSERT INTO reports (conversation_id, report, overall, {', '.join(SKILLS)}, weights, created_at) "
+               f"VALUES (?, ?, ?, {', '.join('?' for _ in SKILLS)}, ?, ?)",
+               [conversation_id, report_json, overall, *skills,
+                json.dumps({s: float(weights.get(s, 1.0)) for s in SKILLS}) if weights else None, at])
 
 
 def _scores(report: dict) -> tuple:
@@ -99,6 +102,11 @@ class ReportsMixin(ScopeBase):
                 return None
         return load_dir_cached(get_settings().scenarios_dir).scenarios.get(scenario_id)
 
+    def _weights_for(self, scenario_id: str) -> dict[str, float] | None:
+        """The rubric weights the engine scores this scenario with (None: no scenario, equal weights)."""
+        scenario = self._scenario_for(scenario_id)
+        return dict(scenario.rubric_weights) if scenario is not None else None
+
     def _engine_report(self, conversation: dict, status: str) -> tuple[int, dict | None]:
         """(number of saved turns, the scoring engine's report of them or None if nothing to score)."""
         from core.transcript import Transcript
@@ -125,7 +133,8 @@ class ReportsMixin(ScopeBase):
     @_fresh
     def get_report(self, conversation_id: int) -> ReportRecord | None:
         self._conversation_row(conversation_id)
-        row = self._store.one("SELECT * FROM reports WHERE conversation_id = ?", [conversation_id])
+        row = self._store.one(f"SELECT r.*, {_effective_overall()} AS eff_overall FROM reports r "
+                              f"{_overrides_join('r.conversation_id')} WHERE r.conversation_id = ?", [conversation_id])
         if row is None:
             return None
         overrides = self._overrides(conversation_id)
@@ -138,10 +147,17 @@ class ReportsMixin(ScopeBase):
             report = json.loads(row["report"])
         except (ValueError, TypeError, RecursionError):
             report = None
+        try:
+            weights = json.loads(row["weights"] or "{}")
+        except (ValueError, TypeError, RecursionError):
+            weights = {}
+        if not isinstance(weights, dict):
+            weights = {}
+        weights = {s: float(w) if isinstance(w := weights.get(s, 1.0), (int, float)) else 1.0 for s in SKILLS}
         return ReportRecord(conversation_id=conversation_id, report=report if isinstance(report, dict) else {},
                             overall=row["overall"],
                             dimensions=auto, overrides=overrides,
-                            effective_overall=newest.get("overall", row["overall"]), effective_dimensions=eff)
+                            effective_overall=row["eff_overall"], effective_dimensions=eff, weights=weights)
 
     def _overrides(self, conversation_id: int) -> list[Override]:
         rows = self._store.query("SELECT o.*, u.username AS by_username FROM overrides o JOIN users u "
@@ -173,10 +189,9 @@ class ReportsMixin(ScopeBase):
         return next(o for o in self._overrides(conversation_id) if o.id == oid)
 
     # -- dashboard --------------------------------------------------------------------------
-    @_fresh
-    def score_rows(self, *, group_id: int | None = None, scenario_id: str | None = None, user_id: int | None = None,
-                   since: date | None = None, until: date | None = None) -> list[dict]:
-        """One flat row per finished, scored, visible conversation, oldest first (charts and CSV)."""
+    def _score_where(self, group_id: int | None, scenario_id: str | None, user_id: int | None,
+                     since: date | None, until: date | None) -> tuple[str, list]:
+        """The dashboard's filters over finished conversations this user may see (alias c)."""
         clause, params = self._owner_clause("c.user_id")
         where = [clause, "c.status != 'active'"]
         if group_id is not None:
@@ -195,19 +210,73 @@ class ReportsMixin(ScopeBase):
         if u:
             where.append("c.ended_at < ?")
             params.append((u + timedelta(days=1)).isoformat())
-        dims = ", ".join(f"{_effective(d)} AS {d}" for d in ("overall", *SKILLS))
+        return " AND ".join(where), params
+
+    @_fresh
+    def score_rows(self, *, group_id: int | None = None, scenario_id: str | None = None, user_id: int | None = None,
+                   since: date | None = None, until: date | None = None) -> list[dict]:
+        """One flat row per finished, scored, visible conversation, oldest first (charts and CSV).
+
+        ``overall`` and each skill are the effective scores (with trainers' overrides); ``auto_overall``
+        and ``auto_<skill>`` are the engine's, as scored. ``passed`` uses the effective overall."""
+        where, params = self._score_where(group_id, scenario_id, user_id, since, until)
+        dims = ", ".join([f"{_effective_overall()} AS overall", *(f"{_effective_skill(d)} AS {d}" for d in SKILLS)])
+        auto = ", ".join(f"r.{d} AS auto_{d}" for d in SKILLS)
         rows = self._store.query(
             f"SELECT c.id AS conversation_id, c.user_id, u.username, u.display_name, c.scenario_id, "
             f"c.assignment_id, c.mode, c.status, c.ended_at AS finished_at, {dims}, r.overall AS auto_overall, "
-            f"(SELECT COUNT(*) FROM overrides o WHERE o.conversation_id = c.id) AS n_overrides, a.pass_mark "
+            f"{auto}, ov.conversation_id IS NOT NULL AS overridden, a.pass_mark "
             f"FROM conversations c JOIN users u ON u.id = c.user_id "
             f"JOIN reports r ON r.conversation_id = c.id LEFT JOIN assignments a ON a.id = c.assignment_id "
-            f"WHERE {' AND '.join(where)} ORDER BY c.ended_at, c.id", params)
+            f"{_overrides_join()} WHERE {where} ORDER BY c.ended_at, c.id", params)
         for r in rows:
-            r["overridden"] = bool(r.pop("n_overrides"))
+            r["overridden"] = bool(r["overridden"])
             pass_mark = r.pop("pass_mark")
             r["passed"] = (r["overall"] >= pass_mark) if pass_mark is not None else None
         return rows
+
+    @_fresh
+    def override_agreement(self, *, group_id: int | None = None, scenario_id: str | None = None,
+                           user_id: int | None = None, since: date | None = None,
+                           until: date | None = None) -> list[dict]:
+        """How trainers' overrides compare with the engine, per score (overall and each skill), over the
+        conversations score_rows would list: one pair per overridden conversation and score (the newest
+        override against the engine's score). See ``agreement`` for the figures."""
+        where, params = self._score_where(group_id, scenario_id, user_id, since, until)
+        engine = "CASE o.dimension " + " ".join(f"WHEN '{d}' THEN r.{d}" for d in ("overall", *SKILLS)) + " END"
+        rows = self._store.query(
+            f"SELECT o.dimension, o.score AS override, {engine} AS engine FROM overrides o "
+            f"JOIN conversations c ON c.id = o.conversation_id JOIN reports r ON r.conversation_id = c.id "
+            f"WHERE {where} AND o.id = (SELECT MAX(o2.id) FROM overrides o2 WHERE o2.conversation_id = o.conversation_id "
+            f"AND o2.dimension = o.dimension) ORDER BY o.id", params)
+        pairs: dict[str, list[tuple[int, int]]] = {d: [] for d in OVERRIDE_DIMENSIONS}
+        for r in rows:
+            if r["dimension"] in pairs and r["engine"] is not None:
+                pairs[r["dimension"]].append((r["engine"], r["override"]))
+        return [{"dimension": d, **agreement(p)} for d, p in pairs.items()]
+
+
+# Fewer pairs than this and a correlation says nothing: the dashboard says "too few" instead.
+MIN_PAIRS_FOR_CORRELATION = 5
+
+
+def agreement(pairs: list[tuple[int, int]]) -> dict:
+    """{n, mean_diff (override − engine), correlation} of (engine, override) score pairs.
+
+    ``correlation`` (Pearson's r) is None with fewer than MIN_PAIRS_FOR_CORRELATION pairs, or when
+    either side does not vary (every override the same score, say), where r is undefined."""
+    n = len(pairs)
+    if not n:
+        return {"n": 0, "mean_diff": None, "correlation": None}
+    mean_diff = sum(o - e for e, o in pairs) / n
+    corr = None
+    if n >= MIN_PAIRS_FOR_CORRELATION:
+        me, mo = sum(e for e, _ in pairs) / n, sum(o for _, o in pairs) / n
+        see = sum((e - me) ** 2 for e, _ in pairs)
+        soo = sum((o - mo) ** 2 for _, o in pairs)
+        if see > 0 and soo > 0:
+            corr = sum((e - me) * (o - mo) for e, o in pairs) / (see * soo) ** 0.5
+    return {"n": n, "mean_diff": mean_diff, "correlation": corr}
 
 
 

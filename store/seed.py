@@ -250,7 +250,8 @@ def seed_demo(store: Store, *, trainees: int = 9, months: int = 4, seed: int | N
                 if rng.random() < 0.08:
                     rec = t.get_report(cid)
                     clock.at = when + timedelta(days=1)
-                    t.override_score(cid, "overall", min(100, rec.overall + rng.randint(4, 10)),
+                    t.override_score(cid, "paraphrasing",
+                                     min(100, rec.dimensions["paraphrasing"] + rng.randint(4, 10)),
                                      "Reviewed the transcript: the paraphrase in the second reply was better "
                                      "than the automated score gives credit for.")
 

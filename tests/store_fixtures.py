@@ -52,7 +52,7 @@ def customer(scope, cid: int, text: str, **kw) -> int:
     return engine_turns(scope).add_customer_turn(cid, text, **kw)
 
 
-def put_report(store: Store, cid: int, report: dict | None) -> None:
+def put_report(store: Store, cid: int, report: dict | None, weights: dict[str, float] | None = None) -> None:
     """Replace a conversation's stored report with a chosen one, straight in the database.
 
     The store always scores conversations itself; tests of dashboards and overrides need known
@@ -63,17 +63,18 @@ def put_report(store: Store, cid: int, report: dict | None) -> None:
         db.execute("DELETE FROM reports WHERE conversation_id = ?", [cid])
         if report is not None:
             ended = db.execute("SELECT ended_at FROM conversations WHERE id = ?", [cid]).fetchone()[0]
-            insert_report(db, cid, report, ended)
+            insert_report(db, cid, report, ended, weights)
 
 
-def finished_conversation(org: Org, who: str, report: dict | None = REPORT, assignment_id: int | None = None) -> int:
+def finished_conversation(org: Org, who: str, report: dict | None = REPORT, assignment_id: int | None = None,
+                          weights: dict[str, float] | None = None) -> int:
     sc = org.scope(who)
     cid = sc.start_conversation(SCENARIO, assignment_id=assignment_id, backend="scripted")
     customer(sc, cid, "My internet is down!", mood=8, trust=3, intent="vent")
     sc.add_turn(cid, "trainee", "That sounds really stressful. When did it stop?", moves=["reflection", "question"])
     customer(sc, cid, "Two days ago.", mood=6, trust=4)
     sc.finish_conversation(cid, "resolved")
-    put_report(org.store, cid, report)
+    put_report(org.store, cid, report, weights)
     return cid
 
 

@@ -15,6 +15,7 @@ from tests.test_app import SCENARIO, app_as, org, texts  # noqa: F401  (org is a
 from tests.test_app_interactions import _button, _finished
 
 OTHER = "lost-parcel-third-call"
+OUTAGE, PARCEL = "Internet down on deadline day", "Lost parcel, third call"  # the two scenarios' titles
 KIND = "I'm so sorry, that sounds really stressful. When did it stop working?"
 ASSIGNMENTS = "ui/pages/assignments.py"
 DASHBOARD = "ui/pages/dashboard.py"
@@ -86,7 +87,8 @@ def test_trainer_deletes_their_assignment_and_the_attempts_stay_in_the_history(o
     assert "1 trainee" in warning and "1 conversation so far" in warning and "are **not** deleted" in warning
     at.button(key=f"delete_assignment_{mine.id}").click().run()
     assert not at.exception, at.exception
-    assert any(m == "Deleted “Outage drill”; the attempts made for it are kept." for m in _confirmations(at))
+    assert any(m == f"Deleted “Outage drill — {OUTAGE}”; the attempts made for it are kept."
+               for m in _confirmations(at))
     assert not [e for e in at.expander if e.label.startswith("Outage drill")]
     assert "No assignments yet." in texts(at)
     assert store.as_user(users["trainer"]).list_assignments() == []
@@ -145,7 +147,8 @@ def test_assigning_says_what_was_assigned_at_the_top_of_the_fresh_page(org):
     next(m for m in at.multiselect if m.label == "…and/or these trainees").select(users["ana"])
     _button(at, "Assign").click().run()
     due = date.today() + timedelta(days=7)
-    assert _confirmations(at) == [f"Assigned “Week 2” (due {due}). It is listed below."]
+    first = at.selectbox[0].format_func(at.selectbox[0].value)  # the scenario picked by default
+    assert _confirmations(at) == [f"Assigned “Week 2 — {first}” (due {due}). It is listed below."]
     assert _expander(at, "Week 2").label.endswith("0/1 passed · 0/1 attempted")
 
 
@@ -161,16 +164,16 @@ def test_dashboard_assignments_follow_the_filters_and_stay_when_no_conversation_
     at = app_as(users["admin"], DASHBOARD)
     assert not at.exception, at.exception
     assert "No scored conversations match" in texts(at)
-    assert sorted(_assignment_table(at)["assignment"]) == ["For Ana", "For Team B"]
+    assert sorted(_assignment_table(at)["assignment"]) == [f"For Ana — {OUTAGE}", f"For Team B — {PARCEL}"]
     assert at.get("download_button")[0].label == "Download scores (CSV)"
 
     _select(at, "Group").set_value(team_b).run()
-    assert list(_assignment_table(at)["assignment"]) == ["For Team B"]
+    assert list(_assignment_table(at)["assignment"]) == [f"For Team B — {PARCEL}"]
     assert list(_assignment_table(at)["trainees"]) == [1]
     assert list(_assignment_table(at)["due"]) == ["—"], "no due date reads as a dash, not None"
     _select(at, "Group").set_value(None).run()
     _select(at, "Scenario").set_value(SCENARIO).run()
-    assert list(_assignment_table(at)["assignment"]) == ["For Ana"]
+    assert list(_assignment_table(at)["assignment"]) == [f"For Ana — {OUTAGE}"]
     _select(at, "Group").set_value(team_b).run()
     assert _assignment_table(at) is None and "No assignments match these filters." in texts(at)
 
@@ -193,7 +196,7 @@ def test_dashboard_counts_attempted_and_passed_not_done(org):
     _attempt(store, users["ana"], a.id)
     at = app_as(users["manager"], DASHBOARD)
     row = _assignment_table(at).iloc[0]
-    assert (row["assignment"], row["passed"], row["attempted"]) == ("Hard", 0, 100)
+    assert (row["assignment"], row["passed"], row["attempted"]) == (f"Hard — {OUTAGE}", 0, 100)
 
 
 def test_dashboard_filters_survive_opening_a_transcript_and_coming_back(org):
@@ -226,8 +229,8 @@ def test_conversations_table_has_readable_headers_and_overridden_as_text(org):
     config = _columns(table)
     shown = [c for c in table.value.columns if not config.get(c, {}).get("hidden")]
     labels = [config.get(c, {}).get("label", c) for c in shown]
-    assert labels == ["Finished", "Trainee", "Scenario", "Overall", "Overridden", "Active listening", "Paraphrasing",
-                      "Empathy", "Focus", "Closure"]
+    assert labels == ["Finished", "Trainee", "Scenario", "Overall", "Engine", "Overridden", "Active listening",
+                      "Paraphrasing", "Empathy", "Focus", "Closure"]
     assert config["conversation_id"]["hidden"] is True
     overridden = dict(zip(table.value["conversation_id"], table.value["overridden"]))
     assert set(overridden.values()) == {"yes", ""} and overridden[ana_conv] == "yes"

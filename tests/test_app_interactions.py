@@ -514,11 +514,14 @@ def test_trainer_overrides_one_skill_and_the_trainee_sees_it_beside_the_automate
     assert "Override saved: Empathy is now 3." in [t.value for t in at.toast]
     rec = trainer.get_report(conv)
     assert (rec.effective_dimensions["empathy"], rec.dimensions["empathy"]) == (3, auto)
-    assert rec.effective_overall == rec.overall, "only the chosen skill changed"
+    # The overall moves by empathy's weight in this scenario's rubric (1.2 of 5.2).
+    moved = max(0, min(100, int(rec.overall + 1.2 * (3 - auto) / 5.2 + 0.5)))
+    assert rec.effective_overall == moved != rec.overall
 
     at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
     assert not at.exception
-    assert "Empathy · 3" in [t.label for t in at.tabs]
+    assert f"Empathy · 3 (engine {auto})" in [t.label for t in at.tabs]
+    assert f"{moved}/100" in [m.value for m in at.metric] and f"Engine {rec.overall}/100" in texts(at)
     assert "- Empathy: **3** by trainer" in texts(at) and "Never acknowledged the deadline." in texts(at)
 
 

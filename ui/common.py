@@ -158,6 +158,24 @@ def csv_bytes(df: Any) -> bytes:
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
+def with_engine(score: Any, engine: Any) -> str:
+    """"72 (engine 79)" when a trainer's override changed a score, else just the score ("—" if none)."""
+    if score is None:
+        return "—"
+    return f"{score} (engine {engine})" if engine is not None and engine != score else f"{score}"
+
+
+def assignment_name(assignment: Any, titles: dict[str, str]) -> str:
+    """An assignment named with its scenario: "Quarterly assessment — Lost parcel" (raw text: pass it
+    through ``plain`` before Markdown). An untitled one is its scenario; a title that already names
+    the scenario is left as it is."""
+    scenario = titles.get(assignment.scenario_id, assignment.scenario_id)
+    title = (assignment.title or "").strip()
+    if not title:
+        return scenario
+    return title if scenario.casefold() in title.casefold() else f"{title} — {scenario}"
+
+
 def show_error(err: Exception) -> None:
     st.error(plain(err), icon=":material/error:")
 

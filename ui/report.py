@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import score_scale
-from ui.common import SKILL_LABELS, chat_bubble, plain
+from ui.common import SKILL_LABELS, chat_bubble, plain, with_engine
 
 MOVE_COLOURS = {
     "dismissive": "red", "blame": "red", "jargon": "orange", "off_topic": "orange",
@@ -39,16 +39,26 @@ def suggestion_text(sg: dict[str, Any]) -> str:
     return f"{line}  \n*Predicted: {pred}*" if pred else line
 
 
-def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> alt.Chart:
-    rows = [{"skill": SKILL_LABELS[k], "score": v, "source": "Talkdown"} for k, v in dims.items()]
+def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None,
+                 engine: dict[str, int] | None = None) -> alt.Chart:
+    """Bars per skill; `engine` (the engine's own scores, given when a trainer overrode one) beside them."""
+    mine = "With overrides" if engine else "Talkdown"
+    rows = [{"skill": SKILL_LABELS[k], "score": v, "source": mine} for k, v in dims.items()]
+    if engine:
+        rows += [{"skill": SKILL_LABELS[k], "score": v, "source": "Engine"} for k, v in engine.items()]
+    judge = judge or None
     if judge:
         rows += [{"skill": SKILL_LABELS[k], "score": v, "source": "LLM judge"} for k, v in judge.items() if k in SKILL_LABELS]
     df = pd.DataFrame(rows)
     enc = dict(x=alt.X("score:Q", title=None, **score_scale()),
                y=alt.Y("skill:N", sort=list(SKILL_LABELS.values()), title=None),
-               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge else None),
+               color=alt.Color("source:N", legend=alt.Legend(orient="bottom", title=None) if judge or engine else None,
+                               # the score that counts in full colour, the engine's own in grey beside it
+                               **({"scale": alt.Scale(domain=[mine, "Engine", *(["LLM judge"] if judge else [])],
+                                                      range=["#1f77b4", "#b0b0b0", "#ff7f0e"][:3 if judge else 2]),
+                                   "sort": [mine, "Engine", "LLM judge"]} if engine else {})),
                tooltip=["skill", "source", "score"])
-    if judge:
+    if judge or engine:
         enc["yOffset"] = "source:N"
     return alt.Chart(df).mark_bar().encode(**enc).properties(height=220)
 
@@ -63,9 +73,9 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     outcome = report.get("outcome") or {}
 
     c1, c2, c3 = st.columns(3)
-    c1.metric("Overall", f"{overall}/100",
-              delta=(f"auto {report['overall']}" if effective and overall != report["overall"] else None),
-              delta_color="off")
+    c1.metric("Overall", f"{overall}/100")
+    if overall != report["overall"]:
+        c1.caption(f"Engine {report['overall']}/100; changed by a trainer's override.")
     c2.metric("Outcome", {"resolved": "Resolved", "walked_out": "Walked out", "turn_limit": "Turn limit",
                           "trainee_ended": "Ended early"}.get(outcome.get("end_reason") or "",
                                                              "Resolved" if outcome.get("resolved") else "Not resolved"))
@@ -77,7 +87,9 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     judge_scores = None
     if judge:
         judge_scores = {k: int(round(float(judge[k]["score"]))) for k in SKILL_LABELS if isinstance(judge.get(k), dict)}
-    st.altair_chart(scores_chart({k: shown.get(k, dims[k]) for k in dims}, judge_scores), width="stretch")
+    changed = any(shown.get(k, dims[k]) != dims[k] for k in dims)
+    st.altair_chart(scores_chart({k: shown.get(k, dims[k]) for k in dims}, judge_scores,
+                                 engine=dims if changed else None), width="stretch")
     if judge:
         st.caption("The LLM judge's view is shown beside Talkdown's own scores, never mixed into them."
                    + (f" Judge: {plain(judge['summary'])}" if judge.get("summary") else ""))
@@ -88,6 +100,8 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     if overrides:
         with st.container(border=True):
             st.markdown("**Trainer overrides**")
+            st.caption("The newest override of a score counts. An override of a skill moves the overall by that "
+                       "skill's weight in the scenario's rubric, unless a trainer set the overall itself.")
             for o in overrides:
                 st.markdown(f"- {SKILL_LABELS.get(o.dimension, 'Overall')}: **{o.score}** by {plain(o.by_username)} "
                             f"({str(o.at)[:16]}) — {plain(o.comment)}")
@@ -108,7 +122,7 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
     for n in report.get("notes", []) or []:
         st.caption(plain(n))
 
-    tabs = st.tabs([f"{SKILL_LABELS[k]} · {shown.get(k, dims[k])}" for k in dims])
+    tabs = st.tabs([f"{SKILL_LABELS[k]} · {with_engine(shown.get(k, dims[k]), dims[k])}" for k in dims])
     for tab, (k, dim) in zip(tabs, report["dimensions"].items()):
         with tab:
             if dim.get("evidence"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.errors import TalkdownError
 from services.catalog import scenario_titles
-from ui.common import done, fmt_dt, init_state, plain, scope, show_error
+from ui.common import assignment_name, done, fmt_dt, init_state, plain, scope, show_error
 
 # What a trainee's status means, in the words the table shows (store.models.AssignmentState).
 PROGRESS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "passed": "Passed",
@@ -51,23 +51,26 @@ with st.expander("New assignment", expanded=not sc.list_assignments(), icon=":ma
                 show_error(e)
             else:
                 st.session_state["new_assignment_form"] = n + 1
-                done(f"Assigned “{a.title or titles[a.scenario_id]}” (due {a.due or '—'}). It is listed below.")
+                done(f"Assigned “{assignment_name(a, titles)}” (due {a.due or '—'}). It is listed below.")
 
 assignments = sc.list_assignments()
 if not assignments:
     st.info("No assignments yet.")
     st.stop()
 st.caption("Passed: best counted score at or above the pass mark (an assessment counts its first attempt only). "
-           "Attempted: finished at least one attempt. Overdue: past the due date and not passed.")
+           "Attempted: finished at least one attempt. Late: passed, or the assessment taken, after the due date. "
+           "Overdue: past the due date and not passed.")
 names = {u.id: u.display_name for u in trainees}
 for a in sorted(assignments, key=lambda a: (a.due or date.max)):
     prog = sc.assignment_progress(a.id)
-    raw_name = a.title or titles.get(a.scenario_id, a.scenario_id)
+    raw_name = assignment_name(a, titles)
     name = plain(raw_name)
     passed = sum(p.status == "passed" for p in prog)
     attempted = sum(p.attempts > 0 for p in prog)
     overdue = sum(p.status == "overdue" for p in prog)
+    late = sum(p.late for p in prog)
     summary = f"{passed}/{len(prog)} passed · {attempted}/{len(prog)} attempted"
+    summary += f" · {late} late" if late else ""
     summary += f" · {overdue} overdue" if overdue else ""
     # Keys tie the open/closed state to the assignment, not to a position in the list: after a delete, the
     # next assignment's popover must not open in its place.
@@ -76,7 +79,8 @@ for a in sorted(assignments, key=lambda a: (a.due or date.max)):
                    f"created {fmt_dt(a.created_at)}")
         if prog:
             st.dataframe(pd.DataFrame([{"trainee": names.get(p.user_id, p.user_id),
-                                        "status": PROGRESS_LABELS.get(p.status, p.status),
+                                        "status": PROGRESS_LABELS.get(p.status, p.status)
+                                        + (f" — late ({fmt_dt(p.completed_at)[:10]})" if p.late else ""),
                                         "best score": "—" if p.best_score is None else str(p.best_score),
                                         "attempts": p.attempts} for p in prog]),
                          hide_index=True, width="stretch", column_config={

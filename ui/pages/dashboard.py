@@ -7,7 +7,8 @@ import streamlit as st
 
 from services.catalog import scenario_titles
 from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
-from ui.common import SKILL_LABELS, csv_bytes, init_state, scope, selected_row
+from store.reports import MIN_PAIRS_FOR_CORRELATION
+from ui.common import SKILL_LABELS, assignment_name, csv_bytes, init_state, scope, selected_row
 
 sc = scope()
 st.title("Team dashboard")
@@ -48,6 +49,10 @@ else:
     linked = df[df["passed"].notna()]
     m4.metric("Assignment pass rate", f"{100 * linked['passed'].astype(bool).mean():.0f}%" if len(linked) else "—",
               help="Share of the scored attempts made for an assignment that reached its pass mark.")
+    if df["overridden"].any():
+        st.caption(f"Scores on this page count trainers' overrides ({int(df['overridden'].sum())} of "
+                   f"{len(df)} conversations); the engine's own scores are beside them in the conversations "
+                   "table and the CSV.")
 
     st.subheader("Weakest skills")
     means = df[skills].mean().rename(index=SKILL_LABELS).sort_values().reset_index()
@@ -95,6 +100,38 @@ else:
     st.caption("The line: each scored conversation's overall score (0–100) in the date range, oldest first. "
                "Skill columns are averages. Click a column header to sort.")
 
+if rows:
+    # How far a team trusts the engine: where trainers changed a score, by how much and how consistently.
+    st.subheader("Engine and trainers")
+    agreement = sc.override_agreement(group_id=group.id if group else None, scenario_id=scenario_id,
+                                      since=since, until=until)
+    if not any(a["n"] for a in agreement):
+        st.caption("No trainer has overridden a score in these conversations: there is nothing to compare yet.")
+    else:
+        def _corr(a: dict) -> str:
+            if a["n"] < MIN_PAIRS_FOR_CORRELATION:
+                return f"too few (needs {MIN_PAIRS_FOR_CORRELATION})" if a["n"] else "—"
+            return "no spread" if a["correlation"] is None else f"{a['correlation']:.2f}"
+
+        st.dataframe(pd.DataFrame([{
+            "score": SKILL_LABELS.get(a["dimension"], "Overall"), "overrides": a["n"],
+            "difference": "—" if a["mean_diff"] is None else f"{a['mean_diff']:+.1f}",
+            "correlation": _corr(a)} for a in agreement]), hide_index=True, width="stretch", column_config={
+            "score": st.column_config.TextColumn("Score"),
+            "overrides": st.column_config.NumberColumn("Overrides", help="Conversations where a trainer changed "
+                                                       "this score (the newest override counts)"),
+            "difference": st.column_config.TextColumn("Mean difference", help="Trainer's score minus the engine's, "
+                                                      "on average: below 0, trainers score lower than the engine"),
+            "correlation": st.column_config.TextColumn(
+                "Correlation", help=f"Pearson's r between the engine's and the trainers' scores, from "
+                                    f"{MIN_PAIRS_FOR_CORRELATION} overrides up: near 1, trainers move scores "
+                                    f"up and down with the engine"),
+        })
+        st.caption(f"Mean difference: trainer's override minus the engine's score. Correlation needs at least "
+                   f"{MIN_PAIRS_FOR_CORRELATION} overrides of a score; “no spread” means all the scores on one side "
+                   "were the same. An override of a skill also moves the overall; only direct overrides of the "
+                   "overall are counted in its row.")
+
 st.subheader("Assignments")
 # The same group and scenario filters as above: a group shows only its own trainees' progress.
 members = None if group is None else {u.id for u in sc.group_members(group.id) if u.role == "trainee"}
@@ -108,17 +145,18 @@ for a in sc.list_assignments():
         if not prog and a.group_id != group.id:
             continue
     n = len(prog) or 1
-    arows.append({"assignment": a.title or titles.get(a.scenario_id, a.scenario_id), "mode": a.mode.capitalize(),
+    arows.append({"assignment": assignment_name(a, titles), "mode": a.mode.capitalize(),
                   "due": a.due.isoformat() if a.due else "—", "pass mark": a.pass_mark, "trainees": len(prog),
                   "passed": 100 * sum(p.status == "passed" for p in prog) / n,
                   "attempted": 100 * sum(p.attempts > 0 for p in prog) / n,
+                  "late": sum(p.late for p in prog),
                   "overdue": sum(p.status == "overdue" for p in prog)})
 if not arows:
     st.caption("No assignments match these filters." if group or scenario_id else "No assignments yet.")
 else:
     pct = {"min_value": 0, "max_value": 100, "format": "%.0f%%"}
     st.dataframe(pd.DataFrame(arows), hide_index=True, width="stretch", column_config={
-        "assignment": st.column_config.TextColumn("Assignment", width="large"),
+        "assignment": st.column_config.TextColumn("Assignment"),
         "mode": st.column_config.TextColumn("Mode", width="small"),
         "due": st.column_config.TextColumn("Due", width="small"),
         "pass mark": st.column_config.NumberColumn("Pass mark", width="small"),
@@ -127,6 +165,8 @@ else:
                                                   help="Best counted score at or above the pass mark"),
         "attempted": st.column_config.ProgressColumn("Attempted", width="small", **pct,
                                                      help="Finished at least one attempt"),
+        "late": st.column_config.NumberColumn("Late", width="small",
+                                              help="Completed (passed, or an assessment taken) after the due date"),
         "overdue": st.column_config.NumberColumn("Overdue", width="small",
                                                  help="Past the due date and not passed (as of today)"),
     })
@@ -142,18 +182,22 @@ if not rows:
 table = df.sort_values("finished_at", ascending=False)
 table = table.assign(scenario=table["scenario_id"].map(lambda s: titles.get(s, s)),
                      overridden=table["overridden"].map({True: "yes", False: ""}))[
-    ["conversation_id", "finished_at", "trainee", "scenario", "overall", "overridden", *skills]]
+    ["conversation_id", "finished_at", "trainee", "scenario", "overall", "auto_overall", "overridden", *skills]]
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="dash_table", column_config={
                          "conversation_id": None,  # kept for the drill-down, not shown
                          "finished_at": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY"),
                          "trainee": "Trainee",
                          "scenario": st.column_config.TextColumn("Scenario", width="medium"),
-                         "overall": st.column_config.NumberColumn("Overall", format="%d", width="small"),
+                         "overall": st.column_config.NumberColumn(
+                             "Overall", format="%d", width="small",
+                             help="With trainers' overrides: what counts for pass marks and averages"),
+                         "auto_overall": st.column_config.NumberColumn(
+                             "Engine", format="%d", width="small", help="The scoring engine's overall, as scored"),
                          **{s: st.column_config.NumberColumn(SKILL_LABELS[s], format="%d") for s in skills},
                          "overridden": st.column_config.TextColumn(
                              "Overridden", width="small",
-                             help="“yes”: a trainer changed a score; the automated one is kept beside it."),
+                             help="“yes”: a trainer changed a score; the engine's is kept beside it."),
                      })
 selected = selected_row(event, len(table))
 c1, c2 = st.columns([1, 3])
@@ -164,7 +208,10 @@ if selected is not None:
         st.switch_page("ui/pages/conversation.py")
 else:
     c1.caption("Select a row to open its transcript.")
-export = df.drop(columns=["trainee"]).copy()
+# Each score twice, side by side: with trainers' overrides (what counts) and the engine's own.
+export = df.drop(columns=["trainee"]).rename(columns={f"auto_{d}": f"{d}_engine" for d in ("overall", *skills)})
+scores = [c for d in ("overall", *skills) for c in (d, f"{d}_engine")]
+export = export[[c for c in export.columns if c not in scores] + scores]
 export["finished_at"] = export["finished_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")
 c2.download_button("Download scores (CSV)", csv_bytes(export), file_name="talkdown-scores.csv",
                    mime="text/csv", icon=":material/download:")

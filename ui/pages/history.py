@@ -5,7 +5,7 @@ import streamlit as st
 
 from services.catalog import scenario_titles
 from ui.charts import score_scale, skill_colour, week_axis, week_tooltip
-from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, plain, scope
+from ui.common import SKILL_LABELS, STATUS_LABELS, fmt_dt, plain, scope, with_engine
 
 sc = scope()
 st.title("My history")
@@ -15,9 +15,19 @@ if rows:
     df = pd.DataFrame(rows)
     df["finished_at"] = pd.to_datetime(df["finished_at"])
     skills = list(SKILL_LABELS)
-    first, last = df.sort_values("finished_at").iloc[0], df.sort_values("finished_at").iloc[-1]
-    cols = st.columns(len(skills) + 1)
-    cols[0].metric("Overall (latest)", int(last["overall"]), delta=int(last["overall"] - first["overall"]) if len(df) > 1 else None)
+    ordered = df.sort_values(["finished_at", "conversation_id"])
+    last = ordered.iloc[-1]
+    cols = st.columns([1.8] + [1] * len(skills))  # room for the delta and what it compares
+    # The change since the conversation before the latest one, said in words: a bare "↑24" reads as
+    # anything (against the first score, an average, the pass mark).
+    change = None
+    if len(ordered) > 1:
+        change = f"{int(last['overall'] - ordered.iloc[-2]['overall']):+d} vs previous conversation"
+    cols[0].metric("Overall (latest)", int(last["overall"]), delta=change,
+                   help="Your latest scored conversation (with a trainer's override, if any), and the change "
+                        "from the one before it.")
+    if last["overall"] != last["auto_overall"]:
+        cols[0].caption(f"Engine {int(last['auto_overall'])}; changed by a trainer's override.")
     recent = df.sort_values("finished_at").tail(5)[skills].mean()
     for c, s in zip(cols[1:], skills):
         c.metric(SKILL_LABELS[s], f"{recent[s]:.0f}", help="Average of your last five scored conversations")
@@ -54,8 +64,7 @@ for c in convs:
         a, b = st.columns([4, 1])
         a.markdown(f"**{plain(titles.get(c.scenario_id, c.scenario_id))}** · {STATUS_LABELS.get(c.status, c.status)}"
                    f"{_retry_of(c)}  \n{fmt_dt(c.started_at)} · {c.mode} · {c.turn_count} "
-                   f"turn{'' if c.turn_count == 1 else 's'} · score "
-                   f"{c.overall if c.overall is not None else '—'}")
+                   f"turn{'' if c.turn_count == 1 else 's'} · score {with_engine(c.overall, c.auto_overall)}")
         if b.button("Open", key=f"open_{c.id}"):
             st.session_state["view_conversation"] = c.id
             st.switch_page("ui/pages/conversation.py")

@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import load_catalog
-from ui.common import fmt_dt, plain, scope, show_error
+from ui.common import assignment_name, fmt_dt, plain, scope, show_error
 
 sc = scope()
 st.title("My training")
@@ -36,6 +36,7 @@ BADGE = {"not_started": ":blue-badge[to do]", "in_progress": ":orange-badge[in p
 FAILED_ASSESSMENT = ":red-badge[not passed]"  # an assessment has one attempt: "yet" would promise another
 st.subheader("Assignments")
 mine = sc.my_assignments()
+titles = {sid: scenario.title for sid, scenario in cat.scenarios.items()}
 if not mine:
     st.caption("Nothing assigned to you right now. Pick any scenario below to practise.")
 for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or fmt_dt(None))):
@@ -44,9 +45,11 @@ for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or f
     with st.container(border=True):
         c1, c2 = st.columns([4, 1])
         badge = FAILED_ASSESSMENT if s.status == "failed" and a.mode == "assessment" else BADGE.get(s.status, "")
-        c1.markdown(f"**{plain(a.title or (scenario.title if scenario else a.scenario_id))}** {badge}  \n"
+        badge += " :orange-badge[late]" if s.late else ""
+        c1.markdown(f"**{plain(assignment_name(a, titles))}** {badge}  \n"
                     f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
-                    f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}")
+                    f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}"
+                    + (f" · finished {fmt_dt(s.completed_at)[:10]}, after the due date" if s.late else ""))
         taken = a.mode == "assessment" and s.attempts > 0
         if scenario is None:
             c2.caption("Scenario unavailable")
