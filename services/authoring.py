@@ -47,7 +47,7 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "high": ["I'm asking you one thing: can you get me {need}?",
                      "Yes or no: are you going to sort out {thing} today?"],
             "mid": ["So what can you actually do about {thing}?",
-                    "What are my options for {need}? Straight answer, please."],
+                    "What are my options for {need}? No waffle."],
             "low": ["What happens next, and when will I hear?", "Will you confirm {need} before we finish?"],
         },
         "clarify": {
@@ -57,24 +57,24 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["Could you explain that again?", "I didn't follow that. What does it mean for me?"],
         },
         "answer": {
-            "high": ["{fact} Can we move on now?", "Right: {fact}", "{fact} Is that what you needed?"],
-            "mid": ["{fact}", "Okay. {fact}"],
-            "low": ["Of course. {fact}", "Sure. {fact}"],
+            "high": ["{fact} Can we move on now?", "Right, here you go. {fact}", "{fact} Is that what you needed?"],
+            "mid": ["{fact}", "Okay, listen. {fact}"],
+            "low": ["Of course, here it is. {fact}", "Sure thing. {fact}"],
         },
         "soften": {
             "high": ["Okay. At least you're listening. I still need {need}.",
                      "Right. Thanks for hearing me out. But {thing} still isn't fixed."],
-            "mid": ["Alright, thank you. I just need {thing} sorted properly.",
-                    "Okay, that's more like it. So what's the plan?"],
+            "mid": ["Alright, thanks for that. I just need {thing} sorted properly.",
+                    "Okay, that's more like it. Thank you."],
             "low": ["Thanks. I was short with you earlier, I know.",
                     "I appreciate it. I'll feel better once {thing} is sorted."],
         },
         "accept": {
             "mid": ["Okay. If that gets me {need}, go ahead.", "Fine, do that. And make sure it actually happens."],
-            "low": ["That works. Thank you for sorting it.", "Great, thanks. That's what I needed."],
+            "low": ["That works. Thanks for getting it sorted.", "Great, thanks. That's what I needed."],
         },
         "walk_out": {
-            "high": ["Forget it. I'll take this somewhere else.", "This is useless. I'm hanging up and making a complaint."],
+            "high": ["Forget it. I'll take this somewhere else.", "This is going nowhere. I'm hanging up and making a complaint."],
             "mid": ["I'll sort it out myself. Don't bother.", "I've had enough. I'm putting this in writing to your manager."],
             "low": ["I'll try another way, thanks."],
         },
@@ -101,16 +101,16 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
         "clarify": {
             "high": ["I don't understand. Does that mean {thing} is sorted or not?",
                      "What does that mean? I'm panicking a bit here."],
-            "mid": ["What does that mean for me?", "Could you say that more simply?"],
-            "low": ["Could you explain that bit again?", "I'm not sure I followed. What happens now?"],
+            "mid": ["What does that mean for me?", "Could you put that more simply for me?"],
+            "low": ["Could you go over that part once more?", "I'm not sure I followed. What happens now?"],
         },
         "answer": {
             "high": ["{fact} Is that going to be a problem?", "Okay, okay. {fact}", "{fact} Does that help?"],
-            "mid": ["{fact}", "Let me think. {fact}"],
-            "low": ["Yes. {fact}", "Of course. {fact}"],
+            "mid": ["{fact}", "Um, let me think. {fact}"],
+            "low": ["Yes, sorry. {fact}", "Oh yes, of course. {fact}"],
         },
         "soften": {
-            "high": ["Okay. Thank you for listening. I'm still really worried about {thing}.",
+            "high": ["Okay. Thanks for hearing me out. I'm still really worried about {thing}.",
                      "Alright. It helps to talk to someone. But what happens next?"],
             "mid": ["Thank you, that helps a bit. I just need to know {thing} will be okay.",
                     "Okay. I feel a little better talking it through."],
@@ -118,7 +118,7 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
         },
         "accept": {
             "mid": ["Okay. If that means {need}, please go ahead.", "Alright, let's do that. Thank you."],
-            "low": ["Oh, thank goodness. Yes, please do that.", "That's a relief. Thank you so much."],
+            "low": ["Oh, thank goodness. Yes, please do that.", "What a weight off. Thank you, really."],
         },
         "walk_out": {
             "high": ["I can't cope with this. I'll ask someone else.", "This is making it worse. I'm going to hang up."],
@@ -126,7 +126,7 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["Maybe I'll try again tomorrow."],
         },
         "farewell": {"mid": ["Okay. Thank you. Bye."],
-                     "low": ["Thank you so much for your help. Bye.", "Thanks again, that's put my mind at rest. Bye."]},
+                     "low": ["Thanks ever so much for helping. Bye.", "Thanks again, that's put my mind at rest. Bye."]},
     },
     "confusion": {
         "vent": {
@@ -153,7 +153,7 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["Could you go over that once more?", "I didn't quite catch that. What does it mean?"],
         },
         "answer": {
-            "high": ["Let me see. {fact}", "{fact} Is that what you mean?", "I think... {fact}"],
+            "high": ["Let me think a moment. {fact}", "{fact} Is that what you mean?", "I think... {fact}"],
             "mid": ["{fact}", "I think so. {fact}"],
             "low": ["Oh, yes. {fact}", "Right, yes. {fact}"],
         },
@@ -161,11 +161,11 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "high": ["Okay. Thank you for going slowly. I'm still not sure about {thing}.",
                      "Right. That makes a bit more sense. But what happens now?"],
             "mid": ["Okay, I think I'm starting to follow.", "That helps, thank you. I just want {thing} sorted."],
-            "low": ["Oh, that makes sense now. Thank you.", "Thank you for explaining it properly."],
+            "low": ["Oh, that makes sense now. Thank you.", "Thanks for taking the time to explain it."],
         },
         "accept": {
             "mid": ["Okay, I think I understand. Yes, please do that.", "Alright. If that sorts {thing}, let's do it."],
-            "low": ["Oh, that's brilliant. Thank you for explaining.", "That works for me. Thank you."],
+            "low": ["Oh, that's brilliant. Thanks for making it clear.", "Yes, that sounds right to me. Thank you."],
         },
         "walk_out": {
             "high": ["I'm too muddled. I'll get someone to ring for me.",
@@ -185,9 +185,9 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["I'm just tired of chasing this, that's all.", "I'd like {thing} sorted for good this time."],
         },
         "push_back": {
-            "high": ["That's what the last person said.", "I've heard that line before. It doesn't mean anything."],
+            "high": ["The last person told me exactly the same.", "I've heard that line before. It doesn't mean anything."],
             "mid": ["That's not a commitment. I need {need}.", "Words are cheap. What will you actually do?"],
-            "low": ["Maybe. But I've been let down before.", "I'd like to believe that. What makes this time different?"],
+            "low": ["Maybe. But I've been let down before.", "I want to believe you. What makes this time different?"],
         },
         "press": {
             "high": ["Will you put your name to {need}, or not?", "What exactly will you do about {thing}, and by when?"],
@@ -195,14 +195,14 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["What's the reference, and when should I expect {need}?", "When exactly will that happen?"],
         },
         "clarify": {
-            "high": ["Meaning what, exactly, for {thing}?", "Don't dress it up. What does that mean in practice?"],
+            "high": ["Meaning what, exactly, for {thing}?", "Skip the wording. What does that mean in practice?"],
             "mid": ["What does that mean in practice?", "And what does that mean for {thing}?"],
             "low": ["Could you explain what that means for me?", "I didn't follow that. What does it mean?"],
         },
         "answer": {
-            "high": ["{fact} Write that down this time.", "For the record: {fact}", "{fact} It should be on file."],
-            "mid": ["{fact}", "For the record: {fact}"],
-            "low": ["Sure. {fact}", "Yes. {fact}"],
+            "high": ["{fact} Write that down this time.", "For your notes: {fact}", "{fact} It should be on file."],
+            "mid": ["{fact}", "For your notes: {fact}"],
+            "low": ["Fair question. {fact}", "Yes, that's right. {fact}"],
         },
         "soften": {
             "high": ["Alright. That's more than the last person did. I still need {need}.",
@@ -221,7 +221,7 @@ VOICES: dict[str, dict[str, dict[str, list[str]]]] = {
             "low": ["I'll think about whether to stay a customer."],
         },
         "farewell": {"mid": ["Okay. Goodbye."],
-                     "low": ["Thanks for actually sorting it. Goodbye.", "Alright. Thank you. Bye."]},
+                     "low": ["Thanks for actually sorting it. Goodbye.", "Alright. Thanks, and goodbye."]},
     },
 }
 OPENERS = {
