@@ -461,6 +461,9 @@ class ScenarioDraft(BaseModel):
 
 
 MAX_DESCRIPTION = 4000
+# A draft writes a whole scenario, far more than a reply: it may take this many times TALKDOWN_LLM_TIMEOUT,
+# in one attempt (no retry), so the button answers within that bound.
+DRAFT_TIMEOUT_FACTOR = 3
 
 
 def _slug(s: str) -> str:
@@ -504,21 +507,21 @@ def draft_from_description(description: str, personas: Sequence[str], settings=N
     from core.settings import get_settings, public_url
 
     s = settings or get_settings()
+    if not s.llm_configured():
+        raise InputError("Drafting from a description needs an LLM endpoint.",
+                         "Set OPENAI_API_KEY (and OPENAI_BASE_URL for another server) and restart; "
+                         "until then, fill the form and use “Write starter lines”.")
     text = (description or "").strip()
     if not text:
         raise InputError("The description is empty.", "Describe the customer, what happened and what they want.")
     if len(text) > MAX_DESCRIPTION:
         raise InputError(f"The description is {len(text):,} characters; the limit is {MAX_DESCRIPTION:,}.",
                          "Shorten it to the customer, what happened and what would resolve it.")
-    if not s.llm_configured():
-        raise InputError("Drafting from a description needs an LLM endpoint.",
-                         "Set OPENAI_API_KEY (and OPENAI_BASE_URL for another server) and restart; "
-                         "until then, fill the form and use “Write starter lines”.")
     try:
         from langchain_openai import ChatOpenAI
 
         llm = ChatOpenAI(model=s.openai_model, api_key=s.openai_api_key or "not-needed", base_url=s.openai_base_url,
-                         timeout=s.llm_timeout, max_retries=min(s.llm_max_retries, 1), temperature=0.4)
+                         timeout=DRAFT_TIMEOUT_FACTOR * s.llm_timeout, max_retries=0, temperature=0.4)
         chain = llm.with_structured_output(ScenarioDraft, method="function_calling")
         user = (f"Persona archetype ids to choose from: {', '.join(personas)}.\n"
                 f"<description>\n{text}\n</description>")

@@ -387,6 +387,10 @@ def test_a_draft_is_bounded_in_time(use_fake_openai, monkeypatch):
     use_fake_openai.enqueue(tool_call={"name": "ScenarioDraft", "arguments": DRAFT}, delay=3)
     with pytest.raises(BackendError, match="timed out"):
         authoring.draft_from_description("Wrong sofa.", list(ARCHETYPES))
+    with pytest.raises(InputError, match="empty"):
+        authoring.draft_from_description("  ", list(ARCHETYPES))
+    with pytest.raises(InputError, match="limit is 4,000"):
+        authoring.draft_from_description("x" * 4001, list(ARCHETYPES))
 
 
 def test_offline_the_draft_button_says_it_needs_an_endpoint(org):
@@ -396,5 +400,5 @@ def test_offline_the_draft_button_says_it_needs_an_endpoint(org):
     _click(at, "Draft from a description")
     shown = [e.value.replace("\\", "") for e in at.error]  # as Markdown, "_" is escaped
     assert any("needs an LLM endpoint" in e and "OPENAI_API_KEY" in e for e in shown), shown
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="needs an LLM endpoint"):
         authoring.draft_from_description("  ", list(ARCHETYPES))

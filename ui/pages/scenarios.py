@@ -268,7 +268,7 @@ with tab_form:
                     if t.get("mood") is not None:
                         st.caption(f"mood {t['mood']:.1f}/10 · intent {plain(t.get('intent', ''))}")
             with st.form("try_form", clear_on_submit=True):
-                said = st.text_input("Say something as the agent", key="try_input", max_chars=2000)
+                said = st.text_input("Your reply, as the agent", key="try_input", max_chars=2000)
                 c1, c2 = st.columns([1, 4])
                 send = c1.form_submit_button("Send")
                 stop = c2.form_submit_button("Stop trying")
