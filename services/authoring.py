@@ -9,7 +9,6 @@ own first-person retelling of the situation. The trainer edits them in the form 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -451,7 +450,7 @@ class ScenarioDraft(BaseModel):
     backstory: str
     situation: str = Field(description="What happened, third person, two or three sentences")
     opening_line: str = Field(description="The customer's first words on the call")
-    start_mood: int = Field(default=7, description="How upset at the start, 0-10")
+    start_mood: float = Field(default=7, description="How upset at the start, 0-10")
     topic_keywords: list[str] = Field(description="Words naming the core issue")
     needs: list[DraftNeed]
     facts: list[DraftFact] = Field(default_factory=list)
@@ -481,7 +480,7 @@ def draft_to_form(d: ScenarioDraft, personas: Sequence[str]) -> dict:
     return {
         "title": d.title.strip(), "id": _slug(d.title) or "new-scenario", "summary": d.summary.strip(),
         "domain": d.domain.strip(), "difficulty": d.difficulty if d.difficulty in ("easy", "medium", "hard") else "medium",
-        "persona": persona, "start_mood": max(0, min(10, int(d.start_mood))),
+        "persona": persona, "start_mood": float(max(0, min(10, round(d.start_mood * 2) / 2))),
         "customer_name": d.customer_name.strip(), "backstory": d.backstory.strip(), "situation": d.situation.strip(),
         "opening_line": d.opening_line.strip(), "topic_keywords": ", ".join(k.strip() for k in d.topic_keywords if k.strip()),
         "needs": "\n".join(row(n.description, ", ".join(n.keywords)) for n in d.needs),

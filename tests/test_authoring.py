@@ -241,6 +241,21 @@ def test_a_scenario_built_in_the_form_plays_with_only_its_own_lines(org):
     assert "£1,200" in joined and "sv-88213" in joined, "its facts are told when asked"
 
 
+def test_an_existing_scenario_opens_in_the_form_with_its_own_lines_and_saves_as_a_copy(org):
+    store, users = org
+    at = app_as(users["trainer"], "ui/pages/scenarios.py")
+    at.button(key="form_flight-cancelled-wedding").click().run()
+    assert not at.exception
+    assert at.text_input(key="f_title").value == BUILT_IN["flight-cancelled-wedding"].title
+    assert at.slider(key="f_start_mood").value == 8.5
+    at.text_input(key="f_id").input("flight-copy")
+    _click(at, "Check and save")
+    copy = parse_scenario(store.as_user(users["trainer"]).get_scenario_yaml("flight-copy"))
+    original = BUILT_IN["flight-cancelled-wedding"]
+    assert copy.lines == original.lines and copy.knows == original.knows and copy.end == original.end
+    assert [f.kind for f in copy.facts] == [f.kind for f in original.facts]
+
+
 def test_write_starter_lines_fills_the_line_boxes_and_keeps_what_was_written(org):
     _, users = org
     at = app_as(users["trainer"], "ui/pages/scenarios.py")

@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import ScenarioError, TalkdownError
 from personas.scenario import MAX_FILE_BYTES, REQUIRED_INTENTS, parse_scenario
 from services import authoring, practice
-from services.catalog import load_catalog, scenario_from_form, scenario_yaml
+from services.catalog import form_from_scenario, load_catalog, scenario_from_form, scenario_yaml
 from ui.common import chat_bubble, code, done, init_state, plain, scope, show_error
 
 sc = scope()
@@ -76,13 +76,19 @@ tab_list, tab_edit, tab_form, tab_upload, tab_preview = st.tabs(
 with tab_list:
     for sid, s in sorted(cat.scenarios.items(), key=lambda kv: kv[1].title):
         with st.container(border=True):
-            c1, c2 = st.columns([5, 1])
+            c1, c2, c3 = st.columns([5, 1, 1])
             c1.markdown(f"**{plain(s.title)}** {code(sid)} :gray-badge[{cat.source[sid]}] :gray-badge[{plain(s.domain)}] "
                         f":gray-badge[{plain(s.persona)}] :gray-badge[{plain(s.difficulty)}]  \n{plain(s.summary)}")
             if c2.button("Edit", key=f"edit_{sid}"):
                 st.session_state["sc_yaml"] = scenario_yaml(sc, sid)
                 st.session_state["sc_editing"] = sid
                 st.info("Loaded into the “Edit YAML” tab.")
+            if c3.button("Open in form", key=f"form_{sid}", help="Every field of it, its lines included, in the "
+                         "“New from form” tab. Saving under a new id makes a new scenario."):
+                st.session_state["sc_form_pending"] = form_from_scenario(s)
+                st.session_state["sc_form_notes"] = [("info", f"“{s.title}” is in the form, with its own lines. "
+                                                              "Change the id to save it as a new scenario.")]
+                st.rerun()
 
 with tab_edit:
     st.caption("Edit any scenario as YAML. Saving a built-in scenario (admins only) stores your version in the "
@@ -118,7 +124,7 @@ with tab_form:
     archetypes = load_archetypes()
     persona_ids = list(archetypes)
     init_state({"f_title": "", "f_id": "", "f_summary": "", "f_domain": "", "f_difficulty": "medium",
-                "f_persona": persona_ids[0], "f_start_mood": 7, "f_customer_name": "", "f_max_turns": 12,
+                "f_persona": persona_ids[0], "f_start_mood": 7.0, "f_customer_name": "", "f_max_turns": 12,
                 "f_backstory": "", "f_situation": "", "f_opening_line": "", "f_topic_keywords": "", "f_needs": "",
                 "f_facts": "", "f_knows": "", "f_may_offer": "", "f_may_not_offer": "", "f_escalate": "", "f_calm": "",
                 "f_resolve_mood": 4.0, "f_walkout_mood": 9.5, "f_walkout_after": 2,
@@ -175,7 +181,7 @@ with tab_form:
         c2.selectbox("Difficulty", ["easy", "medium", "hard"], key="f_difficulty")
         c3.selectbox("Persona", persona_ids, key="f_persona",
                      format_func=lambda a: f"{archetypes[a].name} ({archetypes[a].feeling})")
-        c4.slider("Starting mood (0–10, how upset)", 0, 10, key="f_start_mood")
+        c4.slider("Starting mood (0–10, how upset)", 0.0, 10.0, step=0.5, key="f_start_mood")
         c1, c2 = st.columns(2)
         c1.text_input("Customer name", key="f_customer_name")
         c2.number_input("Max trainee turns", 2, 60, key="f_max_turns")
