@@ -248,22 +248,29 @@ def need_phrase(description: str) -> str:
     return d
 
 
+# Words a core-issue keyword list often holds that are not the thing itself ("the wrong" is no subject).
+_NOT_THINGS = frozenset("""wrong right new old late early broken missing double duplicate extra same other
+overdue urgent faulty damaged lost stuck down off high low twice again never""".split())
+
+
 def subject(topic_keywords: Sequence[str], situation: str, needs: Sequence[str] = ()) -> str:
     """What the problem is about, as 'the <noun>': the first core-issue keyword that reads as a thing (one
-    word, not a verb or adverb form, not a name), preferring those the situation or needs use."""
+    word, not a verb or adverb form, not a name), preferring one the situation or needs name as a thing
+    ("the sofa", "my card"), then one they use at all."""
     text = f"{situation} {' '.join(needs)}"
     used = set(tokens(text))
     capitalised = {w.lower() for w in re.findall(r"(?<=[a-z,;] )([A-Z][a-z]+)", situation)}
     cands = []
     for k in topic_keywords:
         w = k.strip().lower()
-        if (not re.fullmatch(r"[a-z]{3,}", w) or w in STOPWORDS or w in capitalised
+        if (not re.fullmatch(r"[a-z]{3,}", w) or w in STOPWORDS or w in capitalised or w in _NOT_THINGS
                 or re.search(r"(ed|ing|ly|ful|ous|ive)$", w)):
             continue
-        cands.append((w not in used, len(cands), w))
+        named = re.search(rf"\b(?:the|my|a|an|our|your|their|his|her|this)\s+(?:\w+\s+)?{re.escape(w)}\b", text, re.I)
+        cands.append((not named, w not in used, len(cands), w))
     if not cands:
         return "this"
-    return f"the {min(cands)[2]}"
+    return f"the {min(cands)[-1]}"
 
 
 _THIRD = re.compile(r"\b(he|she|him|his|her|hers|they|them|their|theirs|himself|herself|themselves)\b", re.I)

@@ -145,6 +145,15 @@ def test_the_situation_is_retold_in_the_first_person_or_not_at_all():
     assert authoring.first_person("The router died on Tuesday.", "Jo") is None, "nothing to retell as the customer"
 
 
+def test_the_problem_is_named_by_a_thing_from_the_core_issue_keywords():
+    assert authoring.subject(["wrong", "sofa", "delivery"], "Liam got the wrong sofa after six weeks.") == "the sofa"
+    assert authoring.subject(["cancelled", "lisbon", "flight"], "His flight to Lisbon was cancelled.") == "the flight"
+    assert authoring.subject(["refund", "order"], "Her order never came.") == "the order", "one the situation names"
+    assert authoring.subject([], "Anything.") == "this"
+    assert authoring.need_phrase("A replacement card sent today.") == "a replacement card sent today"
+    assert authoring.need_phrase("NHS letter {resent}") == "NHS letter (resent)", "acronyms kept, no placeholders"
+
+
 def test_what_the_trainer_wrote_is_kept_and_only_blanks_get_starters():
     f = _form("gym")
     mine = "You people charged me again. Unbelievable."

@@ -191,7 +191,9 @@ with tab_form:
                       help="Left blank, a starter opening line is written from the needs.")
         st.text_input("Core issue keywords (comma separated)", key="f_topic_keywords")
         st.text_area("Needs — one per line: what resolves it | keywords", key="f_needs",
-                     placeholder="A replacement card sent today | replacement, new card, send")
+                     placeholder="A replacement card sent today | replacement, new card, send",
+                     help="Write each as what the customer would get (“A replacement card sent today”): starter "
+                          "lines say “I need …” with it. The keywords in an agent's offer mark it met.")
         st.text_area(
             "Facts — one per line: what the customer says | keywords that ask for it | example question (optional)"
             " | kind (optional)", key="f_facts",
