@@ -350,8 +350,7 @@ def plain_problem(e: dict) -> str:
     if t == "bool_parsing" or t == "bool_type":
         return f"{Name} must be true or false."
     if t == "extra_forbidden":
-        return (f"{Name} is not a field a scenario has: remove it or check the spelling "
-                "(see README, 'Scenario file format').")
+        return f"{Name} is not a field this file can have: remove it or check the spelling (the README lists every field)."
     msg = str(e["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     return msg[:1].upper() + msg[1:]
 

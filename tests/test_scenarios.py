@@ -53,7 +53,7 @@ BAD_FILES = {
     "missing_intent": (_mutated(lambda d: d["lines"].pop("vent")), "lines", "missing authored lines"),
     "mood_out_of_range": (_mutated(_set("start_mood", 14)), "start_mood", "above the highest allowed (10): lower it"),
     "duplicate_fact_ids": (_mutated(lambda d: d["facts"].append(dict(d["facts"][0]))), "(file)", "ids must be unique, so rename one"),
-    "unknown_field": (_mutated(_set("mood", 3)), "mood", "not a field a scenario has: remove it"),
+    "unknown_field": (_mutated(_set("mood", 3)), "mood", "not a field this file can have: remove it"),
     "bad_id": (_mutated(_set("id", "Not An Id!")), "id", "lowercase"),
     "unknown_persona": (_mutated(_set("persona", "grumpy-wizard")), "persona", "unknown persona"),
     "bad_placeholder": (_mutated(lambda d: d["lines"]["vent"].update(high=["I am {name}!"])), "(file)", "placeholder"),
