@@ -240,11 +240,13 @@ def test_a_scenario_built_in_the_form_plays_with_only_its_own_lines(org):
     assert len(said) >= 6
     exact, patterns = _allowed(sc, ARCHETYPES[sc.persona])
     theirs = _other_scenarios_sentences()
+    generic = {_norm(x) for bands in ARCHETYPES[sc.persona].parts.values() for ls in bands.values() for line in ls
+               for x in sentences(line)}
     for reply in said:
         for s in sentences(reply):
             n = _norm(s)
             assert n in exact or any(p.fullmatch(n) for p in patterns), f"not from this scenario: {s!r}"
-            assert n not in theirs or n in exact, f"another scenario's line: {s!r}"
+            assert n not in theirs or n in generic, f"another scenario's line: {s!r}"
     joined = " ".join(said).lower()
     assert "flight" not in joined and "tickets" not in joined
     assert "£1,200" in joined and "sv-88213" in joined, "its facts are told when asked"
