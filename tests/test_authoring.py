@@ -125,6 +125,34 @@ def test_starter_lines_use_this_scenarios_words_and_no_other_scenarios_lines(nam
     assert not ({_norm(x) for x in every} - {"fact"}) & whole  # a bare "{fact}" answer line is no one's line
 
 
+@pytest.mark.parametrize("name", sorted(NOVEL))
+def test_a_scenario_with_starter_lines_plays_as_designed(name):
+    """Like every built-in scenario: empathy, a restatement and a timed next step resolve it; dismissal drives
+    the customer out."""
+    from personas.actors import Actor
+    from personas.actors.scripted import ScriptedBackend
+    from personas.engine import PracticeEngine
+
+    sc = parse_scenario(scenario_from_form(_filled(name)))
+    first, last = sc.needs[0].description.lower(), sc.needs[-1].description.lower()
+    good = ["I'm so sorry, that sounds really stressful. Tell me what happened.",
+            f"So {sc.situation.split('.')[0].lower()}, and you need {first}. Have I got that right?",
+            "That must be really frustrating, and it's not okay that you've been left like this.",
+            f"Here's what I'll do: I'll arrange {first} and I'll call you by 5pm today to confirm.",
+            f"I'll also sort {last} today and email you the reference by 6pm.",
+            "Is there anything else I can help with?", "Thank you for your patience. Goodbye."]
+    bad = ["Calm down. That's our policy.", "It's not our fault, there's nothing I can do.",
+           "You should have read the terms.", "Calm down, it's policy.", "Not our problem.", "Calm down."]
+    ends = {}
+    for label, script in (("good", good), ("bad", bad)):
+        engine = PracticeEngine(sc, ARCHETYPES[sc.persona], Actor(ScriptedBackend()))
+        engine.play(script)
+        moods = [t["mood"] for t in engine.turns if t["role"] == "customer"]
+        ends[label] = (engine.ended, moods)
+    assert ends["good"][0] == "resolved" and sc.start_mood - ends["good"][1][-1] >= 3, ends
+    assert ends["bad"][0] == "walked_out" and min(ends["bad"][1]) >= sc.start_mood, ends
+
+
 def test_starter_lines_speak_in_the_archetypes_voice():
     """The same scenario with another persona gets different lines: the voice comes from the archetype."""
     f = _form("hotel")
