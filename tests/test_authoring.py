@@ -203,7 +203,7 @@ def _fill_form(at, name: str) -> None:
         widgets[label].input(form[key])
     for prefix, key in (("Needs", "needs"), ("Facts", "facts"), ("What the customer knows", "knows")):
         next(w for label, w in widgets.items() if label.startswith(prefix)).input(form[key])
-    at.selectbox(key="f_persona").set_value(form["persona"])
+    at.selectbox(key="scf_persona").set_value(form["persona"])
 
 
 def _click(at, label: str):
@@ -285,9 +285,9 @@ def test_an_existing_scenario_opens_in_the_form_with_its_own_lines_and_saves_as_
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     at.button(key="form_flight-cancelled-wedding").click().run()
     assert not at.exception
-    assert at.text_input(key="f_title").value == BUILT_IN["flight-cancelled-wedding"].title
-    assert at.slider(key="f_start_mood").value == 8.5
-    at.text_input(key="f_id").input("flight-copy")
+    assert at.text_input(key="scf_title").value == BUILT_IN["flight-cancelled-wedding"].title
+    assert at.slider(key="scf_start_mood").value == 8.5
+    at.text_input(key="scf_id").input("flight-copy")
     _click(at, "Check and save")
     copy = parse_scenario(store.as_user(users["trainer"]).get_scenario_yaml("flight-copy"))
     original = BUILT_IN["flight-cancelled-wedding"]
@@ -300,13 +300,13 @@ def test_write_starter_lines_fills_the_line_boxes_and_keeps_what_was_written(org
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     _fill_form(at, "vet")
     mine = "Biscuit is fourteen. I can't lose him."
-    at.text_area(key="f_lines.vent.high").input(mine)
+    at.text_area(key="scf_lines.vent.high").input(mine)
     _click(at, "Write starter lines")
-    assert at.text_area(key="f_lines.vent.high").value == mine
-    press = at.text_area(key="f_lines.press.high").value
+    assert at.text_area(key="scf_lines.vent.high").value == mine
+    press = at.text_area(key="scf_lines.press.high").value
     assert "the scan redone before friday" in press.lower(), press
     assert any("Starter lines written for" in i.value for i in at.info)
-    assert at.text_input(key="f_opening_line").value, "the opening line gets a starter"
+    assert at.text_input(key="scf_opening_line").value, "the opening line gets a starter"
 
 
 def test_try_it_plays_the_draft_and_saves_nothing(org):
@@ -316,7 +316,7 @@ def test_try_it_plays_the_draft_and_saves_nothing(org):
     _click(at, "Try it")
     turns = at.session_state["try_turns"]
     assert [t["role"] for t in turns] == ["customer"]
-    opening = at.text_input(key="f_opening_line").value
+    opening = at.text_input(key="scf_opening_line").value
     assert turns[0]["text"] == opening, "the draft's own (starter) opening line"
     at.text_input(key="try_input").input("When did you send the letter?")
     _click(at, "Send")
@@ -334,7 +334,7 @@ def test_try_it_with_a_bad_draft_names_the_field(org):
     _, users = org
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     _fill_form(at, "gym")
-    at.text_input(key="f_title").input("")
+    at.text_input(key="scf_title").input("")
     _click(at, "Try it")
     assert at.session_state["try_sc"] is None
     assert "- **Title** — The title is empty: write something here." in texts(at)
@@ -344,13 +344,13 @@ def test_form_messages_are_plain_and_word_forms_are_accepted(org):
     store, users = org
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     _fill_form(at, "hotel")  # its example question "How much did you pay…?" against the keyword "paid"
-    at.text_input(key="f_summary").input("")
-    at.text_area(key="f_lines.vent.mid").input("I want {name} here.")
+    at.text_input(key="scf_summary").input("")
+    at.text_area(key="scf_lines.vent.mid").input("I want {name} here.")
     _click(at, "Check and save")
     page = texts(at)
     assert "- **One-line summary** — The one-line summary is empty: write something here." in page
     assert "should have at least" not in page and "Value error" not in page
-    at.text_input(key="f_summary").input("A couple's booked suite was given away.")
+    at.text_input(key="scf_summary").input("A couple's booked suite was given away.")
     _click(at, "Check and save")  # checks across fields run once each field is valid
     page = texts(at)
     assert "The vent lines for the mid mood band use the placeholder '{name}', which is not allowed: only answer " \
@@ -393,11 +393,11 @@ def test_draft_from_a_description_fills_the_form_through_the_endpoint(org, use_f
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     at.text_area(key="sc_desc").input("A man got the wrong sofa after waiting six weeks; he took the day off.")
     _click(at, "Draft from a description")
-    assert at.text_input(key="f_title").value == "Wrong sofa delivered"
-    assert at.text_input(key="f_id").value == "wrong-sofa-delivered"
+    assert at.text_input(key="scf_title").value == "Wrong sofa delivered"
+    assert at.text_input(key="scf_id").value == "wrong-sofa-delivered"
     assert "My order number is 55120. | order, number, reference | What's your order number?" in \
-        at.text_area(key="f_facts").value
-    assert "the right sofa delivered this week" in at.text_area(key="f_lines.press.high").value.lower()
+        at.text_area(key="scf_facts").value
+    assert "the right sofa delivered this week" in at.text_area(key="scf_lines.press.high").value.lower()
     assert any("Drafted from your description" in i.value for i in at.info)
     assert not at.error, "a valid draft shows no problems"
     body = use_fake_openai.requests[-1]
@@ -414,7 +414,7 @@ def test_a_draft_that_fails_validation_fills_the_form_and_names_the_problem(org,
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
     at.text_area(key="sc_desc").input("Wrong sofa.")
     _click(at, "Draft from a description")
-    assert at.text_input(key="f_title").value == "Wrong sofa delivered"
+    assert at.text_input(key="scf_title").value == "Wrong sofa delivered"
     assert "- **Facts** — The example question 'Is it blue?' uses none of this fact's keywords" in texts(at)
 
 
@@ -424,13 +424,13 @@ def test_a_failed_draft_is_one_clear_message_and_changes_nothing(org, use_fake_o
     _, users = org
     use_fake_openai.enqueue(**reply)
     at = app_as(users["trainer"], "ui/pages/scenarios.py")
-    at.text_input(key="f_title").input("My own title")
+    at.text_input(key="scf_title").input("My own title")
     _click(at, "Write starter lines")  # the form's values are the page's once the form is submitted
     at.text_area(key="sc_desc").input("Wrong sofa.")
     _click(at, "Draft from a description")
     assert any("Drafting from the description failed" in e.value and "nothing in it was changed" in e.value
                for e in at.error), [e.value for e in at.error]
-    assert at.text_input(key="f_title").value == "My own title"
+    assert at.text_input(key="scf_title").value == "My own title"
 
 
 def test_a_draft_is_bounded_in_time(use_fake_openai, monkeypatch):

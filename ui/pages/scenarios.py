@@ -16,7 +16,7 @@ init_state({"sc_yaml": "", "sc_editing": None, "preview_turns": None, "preview_i
 if (built := st.session_state.pop("sc_built", None)) is not None:
     st.session_state["sc_yaml"], st.session_state["sc_editing"] = built
 for _k, _v in st.session_state.pop("sc_form_pending", {}).items():
-    st.session_state[f"f_{_k}"] = _v
+    st.session_state[f"scf_{_k}"] = _v
 st.title("Scenarios")
 cat = load_catalog(sc)
 
@@ -123,19 +123,19 @@ with tab_form:
 
     archetypes = load_archetypes()
     persona_ids = list(archetypes)
-    init_state({"f_title": "", "f_id": "", "f_summary": "", "f_domain": "", "f_difficulty": "medium",
-                "f_persona": persona_ids[0], "f_start_mood": 7.0, "f_customer_name": "", "f_max_turns": 12,
-                "f_backstory": "", "f_situation": "", "f_opening_line": "", "f_topic_keywords": "", "f_needs": "",
-                "f_facts": "", "f_knows": "", "f_may_offer": "", "f_may_not_offer": "", "f_escalate": "", "f_calm": "",
-                "f_resolve_mood": 4.0, "f_walkout_mood": 9.5, "f_walkout_after": 2,
-                **{f"f_weight.{k}": 1.0 for k in SKILLS},
-                **{f"f_{authoring.line_key(i, b)}": "" for i in INTENTS for b in BANDS},
+    init_state({"scf_title": "", "scf_id": "", "scf_summary": "", "scf_domain": "", "scf_difficulty": "medium",
+                "scf_persona": persona_ids[0], "scf_start_mood": 7.0, "scf_customer_name": "", "scf_max_turns": 12,
+                "scf_backstory": "", "scf_situation": "", "scf_opening_line": "", "scf_topic_keywords": "", "scf_needs": "",
+                "scf_facts": "", "scf_knows": "", "scf_may_offer": "", "scf_may_not_offer": "", "scf_escalate": "", "scf_calm": "",
+                "scf_resolve_mood": 4.0, "scf_walkout_mood": 9.5, "scf_walkout_after": 2,
+                **{f"scf_weight.{k}": 1.0 for k in SKILLS},
+                **{f"scf_{authoring.line_key(i, b)}": "" for i in INTENTS for b in BANDS},
                 "try_sc": None, "try_turns": None})
-    if st.session_state["f_persona"] not in persona_ids:
-        st.session_state["f_persona"] = persona_ids[0]
+    if st.session_state["scf_persona"] not in persona_ids:
+        st.session_state["scf_persona"] = persona_ids[0]
 
     def form_values() -> dict:
-        return {k[2:]: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("f_")}
+        return {k[4:]: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith("scf_")}
 
     def set_form_later(values: dict) -> None:
         """Fill form fields on the next run, before the widgets exist (Streamlit's rule)."""
@@ -173,43 +173,43 @@ with tab_form:
 
     with st.form("sc_form"):
         c1, c2 = st.columns(2)
-        c1.text_input("Title", key="f_title")
-        c2.text_input("Id (lowercase-with-dashes)", key="f_id")
-        st.text_input("One-line summary", key="f_summary")
+        c1.text_input("Title", key="scf_title")
+        c2.text_input("Id (lowercase-with-dashes)", key="scf_id")
+        st.text_input("One-line summary", key="scf_summary")
         c1, c2, c3, c4 = st.columns(4)
-        c1.text_input("Domain", placeholder="telecom, banking, travel…", key="f_domain")
-        c2.selectbox("Difficulty", ["easy", "medium", "hard"], key="f_difficulty")
-        c3.selectbox("Persona", persona_ids, key="f_persona",
+        c1.text_input("Domain", placeholder="telecom, banking, travel…", key="scf_domain")
+        c2.selectbox("Difficulty", ["easy", "medium", "hard"], key="scf_difficulty")
+        c3.selectbox("Persona", persona_ids, key="scf_persona",
                      format_func=lambda a: f"{archetypes[a].name} ({archetypes[a].feeling})")
-        c4.slider("Starting mood (0–10, how upset)", 0.0, 10.0, step=0.5, key="f_start_mood")
+        c4.slider("Starting mood (0–10, how upset)", 0.0, 10.0, step=0.5, key="scf_start_mood")
         c1, c2 = st.columns(2)
-        c1.text_input("Customer name", key="f_customer_name")
-        c2.number_input("Max trainee turns", 2, 60, key="f_max_turns")
-        st.text_area("Customer backstory", height=68, key="f_backstory")
-        st.text_area("What happened", height=90, key="f_situation")
-        st.text_input("Customer's opening line", key="f_opening_line",
+        c1.text_input("Customer name", key="scf_customer_name")
+        c2.number_input("Max trainee turns", 2, 60, key="scf_max_turns")
+        st.text_area("Customer backstory", height=68, key="scf_backstory")
+        st.text_area("What happened", height=90, key="scf_situation")
+        st.text_input("Customer's opening line", key="scf_opening_line",
                       help="Left blank, a starter opening line is written from the needs.")
-        st.text_input("Core issue keywords (comma separated)", key="f_topic_keywords")
-        st.text_area("Needs — one per line: what resolves it | keywords", key="f_needs",
+        st.text_input("Core issue keywords (comma separated)", key="scf_topic_keywords")
+        st.text_area("Needs — one per line: what resolves it | keywords", key="scf_needs",
                      placeholder="A replacement card sent today | replacement, new card, send",
                      help="Write each as what the customer would get (“A replacement card sent today”): starter "
                           "lines say “I need …” with it. The keywords in an agent's offer mark it met.")
         st.text_area(
             "Facts — one per line: what the customer says | keywords that ask for it | example question (optional)"
-            " | kind (optional)", key="f_facts",
+            " | kind (optional)", key="scf_facts",
             placeholder="I noticed it on Monday. | when, since, notice | When did you first notice it? | timeline",
             help="The example question is offered as a hint in practice mode; it must use one of the keywords "
                  f"(word forms count: “paid” matches “pay”). Kinds: {', '.join(KNOW_KINDS)}.")
         st.text_area("What the customer knows — one per line: what they say | words a question would use | kind (optional)",
-                     key="f_knows", placeholder="My account number is 4417 2209. | account number, account | reference",
+                     key="scf_knows", placeholder="My account number is 4417 2209. | account number, account | reference",
                      help="Details beyond the facts. Asked about anything not here or in the facts, the customer says "
                           "they don't know, in character.")
         c1, c2 = st.columns(2)
-        c1.text_area("Agent may offer (one per line)", key="f_may_offer")
-        c2.text_area("Agent may not offer (one per line)", key="f_may_not_offer")
-        c1.text_input("Words that make it worse (comma separated)", key="f_escalate",
+        c1.text_area("Agent may offer (one per line)", key="scf_may_offer")
+        c2.text_area("Agent may not offer (one per line)", key="scf_may_not_offer")
+        c1.text_input("Words that make it worse (comma separated)", key="scf_escalate",
                       placeholder="calm down, not our fault")
-        c2.text_input("Words that calm them (comma separated)", key="f_calm")
+        c2.text_input("Words that calm them (comma separated)", key="scf_calm")
 
         st.markdown("**What the customer says** — one line per row, for each intent and mood band "
                     "(high = 7–10, mid = 4–6, low = 0–3). Blank boxes get starter lines written from this "
@@ -221,16 +221,16 @@ with tab_form:
             with st.expander(f"{INTENT_LABELS[intent]}{need}"):
                 cols = st.columns(3)
                 for col, band in zip(cols, BANDS):
-                    col.text_area(f"{intent} · {band}", key=f"f_{authoring.line_key(intent, band)}", height=120)
+                    col.text_area(f"{intent} · {band}", key=f"scf_{authoring.line_key(intent, band)}", height=120)
 
         with st.expander("End conditions and rubric weights"):
             c1, c2, c3 = st.columns(3)
-            c1.number_input("Accepts at or below mood", 0.0, 10.0, step=0.5, key="f_resolve_mood")
-            c2.number_input("Walks out at or above mood", 0.0, 10.0, step=0.5, key="f_walkout_mood")
-            c3.number_input("…for this many turns in a row", 1, 10, key="f_walkout_after")
+            c1.number_input("Accepts at or below mood", 0.0, 10.0, step=0.5, key="scf_resolve_mood")
+            c2.number_input("Walks out at or above mood", 0.0, 10.0, step=0.5, key="scf_walkout_mood")
+            c3.number_input("…for this many turns in a row", 1, 10, key="scf_walkout_after")
             cols = st.columns(len(SKILLS))
             for col, skill in zip(cols, SKILLS):
-                col.number_input(skill.replace("_", " ").capitalize(), 0.0, 5.0, step=0.1, key=f"f_weight.{skill}")
+                col.number_input(skill.replace("_", " ").capitalize(), 0.0, 5.0, step=0.1, key=f"scf_weight.{skill}")
 
         b1, b2, b3 = st.columns(3)
         gen = b1.form_submit_button("Write starter lines", help="Fills every blank line box; lines you wrote stay.")
@@ -239,7 +239,7 @@ with tab_form:
                                    help="Saved only if valid; trainees can practise it straight away.")
 
     if gen or try_it or go:
-        archetype = archetypes.get(st.session_state["f_persona"])
+        archetype = archetypes.get(st.session_state["scf_persona"])
         values, filled = authoring.fill_blank_lines(form_values(), archetype)
         wrote = (f"Starter lines written for: {', '.join(i.replace('_', ' ') for i in filled)}. Edit them to fit."
                  if filled else "")
