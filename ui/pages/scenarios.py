@@ -181,7 +181,7 @@ with tab_form:
         c2.selectbox("Difficulty", ["easy", "medium", "hard"], key="scf_difficulty")
         c3.selectbox("Persona", persona_ids, key="scf_persona",
                      format_func=lambda a: f"{archetypes[a].name} ({archetypes[a].feeling})")
-        c4.slider("Starting mood (0–10, how upset)", 0.0, 10.0, step=0.5, key="scf_start_mood")
+        c4.slider("Starting mood (0–10, how upset)", 0.0, 10.0, step=0.5, format="%.1f", key="scf_start_mood")
         c1, c2 = st.columns(2)
         c1.text_input("Customer name", key="scf_customer_name")
         c2.number_input("Max trainee turns", 2, 60, key="scf_max_turns")
