@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.errors import BackendError, InputError
-from core.scenario import BANDS, INTENTS, KNOW_KINDS, SKILLS
+from core.scenario import BANDS, INTENTS, KNOW_KINDS
 from core.text import STOPWORDS, tokens
 
 # Voice templates: feeling -> intent -> band -> lines. Slots: {thing} / {Thing} (what the problem is about,
@@ -543,4 +543,4 @@ def draft_from_description(description: str, personas: Sequence[str], settings=N
 
 __all__ = ["VOICES", "starter_lines", "starter_opening", "starter_for_form", "fill_blank_lines", "lines_from_form",
            "lines_to_form", "line_key", "try_start", "try_reply", "draft_from_description", "ScenarioDraft",
-           "SKILLS"]
+           "MAX_DESCRIPTION", "TRY_TURNS"]
