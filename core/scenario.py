@@ -98,10 +98,13 @@ class Fact(BaseModel):
             return self
         self.ask = self.ask.strip()
         if not self.ask.endswith("?"):
-            raise ValueError(f"ask {self.ask!r} must be a question, ending with '?'")
+            raise ValueError(f"The example question {self.ask!r} does not end with '?', so it must be a question: "
+                             "write it as one.")
         if not mentions(self.keywords, self.ask):
-            raise ValueError(f"ask {self.ask!r} uses none of this fact's keywords, so asking it would not make "
-                             "the customer tell it: reword the question or add one of its words to keywords")
+            raise ValueError(f"The example question {self.ask!r} uses none of this fact's keywords "
+                             f"({', '.join(self.keywords)}), so asking it would not make the customer tell it: "
+                             "reword the question or add one of its words to the keywords (word forms count: "
+                             "'paid' matches 'pay').")
         return self
 
 
@@ -168,7 +171,8 @@ class Scenario(BaseModel):
     @classmethod
     def _id_slug(cls, v: str) -> str:
         if not ID_RE.match(v):
-            raise ValueError("must be 2-63 lowercase letters, digits or dashes, e.g. 'lost-parcel-gift'")
+            raise ValueError(f"The id {v!r} must be 2-63 lowercase letters, digits or dashes: write it like "
+                             "'lost-parcel-gift'.")
         return v
 
     @field_validator("rubric_weights")
@@ -176,12 +180,13 @@ class Scenario(BaseModel):
     def _weights(cls, v: dict[str, float]) -> dict[str, float]:
         unknown = set(v) - set(SKILLS)
         if unknown:
-            raise ValueError(f"unknown skill(s) {sorted(unknown)}; use {list(SKILLS)}")
+            raise ValueError(f"The rubric weights name an unknown skill ({', '.join(sorted(unknown))}): use only "
+                             f"{', '.join(SKILLS)}.")
         if any(w < 0 for w in v.values()):
-            raise ValueError("weights must be 0 or more")
+            raise ValueError("A rubric weight is below 0: make every weight 0 or more.")
         out = {s: float(v.get(s, 1.0)) for s in SKILLS}
         if sum(out.values()) <= 0:
-            raise ValueError("at least one weight must be above 0")
+            raise ValueError("Every rubric weight is 0: give at least one skill a weight above 0.")
         return out
 
     @field_validator("lines")
@@ -189,16 +194,20 @@ class Scenario(BaseModel):
     def _lines(cls, v: dict[str, BandLines]) -> dict[str, BandLines]:
         unknown = set(v) - set(INTENTS)
         if unknown:
-            raise ValueError(f"unknown intent(s) {sorted(unknown)}; use {list(INTENTS)}")
+            raise ValueError(f"The customer's lines have an unknown intent ({', '.join(sorted(unknown))}): use only "
+                             f"{', '.join(INTENTS)}.")
         missing = [i for i in REQUIRED_INTENTS if i not in v]
         if missing:
-            raise ValueError(f"missing authored lines for intent(s) {missing}")
+            raise ValueError(f"The customer's lines are missing authored lines for {', '.join(missing)}: "
+                             "write at least one line for each.")
         for intent, bands in v.items():
             if not any(bands.get(b) for b in BANDS):
-                raise ValueError(f"intent '{intent}' needs at least one line in a mood band (high, mid, low)")
+                raise ValueError(f"The {intent} lines are empty: write at least one, in the high, mid or low "
+                                 "mood band.")
             for b, lines in bands.items():
                 if any(not isinstance(s, str) or not s.strip() for s in lines):
-                    raise ValueError(f"intent '{intent}', band '{b}' has an empty line")
+                    raise ValueError(f"The {intent} lines for the {b} mood band have an empty line: delete it "
+                                     "or write it.")
         return v
 
     @field_validator("persona")
@@ -207,23 +216,24 @@ class Scenario(BaseModel):
         # The loader in personas.scenario passes the archetype ids it knows; without them the id's shape is checked.
         known = (info.context or {}).get("personas")
         if known is not None and v not in known:
-            raise ValueError(f"unknown persona archetype '{v}'; use one of {sorted(known)} "
-                             f"(or add personas/archetypes/{v}.yaml)")
+            raise ValueError(f"The persona '{v}' is an unknown persona archetype: use one of "
+                             f"{', '.join(sorted(known))} (or add personas/archetypes/{v}.yaml).")
         if not ID_RE.match(v):
-            raise ValueError("must be an archetype id such as 'irate' or 'anxious'")
+            raise ValueError(f"The persona {v!r} is not an archetype id: use one such as 'irate' or 'anxious'.")
         return v
 
     @model_validator(mode="after")
     def _lines_fit_facts(self) -> "Scenario":
         if self.facts and "answer" not in self.lines:
-            raise ValueError("scenario has facts but no 'answer' lines — add lines.answer with '{fact}' in them")
+            raise ValueError("The scenario has facts but no answer lines: add answer lines with {fact} where "
+                             "the fact goes.")
         for intent, bands in self.lines.items():
             for b, lines in bands.items():
                 for line in lines:
                     for ph in PLACEHOLDER_RE.findall(line):
                         if ph != "fact" or intent != "answer":
-                            raise ValueError(f"lines.{intent}.{b}: placeholder '{{{ph}}}' is not allowed; "
-                                             "only answer lines may use {fact}")
+                            raise ValueError(f"The {intent} lines for the {b} mood band use the placeholder "
+                                             f"'{{{ph}}}', which is not allowed: only answer lines may use {{fact}}.")
         return self
 
     @model_validator(mode="after")
@@ -232,7 +242,8 @@ class Scenario(BaseModel):
             ids = [i.id for i in items]
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
-                raise ValueError(f"{kind} ids must be unique; repeated: {sorted(dup)}")
+                raise ValueError(f"Two {kind} have the same id ({', '.join(sorted(dup))}): ids must be unique, "
+                                 "so rename one.")
         return self
 
     def band(self, mood: float) -> str:
@@ -248,22 +259,107 @@ class Scenario(BaseModel):
                 "situation": self.situation, "persona": self.persona}
 
 
-_FIX_HINTS = {
-    "missing": "add this field",
-    "extra_forbidden": "remove it or check the spelling (see README, 'Scenario file format')",
-    "string_too_short": "it must not be empty",
-    "too_short": "give at least one item",
-    "literal_error": "use one of the allowed values",
+# Plain names for fields in validator messages ("the starting mood", not "start_mood").
+FIELD_NAMES = {
+    "id": "the id", "title": "the title", "summary": "the one-line summary", "domain": "the domain",
+    "difficulty": "the difficulty", "persona": "the persona (archetype)", "customer": "the customer",
+    "customer.name": "the customer's name", "customer.backstory": "the customer's backstory",
+    "situation": "the situation (what happened)", "needs": "the needs", "facts": "the facts",
+    "policy": "the policy", "policy.may_offer": "what the agent may offer",
+    "policy.may_not_offer": "what the agent may not offer", "topic_keywords": "the core issue keywords",
+    "opening_line": "the customer's opening line", "start_mood": "the starting mood", "triggers": "the triggers",
+    "triggers.escalate": "the escalate triggers", "triggers.calm": "the calm triggers", "lines": "the customer's lines",
+    "knows": "what the customer knows", "end": "the end conditions", "end.max_turns": "the maximum trainee turns",
+    "end.resolve_mood": "the mood at or below which the customer accepts",
+    "end.walkout_mood": "the mood at which the customer walks out",
+    "end.walkout_after": "the turns at walk-out mood before the customer leaves", "rubric_weights": "the rubric weights",
 }
+_ITEM = {"needs": "need", "facts": "fact", "knows": "knowledge item", "topic_keywords": "core issue keyword",
+         "may_offer": "offer", "may_not_offer": "forbidden offer", "escalate": "escalate trigger", "calm": "calm trigger"}
+_PART = {"description": "description", "keywords": "keywords", "text": "text", "ask": "example question",
+         "kind": "kind", "about": "question words", "say": "answer", "id": "id"}
+
+
+def field_name(loc: Sequence) -> str:
+    """A field's place in a scenario, said plainly: ('facts', 1, 'ask') -> "fact 2's example question"."""
+    parts = [p for p in loc if p != "[key]"]
+    path = ".".join(str(p) for p in parts)
+    if path in FIELD_NAMES:
+        return FIELD_NAMES[path]
+    if parts and parts[0] == "lines":
+        if len(parts) >= 3:
+            return f"the {parts[1]} lines for the {parts[2]} mood band"
+        return f"the {parts[1]} lines" if len(parts) == 2 else "the customer's lines"
+    if parts and parts[0] == "rubric_weights" and len(parts) >= 2:
+        return f"the rubric weight for {str(parts[1]).replace('_', ' ')}"
+    words: list[str] = []
+    bare = False  # "fact 2's text", not "the fact 2's text"
+    for i, p in enumerate(parts):
+        if isinstance(p, int) and i and str(parts[i - 1]) in _ITEM:
+            words[-1] = f"{_ITEM[str(parts[i - 1])]} {p + 1}"
+            bare = True
+        elif isinstance(p, str) and i and isinstance(parts[i - 1], int):
+            words[-1] += f"'s {_PART.get(p, p.replace('_', ' '))}"
+        else:
+            words.append(str(p).replace("_", " "))
+    if not words:
+        return "the file"
+    return " ".join(words) if bare and isinstance(parts[1] if len(parts) > 1 else None, int) else "the " + " ".join(words)
+
+
+def _num(x) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def plain_problem(e: dict) -> str:
+    """One pydantic error as a sentence that names the field and the fix (no library wording)."""
+    name = field_name(e["loc"])
+    Name = name[:1].upper() + name[1:]
+    t, ctx, got = e["type"], e.get("ctx") or {}, e.get("input")
+    shown = repr(got)[:60] if isinstance(got, (str, int, float)) else None
+    if t == "missing":
+        return f"{Name} is missing: add it."
+    if t == "string_too_short":
+        return f"{Name} is empty: write something here."
+    if t == "string_too_long":
+        return f"{Name} is too long: shorten it to {ctx.get('max_length')} characters or fewer."
+    if t == "too_short":
+        return f"There is nothing in {name}: add at least one."
+    if t == "too_long":
+        return f"{Name} has too many items: keep at most {ctx.get('max_length')}."
+    if t == "literal_error" and e["loc"] and e["loc"][-1] == "[key]" and e["loc"][0] == "lines":
+        return f"The {e['loc'][1]} lines have no mood band {shown}: use high, mid or low."
+    if t == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"{Name} cannot be {shown}: use one of {expected}."
+    if t in ("greater_than_equal", "greater_than"):
+        bound = _num(ctx.get("ge", ctx.get("gt")))
+        return f"{Name} is {shown}, below the lowest allowed ({bound}): raise it."
+    if t in ("less_than_equal", "less_than"):
+        bound = _num(ctx.get("le", ctx.get("lt")))
+        return f"{Name} is {shown}, above the highest allowed ({bound}): lower it to {bound} or less."
+    if t in ("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"):
+        whole = " whole" if t.startswith("int") else ""
+        return f"{Name} must be a{whole} number, not {shown}: write a number such as {'12' if whole else '7.5'}."
+    if t in ("string_type",):
+        return f"{Name} must be text: put it in quotes if it looks like a number or a list."
+    if t in ("list_type", "tuple_type", "set_type"):
+        return f"{Name} must be a list: write it as [first, second] or one '- item' per line."
+    if t in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{Name} must be a group of named fields (name: value lines), not {type(got).__name__}."
+    if t == "bool_parsing" or t == "bool_type":
+        return f"{Name} must be true or false."
+    if t == "extra_forbidden":
+        return f"{Name} is not a field this file can have: remove it or check the spelling (the README lists every field)."
+    msg = str(e["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return msg[:1].upper() + msg[1:]
 
 
 def _problems(err: ValidationError) -> list[tuple[str, str]]:
     out = []
     for e in err.errors():
-        field = ".".join(str(p) for p in e["loc"]) or "(file)"
-        msg = e["msg"].removeprefix("Value error, ")
-        hint = _FIX_HINTS.get(e["type"])
-        out.append((field, f"{msg}" + (f" — {hint}" if hint else "")))
+        field = ".".join(str(p) for p in e["loc"] if p != "[key]") or "(file)"
+        out.append((field, plain_problem(e)))
     return out
 
 
@@ -277,22 +373,22 @@ def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint
     Shared by scenario and archetype files so both give the same kind of message."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(source, [("(file)", f"is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+            raise ScenarioError(source, [("(file)", f"The file is {len(text):,} bytes; the limit is {MAX_FILE_BYTES:,}: split or shorten it.")])
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise ScenarioError(source, [("(file)", "is not UTF-8 text — save it as UTF-8 YAML")]) from None
+            raise ScenarioError(source, [("(file)", "The file is not UTF-8 text: save it as UTF-8 YAML.")]) from None
     if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(source, [("(file)", f"is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}")])
+        raise ScenarioError(source, [("(file)", f"The text is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}: shorten it.")])
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         where = getattr(e, "problem_mark", None)
         pos = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(e, "problem", None) or "invalid YAML"
-        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos}: {problem} — check indentation and quotes")]) from None
+        raise ScenarioError(source, [("(file)", f"YAML syntax error{pos} ({problem}): check the indentation and quotes there.")]) from None
     if not isinstance(data, dict):
-        raise ScenarioError(source, [("(file)", f"must be a YAML mapping of fields ({fields_hint}), not a list or plain text")])
+        raise ScenarioError(source, [("(file)", f"The file must be a YAML mapping of fields ({fields_hint}), not a list or plain text: start each line with a field name and a colon.")])
     try:
         return model.model_validate(data, context=context)
     except ValidationError as e:
@@ -318,7 +414,7 @@ def load_dir(directory: str | Path, personas: Collection[str] | None = None) -> 
     result = LoadResult()
     d = Path(directory)
     if not d.is_dir():
-        result.errors.append(ScenarioError(str(d), [("(dir)", "does not exist or is not a folder")]))
+        result.errors.append(ScenarioError(str(d), [("(dir)", "The folder does not exist or is not a folder: check TALKDOWN_SCENARIOS_DIR.")]))
         return result
     for path in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
         try:
@@ -327,7 +423,7 @@ def load_dir(directory: str | Path, personas: Collection[str] | None = None) -> 
             result.errors.append(e)
             continue
         if sc.id in result.scenarios:
-            result.errors.append(ScenarioError(str(path), [("id", f"'{sc.id}' is already used by another file — ids must be unique")]))
+            result.errors.append(ScenarioError(str(path), [("id", f"The id '{sc.id}' is already used by another file: ids must be unique, so rename one.")]))
             continue
         result.scenarios[sc.id] = sc
     return result

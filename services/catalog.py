@@ -69,43 +69,99 @@ def scenario_yaml(scope, scenario_id: str) -> str:
     return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
 
 
-def _rows(text: str, what: str, *, optional: str | None = None) -> list[tuple[str, list[str], str | None]]:
-    """Lines of 'text | keyword, keyword' from a form field, with an optional third part after a second |."""
-    shape = "'text | keyword, keyword" + (f" | {optional}'" if optional else "'")
+def _rows(text: str, what: str, *, optional: tuple[str, ...] = (),
+          shape: str = "text | keyword, keyword") -> list[tuple[str, list[str], list[str | None]]]:
+    """Lines of 'text | keyword, keyword' from a form field, with optional further parts after more |."""
+    shape = "'" + " | ".join([shape, *optional]) + "'"
     out = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(str(text or "").splitlines(), start=1):
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split("|")]
-        if len(parts) < 2 or len(parts) > (3 if optional else 2):
-            raise ScenarioError("form", [(what, f"line {n} needs {shape}")])
-        extra = parts[2] if len(parts) == 3 and parts[2] else None
+        if len(parts) < 2 or len(parts) > 2 + len(optional):
+            raise ScenarioError("form", [(what, f"Line {n} needs {shape}: put a | between the parts.")])
+        extra = [p or None for p in parts[2:]] + [None] * (2 + len(optional) - len(parts))
         out.append((parts[0], [k.strip() for k in parts[1].split(",") if k.strip()], extra))
     return out
 
 
-def scenario_from_form(form: dict, lines_from: Scenario | None) -> str:
-    """Build scenario YAML from the simple form; authored lines come from a template scenario."""
+def _list(text: str, sep: str = "\n") -> list[str]:
+    return [s.strip() for s in str(text or "").split(sep) if s.strip()]
+
+
+def scenario_from_form(form: dict) -> str:
+    """Build scenario YAML from the authoring form: every field of a scenario, the customer's lines included
+    (form keys 'lines.<intent>.<band>', one line per row; see services.authoring). Nothing is copied from
+    another scenario."""
     import re
 
     import yaml
 
-    def slug(s: str) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:40] or "item"
+    from core.scenario import KNOW_KINDS, SKILLS
+    from services.authoring import lines_from_form
 
-    needs = [{"id": slug(d), "description": d, "keywords": k} for d, k, _ in _rows(form["needs"], "needs")]
-    facts = [{"id": slug(t), "text": t, "keywords": k, **({"ask": q} if q else {})}
-             for t, k, q in _rows(form["facts"], "facts", optional="example question?")]
+    def slug(s: str) -> str:
+        return "_".join(re.findall(r"[a-z0-9]+", s.lower())[:4])[:40] or "item"
+
+    def kind_of(kind: str | None, what: str) -> str:
+        kind = (kind or "other").strip().lower().replace(" ", "_")
+        if kind not in KNOW_KINDS:
+            raise ScenarioError("form", [(what, f"The kind '{kind}' is not one of {', '.join(KNOW_KINDS)}: "
+                                                "use one of them or leave it out.")])
+        return kind
+
+    def unique(items: list[dict]) -> list[dict]:
+        seen: dict[str, int] = {}
+        for it in items:
+            base = it["id"]
+            seen[base] = seen.get(base, 0) + 1
+            if seen[base] > 1:
+                it["id"] = f"{base}_{seen[base]}"
+        return items
+
+    needs = unique([{"id": slug(d), "description": d, "keywords": k} for d, k, _ in _rows(form.get("needs"), "needs")])
+    facts = unique([{"id": slug(t), "text": t, "keywords": k, **({"ask": q} if q else {}), "kind": kind_of(kind, "facts")}
+                    for t, k, (q, kind) in _rows(form.get("facts"), "facts", optional=("example question?", "kind"))])
+    knows = [{"kind": kind_of(kind, "knows"), "about": about, "say": say}
+             for say, about, (kind,) in _rows(form.get("knows"), "knows", optional=("kind",),
+                                              shape="what they say | words a question would use")]
     data = {
-        "id": form["id"].strip(), "title": form["title"].strip(), "summary": form["summary"].strip(),
-        "domain": form["domain"].strip(), "difficulty": form["difficulty"], "persona": form["persona"],
-        "customer": {"name": form["customer_name"].strip(), "backstory": form["backstory"].strip()},
-        "situation": form["situation"].strip(), "needs": needs, "facts": facts,
-        "policy": {"may_offer": [s.strip() for s in form["may_offer"].splitlines() if s.strip()],
-                   "may_not_offer": [s.strip() for s in form["may_not_offer"].splitlines() if s.strip()]},
-        "topic_keywords": [k.strip() for k in form["topic_keywords"].split(",") if k.strip()],
-        "opening_line": form["opening_line"].strip(), "start_mood": form["start_mood"],
-        "lines": lines_from.model_dump(mode="json")["lines"] if lines_from else {},
-        "end": {"max_turns": form["max_turns"]},
+        "id": str(form.get("id") or "").strip(), "title": str(form.get("title") or "").strip(),
+        "summary": str(form.get("summary") or "").strip(), "domain": str(form.get("domain") or "").strip(),
+        "difficulty": form.get("difficulty") or "medium", "persona": form.get("persona") or "",
+        "customer": {"name": str(form.get("customer_name") or "").strip(),
+                     "backstory": str(form.get("backstory") or "").strip()},
+        "situation": str(form.get("situation") or "").strip(), "needs": needs, "facts": facts,
+        "policy": {"may_offer": _list(form.get("may_offer")), "may_not_offer": _list(form.get("may_not_offer"))},
+        "topic_keywords": _list(form.get("topic_keywords"), ","),
+        "opening_line": str(form.get("opening_line") or "").strip(), "start_mood": form.get("start_mood", 7),
+        "triggers": {"escalate": _list(form.get("escalate"), ","), "calm": _list(form.get("calm"), ",")},
+        "lines": lines_from_form(form), "knows": knows,
+        "end": {k: form[k] for k in ("max_turns", "resolve_mood", "walkout_mood", "walkout_after") if k in form},
+        "rubric_weights": {s: float(form.get(f"weight.{s}", 1.0)) for s in SKILLS},
     }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def form_from_scenario(sc: Scenario) -> dict:
+    """The authoring form's fields for an existing scenario (to start a new one from it, or edit it)."""
+    from core.scenario import SKILLS
+    from services.authoring import lines_to_form
+
+    def row(*parts) -> str:
+        return " | ".join(str(p) for p in parts if p)
+
+    form = {
+        "title": sc.title, "id": sc.id, "summary": sc.summary, "domain": sc.domain, "difficulty": sc.difficulty,
+        "persona": sc.persona, "start_mood": sc.start_mood, "customer_name": sc.customer.name,
+        "backstory": sc.customer.backstory, "situation": sc.situation, "opening_line": sc.opening_line,
+        "topic_keywords": ", ".join(sc.topic_keywords),
+        "needs": "\n".join(row(n.description, ", ".join(n.keywords)) for n in sc.needs),
+        "facts": "\n".join(" | ".join([f.text, ", ".join(f.keywords), f.ask or "", f.kind]) for f in sc.facts),
+        "knows": "\n".join(row(k.say, ", ".join(k.about), k.kind) for k in sc.knows),
+        "may_offer": "\n".join(sc.policy.may_offer), "may_not_offer": "\n".join(sc.policy.may_not_offer),
+        "escalate": ", ".join(sc.triggers.escalate), "calm": ", ".join(sc.triggers.calm),
+        **sc.end.model_dump(), **{f"weight.{s}": sc.rubric_weights.get(s, 1.0) for s in SKILLS},
+    }
+    form.update(lines_to_form(sc.lines))
+    return form

@@ -417,8 +417,9 @@ def test_trainer_builds_a_scenario_from_the_form_and_trainees_get_its_example_qu
 
 
 @pytest.mark.parametrize("facts, why", [
-    ("I lost it yesterday. when, lost", "needs 'text | keyword, keyword | example question?'"),
-    ("I lost it yesterday. | when | When? | extra", "needs 'text | keyword, keyword | example question?'"),
+    ("I lost it yesterday. when, lost", "needs 'text | keyword, keyword | example question? | kind'"),
+    ("I lost it yesterday. | when | When? | timeline | extra", "needs 'text | keyword, keyword | example question? | kind'"),
+    ("I lost it yesterday. | when | When? | mood", "The kind 'mood' is not one of identity"),
     ("I lost it yesterday. | when, lost | Is it blue?", "uses none of this fact's keywords"),
 ])
 def test_scenario_form_names_a_bad_fact_line_and_saves_nothing(org, facts, why):

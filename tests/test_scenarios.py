@@ -2,6 +2,7 @@
 and every built-in scenario plays as designed (empathy calms and resolves, dismissal does not)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,18 +47,18 @@ BAD_FILES = {
     "yaml_syntax": ("id: x\ntitle: [unclosed\n", "(file)", "YAML syntax error"),
     "not_a_mapping": ("- just\n- a list\n", "(file)", "mapping"),
     "plain_text": ("hello there\n", "(file)", "mapping"),
-    "missing_field": (_mutated(_set("opening_line", _DELETE)), "opening_line", "Field required"),
-    "wrong_type": (_mutated(_set("start_mood", "very angry")), "start_mood", "number"),
+    "missing_field": (_mutated(_set("opening_line", _DELETE)), "opening_line", "opening line is missing: add it"),
+    "wrong_type": (_mutated(_set("start_mood", "very angry")), "start_mood", "starting mood must be a number, not 'very angry'"),
     "unknown_intent": (_mutated(lambda d: d["lines"].update(sulk={"high": ["Hmph."]})), "lines", "unknown intent"),
     "missing_intent": (_mutated(lambda d: d["lines"].pop("vent")), "lines", "missing authored lines"),
-    "mood_out_of_range": (_mutated(_set("start_mood", 14)), "start_mood", "less than or equal to 10"),
-    "duplicate_fact_ids": (_mutated(lambda d: d["facts"].append(dict(d["facts"][0]))), "(file)", "unique"),
-    "unknown_field": (_mutated(_set("mood", 3)), "mood", "remove it"),
+    "mood_out_of_range": (_mutated(_set("start_mood", 14)), "start_mood", "above the highest allowed (10): lower it"),
+    "duplicate_fact_ids": (_mutated(lambda d: d["facts"].append(dict(d["facts"][0]))), "(file)", "ids must be unique, so rename one"),
+    "unknown_field": (_mutated(_set("mood", 3)), "mood", "not a field this file can have: remove it"),
     "bad_id": (_mutated(_set("id", "Not An Id!")), "id", "lowercase"),
     "unknown_persona": (_mutated(_set("persona", "grumpy-wizard")), "persona", "unknown persona"),
     "bad_placeholder": (_mutated(lambda d: d["lines"]["vent"].update(high=["I am {name}!"])), "(file)", "placeholder"),
     "empty_line": (_mutated(lambda d: d["lines"]["vent"].update(high=["  "])), "lines", "empty line"),
-    "unknown_band": (_mutated(lambda d: d["lines"]["vent"].update(furious=["Argh."])), "lines.vent.furious", ""),
+    "unknown_band": (_mutated(lambda d: d["lines"]["vent"].update(furious=["Argh."])), "lines.vent.furious", "vent lines have no mood band 'furious': use high, mid or low"),
     "ask_misses_keywords": (_mutated(lambda d: d["facts"][1].update(ask="Is everything okay?")), "facts.1",
                             "none of this fact's keywords"),
     "ask_not_a_question": (_mutated(lambda d: d["facts"][1].update(ask="Tell me about the router lights.")), "facts.1",
@@ -73,6 +74,14 @@ def test_bad_scenario_gets_a_problem_naming_the_field(kind):
     problems = e.value.problems
     assert any(f.startswith(field) and words.lower() in m.lower() for f, m in problems), problems
     assert str(e.value).startswith(f"{kind}.yaml: ")
+    for _, m in problems:  # plain sentences: no library wording, no Python reprs of lists
+        assert not RAW.search(m), m
+        assert m[:1].isupper() and m.rstrip().endswith((".", ")")), m
+
+
+# Wording pydantic uses that a trainer should never see.
+RAW = re.compile(r"String should|Input should|Field required|Extra inputs|List should|Value error|valid integer|"
+                 r"\['\w+'(?:, '\w+')*\]")
 
 
 def test_non_utf8_file_is_refused_clearly():
