@@ -37,6 +37,19 @@ def load_catalog(scope) -> Catalog:
     return cat
 
 
+def skip_note(err: ScenarioError) -> str:
+    """One plain sentence for trainers: which scenario was skipped and why (file name only, no server path)."""
+    src = err.source
+    name = src if src.startswith("custom scenario") else Path(src).name or src
+    field, msg = err.problems[0] if err.problems else ("(file)", "is not valid")
+    more = f" (and {len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
+    if field in ("(file)", "(dir)"):
+        sentence = f"{name} was skipped: it {msg}{more}"
+    else:
+        sentence = f"{name} was skipped: {field}: {msg}{more}"
+    return sentence if sentence.endswith((".", ")")) else sentence + "."
+
+
 def scenario_titles(scope) -> dict[str, str]:
     return {k: v.title for k, v in sorted(load_catalog(scope).scenarios.items(), key=lambda kv: kv[1].title)}
 
