@@ -28,7 +28,7 @@ SKILL_NAMES = ("active_listening", "paraphrasing", "empathy", "focus", "closure"
 # Each trainee turn is read against at most this many turns before it: the whole of any built-in scenario's
 # call (10-12 trainee turns, about 25 turns in all), and it keeps a 500-turn transcript from reading
 # 500 x 500 turns. What was said further back than this no longer decides what one reply does.
-CONTEXT_TURNS = 40
+CONTEXT_TURNS = 30
 # Words of any service call that do not name a customer's issue (stems, as stem() leaves them).
 _SMALL_TALK = {stem(w) for w in """please call calling called help hello thank thanks sorry someone anyone
 something anything thing happen happened tell said say sure right time today day way make see look back

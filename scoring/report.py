@@ -86,15 +86,18 @@ class Report(BaseModel):
     judge_warnings: list[str] = Field(default_factory=list)
 
 
-# What is read of a transcript: every conversation the app can hold is read whole, and the tools' limits
-# (500 turns of 20,000 characters, core.transcript) cannot make scoring take more than about a second.
-# - A turn: every message the app lets a trainee send (MAX_MESSAGE_CHARS) and any customer line (a model
-#   reply is capped at 120 tokens) whole; nobody says 20,000 characters on a call: past these, not read.
+# What is read of a transcript: a call of a built-in scenario's length is read whole, even with every
+# message at the app's limit, and the tools' limits (500 turns of 20,000 characters, core.transcript)
+# cannot make scoring take more than about a second (bench/huge_transcripts.py measures it).
+# - A turn: every message the app lets a trainee send (MAX_MESSAGE_CHARS) and any customer line (authored
+#   lines are ~200 characters, a model reply at most 120 tokens) whole; nobody says 20,000 characters on
+#   a call: past these, the rest of the turn is not read.
+# - Each trainee turn is read against the scoring.dimensions.CONTEXT_TURNS turns before it.
 # - The trainee's text: at most SCORED_TRAINEE_CHARS in all (twelve turns, the built-in scenarios' length,
 #   of the longest message the app allows); past that each trainee turn is read to the same shorter length.
 # - Trainee turns graded: the first GRADED_TRAINEE_TURNS (a scenario ends the call by its max_turns, at most
 #   60, and the Director two turns later at the latest); later ones are listed in the report, not graded.
-SCORED_CHARS = {"trainee": MAX_MESSAGE_CHARS, "customer": 1000}
+SCORED_CHARS = {"trainee": MAX_MESSAGE_CHARS, "customer": 800}
 SCORED_TRAINEE_CHARS = 12 * MAX_MESSAGE_CHARS
 GRADED_TRAINEE_TURNS = 64
 
