@@ -271,3 +271,18 @@ def test_app_trainer_sees_each_skipped_file_and_trainee_sees_only_good_ones(tmp_
     shown = texts(at)
     assert "Internet down on deadline day" in shown
     assert "skipped" not in shown and "pipe.yaml" not in shown
+
+
+def test_the_yaml_editor_finds_a_built_in_file_past_a_pipe_and_a_broken_link(tmp_path, monkeypatch):
+    from services.catalog import scenario_yaml
+    from store import Store
+
+    d = _folder_with(tmp_path, ["a-list.yaml", "broken-link.yaml", "folder.yaml", "pipe.yaml", "nested-lists.yaml"])
+    os.mkfifo(d / "0-pipe.yaml")  # read before the good file, in name order
+    (d / "1-nested.yaml").write_text("[" * 600 + "]" * 600)
+    monkeypatch.setenv("TALKDOWN_SCENARIOS_DIR", str(d))
+    get_settings.cache_clear()
+    store = Store(get_settings().db_path)
+    admin = store.create_first_admin("admin", "admin-password-1", "Ada Admin")
+    text = _within(10, lambda: scenario_yaml(store.as_user(admin), GOOD))
+    assert text == (d / f"{GOOD}.yaml").read_text(encoding="utf-8")
