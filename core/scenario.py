@@ -349,7 +349,8 @@ def skipped_line(err: ScenarioError) -> str:
     """One line for a CLI: which file was skipped and the first reason."""
     field, msg = err.problems[0] if err.problems else ("(file)", "is not valid")
     where = "" if field == "(file)" else f"{field}: "
-    more = f" (and {len(err.problems) - 1} more problem(s); run python -m personas validate)" if len(err.problems) > 1 else ""
+    extra = len(err.problems) - 1
+    more = f" (and {extra} more problem(s); run python -m personas validate)" if extra > 0 else ""
     return f"skipped {err.source}: {where}{msg}{more}"
 
 
