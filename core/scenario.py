@@ -5,7 +5,9 @@ Which persona archetypes exist is personas' business: personas.scenario passes t
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -32,6 +34,7 @@ INTENTS = (
 )
 REQUIRED_INTENTS = ("vent", "push_back", "press", "soften", "accept", "walk_out")
 MAX_FILE_BYTES = 200_000
+MAX_YAML_DEPTH = 40  # a scenario nests about 4 levels; 1 KB of "[[[[" must be refused, not recursed into
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -365,6 +368,87 @@ def _problems(err: ValidationError) -> list[tuple[str, str]]:
 
 M = TypeVar("M", bound=BaseModel)
 
+_TOO_DEEP = (f"is nested more than {MAX_YAML_DEPTH} levels deep — a scenario is a mapping of fields a few levels "
+             "deep; check for runaway brackets or indentation")
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _check_depth(text: str) -> None:
+    """Walk the YAML event stream (flat, no recursion) and stop at the first level past MAX_YAML_DEPTH.
+
+    yaml.safe_load builds nodes recursively, so a file of 1,200 '[' would end in a RecursionError."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Parser):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _TooDeep
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def read_yaml_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of one scenario-like file, or ScenarioError saying in a sentence why it was skipped.
+
+    Checks the file type before opening (a FIFO or device would block or never end), opens non-blocking
+    in case it is swapped for one in between, and never reads more than limit + 1 bytes."""
+    source = str(path)
+    try:
+        st = os.stat(path)  # follows a symlink, as open() would
+    except FileNotFoundError:
+        why = ("is a link to a file that does not exist" if os.path.islink(path)
+               else "disappeared while the folder was read")
+        raise ScenarioError(source, [("(file)", f"{why}")]) from None
+    except OSError as e:
+        raise ScenarioError(source, [("(file)", f"cannot be read ({e.strerror})")]) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device or other special file")
+        raise ScenarioError(source, [("(file)", f"is {kind}, not a regular file")])
+    if st.st_size > limit:
+        raise ScenarioError(source, [("(file)", f"is {st.st_size:,} bytes; the limit is {limit:,}")])
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise ScenarioError(source, [("(file)", f"cannot be read ({e.strerror})")]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a pipe or device after the check above
+            raise ScenarioError(source, [("(file)", "is not a regular file")])
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    except OSError as e:
+        raise ScenarioError(source, [("(file)", f"cannot be read ({e.strerror})")]) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ScenarioError(source, [("(file)", f"is larger than the limit of {limit:,} bytes")])
+    return data
+
+
+def file_stamp(paths) -> tuple:
+    """(name, mtime, size) per path, for caches; a path that cannot be stat'ed still counts, as missing."""
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((p.name, st.st_mtime_ns, st.st_size, st.st_mode))
+        except OSError:
+            out.append((p.name, -1, -1, -1))
+    return tuple(sorted(out))
+
+
+def skipped_line(err: ScenarioError) -> str:
+    """One line for a CLI: which file was skipped and the first reason."""
+    field, msg = err.problems[0] if err.problems else ("(file)", "is not valid")
+    where = "" if field == "(file)" else f"{field}: "
+    extra = len(err.problems) - 1
+    more = f" (and {extra} more problem(s); run python -m personas validate)" if extra > 0 else ""
+    return f"skipped {err.source}: {where}{msg}{more}"
+
 
 def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint: str,
                      context: dict | None = None) -> M:
@@ -380,8 +464,15 @@ def parse_yaml_model(text: str | bytes, source: str, model: type[M], fields_hint
             raise ScenarioError(source, [("(file)", "The file is not UTF-8 text: save it as UTF-8 YAML.")]) from None
     if len(text) > MAX_FILE_BYTES:
         raise ScenarioError(source, [("(file)", f"The text is {len(text):,} characters; the limit is {MAX_FILE_BYTES:,}: shorten it.")])
+    if not text.strip():
+        raise ScenarioError(source, [("(file)", f"The file is empty: write a YAML mapping of fields ({fields_hint}).")])
     try:
+        _check_depth(text)
         data = yaml.safe_load(text)
+    except RecursionError:  # backstop: _check_depth refuses these first
+        raise ScenarioError(source, [("(file)", _TOO_DEEP)]) from None
+    except _TooDeep:
+        raise ScenarioError(source, [("(file)", _TOO_DEEP)]) from None
     except yaml.YAMLError as e:
         where = getattr(e, "problem_mark", None)
         pos = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
@@ -418,7 +509,7 @@ def load_dir(directory: str | Path, personas: Collection[str] | None = None) -> 
         return result
     for path in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
         try:
-            sc = parse_scenario(path.read_bytes(), source=str(path), personas=personas)
+            sc = parse_scenario(read_yaml_file(path), source=str(path), personas=personas)
         except ScenarioError as e:
             result.errors.append(e)
             continue
@@ -435,8 +526,7 @@ _dir_cache: dict[str, tuple[tuple, LoadResult]] = {}
 def load_dir_cached(directory: str | Path, personas: Collection[str] | None = None) -> LoadResult:
     """load_dir, read again only when a file in the folder changed (pages rerun on every click)."""
     d = Path(directory)
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in [*d.glob("*.yaml"), *d.glob("*.yml")])) if d.is_dir() else ()
+    stamp = file_stamp([*d.glob("*.yaml"), *d.glob("*.yml")]) if d.is_dir() else ()
     key = f"{d}|{sorted(personas) if personas is not None else None}"
     hit = _dir_cache.get(key)
     if hit and hit[0] == stamp:

@@ -44,9 +44,12 @@ def _engine(scenario_id: str, backend: str | None):
     from personas.actors import Actor, get_backend
     from personas.archetypes import get_archetype
     from personas.engine import PracticeEngine
-    from personas.scenario import load_dir
+    from personas.scenario import load_dir, skipped_line
 
-    found = load_dir(_scenarios_dir()).scenarios
+    loaded = load_dir(_scenarios_dir())
+    for err in loaded.errors:  # one line per file that did not load; the others still play
+        print(f"note: {skipped_line(err)}", file=sys.stderr)
+    found = loaded.scenarios
     if scenario_id not in found:
         raise UnknownScenarioError(f"Unknown scenario '{scenario_id}'.",
                                    f"Valid ids: {', '.join(sorted(found)) or '(none)'}.")

@@ -11,7 +11,7 @@ from core import scenario as _core
 from core.scenario import (  # noqa: F401  (re-exported: the names personas and the app import from here)
     BANDS, ID_RE, INTENTS, KNOW_KINDS, MAX_FILE_BYTES, PLACEHOLDER_RE, REQUIRED_INTENTS, SKILLS, Customer,
     EndConditions, Fact, Knowledge, LoadResult, Need, Policy, Scenario, Triggers, keyword_hits, mentions,
-    parse_yaml_model,
+    parse_yaml_model, read_yaml_file, skipped_line,
 )
 
 

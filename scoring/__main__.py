@@ -17,10 +17,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
     transcript = load_transcript(args.file)
     scenario = None
     if transcript.scenario_id:
-        from core.scenario import load_dir  # the archetype check is the practice side's concern
+        from core.scenario import load_dir, skipped_line  # the archetype check is the practice side's concern
 
         scenario_dir = args.scenario_dir or _default_scenario_dir()
-        found = load_dir(scenario_dir).scenarios
+        loaded = load_dir(scenario_dir)
+        for err in loaded.errors:
+            print(f"note: {skipped_line(err)}", file=sys.stderr)
+        found = loaded.scenarios
         scenario = found.get(transcript.scenario_id)
         if scenario is None:
             print(f"note: scenario '{transcript.scenario_id}' not found in {scenario_dir}; "

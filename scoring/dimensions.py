@@ -25,6 +25,10 @@ from scoring.text import FEELINGS, content_words, stem, tokens
 from scoring.understanding import ID_REQUEST, SCRIPTED_GREETING, TurnReading, customer_keys, read_turn
 
 SKILL_NAMES = ("active_listening", "paraphrasing", "empathy", "focus", "closure")
+# Each trainee turn is read against at most this many turns before it: the whole of any built-in scenario's
+# call (10-12 trainee turns, about 25 turns in all), and it keeps a 500-turn transcript from reading
+# 500 x 500 turns. What was said further back than this no longer decides what one reply does.
+CONTEXT_TURNS = 30
 # Words of any service call that do not name a customer's issue (stems, as stem() leaves them).
 _SMALL_TALK = {stem(w) for w in """please call calling called help hello thank thanks sorry someone anyone
 something anything thing happen happened tell said say sure right time today day way make see look back
@@ -71,8 +75,9 @@ class Context:
         turns = transcript.turns
         for i, t in enumerate(turns):
             if t.role == "trainee":
-                mv = detect_moves(t.text, turns[:i], scenario)
-                readings[i] = read_turn(t.text, turns[:i], scenario, moves=mv)
+                before = turns[max(0, i - CONTEXT_TURNS):i]  # bounded: 500 turns must not read 500 x 500
+                mv = detect_moves(t.text, before, scenario)
+                readings[i] = read_turn(t.text, before, scenario, moves=mv)
             else:
                 mv = []
             moves.append(mv)

@@ -1,11 +1,12 @@
 """The score report of DESIGN.md: `score(transcript, scenario) -> Report` (pure, deterministic)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.transcript import Transcript
+from core.transcript import MAX_MESSAGE_CHARS, Transcript
 from scoring.dimensions import SKILL_NAMES, Context, score_dimensions
 from scoring.text import tokens
 from scoring.judge_models import JudgeView
@@ -85,21 +86,111 @@ class Report(BaseModel):
     judge_warnings: list[str] = Field(default_factory=list)
 
 
+# What is read of a transcript: a call of a built-in scenario's length is read whole, even with every
+# message at the app's limit, and the tools' limits (500 turns of 20,000 characters, core.transcript)
+# cannot make scoring take more than about a second (bench/huge_transcripts.py measures it).
+# - A turn: every message the app lets a trainee send (MAX_MESSAGE_CHARS) and any customer line (authored
+#   lines are ~200 characters, a model reply at most 120 tokens) whole; nobody says 20,000 characters on
+#   a call: past these, the rest of the turn is not read.
+# - Each trainee turn is read against the scoring.dimensions.CONTEXT_TURNS turns before it.
+# - The trainee's text: at most SCORED_TRAINEE_CHARS in all (twelve turns, the built-in scenarios' length,
+#   of the longest message the app allows); past that each trainee turn is read to the same shorter length.
+# - Trainee turns graded: the first GRADED_TRAINEE_TURNS (a scenario ends the call by its max_turns, at most
+#   60, and the Director two turns later at the latest); later ones are listed in the report, not graded.
+SCORED_CHARS = {"trainee": MAX_MESSAGE_CHARS, "customer": 800}
+SCORED_TRAINEE_CHARS = 12 * MAX_MESSAGE_CHARS
+GRADED_TRAINEE_TURNS = 64
+
+
+def _clip_turn(text: str, limit: int) -> str:
+    """The first `limit` characters of a turn, cut at the last space before it when there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit + 1)
+    return text[:cut if cut > 0 else limit].rstrip()
+
+
+def _shared_cap(lengths: list[int], budget: int) -> int | None:
+    """The largest c with sum(min(l, c)) <= budget, or None when everything fits."""
+    if sum(lengths) <= budget:
+        return None
+    rest, left = sorted(lengths), budget
+    for i, n in enumerate(rest):
+        share = left // (len(rest) - i)
+        if n > share:
+            return share
+        left -= n
+    return None
+
+
+@dataclass
+class Bounds:
+    """What `bounded` left out, for the report's notes."""
+    cut: list[int] = field(default_factory=list)  # 1-based turns read only in part
+    ungraded: int = 0  # trainee turns past GRADED_TRAINEE_TURNS
+    shared_cap: int | None = None
+
+
+def bounded(transcript: Transcript) -> tuple[Transcript, Bounds]:
+    """The part of the transcript that is graded, each turn as far as it is read, and what was left out."""
+    turns, b = transcript.turns, Bounds()
+    trainee_at = [i for i, t in enumerate(turns) if t.role == "trainee"]
+    graded = turns
+    if len(trainee_at) > GRADED_TRAINEE_TURNS:
+        graded = turns[:trainee_at[GRADED_TRAINEE_TURNS]]
+        b.ungraded = len(trainee_at) - GRADED_TRAINEE_TURNS
+    limits = [SCORED_CHARS.get(t.role, MAX_MESSAGE_CHARS) for t in graded]
+    b.shared_cap = _shared_cap([min(len(t.text), lim) for t, lim in zip(graded, limits) if t.role == "trainee"],
+                               SCORED_TRAINEE_CHARS)
+    out = []
+    for i, (t, lim) in enumerate(zip(graded, limits), start=1):
+        if t.role == "trainee" and b.shared_cap is not None:
+            lim = min(lim, b.shared_cap)
+        if len(t.text) > lim:
+            b.cut.append(i)
+            t = t.model_copy(update={"text": _clip_turn(t.text, lim)})
+        out.append(t)
+    if not b.cut and not b.ungraded:
+        return transcript, b
+    return transcript.model_copy(update={"turns": out}), b
+
+
+def _bound_notes(b: Bounds) -> list[str]:
+    notes = []
+    if b.cut:
+        shown = ", ".join(map(str, b.cut[:10])) + (f" and {len(b.cut) - 10} more" if len(b.cut) > 10 else "")
+        each = (f"the trainee's {SCORED_TRAINEE_CHARS:,} characters in all" if b.shared_cap is not None
+                else f"{MAX_MESSAGE_CHARS:,} characters of a trainee turn")
+        notes.append(f"Turn(s) {shown} were read only in part: scoring reads at most {each} and "
+                     f"{SCORED_CHARS['customer']:,} of a customer turn.")
+    if b.ungraded:
+        notes.append(f"Only the first {GRADED_TRAINEE_TURNS} trainee turns were graded (a practice call ends "
+                     f"before then); the {b.ungraded} after them are listed without moves.")
+    return notes
+
+
 def score(transcript: Transcript, scenario=None) -> Report:
     """Grade a transcript on the five skills, with evidence and advice. No I/O, no LLM."""
+    full = transcript
+    transcript, bounds = bounded(transcript)
     ctx = Context.build(transcript, scenario)
     dims = score_dimensions(ctx)
     weights = scenario.rubric_weights if scenario is not None else {s: 1.0 for s in SKILL_NAMES}
     total = sum(weights.get(s, 1.0) for s in SKILL_NAMES) or 1.0
     overall = sum(dims[s]["score"] * weights.get(s, 1.0) for s in SKILL_NAMES) / total
-    turns = [TurnMoves(turn=i + 1, role=t.role, moves=ctx.moves[i], mood=t.mood)
-             for i, t in enumerate(transcript.turns)]
+    turns = [TurnMoves(turn=i + 1, role=t.role, moves=ctx.moves[i] if i < len(ctx.moves) else [], mood=t.mood)
+             for i, t in enumerate(full.turns)]
     notes = [] if scenario is not None else ["Scored without a scenario: focus uses the conversation's own words."]
     overall, more = _adjust(ctx, overall)
     notes += more
+    notes += _bound_notes(bounds)
+    outcome = ctx.outcome()
+    if bounds.ungraded:  # the mood the call ended on is the last one, graded or not
+        moods = [t.mood for t in full.turns if t.role == "customer" and t.mood is not None]
+        outcome["mood_end"] = moods[-1] if moods else outcome["mood_end"]
     return Report(scenario_id=transcript.scenario_id, overall=max(0, min(100, round(overall))),
                   dimensions={s: Dimension(**dims[s]) for s in SKILL_NAMES}, turns=turns,
-                  outcome=Outcome(**ctx.outcome()), notes=notes, policy=_policy_review(ctx))
+                  outcome=Outcome(**outcome), notes=notes, policy=_policy_review(ctx))
 
 
 # A call where nothing was done, or the same message pasted again, never reaches the pass mark.

@@ -333,15 +333,25 @@ LECTURE_CHARS = 600  # a turn this long reads as a lecture to someone on the pho
 # ---------------------------------------------------------------------------------------------------------
 # Questions the trainee asks, matched to what the customer knows
 
+_ASKING_START = re.compile(
+    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how|tell me)\b",
+    re.I)
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences of a turn that ask the customer something (not the check for more)."""
+    return list(_question_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _question_sentences(text: str) -> tuple[str, ...]:
+    # cached: every later trainee turn asks whether an earlier one asked something
     out = []
     for s in sentences(text):
-        if (s.rstrip().endswith("?") or rules.QUESTION.search(s) and re.match(
-                r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how|tell me)\b",
-                s, re.I)) and not rules.CHECK_MORE.search(s):
+        if (s.rstrip().endswith("?") or rules.QUESTION.search(s) and _ASKING_START.match(s)) \
+                and not rules.CHECK_MORE.search(s):
             out.append(s.strip())
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -410,9 +420,14 @@ def trainee_engaged_before(context: Sequence, scenario: Scenario | None = None) 
         if role != "trainee":
             continue
         mine = _text_keys(text) - _GENERIC_CONTENT
-        if mine & situation or rules.REFLECTION.search(text) or rules.PARAPHRASE_CUE.search(text):
+        if mine & situation or _reflects(text):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _reflects(text: str) -> bool:
+    return bool(rules.REFLECTION.search(text) or rules.PARAPHRASE_CUE.search(text))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.errors import ScenarioError
 from core.settings import get_settings
-from personas.scenario import Scenario, load_dir_cached, parse_scenario
+from personas.scenario import Scenario, load_dir_cached, parse_scenario, read_yaml_file
 
 
 @dataclass
@@ -37,6 +37,19 @@ def load_catalog(scope) -> Catalog:
     return cat
 
 
+def skip_note(err: ScenarioError) -> str:
+    """One plain sentence for trainers: which scenario was skipped and why (file name only, no server path)."""
+    src = err.source
+    name = src if src.startswith("custom scenario") else Path(src).name or src
+    field, msg = err.problems[0] if err.problems else ("(file)", "is not valid")
+    more = f" (and {len(err.problems) - 1} more problem(s))" if len(err.problems) > 1 else ""
+    if field in ("(file)", "(dir)"):
+        sentence = f"{name} was skipped: it {msg}{more}"
+    else:
+        sentence = f"{name} was skipped: {field}: {msg}{more}"
+    return sentence if sentence.endswith((".", ")")) else sentence + "."
+
+
 def scenario_titles(scope) -> dict[str, str]:
     return {k: v.title for k, v in sorted(load_catalog(scope).scenarios.items(), key=lambda kv: kv[1].title)}
 
@@ -59,12 +72,13 @@ def scenario_yaml(scope, scenario_id: str) -> str:
     if text:
         return text
     for p in sorted(Path(get_settings().scenarios_dir).glob("*.y*ml")):
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except Exception:
+        try:  # the same checked read as the loader: a pipe, a dangling link or deep nesting is skipped
+            text = read_yaml_file(p).decode("utf-8")
+            parse_yaml_id = parse_scenario(text, source=str(p)).id
+        except (ScenarioError, UnicodeDecodeError):
             continue
-        if isinstance(data, dict) and data.get("id") == scenario_id:
-            return p.read_text(encoding="utf-8")
+        if parse_yaml_id == scenario_id:
+            return text
     sc = get_scenario(scope, scenario_id)
     return yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
 

@@ -190,27 +190,41 @@ def end(scope, conversation_id: int) -> bool:
         return True
 
 
-def finish(scope, live: Live, reason: str) -> dict:
-    report = score_transcript(live.engine.transcript(), live.scenario)
-    scope.finish_conversation(live.conversation.id, reason, report)
-    return report
+def finish(scope, live: Live, reason: str) -> dict | None:
+    """End and score: the store scores the saved turns (once) and stores that report; this only adds
+    the advisory parts to it (the judge's view, predicted reactions), which the store checks."""
+    transcript = live.engine.transcript()
+    return scope.finish_conversation(live.conversation.id, reason,
+                                     advise=lambda engine: advise(engine, transcript, live.scenario))
 
 
-def score_transcript(transcript: dict, scenario: Scenario | None) -> dict:
-    """The deterministic report, plus the LLM judge's separate view when one is configured."""
-    import scoring
+def advise(engine_report: dict, transcript: dict, scenario: Scenario | None) -> dict:
+    """The engine's report plus the LLM judge's separate view when one is configured and, beside each
+    suggestion, the customer's predicted reaction. Scores are the engine's, untouched."""
+    from scoring.report import Report
 
-    t = Transcript.model_validate(transcript)
-    from scoring.judge import add_judge  # offline: unchanged; a failure becomes report.judge_error
+    report = Report.model_validate(engine_report)
+    try:
+        from scoring.judge import add_judge  # offline: unchanged; a failure becomes report.judge_error
 
-    report = add_judge(scoring.score(t, scenario), t)
-    try:  # beside each suggestion, the customer's predicted reaction (the Director replayed from that turn)
+        report = add_judge(report, Transcript.model_validate(transcript))
+    except Exception:  # the judge is advisory: never lose the report over it
+        pass
+    try:  # the Director replayed from each suggestion's turn
         from personas.whatif import add_predictions
 
         report = add_predictions(report, transcript, scenario)
     except Exception:  # a prediction is a bonus: never lose the report over it
         pass
     return report.model_dump(mode="json")
+
+
+def score_transcript(transcript: dict, scenario: Scenario | None) -> dict:
+    """The deterministic report with its advisory parts, for a transcript not in the store (previews)."""
+    import scoring
+
+    return advise(scoring.score(Transcript.model_validate(transcript), scenario).model_dump(mode="json"),
+                  transcript, scenario)
 
 
 def branch(scope, conversation_id: int, turn_no: int) -> int:

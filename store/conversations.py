@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from core.errors import AccessDenied, InputError
@@ -122,24 +123,34 @@ class ConversationsMixin(ScopeBase):
         return rows
 
     @_fresh
-    def finish_conversation(self, conversation_id: int, status: str, report: dict | None = None) -> None:
-        """End one's own active conversation and store the scoring engine's report of it.
+    def finish_conversation(self, conversation_id: int, status: str, report: dict | None = None, *,
+                            advise: Callable[[dict], dict] | None = None) -> dict | None:
+        """End one's own active conversation, store the scoring engine's report of it and return it
+        (None when there was nothing to score).
 
-        The report is computed here, from the saved turns, by the scoring engine; it is never taken
-        from the caller. A report passed in (the practice service passes the one it computed and
-        showed) must agree with the engine's scores, else nothing is saved; only the LLM judge's
-        separate, advisory view is taken from it. A conversation with no trainee turn, or whose
-        scenario no longer exists, ends without a report."""
+        The report is computed here, once, from the saved turns, by the scoring engine; it is never
+        taken from the caller. ``advise`` (the practice service's) gets a copy of the engine's report
+        and returns it with the advisory parts added (the LLM judge's view, predicted reactions); a
+        ``report`` passed in instead is treated the same way. Either must agree with the engine's
+        scores, else nothing is saved; only the advisory parts are taken from it. A conversation with
+        no trainee turn, or whose scenario no longer exists, ends without a report."""
         if status not in END_STATUSES:
             raise InputError(f"A conversation ends as one of: {', '.join(END_STATUSES)}.")
         if report is not None and not isinstance(report, dict):
             raise InputError("The report must be a JSON object.")
+        if report is not None and advise is not None:
+            raise InputError("Pass a report or an advisor, not both.")
         for _ in range(3):
             row = self._own_conversation_row(conversation_id)
             if row["status"] != "active":
                 raise InputError("This conversation has already ended.")
             n_turns, engine = self._engine_report(row, status)  # slow part: outside the write lock
-            stored = checked_report(engine, report)
+            given = report
+            if advise is not None and engine is not None:
+                given = advise(json.loads(json.dumps(engine)))  # a copy: the engine's own stays as computed
+                if given is not None and not isinstance(given, dict):
+                    raise InputError("The report must be a JSON object.")
+            stored = checked_report(engine, given)
             weights = self._weights_for(row["scenario_id"]) if stored is not None else None
             with self._store._write() as db:
                 row = self._own_conversation_row(conversation_id)
@@ -153,7 +164,7 @@ class ConversationsMixin(ScopeBase):
                            [status, now, conversation_id])
                 if stored is not None:
                     insert_report(db, conversation_id, stored, now, weights)
-            return
+            return stored
         raise InputError("The conversation kept changing while it was being scored.", "End it again.")
 
     @_fresh

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -72,6 +73,7 @@ class SeedResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, password or note)
     conversations: int = 0
     by_trainee: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # one line per scenario file that did not load
 
 
 def _username(full: str) -> str:
@@ -149,7 +151,7 @@ def seed_demo(store: Store, *, trainees: int = 9, months: int = 4, seed: int | N
               now: datetime | None = None) -> SeedResult:
     """Create the demo organisation and its history in `store`. Raises InputError if demo users exist."""
     from personas.actors import Actor, get_backend
-    from personas.scenario import load_dir
+    from personas.scenario import load_dir, skipped_line
 
     if not 1 <= trainees <= len(TRAINEE_NAMES):
         raise InputError(f"--trainees must be between 1 and {len(TRAINEE_NAMES)}.")
@@ -174,7 +176,7 @@ def seed_demo(store: Store, *, trainees: int = 9, months: int = 4, seed: int | N
         raise InputError(f"This database already has demo users ({', '.join(taken)}).",
                          "Seed a fresh database with --db PATH.")
 
-    result = SeedResult()
+    result = SeedResult(skipped=[skipped_line(e) for e in loaded.errors])
     clock = _Clock(start - timedelta(days=2))
     with store.clock(clock):
         if store.needs_setup():
@@ -264,6 +266,8 @@ def seed_demo(store: Store, *, trainees: int = 9, months: int = 4, seed: int | N
 
 
 def print_result(result: SeedResult, path: str) -> None:
+    for line in result.skipped:
+        print(f"note: {line}", file=sys.stderr)
     print(f"Seeded demo organisation into {path}: {result.conversations} scored conversations.")
     print("Accounts (these passwords are shown only now; store them or reset them later):")
     width = max(len(u) for u, _, _ in result.accounts)

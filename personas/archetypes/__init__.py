@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.errors import ScenarioError
-from core.scenario import ID_RE, INTENTS, PLACEHOLDER_RE, nearest_band, parse_yaml_model
+from core.scenario import ID_RE, INTENTS, PLACEHOLDER_RE, file_stamp, nearest_band, parse_yaml_model, read_yaml_file
 
 ARCHETYPE_DIR = Path(__file__).resolve().parent
 
@@ -165,7 +165,7 @@ _cache: dict[tuple, tuple[dict[str, Archetype], list[ScenarioError]]] = {}
 
 
 def _stamp(d: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.glob("*.y*ml")))
+    return file_stamp(d.glob("*.y*ml"))
 
 
 def load_archetypes_with_errors(directory: str | Path = ARCHETYPE_DIR) -> tuple[dict[str, Archetype], list[ScenarioError]]:
@@ -179,7 +179,7 @@ def load_archetypes_with_errors(directory: str | Path = ARCHETYPE_DIR) -> tuple[
         errors: list[ScenarioError] = []
         for path in sorted(d.glob("*.y*ml")):
             try:
-                a = parse_archetype(path.read_bytes(), source=str(path))
+                a = parse_archetype(read_yaml_file(path), source=str(path))
             except ScenarioError as e:
                 errors.append(e)
                 continue

@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import ScenarioError, TalkdownError
 from personas.scenario import MAX_FILE_BYTES, REQUIRED_INTENTS, parse_scenario
 from services import authoring, practice
-from services.catalog import form_from_scenario, load_catalog, scenario_from_form, scenario_yaml
+from services.catalog import form_from_scenario, load_catalog, scenario_from_form, scenario_yaml, skip_note
 from ui.common import chat_bubble, code, done, init_state, plain, scope, show_error
 
 sc = scope()
@@ -25,7 +25,9 @@ if cat.errors:
         st.error(f"{len(cat.errors)} scenario file(s) failed validation and are not offered to trainees. "
                  "The others still work.", icon=":material/warning:")
         for e in cat.errors:
-            st.code(str(e), language=None)
+            st.markdown(plain(skip_note(e)))
+            if len(e.problems) > 1:
+                st.code("\n".join(f"{f}: {m}" for f, m in e.problems), language=None)
 
 
 # Where a problem found in a scenario built from the form is, in the form's own words.
