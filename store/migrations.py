@@ -177,6 +177,7 @@ def m005_sessions(db: Database) -> None:
     )
 
 
+
 def _skill_scores(report_json: str | None) -> dict[str, int]:
     """{skill: score} from a stored report; skills missing from it are left out."""
     from store.models import SKILLS
@@ -196,3 +197,23 @@ def _skill_scores(report_json: str | None) -> dict[str, int]:
         if isinstance(score, (int, float)) and not isinstance(score, bool) and score == score and abs(score) < 1e9:
             out[skill] = int(round(score))
     return out
+
+
+@migrations()
+def m007_turn_comments(db: Database) -> None:
+    """Trainers' and managers' comments on one turn of a conversation (store.comments).
+
+    A comment goes with its conversation; if its author's account is deleted it stays, unsigned."""
+    db.executescript(
+        """
+        CREATE TABLE turn_comments (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            turn INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            by_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX idx_turn_comments_conversation ON turn_comments(conversation_id, turn);
+        """
+    )

@@ -1,11 +1,13 @@
-"""One conversation: transcript and report; trainers may override a score; the owner may retry from a turn."""
+"""One conversation: transcript and report; trainers may override a score, trainers and managers comment on a
+turn; the owner may retry from a turn."""
 import streamlit as st
 
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import scenario_titles
+from store.access import MAX_COMMENT
 from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, plain, scope, show_error
-from ui.report import render_report
+from ui.report import render_report, show_turn_comments
 
 sc = scope()
 conv_id = st.query_params.get("id") or st.session_state.get("view_conversation")
@@ -16,6 +18,7 @@ try:
     conv = sc.get_conversation(int(conv_id))
     turns = sc.get_turns(conv.id)
     record = sc.get_report(conv.id)
+    comments = sc.turn_comments(conv.id)
 except (TalkdownError, ValueError) as e:
     show_error(e if isinstance(e, TalkdownError) else TalkdownError("That conversation id is not valid."))
     st.stop()
@@ -38,6 +41,42 @@ def retry(turn_no: int) -> None:
 
 
 own = conv.user_id == sc.user.id
+
+
+def comment_form() -> None:
+    """Trainers, managers and admins comment on one turn; the trainee sees it under that turn."""
+    if own or sc.user.role not in ("trainer", "manager", "admin") or not turns:
+        return
+    st.divider()
+    st.subheader("Comment on a turn")
+    st.caption(f"{plain(conv.display_name)} sees your comment under that turn in their report.")
+    with st.form("turn_comment", clear_on_submit=True):
+        who = {"trainee": "Agent", "customer": "Customer"}
+        turn_no = st.selectbox("Turn", list(range(1, len(turns) + 1)),
+                               index=next((i for i, t in enumerate(turns) if t["role"] == "trainee"), 0),
+                               format_func=lambda n: f"Turn {n} · {who.get(turns[n - 1]['role'], '')}: "
+                                                     f"{turns[n - 1]['text'][:70]}")
+        text = st.text_area("Comment", max_chars=MAX_COMMENT, placeholder="What went well here, or what to try instead")
+        if st.form_submit_button("Add comment", type="primary"):
+            try:
+                sc.add_turn_comment(conv.id, turn_no, text)
+                done(f"Comment added to turn {turn_no}.")
+            except TalkdownError as e:
+                show_error(e)
+    mine = [c for c in comments if c.by_user_id == sc.user.id or sc.user.role == "admin"]
+    if mine:
+        with st.expander(f"Comments you can delete ({len(mine)})"):
+            for c in mine:
+                c1, c2 = st.columns([5, 1], vertical_alignment="center")
+                c1.markdown(f"Turn {c.turn} · {plain(c.by_name)}: {plain(c.text[:120])}")
+                if c2.button("Delete", key=f"del_comment_{c.id}"):
+                    try:
+                        sc.delete_turn_comment(c.id)
+                        done(f"Deleted the comment on turn {c.turn}.")
+                    except TalkdownError as e:
+                        show_error(e)
+
+
 if record is None:
     if conv.status == "active" and own:
         st.info("This conversation is still in progress.")
@@ -48,16 +87,19 @@ if record is None:
         st.info("No report yet: this conversation is still in progress." if conv.status == "active"
             else "No report for this conversation (it ended without one).")
     from ui.report import move_badges
-    for t in turns:
+    for n, t in enumerate(turns, start=1):
         with chat_bubble(t["role"]):
             st.markdown(plain(t["text"]))
             if t.get("moves"):
                 st.caption(move_badges(t["moves"]))
+            show_turn_comments(comments, n)
+    comment_form()
     st.stop()
 
 render_report(record.report, turns, key=f"conv{conv.id}",
               effective={**record.effective_dimensions, "overall": record.effective_overall},
-              overrides=record.overrides, on_retry=retry if own else None)
+              overrides=record.overrides, on_retry=retry if own else None, comments=comments)
+comment_form()
 
 if sc.user.role in ("trainer", "admin"):
     st.divider()
