@@ -71,3 +71,12 @@ class CommentsMixin(ScopeBase):
             raise AccessDenied("Only the comment's author, or an admin, can delete it.")
         with self._store._write() as db:
             db.execute("DELETE FROM turn_comments WHERE id = ?", [comment_id])
+
+    @_fresh
+    def comment_counts(self) -> dict[int, int]:
+        """{conversation id: number of comments} over the conversations this user may see."""
+        clause, params = self._owner_clause("c.user_id")
+        rows = self._store.query("SELECT k.conversation_id AS id, COUNT(*) AS n FROM turn_comments k "
+                                 f"JOIN conversations c ON c.id = k.conversation_id WHERE {clause} "
+                                 "GROUP BY k.conversation_id", params)
+        return {r["id"]: r["n"] for r in rows}

@@ -7,7 +7,7 @@ from core.errors import AccessDenied, InputError
 from store.access import MAX_COMMENT
 from tests.store_fixtures import build_org, finished_conversation, new_store
 from tests.test_app import open_page, org as app_org, texts  # noqa: F401  (app_org is a fixture)
-from tests.test_app_interactions import _button, _finished
+from tests.test_app_interactions import _finished
 
 
 @pytest.fixture
@@ -108,12 +108,11 @@ def test_trainer_comments_on_a_turn_and_the_trainee_sees_it_on_that_turn_in_the_
     conv = _finished(store, users["ana"])
     at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv)
     assert not at.exception
-    box = next(s for s in at.selectbox if s.label == "Turn")
-    box.set_value(2)
-    next(t for t in at.text_area if t.label == "Comment").input("**Ask** about the <deadline> [first](http://x.example)")
-    _button(at, "Add comment").click().run()
+    assert "use **Comment** under it" in texts(at)
+    at.text_area(key="tc_text_2").input("**Ask** about the <deadline> [first](http://x.example)")
+    at.button(key="tc_add_2").click().run()
     assert not at.exception
-    assert "Comment added to turn 2." in [t.value for t in at.toast]
+    assert "Comment added to turn 2; Ana sees it under that turn." in [t.value for t in at.toast]
     [c] = store.as_user(users["ana"]).turn_comments(conv)
     assert (c.turn, c.by_name) == (2, "Trainer")
 
@@ -125,17 +124,34 @@ def test_trainer_comments_on_a_turn_and_the_trainee_sees_it_on_that_turn_in_the_
     # Under turn 2: the comment is inside the second chat message of the annotated transcript.
     where = [i for i, b in enumerate(at.chat_message) if any("Comment from" in e.value for e in b.info)]
     assert where == [1], where
-    assert not [s for s in at.selectbox if s.label == "Turn"], "a trainee cannot comment"
+    assert "1 comment on turn 2: shown under that turn" in texts(at)
+    assert not [t for t in at.text_area if t.key and t.key.startswith("tc_text_")], "a trainee cannot comment"
 
 
 def test_an_empty_comment_says_so_and_saves_nothing(app_org):
     store, users = app_org
     conv = _finished(store, users["ana"])
     at = open_page(users["manager"], "ui/pages/conversation.py", view_conversation=conv)
-    _button(at, "Add comment").click().run()
+    at.button(key="tc_add_1").click().run()
     assert not at.exception
     assert any("The comment is empty." in e.value for e in at.error)
     assert store.as_user(users["ana"]).turn_comments(conv) == []
+
+
+def test_a_comment_on_a_conversation_in_progress_shows_under_its_turn(app_org):
+    store, users = app_org
+    from services import practice
+
+    sc = store.as_user(users["ana"])
+    conv = practice.start(sc, "internet-outage-remote-worker")
+    list(practice.send(sc, conv, "Oh no. When did it stop working?"))
+    at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv)
+    at.text_area(key="tc_text_2").input("Good open question.")
+    at.button(key="tc_add_2").click().run()
+    assert not at.exception
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
+    where = [i for i, b in enumerate(at.chat_message) if any("Good open question." in e.value for e in b.info)]
+    assert where == [1]
 
 
 def test_the_author_deletes_their_comment_from_the_page(app_org):
@@ -146,3 +162,16 @@ def test_the_author_deletes_their_comment_from_the_page(app_org):
     at.button(key=f"del_comment_{c.id}").click().run()
     assert not at.exception
     assert store.as_user(users["ana"]).turn_comments(conv) == []
+
+
+def test_the_transcripts_list_counts_each_conversations_comments(app_org):
+    store, users = app_org
+    conv = _finished(store, users["ana"])
+    other = _finished(store, users["ana"])
+    store.as_user(users["trainer"]).add_turn_comment(conv, 2, "One.")
+    store.as_user(users["manager"]).add_turn_comment(conv, 1, "Two.")
+    at = open_page(users["trainer"], "ui/pages/transcripts.py")
+    assert not at.exception
+    df = at.dataframe[0].value
+    assert dict(zip(df["id"], df["comments"])) == {conv: 2, other: 0}
+    assert store.as_user(users["ben"]).comment_counts() == {}

@@ -63,9 +63,11 @@ def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None) -> a
 
 def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: str,
                   effective: dict[str, int] | None = None, overrides: list[Any] | None = None,
-                  on_retry: Callable[[int], None] | None = None, comments: list[Any] | None = None) -> None:
+                  on_retry: Callable[[int], None] | None = None, comments: list[Any] | None = None,
+                  comment_box: Callable[[int], None] | None = None) -> None:
     """`turns` are the stored turns (1-based numbers match report evidence); `on_retry(turn_no)` branches;
-    `comments` (store TurnComment records) show on the turn they are about."""
+    `comments` (store TurnComment records) show on the turn they are about; `comment_box(turn_no)`, for
+    staff, draws the way to add one under each turn."""
     dims = {k: int(v["score"]) for k, v in report["dimensions"].items()}
     shown = dict(effective or dims)
     overall = shown.pop("overall", report["overall"]) if effective else report["overall"]
@@ -157,6 +159,8 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
                 meta.append(f"anger {float(turn['mood']):.1f}/10")
             st.caption(" · ".join(meta))
             show_turn_comments(comments, n)
+            if comment_box is not None:
+                comment_box(n)
             if on_retry is not None and role == "trainee":
                 if st.button("Retry from here", key=f"{key}_retry_{n}", icon=":material/replay:",
                              help="Start a new attempt that keeps the conversation up to just before this reply."):

@@ -112,10 +112,11 @@ with tab_import:
                               "groups": ", ".join(r.groups) or "—", "initial password": r.password}
                              for r in result.created])
         st.dataframe(made, hide_index=True, width="stretch")
-        c1, c2 = st.columns(2)
-        c1.download_button("Download the passwords (CSV)", csv_bytes(made), file_name="talkdown-new-users.csv",
-                           mime="text/csv", icon=":material/download:")
-        if c2.button("I have them — hide the passwords", key="adm_import_hide"):
+        with st.container(horizontal=True):
+            st.download_button("Download the passwords (CSV)", csv_bytes(made), file_name="talkdown-new-users.csv",
+                               mime="text/csv", icon=":material/download:")
+            hide = st.button("I have them — hide the passwords", key="adm_import_hide")
+        if hide:
             st.session_state.pop("adm_import_result", None)
             st.rerun()
     st.markdown("Upload a CSV file with a header row. Columns: **username** and **role** (trainee, trainer, "
@@ -128,15 +129,17 @@ with tab_import:
     create_groups = st.checkbox("Create groups the file names that do not exist yet", value=True,
                                 key="adm_import_create",
                                 help="Untick to make rows with an unknown group fail instead (catches typos).")
-    c1, c2 = st.columns(2)
-    check = c1.button("Check the file", key="adm_import_check", disabled=upload is None)
-    go = c2.button("Import users", type="primary", key="adm_import_go", disabled=upload is None)
+    with st.container(horizontal=True):
+        check = st.button("Check the file", key="adm_import_check", disabled=upload is None)
+        go = st.button("Import users", type="primary", key="adm_import_go", disabled=upload is None)
     if upload is not None and (check or go):
         try:
             res = sc.import_users(upload.getvalue(), create_groups=create_groups, dry_run=check)
         except TalkdownError as e:
             show_error(e)
         else:
+            failures = [f"- Line {r.line} ({plain(r.username) or 'no username'}): {plain(r.message)}"
+                        for r in res.failed]
             report = pd.DataFrame([{"line": r.line, "username": r.username,
                                     "result": {"ok": "ready to import", "created": "created",
                                                "failed": "not imported"}[r.status],
@@ -149,15 +152,18 @@ with tab_import:
                 summary = (f"{len(res.created)} of {len(res.rows)} row(s) imported; {len(res.failed)} not imported"
                            + (": fix them and import just those rows again." if res.failed else "."))
             st.session_state["adm_import_report"] = {"file": upload.file_id, "summary": summary,
-                                                     "ok": not res.failed, "table": report}
+                                                     "ok": not res.failed, "table": report, "failures": failures}
             if not res.dry_run and res.created:
                 st.session_state["adm_import_result"] = res
                 st.rerun()
     shown = st.session_state.get("adm_import_report")
     if shown is not None and upload is not None and shown["file"] == upload.file_id:
         (st.success if shown["ok"] else st.warning)(shown["summary"])
+        if shown["failures"]:
+            st.markdown("**Not imported, and why**\n\n" + "\n".join(shown["failures"]))
         st.markdown("**Row by row**")
-        st.dataframe(shown["table"], hide_index=True, width="stretch")
+        st.dataframe(shown["table"], hide_index=True, width="stretch",
+                     column_config={"why": st.column_config.TextColumn(width="large")})
 
 with tab_groups:
     with st.form("adm_group", clear_on_submit=True):

@@ -43,38 +43,47 @@ def retry(turn_no: int) -> None:
 own = conv.user_id == sc.user.id
 
 
-def comment_form() -> None:
-    """Trainers, managers and admins comment on one turn; the trainee sees it under that turn."""
-    if own or sc.user.role not in ("trainer", "manager", "admin") or not turns:
-        return
-    st.divider()
-    st.subheader("Comment on a turn")
-    st.caption(f"{plain(conv.display_name)} sees your comment under that turn in their report.")
-    with st.form("turn_comment", clear_on_submit=True):
-        who = {"trainee": "Agent", "customer": "Customer"}
-        turn_no = st.selectbox("Turn", list(range(1, len(turns) + 1)),
-                               index=next((i for i, t in enumerate(turns) if t["role"] == "trainee"), 0),
-                               format_func=lambda n: f"Turn {n} · {who.get(turns[n - 1]['role'], '')}: "
-                                                     f"{turns[n - 1]['text'][:70]}")
-        text = st.text_area("Comment", max_chars=MAX_COMMENT, placeholder="What went well here, or what to try instead")
-        if st.form_submit_button("Add comment", type="primary"):
-            try:
-                sc.add_turn_comment(conv.id, turn_no, text)
-                done(f"Comment added to turn {turn_no}.")
-            except TalkdownError as e:
-                show_error(e)
+can_comment = not own and sc.user.role in ("trainer", "manager", "admin")
+
+
+def comment_box(turn_no: int) -> None:
+    """Under each turn, for trainers, managers and admins: a comment the trainee sees under that turn."""
+    with st.popover("Comment", icon=":material/add_comment:"):
+        with st.form(f"tc_{turn_no}", clear_on_submit=True, border=False):
+            text = st.text_area(f"Comment on turn {turn_no}", max_chars=MAX_COMMENT, key=f"tc_text_{turn_no}",
+                                placeholder="What worked here, or what to try instead")
+            if st.form_submit_button("Add comment", type="primary", key=f"tc_add_{turn_no}"):
+                try:
+                    sc.add_turn_comment(conv.id, turn_no, text)
+                    done(f"Comment added to turn {turn_no}; {conv.display_name} sees it under that turn.")
+                except TalkdownError as e:
+                    show_error(e)
+
+
+def deletable_comments() -> None:
+    """The comments this user may take back (their own; an admin's, all)."""
     mine = [c for c in comments if c.by_user_id == sc.user.id or sc.user.role == "admin"]
-    if mine:
-        with st.expander(f"Comments you can delete ({len(mine)})"):
-            for c in mine:
-                c1, c2 = st.columns([5, 1], vertical_alignment="center")
-                c1.markdown(f"Turn {c.turn} · {plain(c.by_name)}: {plain(c.text[:120])}")
-                if c2.button("Delete", key=f"del_comment_{c.id}"):
-                    try:
-                        sc.delete_turn_comment(c.id)
-                        done(f"Deleted the comment on turn {c.turn}.")
-                    except TalkdownError as e:
-                        show_error(e)
+    if not mine:
+        return
+    with st.expander(f"Comments you can delete ({len(mine)})"):
+        for c in mine:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"Turn {c.turn} · {plain(c.by_name)}: {plain(c.text[:120])}")
+            if c2.button("Delete", key=f"del_comment_{c.id}"):
+                try:
+                    sc.delete_turn_comment(c.id)
+                    done(f"Deleted the comment on turn {c.turn}.")
+                except TalkdownError as e:
+                    show_error(e)
+
+
+if comments:
+    on = sorted({c.turn for c in comments})
+    st.info(f"{len(comments)} comment{'s' if len(comments) > 1 else ''} on turn{'s' if len(on) > 1 else ''} "
+            f"{', '.join(map(str, on))}: shown under {'those turns' if len(on) > 1 else 'that turn'} in the "
+            "transcript below.", icon=":material/rate_review:")
+elif can_comment:
+    st.caption("To comment on a turn, use **Comment** under it in the transcript: the trainee sees it there.")
 
 
 if record is None:
@@ -93,13 +102,16 @@ if record is None:
             if t.get("moves"):
                 st.caption(move_badges(t["moves"]))
             show_turn_comments(comments, n)
-    comment_form()
+            if can_comment:
+                comment_box(n)
+    deletable_comments()
     st.stop()
 
 render_report(record.report, turns, key=f"conv{conv.id}",
               effective={**record.effective_dimensions, "overall": record.effective_overall},
-              overrides=record.overrides, on_retry=retry if own else None, comments=comments)
-comment_form()
+              overrides=record.overrides, on_retry=retry if own else None, comments=comments,
+              comment_box=comment_box if can_comment else None)
+deletable_comments()
 
 if sc.user.role in ("trainer", "admin"):
     st.divider()
