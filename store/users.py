@@ -6,7 +6,7 @@ from store.access import NO_GROUP, NO_USER, ScopeBase, _assignment_titles, _fres
 from store.auth import account_key
 from store.common import check_password_rules, clean_display_name, iso, user_from_row
 from store.models import ROLES, Group, User
-from store.user_import import ImportResult, initial_password, parse_users_csv
+from store.user_import import ImportResult, hash_initial, initial_password, parse_users_csv
 
 
 class UsersMixin(ScopeBase):
@@ -290,10 +290,10 @@ class UsersMixin(ScopeBase):
         good = [r for r in rows if r.status == "ok"]
         if dry_run or not good:
             return result
-        hashes = {}
-        for r in good:  # slow (argon2): outside the write lock
-            r.password = initial_password(r.username)
-            hashes[r.line] = self._store.hash_password(r.password, r.username)
+        for r in good:
+            r.password = initial_password(r.username)  # checked against the password policy
+        # Slow (argon2): outside the write lock.
+        hashes = dict(zip((r.line for r in good), hash_initial([r.password for r in good], self._store.hasher)))
         now = iso(self._store.now())
         with self._store._write() as db:
             ids = {r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM groups").fetchall()}

@@ -194,3 +194,33 @@ def test_import_page_refuses_a_bad_file_with_one_line(app_org):
     _button(at, "Import users").click().run()
     assert not at.exception
     assert any("no 'role' column" in e.value and "unknown column 'job'" in e.value for e in at.error)
+
+
+def test_initial_passwords_use_the_smaller_argon2_profile_and_are_rehashed_at_first_sign_in(tmp_path):
+    """A store with the real (64 MiB) hasher: the import hashes with 19 MiB; signing in upgrades the hash."""
+    from argon2 import PasswordHasher
+
+    from store import Store
+    from store.user_import import INITIAL_HASHER
+
+    store = Store(str(tmp_path / "real.db"), password_hasher=PasswordHasher())
+    admin = store.as_user(store.create_first_admin("admin", "admin-password-1"))
+    [row] = admin.import_users("username,role\nnew.one,trainee\n").rows
+    stored = store.one("SELECT password_hash FROM users WHERE username = 'new.one'")["password_hash"]
+    assert f"m={INITIAL_HASHER.memory_cost},t={INITIAL_HASHER.time_cost}" in stored
+    assert store.authenticate("new.one", row.password).username == "new.one"
+    upgraded = store.one("SELECT password_hash FROM users WHERE username = 'new.one'")["password_hash"]
+    assert f"m={PasswordHasher().memory_cost}," in upgraded and upgraded != stored
+
+
+def test_the_import_bench_prints_both_paths(capsys):
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("user_import_bench", ROOT / "bench" / "user_import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--users", "2", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "create_user one by one" in out and "import_users (CSV)" in out and "ratio" in out

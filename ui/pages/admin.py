@@ -134,7 +134,8 @@ with tab_import:
         go = st.button("Import users", type="primary", key="adm_import_go", disabled=upload is None)
     if upload is not None and (check or go):
         try:
-            res = sc.import_users(upload.getvalue(), create_groups=create_groups, dry_run=check)
+            with st.spinner("Checking the file…" if check else "Creating the accounts (a few seconds per 50)…"):
+                res = sc.import_users(upload.getvalue(), create_groups=create_groups, dry_run=check)
         except TalkdownError as e:
             show_error(e)
         else:
