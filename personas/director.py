@@ -34,6 +34,8 @@ ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "brok
 _EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
 # Closing moves: after the customer accepted, one of these ends the call.
 _CLOSING = {"summary", "check_more", "farewell", "next_step", "acknowledgement"}
+# Extra turns a customer who agreed stays on the line for the agent's questions before the call ends anyway.
+_QUESTION_GRACE = 2
 
 # Not move detection (scoring.moves owns that): a Director-only cue moves do not name.
 # Reading rules at the customer is a classic escalator.
@@ -434,10 +436,17 @@ class Director:
         end = self.scenario.end
         sig = set(t["signals"])
         answer = t["answer"]
+        # The agent's turn asks the customer something (and does not say goodbye): the customer answers or
+        # waits for the agent's recap or goodbye; hanging up on a question is for walking out only.
+        asking = (bool(t["reading"].questions) or "check_more" in moves
+                  or t["reading"].text.rstrip().endswith("?")) and "farewell" not in moves
         if s.accepted:
             # Agreed already: a closing turn ends the call; a question still gets its answer first.
             if answer is not None and not (set(moves) & {"farewell"}):
                 return "answer", None
+            if asking and s.turn < end.max_turns + 2 + _QUESTION_GRACE:
+                # "Anything else?", "Does that make sense?": still agreed, and still on the line.
+                return "accept", None
             if set(moves) & _CLOSING or t["reading"].empty_ack or s.turn >= end.max_turns + 2:
                 return "farewell", "resolved"
             return "soften", None
@@ -445,7 +454,7 @@ class Director:
             return "walk_out", "walked_out"
         if s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
             # The exit door: accept now; the trainee's closing turn gets a farewell and ends it.
-            return "accept", ("resolved" if s.turn >= end.max_turns else None)
+            return "accept", ("resolved" if s.turn >= end.max_turns and not asking else None)
         if s.turn >= end.max_turns:
             return "walk_out", "turn_limit"
         if sig & set(ESCALATING):
@@ -566,7 +575,7 @@ class Director:
                 if said:
                     parts.append((name, said))
                     break
-            if not parts and t["check_back"] and intent in ("soften", "press", "vent"):
+            if not parts and t["check_back"] and intent in ("soften", "press", "vent", "accept"):
                 said = self._part(s, "confirm", salt)
                 if said:
                     parts.append(("confirm", said))

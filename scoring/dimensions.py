@@ -736,8 +736,10 @@ def closure(ctx: Context) -> dict:
         if "farewell" in m and n in last_two:
             found["farewell"] = (n, t, None)
     last = ctx.transcript.turns[-1] if ctx.transcript.turns else None
-    if "farewell" not in found and last is not None and last.role == "customer" and turns \
-            and rules.GOODBYE.search(last.text):
+    # The customer ended the call (the engine marks its closing turn's intent; older transcripts only have the words).
+    customer_ended = last is not None and last.role == "customer" and (
+        (last.model_extra or {}).get("intent") == "farewell" or bool(rules.GOODBYE.search(last.text)))
+    if "farewell" not in found and turns and customer_ended:
         found["farewell"] = (0, "", "customer")  # the customer said goodbye first: no farewell was possible
     pts = {"summary": 20, "next_step": 20, "check_more": 15, "farewell": 10}
     whys = {"summary": ("sums up what was agreed", rules.SUMMARY),

@@ -177,6 +177,48 @@ def m005_sessions(db: Database) -> None:
     )
 
 
+
+def _skill_scores(report_json: str | None) -> dict[str, int]:
+    """{skill: score} from a stored report; skills missing from it are left out."""
+    from store.models import SKILLS
+
+    try:
+        data = json.loads(report_json or "{}")
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    # A report saved by hand or by an old bug may be valid JSON that is not an object: skip it.
+    dims = data.get("dimensions") if isinstance(data, dict) else None
+    if not isinstance(dims, dict):
+        return {}
+    out: dict[str, int] = {}
+    for skill in SKILLS:
+        d = dims.get(skill)
+        score = d.get("score") if isinstance(d, dict) else d
+        if isinstance(score, (int, float)) and not isinstance(score, bool) and score == score and abs(score) < 1e9:
+            out[skill] = int(round(score))
+    return out
+
+
+@migrations()
+def m007_turn_comments(db: Database) -> None:
+    """Trainers' and managers' comments on one turn of a conversation (store.comments).
+
+    A comment goes with its conversation; if its author's account is deleted it stays, unsigned."""
+    db.executescript(
+        """
+        CREATE TABLE turn_comments (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            turn INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            by_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX idx_turn_comments_conversation ON turn_comments(conversation_id, turn);
+        """
+    )
+
+
 @migrations()
 def m009_report_weights(db: Database) -> None:
     """The rubric weights each report was scored with, so a skill override moves the overall as the
@@ -212,24 +254,3 @@ def _scenario_weights(db: Database, scenario_id: str) -> str | None:
     except (TalkdownError, ValueError, OSError):
         return None
     return json.dumps(scenario.rubric_weights) if scenario is not None else None
-
-
-def _skill_scores(report_json: str | None) -> dict[str, int]:
-    """{skill: score} from a stored report; skills missing from it are left out."""
-    from store.models import SKILLS
-
-    try:
-        data = json.loads(report_json or "{}")
-    except (ValueError, TypeError, RecursionError):
-        return {}
-    # A report saved by hand or by an old bug may be valid JSON that is not an object: skip it.
-    dims = data.get("dimensions") if isinstance(data, dict) else None
-    if not isinstance(dims, dict):
-        return {}
-    out: dict[str, int] = {}
-    for skill in SKILLS:
-        d = dims.get(skill)
-        score = d.get("score") if isinstance(d, dict) else d
-        if isinstance(score, (int, float)) and not isinstance(score, bool) and score == score and abs(score) < 1e9:
-            out[skill] = int(round(score))
-    return out

@@ -87,6 +87,16 @@ class Override(BaseModel):
     at: datetime
 
 
+class TurnComment(BaseModel):
+    id: int
+    conversation_id: int
+    turn: int  # the 1-based turn number the report shows
+    text: str
+    by_user_id: int | None = None  # None once the author's account is deleted
+    by_name: str  # the author's display name, or "a former user"
+    at: datetime
+
+
 class ReportRecord(BaseModel):
     conversation_id: int
     report: dict

@@ -6,20 +6,23 @@ One face, several modules by record kind:
 - store.scenarios: scenarios authored in the app;
 - store.assignments: assignments and their status;
 - store.conversations: conversations and turns (and the engine's own write path, ``EngineTurns``);
-- store.reports: reports, score overrides and the dashboard's rows.
+- store.reports: reports, score overrides and the dashboard's rows;
+- store.comments: trainers' and managers' comments on one turn of a conversation.
 """
 from __future__ import annotations
 
 from store.access import (MAX_COMMENT, MAX_META_CHARS, NO_ASSIGNMENT, NO_CONVERSATION, NO_GROUP, NO_USER,  # noqa: F401
                           STAFF)
 from store.assignments import AssignmentsMixin
+from store.comments import CommentsMixin
 from store.conversations import ConversationsMixin
 from store.reports import ReportsMixin
 from store.scenarios import ScenariosMixin
 from store.users import UsersMixin
 
 
-class UserScope(UsersMixin, ScenariosMixin, AssignmentsMixin, ConversationsMixin, ReportsMixin):
+class UserScope(UsersMixin, ScenariosMixin, AssignmentsMixin, ConversationsMixin, ReportsMixin,
+                CommentsMixin):
     """Everything a signed-in user may do, checked against their current role and status on each call."""
 
 

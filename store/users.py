@@ -4,8 +4,9 @@ from __future__ import annotations
 from core.errors import AccessDenied, AuthError, InputError
 from store.access import NO_GROUP, NO_USER, ScopeBase, _assignment_titles, _fresh
 from store.auth import account_key
-from store.common import check_password_rules, clean_display_name, user_from_row
+from store.common import check_password_rules, clean_display_name, iso, user_from_row
 from store.models import ROLES, Group, User
+from store.user_import import ImportResult, hash_initial, initial_password, parse_users_csv
 
 
 class UsersMixin(ScopeBase):
@@ -237,3 +238,79 @@ class UsersMixin(ScopeBase):
                                  "WHERE m.user_id = ? ORDER BY g.name COLLATE NOCASE", [user_id])
         return [Group(id=r["id"], name=r["name"]) for r in rows if mine is None or r["id"] in mine]
 
+
+    @_fresh
+    def groups_by_user(self) -> dict[int, list[str]]:
+        """{user id: names of the groups they are in} for the users and groups this user may see."""
+        rows = self._store.query("SELECT m.user_id, g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id "
+                                 "ORDER BY g.name COLLATE NOCASE")
+        visible = {u.id for u in self.list_users()}
+        mine = None if self._role == "admin" else self._my_group_ids()
+        out: dict[int, list[str]] = {}
+        for r in rows:
+            if r["user_id"] in visible and (mine is None or r["id"] in mine):
+                out.setdefault(r["user_id"], []).append(r["name"])
+        return out
+
+    @_fresh
+    def groups_without_trainer(self) -> list[Group]:
+        """Admin: groups with active trainees but no active trainer: nobody can coach those trainees
+        (trainers see only trainees who share a group with them)."""
+        self._require(("admin",), "Only admins can see every group.")
+        rows = self._store.query(
+            "SELECT g.* FROM groups g WHERE EXISTS (SELECT 1 FROM group_members m JOIN users u ON u.id = m.user_id "
+            "WHERE m.group_id = g.id AND u.role = 'trainee' AND u.active = 1) AND NOT EXISTS (SELECT 1 FROM "
+            "group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = g.id AND u.role = 'trainer' "
+            "AND u.active = 1) ORDER BY g.name COLLATE NOCASE")
+        return [Group(id=r["id"], name=r["name"]) for r in rows]
+
+    @_fresh
+    def import_users(self, data: bytes | str, *, create_groups: bool = False, dry_run: bool = False) -> ImportResult:
+        """Admin: accounts from a CSV file (store.user_import describes it), each row checked on its own.
+
+        Rows that pass are created, with a random initial password each, returned once in the result and
+        kept nowhere else; rows that fail are reported with why and nothing of theirs is written. With
+        ``dry_run`` the rows are checked and nothing is written. Groups are matched by name ignoring
+        case; a missing group fails its rows unless ``create_groups``."""
+        self._require(("admin",), "Only admins can import users.")
+        rows = parse_users_csv(data)
+        groups = {r["name"].lower(): r["name"] for r in self._store.query("SELECT name FROM groups")}
+        taken = {r["username"].lower() for r in self._store.query("SELECT username FROM users")}
+        for row in rows:
+            if row.username and row.username.lower() in taken:
+                row.problems.append(f"The username '{row.username}' is taken.")
+            for g in row.groups:
+                if g.lower() not in groups:
+                    if create_groups:
+                        row.new_groups.append(g)
+                    else:
+                        row.problems.append(f"There is no group '{g}'.")
+            row.status = "failed" if row.problems else "ok"
+        result = ImportResult(rows=rows, dry_run=dry_run)
+        good = [r for r in rows if r.status == "ok"]
+        if dry_run or not good:
+            return result
+        for r in good:
+            r.password = initial_password(r.username)  # checked against the password policy
+        # Slow (argon2): outside the write lock.
+        hashes = dict(zip((r.line for r in good), hash_initial([r.password for r in good], self._store.hasher)))
+        now = iso(self._store.now())
+        with self._store._write() as db:
+            ids = {r[1].lower(): r[0] for r in db.execute("SELECT id, name FROM groups").fetchall()}
+            for r in good:
+                if db.execute("SELECT 1 FROM users WHERE username = ?", [r.username]).fetchone():
+                    r.status, r.password = "failed", None  # taken since the check
+                    r.problems.append(f"The username '{r.username}' is taken.")
+                    continue
+                uid = db.execute(
+                    "INSERT INTO users (username, password_hash, role, display_name, active, created_at) "
+                    "VALUES (?, ?, ?, ?, 1, ?)",
+                    [r.username, hashes[r.line], r.role, r.name or r.username, now]).lastrowid
+                for g in r.groups:
+                    gid = ids.get(g.lower())
+                    if gid is None:
+                        gid = ids[g.lower()] = db.execute("INSERT INTO groups (name) VALUES (?)", [g]).lastrowid
+                        result.created_groups.append(g)
+                    db.execute("INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)", [gid, uid])
+                r.status = "created"
+        return result

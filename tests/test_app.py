@@ -242,7 +242,7 @@ def test_trainer_override_keeps_the_automated_score(org):
     at = open_page(users["trainer"], "ui/pages/conversation.py", view_conversation=conv.id)
     assert not at.exception
     at.slider[0].set_value(95)
-    at.text_area[0].input("Good recovery after a rough start.")
+    next(t for t in at.text_area if t.label == "Comment (required)").input("Good recovery after a rough start.")
     [b for b in at.button if b.label == "Save override"][0].click().run()
     assert not at.exception
     rec = store.as_user(users["trainer"]).get_report(conv.id)

@@ -168,10 +168,12 @@ def test_exit_door_accept_then_farewell_resolves():
     steps = [("Two days offline before a deadline sounds awful.", ["reflection"]),
              ("So the connection has been down two days and the router restart didn't help.", ["paraphrase"]),
              ("I'll book an engineer for 8am tomorrow.", ["apology", "next_step"]),
-             ("Anything else?", ["check_more"])]
+             ("Anything else?", ["check_more"]),
+             ("Thanks for bearing with me. Goodbye.", ["farewell"])]
     out = run(director("irate"), steps)
     intents = [b.intent for _, b in out]
     assert "accept" in intents and intents[-1] == "farewell" and out[-1][1].end_reason == "resolved"
+    assert out[-2][1].end_reason is None  # "Anything else?" is a question: answered, not hung up on
     accept = intents.index("accept")
     assert out[accept][1].end_reason is None  # the trainee still gets to close the conversation
 

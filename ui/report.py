@@ -24,6 +24,14 @@ def move_badges(moves: list[str]) -> str:
     return " ".join(f":{MOVE_COLOURS.get(m, 'gray')}-badge[{m.replace('_', ' ')}]" for m in names)
 
 
+def show_turn_comments(comments: list[Any] | None, turn_no: int) -> None:
+    """A trainer's or manager's comments on one turn, under it, each signed and dated; text shown plain."""
+    for c in comments or []:
+        if c.turn == turn_no:
+            st.info(f"**Comment from {plain(c.by_name)}** · {plain(str(c.at)[:16].replace('T', ' '))}  \n"
+                    f"{plain(c.text)}", icon=":material/rate_review:")
+
+
 def predicted_text(predicted: dict[str, Any] | None) -> str:
     """"anger 7.2 → 5.9 instead of 7.8": the customer's predicted reaction to a suggestion."""
     if not predicted:
@@ -65,8 +73,11 @@ def scores_chart(dims: dict[str, int], judge: dict[str, int] | None = None,
 
 def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: str,
                   effective: dict[str, int] | None = None, overrides: list[Any] | None = None,
-                  on_retry: Callable[[int], None] | None = None) -> None:
-    """`turns` are the stored turns (1-based numbers match report evidence); `on_retry(turn_no)` branches."""
+                  on_retry: Callable[[int], None] | None = None, comments: list[Any] | None = None,
+                  comment_box: Callable[[int], None] | None = None) -> None:
+    """`turns` are the stored turns (1-based numbers match report evidence); `on_retry(turn_no)` branches;
+    `comments` (store TurnComment records) show on the turn they are about; `comment_box(turn_no)`, for
+    staff, draws the way to add one under each turn."""
     dims = {k: int(v["score"]) for k, v in report["dimensions"].items()}
     shown = dict(effective or dims)
     overall = shown.pop("overall", report["overall"]) if effective else report["overall"]
@@ -161,6 +172,9 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
             if role == "customer" and turn.get("mood") is not None:
                 meta.append(f"anger {float(turn['mood']):.1f}/10")
             st.caption(" · ".join(meta))
+            show_turn_comments(comments, n)
+            if comment_box is not None:
+                comment_box(n)
             if on_retry is not None and role == "trainee":
                 if st.button("Retry from here", key=f"{key}_retry_{n}", icon=":material/replay:",
                              help="Start a new attempt that keeps the conversation up to just before this reply."):

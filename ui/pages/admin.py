@@ -1,9 +1,9 @@
-"""Admin: users, roles and groups."""
+"""Admin: users, roles and groups; importing users from a CSV file."""
 import pandas as pd
 import streamlit as st
 
 from core.errors import TalkdownError
-from ui.common import ROLE_LABELS, done, plain, scope, show_error
+from ui.common import ROLE_LABELS, csv_bytes, done, plain, scope, show_error
 
 sc = scope()
 st.title("Users & groups")
@@ -11,12 +11,18 @@ st.title("Users & groups")
 users = sc.list_users()
 groups = sc.list_groups()
 by_id = {u.id: u for u in users}
+member_of = sc.groups_by_user()
 
-tab_users, tab_new, tab_groups = st.tabs(["Users", "New user", "Groups"])
+for g in sc.groups_without_trainer():
+    st.warning(f"Trainees in “{plain(g.name)}” are invisible to trainers until a trainer is added to it "
+               "(Groups tab).", icon=":material/visibility_off:")
+
+tab_users, tab_new, tab_import, tab_groups = st.tabs(["Users", "New user", "Import users", "Groups"])
 
 with tab_users:
     st.dataframe(pd.DataFrame([{"username": u.username, "name": u.display_name, "role": ROLE_LABELS[u.role],
-                                "active": u.active} for u in users]), hide_index=True, width="stretch")
+                                "groups": ", ".join(member_of.get(u.id, [])) or "—", "active": u.active}
+                               for u in users]), hide_index=True, width="stretch")
     st.subheader("Change a user")
     target = st.selectbox("User", users, format_func=lambda u: f"{u.display_name} ({u.username})", key="adm_user")
     # After st.rerun() the box returns the User object of the previous run (stale role and active flag).
@@ -91,6 +97,74 @@ with tab_new:
                 done(f"Created {u.username} ({ROLE_LABELS[u.role]})" + (f" in “{group.name}”." if group else "."))
             except TalkdownError as e:
                 show_error(e)
+
+with tab_import:
+    result = st.session_state.get("adm_import_result")
+    if result is not None and result.created:
+        # Shown once: the passwords live only in this browser session until the admin hides them.
+        st.success(f"Created {len(result.created)} user(s)"
+                   + (f" and the group(s) {', '.join('“' + plain(g) + '”' for g in result.created_groups)}"
+                      if result.created_groups else "") + ".")
+        st.warning("These initial passwords are shown **only now**: Talkdown keeps no copy. Download or copy "
+                   "them, give each person theirs privately, and ask them to change it on their Account page.",
+                   icon=":material/key:")
+        made = pd.DataFrame([{"username": r.username, "name": r.name or r.username, "role": ROLE_LABELS[r.role],
+                              "groups": ", ".join(r.groups) or "—", "initial password": r.password}
+                             for r in result.created])
+        st.dataframe(made, hide_index=True, width="stretch")
+        with st.container(horizontal=True):
+            st.download_button("Download the passwords (CSV)", csv_bytes(made), file_name="talkdown-new-users.csv",
+                               mime="text/csv", icon=":material/download:")
+            hide = st.button("I have them — hide the passwords", key="adm_import_hide")
+        if hide:
+            st.session_state.pop("adm_import_result", None)
+            st.rerun()
+    st.markdown("Upload a CSV file with a header row. Columns: **username** and **role** (trainee, trainer, "
+                "manager or admin) are required; **name** and **groups** (group names separated by `;`) are "
+                "optional. Leave passwords out: each new user gets a random initial password, shown once here "
+                "after the import.")
+    st.code("username,role,name,groups\nana.lopez,trainee,Ana Lopez,Team A\nsam.ito,trainer,Sam Ito,Team A;Team B",
+            language=None)
+    upload = st.file_uploader("CSV file of users", type=["csv", "txt"], key="adm_import_file")
+    create_groups = st.checkbox("Create groups the file names that do not exist yet", value=True,
+                                key="adm_import_create",
+                                help="Untick to make rows with an unknown group fail instead (catches typos).")
+    with st.container(horizontal=True):
+        check = st.button("Check the file", key="adm_import_check", disabled=upload is None)
+        go = st.button("Import users", type="primary", key="adm_import_go", disabled=upload is None)
+    if upload is not None and (check or go):
+        try:
+            with st.spinner("Checking the file…" if check else "Creating the accounts (a few seconds per 50)…"):
+                res = sc.import_users(upload.getvalue(), create_groups=create_groups, dry_run=check)
+        except TalkdownError as e:
+            show_error(e)
+        else:
+            failures = [f"- Line {r.line} ({plain(r.username) or 'no username'}): {plain(r.message)}"
+                        for r in res.failed]
+            report = pd.DataFrame([{"line": r.line, "username": r.username,
+                                    "result": {"ok": "ready to import", "created": "created",
+                                               "failed": "not imported"}[r.status],
+                                    "why": r.message} for r in res.rows])
+            ok = len(res.rows) - len(res.failed)
+            if res.dry_run:
+                summary = (f"{ok} of {len(res.rows)} row(s) can be imported; {len(res.failed)} cannot (see why "
+                           "below). Nothing was created yet.")
+            else:
+                summary = (f"{len(res.created)} of {len(res.rows)} row(s) imported; {len(res.failed)} not imported"
+                           + (": fix them and import just those rows again." if res.failed else "."))
+            st.session_state["adm_import_report"] = {"file": upload.file_id, "summary": summary,
+                                                     "ok": not res.failed, "table": report, "failures": failures}
+            if not res.dry_run and res.created:
+                st.session_state["adm_import_result"] = res
+                st.rerun()
+    shown = st.session_state.get("adm_import_report")
+    if shown is not None and upload is not None and shown["file"] == upload.file_id:
+        (st.success if shown["ok"] else st.warning)(shown["summary"])
+        if shown["failures"]:
+            st.markdown("**Not imported, and why**\n\n" + "\n".join(shown["failures"]))
+        st.markdown("**Row by row**")
+        st.dataframe(shown["table"], hide_index=True, width="stretch",
+                     column_config={"why": st.column_config.TextColumn(width="large")})
 
 with tab_groups:
     with st.form("adm_group", clear_on_submit=True):

@@ -1,11 +1,13 @@
-"""One conversation: transcript and report; trainers may override a score; the owner may retry from a turn."""
+"""One conversation: transcript and report; trainers may override a score, trainers and managers comment on a
+turn; the owner may retry from a turn."""
 import streamlit as st
 
 from core.errors import TalkdownError
 from services import practice
 from services.catalog import scenario_titles
+from store.access import MAX_COMMENT
 from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, plain, scope, show_error
-from ui.report import render_report
+from ui.report import render_report, show_turn_comments
 
 sc = scope()
 conv_id = st.query_params.get("id") or st.session_state.get("view_conversation")
@@ -16,6 +18,7 @@ try:
     conv = sc.get_conversation(int(conv_id))
     turns = sc.get_turns(conv.id)
     record = sc.get_report(conv.id)
+    comments = sc.turn_comments(conv.id)
 except (TalkdownError, ValueError) as e:
     show_error(e if isinstance(e, TalkdownError) else TalkdownError("That conversation id is not valid."))
     st.stop()
@@ -38,6 +41,51 @@ def retry(turn_no: int) -> None:
 
 
 own = conv.user_id == sc.user.id
+
+
+can_comment = not own and sc.user.role in ("trainer", "manager", "admin")
+
+
+def comment_box(turn_no: int) -> None:
+    """Under each turn, for trainers, managers and admins: a comment the trainee sees under that turn."""
+    with st.popover("Comment", icon=":material/add_comment:"):
+        with st.form(f"tc_{turn_no}", clear_on_submit=True, border=False):
+            text = st.text_area(f"Comment on turn {turn_no}", max_chars=MAX_COMMENT, key=f"tc_text_{turn_no}",
+                                placeholder="What worked here, or what to try instead")
+            if st.form_submit_button("Add comment", type="primary", key=f"tc_add_{turn_no}"):
+                try:
+                    sc.add_turn_comment(conv.id, turn_no, text)
+                    done(f"Comment added to turn {turn_no}; {conv.display_name} sees it under that turn.")
+                except TalkdownError as e:
+                    show_error(e)
+
+
+def deletable_comments() -> None:
+    """The comments this user may take back (their own; an admin's, all)."""
+    mine = [c for c in comments if c.by_user_id == sc.user.id or sc.user.role == "admin"]
+    if not mine:
+        return
+    with st.expander(f"Comments you can delete ({len(mine)})"):
+        for c in mine:
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"Turn {c.turn} · {plain(c.by_name)}: {plain(c.text[:120])}")
+            if c2.button("Delete", key=f"del_comment_{c.id}"):
+                try:
+                    sc.delete_turn_comment(c.id)
+                    done(f"Deleted the comment on turn {c.turn}.")
+                except TalkdownError as e:
+                    show_error(e)
+
+
+if comments:
+    on = sorted({c.turn for c in comments})
+    st.info(f"{len(comments)} comment{'s' if len(comments) > 1 else ''} on turn{'s' if len(on) > 1 else ''} "
+            f"{', '.join(map(str, on))}: shown under {'those turns' if len(on) > 1 else 'that turn'} in the "
+            "transcript below.", icon=":material/rate_review:")
+elif can_comment:
+    st.caption("To comment on a turn, use **Comment** under it in the transcript: the trainee sees it there.")
+
+
 if record is None:
     if conv.status == "active" and own:
         st.info("This conversation is still in progress.")
@@ -48,16 +96,22 @@ if record is None:
         st.info("No report yet: this conversation is still in progress." if conv.status == "active"
             else "No report for this conversation (it ended without one).")
     from ui.report import move_badges
-    for t in turns:
+    for n, t in enumerate(turns, start=1):
         with chat_bubble(t["role"]):
             st.markdown(plain(t["text"]))
             if t.get("moves"):
                 st.caption(move_badges(t["moves"]))
+            show_turn_comments(comments, n)
+            if can_comment:
+                comment_box(n)
+    deletable_comments()
     st.stop()
 
 render_report(record.report, turns, key=f"conv{conv.id}",
               effective={**record.effective_dimensions, "overall": record.effective_overall},
-              overrides=record.overrides, on_retry=retry if own else None)
+              overrides=record.overrides, on_retry=retry if own else None, comments=comments,
+              comment_box=comment_box if can_comment else None)
+deletable_comments()
 
 if sc.user.role in ("trainer", "admin"):
     st.divider()

@@ -1,4 +1,4 @@
-"""Trainers and managers: every conversation they may see, filterable, with drill-down."""
+"""Trainers and managers: every conversation they may see, filterable, with drill-down (to comment on a turn)."""
 from datetime import date, timedelta
 
 import pandas as pd
@@ -20,9 +20,11 @@ convs = sc.list_conversations(user_id=who.id if who else None, scenario_id=scena
 if not convs:
     st.info("No conversations match these filters.")
     st.stop()
+counts = sc.comment_counts()
 df = pd.DataFrame([{"id": c.id, "started": fmt_dt(c.started_at), "trainee": c.display_name,
                     "scenario": titles.get(c.scenario_id, c.scenario_id), "mode": c.mode,
-                    "status": STATUS_LABELS.get(c.status, c.status), "turns": c.turn_count, "score": c.overall}
+                    "status": STATUS_LABELS.get(c.status, c.status), "turns": c.turn_count, "score": c.overall,
+                    "comments": counts.get(c.id, 0)}
                    for c in convs])
 event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="tx_table")
@@ -31,4 +33,4 @@ if row is not None and st.button("Open transcript and report", type="primary"):
     st.session_state["view_conversation"] = int(df.iloc[row]["id"])
     st.switch_page("ui/pages/conversation.py")
 elif row is None:
-    st.caption("Select a row to open it.")
+    st.caption("Select a row to open it. There you can comment on any turn; the trainee sees it in their report.")
