@@ -149,7 +149,7 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     if context:
         shared, coverage = paraphrase_overlap(text, context)
         cue = bool(rules.PARAPHRASE_CUE.search(text))
-        if ((cue and shared >= 1) or (shared >= 3 and coverage >= 0.3)) and not is_parroting(text, context):
+        if ((cue and (shared >= 1 or _shares_customer_content(text, context))) or (shared >= 3 and coverage >= 0.3)) and not is_parroting(text, context):
             found.add("paraphrase")
             if cue:
                 strong.add("paraphrase")
@@ -184,6 +184,57 @@ def _combine(found: set[str], strong: set[str], text: str,
     return out, ratio
 
 
+_SERVICE = frozenset(("apology", "next_step", "summary", "check_more", "farewell", "dismissive", "blame", "jargon",
+                      "question", "affirmation"))
+
+
+def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> bool:
+    """A statement about the customer's experience, content or feeling: a reflection in the counsellor's sense.
+
+    Not a question, not the speaker's own information, advice or plans; either phrased about the
+    customer ("You've been let down twice", "So the refund never came") or restating two of their points.
+    """
+    core = rules.FILLER.sub("", text.strip())
+    toks = tokens(core)
+    if len(toks) < 2:
+        return False
+    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
+        # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
+        return _shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
+    if found & _SERVICE or rules.OWN_VOICE.search(core):
+        return False
+    if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core):
+        return True
+    if rules.SO_START.match(text):
+        return True
+    shared, _ = paraphrase_overlap(core, context)
+    return shared >= 2
+
+
+def _continued(text: str, context: Sequence[ContextTurn]) -> int | None:
+    """Index of the trainee turn this one finishes ("-and the refund never came"), when it broke off with a dash."""
+    if text.lstrip()[:1] not in ("-", "–", "—"):
+        return None
+    for i in range(len(context) - 1, max(-1, len(context) - 4), -1):
+        role, said = _role_text(context[i])
+        if role == "trainee":
+            return i if said.rstrip()[-1:] in ("-", "–", "—") else None
+    return None
+
+
+def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> None:
+    if found & {"paraphrase", "reflection"} or not context:
+        return
+    i = _continued(text, context)
+    if i is not None:
+        prev = _role_text(context[i])[1]
+        if _reflective(prev, context[:i], set(detect_moves(prev, context[:i]))):
+            found.add("paraphrase")
+            return
+    if _reflective(text, context, found):
+        found.add("reflection" if any(t in FEELINGS for t in tokens(text)) else "paraphrase")
+
+
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
@@ -200,8 +251,12 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "check_more" in found and not _probing_question(text):
         # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
         found.discard("question")
+    if "question" not in found and rules.QUESTION_CUE.search(text):
+        found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
+    else:
+        _add_reflective(text, context, found)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)

@@ -197,3 +197,30 @@ OFF_TOPIC_CUE = _rx(
 
 # A feeling word used about the customer's situation: "two days offline is awful for you".
 REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
+
+# --- Reflective listening in the counsellor's sense (restating content or feeling, often beyond the words).
+# Designed on the structure of reflections (MI coding manuals: a statement about the other person's
+# experience, not a question, not the speaker's own information or advice), measured on AnnoMI dev.
+
+# Openers that carry no move: "Okay. So, um, ..." -> the statement after them.
+FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:okay|ok|so|and|but|yeah|yes|right|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
+             r"well|oh|sure|gotcha|i see|wow|now|good|great)\b)+[\s,.!\-–—]*")
+# The speaker's own information, advice or plans: not a reflection of the other person.
+OWN_VOICE = _rx(
+    r"\b(?:i think|i(?:'d| would) (?:suggest|recommend|like|encourage)|i want(?: to)?|let me|let's|"
+    r"we (?:can|could|will|'ll|should)|you (?:should|could try|might want|may want|need to|have to|can always)|"
+    r"research|studies|important (?:to|that)|recommend|i(?:'m| am) going to|i(?:'m| am) (?:wondering|curious)|"
+    r"i was|i have|i've|my|most people|a lot of people|some people|the (?:doctor|guidelines?)|thank)\b",
+    r"^(?:i|we|let|i'll|we'll|i'm|we're)\b",
+)
+# A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
+ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
+                      r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
+SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
+# Phrasings that mark a reflection whatever else the turn does.
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|what i(?:'m)? hear|i(?:'m)? hear(?:ing)? (?:you|that)|"
+                     r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression))\b")
+SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
+# Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
+QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
+                   r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
