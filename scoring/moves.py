@@ -165,7 +165,16 @@ _RULES = (
     ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("dismissive", rules.DISMISSIVE),
     ("blame", rules.BLAME), ("jargon", rules.JARGON), ("next_step", rules.NEXT_STEP), ("summary", rules.SUMMARY),
     ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
+    ("affirmation", rules.ENCOURAGEMENT), ("reflection", rules.REFLECTION_MORE),
 )
+
+
+def _asks(text: str) -> bool:
+    """Whether some question in the turn asks rather than proposes ("Have you tried…?" suggests)."""
+    qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
+    if not qs:
+        return True  # "Tell me more about…": asked without a question mark
+    return any(not rules.SUGGESTION_QUESTION.search(rules.FILLER.sub("", q) or q) for q in qs)
 
 
 def _combine(found: set[str], strong: set[str], text: str,
@@ -203,7 +212,8 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return _shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
     if found & _SERVICE or rules.OWN_VOICE.search(core):
         return False
-    if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core):
+    if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
+            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)):
         return True
     if rules.SO_START.match(text):
         return True
@@ -251,6 +261,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "check_more" in found and not _probing_question(text):
         # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
         found.discard("question")
+    if "question" in found and not _asks(text):
+        found.discard("question")  # "Have you thought about talking to your manager?" proposes
     if "question" not in found and rules.QUESTION_CUE.search(text):
         found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
