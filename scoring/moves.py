@@ -128,6 +128,8 @@ MODEL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
 RULE_FLOOR = 0.75
 # An explicit ("strong") rule hit is kept when the model gives at least STRONG_FLOOR x the threshold.
 STRONG_FLOOR = 0.5
+# A counsellor-style reflection found by _reflective is kept, with a model, when it gives at least this.
+REFLECTIVE_FLOOR = 0.5
 
 
 def _probing_question(text: str) -> bool:
@@ -167,6 +169,12 @@ _RULES = (
     ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
     ("affirmation", rules.ENCOURAGEMENT), ("reflection", rules.REFLECTION_MORE),
 )
+
+
+def _only_questions(text: str) -> bool:
+    """Every sentence is a question opening with a question word or an auxiliary ("How do you feel about it?")."""
+    sents = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip()]
+    return bool(sents) and all(s.endswith("?") and rules.ASKS_OPENING.match(rules.FILLER.sub("", s) or s) for s in sents)
 
 
 def _asks(text: str) -> bool:
@@ -232,8 +240,11 @@ def _continued(text: str, context: Sequence[ContextTurn]) -> int | None:
     return None
 
 
-def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> None:
+def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str], ratio: dict[str, float]) -> None:
+    """Add a counsellor-style reflection the explicit rules missed; with a model, only where it agrees enough."""
     if found & {"paraphrase", "reflection"} or not context:
+        return
+    if ratio and max(ratio["paraphrase"], ratio["reflection"]) < REFLECTIVE_FLOOR:
         return
     i = _continued(text, context)
     if i is not None:
@@ -242,7 +253,10 @@ def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str]) 
             found.add("paraphrase")
             return
     if _reflective(text, context, found):
-        found.add("reflection" if any(t in FEELINGS for t in tokens(text)) else "paraphrase")
+        feeling = any(t in FEELINGS for t in tokens(text))
+        if ratio:
+            feeling = ratio["reflection"] > ratio["paraphrase"]
+        found.add("reflection" if feeling else "paraphrase")
 
 
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
@@ -252,7 +266,7 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     toks = tokens(text)
     if not toks:
         return []
-    found, _ = _combine(*_rule_moves(text, toks, context), text, context)
+    found, ratio = _combine(*_rule_moves(text, toks, context), text, context)
     if "paraphrase" not in found and context and (rules.PARAPHRASE_CUE.search(text) or text.lstrip()[:3].lower() == "so ") \
             and _restated_points(text, context) >= 3 and not is_parroting(text, context):
         # "So the parcel was marked delivered eight days ago but never arrived": a cue and three of the
@@ -261,14 +275,19 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "check_more" in found and not _probing_question(text):
         # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
         found.discard("question")
+    if "question" in found and _only_questions(text) and not rules.PARAPHRASE_CUE.search(text):
+        # "What are you feeling anxious about?" asks about the feeling; it does not reflect it
+        found -= {"reflection", "paraphrase"}
+    if "paraphrase" in found and "reflection" in found and not rules.REFLECTION.search(text):
+        found.discard("reflection")  # "So you feel anxious about the move?" restates what they said
     if "question" in found and not _asks(text):
         found.discard("question")  # "Have you thought about talking to your manager?" proposes
-    if "question" not in found and rules.QUESTION_CUE.search(text):
+    if "question" not in found and rules.QUESTION_CUE.search(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
         found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
-        _add_reflective(text, context, found)
+        _add_reflective(text, context, found, ratio)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)

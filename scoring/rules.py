@@ -279,3 +279,8 @@ SUGGESTION_QUESTION = _rx(
     r"getting|taking|making|looking|reaching|joining|writing)\b",
     r"^\W*(?:why not|why don't you|do you want to try|have you considered)\b",
 )
+
+# A sentence that opens as a question: a question word or an inverted auxiliary ("Do you feel it's unfair?").
+ASKS_OPENING = _rx(r"^(?:what|when|where|which|who|whom|whose|why|how|do|does|did|is|are|was|were|have|has|had|can|could|"
+                   r"would|will|shall|should|may|might|am|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|"
+                   r"wouldn't|can't|couldn't)\b")
