@@ -177,6 +177,13 @@ def _only_questions(text: str) -> bool:
     return bool(sents) and all(s.endswith("?") and rules.ASKS_OPENING.match(rules.FILLER.sub("", s) or s) for s in sents)
 
 
+def _restating_questions(text: str) -> bool:
+    """Every question in the turn is a restatement said as one ("So you were overseas?"), not a new ask."""
+    qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
+    return bool(qs) and all(rules.PARAPHRASE_CUE.search(q) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q)
+                            and not rules.OPEN_QUESTION.search(q) for q in qs)
+
+
 def _asks(text: str) -> bool:
     """Whether some question in the turn asks rather than proposes ("Have you tried…?" suggests)."""
     qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
@@ -217,7 +224,8 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return False
     if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
         # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
-        return _shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
+        return (_shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
+                or bool(rules.INNER_STATE.search(core)))
     if found & _SERVICE or rules.OWN_VOICE.search(core):
         return False
     if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
@@ -225,8 +233,19 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True
     if rules.SO_START.match(text):
         return True
+    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
+        return True  # "And how she feels about you matters to you."
+    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
+        return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
     return shared >= 2
+
+
+def _echoes(toks: list[str], context: Sequence[ContextTurn]) -> bool:
+    """Whether every content word of a short turn comes from the customer's latest turns."""
+    mine = _stems(content_words(toks)) or {stem(t) for t in toks if t.isdigit()}
+    cust = {stem(t) for c in customer_context(context) for t in tokens(c)}
+    return bool(mine) and mine <= cust
 
 
 def _continued(text: str, context: Sequence[ContextTurn]) -> int | None:
@@ -280,6 +299,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found -= {"reflection", "paraphrase"}
     if "paraphrase" in found and "reflection" in found and not rules.REFLECTION.search(text):
         found.discard("reflection")  # "So you feel anxious about the move?" restates what they said
+    if "question" in found and "paraphrase" in found and _restating_questions(text):
+        found.discard("question")  # "So you're torn between the two?" checks a restatement; it asks nothing new
     if "question" in found and not _asks(text):
         found.discard("question")  # "Have you thought about talking to your manager?" proposes
     if "question" not in found and rules.QUESTION_CUE.search(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):

@@ -33,6 +33,12 @@ PARAPHRASE_CUE = _rx(
     r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",
     r"^\s*so,? you(?:'ve| have|'re| are)?\b",
+    # "I see... so you're torn between the two?", "Ah, so you were overseas": after an opener or a sentence
+    r"(?:^|[.!?…]\s*|\b(?:ah|oh|ok|okay|i see|yes|yeah|aw|right|mm|hmm|well)\W+)so,? you(?:'ve| have|'re| are| were| feel|"
+    r"'d| had| want| think| don't| didn't| can't| haven't)\b",
+    r"\byou (?:said|mentioned) (?:that |you |your |it |he |she |they )",
+    r"\bif i (?:get|understand|heard|hear) you (?:correctly|right|clearly)\b",
+    r"\b(?:you mean|do you mean)\b",
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
@@ -215,6 +221,8 @@ OWN_VOICE = _rx(
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    # general information: how things usually go, not what this customer said
+    r"\b(?:usually|normally|typically|generally|on average|working days|(?:it|they|this|that) (?:can|will|should|may) take)\b",
 )
 # What a reflection attributes to the person: a state of mind, a wish, an effort ("you want", "you've tried").
 INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants|wanted|wish|hope|need|needs|care|cares|"
@@ -227,7 +235,7 @@ ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
 REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|what i(?:'m)? hear|i(?:'m)? hear(?:ing)? (?:you|that)|"
-                     r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression))\b")
+                     r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
 QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
@@ -236,7 +244,7 @@ QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? w
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
 ENCOURAGEMENT = _rx(
     r"\b(?:i(?:'m| am) sure|i know|i believe|i bet) (?:that )?you(?:'ll| will| can| could| are| have|'re|'ve)\b",
-    r"\byou (?:can|will|'ll|could) (?:do (?:it|this|that)|get through|make it|handle|manage|overcome|figure|find|"
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)|get through|make it|handle|manage|overcome|figure|find|"
     r"sort|work (?:it|this|that) out|get (?:past|over)|beat)\b",
     r"\b(?:i )?believe in you\b", r"\bproud of you\b", r"\bhang in there\b", r"\bstay strong\b",
     r"\b(?:don't|do not|never) give up\b", r"\bthere(?:'s| is) (?:always )?hope\b",
@@ -284,3 +292,9 @@ SUGGESTION_QUESTION = _rx(
 ASKS_OPENING = _rx(r"^(?:what|when|where|which|who|whom|whose|why|how|do|does|did|is|are|was|were|have|has|had|can|could|"
                    r"would|will|shall|should|may|might|am|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|"
                    r"wouldn't|can't|couldn't)\b")
+
+# The person's inner state said about them anywhere in a statement: "it's important to you", "you'd like…".
+INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means? a lot|hard|difficult|scary|worrying) (?:to|for) you|"
+                         r"you(?:'d| would) (?:like|love|rather|prefer)|you(?:'re| are) (?:not )?(?:sure|unsure|ready|"
+                         r"willing|hoping|thinking|wondering|worried|concerned|afraid|torn)|you (?:really )?(?:want|wanted|"
+                         r"wish|hope|feel|felt|think|thought|believe|know|knew|worry|care|need|don't want|didn't want))\b")
