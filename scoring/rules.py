@@ -33,12 +33,12 @@ PARAPHRASE_CUE = _rx(
     r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",
     r"^\s*so,? you(?:'ve| have|'re| are)?\b",
-    # "I see... so you're torn between the two?", "Ah, so you were overseas": after an opener or a sentence
-    r"(?:^|[.!?…]\s*|\b(?:ah|oh|ok|okay|i see|yes|yeah|aw|right|mm|hmm|well)\W+)so,? you(?:'ve| have|'re| are| were| feel|"
+    # "I see... so you're torn between the two?", "Ah, so you were overseas": a restatement cue mid-turn too
+    r"\bso,? you(?:'ve| have|'re| are| were| feel|"
     r"'d| had| want| think| don't| didn't| can't| haven't)\b",
     r"\byou (?:said|mentioned) (?:that |you |your |it |he |she |they )",
     r"\bif i (?:get|understand|heard|hear) you (?:correctly|right|clearly)\b",
-    r"\b(?:you mean|do you mean)\b",
+    r"\byou mean\b",
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
