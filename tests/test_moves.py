@@ -340,3 +340,29 @@ def test_a_restatement_of_three_customer_points_is_a_paraphrase_whatever_the_mod
     assert "paraphrase" in detect_moves("So the parcel was marked delivered eight days ago but never arrived, and "
                                         "nobody called you back. What does the delivery photo show?", ctx)
     assert "paraphrase" not in detect_moves("So what does the delivery photo show?", ctx)
+
+
+def test_bench_move_validity_table_has_each_mode_beside_the_baseline(tmp_path, capsys):
+    """bench/scoring.py prints AnnoMI and ESConv macro-F1 for rules, esconv and the baseline in one run."""
+    import importlib.util
+    import json
+
+    from scoring import model
+
+    spec = importlib.util.spec_from_file_location("scoring_bench", Path(__file__).resolve().parents[1] / "bench" / "scoring.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    a = tmp_path / "a.csv"
+    a.write_text("transcript_id,interlocutor,utterance_text,main_therapist_behaviour\n"
+                 "1,client,I keep missing my tablets.,n/a\n1,therapist,What gets in the way?,question\n"
+                 "1,therapist,You're finding it hard to remember them.,reflection\n")
+    e = tmp_path / "e.txt"
+    e.write_text(json.dumps({"dialog": [{"speaker": "usr", "text": "I feel so alone."},
+                                        {"speaker": "sys", "text": "How long has it been?", "strategy": "Question"}]}))
+    before = model.get_model()
+    table = bench.move_validity(a, e)
+    assert list(table) == ["rules", "esconv", "keyword baseline"]
+    assert table["rules"]["annomi"] == 1.0  # both utterances found, nothing else claimed
+    assert all(set(row) == {"annomi", "esconv"} for row in table.values())
+    assert model.get_model() is before  # the process's own mode is restored
+    assert bench.move_validity(tmp_path / "none.csv", tmp_path / "none.txt")["rules"] == {}
