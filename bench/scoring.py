@@ -6,8 +6,13 @@ dismissive handling of the same customer), each played through the PracticeEngin
 backend so the customer's turns and moods are real, then scored. The orderings a coach would sign are
 checked and printed (tests/test_grades_validity.py asserts them).
 
-    python bench/scoring.py            # both tables
-    python bench/scoring.py --validity # the validity table only
+Move validity: macro-F1 of move detection on AnnoMI dev (question/reflection, expert MI labels) and on
+ESConv valid (question/paraphrase/reflection/affirmation), for each shipped mode (rules = the default,
+esconv = TALKDOWN_MOVE_MODEL=esconv) beside the keyword baseline, in one run.
+
+    python bench/scoring.py            # all three tables
+    python bench/scoring.py --validity # the grade validity table only
+    python bench/scoring.py --moves    # the move validity table only
 """
 from __future__ import annotations
 
@@ -129,10 +134,58 @@ def print_validity() -> int:
     return 1 if failed else 0
 
 
+EVAL_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data"
+ANNOMI_DEV = EVAL_DATA / "annomi" / "annomi_dev.csv"
+ESCONV_VALID = EVAL_DATA / "esconv" / "valid_rl.txt"
+MOVE_MODES = ("rules", "esconv")
+
+
+def move_validity(annomi_path: Path = ANNOMI_DEV, esconv_path: Path = ESCONV_VALID) -> dict[str, dict[str, float]]:
+    """{mode or "keyword baseline": {"annomi": macro-F1, "esconv": macro-F1}} (a file that is absent is left out)."""
+    from scoring import annomi, esconv, model
+    from scoring.moves import detect_moves
+
+    sets = {}
+    if annomi_path.exists():
+        sets["annomi"] = (annomi.load_examples(annomi_path), annomi.evaluate)
+    if esconv_path.exists():
+        sets["esconv"] = (esconv.load_examples(esconv_path), esconv.evaluate)
+    out: dict[str, dict[str, float]] = {}
+    try:
+        for mode in MOVE_MODES:
+            if mode == "esconv" and not model.WEIGHTS.exists():
+                continue
+            model.use(model.MoveModel.load(model.WEIGHTS) if mode == "esconv" else None)
+            out[mode] = {name: ev(ex, detect_moves).macro_f1 for name, (ex, ev) in sets.items()}
+    finally:
+        model.reload()
+    out["keyword baseline"] = {name: ev(ex, baseline_moves).macro_f1 for name, (ex, ev) in sets.items()}
+    return out
+
+
+def print_move_validity() -> int:
+    table = move_validity()
+    if not any(table.values()):
+        print(f"move validity: no evaluation data under {EVAL_DATA}")
+        return 0
+    print(f"{'move detection (macro-F1)':<34}{'AnnoMI dev':>12}{'ESConv valid':>14}")
+    print("-" * 60)
+    for name, row in table.items():
+        label = {"rules": "rules (default)", "esconv": "esconv (opt-in, CC BY-NC)"}.get(name, name)
+        print(f"{label:<34}" + "".join(f"{row[k]:>{w}.3f}" if k in row else f"{'-':>{w}}"
+                                        for k, w in (("annomi", 12), ("esconv", 14))))
+    print("goals: AnnoMI held-out >= 0.78 in the default mode; ESConv valid >= 0.45 (default), >= 0.49 (esconv)")
+    return 0
+
+
 def main() -> None:
     if "--validity" in sys.argv[1:]:
         raise SystemExit(print_validity())
+    if "--moves" in sys.argv[1:]:
+        raise SystemExit(print_move_validity())
     speed()
+    print()
+    print_move_validity()
     print()
     raise SystemExit(print_validity())
 

@@ -1,4 +1,4 @@
-"""`python -m scoring`: score, moves, eval-esconv, train-esconv. Bad input: one line on stderr, exit 2."""
+"""`python -m scoring`: score, moves, eval-esconv, eval-annomi, train-esconv. Bad input: one line on stderr, exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -55,16 +55,34 @@ def _cmd_moves(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from scoring.esconv import (baseline_moves, evaluate, format_agreement, format_scores, label_agreement,
                                 load_examples)
+    from scoring.model import mode
     from scoring.moves import detect_moves
 
     examples = load_examples(args.file)
     print(f"{args.file}: {len(examples)} supporter turns")
     if not args.baseline_only:
-        for line in format_scores("detect_moves (model + rules)", evaluate(examples, detect_moves)):
+        for line in format_scores(f"detect_moves ({mode()} mode)", evaluate(examples, detect_moves)):
             print(line)
     for line in format_scores("keyword baseline", evaluate(examples, baseline_moves)):
         print(line)
     print(format_agreement(label_agreement(examples)))
+    return 0
+
+
+def _cmd_eval_annomi(args: argparse.Namespace) -> int:
+    from scoring import annomi
+    from scoring.esconv import baseline_moves, format_scores
+    from scoring.model import mode
+    from scoring.moves import detect_moves
+
+    examples = annomi.load_examples(args.file)
+    print(f"{args.file}: {len(examples)} therapist utterances, {len({ex.conv for ex in examples})} transcripts "
+          f"(reflection = our paraphrase or reflection)")
+    if not args.baseline_only:
+        for line in format_scores(f"detect_moves ({mode()} mode)", annomi.evaluate(examples, detect_moves)):
+            print(line)
+    for line in format_scores("keyword baseline", annomi.evaluate(examples, baseline_moves)):
+        print(line)
     return 0
 
 
@@ -91,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("file")
     e.add_argument("--baseline", dest="baseline_only", action="store_true", help="print only the keyword baseline")
     e.set_defaults(func=_cmd_eval)
+    a = sub.add_parser("eval-annomi", help="P/R/F1 of question/reflection on AnnoMI (expert MI labels, CSV)")
+    a.add_argument("file")
+    a.add_argument("--baseline", dest="baseline_only", action="store_true", help="print only the keyword baseline")
+    a.set_defaults(func=_cmd_eval_annomi)
     t = sub.add_parser("train-esconv", help="train the move model (needs scikit-learn)")
     t.add_argument("--data-dir", default=None)
     t.add_argument("--out", default=None)

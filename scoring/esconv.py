@@ -10,6 +10,7 @@ from pathlib import Path
 from core.errors import InputError
 from scoring.text import tokens
 
+MAX_FILE_BYTES = 100_000_000
 EVAL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
 STRATEGY_TO_MOVE = {
     "Question": "question",
@@ -35,9 +36,16 @@ def load_examples(path: str | Path) -> list[Example]:
     """Every supporter turn in an ESConv JSON-lines file, with its preceding dialog as context."""
     p = Path(path)
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
+        with p.open("rb") as f:  # bounded: /dev/zero or a huge file is refused, not read forever
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise InputError(f"Cannot read {p}: {e.strerror}.") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{p} is larger than {MAX_FILE_BYTES // 1_000_000} MB, too large for an ESConv file.")
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InputError(f"{p} is not UTF-8 text.", "Give an ESConv *_rl.txt JSON-lines file.") from None
     out: list[Example] = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -51,6 +59,8 @@ def load_examples(path: str | Path) -> list[Example]:
                 if role == "trainee":
                     out.append(Example(text, tuple(ctx), str(turn.get("strategy", "")), n))
                 ctx.append({"role": role, "text": text})
+        except RecursionError:
+            raise InputError(f"{p}, line {n}: nested too deeply to be an ESConv conversation.") from None
         except (ValueError, KeyError, TypeError) as e:
             raise InputError(f"{p}, line {n}: not an ESConv conversation ({e.__class__.__name__}: {e}).") from None
     if not out:
@@ -87,26 +97,28 @@ def evaluate(examples: list[Example], predict: Callable[[str, tuple], list[str]]
     return score_predictions(examples, [predict(ex.text, ex.context) for ex in examples])
 
 
-def score_predictions(examples: list[Example], predictions: list[list[str]]) -> Scores:
+def score_predictions(examples: list[Example], predictions: list[list[str]], moves: tuple[str, ...] = EVAL_MOVES,
+                      gold: Callable[[Example], str | None] | None = None) -> Scores:
     """Per-move P/R/F1 of predicted move lists (aligned with examples) against the gold labels."""
-    tp = dict.fromkeys(EVAL_MOVES, 0)
-    fp = dict.fromkeys(EVAL_MOVES, 0)
-    fn = dict.fromkeys(EVAL_MOVES, 0)
+    tp = dict.fromkeys(moves, 0)
+    fp = dict.fromkeys(moves, 0)
+    fn = dict.fromkeys(moves, 0)
     for ex, predicted in zip(examples, predictions, strict=True):
-        pred = set(predicted) & set(EVAL_MOVES)
-        for m in EVAL_MOVES:
-            if m in pred and ex.gold == m:
+        pred = set(predicted) & set(moves)
+        g = ex.gold if gold is None else gold(ex)
+        for m in moves:
+            if m in pred and g == m:
                 tp[m] += 1
             elif m in pred:
                 fp[m] += 1
-            elif ex.gold == m:
+            elif g == m:
                 fn[m] += 1
     per: dict[str, tuple[float, float, float]] = {}
-    for m in EVAL_MOVES:
+    for m in moves:
         p = tp[m] / (tp[m] + fp[m]) if tp[m] + fp[m] else 0.0
         r = tp[m] / (tp[m] + fn[m]) if tp[m] + fn[m] else 0.0
         per[m] = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
-    return Scores(per, {m: tp[m] + fn[m] for m in EVAL_MOVES})
+    return Scores(per, {m: tp[m] + fn[m] for m in moves})
 
 
 @dataclass(frozen=True)

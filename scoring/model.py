@@ -1,4 +1,8 @@
-"""The linear move model trained on ESConv, run with numpy only (weights in scoring/model/)."""
+"""The linear move model trained on ESConv, run with numpy only (weights in scoring/model/).
+
+Opt-in: ESConv is CC BY-NC 4.0, so the model runs only with TALKDOWN_MOVE_MODEL=esconv; the default
+move detection is the project's own rules (scoring/rules.py, scoring/moves.py).
+"""
 from __future__ import annotations
 
 import threading
@@ -77,13 +81,23 @@ _model: MoveModel | None = None
 _loaded = False
 
 
+def mode() -> str:
+    """The configured move detection: "rules" (default) or "esconv" (TALKDOWN_MOVE_MODEL=esconv)."""
+    from core.settings import get_settings
+
+    return get_settings().move_model
+
+
 def get_model() -> MoveModel | None:
-    """The committed model, loaded once per process; None when the weights file is absent."""
+    """The ESConv model when TALKDOWN_MOVE_MODEL=esconv (loaded once per process), else None (rules only).
+
+    None too when the weights file is absent; `use()` installs a model whatever the setting.
+    """
     global _model, _loaded
     if not _loaded:
         with _lock:
             if not _loaded:
-                _model = MoveModel.load(WEIGHTS) if WEIGHTS.exists() else None
+                _model = MoveModel.load(WEIGHTS) if mode() == "esconv" and WEIGHTS.exists() else None
                 _loaded = True
     return _model
 

@@ -128,6 +128,8 @@ MODEL_MOVES = ("question", "paraphrase", "reflection", "affirmation")
 RULE_FLOOR = 0.75
 # An explicit ("strong") rule hit is kept when the model gives at least STRONG_FLOOR x the threshold.
 STRONG_FLOOR = 0.5
+# A counsellor-style reflection found by _reflective is kept, with a model, when it gives at least this.
+REFLECTIVE_FLOOR = 0.5
 
 
 def _probing_question(text: str) -> bool:
@@ -149,7 +151,7 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     if context:
         shared, coverage = paraphrase_overlap(text, context)
         cue = bool(rules.PARAPHRASE_CUE.search(text))
-        if ((cue and shared >= 1) or (shared >= 3 and coverage >= 0.3)) and not is_parroting(text, context):
+        if ((cue and (shared >= 1 or _shares_customer_content(text, context))) or (shared >= 3 and coverage >= 0.3)) and not is_parroting(text, context):
             found.add("paraphrase")
             if cue:
                 strong.add("paraphrase")
@@ -165,7 +167,29 @@ _RULES = (
     ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("dismissive", rules.DISMISSIVE),
     ("blame", rules.BLAME), ("jargon", rules.JARGON), ("next_step", rules.NEXT_STEP), ("summary", rules.SUMMARY),
     ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
+    ("affirmation", rules.ENCOURAGEMENT), ("reflection", rules.REFLECTION_MORE),
 )
+
+
+def _only_questions(text: str) -> bool:
+    """Every sentence is a question opening with a question word or an auxiliary ("How do you feel about it?")."""
+    sents = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip()]
+    return bool(sents) and all(s.endswith("?") and rules.ASKS_OPENING.match(rules.FILLER.sub("", s) or s) for s in sents)
+
+
+def _restating_questions(text: str) -> bool:
+    """Every question in the turn is a restatement said as one ("So you were overseas?"), not a new ask."""
+    qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
+    return bool(qs) and all(rules.PARAPHRASE_CUE.search(q) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q)
+                            and not rules.OPEN_QUESTION.search(q) for q in qs)
+
+
+def _asks(text: str) -> bool:
+    """Whether some question in the turn asks rather than proposes ("Have you tried…?" suggests)."""
+    qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
+    if not qs:
+        return True  # "Tell me more about…": asked without a question mark
+    return any(not rules.SUGGESTION_QUESTION.search(rules.FILLER.sub("", q) or q) for q in qs)
 
 
 def _combine(found: set[str], strong: set[str], text: str,
@@ -184,6 +208,76 @@ def _combine(found: set[str], strong: set[str], text: str,
     return out, ratio
 
 
+_SERVICE = frozenset(("apology", "next_step", "summary", "check_more", "farewell", "dismissive", "blame", "jargon",
+                      "question", "affirmation"))
+
+
+def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> bool:
+    """A statement about the customer's experience, content or feeling: a reflection in the counsellor's sense.
+
+    Not a question, not the speaker's own information, advice or plans; either phrased about the
+    customer ("You've been let down twice", "So the refund never came") or restating two of their points.
+    """
+    core = rules.FILLER.sub("", text.strip())
+    toks = tokens(core)
+    if len(toks) < 2:
+        return False
+    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
+        # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
+        return (_shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
+                or bool(rules.INNER_STATE.search(core)))
+    if found & _SERVICE or rules.OWN_VOICE.search(core):
+        return False
+    if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
+            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)):
+        return True
+    if rules.SO_START.match(text):
+        return True
+    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
+        return True  # "And how she feels about you matters to you."
+    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
+        return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
+    shared, _ = paraphrase_overlap(core, context)
+    return shared >= 2
+
+
+def _echoes(toks: list[str], context: Sequence[ContextTurn]) -> bool:
+    """Whether every content word of a short turn comes from the customer's latest turns."""
+    mine = _stems(content_words(toks)) or {stem(t) for t in toks if t.isdigit()}
+    cust = {stem(t) for c in customer_context(context) for t in tokens(c)}
+    return bool(mine) and mine <= cust
+
+
+def _continued(text: str, context: Sequence[ContextTurn]) -> int | None:
+    """Index of the trainee turn this one finishes ("-and the refund never came"), when it broke off with a dash."""
+    if text.lstrip()[:1] not in ("-", "–", "—"):
+        return None
+    for i in range(len(context) - 1, max(-1, len(context) - 4), -1):
+        role, said = _role_text(context[i])
+        if role == "trainee":
+            return i if said.rstrip()[-1:] in ("-", "–", "—") else None
+    return None
+
+
+def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str], ratio: dict[str, float]) -> None:
+    """Add a counsellor-style reflection the explicit rules missed; with a model, only where it agrees enough."""
+    if found & {"paraphrase", "reflection"} or not context:
+        return
+    if ratio and max(ratio["paraphrase"], ratio["reflection"]) < REFLECTIVE_FLOOR:
+        return
+    i = _continued(text, context)
+    if i is not None:
+        prev = _role_text(context[i])[1]
+        if _reflective(prev, context[:i], set(detect_moves(prev, context[:i]))):
+            found.add("paraphrase")
+            return
+    if _reflective(text, context, found):
+        feeling = any(t in FEELINGS for t in tokens(text))
+        if ratio:
+            feeling = ratio["reflection"] > ratio["paraphrase"]
+        found.add("reflection" if feeling else "paraphrase")
+
+
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
@@ -191,7 +285,7 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     toks = tokens(text)
     if not toks:
         return []
-    found, _ = _combine(*_rule_moves(text, toks, context), text, context)
+    found, ratio = _combine(*_rule_moves(text, toks, context), text, context)
     if "paraphrase" not in found and context and (rules.PARAPHRASE_CUE.search(text) or text.lstrip()[:3].lower() == "so ") \
             and _restated_points(text, context) >= 3 and not is_parroting(text, context):
         # "So the parcel was marked delivered eight days ago but never arrived": a cue and three of the
@@ -200,8 +294,21 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "check_more" in found and not _probing_question(text):
         # "Anything else I can help with?" is a check, not a probing question (whatever the model reads)
         found.discard("question")
+    if "question" in found and _only_questions(text) and not rules.PARAPHRASE_CUE.search(text):
+        # "What are you feeling anxious about?" asks about the feeling; it does not reflect it
+        found -= {"reflection", "paraphrase"}
+    if "paraphrase" in found and "reflection" in found and not rules.REFLECTION.search(text):
+        found.discard("reflection")  # "So you feel anxious about the move?" restates what they said
+    if "question" in found and "paraphrase" in found and _restating_questions(text):
+        found.discard("question")  # "So you're torn between the two?" checks a restatement; it asks nothing new
+    if "question" in found and not _asks(text):
+        found.discard("question")  # "Have you thought about talking to your manager?" proposes
+    if "question" not in found and rules.QUESTION_CUE.search(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
+        found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
+    else:
+        _add_reflective(text, context, found, ratio)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)

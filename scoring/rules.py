@@ -33,6 +33,12 @@ PARAPHRASE_CUE = _rx(
     r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",
     r"^\s*so,? you(?:'ve| have|'re| are)?\b",
+    # "I see... so you're torn between the two?", "Ah, so you were overseas": a restatement cue mid-turn too
+    r"\bso,? you(?:'ve| have|'re| are| were| feel|"
+    r"'d| had| want| think| don't| didn't| can't| haven't)\b",
+    r"\byou (?:said|mentioned) (?:that |you |your |it |he |she |they )",
+    r"\bif i (?:get|understand|heard|hear) you (?:correctly|right|clearly)\b",
+    r"\byou mean\b",
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
@@ -197,3 +203,98 @@ OFF_TOPIC_CUE = _rx(
 
 # A feeling word used about the customer's situation: "two days offline is awful for you".
 REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
+
+# --- Reflective listening in the counsellor's sense (restating content or feeling, often beyond the words).
+# Designed on the structure of reflections (MI coding manuals: a statement about the other person's
+# experience, not a question, not the speaker's own information or advice), measured on AnnoMI dev.
+
+# Openers that carry no move: "Okay. So, um, ..." -> the statement after them.
+FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:okay|ok|so|and|but|yeah|yes|right|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
+             r"well|oh|sure|gotcha|i see|wow|now|good|great)\b)+[\s,.!\-–—]*")
+# The speaker's own information, advice or plans: not a reflection of the other person.
+OWN_VOICE = _rx(
+    r"\b(?:i think|i(?:'d| would) (?:suggest|recommend|like|encourage)|i want(?: to)?|let me|let's|"
+    r"we (?:can|could|will|'ll|should)|you (?:should|could try|might want|may want|need to|have to|can always)|"
+    r"research|studies|important (?:to|that)|recommend|i(?:'m| am) going to|i(?:'m| am) (?:wondering|curious)|"
+    r"i was|i have|i've|my|most people|a lot of people|some people|the (?:doctor|guidelines?)|thank)\b",
+    r"^(?:i|we|let|i'll|we'll|i'm|we're|try|maybe|perhaps|please|just)\b",
+    r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
+    r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
+    r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    # general information: how things usually go, not what this customer said
+    r"\b(?:usually|normally|typically|generally|on average|working days|(?:it|they|this|that) (?:can|will|should|may) take)\b",
+)
+# What a reflection attributes to the person: a state of mind, a wish, an effort ("you want", "you've tried").
+INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants|wanted|wish|hope|need|needs|care|cares|"
+                  r"worry|worried|wonder|know|knew|believe|like|liked|love|hate|decided|realize|realise|realized|"
+                  r"realised|notice|noticed|tried|trying|struggle|struggling|afraid|sure|unsure|ready|seem|seems|sound|"
+                  r"sounds|mean|means|matters?|important|enough|sense|aware)\b")
+# A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
+ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
+                      r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
+SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
+# Phrasings that mark a reflection whatever else the turn does.
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|what i(?:'m)? hear|i(?:'m)? hear(?:ing)? (?:you|that)|"
+                     r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
+SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
+# Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
+QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
+                   r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
+
+# Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
+ENCOURAGEMENT = _rx(
+    r"\b(?:i(?:'m| am) sure|i know|i believe|i bet) (?:that )?you(?:'ll| will| can| could| are| have|'re|'ve)\b",
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)|get through|make it|handle|manage|overcome|figure|find|"
+    r"sort|work (?:it|this|that) out|get (?:past|over)|beat)\b",
+    r"\b(?:i )?believe in you\b", r"\bproud of you\b", r"\bhang in there\b", r"\bstay strong\b",
+    r"\b(?:don't|do not|never) give up\b", r"\bthere(?:'s| is) (?:always )?hope\b",
+    r"\b(?:everything|things|it)(?:'ll| will) (?:be|get|turn out) (?:ok|okay|alright|all right|fine|better|well)\b",
+    r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
+    r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
+    r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserve\b",
+    r"\byou(?:'re| are| seem| sound)(?: \w+)? (?:so |very |really |clearly )?(?:strong|brave|resilient|capable|smart|"
+    r"intelligent|kind|caring|thoughtful|mature|determined|courageous)\b",
+    r"\byou(?:'re| are|'ve been| have been) (?:handling|doing|coping with) (?:it|this|that|things|everything)? ?"
+    r"(?:so |really |very )?(?:well|great|amazingly)\b",
+    r"\byou(?:'re| are) not alone\b", r"\b(?:it is|it's) (?:not|never) (?:at all )?your fault\b",
+    r"\b(?:a lot of|many|lots of) (?:people|others) (?:are|have been|go through|feel)\b",
+    r"\byou made the right (?:decision|choice|call)\b",
+)
+# Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
+REFLECTION_MORE = _rx(
+    r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) (?:how|why|that|what|your) (?:\w+ ){0,4}?"
+    r"(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
+    r"overwhelm|disappoint|miss)",
+    r"\bi (?:can )?(?:understand|feel|sense|hear) (?:your|the) (?:frustration|anxiety|stress|pain|worry|worries|concern|"
+    r"fear|sadness|anger|disappointment|hurt|loneliness)\b",
+    r"\b(?:that|this|it) (?:can|could|would|will) (?:be|feel) (?:\w+ )?(?:really |so |very |incredibly |quite )?"
+    r"(?:frustrating|stressful|upsetting|hard|difficult|tough|awful|scary|overwhelming|painful|hurtful|lonely|"
+    r"depressing|rough|exhausting|disappointing|isolating|confusing)\b",
+    r"\b(?:that|this|it)(?:'s| is) (?:a |such a )?(?:really |so |very )?(?:tough|hard|difficult|rough|painful|scary|"
+    r"stressful|lonely) (?:situation|time|place|spot|thing|position|one)\b",
+    r"\byou(?:'re| are| must be| seem| sound)(?: so| really| very| quite)? (?:feeling )?(?:\w+ )?(?:and )?"
+    r"(?:lonely|isolated|hopeless|helpless|lost|stuck|trapped|down|heartbroken|betrayed|ashamed|guilty|nervous|"
+    r"afraid|sad|depressed|anxious|worried|stressed|frustrated|upset)\b",
+)
+# A yes/no question that proposes something ("Have you tried restarting it?", "Would you consider…?"):
+# a suggestion phrased as a question, not a probe for the customer's story.
+SUGGESTION_QUESTION = _rx(
+    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)|"
+    r"considered|consider|looked (?:into|at)|talked to|spoken to|asked|reached out)\b",
+    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:would|could|can|will) you (?:consider|try|maybe|perhaps|"
+    r"be (?:willing|open|able) to|like to try|think about)\b",
+    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
+    r"getting|taking|making|looking|reaching|joining|writing)\b",
+    r"^\W*(?:why not|why don't you|do you want to try|have you considered)\b",
+)
+
+# A sentence that opens as a question: a question word or an inverted auxiliary ("Do you feel it's unfair?").
+ASKS_OPENING = _rx(r"^(?:what|when|where|which|who|whom|whose|why|how|do|does|did|is|are|was|were|have|has|had|can|could|"
+                   r"would|will|shall|should|may|might|am|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|"
+                   r"wouldn't|can't|couldn't)\b")
+
+# The person's inner state said about them anywhere in a statement: "it's important to you", "you'd like…".
+INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means? a lot|hard|difficult|scary|worrying) (?:to|for) you|"
+                         r"you(?:'d| would) (?:like|love|rather|prefer)|you(?:'re| are) (?:not )?(?:sure|unsure|ready|"
+                         r"willing|hoping|thinking|wondering|worried|concerned|afraid|torn)|you (?:really )?(?:want|wanted|"
+                         r"wish|hope|feel|felt|think|thought|believe|know|knew|worry|care|need|don't want|didn't want))\b")

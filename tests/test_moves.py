@@ -89,12 +89,121 @@ def test_batch_matches_single_calls():
     assert detect_batch(items) == [detect_moves(t, c) for t, c in items]
 
 
+ANNOMI = Path(__file__).resolve().parents[2] / "shared" / "eval-data" / "annomi" / "annomi_dev.csv"
+
+
+@pytest.fixture
+def move_mode(monkeypatch):
+    """Switch TALKDOWN_MOVE_MODEL for one test; the model is reloaded for the setting and after it."""
+    from core.settings import get_settings
+    from scoring import model
+
+    def switch(mode: str) -> None:
+        monkeypatch.setenv("TALKDOWN_MOVE_MODEL", mode)
+        get_settings.cache_clear()
+        model.reload()
+
+    yield switch
+    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
+    get_settings.cache_clear()
+    model.reload()
+
+
+# The ESConv model must beat the keyword baseline clearly; the default rules (no ESConv-derived
+# weights) by less: they were not fitted to ESConv's labels, and ESConv valid is not their target.
 @pytest.mark.skipif(not ESCONV.exists(), reason="ESConv valid split not present")
-def test_esconv_slice_beats_keyword_baseline():
+@pytest.mark.parametrize("mode, margin", [("esconv", 0.05), ("rules", 0.02)])
+def test_esconv_slice_beats_keyword_baseline(move_mode, mode, margin):
     from scoring.esconv import baseline_moves, evaluate, load_examples
 
+    move_mode(mode)
     ex = load_examples(ESCONV)[:800]
-    assert evaluate(ex, detect_moves).macro_f1 > evaluate(ex, baseline_moves).macro_f1 + 0.05
+    assert evaluate(ex, detect_moves).macro_f1 > evaluate(ex, baseline_moves).macro_f1 + margin
+
+
+@pytest.mark.skipif(not ANNOMI.exists(), reason="AnnoMI dev half not present")
+def test_default_rules_find_expert_labelled_reflections():
+    """On AnnoMI dev (expert MI labels) main found reflections with recall 0.25 and macro-F1 0.56 (keyword
+    baseline 0.55); the default rules must keep a clear lead over the baseline on both."""
+    from scoring import annomi
+    from scoring.esconv import baseline_moves
+
+    ex = annomi.load_examples(ANNOMI)
+    ours, base = annomi.evaluate(ex, detect_moves), annomi.evaluate(ex, baseline_moves)
+    assert ours.per_move["reflection"][1] >= 0.5
+    assert ours.macro_f1 >= base.macro_f1 + 0.12
+
+
+def test_esconv_model_is_opt_in(move_mode):
+    from scoring import model
+
+    move_mode("rules")
+    assert model.get_model() is None and model.mode() == "rules"
+    move_mode("esconv")
+    assert model.get_model() is not None and model.mode() == "esconv"
+
+
+def test_bad_move_model_setting_is_refused(monkeypatch):
+    from pydantic import ValidationError
+
+    from core.settings import Settings
+
+    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "gpt")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+STORY = [{"role": "customer", "text": "I've rung three times about the refund and every time someone promises to "
+                                      "call back. I'm starting to think nobody there actually cares."}]
+
+
+@pytest.mark.parametrize("text", [
+    # restating content or feeling, the way a counsellor would, without the classic cue words
+    "You've been promised a call back three times and nobody followed through.",
+    "Three calls, and still nothing.",
+    "Okay, so you're left wondering whether anyone here is listening at all.",
+    "It feels to you like you're the only one who cares about getting this fixed.",
+    "You'd like someone to own this instead of passing you on again.",
+    "I get the feeling that you're close to giving up on us.",
+])
+def test_counsellor_style_reflections_are_found(text):
+    assert {"paraphrase", "reflection"} & set(detect_moves(text, STORY)), text
+
+
+@pytest.mark.parametrize("text", [
+    "I'll call you back myself before five today.",
+    "When did you first ask for the refund?",
+    "Refunds usually take three to five working days to reach your card.",
+    "Let me pull up your account.",
+    "You should have kept the confirmation email.",
+    "What are you most worried about with the refund?",
+])
+def test_own_information_plans_and_questions_are_not_reflections(text):
+    assert not {"paraphrase", "reflection"} & set(detect_moves(text, STORY)), text
+
+
+@pytest.mark.parametrize("text, question", [
+    ("Have you tried switching the router off and on again?", False),
+    ("Would you consider paying by card instead?", False),
+    ("What have you tried so far?", True),
+    ("Tell me a bit more about the calls you've had.", True),
+])
+def test_suggestions_phrased_as_questions_are_not_probing_questions(text, question):
+    assert ("question" in detect_moves(text, STORY)) is question
+
+
+@pytest.mark.parametrize("text", ["I know you'll get through this.", "That's a really sensible plan.",
+                                  "You're clearly very capable.", "Hang in there, things will get better."])
+def test_reassurance_is_an_affirmation(text):
+    assert "affirmation" in detect_moves(text, STORY)
+
+
+def test_a_turn_that_finishes_a_reflection_is_one():
+    ctx = [*STORY, {"role": "trainee", "text": "So you've called three times and-"},
+           {"role": "customer", "text": "Yes."}]
+    assert {"paraphrase", "reflection"} & set(detect_moves("-and each time the call back never came.", ctx))
+    ctx[1] = {"role": "trainee", "text": "I'll check the account and-"}
+    assert not {"paraphrase", "reflection"} & set(detect_moves("-and then the refund page.", ctx))
 
 
 def test_tfidf_model_inference_matches_scikit_learn():
@@ -231,3 +340,29 @@ def test_a_restatement_of_three_customer_points_is_a_paraphrase_whatever_the_mod
     assert "paraphrase" in detect_moves("So the parcel was marked delivered eight days ago but never arrived, and "
                                         "nobody called you back. What does the delivery photo show?", ctx)
     assert "paraphrase" not in detect_moves("So what does the delivery photo show?", ctx)
+
+
+def test_bench_move_validity_table_has_each_mode_beside_the_baseline(tmp_path, capsys):
+    """bench/scoring.py prints AnnoMI and ESConv macro-F1 for rules, esconv and the baseline in one run."""
+    import importlib.util
+    import json
+
+    from scoring import model
+
+    spec = importlib.util.spec_from_file_location("scoring_bench", Path(__file__).resolve().parents[1] / "bench" / "scoring.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    a = tmp_path / "a.csv"
+    a.write_text("transcript_id,interlocutor,utterance_text,main_therapist_behaviour\n"
+                 "1,client,I keep missing my tablets.,n/a\n1,therapist,What gets in the way?,question\n"
+                 "1,therapist,You're finding it hard to remember them.,reflection\n")
+    e = tmp_path / "e.txt"
+    e.write_text(json.dumps({"dialog": [{"speaker": "usr", "text": "I feel so alone."},
+                                        {"speaker": "sys", "text": "How long has it been?", "strategy": "Question"}]}))
+    before = model.get_model()
+    table = bench.move_validity(a, e)
+    assert list(table) == ["rules", "esconv", "keyword baseline"]
+    assert table["rules"]["annomi"] == 1.0  # both utterances found, nothing else claimed
+    assert all(set(row) == {"annomi", "esconv"} for row in table.values())
+    assert model.get_model() is before  # the process's own mode is restored
+    assert bench.move_validity(tmp_path / "none.csv", tmp_path / "none.txt")["rules"] == {}

@@ -1,4 +1,4 @@
-"""`python -m scoring`: score, moves, eval-esconv; bad input gives one stderr line and exit 2."""
+"""`python -m scoring`: score, moves, eval-esconv, eval-annomi; bad input gives one stderr line and exit 2."""
 from __future__ import annotations
 
 import json
@@ -106,3 +106,68 @@ def test_eval_esconv_reports_label_agreement_of_repeated_texts(tmp_path, capsys)
     # three turns share their words (punctuation and case aside): 3 pairs, 1 of them labelled alike
     assert "3 turns repeat another turn's exact words (1 distinct texts, 3 pairs)" in out
     assert "the same strategy 33% of the time (33% on the four moves vs none)" in out
+
+
+ANNOMI_HEADER = ("transcript_id,mi_quality,video_title,video_url,topic,utterance_id,interlocutor,timestamp,"
+                 "utterance_text,main_therapist_behaviour,client_talk_type\n")
+
+
+def _annomi_row(tid, uid, who, text, label):
+    text = text.replace('"', '""')
+    return f'{tid},high,t,u,x,{uid},{who},00:00:01,"{text}",{label},n/a\n'
+
+
+def test_eval_annomi_scores_question_and_reflection(tmp_path, capsys):
+    rows = [_annomi_row(1, 0, "client", "My boss keeps piling work on me and I can't sleep.", "n/a"),
+            _annomi_row(1, 1, "therapist", "What happens at night when you can't sleep?", "question"),
+            _annomi_row(1, 2, "client", "I lie awake thinking about the deadlines, worried I'll get fired.", "n/a"),
+            _annomi_row(1, 3, "therapist", "You're worried the deadlines could cost you your job.", "reflection"),
+            _annomi_row(1, 4, "therapist", "Mm-hmm.", "other"),
+            # a second transcript: its context must not include the first one's client turns
+            _annomi_row(2, 0, "therapist", "So the deadlines keep you awake.", "reflection")]
+    path = _write(tmp_path, ANNOMI_HEADER + "".join(rows), "a.csv")
+    assert main(["eval-annomi", path]) == 0
+    out = capsys.readouterr().out
+    assert "4 therapist utterances, 2 transcripts" in out
+    lines = out.splitlines()
+    first = lines.index(next(x for x in lines if x.startswith("detect_moves")))
+    q, r = lines[first + 2].split(), lines[first + 3].split()
+    assert q[0] == "question" and float(q[1]) == 1.0 and float(q[2]) == 1.0 and q[4] == "1"
+    assert r[0] == "reflection" and float(r[2]) >= 0.5 and r[4] == "2"
+    assert "macro-F1" in out and "keyword baseline" in out
+
+
+def test_annomi_context_is_the_preceding_turns_with_client_as_customer(tmp_path):
+    from scoring.annomi import load_examples
+
+    rows = [_annomi_row(7, 0, "therapist", "Hi there.", "other"),
+            _annomi_row(7, 1, "client", "I drink most nights.", "n/a"),
+            _annomi_row(7, 2, "therapist", "Most nights.", "reflection"),
+            _annomi_row(8, 0, "therapist", "Welcome.", "other")]
+    ex = load_examples(_write(tmp_path, ANNOMI_HEADER + "".join(rows), "a.csv"))
+    assert [e.text for e in ex] == ["Hi there.", "Most nights.", "Welcome."]
+    assert ex[1].context == ({"role": "trainee", "text": "Hi there."}, {"role": "customer", "text": "I drink most nights."})
+    assert ex[2].context == () and ex[2].conv != ex[1].conv
+
+
+@pytest.mark.parametrize("content", [
+    "not,an,annomi\nfile,at,all\n",  # wrong columns
+    ANNOMI_HEADER,  # no rows
+    ANNOMI_HEADER + _annomi_row(1, 0, "robot", "hello", "other"),  # unknown interlocutor
+    b"\xff\xfe\x00garbage",  # not UTF-8
+    ANNOMI_HEADER + '1,high,t,u,x,0,therapist,0,"' + "x" * 200_000 + '",other,n/a\n',  # field over csv's limit
+])
+def test_eval_annomi_bad_input_is_one_line_exit_2(tmp_path, capsys, content):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert main(["eval-annomi", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_eval_annomi_missing_file_and_endless_input(tmp_path, capsys):
+    assert main(["eval-annomi", str(tmp_path / "nope.csv")]) == 2
+    assert main(["eval-annomi", str(tmp_path)]) == 2  # a directory
+    assert main(["eval-annomi", "/dev/zero"]) == 2  # endless: refused after the size limit, not read forever
+    assert main(["eval-esconv", "/dev/zero"]) == 2
+    assert capsys.readouterr().err.count("error: ") == 4
