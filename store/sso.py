@@ -170,9 +170,10 @@ class SsoIdentities:
             elif not user_row["active"]:
                 outcome = "disabled"
             else:
-                db.execute("UPDATE sso_links SET last_sign_in = ?, email = ?, name = ? "
-                           "WHERE issuer = ? AND subject = ?",
-                           [stamp, ident.email, ident.name, ident.issuer, ident.subject])
+                db.execute("UPDATE sso_links SET last_sign_in = ?, email = ?, name = ?, "
+                           "provider = CASE WHEN ? != '' THEN ? ELSE provider END WHERE issuer = ? AND subject = ?",
+                           [stamp, ident.email, ident.name, ident.provider, ident.provider, ident.issuer,
+                            ident.subject])
                 outcome = user_from_row(user_row)
         # Raised after the commit: the sign-in stays used, and an unknown identity stays recorded.
         if outcome == "not_linked":

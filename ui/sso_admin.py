@@ -55,14 +55,14 @@ def sso_links_section(sc) -> None:
         if c3.button("Link", type="primary", key="sso_link", disabled=who is None or account is None):
             try:
                 link = adm.link(who.issuer, who.subject, account.id)
-                done(f"{_who(who)} now signs in as {link.username}.")
+                done(f"Linked: that identity now signs in as {link.username}.")
             except TalkdownError as e:
                 show_error(e)
         if c4.button("Dismiss", key="sso_dismiss", disabled=who is None,
                      help="Forget this identity; it appears again if it tries to sign in."):
             try:
                 adm.dismiss(who.issuer, who.subject)
-                done(f"Dismissed {_who(who)}.")
+                done("Dismissed the identity; it appears again if it tries to sign in.")
             except TalkdownError as e:
                 show_error(e)
 
@@ -75,12 +75,12 @@ def sso_links_section(sc) -> None:
                                 "linked": fmt_dt(lk.linked_at), "subject": lk.subject, "issuer": lk.issuer}
                                for lk in links]), hide_index=True, width="stretch")
     c1, c2 = st.columns([6, 1], vertical_alignment="bottom")
-    gone = c1.selectbox("Link", links, key="sso_unlink_pick",
+    gone = c1.selectbox("Linked identity", links, key="sso_unlink_pick",
                         format_func=lambda lk: f"{_who(lk)} → {lk.username}")
     if c2.button("Unlink", key="sso_unlink", disabled=gone is None,
                  help="The identity can no longer sign in, and the account is signed out everywhere."):
         try:
             adm.unlink(gone.issuer, gone.subject)
-            done(f"Unlinked {_who(gone)} from {gone.username}; they are signed out everywhere.")
+            done(f"Unlinked the identity from {gone.username}, who is signed out everywhere.")
         except TalkdownError as e:
             show_error(e)
