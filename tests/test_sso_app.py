@@ -145,6 +145,7 @@ def test_a_used_provider_sign_in_does_not_sign_in_again_after_sign_out(store):
     assert not again.exception
     assert "user" not in again.session_state
     assert "Sign in with Contoso ID" in buttons(again)
+    assert "cannot be used again" in shown(again)
 
 
 def test_a_disabled_account_is_refused(store):

@@ -25,6 +25,7 @@ REQUIRED_PROVIDER = ("client_id", "client_secret", "server_metadata_url")
 DEFAULT_LABEL = "single sign-on"
 _REFUSED = "_sso_refused"   # session_state: the refusal to show on the sign-in page
 _HANDLED = "_sso_handled"   # session_state: the provider sign-in this tab already tried
+_NOTE = "_sso_note"         # session_state: why a provider sign-in was not used (shown once)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def sign_in_from_provider(store):
     try:
         user = SsoIdentities(store).sign_in(claims, config.label_for(claims.get("provider")))
     except SsoStale:
-        return None  # already used (e.g. after signing out) or old: the sign-in page offers the button again
+        # Already used (a new tab, or this tab's session ended) or too old: the button signs in afresh.
+        st.session_state[_NOTE] = "Your earlier single sign-on cannot be used again here: sign in once more."
+        return None
     except TalkdownError as e:
         st.session_state[_REFUSED] = str(e)
         return None
@@ -154,11 +157,16 @@ def refusal() -> str | None:
     return st.session_state.get(_REFUSED)
 
 
+def take_note() -> str | None:
+    return st.session_state.pop(_NOTE, None)
+
+
 def start_provider_sign_in(provider: Provider) -> None:
     """Send the browser to the provider (``st.login``); a configuration error is one line on the page."""
     from streamlit.errors import Error as StreamlitError
 
     st.session_state.pop(_REFUSED, None)
+    st.session_state.pop(_NOTE, None)
     try:
         st.login(provider.key)
     except StreamlitError as e:

@@ -2,11 +2,12 @@
 import streamlit as st
 
 from ui.common import get_store, guarded, plain, start_session
-from ui.sso import provider_signed_in, refusal, sign_out_of_provider, sso_config, start_provider_sign_in
+from ui.sso import provider_signed_in, refusal, sign_out_of_provider, sso_config, start_provider_sign_in, take_note
 
 st.title("Talkdown")
 st.caption("De-escalation practice with customers who react to how they are treated.")
-if st.session_state.pop("_session_ended", False):
+ended = st.session_state.pop("_session_ended", False)
+if ended:
     st.info("You were signed out (from another tab, after a password change, or after a while idle). "
             "Sign in again.")
 sso = sso_config()
@@ -29,6 +30,8 @@ with right:
         st.write("Or sign in with your organisation's account:")
         if refused := refusal():
             st.error(plain(refused), icon=":material/block:")
+        elif (note := take_note()) and not ended:
+            st.caption(plain(note))
         for provider in sso.providers:
             if st.button(f"Sign in with {provider.label}", key=f"sso_{provider.key or 'default'}",
                          icon=":material/key:", width="stretch"):
