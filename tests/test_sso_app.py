@@ -215,3 +215,24 @@ def test_an_admin_unlinks_an_identity(store):
     assert store.query("SELECT * FROM sso_links") == []
     at2 = app(claims("ana-sub")).run()
     assert "user" not in at2.session_state
+
+
+def test_an_admin_links_an_identity_by_hand_before_its_first_sign_in(store):
+    at = _admin_page(store)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Issuer"].input(ISSUER)
+    inputs["Subject"].input("pre-linked")
+    pick = at.selectbox(key="sso_manual_account")
+    pick.select(next(u for u in pick.options if "(ana)" in u))
+    next(b for b in at.button if b.label == "Link identity").click().run()
+    assert not at.exception
+    assert app(claims("pre-linked")).run().session_state["user"].username == "ana"
+    # Bad input is one plain message and links nothing.
+    at = _admin_page(store)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Issuer"].input("")
+    inputs["Subject"].input("someone")
+    next(b for b in at.button if b.label == "Link identity").click().run()
+    assert not at.exception
+    assert "issuer and a subject" in shown(at)
+    assert len(store.query("SELECT * FROM sso_links")) == 1

@@ -66,6 +66,21 @@ def sso_links_section(sc) -> None:
             except TalkdownError as e:
                 show_error(e)
 
+    with st.expander("Link an identity before its first sign-in"):
+        with st.form("sso_manual", clear_on_submit=True):
+            st.caption("The issuer and subject are the provider's `iss` and `sub` for that person (the "
+                       "provider's admin console or its ID token shows them); an e-mail address does not do.")
+            issuer = st.text_input("Issuer", placeholder="https://login.example.org")
+            subject = st.text_input("Subject")
+            target = st.selectbox("Talkdown account", users, key="sso_manual_account",
+                                  format_func=lambda u: f"{u.display_name} ({u.username})")
+            if st.form_submit_button("Link identity"):
+                try:
+                    link = adm.link(issuer, subject, target.id)
+                    done(f"Linked: that identity now signs in as {link.username}.")
+                except TalkdownError as e:
+                    show_error(e)
+
     st.markdown("**Linked identities**")
     if not links:
         st.caption("No identity is linked yet.")
