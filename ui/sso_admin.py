@@ -72,7 +72,7 @@ def sso_links_section(sc) -> None:
                        "provider's admin console or its ID token shows them); an e-mail address does not do.")
             issuer = st.text_input("Issuer", placeholder="https://login.example.org")
             subject = st.text_input("Subject")
-            target = st.selectbox("Talkdown account", users, key="sso_manual_account",
+            target = st.selectbox("Account it signs in", users, key="sso_manual_account",
                                   format_func=lambda u: f"{u.display_name} ({u.username})")
             if st.form_submit_button("Link identity"):
                 try:
