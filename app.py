@@ -7,7 +7,8 @@ st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over
 
 from core.errors import TalkdownError  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from ui.common import ROLE_LABELS, current_user, get_store, plain, show_done  # noqa: E402
+from ui.common import ROLE_LABELS, current_user, get_store, plain, show_done, start_session  # noqa: E402
+from ui.sso import sign_in_from_provider, sign_out_of_provider  # noqa: E402
 
 
 def P(path: str, title: str, icon: str, **kw) -> st.Page:
@@ -41,6 +42,11 @@ if token and not first_run:
         st.session_state["session_token"] = token
         if st.query_params.get("s") != token:
             st.query_params["s"] = token
+if user is None and not first_run:
+    # Back from the single sign-on provider (st.login): a linked identity starts a normal session.
+    user = sign_in_from_provider(store)
+    if user is not None:
+        start_session(user)
 if first_run:
     pages = [P("setup.py", "Set up Talkdown", "settings", default=True)]
 elif user is None:
@@ -79,7 +85,9 @@ with st.sidebar:
             st.query_params.clear()
             for key in list(st.session_state.keys()):
                 del st.session_state[key]
-            st.rerun()
+            if not sign_out_of_provider():  # st.logout() reloads the app itself
+                st.rerun()
+            st.stop()
     settings = get_settings()
     backend = settings.resolved_backend()
     where = {"local": "embedded local model (offline)", "scripted": "scripted lines (offline)",

@@ -254,3 +254,42 @@ def _scenario_weights(db: Database, scenario_id: str) -> str | None:
     except (TalkdownError, ValueError, OSError):
         return None
     return json.dumps(scenario.rubric_weights) if scenario is not None else None
+
+
+@migrations()
+def m011_sso_links(db: Database) -> None:
+    """Single sign-on (store.sso): which provider identity (issuer + subject) signs in which account,
+    identities that tried to sign in before an admin linked them, and the sign-ins already used."""
+    db.executescript(
+        """
+        CREATE TABLE sso_links (
+            issuer TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            provider TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            name TEXT NOT NULL DEFAULT '',
+            linked_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            linked_at TEXT NOT NULL,
+            last_sign_in TEXT,
+            PRIMARY KEY (issuer, subject)
+        );
+        CREATE INDEX idx_sso_links_user ON sso_links(user_id);
+        CREATE TABLE sso_pending (
+            issuer TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            provider TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            email_verified INTEGER,
+            name TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (issuer, subject)
+        );
+        CREATE TABLE sso_used (
+            digest TEXT PRIMARY KEY,
+            used_at REAL NOT NULL
+        );
+        """
+    )

@@ -214,3 +214,6 @@ with tab_groups:
                         done(f"Deleted the group “{g.name}”.")
                     except TalkdownError as e:
                         show_error(e)
+
+from ui.sso_admin import sso_links_section  # noqa: E402  (single sign-on links)
+sso_links_section(sc)
