@@ -6,7 +6,8 @@ One face, several modules by record kind:
 - store.scenarios: scenarios authored in the app;
 - store.assignments: assignments and their status;
 - store.conversations: conversations and turns (and the engine's own write path, ``EngineTurns``);
-- store.reports: reports, score overrides and the dashboard's rows.
+- store.reports: reports, score overrides and the dashboard's rows;
+- store.leases: which process is writing a conversation's reply (one reply per message across processes).
 """
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from store.access import (MAX_COMMENT, MAX_META_CHARS, NO_ASSIGNMENT, NO_CONVERS
                           STAFF)
 from store.assignments import AssignmentsMixin
 from store.conversations import ConversationsMixin
+from store.leases import LeasesMixin
 from store.reports import ReportsMixin
 from store.scenarios import ScenariosMixin
 from store.users import UsersMixin
 
 
-class UserScope(UsersMixin, ScenariosMixin, AssignmentsMixin, ConversationsMixin, ReportsMixin):
+class UserScope(UsersMixin, ScenariosMixin, AssignmentsMixin, ConversationsMixin, ReportsMixin, LeasesMixin):
     """Everything a signed-in user may do, checked against their current role and status on each call."""
 
 
