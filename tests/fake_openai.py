@@ -70,6 +70,12 @@ class FakeOpenAI:
 
             def _json(self, status: int, body: dict, reply: Reply | None = None) -> None:
                 raw = json.dumps(body).encode()
+                if reply is not None and reply.endless:  # the body starts, then never ends
+                    self._send(None, self._head(status, "application/json", None) + raw[: len(raw) // 2])
+                    stop = time.monotonic() + reply.give_up
+                    while time.monotonic() < stop:
+                        self._send(None, b"x" * 4096)
+                    return
                 if reply is not None and reply.cut:
                     head = self._head(status, "application/json", len(raw) if reply.cut == "short" else None)
                     self._send(reply, head + raw[: len(raw) // 2])
