@@ -123,3 +123,22 @@ def test_any_judge_failure_gives_report_with_error(use_fake_openai, reply):
     _, r = _run()
     assert r.judge is None and r.judge_error
     assert 0 <= r.overall <= 100
+
+
+def test_the_store_keeps_a_passed_judge_view_within_the_band():
+    """A judge view handed to finish_conversation (not through add_judge) is held to the band as well."""
+    from services import practice
+    from tests.store_fixtures import new_store
+
+    store = new_store()
+    admin = store.as_user(store.create_first_admin("admin", "admin-password-1", "Admin"))
+    ana = store.as_user(admin.create_user("ana", "ana-password-1", "trainee", "Ana"))
+    conv = practice.start(ana, "internet-outage-remote-worker")
+    list(practice.send(ana, conv, "Calm down, that is not my problem."))
+    live = practice.load(ana, conv)
+    report = practice.score_transcript(live.engine.transcript(), live.scenario)
+    report["judge"] = json.loads(_view(100))
+    ana.finish_conversation(conv, "trainee_ended", report)
+    saved = ana.get_report(conv).report
+    for d in DIMS:
+        assert saved["judge"][d]["score"] <= saved["dimensions"][d]["score"] + JUDGE_BAND < 100
