@@ -109,11 +109,14 @@ class OpenAIBackend:
             )
         return self._llm
 
-    def _once(self, llm, request: ActorRequest) -> str:
+    def _once(self, llm, request: ActorRequest, bounds) -> str:
         parts: list[str] = []
         size = 0
         finished = False
         for chunk in llm.stream(chat_messages(request)):
+            # The socket reads stop at the deadline; this stops the parsing of what one read brought in.
+            if bounds.remaining() <= 0:
+                raise bounds.expired()
             if (chunk.response_metadata or {}).get("finish_reason"):
                 finished = True
             text = chunk.content if isinstance(chunk.content, str) else ""
@@ -131,7 +134,7 @@ class OpenAIBackend:
         try:
             llm = self._client()  # built (and LangChain imported) before the clock starts
             with bounded(s.llm_timeout, s.llm_max_reply_bytes) as b:
-                text = retrying(lambda: self._once(llm, request), b, s.llm_max_retries, retryable)
+                text = retrying(lambda: self._once(llm, request, b), b, s.llm_max_retries, retryable)
         except BackendError:
             raise
         except Exception as e:
