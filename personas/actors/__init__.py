@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from core.errors import BackendError, UnknownBackendError
 from core.settings import Settings, get_settings
-from personas.actors.base import ActorBackend, ActorRequest, word_chunks
+from personas.actors.base import MAX_REPLY_CHARS, ActorBackend, ActorRequest, word_chunks
 from personas.actors.guard import GuardResult, check
 
 BackendFactory = Callable[[Settings], ActorBackend]
@@ -57,6 +57,25 @@ register("local", _local)
 register("openai", _openai)
 
 
+def _read_capped(backend: ActorBackend, request: ActorRequest) -> str:
+    """The backend's whole reply, read no further than MAX_REPLY_CHARS (an endless stream is closed there)."""
+    parts: list[str] = []
+    size = 0
+    it = iter(backend.stream(request))
+    try:
+        for chunk in it:
+            size += len(chunk)
+            if size > MAX_REPLY_CHARS:
+                raise BackendError(f"The '{backend.name}' actor backend sent more than {MAX_REPLY_CHARS:,} characters "
+                                   "for one reply, so it was stopped.", "Try again, or use TALKDOWN_BACKEND=scripted.")
+            parts.append(chunk)
+    finally:
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()
+    return "".join(parts)
+
+
 class Rendering:
     """One guarded reply. Iterate it for display chunks; afterwards .text is what was shown and saved."""
 
@@ -86,7 +105,7 @@ class Rendering:
         for k in range(attempts):
             request = self.request if k == 0 else self.request.model_copy(update={"seed": self.request.seed + 7919 * k})
             try:
-                self.raw = "".join(self.backend.stream(request))
+                self.raw = _read_capped(self.backend, request)
             except BackendError:
                 if k == 0:
                     raise

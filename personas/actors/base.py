@@ -7,6 +7,11 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 
+# The longest customer reply any backend may produce (one spoken turn is a few sentences); a backend's
+# stream is read only up to this, so an endless one cannot grow memory (see personas.actors.Rendering).
+MAX_REPLY_CHARS = 2000
+
+
 class ActorRequest(BaseModel):
     """All an Actor may know. Deliberately no rubric, policy, needs or scores: the customer
     cannot leak or game what they never see."""

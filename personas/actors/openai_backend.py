@@ -1,28 +1,60 @@
 """Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LM Studio...) through LangChain, streaming.
 
-Every failure becomes a BackendError that says what happened and what to do; the engine then keeps
-the trainee's turn and the app offers retry or the authored line.
+One reply is one bounded call (core.llm_calls): connecting, the first byte, the whole stream and any
+retries share one deadline (TALKDOWN_LLM_TIMEOUT), and at most TALKDOWN_LLM_MAX_REPLY_BYTES are read.
+A stream counts only if the endpoint says it finished (a finish_reason): one that stops early or is cut
+mid-sentence is a failure, never a customer line. Every failure becomes a BackendError that says what
+happened and what to do; the engine then keeps the trainee's turn and the app offers retry or the
+authored line.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from core.errors import BackendError
+from core.llm_calls import RETRY_STATUSES, DeadlineExceeded, ReplyTooLarge, bound_hit, bounded, http_client, retrying
 from core.settings import Settings, public_url
-from personas.actors.base import ActorRequest
+from personas.actors.base import MAX_REPLY_CHARS, ActorRequest, word_chunks
 from personas.actors.prompts import chat_messages
 
 SWITCH = "or switch to the offline backend (TALKDOWN_BACKEND=local)."
 
 
+class StreamCut(Exception):
+    """The stream ended without the endpoint saying the reply was finished."""
+
+
+def seconds(n: float) -> str:
+    return f"{n:g} second" + ("" if n == 1 else "s")
+
+
+def _caused_by(e: BaseException | None, kinds: tuple) -> bool:
+    """An exception of one of `kinds` in e's chain (the SDK wraps a connection cut mid-reply)."""
+    for _ in range(20):
+        if e is None:
+            return False
+        if isinstance(e, kinds):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
 def _explain(e: Exception, settings: Settings) -> BackendError:
     """Turn an SDK/HTTP exception into a message for the person at the keyboard."""
+    import httpx
     import openai
 
     where = public_url(settings.openai_base_url) or "the OpenAI API"  # never credentials on a trainee's screen
-    if isinstance(e, openai.APITimeoutError):
-        return BackendError(f"The language model at {where} did not answer within {settings.llm_timeout:g} seconds.",
+    hit = bound_hit(e)
+    if isinstance(hit, DeadlineExceeded) or isinstance(e, openai.APITimeoutError):
+        return BackendError(f"The language model at {where} did not answer within {seconds(settings.llm_timeout)}.",
                             f"Try again, raise TALKDOWN_LLM_TIMEOUT, {SWITCH}")
+    if isinstance(hit, ReplyTooLarge):
+        return BackendError(f"The language model at {where} sent {hit} for one reply, so it was stopped.",
+                            f"Try again, {SWITCH}")
+    if isinstance(e, StreamCut) or _caused_by(e, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return BackendError(f"The reply from the language model at {where} broke off before it was finished.",
+                            f"Try again, {SWITCH}")
     if isinstance(e, openai.APIConnectionError):
         return BackendError(f"Could not connect to the language model at {where}.",
                             f"Check OPENAI_BASE_URL and that the server is running, then try again, {SWITCH}")
@@ -38,6 +70,16 @@ def _explain(e: Exception, settings: Settings) -> BackendError:
         return BackendError(f"The language model at {where} returned an error (HTTP {e.status_code}).",
                             f"Try again in a moment, {SWITCH}")
     return BackendError(f"The language model call failed ({type(e).__name__}).", f"Try again, {SWITCH}")
+
+
+def retryable(e: Exception) -> bool:
+    """Worth another try within the deadline: a refused or broken connection, a cut stream, 408/429/5xx."""
+    import httpx
+    import openai
+
+    if isinstance(e, openai.APIStatusError):
+        return e.status_code in RETRY_STATUSES
+    return isinstance(e, (openai.APIConnectionError, StreamCut, httpx.RemoteProtocolError, httpx.ReadError))
 
 
 class OpenAIBackend:
@@ -59,20 +101,42 @@ class OpenAIBackend:
                 api_key=s.openai_api_key or "not-needed",
                 base_url=s.openai_base_url,
                 timeout=s.llm_timeout,
-                max_retries=s.llm_max_retries,
+                max_retries=0,  # retries happen in `stream`, inside the one deadline
+                http_client=http_client(),
                 temperature=0.8,
                 max_tokens=120,
                 streaming=True,
             )
         return self._llm
 
+    def _once(self, llm, request: ActorRequest, bounds) -> str:
+        parts: list[str] = []
+        size = 0
+        finished = False
+        for chunk in llm.stream(chat_messages(request)):
+            # The socket reads stop at the deadline; this stops the parsing of what one read brought in.
+            if bounds.remaining() <= 0:
+                raise bounds.expired()
+            if (chunk.response_metadata or {}).get("finish_reason"):
+                finished = True
+            text = chunk.content if isinstance(chunk.content, str) else ""
+            size += len(text)
+            if size > MAX_REPLY_CHARS:
+                raise ReplyTooLarge(f"more than {MAX_REPLY_CHARS:,} characters")
+            if text:
+                parts.append(text)
+        if not finished:
+            raise StreamCut("the stream ended without a finish_reason")
+        return "".join(parts)
+
     def stream(self, request: ActorRequest) -> Iterator[str]:
+        s = self.settings
         try:
-            for chunk in self._client().stream(chat_messages(request)):
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                if text:
-                    yield text
+            llm = self._client()  # built (and LangChain imported) before the clock starts
+            with bounded(s.llm_timeout, s.llm_max_reply_bytes) as b:
+                text = retrying(lambda: self._once(llm, request, b), b, s.llm_max_retries, retryable)
         except BackendError:
             raise
         except Exception as e:
-            raise _explain(e, self.settings) from e
+            raise _explain(e, s) from e
+        yield from word_chunks(text)

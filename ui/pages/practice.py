@@ -188,9 +188,9 @@ with chat_col:
         with history:
             for t in engine.turns:
                 bubble(t["role"], t["text"])
-        if practice.awaiting_reply(live) and practice.replying(conv.id):
+        if practice.awaiting_reply(live) and practice.replying(sc, conv.id):
             with st.spinner(f"{plain(scenario.customer.name)} is replying…"):
-                practice.wait_for_reply(conv.id)
+                practice.wait_for_reply(sc, conv.id)
             st.rerun()
         notice = st.container()
         flash = st.session_state.pop("practice_error", None)  # set by the run that failed
