@@ -177,6 +177,25 @@ def m005_sessions(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m008_voice_channel(db: Database) -> None:
+    """Voice practice: how an assignment must be done (any, voice, text), how each conversation is done
+    (text, voice), and per spoken trainee turn what the report's voice section needs: the recording's
+    length, the silence before the first word, the speaking time and the words recognised."""
+    db.executescript(
+        """
+        ALTER TABLE assignments ADD COLUMN channel TEXT NOT NULL DEFAULT 'any'
+            CHECK (channel IN ('any', 'voice', 'text'));
+        ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'text'
+            CHECK (channel IN ('text', 'voice'));
+        ALTER TABLE turns ADD COLUMN audio_seconds REAL;
+        ALTER TABLE turns ADD COLUMN silence_before REAL;
+        ALTER TABLE turns ADD COLUMN speaking_seconds REAL;
+        ALTER TABLE turns ADD COLUMN spoken_words INTEGER;
+        """
+    )
+
 def _skill_scores(report_json: str | None) -> dict[str, int]:
     """{skill: score} from a stored report; skills missing from it are left out."""
     from store.models import SKILLS
