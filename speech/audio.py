@@ -4,7 +4,8 @@ write a WAV. numpy and the standard library only.
 How the voice measures are defined (the report quotes them):
 - duration: the recording's length, from its header (frames / sample rate).
 - speech: 30 ms frames whose loudness (RMS) reaches the speech threshold — the louder of -42 dBFS and
-  the recording's own noise floor (its 10th-percentile frame) + 14 dB; a run of 3 such frames (90 ms)
+  the recording's own noise floor (its 10th-percentile frame) + 14 dB, capped at 20 dB under the
+  loudest frame; a run of 3 such frames (90 ms)
   starts speech, so a click does not.
 - silence before replying: from the moment recording starts to the first speech frame — the dead air
   the customer would hear before the trainee says anything. (Time spent reading the customer's reply
@@ -29,6 +30,7 @@ MAX_UPLOAD_BYTES = 40_000_000  # a two-minute 48 kHz stereo 24-bit WAV is ~35 MB
 FRAME_SECONDS = 0.03
 SPEECH_FLOOR_DBFS = -42.0
 ABOVE_NOISE_DB = 14.0
+PEAK_RANGE_DB = 20.0
 SILENT_PEAK_DBFS = -50.0  # nothing in the recording gets louder than this: the microphone heard nothing
 MIN_SPEECH_FRAMES = 3
 STT_RATE = 16000
@@ -103,7 +105,7 @@ def read_wav(data: bytes | None) -> Clip:
                                  f"{_minutes(MAX_RECORDING_SECONDS)}.",
                                  "Nothing was sent. Record a shorter reply — on a call, shorter is clearer.")
             raw = w.readframes(n)
-    except (wave.Error, EOFError, struct.error, ValueError):
+    except (wave.Error, EOFError, struct.error, ValueError, RuntimeError, OverflowError):
         raise InputError("That WAV file is damaged or in a format that cannot be read (only PCM WAV).",
                          "Record your reply with the microphone instead.") from None
     samples = _pcm(raw, width, channels)
@@ -150,7 +152,10 @@ def speech_span(samples: np.ndarray, rate: int) -> tuple[float | None, float]:
     levels = frame_levels(samples, rate)
     if len(levels) == 0 or levels.max() < SILENT_PEAK_DBFS:
         return None, 0.0
-    threshold = max(SPEECH_FLOOR_DBFS, float(np.percentile(levels, 10)) + ABOVE_NOISE_DB)
+    # Above the noise floor, but never more than PEAK_RANGE_DB under the loudest frame (a recording
+    # that is speech from end to end has no quiet frames to set a floor from).
+    threshold = max(SPEECH_FLOOR_DBFS, min(float(np.percentile(levels, 10)) + ABOVE_NOISE_DB,
+                                           float(levels.max()) - PEAK_RANGE_DB))
     loud = levels >= threshold
     run = np.convolve(loud.astype(int), np.ones(MIN_SPEECH_FRAMES, int), "valid") >= MIN_SPEECH_FRAMES
     if not run.any():

@@ -45,7 +45,8 @@ for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or f
         c1, c2 = st.columns([4, 1])
         badge = FAILED_ASSESSMENT if s.status == "failed" and a.mode == "assessment" else BADGE.get(s.status, "")
         c1.markdown(f"**{plain(a.title or (scenario.title if scenario else a.scenario_id))}** {badge}  \n"
-                    f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
+                    f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode"
+                    f"{' · by voice' if a.channel == 'voice' else ' · typed' if a.channel == 'text' else ''} · "
                     f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}")
         taken = a.mode == "assessment" and s.attempts > 0
         if scenario is None:
