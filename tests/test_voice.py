@@ -347,3 +347,19 @@ def test_practice_from_the_sidebar_after_a_finished_call_shows_the_picker(people
     assert "Your report" not in _texts(at)
     assert any(s.label == "Scenario" for s in at.selectbox), "the scenario picker"
     assert sc.get_report(conv) is not None, "the report is kept (in My history)"
+
+
+# -- bench/voice.py runs end to end (its figures come from the real models: see README) ----------------
+
+def test_voice_bench_prints_its_tables(capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("voice_bench", ROOT / "bench" / "voice.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.wer("I will call you back", "I'll call you back") == pytest.approx(2 / 5)
+    assert bench.wer("call you back", "call you back") == 0
+    assert bench.main(["--speech", "fake", "--runs", "1", "--no-espeak"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("Speech to text", "Text to speech", "extra wait per voice turn", "goal: spoken reply starts"):
+        assert heading in out
