@@ -231,10 +231,10 @@ def voice_controls(live: practice.Live, history, offline: bool) -> None:
             if source is None:
                 continue
             data = source.getvalue()
-            digest = hashlib.sha256(data).hexdigest()
-            if st.session_state.get("voice_seen") == digest:
+            seen = (conv.id, n, gen, hashlib.sha256(data).hexdigest())
+            if st.session_state.get("voice_seen") == seen:
                 continue  # already heard on an earlier run
-            st.session_state["voice_seen"] = digest
+            st.session_state["voice_seen"] = seen
             try:
                 with st.spinner("Listening…"):
                     heard = practice.hear(data)
