@@ -363,3 +363,15 @@ def test_voice_bench_prints_its_tables(capsys):
     out = capsys.readouterr().out
     for heading in ("Speech to text", "Text to speech", "extra wait per voice turn", "goal: spoken reply starts"):
         assert heading in out
+
+
+def test_an_assignment_that_requires_voice_opens_as_a_call_with_typing_locked(people):
+    store, trainer, ana = people
+    store.as_user(trainer).create_assignment(SCENARIO, user_ids=[ana.id], channel="voice", title="Phone week")
+    at = _app(ana, "ui/pages/home.py")
+    assert "by voice" in _texts(at)
+    next(b for b in at.button if b.label == "Start").click().run()
+    assert not at.exception
+    assert at.audio_input, "the assignment opens as a voice conversation"
+    assert "must be done by voice" in _texts(at)
+    assert at.chat_input[0].proto.disabled
