@@ -66,8 +66,6 @@ def test_one_spoken_turn_with_the_fake_microphone(server, tmp_path):  # noqa: F8
         assert audio.evaluate("a => a.autoplay"), "the customer's reply is spoken"
         ctx.close()
         b.close()
-    from core.settings import get_settings  # noqa: F401
-
     sc = store.as_user(store.authenticate("tia", "tia-password-1"))
     conv = sc.list_conversations()[0]
     turns = sc.get_turns(conv.id)
