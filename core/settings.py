@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Replies one model copy writes at the same time (xllamacpp slots, continuous batching).
     local_parallel: int = Field(default=8, ge=1, le=64)
 
+    # Speech for voice practice (speech/): auto = the offline models when requirements-voice.txt is
+    # installed, else voice is off; local = those models; fake = test stand-ins; off = text only.
+    speech: Literal["auto", "local", "fake", "off"] = "auto"
+
     # Whether the optional LLM judge runs when an endpoint is configured.
     judge: bool = True
 

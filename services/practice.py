@@ -67,14 +67,16 @@ def _save(scope, conversation_id: int, turn: dict) -> None:
     record_turn(scope, conversation_id, turn)
 
 
-def start(scope, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None) -> int:
-    """A new conversation; one already in progress is set aside first (see `set_aside`)."""
+def start(scope, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None,
+          channel: str | None = None) -> int:
+    """A new conversation; one already in progress is set aside first (see `set_aside`).
+    channel "voice" or "text"; None: what the assignment requires, else text (the store decides)."""
     scenario = get_scenario(scope, scenario_id)
     set_aside(scope)
     engine = _engine(scenario)
     opening = engine.open()
     conv_id = scope.start_conversation(scenario_id, mode=mode, assignment_id=assignment_id,
-                                       backend=get_settings().resolved_backend())
+                                       backend=get_settings().resolved_backend(), channel=channel)
     _save(scope, conv_id, opening)
     return conv_id
 
@@ -127,20 +129,24 @@ def wait_for_reply(scope, conversation_id: int, timeout: float | None = None) ->
     return True
 
 
-def send(scope, conversation_id: int, text: str, *, offline: bool = False) -> Iterator[str]:
+def send(scope, conversation_id: int, text: str, *, offline: bool = False,
+         voice: dict | None = None) -> Iterator[str]:
     """Save the trainee's turn, get the customer's reply and save it; return its text in display chunks.
 
     All the work happens before this returns, so an interrupted display loses nothing.
     Raises InputError before saving anything for an empty or oversized message, and
     BackendError after the trainee's turn is saved when the LLM endpoint fails.
     offline=True answers with the scenario's authored lines and never calls the model
-    (the trainee chose this after the endpoint failed)."""
+    (the trainee chose this after the endpoint failed). voice: a spoken turn's measures
+    (`Heard.as_turn_voice()`), saved with the turn for the report's voice section."""
     with _reply_lease(scope, conversation_id):
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if awaiting_reply(live):
             raise InputError("The customer has not answered your last message yet. Retry the reply first.")
         turn = live.engine.add_trainee(text)
+        if voice is not None:
+            turn["voice"] = dict(voice)
         _save(scope, conversation_id, turn)  # saved before the model is called
         reply = _record_reply(scope, live, live.engine.fallback_reply()) if offline else _reply(scope, live)
     return word_chunks(reply["text"])
@@ -261,7 +267,8 @@ def branch(scope, conversation_id: int, turn_no: int) -> int:
     assessment = conv.mode == "assessment"
     new_id = scope.start_conversation(conv.scenario_id, mode="practice",
                                       assignment_id=None if assessment else conv.assignment_id,
-                                      parent_id=conv.id, branch_turn=turn_no, backend=get_settings().resolved_backend())
+                                      parent_id=conv.id, branch_turn=turn_no, backend=get_settings().resolved_backend(),
+                                      channel=conv.channel)
     for t in keep:
         _save(scope, new_id, t)
     return new_id
@@ -336,3 +343,34 @@ def hints(live: Live) -> list[str]:
     if met and "summary" not in used:
         tips.append("Summarise what will happen next, check if there is anything else, then close warmly.")
     return tips[:3]
+
+
+# -- voice -------------------------------------------------------------------------------------------
+
+def voice_unavailable() -> str | None:
+    """Why voice practice cannot run here (packages missing, switched off), or None when it can."""
+    import speech
+
+    return speech.unavailable_reason()
+
+
+def hear(data: bytes | None):
+    """One recording checked and transcribed (speech.Heard); InputError for empty, silent, over-long or
+    non-audio input, speech.SpeechUnavailable when voice is off. Nothing is saved: the trainee edits the
+    transcript and sends it with `send(..., voice=heard.as_turn_voice())`."""
+    import speech
+
+    return speech.hear(data)
+
+
+def speak(turn: dict) -> bytes:
+    """The customer's line as WAV bytes, paced by their mood."""
+    import speech
+
+    return speech.speak(turn["text"], mood=turn.get("mood"))
+
+
+def customer_voice() -> str:
+    import speech
+
+    return speech.voice_label()

@@ -131,7 +131,8 @@ def _summary(row: dict) -> ConversationSummary:
         scenario_id=row["scenario_id"], assignment_id=row["assignment_id"], mode=row["mode"],
         status=row["status"], parent_id=row["parent_id"], branch_turn=row["branch_turn"],
         backend=row["backend"] or "", started_at=row["started_at"], ended_at=row["ended_at"],
-        overall=row["eff_overall"], auto_overall=row["auto_overall"], turn_count=row["turn_count"])
+        overall=row["eff_overall"], auto_overall=row["auto_overall"], turn_count=row["turn_count"],
+        channel=row.get("channel") or "text")
 
 
 

@@ -8,7 +8,7 @@ from core.errors import AccessDenied, InputError
 from store.access import (NO_ASSIGNMENT, STAFF, ScopeBase, _built_in_scenario_ids, _date, _effective_overall,
                           _fresh, _overrides_join, _score)
 from store.common import iso
-from store.models import MODES, Assignment, AssignmentStatus
+from store.models import ASSIGNMENT_CHANNELS, MODES, Assignment, AssignmentStatus
 
 
 class AssignmentsMixin(ScopeBase):
@@ -19,7 +19,7 @@ class AssignmentsMixin(ScopeBase):
         return Assignment(id=row["id"], scenario_id=row["scenario_id"], title=row["title"], due=row["due"],
                           pass_mark=row["pass_mark"], mode=row["mode"], created_by=row["created_by"],
                           created_at=row["created_at"], user_ids=[t["user_id"] for t in targets],
-                          group_id=row["group_id"])
+                          group_id=row["group_id"], channel=row.get("channel") or "any")
 
     def _assignments_where(self) -> tuple[str, list]:
         me = self._user.id
@@ -36,7 +36,7 @@ class AssignmentsMixin(ScopeBase):
     @_fresh
     def create_assignment(self, scenario_id: str, *, user_ids: Iterable[int] = (), group_id: int | None = None,
                           due: date | str | None = None, pass_mark: int = 70, mode: str = "practice",
-                          title: str | None = None) -> Assignment:
+                          title: str | None = None, channel: str = "any") -> Assignment:
         self._require(("trainer", "admin"), "Only trainers and admins can assign scenarios.")
         scenario_id = (scenario_id or "").strip()
         if not scenario_id:
@@ -45,6 +45,8 @@ class AssignmentsMixin(ScopeBase):
             raise InputError(f"There is no scenario '{scenario_id}'.", "Pick one from the scenario list.")
         if mode not in MODES:
             raise InputError("The mode must be practice or assessment.")
+        if channel not in ASSIGNMENT_CHANNELS:
+            raise InputError("The channel must be any, voice or text.")
         pass_mark = _score(pass_mark, "pass mark")
         due_date = _date(due, "due date")
         title = (title or "").strip() or None
@@ -65,10 +67,10 @@ class AssignmentsMixin(ScopeBase):
         now = iso(self._store.now())
         with self._store._write() as db:
             aid = db.execute(
-                "INSERT INTO assignments (scenario_id, title, due, pass_mark, mode, group_id, created_by, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO assignments (scenario_id, title, due, pass_mark, mode, group_id, created_by, created_at, "
+                "channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [scenario_id, title, due_date.isoformat() if due_date else None, pass_mark, mode, group_id,
-                 self._user.id, now]).lastrowid
+                 self._user.id, now, channel]).lastrowid
             db.conn.executemany("INSERT INTO assignment_targets (assignment_id, user_id) VALUES (?, ?)",
                                 [(aid, uid) for uid in ids])
         return self._get_assignment(aid)

@@ -10,24 +10,49 @@ from core.errors import AccessDenied, InputError
 from core.transcript import MAX_MESSAGE_CHARS, MAX_TURN_CHARS
 from store.access import MAX_META_CHARS, NO_ASSIGNMENT, ScopeBase, _SUMMARY_SQL, _date, _fresh, _summary
 from store.common import iso
-from store.models import END_STATUSES, MODES, ConversationSummary
+from store.models import CHANNELS, END_STATUSES, MODES, ConversationSummary
 from store.reports import checked_report, insert_report
 
 ASSESSMENT_TAKEN = "This assessment has already been taken."
+VOICE_FIELDS = ("audio_seconds", "silence_before", "speaking_seconds", "spoken_words")
+MAX_VOICE_SECONDS = 600.0
+
+
+def _checked_voice(voice: dict | None) -> dict | None:
+    """A spoken turn's measures (see speech.audio): numbers in range, silence and speaking inside the recording."""
+    if voice is None:
+        return None
+    if not isinstance(voice, dict) or set(voice) - set(VOICE_FIELDS):
+        raise InputError(f"A spoken turn's measures are: {', '.join(VOICE_FIELDS)}.")
+    out = {}
+    for k in VOICE_FIELDS:
+        v = voice.get(k)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or not 0 <= v <= (
+                100_000 if k == "spoken_words" else MAX_VOICE_SECONDS):
+            raise InputError(f"A spoken turn needs '{k}' as a number in range.")
+        out[k] = int(v) if k == "spoken_words" else float(v)
+    if out["audio_seconds"] <= 0 or out["silence_before"] + out["speaking_seconds"] > out["audio_seconds"] + 0.05:
+        raise InputError("A spoken turn's silence and speaking time must fit inside its recording.")
+    return out
 
 
 class ConversationsMixin(ScopeBase):
     # -- conversations and turns ------------------------------------------------------------
     @_fresh
     def start_conversation(self, scenario_id: str, *, mode: str = "practice", assignment_id: int | None = None,
-                           parent_id: int | None = None, branch_turn: int | None = None, backend: str = "") -> int:
+                           parent_id: int | None = None, branch_turn: int | None = None, backend: str = "",
+                           channel: str | None = None) -> int:
         """Open a conversation owned by the current user. Linked to an assignment, it takes that
-        assignment's mode and scenario; an assessment already finished once cannot be started again."""
+        assignment's mode and scenario; an assessment already finished once cannot be started again.
+        channel: "text" or "voice"; None takes what the assignment requires, else text. An assignment that
+        requires voice (or text) cannot be started the other way."""
         scenario_id = (scenario_id or "").strip()
         if not scenario_id:
             raise InputError("Choose a scenario to practise.")
         if mode not in MODES:
             raise InputError("The mode must be practice or assessment.")
+        if channel is not None and channel not in CHANNELS:
+            raise InputError("A conversation is held by text or by voice.")
         if assignment_id is not None:
             try:
                 a = self._get_assignment(assignment_id)
@@ -38,6 +63,12 @@ class ConversationsMixin(ScopeBase):
             if a.scenario_id != scenario_id:
                 raise InputError("This assignment is for a different scenario.")
             mode = a.mode
+            if a.channel != "any":
+                if channel is not None and channel != a.channel:
+                    raise InputError(f"This assignment must be done by {a.channel}.",
+                                     f"Start it in {a.channel} mode.")
+                channel = a.channel
+        channel = channel or "text"
         if parent_id is not None:
             self._own_conversation_row(parent_id)
         if branch_turn is not None and (not isinstance(branch_turn, int) or branch_turn < 1):
@@ -53,9 +84,9 @@ class ConversationsMixin(ScopeBase):
             try:
                 cid = db.execute(
                     "INSERT INTO conversations (user_id, scenario_id, assignment_id, mode, status, parent_id, "
-                    "branch_turn, backend, started_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+                    "branch_turn, backend, started_at, channel) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
                     [self._user.id, scenario_id, assignment_id, mode, parent_id, branch_turn, backend or "",
-                     iso(self._store.now())]).lastrowid
+                     iso(self._store.now()), channel]).lastrowid
             except sqlite3.IntegrityError:
                 # The unique index (migration m003) is the last word: one attempt per assessment.
                 raise InputError(ASSESSMENT_TAKEN, "An assessment counts once; practise the scenario freely instead.") from None
@@ -64,18 +95,20 @@ class ConversationsMixin(ScopeBase):
     @_fresh
     def add_turn(self, conversation_id: int, role: str, text: str, *, mood: float | None = None,
                  trust: float | None = None, moves: list[str] | None = None, intent: str | None = None,
-                 meta: dict | None = None) -> int:
+                 meta: dict | None = None, voice: dict | None = None) -> int:
         """Append one of one's own (trainee) turns and commit it before returning; returns its 1-based position.
+        voice: a spoken turn's measures (VOICE_FIELDS); only in a voice conversation, and required in one
+        whose assignment requires voice.
 
         The customer's lines are the practice engine's output: they go through ``EngineTurns``, never here."""
         if role == "customer":
             raise AccessDenied("Only the practice engine writes the customer's lines.")
         return self._append_turn(conversation_id, role, text, mood=mood, trust=trust, moves=moves, intent=intent,
-                                 meta=meta)
+                                 meta=meta, voice=voice)
 
     def _append_turn(self, conversation_id: int, role: str, text: str, *, mood: float | None = None,
                      trust: float | None = None, moves: list[str] | None = None, intent: str | None = None,
-                     meta: dict | None = None) -> int:
+                     meta: dict | None = None, voice: dict | None = None) -> int:
         if role not in ("customer", "trainee"):
             raise InputError("A turn's role is 'customer' or 'trainee'.")
         if not isinstance(text, str):
@@ -90,11 +123,21 @@ class ConversationsMixin(ScopeBase):
         meta_json = json.dumps(meta, default=str) if meta is not None else None
         if meta_json and len(meta_json) > MAX_META_CHARS:
             raise InputError("The turn's metadata is too large.")
+        voice = _checked_voice(voice)
+        if voice is not None and role != "trainee":
+            raise InputError("Only the trainee's turns are recorded speech.")
         with self._store._write() as db:
             # Owner and status are checked inside the write lock, so a turn cannot slip in after finishing.
             row = self._own_conversation_row(conversation_id)
             if row["status"] != "active":
                 raise InputError("This conversation has ended.", "Start a new attempt or retry from a turn.")
+            if voice is not None and row.get("channel") != "voice":
+                raise InputError("This conversation is typed, so a turn cannot be recorded speech.")
+            if role == "trainee" and voice is None and row.get("channel") == "voice" and row["assignment_id"]:
+                need = db.execute("SELECT channel FROM assignments WHERE id = ?", [row["assignment_id"]]).fetchone()
+                if need is not None and need[0] == "voice":
+                    raise InputError("This assignment must be done by voice: record your reply.",
+                                     "Typed replies do not count for it.")
             last = db.execute("SELECT idx, role FROM turns WHERE conversation_id = ? ORDER BY idx DESC LIMIT 1",
                               [conversation_id]).fetchone()
             if role == "customer" and last is not None and last[1] != "trainee":
@@ -102,10 +145,12 @@ class ConversationsMixin(ScopeBase):
                 # decided inside the write transaction, so it holds across threads and processes.
                 raise InputError("The customer has already answered that message.")
             idx = (last[0] if last else 0) + 1
+            v = voice or {}
             db.execute("INSERT INTO turns (conversation_id, idx, role, text, mood, trust, moves, intent, meta, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "created_at, audio_seconds, silence_before, speaking_seconds, spoken_words) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [conversation_id, idx, role, text, mood, trust, moves_json, intent, meta_json,
-                        iso(self._store.now())])
+                        iso(self._store.now()), *(v.get(k) for k in VOICE_FIELDS)])
         return idx
 
     @_fresh
@@ -115,11 +160,15 @@ class ConversationsMixin(ScopeBase):
     @_fresh
     def get_turns(self, conversation_id: int) -> list[dict]:
         self._conversation_row(conversation_id)
-        rows = self._store.query("SELECT idx, role, text, mood, trust, moves, intent, meta, created_at FROM turns "
-                                 "WHERE conversation_id = ? ORDER BY idx", [conversation_id])
+        rows = self._store.query("SELECT idx, role, text, mood, trust, moves, intent, meta, created_at, "
+                                 f"{', '.join(VOICE_FIELDS)} FROM turns WHERE conversation_id = ? ORDER BY idx",
+                                 [conversation_id])
         for r in rows:
             r["moves"] = json.loads(r["moves"]) if r["moves"] else []
             r["meta"] = json.loads(r["meta"]) if r["meta"] else None
+            measures = {k: r.pop(k) for k in VOICE_FIELDS}
+            if measures["audio_seconds"] is not None:  # a spoken turn; typed turns carry no "voice" key
+                r["voice"] = measures
         return rows
 
     @_fresh
@@ -265,4 +314,5 @@ def record_turn(scope: ConversationsMixin, conversation_id: int, turn: dict) -> 
         return engine_turns(scope).add_customer_turn(conversation_id, turn["text"], mood=turn.get("mood"),
                                                      trust=turn.get("trust"), intent=turn.get("intent"), meta=meta)
     return scope.add_turn(conversation_id, turn.get("role", ""), turn["text"], mood=turn.get("mood"),
-                          trust=turn.get("trust"), moves=turn.get("moves"), intent=turn.get("intent"), meta=meta)
+                          trust=turn.get("trust"), moves=turn.get("moves"), intent=turn.get("intent"), meta=meta,
+                          voice=turn.get("voice"))

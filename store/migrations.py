@@ -227,6 +227,25 @@ def m007_turn_comments(db: Database) -> None:
 
 
 @migrations()
+def m008_voice_channel(db: Database) -> None:
+    """Voice practice: how an assignment must be done (any, voice, text), how each conversation is done
+    (text, voice), and per spoken trainee turn what the report's voice section needs: the recording's
+    length, the silence before the first word, the speaking time and the words recognised."""
+    db.executescript(
+        """
+        ALTER TABLE assignments ADD COLUMN channel TEXT NOT NULL DEFAULT 'any'
+            CHECK (channel IN ('any', 'voice', 'text'));
+        ALTER TABLE conversations ADD COLUMN channel TEXT NOT NULL DEFAULT 'text'
+            CHECK (channel IN ('text', 'voice'));
+        ALTER TABLE turns ADD COLUMN audio_seconds REAL;
+        ALTER TABLE turns ADD COLUMN silence_before REAL;
+        ALTER TABLE turns ADD COLUMN speaking_seconds REAL;
+        ALTER TABLE turns ADD COLUMN spoken_words INTEGER;
+        """
+    )
+
+
+@migrations()
 def m009_report_weights(db: Database) -> None:
     """The rubric weights each report was scored with, so a skill override moves the overall as the
     engine would have (store.access._effective_overall). Reports saved before this get their

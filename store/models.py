@@ -10,6 +10,11 @@ Role = Literal["admin", "trainer", "manager", "trainee"]
 ROLES: tuple[str, ...] = ("admin", "trainer", "manager", "trainee")
 Mode = Literal["practice", "assessment"]
 MODES: tuple[str, ...] = ("practice", "assessment")
+# How a conversation is held, and what an assignment requires ("any": the trainee chooses).
+Channel = Literal["text", "voice"]
+CHANNELS: tuple[str, ...] = ("text", "voice")
+AssignmentChannel = Literal["any", "voice", "text"]
+ASSIGNMENT_CHANNELS: tuple[str, ...] = ("any", "voice", "text")
 ConversationStatus = Literal["active", "resolved", "walked_out", "turn_limit", "trainee_ended"]
 END_STATUSES: tuple[str, ...] = ("resolved", "walked_out", "turn_limit", "trainee_ended")
 AssignmentState = Literal["not_started", "in_progress", "passed", "failed", "overdue"]
@@ -43,6 +48,7 @@ class Assignment(BaseModel):
     created_at: datetime
     user_ids: list[int] = Field(default_factory=list)
     group_id: int | None = None
+    channel: AssignmentChannel = "any"
 
 
 class ConversationSummary(BaseModel):
@@ -62,6 +68,7 @@ class ConversationSummary(BaseModel):
     overall: int | None = None  # effective: with trainers' overrides (store.access._effective_overall)
     auto_overall: int | None = None  # the scoring engine's, as scored
     turn_count: int = 0
+    channel: Channel = "text"
 
 
 class AssignmentStatus(BaseModel):

@@ -46,6 +46,7 @@ socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 for _var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
     os.environ.pop(_var, None)
 os.environ.setdefault("TALKDOWN_BACKEND", "scripted")
+os.environ.setdefault("TALKDOWN_SPEECH", "fake")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -64,6 +65,7 @@ def _fresh_settings(monkeypatch, tmp_path):
 
     monkeypatch.setenv("TALKDOWN_DB_PATH", str(tmp_path / "talkdown.db"))
     monkeypatch.setenv("TALKDOWN_BACKEND", "scripted")
+    monkeypatch.setenv("TALKDOWN_SPEECH", "fake")  # voice tests use the fake speech backend, like scripted
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     get_settings.cache_clear()

@@ -431,7 +431,8 @@ def _ended_on_practice_page(store, user):
     conv = practice.start(sc, SCENARIO)
     list(practice.send(sc, conv, KIND))
     practice.end(sc, conv)
-    at = open_page(user, "ui/pages/practice.py", practice_conv=conv)
+    # practice_live: the page had it open when it ended (from elsewhere, Practice shows the picker: issue 13)
+    at = open_page(user, "ui/pages/practice.py", practice_conv=conv, practice_live=conv)
     assert "Your report" in texts(at)
     return sc, conv, at
 
@@ -707,7 +708,7 @@ def test_a_customer_who_walked_out_is_not_shown_as_a_success(org):
             break
         list(practice.send(ana, conv, "Calm down. You should have checked before calling. That's our policy."))
     assert ana.get_conversation(conv).status == "walked_out"
-    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv)
+    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv, practice_live=conv)
     assert not at.exception
     assert "Conversation over: Customer walked out." in [w.value for w in at.warning]
     assert not [s.value for s in at.success if s.value.startswith("Conversation over")]

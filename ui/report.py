@@ -158,6 +158,8 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
                 for a in dim["advice"]:
                     st.info(plain(a), icon=":material/lightbulb:")
 
+    voice_section(turns)
+
     st.subheader("Annotated transcript")
     by_turn = {t["turn"]: t for t in report.get("turns", [])}
     for n, turn in enumerate(turns, start=1):
@@ -169,6 +171,8 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
             if moves and role == "trainee":
                 st.markdown(move_badges(moves))  # full colour: a caption would fade the badges
             meta = [f"Turn {n}"]  # the evidence above cites these numbers
+            if isinstance(turn.get("voice"), dict):
+                meta.append(f"spoken, {float(turn['voice'].get('audio_seconds') or 0):.1f} s")
             if role == "customer" and turn.get("mood") is not None:
                 meta.append(f"anger {float(turn['mood']):.1f}/10")
             st.caption(" · ".join(meta))
@@ -179,3 +183,37 @@ def render_report(report: dict[str, Any], turns: list[dict[str, Any]], *, key: s
                 if st.button("Retry from here", key=f"{key}_retry_{n}", icon=":material/replay:",
                              help="Start a new attempt that keeps the conversation up to just before this reply."):
                     on_retry(n)
+
+
+def voice_section(turns: list[dict[str, Any]]) -> None:
+    """What only voice shows: speaking pace and long silences before replying, each with the turn that
+    shows it. Advisory: the five skills' scores above are the same as for typed replies."""
+    from speech.pace import FAST_WPM, LONG_SILENCE_SECONDS, SLOW_WPM, summarise
+
+    summary = summarise(turns)
+    if summary is None:
+        return
+    with st.container(border=True):
+        st.markdown("**Voice: pace and silences**")
+        st.caption(f"From {len(summary.turns)} spoken repl{'y' if len(summary.turns) == 1 else 'ies'}"
+                   + (f" ({summary.typed_turns} typed, not counted here)" if summary.typed_turns else "")
+                   + ". Not part of the five scores. Pace is words heard per minute from your first word to "
+                   "your last; silence is the time from pressing record to your first word.")
+        c1, c2 = st.columns(2)
+        c1.metric("Speaking pace", f"{summary.wpm:.0f} words/min" if summary.wpm is not None else "—",
+                  help=f"On a call, {SLOW_WPM}–{FAST_WPM} words a minute is easy to follow.")
+        c2.metric(f"Silences over {LONG_SILENCE_SECONDS:.0f} s before replying", str(len(summary.long_silences)))
+        if summary.wpm is None:
+            st.caption("Your spoken replies were too short to measure a pace.")
+        elif not summary.fast and not summary.slow:
+            st.markdown(f"- :green-badge[steady] Your pace stayed within {SLOW_WPM}–{FAST_WPM} words a minute.")
+        for v in summary.fast:
+            st.markdown(f"- :orange-badge[fast] Turn {v.turn}: {v.wpm:.0f} words/min — “{plain(v.text)}”. "
+                        "An upset caller cannot keep up at this speed: slow down and pause after key facts.")
+        for v in summary.slow:
+            st.markdown(f"- :blue-badge[slow] Turn {v.turn}: {v.wpm:.0f} words/min — “{plain(v.text)}”. "
+                        "Long gaps between words sound unsure: say it in one go.")
+        for v in summary.long_silences:
+            st.markdown(f"- :red-badge[silence] Turn {v.turn}: {v.silence_before:.1f} s of silence before you "
+                        f"spoke — “{plain(v.text)}”. On a call that is dead air: say something (“Let me check "
+                        "that for you”) while you think.")

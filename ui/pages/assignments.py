@@ -42,11 +42,16 @@ with st.expander("New assignment", expanded=not sc.list_assignments(), icon=":ma
         mode = c5.radio("Mode", ["practice", "assessment"], horizontal=True, key=f"na_mode_{n}",
                         help="Practice: mood meter and hints, any number of attempts. "
                              "Assessment: no help, and only the first attempt counts.")
+        channel = st.radio("Reply by", ["any", "voice", "text"], horizontal=True, key=f"na_channel_{n}",
+                           format_func={"any": "Trainee's choice", "voice": "Voice (spoken)",
+                                        "text": "Text (typed)"}.get,
+                           help="Voice: the trainee speaks each reply and hears the customer, as on a call.")
         if st.form_submit_button("Assign", type="primary"):
             try:
                 a = sc.create_assignment(scenario_id, user_ids=[u.id for u in people],
                                          group_id=group.id if group else None, due=due,
-                                         pass_mark=int(pass_mark), mode=mode, title=title.strip() or None)
+                                         pass_mark=int(pass_mark), mode=mode, title=title.strip() or None,
+                                         channel=channel)
             except TalkdownError as e:
                 show_error(e)
             else:
@@ -74,7 +79,8 @@ for a in sorted(assignments, key=lambda a: (a.due or date.max)):
     summary += f" · {overdue} overdue" if overdue else ""
     # Keys tie the open/closed state to the assignment, not to a position in the list: after a delete, the
     # next assignment's popover must not open in its place.
-    with st.expander(f"{name} · due {a.due or '—'} · {a.mode} · {summary}", key=f"assignment_{a.id}"):
+    by = {"voice": " · by voice", "text": " · typed"}.get(a.channel, "")
+    with st.expander(f"{name} · due {a.due or '—'} · {a.mode}{by} · {summary}", key=f"assignment_{a.id}"):
         st.caption(f"Scenario: {plain(titles.get(a.scenario_id, a.scenario_id))} · pass mark {a.pass_mark} · "
                    f"created {fmt_dt(a.created_at)}")
         if prog:

@@ -47,7 +47,8 @@ for s in sorted(mine, key=lambda s: (s.status == "passed", s.assignment.due or f
         badge = FAILED_ASSESSMENT if s.status == "failed" and a.mode == "assessment" else BADGE.get(s.status, "")
         badge += " :orange-badge[late]" if s.late else ""
         c1.markdown(f"**{plain(assignment_name(a, titles))}** {badge}  \n"
-                    f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode · "
+                    f"Due {a.due or '—'} · pass mark {a.pass_mark} · {a.mode} mode"
+                    f"{' · by voice' if a.channel == 'voice' else ' · typed' if a.channel == 'text' else ''} · "
                     f"best {s.best_score if s.best_score is not None else '—'} · attempts {s.attempts}"
                     + (f" · finished {fmt_dt(s.completed_at)[:10]}, after the due date" if s.late else ""))
         taken = a.mode == "assessment" and s.attempts > 0

@@ -1,9 +1,14 @@
-"""The practice chat: the customer replies in a stream; practice mode shows a mood meter and hints."""
+"""The practice chat: the customer replies in a stream; practice mode shows a mood meter and hints.
+In a voice conversation the trainee records each reply (the transcript is editable before it is sent)
+and hears the customer's reply spoken, with its text shown as in a typed one."""
+import hashlib
+from urllib.parse import urlsplit
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.errors import BackendError, TalkdownError
+from core.errors import BackendError, InputError, TalkdownError
 from core.transcript import MAX_MESSAGE_CHARS, MAX_TURN_CHARS
 from personas.archetypes import get_archetype
 from personas.feelings import BAND_MARKDOWN_COLOURS, band, describe, feeling_name
@@ -15,6 +20,16 @@ from ui.report import render_report
 sc = scope()
 init_state({"practice_conv": None})
 conv_id = st.session_state["practice_conv"]
+REPORT_SEEN = "practice_again"  # the ended view's first button: its widget state lives only while it is shown
+
+if conv_id is not None and REPORT_SEEN not in st.session_state and st.session_state.get("practice_live") != conv_id:
+    # Arrived from another page (the sidebar's "Practice") holding a conversation that has ended since:
+    # its report is in My history; here the trainee gets the picker (issue 13).
+    try:
+        if sc.get_conversation(conv_id).status != "active":
+            conv_id = st.session_state["practice_conv"] = None
+    except TalkdownError:
+        conv_id = st.session_state["practice_conv"] = None
 
 if conv_id is None:
     active = sc.active_conversation()
@@ -30,9 +45,14 @@ if conv_id is None:
                                              f"{cat.scenarios[i].persona}, {cat.scenarios[i].difficulty}")
     if sid:
         st.caption(plain(cat.scenarios[sid].summary))
-    if st.button("Start", type="primary", icon=":material/play_arrow:", disabled=not sid):
+    how = st.radio("How do you want to talk?", ["Text", "Voice"], horizontal=True, key="practice_channel",
+                   help="Voice: you speak your replies and hear the customer, as on a phone call.")
+    no_voice = practice.voice_unavailable() if how == "Voice" else None
+    if no_voice:
+        st.info(no_voice, icon=":material/mic_off:")
+    if st.button("Start", type="primary", icon=":material/play_arrow:", disabled=not sid or bool(no_voice)):
         try:
-            st.session_state["practice_conv"] = practice.start(sc, sid, mode="practice")
+            st.session_state["practice_conv"] = practice.start(sc, sid, mode="practice", channel=how.lower())
             st.rerun()
         except TalkdownError as e:
             show_error(e)
@@ -48,10 +68,16 @@ except TalkdownError as e:
 conv, scenario, engine = live.conversation, live.scenario, live.engine
 helps = conv.mode == "practice"
 ended = conv.status != "active"
+voice = conv.channel == "voice"
+if ended:
+    st.session_state.pop("practice_live", None)  # once shown ended, only the ended view's state keeps it here
+else:
+    st.session_state["practice_live"] = conv.id
 
 st.title(plain(scenario.title))
 st.caption(f"You are the agent. Customer: **{plain(scenario.customer.name)}** · {plain(scenario.domain)} · "
-           f"{'practice mode' if helps else 'assessment mode — no hints, this attempt counts'}")
+           f"{'practice mode' if helps else 'assessment mode — no hints, this attempt counts'}"
+           + (" · voice" if voice else ""))
 
 # While talking: chat beside the brief, mood and hints. Once over: the report gets the full width.
 chat_col, side_col = (st.container(), None) if ended else st.columns([2.2, 1], gap="large")
@@ -141,9 +167,127 @@ def end_controls(live: practice.Live) -> None:
                 end_now()
 
 
-def bubble(role: str, text: str) -> None:
+def bubble(role: str, text: str, audio: bytes | None = None, autoplay: bool = False) -> None:
     with chat_bubble(role):
         st.markdown(plain(text))
+        if audio:
+            st.audio(audio, format="audio/wav", autoplay=autoplay)
+
+
+def required_channel() -> str:
+    """What this conversation's assignment requires: any, voice or text."""
+    if conv.assignment_id is None:
+        return "any"
+    try:
+        return sc.get_assignment(conv.assignment_id).channel
+    except TalkdownError:
+        return "any"
+
+
+def mic_help() -> None:
+    """Why a microphone may not work, said before the trainee wonders: browsers allow it only in a secure
+    context (localhost or HTTPS) and after the permission prompt is accepted."""
+    try:
+        url = urlsplit(st.context.url or "")
+    except Exception:
+        url = urlsplit("")
+    local = (url.hostname or "localhost") in ("localhost", "127.0.0.1", "::1")
+    if url.scheme == "http" and not local:
+        st.warning(f"This page is open over plain HTTP from {plain(url.hostname)}, so the browser will not "
+                   "let it use the microphone. Open Talkdown as http://localhost on the machine that runs it, "
+                   "or serve it over HTTPS. You can still upload a WAV recording below, or type.",
+                   icon=":material/mic_off:")
+    st.caption("Press the microphone, speak, press stop. Nothing happens, or the browser says the microphone "
+               "is blocked? Allow it from the icon at the left of the address bar (browsers allow a "
+               "microphone only on localhost or over HTTPS), then record again.")
+
+
+def speak_reply(conv_id: int) -> None:
+    """Speak the customer's newest line once (autoplay on the next run); a failure costs only the sound."""
+    turns = practice.load(sc, conv_id).engine.turns
+    if not turns or turns[-1]["role"] != "customer":
+        return
+    try:
+        audio = practice.speak(turns[-1])
+    except TalkdownError as e:
+        st.session_state["practice_error"] = f"The reply is shown but could not be spoken: {e}"
+        return
+    st.session_state["voice_spoken"] = {"conv": conv_id, "idx": len(turns), "audio": audio, "play": True}
+
+
+def voice_controls(live: practice.Live, history, offline: bool) -> None:
+    """Record (or upload) a reply, see and correct its transcript, send it. A bad recording gets a message
+    and changes nothing: the conversation and the transcript being edited stay as they were."""
+    n = len(live.engine.turns)
+    gen = st.session_state.setdefault("voice_gen", 0)
+    with st.container(border=True):
+        st.markdown("**Your reply, spoken**")
+        mic_help()
+        rec = st.audio_input("Record your reply", key=f"rec_{conv.id}_{n}_{gen}",
+                             disabled=practice.awaiting_reply(live))
+        up = st.file_uploader("Or upload a recording (WAV, up to 2 minutes)", key=f"up_{conv.id}_{n}_{gen}",
+                              disabled=practice.awaiting_reply(live))
+        for source in (rec, up):
+            if source is None:
+                continue
+            data = source.getvalue()
+            seen = (conv.id, n, gen, hashlib.sha256(data).hexdigest())
+            if st.session_state.get("voice_seen") == seen:
+                continue  # already heard on an earlier run
+            st.session_state["voice_seen"] = seen
+            try:
+                with st.spinner("Listening…"):
+                    heard = practice.hear(data)
+            except TalkdownError as e:
+                st.session_state["voice_error"] = str(e)
+                continue
+            st.session_state.pop("voice_error", None)
+            st.session_state["voice_draft"] = {"conv": conv.id, "n": n, "text": heard.text,
+                                               "voice": heard.as_turn_voice()}
+            st.session_state[f"vdraft_{conv.id}_{n}"] = heard.text
+        err = st.session_state.get("voice_error")
+        if err:
+            st.error(plain(err), icon=":material/error:")
+        draft = st.session_state.get("voice_draft")
+        if not draft or draft["conv"] != conv.id or draft["n"] != n:
+            return
+        text = st.text_area("What you said — correct any word that was mis-heard, then send",
+                            key=f"vdraft_{conv.id}_{n}", height=110)
+        v = draft["voice"]
+        st.caption(f"{v['audio_seconds']:.1f} s recorded · {v['silence_before']:.1f} s before your first word · "
+                   f"{v['spoken_words']} words heard")
+        b1, b2 = st.columns(2)
+        send_it = b1.button("Send", type="primary", icon=":material/send:", key="voice_send")
+        if b2.button("Discard and record again", key="voice_discard"):
+            st.session_state.pop("voice_draft", None)
+            st.session_state.pop("voice_error", None)
+            st.session_state["voice_gen"] = gen + 1
+            st.rerun()
+    if not send_it:
+        return
+    text = (text or "").strip()
+    if not text:
+        st.error("The transcript is empty: record again, or write what you said.", icon=":material/error:")
+        return
+    if len(text) > MAX_MESSAGE_CHARS:
+        st.error(f"Your reply is {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. Nothing was sent: "
+                 "shorten it here and send it.", icon=":material/error:")
+        return
+    with history:
+        bubble("trainee", text)
+        try:
+            with chat_bubble("customer"):
+                st.write_stream(plain_stream(practice.send(sc, conv.id, text, offline=offline, voice=draft["voice"])))
+        except BackendError as e:
+            st.session_state["practice_error"] = str(e)
+        except TalkdownError as e:
+            show_error(e)  # refused before anything was saved: the transcript stays for another try
+            return
+    st.session_state.pop("voice_draft", None)
+    st.session_state.pop("voice_error", None)
+    st.session_state["voice_gen"] = gen + 1
+    speak_reply(conv.id)
+    st.rerun()
 
 
 with chat_col:
@@ -160,6 +304,11 @@ with chat_col:
             st.info(over, icon=":material/call_end:")
         else:  # walked out, turn limit
             st.warning(over, icon=":material/warning:")
+        spoken = st.session_state.get("voice_spoken") or {}
+        if spoken.get("conv") == conv.id and spoken.get("play"):
+            spoken["play"] = False
+            st.markdown(f"**{plain(scenario.customer.name)}:** {plain(engine.turns[-1]['text'])}")
+            st.audio(spoken["audio"], format="audio/wav", autoplay=True)
 
         def retry(turn_no: int) -> None:
             try:
@@ -169,9 +318,10 @@ with chat_col:
                 show_error(e)
 
         c1, c2 = st.columns(2)
-        if c1.button("Practise this scenario again", type="primary", icon=":material/replay:"):
+        if c1.button("Practise this scenario again", type="primary", icon=":material/replay:", key=REPORT_SEEN):
             try:
-                st.session_state["practice_conv"] = practice.start(sc, scenario.id, mode="practice")
+                st.session_state["practice_conv"] = practice.start(sc, scenario.id, mode="practice",
+                                                                   channel=conv.channel)
                 st.rerun()
             except TalkdownError as e:
                 show_error(e)
@@ -185,9 +335,15 @@ with chat_col:
                           overrides=record.overrides, on_retry=retry)
     else:
         history = st.container()  # new turns are added here, above the input, without a rerun
+        spoken = st.session_state.get("voice_spoken") or {}
+        if spoken.get("conv") != conv.id:
+            spoken = {}
         with history:
-            for t in engine.turns:
-                bubble(t["role"], t["text"])
+            for i, t in enumerate(engine.turns, start=1):
+                audio = spoken.get("audio") if i == spoken.get("idx") else None
+                bubble(t["role"], t["text"], audio=audio, autoplay=bool(audio and spoken.get("play")))
+        if spoken.get("play"):
+            spoken["play"] = False  # spoken once; the player stays for a replay
         if practice.awaiting_reply(live) and practice.replying(sc, conv.id):
             with st.spinner(f"{plain(scenario.customer.name)} is replying…"):
                 practice.wait_for_reply(sc, conv.id)
@@ -219,11 +375,23 @@ with chat_col:
         if offline:
             notice.caption("Offline lines: the customer's replies come from the scenario's authored lines.")
 
+        typing = True
+        if voice:
+            why = practice.voice_unavailable()
+            if why:
+                notice.warning(f"This is a voice conversation, but voice does not work here: {why}",
+                               icon=":material/mic_off:")
+            else:
+                voice_controls(live, history, offline)
+            typing = required_channel() != "voice"
+            if not typing:
+                st.caption("This assignment must be done by voice: typed replies are not accepted.")
         # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
         # The box takes a paste up to MAX_TURN_CHARS, so an over-long message arrives here instead of being
         # silently refused by the browser; it is kept for shortening, never sent and never lost.
-        msg = st.chat_input("Type your reply to the customer…", max_chars=MAX_TURN_CHARS, key="chat_msg",
-                            disabled=practice.awaiting_reply(live), submit_mode="disable")
+        msg = st.chat_input("…or type your reply instead" if voice else "Type your reply to the customer…",
+                            max_chars=MAX_TURN_CHARS, key="chat_msg",
+                            disabled=practice.awaiting_reply(live) or not typing, submit_mode="disable")
         msg = msg or st.session_state.pop("send_now", None)
         if msg and len(msg.strip()) > MAX_MESSAGE_CHARS:
             st.session_state["too_long_msg"] = msg
@@ -257,8 +425,10 @@ with chat_col:
                     st.session_state["practice_error"] = str(e)  # shown after the rerun below
                 except TalkdownError as e:
                     show_error(e)
+            if voice and not practice.voice_unavailable():
+                speak_reply(conv.id)  # a typed reply in a voice call is answered aloud too
             live = practice.load(sc, conv.id)  # the side panel shows the state after this message
-            if live.conversation.status != "active":
+            if voice or live.conversation.status != "active":
                 st.rerun()  # the report replaces the chat
             if practice.awaiting_reply(live):
                 st.rerun()  # show the retry choices and lock the input
