@@ -277,10 +277,12 @@ REFLECTION_MORE = _rx(
     r"afraid|sad|depressed|anxious|worried|stressed|frustrated|upset)\b",
 )
 # A yes/no question that proposes something ("Have you tried restarting it?", "Would you consider…?"):
-# a suggestion phrased as a question, not a probe for the customer's story.
+# a suggestion phrased as a question, not a probe for the customer's story. Asking who they have already
+# contacted ("Have you spoken to us before?", "Did you ask your bank?") is a probe: in service calls that is
+# the customer's history, so those verbs are not here.
 SUGGESTION_QUESTION = _rx(
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)|"
-    r"considered|consider|looked (?:into|at)|talked to|spoken to|asked|reached out)\b",
+    r"considered|consider|looked (?:into|at))\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:would|could|can|will) you (?:consider|try|maybe|perhaps|"
     r"be (?:willing|open|able) to|like to try|think about)\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
