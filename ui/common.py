@@ -73,6 +73,22 @@ _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # controls that reorder how text reads
 
 
+# Streamlit's Markdown also turns bare addresses into links after parsing, escaped or not (measured in
+# Chromium: "ana\\@example.test", "www\\.example.com" and "http\\://x.com" all rendered as live links). A word
+# joiner (U+2060, invisible, no width) after the '@', after 'www' and after the ':' of "://" breaks those
+# patterns while the text reads the same.
+_WJ = "\u2060"
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group(0)
+    if ch == "@" or (ch == ":" and m.string.startswith("/", m.end())):
+        return "\\" + ch + _WJ
+    if ch == ".":  # the '.' after 'www'
+        return _WJ + "\\."
+    return "\\" + ch
+
+
 def _clean(text: Any) -> str:
     s = "" if text is None else str(text)
     return _BIDI.sub("", s.replace("\r\n", "\n").replace("\r", "\n"))
@@ -84,7 +100,7 @@ def _plain_lines(lines: list[str], *, first_at_line_start: bool = True, tables: 
         at_start = i > 0 or first_at_line_start
         if at_start:
             line = line.lstrip()  # leading spaces would make a code block
-        line = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), line)
+        line = _MD_ANYWHERE.sub(_escape, line)
         if tables:  # a '|' can only make a table when another line follows it
             line = line.replace("|", "\\|")
         m = _MD_LINE_START.match(line) if at_start else None
