@@ -8,6 +8,7 @@ from store.access import MAX_COMMENT
 from tests.store_fixtures import build_org, finished_conversation, new_store
 from tests.test_app import open_page, org as app_org, texts  # noqa: F401  (app_org is a fixture)
 from tests.test_app_interactions import _finished
+from ui.common import plain
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_trainer_comments_on_a_turn_and_the_trainee_sees_it_on_that_turn_in_the_
     assert not at.exception
     shown = [i.value for i in at.info if "Comment from" in i.value]
     assert len(shown) == 1 and "Comment from Trainer" in shown[0]
-    assert r"\*\*Ask\*\* about the \<deadline\> \[first\](http\://x.example)" in shown[0], "shown as plain text"
+    assert plain("**Ask** about the <deadline> [first](http://x.example)") in shown[0], "shown as plain text"
     # Under turn 2: the comment is inside the second chat message of the annotated transcript.
     where = [i for i, b in enumerate(at.chat_message) if any("Comment from" in e.value for e in b.info)]
     assert where == [1], where
