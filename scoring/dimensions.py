@@ -298,6 +298,13 @@ def _restates(ctx: Context, n: int, text: str, moves: list[str]) -> bool:
     return len(mine & said) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
 
 
+def _recaps_customer(ctx: Context, n: int, text: str) -> bool:
+    """A summary that takes up what the customer said (two of their content words), not only a recap
+    of the agent's own actions ("To sum up: the boost is on and the engineer comes at 8"): that is
+    closure, not evidence of listening."""
+    return len(set(keys(" ".join(content_words(tokens(text))))) & ctx.said(n)) >= 2
+
+
 def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
     """The reading's empathy kind, with "specific" kept only when the quoted sentence itself says something
     of this customer (a bare "I'm sorry." beside an action is an apology, not a reflection of their story)."""
@@ -398,7 +405,8 @@ def active_listening(ctx: Context) -> dict:
         r_kind = _empathy(ctx, n, r)[0]
         n_content = len(content_words(tokens(t)))
         if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) and not {"dismissive", "blame"} & set(m) \
-                and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4) or r_kind == "specific"
+                and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4 and _recaps_customer(ctx, n, t))
+                     or r_kind == "specific"
                      or (r_kind == "feeling" and "reflection" in m)
                      or ("acknowledgement" in m and ctx.on_issue(t) and n_content >= 4
                          and r_kind not in ("generic", "non_apology"))):

@@ -35,6 +35,16 @@ TABLE = [
      [NET, "I understand."], [], [], ["empathy", "active_listening"], {}),
     ("we-hear-you-is-no-reflection", "utility-bill-shock",
      [BILL, "I totally get it."], [], [], ["empathy", "active_listening"], {}),
+    # A recap of the agent's own actions is closure, not evidence of listening (it was quoted as "shows they
+    # heard what the customer said"); a recap of the customer's own points still is.
+    ("own-actions-recap-is-not-listening", "lost-parcel-third-call",
+     [PARCEL, "What does the tracking page show?", "It says delivered on Monday, but nothing came.",
+      "So, to recap: I've sent a replacement and refunded the postage."],
+     ["summary"], [], ["active_listening"], {}),
+    ("whats-next-recap-is-not-listening", "internet-outage-remote-worker",
+     [NET, "What do the router lights show?", "A red light.",
+      "Just to sum up what happens next: the engineer comes at 8am and your data boost is on now."],
+     ["summary"], [], ["active_listening"], {}),
     ("greeting-after-explained", "lost-parcel-third-call",
      [PARCEL, "Thank you for calling, how can I help you today?"], [], ["farewell", "acknowledgement"],
      ["closure", "active_listening", "empathy"], {"active_listening": "greeting"}),
@@ -129,6 +139,14 @@ def test_a_diagnostic_question_is_credited():
     r = score(_transcript([PARCEL, "What does the delivery photo show?"], sc.id), sc)
     assert any(e.kind == "strength" and e.turn == 2 for e in r.dimensions["active_listening"].evidence)
     assert not any(sg.turn == 2 and "?" not in sg.better for d in r.dimensions.values() for sg in d.suggestions)
+
+
+def test_a_recap_of_the_customers_points_is_credited_as_listening():
+    sc = SCENARIOS["lost-parcel-third-call"]
+    lines = [PARCEL, "What does the tracking page show?", "It says delivered on Monday, but nothing came.",
+             "So to recap: the parcel shows delivered on Monday but never came, and you were promised callbacks twice."]
+    r = score(_transcript(lines, sc.id), sc)
+    assert any(e.kind == "strength" and e.turn == 4 for e in r.dimensions["active_listening"].evidence)
 
 
 def _evidence_is_sound(t, r) -> None:
