@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/de
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
     || echo "Could not install chromium: browser tests will be skipped."
 fi
-python -m pytest "$@"
+# One pytest-xdist worker per core; TALKDOWN_TEST_WORKERS=0 runs everything in this one process.
+python -m pytest -n "${TALKDOWN_TEST_WORKERS:-auto}" "$@"
