@@ -293,16 +293,27 @@ def _restates(ctx: Context, n: int, text: str, moves: list[str]) -> bool:
     """A real restatement: the paraphrase move, the customer's own content, and no policy read out."""
     if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame"} & set(moves):
         return False
-    said = ctx.said(n)
     mine = set(keys(" ".join(content_words(tokens(text)))))
-    return len(mine & said) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
+    return len(mine & _customer_own(ctx, n)) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
+
+
+def _customer_own(ctx: Context, n: int) -> set[str]:
+    """Content keys the customer brought before turn n: said by the customer before the agent said them
+    (a customer repeating the agent's offer back does not make it theirs)."""
+    agent, theirs = set(), set()
+    for t in ctx.transcript.turns[:n - 1]:
+        if t.role == "customer":
+            theirs |= customer_keys([t]) - agent
+        else:
+            agent |= set(keys(" ".join(content_words(tokens(t.text)))))
+    return theirs
 
 
 def _recaps_customer(ctx: Context, n: int, text: str) -> bool:
-    """A summary that takes up what the customer said (two of their content words), not only a recap
-    of the agent's own actions ("To sum up: the boost is on and the engineer comes at 8"): that is
-    closure, not evidence of listening."""
-    return len(set(keys(" ".join(content_words(tokens(text))))) & ctx.said(n)) >= 2
+    """A summary that takes up what the customer brought to the call (two of their content words), not
+    only a recap of the agent's own actions ("To sum up: the boost is on and the engineer comes at 8"):
+    that is closure, not evidence of listening."""
+    return len(set(keys(" ".join(content_words(tokens(text))))) & _customer_own(ctx, n)) >= 2
 
 
 def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
