@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import InputError
+from core.files import read_capped
 
 # A trainee message longer than this is refused in the UI; a transcript turn
 # longer than MAX_TURN_CHARS is refused by the tools (scoring, import).
@@ -74,15 +75,7 @@ def parse_transcript(data: str | bytes | dict, source: str = "transcript") -> Tr
 
 
 def load_transcript(path: str | Path) -> Transcript:
-    p = Path(path)
-    try:
-        with p.open("rb") as f:  # bounded: /dev/zero or a huge file is refused, not read forever
-            raw = f.read(MAX_TRANSCRIPT_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"Cannot read {p}: {e.strerror}.") from None
-    if len(raw) > MAX_TRANSCRIPT_BYTES:
-        raise InputError(f"{p} is larger than {MAX_TRANSCRIPT_BYTES // 1_000_000} MB, too large for a transcript.")
-    return parse_transcript(raw, source=str(p))
+    return parse_transcript(read_capped(path, MAX_TRANSCRIPT_BYTES, "a transcript"), source=str(Path(path)))
 
 
 def role_text(turn) -> tuple[str, str]:

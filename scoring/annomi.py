@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 
 from core.errors import InputError
+from core.files import read_capped
 from scoring.esconv import Example, Scores, score_predictions
 
 EVAL_MOVES = ("question", "reflection")
@@ -25,13 +26,7 @@ def load_examples(path) -> list[Example]:
     from pathlib import Path
 
     p = Path(path)
-    try:
-        with p.open("rb") as f:  # bounded: /dev/zero or a huge file is refused, not read forever
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"Cannot read {p}: {e.strerror}.") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{p} is larger than {MAX_FILE_BYTES // 1_000_000} MB, too large for an AnnoMI file.")
+    raw = read_capped(p, MAX_FILE_BYTES, "an AnnoMI file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError
+from core.files import read_capped
 from scoring.text import tokens
 
 MAX_FILE_BYTES = 100_000_000
@@ -35,13 +36,7 @@ class Example:
 def load_examples(path: str | Path) -> list[Example]:
     """Every supporter turn in an ESConv JSON-lines file, with its preceding dialog as context."""
     p = Path(path)
-    try:
-        with p.open("rb") as f:  # bounded: /dev/zero or a huge file is refused, not read forever
-            raw = f.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise InputError(f"Cannot read {p}: {e.strerror}.") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"{p} is larger than {MAX_FILE_BYTES // 1_000_000} MB, too large for an ESConv file.")
+    raw = read_capped(p, MAX_FILE_BYTES, "an ESConv file")
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError:
