@@ -74,12 +74,6 @@ def _score(value: Any, what: str) -> int:
     return int(round(value))
 
 
-def _effective(dim: str, table_alias: str = "r", conv: str = "c.id") -> str:
-    """SQL for the effective score of one dimension: the newest override, else the automated score."""
-    return (f"COALESCE((SELECT o.score FROM overrides o WHERE o.conversation_id = {conv} "
-            f"AND o.dimension = '{dim}' ORDER BY o.id DESC LIMIT 1), {table_alias}.{dim})")
-
-
 # The newest override of each score, one row per overridden conversation (NULL: not overridden).
 _NEWEST_OVERRIDES = (
     "(SELECT o.conversation_id, " + ", ".join(f"MAX(CASE WHEN o.dimension = '{d}' THEN o.score END) AS {d}"
