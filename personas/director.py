@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field
 from core.text import any_phrase
 from core.transcript import role_text as _role_text
 from personas.archetypes import Archetype, Effect
-from personas.scenario import Scenario, mentions
+from personas.scenario import Scenario
+from scoring.needs import needs_met
 
 EndReason = Literal["resolved", "walked_out", "turn_limit"]
 
@@ -325,7 +326,7 @@ class Director:
 
         new_needs: list[str] = []
         if {"next_step", "summary"} & moves or r.offers or r.commitments:
-            new_needs = [n.id for n in sc.needs if n.id not in s.needs_met and mentions(n.keywords, text)]
+            new_needs = [n.id for n in needs_met(sc, text, moves, skip=s.needs_met)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):

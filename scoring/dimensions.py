@@ -21,6 +21,7 @@ from scoring.advice import customer_point, garbled, offer_sentence
 from scoring.evidence import MAX_QUOTE, clip, instead, quote, sentences
 from scoring.moves import detect_moves, is_parroting
 from scoring.policy import alternative, concepts, find_offers
+from scoring.needs import needs_met
 from scoring.text import FEELINGS, content_words, stem, tokens
 from scoring.understanding import ID_REQUEST, SCRIPTED_GREETING, TurnReading, customer_keys, read_turn
 
@@ -163,8 +164,7 @@ class Context:
     def need_met(self) -> bool:
         if self.scenario is None:
             return any("next_step" in m for _, _, m in self.trainee())
-        text = " ".join(t.lower() for _, t, m in self.trainee() if "next_step" in m or "summary" in m)
-        return any(k.lower() in text for n in self.scenario.needs for k in n.keywords)
+        return any(needs_met(self.scenario, t, m) for _, t, m in self.trainee() if "next_step" in m or "summary" in m)
 
     def breaches(self) -> list[tuple[int, Any]]:
         """(turn, Offer) for each promise the scenario's policy forbids."""
@@ -722,11 +722,7 @@ def _last_without_question(ctx: Context, turns: list) -> tuple | None:
 
 
 def _needs_met_by(ctx: Context, text: str) -> list[str]:
-    if ctx.scenario is None:
-        return []
-    from core.scenario import mentions
-
-    return [n.description for n in ctx.scenario.needs if mentions(n.keywords, text)]
+    return [n.description for n in needs_met(ctx.scenario, text)]
 
 
 def closure(ctx: Context) -> dict:
