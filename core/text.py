@@ -77,7 +77,10 @@ def word_key(word: str) -> str:
         # Short words stem() leaves whole: "buying" -> "buy", "asked" -> "ask", "paying" -> "pay".
         for suf in ("ing", "ed"):
             if w.endswith(suf) and len(w) - len(suf) >= 3 and not (suf == "ed" and w[-3] == "e"):
-                return w[: -len(suf)]
+                k = w[: -len(suf)]
+                break
+    if k != w and len(k) >= 3 and k[-1] == k[-2] and k[-1] not in "lsfz" and w[len(k):][:1] in ("i", "e"):
+        k = k[:-1]  # a doubled consonant before -ing/-ed: "skipping" -> "skip", "stopped" -> "stop"
     return k
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Concept -> the words and phrases that say it (matched by word key, phrases in order).
 _CONCEPTS: dict[str, tuple[str, ...]] = {
     "guarantee": ("guarantee", "guaranteed", "promise", "promised", "assure", "definitely", "certainly", "for sure",
+                  "bound to", "i'm certain", "i am certain", "i'm sure", "i am sure", "no doubt", "without a doubt",
                   "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
                   "rest assured"),
     "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
@@ -33,7 +34,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "on the spot", "this minute"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
             "back online", "working again", "up and running", "reconnect"),
-    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back",
+    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back",
+               "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
+               "back into your account",
                "give back", "return the money", "reverse the charge", "reversal"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
@@ -41,7 +44,10 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "older", "prior", "three months", "two months", "all the months"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
-                     "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience"),
+                     "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
+                     "pay you back for", "reimburse you for", "for the work you lost", "for what you lost",
+                     "for the business you lost", "make good", "double", "twice", "more than you paid",
+                     "more than it cost"),
     "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
                  "lost business", "wages", "loss of earnings"),
     "cash": ("cash", "money", "pay you", "bank transfer", "cheque"),
@@ -55,20 +61,22 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "claim": ("claim",),
     "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £"),
     "amount": ("amount", "figure", "sum", "how much", "£", "$", "€"),
-    "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine"),
+    "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine", "take one",
+             "take two", "take half", "take them", "one a day", "two a day"),
     "change": ("change", "adjust", "double", "halve", "half", "cut down", "increase", "reduce", "take less",
-               "take more", "skip", "alternate"),
-    "skip": ("skip", "miss", "go without", "do without", "leave out", "fine without", "okay without"),
+               "take more", "skip", "alternate", "every other day", "every second day", "stretch them out",
+               "make them last", "half a tablet", "one a day instead"),
+    "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without", "okay without"),
     "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt"),
     "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe"),
     "supply": ("supply", "supplies", "give you", "hand over", "some tablets", "a few days' worth", "tablets"),
     "emergency": ("emergency", "urgent", "few days", "7 days", "seven days", "short supply", "to tide you over"),
     "write_off": ("write off", "written off", "wipe", "cancel the bill", "won't have to pay", "don't have to pay",
-                  "not have to pay", "forget about the bill", "scrap the bill", "waive the bill", "nothing to pay",
-                  "owe nothing", "free of charge"),
+                  "not have to pay", "forget about the bill", "forget about that bill", "scrap the bill", "waive the bill",
+                  "nothing to pay", "owe nothing", "owe us nothing", "owe anything", "don't owe", "free of charge"),
     "bill": ("bill", "invoice", "balance", "statement"),
     "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
-    "merchant": ("merchant", "shop", "retailer", "landlord", "seller", "company", "they"),
+    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "company", "they"),
     "pending": ("pending", "authorisation", "authorization", "hold"),
     "card": ("card",),
     "transaction": ("transaction", "payment", "charge", "debit"),
@@ -98,7 +106,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "drying": ("drying", "dehumidifier", "dry out", "dryers"),
     "interim": ("interim", "advance", "up front", "upfront", "initial payment", "part payment", "on account"),
     "payment": ("payment", "pay", "money"),
-    "handler": ("handler", "case owner", "named", "point of contact", "my name is", "personally", "own this"),
+    "handler": ("handler", "case owner", "named", "point of contact", "my name is", "own this", "i'll own",
+                "i will own", "take ownership", "your contact"),
     "callback": ("call back", "callback", "call you", "ring you", "phone you", "get back to you", "update"),
     "investigation": ("investigation", "investigate", "look into", "trace", "chase the courier", "find out what happened"),
     "dispute": ("dispute", "challenge", "raise a claim", "chargeback", "contest"),
@@ -114,7 +123,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "hold_dd": ("hold the direct debit", "pause the direct debit", "hold the payment", "pause the payment",
                 "won't take the payment", "stop the direct debit", "hold", "pause"),
     "smart_meter": ("smart meter", "meter engineer", "meter fitted"),
-    "payment_plan": ("payment plan", "instalments", "installments", "spread the cost", "spread it"),
+    "payment_plan": ("payment plan", "instalments", "installments", "spread the cost", "spread it", "monthly plan",
+                     "plan to pay", "pay it off", "pay in stages", "spread the payments", "spread the bill"),
     "confirmation": ("confirmation", "confirm in writing", "email confirming", "written", "in writing", "email"),
     "immediate_cancel": ("cancel it now", "cancelled today", "cancel today", "cancel straight away", "close the account now"),
 }
@@ -124,7 +134,7 @@ _FILLER = set(STOPWORDS) | {"offer", "offers", "giving", "give", "provide", "any
                             "repeat", "up", "including"}
 # A qualifier starts here: the core of "guaranteed Saturday delivery without checking stock" is before "without".
 _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|pending|including|up to|on the phone|"
-                        r"with receipts|with a|\()", re.I)
+                        r"with receipts|with a)\b|\s*\(", re.I)
 # An unhedged future result is a promise, even without the word: "it'll be fixed today".
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
                    r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
@@ -136,6 +146,29 @@ _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|
 _NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|"
                       r"can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
                       r"not possible|no way|don't|do not|aren't able|not in a position)\b", re.I)
+# Whose negation it is: the agent's ("I can't", "we're not able to"), or the thing's ("that isn't possible").
+_AGENT_NEG = re.compile(r"\b(?:i|we)(?:'m| am|'re| are)? (?:(?:really|just|afraid|sorry|honestly|simply)\s+)?"
+                        r"(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|don't|do not|"
+                        r"aren't able|not in a position|couldn't|wouldn't)\b|"
+                        r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|no way|"
+                        r"(?:isn't|is not|not) (?:possible|something (?:i|we) can)|(?:that|this|it)(?:'s| is) not "
+                        r"(?:possible|allowed|something))\b|^\s*(?:unfortunately,? )?(?:no|not)\b", re.I)
+# Promises made in the negative: "you won't have to pay", "no need to pay a penny".
+_NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have|need) to\b|"
+                          r"\byou(?:'ll| will) never (?:have|need) to\b|\bno need (?:for you )?to (?:pay|worry about (?:the|that) bill)\b",
+                          re.I)
+# A decision stated as made: "the whole claim is approved", "that's all covered".
+_DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|will be|'ll be) (?:now |all |fully |completely |"
+                      r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
+                      r"(?:approved|accepted|covered|paid out|refunded|waived|written off|guaranteed|sorted)\b|"
+                      r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
+                      r"\b(?:is|are) (?:all )?yours\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:won't|will not|wouldn't|shouldn't|can't) (?:hurt|harm|matter|do (?:you )?any harm)\b|"
+                      r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
+# Telling the customer what to do with their medicine or money, in the imperative: "Take one every other day".
+_INSTRUCTS = re.compile(r"^\s*(?:just |then |so |and )?(?:(?:take|have) (?:one|two|half|a half|them|fewer|less|more|"
+                        r"an extra)|skip|halve|double up|(?:cut|split) (?:them|it|the|each|your)|miss (?:a|one|the)|"
+                        r"stop taking)\b", re.I)
 _OFFERING = re.compile(
     # "I can hear / see / imagine / understand" perceives; it offers nothing
     r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
@@ -147,6 +180,9 @@ _OFFERING = re.compile(
     r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
     r"\byou(?:'ll| will)? (?:should )?be (?:fine|okay|ok|alright)\b|\byou can (?:just |safely )?(?:skip|stop|take|double|halve|miss)\b",
     re.I)
+# A first-person commitment to act: "I'll bump you up", "we're going to send".
+_COMMITS = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to) "
+                      r"(?!(?:try|check|see|look|ask|find out|have a look|need|be able)\b)\w+", re.I)
 _DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:just |now |already )?(?:\w+ed|sent|put|set up|got|made)\b", re.I)
 
 
@@ -175,6 +211,10 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     return idx, longest
 
 
+_GIFT = re.compile(r"\b(?:give|giving|pay|paying|send|sending|transfer|offer) (?:you|each of you|you all|you both) "
+                   r"(?:(?:an? )?(?:extra|additional|another|a further) )?[£$€]\s?\d", re.I)
+
+
 def concepts(text: str) -> set[str]:
     """The concepts a text says (plain content words count as their own concept)."""
     idx, longest = _index()
@@ -190,6 +230,8 @@ def concepts(text: str) -> set[str]:
             out |= idx.get((sym,), set())
             if sym != "%" and re.search(re.escape(sym) + r"\s?\d", text):
                 out.add("amount")
+                if _GIFT.search(text):
+                    out.add("compensation")  # "we'll give you £250 each": money given outright
     for t in tokens(text):
         if t not in _FILLER and len(t) > 2 and not t.isdigit():
             out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
@@ -199,15 +241,77 @@ def concepts(text: str) -> set[str]:
 @lru_cache(maxsize=512)
 def _core(rule: str) -> frozenset[str]:
     """The core concepts of a policy item: named concepts before its first qualifier, else its words."""
+    return frozenset().union(*_units(rule))
+
+
+@lru_cache(maxsize=512)
+def _units(rule: str) -> tuple[frozenset[str], ...]:
+    """What a policy item's core says, one unit per phrase: each unit is the concepts that phrase may be said
+    by ("skipping" is skip or change), so a word with two readings counts once. A content word no concept
+    covers is a unit of its own ("merchant", "duplicate")."""
     head = _QUALIFIER.split(rule, maxsplit=1)[0] or rule
-    found = {c for c in concepts(head) if not c.startswith("w:")}
-    # A content word no concept covers still counts ("mould", "dose" are concepts; "merchant"...).
-    words = {c for c in concepts(head) if c.startswith("w:")}
-    named_words = set()
-    for c in found:
-        for p in (c.replace("_", " "), *_CONCEPTS.get(c, ())):
-            named_words |= {"w:" + k for k in keys(p)}
-    return frozenset(found | (words - named_words))
+    idx, longest = _index()
+    ks = keys(head)
+    units: list[frozenset[str]] = []
+    i = 0
+    while i < len(ks):
+        for n in range(min(longest, len(ks) - i), 0, -1):
+            span = tuple(ks[i:i + n])
+            hit = idx.get(span)
+            if hit:
+                if n > 1 and any(span not in _listed(c) for c in hit):
+                    # a concept's own name ("immediate cancellation") also says its parts, each a unit
+                    for part in (" ".join(span[:-1]), span[-1]):
+                        units.append(frozenset(hit | _longest_concepts(part)))
+                else:
+                    units.append(frozenset(hit))
+                i += n
+                break
+        else:
+            k = ks[i]
+            if k not in _FILLER and len(k) > 2 and not k.isdigit():
+                units.append(frozenset({"w:" + k}))
+            i += 1
+    for sym in ("£", "$", "€", "%"):
+        if sym in head:
+            units.append(frozenset(idx.get((sym,), set())))
+    return tuple(dict.fromkeys(u for u in units if u))
+
+
+# Concepts so common in offers that they say little of which one it is.
+_WEAK = frozenset({"payment", "transaction", "amount", "new", "merchant", "information"})
+
+
+def _longest_concepts(text: str) -> set[str]:
+    """The named concepts of a short text, each word read once by its longest phrase: "payment plan" is
+    the payment-plan concept, not also "payment"; "write off the bill" is write-off and bill, not a
+    discount ("off") or a confirmation ("write")."""
+    idx, longest = _index()
+    ks = keys(text)
+    out: set[str] = set()
+    i = 0
+    while i < len(ks):
+        for n in range(min(longest, len(ks) - i), 0, -1):
+            hit = idx.get(tuple(ks[i:i + n]))
+            if hit:
+                out |= hit
+                if n > 1 and any(tuple(ks[i:i + n]) not in _listed(c) for c in hit):
+                    # a concept's own name ("immediate cancellation") also says its parts: instant, cancel
+                    out |= _longest_concepts(" ".join(ks[i:i + n - 1])) | _longest_concepts(ks[i + n - 1])
+                i += n
+                break
+        else:
+            i += 1
+    for sym in ("£", "$", "€", "%"):
+        if sym in text:
+            out |= idx.get((sym,), set())
+    return out
+
+
+@lru_cache(maxsize=None)
+def _listed(concept: str) -> frozenset[tuple[str, ...]]:
+    """The phrases a concept lists, as word keys (its name aside)."""
+    return frozenset(tuple(keys(p)) for p in _CONCEPTS.get(concept, ()) if re.search(r"[a-z0-9]", p, re.I))
 
 
 def _qualifier_words(rule: str) -> set[str]:
@@ -219,7 +323,8 @@ def _qualifier_words(rule: str) -> set[str]:
 
 
 def _offering(sentence: str) -> bool:
-    return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence))
+    return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
 
 
 def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
@@ -235,7 +340,11 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         if not _offering(s) or _refused(s):
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
         have = concepts(s)
-        firm = not _HEDGE.search(s) and not _DONE.search(s) and bool(_FIRM.search(s) or "guarantee" in have)
+        if _INSTRUCTS.search(s):
+            have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
+        firm = not _HEDGE.search(s) and not _DONE.search(s) and bool(
+            _FIRM.search(s) or "guarantee" in have or _NEG_PROMISE.search(s) or _DECIDED.search(s))
+        committed = firm or (not _HEDGE.search(s) and bool(_COMMITS.search(s)))
         if firm:
             have = have | {"guarantee"}
         elif not ({"guarantee"} & have and not _HEDGE.search(s)):
@@ -243,20 +352,27 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         best: Offer | None = None
         best_key = (0, 0.0, 0)
         for rule, allowed in items:
-            core = _core(rule)
-            if not core:
+            units = _units(rule)
+            if not units:
                 continue
-            matched = core & have
-            n = len(matched)
-            need = 1 if allowed else min(len(core), 2)  # crediting an allowed offer needs less than naming a breach
-            cov = n / len(core)
+            hit = [u for u in units if u & have]
+            promise = [u for u in units if "guarantee" in u]
+            if not allowed and promise and not any(u & have for u in promise):
+                # "guaranteed same-day fix" needs a promise, not "we'll aim for today"; but "I'll bump you up to
+                # business class" promises an upgrade: a plain commitment to everything else the rule names.
+                rest = [u for u in units if "guarantee" not in u]
+                if not (committed and rest and all(u & have for u in rest)):
+                    continue
+                hit = list(units)
+            n = len(hit)
+            need = 1 if allowed else min(len(units), 2)  # crediting an allowed offer needs less than naming a breach
+            cov = n / len(units)
             if n < need or cov < 0.5:
                 continue
-            if not allowed and "guarantee" in core and "guarantee" not in have:
-                continue  # "guaranteed same-day fix" needs a promise, not "we'll aim for today"
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
-            key = (n, cov, 1 if allowed else 0)
+            # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
+            key = (sum(0.5 if (u & have or u) <= _WEAK else 1.0 for u in hit), cov, 1 if allowed else 0)
             if key > best_key:
                 best_key, best = key, Offer(text=s, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
         out.append(best or Offer(text=s, firm=firm))
@@ -264,11 +380,18 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
 
 
 def _refused(clause: str) -> bool:
-    """Whether the part of a clause that offers is negated ("I can't do that"); "..., don't worry" is not."""
+    """Whether the part of a clause that offers is the agent refusing ("I can't do that", "that isn't
+    possible"); "..., don't worry", "so it can't bounce" and "you won't have to pay" are not refusals."""
     for part in re.split(r",\s*", clause):
         if _offering(part):
-            return bool(_NEGATED.search(part))
-    return bool(_NEGATED.search(clause))
+            return _refusal(part)
+    return _refusal(clause)
+
+
+def _refusal(part: str) -> bool:
+    if _NEG_PROMISE.search(part) and not _AGENT_NEG.search(part):
+        return False
+    return bool(_AGENT_NEG.search(part))
 
 
 def _clauses(text: str) -> list[str]:
@@ -288,8 +411,11 @@ def _without_satisfied(rule: str, text: str) -> bool:
     if not m:
         return False
     need = {k for k in keys(m.group(1)) if k not in _FILLER}
-    have = set(keys(text))
-    return bool(need) and need <= have
+    if not need:
+        return False
+    # Said of a clause that is not itself negated: "I don't even need to check" is not having checked.
+    return any(need <= set(keys(c)) and not _NEGATED.search(c) and not re.search(r"\b(?:no need|without)\b", c, re.I)
+               for c in re.split(r"[,;.!?]\s*|\s+\bbut\b\s+", text))
 
 
 # Families of concepts: what a forbidden promise was *for* (money, speed, a fix...), so the closest allowed
