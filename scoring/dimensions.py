@@ -442,6 +442,16 @@ def active_listening(ctx: Context) -> dict:
         if r.id_first or admin_first:
             ask_id = next((x for x in sentences(t) if ID_REQUEST.search(x)), "")
             ask_id = _low(ask_id.strip()) if ask_id.rstrip().endswith("?") else "could I take a few details?"
+            if not restate:  # an admin-only question: restate what they said before asking it
+                point = _point_before(ctx, n)
+                restate = f"So {point}." if point else f"So the {ctx.topic()} is the main problem."
+            again = next((k for k, _, _, rk in turns if k < n and any(
+                _same_question(q, qk) for q in r.questions for qk in rk.questions)), None)
+            if again is not None:
+                # The customer answered this already: use the answer and get on with the problem.
+                gaps.append((n, t, f"asks again what the customer already answered (turn {again})", 10,
+                             f"{restate} Let me look into it now."))
+                continue
             gaps.append((n, t, "asks for details before taking up what the customer explained", 10,
                          f"{restate} Let me sort that out for you — {ask_id}"))
             continue
@@ -719,6 +729,15 @@ def focus(ctx: Context) -> dict:
 def _last_without_question(ctx: Context, turns: list) -> tuple | None:
     """The latest trainee turn that asks no diagnostic question: advice never replaces a good question."""
     return next(((n, t, m, r) for n, t, m, r in reversed(turns) if not _legit_questions(ctx, n, r)), None)
+
+
+def _same_question(a: str, b: str) -> bool:
+    """Whether two questions ask for the same thing: two content words in common ("Can I take the order
+    number?" / "What's the order number?"), or all of a short one's."""
+    ka = {stem(w) for w in content_words(tokens(a))}
+    kb = {stem(w) for w in content_words(tokens(b))}
+    common = ka & kb
+    return len(common) >= 2 or (bool(common) and (common == ka or common == kb))
 
 
 def _needs_met_by(ctx: Context, text: str) -> list[str]:
