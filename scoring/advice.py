@@ -103,6 +103,8 @@ def customer_point(text: str, about: set[str] | frozenset[str] | None = None) ->
                      r"\b(?:already |just )?(?:told|explained (?:this|that|it) to) (?:you|them)(?: (?:what|this|that|everything|already))?\b"
                      r"(?! (?:would|will|were|was|had))", s, re.I):
             continue  # quoted words, or the agent's own promise read back ("You'll use my reading")
+        if _AT_THE_AGENT.match(s):
+            continue  # "You still haven't said what flight we're on": what the agent failed to do, not their problem
         first = _WORD.match(s)
         if first and first.group().lower().replace("’", "'") in _IMPERATIVE:
             continue  # "Don't read me the small print" is a demand, not something to restate
@@ -141,9 +143,12 @@ def _proper(word: str, text: str) -> bool:
 
 
 # Sentences starting with these tell the agent what to do; "So don't read us the small print" is no restatement.
+_AT_THE_AGENT = re.compile(r"^(?:and |but |so )?(?:you|you lot|your people|nobody|no one|no-one)(?: still| just| really| clearly| even)? "
+                           r"(?:haven't|have not|hasn't|didn't|did not|never|don't|do not|aren't|are not|won't|"
+                           r"keep|can't|cannot|wouldn't)\b", re.I)
 _IMPERATIVE = frozenset(("don't", "do", "stop", "please", "just", "tell", "give", "read", "send", "fix", "call",
                          "cancel", "refund", "let", "show", "explain", "put", "transfer", "get", "try", "check",
-                         "make", "sort", "listen", "look", "spare", "never", "hurry", "answer", "find"))
+                         "make", "sort", "listen", "look", "spare", "never", "hurry", "answer", "find", "be"))
 _LOWER_FIRST = frozenset(("you", "your", "you're", "you've", "you'd", "you'll", "we", "our", "we're", "we've",
                           "the", "it", "it's", "this", "that", "there", "they", "nobody", "no", "nothing"))
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from core.text import keys
+from core.text import keys, word_key
 from core.transcript import Transcript
 from scoring import rules
 from scoring.advice import customer_point, garbled, offer_sentence
 from scoring.evidence import MAX_QUOTE, clip, instead, quote, sentences
 from scoring.moves import detect_moves, is_parroting
-from scoring.policy import alternative, concepts, find_offers
 from scoring.needs import needs_met
+from scoring.policy import alternative, concepts, find_offers
 from scoring.text import FEELINGS, content_words, stem, tokens
 from scoring.understanding import ID_REQUEST, SCRIPTED_GREETING, TurnReading, customer_keys, read_turn
 
@@ -418,7 +418,7 @@ def active_listening(ctx: Context) -> dict:
         if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) and not {"dismissive", "blame"} & set(m) \
                 and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4 and _recaps_customer(ctx, n, t))
                      or r_kind == "specific"
-                     or (r_kind == "feeling" and "reflection" in m)
+                     or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
                      or ("acknowledgement" in m and ctx.on_issue(t) and n_content >= 4
                          and r_kind not in ("generic", "non_apology"))):
             heard.append((n, t, m))
@@ -647,7 +647,9 @@ def empathy(ctx: Context) -> dict:
         s = min(s, 50)
         # Named on a turn that earned no praise here, so a real reflection keeps its credit as evidence.
         praised = {e["turn"] for e in ev if e["kind"] == "strength"}
-        n_last = next((n for n, *_ in reversed(turns) if n not in praised), None)
+        # ...and on a turn that offered sympathy, not on a goodbye or a question after it.
+        sympathetic = [n for n, t, m, r in turns if r.empathy in ("specific", "feeling", "generic")]
+        n_last = next((n for n in reversed(sympathetic) if n not in praised), sympathetic[-1] if sympathetic else None)
         if n_last is not None:
             ev.append(_ev(n_last, ctx.transcript.turns[n_last - 1].text,
                           "sympathy with nothing done about the problem", gap=True,
@@ -731,6 +733,16 @@ def _last_without_question(ctx: Context, turns: list) -> tuple | None:
     return next(((n, t, m, r) for n, t, m, r in reversed(turns) if not _legit_questions(ctx, n, r)), None)
 
 
+def _voiced_feeling(ctx: Context, n: int, text: str) -> bool:
+    """Whether turn n names a feeling the customer put into words before it ("I'm so worried" -> "you're
+    worried"): that is hearing them. A feeling the agent supposes ("this must be frustrating") is empathy,
+    not listening."""
+    from scoring.understanding import customer_feelings
+
+    said = {word_key(f) for f in customer_feelings(ctx.transcript.turns[:n - 1])}
+    return bool(said & {word_key(w) for w in tokens(text) if w in FEELINGS})
+
+
 def _same_question(a: str, b: str) -> bool:
     """Whether two questions ask for the same thing: two content words in common ("Can I take the order
     number?" / "What's the order number?"), or all of a short one's."""
@@ -780,6 +792,13 @@ def closure(ctx: Context) -> dict:
             "next_step": ("gives a concrete next step", rules.NEXT_STEP),
             "check_more": ("checks whether anything else is needed", rules.CHECK_MORE),
             "farewell": ("closes the conversation politely", rules.FAREWELL)}
+    moods = ctx.moods()
+    if "farewell" in found and found["farewell"][2] != "customer" and "next_step" not in found \
+            and not ctx.need_met() and len(moods) >= 2 and moods[-1] >= moods[0]:
+        # A polite goodbye to a customer who is no better off is walking away, not closing.
+        n, t, _ = found.pop("farewell")
+        s -= 5
+        ev.append(_ev(n, t, "says goodbye with nothing done and the customer no calmer", rules.FAREWELL, gap=True))
     for move in ("summary", "next_step", "check_more", "farewell"):
         if move in found:
             n, t, how = found[move]

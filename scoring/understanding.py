@@ -485,7 +485,8 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     emp, emp_q = empathy_kind(text, mv, ctx, scenario)
     explained = customer_explained(ctx)
     engaged = trainee_engaged_before(ctx, scenario)
-    greeting = bool(SCRIPTED_GREETING.search(text))
+    # "Thank you for your call, have a lovely day!" says goodbye: a farewell, graded as closing, not a greeting.
+    greeting = bool(SCRIPTED_GREETING.search(text)) and "farewell" not in mv
     id_req = bool(ID_REQUEST.search(text))
     substantive = set(mv) & {"paraphrase", "reflection", "next_step", "summary"} or emp == "specific" or acted
     asked_before = any(role_text(t)[0] == "trainee" and question_sentences(role_text(t)[1]) for t in ctx)
