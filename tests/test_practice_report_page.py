@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from services import practice
 from tests.conftest import ROOT
 from tests.test_app import SCENARIO, open_page, org, texts  # noqa: F401  (org is a fixture)
+from ui.common import plain
 
 KIND = "I'm so sorry, that sounds really stressful. When did it stop working?"
 RUDE = "Calm down. You should have checked before calling. That's our policy."
@@ -135,3 +136,24 @@ def test_someone_elses_report_has_no_practice_buttons(org):
     labels = [b.label for b in at.button]
     assert "Practise this scenario again" not in labels and "Choose another scenario" not in labels
     assert "Save override" in labels and "Your report" not in texts(at)
+
+
+def test_a_voice_call_the_customer_ends_plays_their_last_line_once_on_the_report(org):
+    store, users = org
+    ana = store.as_user(users["ana"])
+    conv = practice.start(ana, SCENARIO, channel="voice")
+    at = _signed_in(store, users["ana"], "ui/pages/practice.py")
+    assert at.audio_input, "a voice call"
+    for _ in range(8):
+        at.chat_input[0].set_value(RUDE).run()  # typed, in a voice call: answered aloud too
+        assert not at.exception
+        if ana.get_conversation(conv).status != "active":
+            break
+    assert _is_report_of(at, conv)
+    last = ana.get_turns(conv)[-1]
+    assert last["role"] == "customer"
+    players = [e for e in at.main if e.type == "audio"]
+    assert len(players) == 1 and players[0].proto.autoplay, "the customer's last words are heard"
+    assert any(m.value.endswith(plain(last["text"])) for m in at.markdown)
+    at.switch_page("ui/pages/conversation.py").run()
+    assert not [e for e in at.main if e.type == "audio" and e.proto.autoplay], "once, not on every rerun"
