@@ -423,23 +423,22 @@ def test_a_passed_assignment_offers_practise_again(org):
     assert app_as(users["ana"]).button(key=f"asg_{a.id}").label == "Practise again"
 
 
-# -- practice.py after the end -------------------------------------------------------------------
+# -- the report page after the end (the Practice page sends the trainee there: issue 13) ----------
 
 
-def _ended_on_practice_page(store, user):
+def _ended_on_its_report_page(store, user):
     sc = store.as_user(user)
     conv = practice.start(sc, SCENARIO)
     list(practice.send(sc, conv, KIND))
     practice.end(sc, conv)
-    # practice_live: the page had it open when it ended (from elsewhere, Practice shows the picker: issue 13)
-    at = open_page(user, "ui/pages/practice.py", practice_conv=conv, practice_live=conv)
+    at = open_page(user, "ui/pages/conversation.py", view_conversation=conv)
     assert "Your report" in texts(at)
     return sc, conv, at
 
 
 def test_practise_again_starts_a_fresh_conversation_of_the_same_scenario(org):
     store, users = org
-    sc, conv, at = _ended_on_practice_page(store, users["ana"])
+    sc, conv, at = _ended_on_its_report_page(store, users["ana"])
     _button(at, "Practise this scenario again").click().run()
     assert not at.exception
     new = at.session_state["practice_conv"]
@@ -454,7 +453,7 @@ def test_practise_again_starts_a_fresh_conversation_of_the_same_scenario(org):
 @pytest.mark.parametrize("who, page_title", [("ana", "My training"), ("trainer", "Practice")])
 def test_choose_another_scenario_goes_back_to_the_picker(org, who, page_title):
     store, users = org
-    _, _, at = _ended_on_practice_page(store, users[who])
+    _, _, at = _ended_on_its_report_page(store, users[who])
     _button(at, "Choose another scenario").click().run()
     assert not at.exception
     assert at.session_state["practice_conv"] is None
@@ -463,9 +462,9 @@ def test_choose_another_scenario_goes_back_to_the_picker(org, who, page_title):
 
 def test_retry_from_a_turn_on_the_report_branches_and_keeps_the_original(org):
     store, users = org
-    sc, conv, at = _ended_on_practice_page(store, users["ana"])
+    sc, conv, at = _ended_on_its_report_page(store, users["ana"])
     original = sc.get_turns(conv)
-    at.button(key=f"rep{conv}_retry_2").click().run()
+    at.button(key=f"conv{conv}_retry_2").click().run()
     assert not at.exception
     new = at.session_state["practice_conv"]
     c = sc.get_conversation(new)
@@ -708,7 +707,7 @@ def test_a_customer_who_walked_out_is_not_shown_as_a_success(org):
             break
         list(practice.send(ana, conv, "Calm down. You should have checked before calling. That's our policy."))
     assert ana.get_conversation(conv).status == "walked_out"
-    at = open_page(users["ana"], "ui/pages/practice.py", practice_conv=conv, practice_live=conv)
+    at = open_page(users["ana"], "ui/pages/conversation.py", view_conversation=conv)
     assert not at.exception
     assert "Conversation over: Customer walked out." in [w.value for w in at.warning]
     assert not [s.value for s in at.success if s.value.startswith("Conversation over")]

@@ -338,8 +338,8 @@ def test_practice_from_the_sidebar_after_a_finished_call_shows_the_picker(people
     list(practice.send(sc, conv, "I'm so sorry about the outage."))
     at = _app(ana, practice_conv=conv)
     _button(at, "End conversation").click().run()
-    assert "Your report" in _texts(at), "the report shows right after the call"
-    at.run()  # a rerun on the same page (any click in the report) keeps it
+    assert "Your report" in _texts(at), "the report shows right after the call, on the conversation's page"
+    at.switch_page("ui/pages/conversation.py").run()  # a rerun of the report page (any click in it) keeps it
     assert "Your report" in _texts(at)
     at.switch_page("ui/pages/home.py").run()
     at.switch_page("ui/pages/practice.py").run()

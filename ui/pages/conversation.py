@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.errors import TalkdownError
 from services import practice
-from services.catalog import scenario_titles
+from services.catalog import get_scenario, scenario_titles
 from store.access import MAX_COMMENT
 from ui.common import SKILL_LABELS, STATUS_LABELS, chat_bubble, done, fmt_dt, plain, scope, show_error
 from ui.report import render_report, show_turn_comments
@@ -41,6 +41,47 @@ def retry(turn_no: int) -> None:
 
 
 own = conv.user_id == sc.user.id
+
+
+def practise_again() -> None:
+    try:
+        st.session_state["practice_conv"] = practice.start(sc, conv.scenario_id, mode="practice",
+                                                           channel=conv.channel)
+    except TalkdownError as e:
+        show_error(e)
+        return
+    st.switch_page("ui/pages/practice.py")
+
+
+def ended_view() -> None:
+    """For the trainee whose conversation this is, once it is over (the Practice page comes here when it
+    ends): how it ended, the customer's last line spoken once in a voice call, and where to go next."""
+    over = f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}."
+    if conv.status == "resolved":
+        st.success(over, icon=":material/check_circle:")
+    elif conv.status == "trainee_ended":
+        st.info(over, icon=":material/call_end:")
+    else:  # walked out, turn limit
+        st.warning(over, icon=":material/warning:")
+    spoken = st.session_state.get("voice_spoken") or {}
+    if spoken.get("conv") == conv.id and spoken.get("play") and turns:
+        spoken["play"] = False
+        try:
+            who = get_scenario(sc, conv.scenario_id).customer.name
+        except TalkdownError:
+            who = "Customer"
+        st.markdown(f"**{plain(who)}:** {plain(turns[-1]['text'])}")
+        st.audio(spoken["audio"], format="audio/wav", autoplay=True)
+    c1, c2 = st.columns(2)
+    if c1.button("Practise this scenario again", type="primary", icon=":material/replay:", key="practice_again"):
+        practise_again()
+    if c2.button("Choose another scenario", key="choose_another"):
+        st.session_state["practice_conv"] = None
+        st.switch_page("ui/pages/home.py" if sc.user.role == "trainee" else "ui/pages/practice.py")
+
+
+if own and conv.status != "active":
+    ended_view()
 
 
 can_comment = not own and sc.user.role in ("trainer", "manager", "admin")
@@ -107,13 +148,15 @@ if record is None:
     deletable_comments()
     st.stop()
 
+if own:
+    st.header("Your report")
 render_report(record.report, turns, key=f"conv{conv.id}",
               effective={**record.effective_dimensions, "overall": record.effective_overall},
               overrides=record.overrides, on_retry=retry if own else None, comments=comments,
               comment_box=comment_box if can_comment else None)
 deletable_comments()
 
-if sc.user.role in ("trainer", "admin"):
+if sc.user.role in ("trainer", "admin") and not own:  # the store refuses an override of one's own score
     st.divider()
     st.subheader("Override a score")
     st.caption("The automated score is kept beside your override; the trainee sees both and your comment.")

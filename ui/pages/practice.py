@@ -2,6 +2,7 @@
 In a voice conversation the trainee records each reply (the transcript is editable before it is sent)
 and hears the customer's reply spoken, with its text shown as in a typed one."""
 import hashlib
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -14,17 +15,15 @@ from personas.archetypes import get_archetype
 from personas.feelings import BAND_MARKDOWN_COLOURS, band, describe, feeling_name
 from services import practice
 from services.catalog import load_catalog
-from ui.common import STATUS_LABELS, chat_bubble, done, init_state, plain, plain_stream, scope, show_error
-from ui.report import render_report
+from ui.common import chat_bubble, done, init_state, plain, plain_stream, scope, show_error
 
 sc = scope()
 init_state({"practice_conv": None})
 conv_id = st.session_state["practice_conv"]
-REPORT_SEEN = "practice_again"  # the ended view's first button: its widget state lives only while it is shown
 
-if conv_id is not None and REPORT_SEEN not in st.session_state and st.session_state.get("practice_live") != conv_id:
-    # Arrived from another page (the sidebar's "Practice") holding a conversation that has ended since:
-    # its report is in My history; here the trainee gets the picker (issue 13).
+if conv_id is not None:
+    # This page shows only the picker or a live conversation. A conversation that ended here went on to its
+    # report page (see show_report); one held here that has ended since (in another tab) is in My history.
     try:
         if sc.get_conversation(conv_id).status != "active":
             conv_id = st.session_state["practice_conv"] = None
@@ -66,21 +65,40 @@ except TalkdownError as e:
     st.stop()
 
 conv, scenario, engine = live.conversation, live.scenario, live.engine
+if conv.status != "active":  # ended between the check above and this load: the picker
+    st.session_state["practice_conv"] = None
+    st.rerun()
 helps = conv.mode == "practice"
-ended = conv.status != "active"
 voice = conv.channel == "voice"
-if ended:
-    st.session_state.pop("practice_live", None)  # once shown ended, only the ended view's state keeps it here
-else:
-    st.session_state["practice_live"] = conv.id
 
 st.title(plain(scenario.title))
 st.caption(f"You are the agent. Customer: **{plain(scenario.customer.name)}** · {plain(scenario.domain)} · "
            f"{'practice mode' if helps else 'assessment mode — no hints, this attempt counts'}"
            + (" · voice" if voice else ""))
 
-# While talking: chat beside the brief, mood and hints. Once over: the report gets the full width.
-chat_col, side_col = (st.container(), None) if ended else st.columns([2.2, 1], gap="large")
+# The chat beside the brief, mood and hints; once over, the report is on the conversation's own page.
+chat_col, side_col = st.columns([2.2, 1], gap="large")
+
+
+def report_params(conv_id: int) -> dict[str, list[str]]:
+    """The query parameters the report page opens with: its ?id= plus every one the app has now (the
+    sign-in token, say), which st.switch_page would otherwise clear."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k != "id"}
+    return {**params, "id": [str(conv_id)]}
+
+
+def show_report(conv_id: int) -> NoReturn:
+    """The conversation ended in this run: show its report on its own page (?id=..., so a refresh shows it
+    again) and let go of it here, so Practice (the sidebar link too) shows the picker from now on."""
+    st.session_state["practice_conv"] = None
+    st.switch_page("ui/pages/conversation.py", query_params=report_params(conv_id))
+
+
+def rerun_or_report(conv_id: int) -> NoReturn:
+    """After a customer reply: the report if that reply ended the conversation, else this page again."""
+    if practice.load(sc, conv_id).conversation.status != "active":
+        show_report(conv_id)
+    st.rerun()
 
 
 def side_panel(live: practice.Live) -> None:
@@ -148,7 +166,7 @@ def end_controls(live: practice.Live) -> None:
             show_error(e)
             return
         if scored:
-            st.rerun()
+            show_report(live.conversation.id)
         st.session_state["practice_conv"] = None
         done("Conversation dropped: you had not replied yet, so there was nothing to score.")
 
@@ -287,152 +305,110 @@ def voice_controls(live: practice.Live, history, offline: bool) -> None:
     st.session_state.pop("voice_error", None)
     st.session_state["voice_gen"] = gen + 1
     speak_reply(conv.id)
-    st.rerun()
+    rerun_or_report(conv.id)
 
 
 with chat_col:
-    if ended:
-        # Once scored, the report's annotated transcript replaces the plain one.
-        record = sc.get_report(conv.id)
-        if record is None:
-            for t in engine.turns:
-                bubble(t["role"], t["text"])
-        over = f"Conversation over: {STATUS_LABELS.get(conv.status, conv.status)}."
-        if conv.status == "resolved":
-            st.success(over, icon=":material/check_circle:")
-        elif conv.status == "trainee_ended":
-            st.info(over, icon=":material/call_end:")
-        else:  # walked out, turn limit
-            st.warning(over, icon=":material/warning:")
-        spoken = st.session_state.get("voice_spoken") or {}
-        if spoken.get("conv") == conv.id and spoken.get("play"):
-            spoken["play"] = False
-            st.markdown(f"**{plain(scenario.customer.name)}:** {plain(engine.turns[-1]['text'])}")
-            st.audio(spoken["audio"], format="audio/wav", autoplay=True)
-
-        def retry(turn_no: int) -> None:
+    history = st.container()  # new turns are added here, above the input, without a rerun
+    spoken = st.session_state.get("voice_spoken") or {}
+    if spoken.get("conv") != conv.id:
+        spoken = {}
+    with history:
+        for i, t in enumerate(engine.turns, start=1):
+            audio = spoken.get("audio") if i == spoken.get("idx") else None
+            bubble(t["role"], t["text"], audio=audio, autoplay=bool(audio and spoken.get("play")))
+    if spoken.get("play"):
+        spoken["play"] = False  # spoken once; the player stays for a replay
+    if practice.awaiting_reply(live) and practice.replying(sc, conv.id):
+        with st.spinner(f"{plain(scenario.customer.name)} is replying…"):
+            practice.wait_for_reply(sc, conv.id)
+        rerun_or_report(conv.id)  # the reply another run was waiting for may have ended it
+    notice = st.container()
+    flash = st.session_state.pop("practice_error", None)  # set by the run that failed
+    if flash:
+        notice.error(plain(flash), icon=":material/error:")
+    if practice.awaiting_reply(live):
+        notice.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
+        c1, c2 = notice.columns(2)
+        if c1.button("Try the reply again", type="primary"):
             try:
-                st.session_state["practice_conv"] = practice.branch(sc, conv.id, turn_no)
+                with history, chat_bubble("customer"):
+                    st.write_stream(plain_stream(practice.retry_reply(sc, conv.id)))
+            except BackendError as e:
+                st.session_state["practice_error"] = str(e)
+            rerun_or_report(conv.id)
+        if c2.button("Continue with offline lines",
+                     help="The scenario's authored lines answer from now on in this conversation; "
+                          "the model is not called again."):
+            try:
+                practice.continue_offline(sc, conv.id)
+                st.session_state.setdefault("offline_convs", set()).add(conv.id)
                 st.rerun()
             except TalkdownError as e:
                 show_error(e)
+    offline = conv.id in st.session_state.get("offline_convs", set())
+    if offline:
+        notice.caption("Offline lines: the customer's replies come from the scenario's authored lines.")
 
-        c1, c2 = st.columns(2)
-        if c1.button("Practise this scenario again", type="primary", icon=":material/replay:", key=REPORT_SEEN):
-            try:
-                st.session_state["practice_conv"] = practice.start(sc, scenario.id, mode="practice",
-                                                                   channel=conv.channel)
-                st.rerun()
-            except TalkdownError as e:
-                show_error(e)
-        if c2.button("Choose another scenario"):
-            st.session_state["practice_conv"] = None
-            st.switch_page("ui/pages/home.py" if sc.user.role == "trainee" else "ui/pages/practice.py")
-        if record is not None:
-            st.header("Your report")
-            render_report(record.report, engine.turns, key=f"rep{conv.id}",
-                          effective={**record.effective_dimensions, "overall": record.effective_overall},
-                          overrides=record.overrides, on_retry=retry)
-    else:
-        history = st.container()  # new turns are added here, above the input, without a rerun
-        spoken = st.session_state.get("voice_spoken") or {}
-        if spoken.get("conv") != conv.id:
-            spoken = {}
-        with history:
-            for i, t in enumerate(engine.turns, start=1):
-                audio = spoken.get("audio") if i == spoken.get("idx") else None
-                bubble(t["role"], t["text"], audio=audio, autoplay=bool(audio and spoken.get("play")))
-        if spoken.get("play"):
-            spoken["play"] = False  # spoken once; the player stays for a replay
-        if practice.awaiting_reply(live) and practice.replying(sc, conv.id):
-            with st.spinner(f"{plain(scenario.customer.name)} is replying…"):
-                practice.wait_for_reply(sc, conv.id)
-            st.rerun()
-        notice = st.container()
-        flash = st.session_state.pop("practice_error", None)  # set by the run that failed
-        if flash:
-            notice.error(plain(flash), icon=":material/error:")
-        if practice.awaiting_reply(live):
-            notice.warning("The customer's reply did not arrive. Your message is saved.", icon=":material/cloud_off:")
-            c1, c2 = notice.columns(2)
-            if c1.button("Try the reply again", type="primary"):
-                try:
-                    with history, chat_bubble("customer"):
-                        st.write_stream(plain_stream(practice.retry_reply(sc, conv.id)))
-                except BackendError as e:
-                    st.session_state["practice_error"] = str(e)
-                st.rerun()
-            if c2.button("Continue with offline lines",
-                         help="The scenario's authored lines answer from now on in this conversation; "
-                              "the model is not called again."):
-                try:
-                    practice.continue_offline(sc, conv.id)
-                    st.session_state.setdefault("offline_convs", set()).add(conv.id)
-                    st.rerun()
-                except TalkdownError as e:
-                    show_error(e)
-        offline = conv.id in st.session_state.get("offline_convs", set())
-        if offline:
-            notice.caption("Offline lines: the customer's replies come from the scenario's authored lines.")
-
-        typing = True
-        if voice:
-            why = practice.voice_unavailable()
-            if why:
-                notice.warning(f"This is a voice conversation, but voice does not work here: {why}",
-                               icon=":material/mic_off:")
-            else:
-                voice_controls(live, history, offline)
-            typing = required_channel() != "voice"
-            if not typing:
-                st.caption("This assignment must be done by voice: typed replies are not accepted.")
-        # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
-        # The box takes a paste up to MAX_TURN_CHARS, so an over-long message arrives here instead of being
-        # silently refused by the browser; it is kept for shortening, never sent and never lost.
-        msg = st.chat_input("…or type your reply instead" if voice else "Type your reply to the customer…",
-                            max_chars=MAX_TURN_CHARS, key="chat_msg",
-                            disabled=practice.awaiting_reply(live) or not typing, submit_mode="disable")
-        msg = msg or st.session_state.pop("send_now", None)
-        if msg and len(msg.strip()) > MAX_MESSAGE_CHARS:
-            st.session_state["too_long_msg"] = msg
-            msg = None
-        draft = st.session_state.get("too_long_msg")
-        if draft:
-            st.error(f"Your message is {len(draft.strip()):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. "
-                     "Nothing was sent. Shorten it here and send it — in a real conversation, shorter is clearer.")
-            edited = st.text_area("Your message", value=draft, height=220, key="too_long_edit")
-            b1, b2 = st.columns(2)
-            if b1.button("Send this message", key="too_long_send", type="primary"):
-                st.session_state["too_long_msg"] = edited
-                if len(edited.strip()) <= MAX_MESSAGE_CHARS:
-                    st.session_state.pop("too_long_msg", None)
-                    st.session_state.pop("too_long_edit", None)
-                    st.session_state["send_now"] = edited
-                    st.rerun()  # sent on the next run, with the shortening box gone
-                else:
-                    st.rerun()
-            if b2.button("Discard it", key="too_long_discard"):
+    typing = True
+    if voice:
+        why = practice.voice_unavailable()
+        if why:
+            notice.warning(f"This is a voice conversation, but voice does not work here: {why}",
+                           icon=":material/mic_off:")
+        else:
+            voice_controls(live, history, offline)
+        typing = required_channel() != "voice"
+        if not typing:
+            st.caption("This assignment must be done by voice: typed replies are not accepted.")
+    # submit_mode="disable": no second message can interrupt the customer's reply mid-generation.
+    # The box takes a paste up to MAX_TURN_CHARS, so an over-long message arrives here instead of being
+    # silently refused by the browser; it is kept for shortening, never sent and never lost.
+    msg = st.chat_input("…or type your reply instead" if voice else "Type your reply to the customer…",
+                        max_chars=MAX_TURN_CHARS, key="chat_msg",
+                        disabled=practice.awaiting_reply(live) or not typing, submit_mode="disable")
+    msg = msg or st.session_state.pop("send_now", None)
+    if msg and len(msg.strip()) > MAX_MESSAGE_CHARS:
+        st.session_state["too_long_msg"] = msg
+        msg = None
+    draft = st.session_state.get("too_long_msg")
+    if draft:
+        st.error(f"Your message is {len(draft.strip()):,} characters; the limit is {MAX_MESSAGE_CHARS:,}. "
+                 "Nothing was sent. Shorten it here and send it — in a real conversation, shorter is clearer.")
+        edited = st.text_area("Your message", value=draft, height=220, key="too_long_edit")
+        b1, b2 = st.columns(2)
+        if b1.button("Send this message", key="too_long_send", type="primary"):
+            st.session_state["too_long_msg"] = edited
+            if len(edited.strip()) <= MAX_MESSAGE_CHARS:
                 st.session_state.pop("too_long_msg", None)
                 st.session_state.pop("too_long_edit", None)
+                st.session_state["send_now"] = edited
+                st.rerun()  # sent on the next run, with the shortening box gone
+            else:
                 st.rerun()
-        if msg:
-            with history:
-                bubble("trainee", msg)
-                try:
-                    with chat_bubble("customer"):
-                        st.write_stream(plain_stream(practice.send(sc, conv.id, msg, offline=offline)))
-                except BackendError as e:
-                    st.session_state["practice_error"] = str(e)  # shown after the rerun below
-                except TalkdownError as e:
-                    show_error(e)
-            if voice and not practice.voice_unavailable():
-                speak_reply(conv.id)  # a typed reply in a voice call is answered aloud too
-            live = practice.load(sc, conv.id)  # the side panel shows the state after this message
-            if voice or live.conversation.status != "active":
-                st.rerun()  # the report replaces the chat
-            if practice.awaiting_reply(live):
-                st.rerun()  # show the retry choices and lock the input
+        if b2.button("Discard it", key="too_long_discard"):
+            st.session_state.pop("too_long_msg", None)
+            st.session_state.pop("too_long_edit", None)
+            st.rerun()
+    if msg:
+        with history:
+            bubble("trainee", msg)
+            try:
+                with chat_bubble("customer"):
+                    st.write_stream(plain_stream(practice.send(sc, conv.id, msg, offline=offline)))
+            except BackendError as e:
+                st.session_state["practice_error"] = str(e)  # shown after the rerun below
+            except TalkdownError as e:
+                show_error(e)
+        if voice and not practice.voice_unavailable():
+            speak_reply(conv.id)  # a typed reply in a voice call is answered aloud too
+        live = practice.load(sc, conv.id)  # the side panel shows the state after this message
+        if live.conversation.status != "active":
+            show_report(conv.id)
+        if voice:
+            st.rerun()
+        if practice.awaiting_reply(live):
+            st.rerun()  # show the retry choices and lock the input
 
-if side_col is not None:
-    with side_col:
-        side_panel(live)
+with side_col:
+    side_panel(live)
