@@ -518,10 +518,20 @@ class Director:
                 continue  # "Give me a name" after the agent gave one
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
+            if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
+                continue  # "Data today and an engineer booked — fine." when only the engineer was offered
             out.append(line)
         if not out and intent == "press":
             return []  # everything they would press for is already promised: the caller finds another line
         return out or lines
+
+    def _claims_unmet_need(self, line: str, met: Sequence[str]) -> bool:
+        """Whether a line takes as given a need the agent has not met: it names that need (its keywords, or a
+        concept only that need has) and no need that was met."""
+        from scoring.needs import need_named
+
+        unmet = [n for n in self.scenario.needs if n.id not in set(met)]
+        return any(need_named(n, line, others=[m for m in self.scenario.needs if m is not n]) for n in unmet)
 
     @staticmethod
     def _answers_something_else(line: str, trainee_text: str) -> bool:
@@ -608,7 +618,7 @@ class Director:
                 main = self._pick(s, "answer", templates, salt, fact=m.text)
                 parts.append(("answer", main))
         if main is None:
-            used, lines = self._candidates(intent, s.mood, t)
+            used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met)})
             if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
                 name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
                 said = self._part(s, name, salt, ask=s.open_ask["text"])

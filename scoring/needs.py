@@ -77,6 +77,20 @@ def need_met_in(need: Need, clauses: Sequence[str]) -> bool:
     return False
 
 
+def need_named(need: Need, text: str, others: Sequence[Need] = ()) -> bool:
+    """Whether text speaks of this need: one of its keywords that says what (not only when), or a concept of
+    it that none of the other needs shares ("data" for a way to work tonight, not for the engineer)."""
+    ks = keys(text)
+    if any(k.strip() and not _time_only(k) and phrase_in(k, ks) for k in need.keywords):
+        return True
+    mine = _what(" ".join([need.description, *need.keywords]))
+    theirs: set[str] = set()
+    for o in others:
+        theirs |= _what(" ".join([o.description, *o.keywords]))
+    own = {c for c in mine - theirs if not c.startswith("w:")}
+    return bool(own & _what(text))
+
+
 def needs_met(scenario: Scenario | None, text: str, moves: Iterable[str] = (),
               skip: Iterable[str] = ()) -> list[Need]:
     """The scenario's needs (in scenario order) this trainee turn meets, leaving out the ids in `skip`."""
@@ -89,4 +103,4 @@ def needs_met(scenario: Scenario | None, text: str, moves: Iterable[str] = (),
     return [n for n in scenario.needs if n.id not in done and need_met_in(n, clauses)]
 
 
-__all__ = ["acting_clauses", "need_met_in", "needs_met"]
+__all__ = ["acting_clauses", "need_met_in", "need_named", "needs_met"]

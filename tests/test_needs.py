@@ -101,3 +101,43 @@ def test_the_grade_does_not_credit_a_need_the_turn_did_not_meet():
     whys = [e["why"] for e in report["dimensions"]["closure"]["evidence"]]
     assert whys  # the callback itself is credited as a next step...
     assert not any("meets the customer's need" in w for w in whys)  # ...but not as meeting her need
+
+
+# One need met, the other not: the customer may accept, but never as if both were done.
+ONE_OF_TWO = [
+    ("internet-outage-remote-worker", "technician", "stopgap",
+     ["I'm so sorry — two days offline with a client deadline tomorrow is awful.",
+      "I've booked an engineer for 8am tomorrow and I'll text you the slot in ten minutes.",
+      "Is there anything else?", "Thanks for your patience. Bye now."]),
+    ("lost-parcel-third-call", "resolution", "ownership",
+     ["Three calls and two missed callbacks — I'm sorry, that's not good enough.",
+      "I'll dispatch a replacement bike today by next-day courier, so it's with you tomorrow.",
+      "Anything else I can help with?", "Thanks, goodbye."]),
+    ("utility-bill-shock", "payment", "rebill",
+     ["A bill four times the usual with no warning — I'd be shocked too.",
+      "I'll pause the direct debit straight away so nothing is taken.",
+      "Does that help?", "Thanks for calling, bye."]),
+]
+
+
+@pytest.mark.parametrize("sid,met_id,unmet_id,texts", ONE_OF_TWO)
+def test_accepting_never_claims_the_need_left_unmet(sid, met_id, unmet_id, texts):
+    from scoring.needs import need_named
+
+    sc = SCENARIOS[sid]
+    d = Director(sc, ARCHETYPES[sc.persona])
+    state, beat = d.start()
+    history = [{"role": "customer", "text": beat.line}]
+    accepts = []
+    for text in texts:
+        if state.ended:
+            break
+        state, beat, moves = d.step(state, text, history)
+        history += [{"role": "trainee", "text": text, "moves": moves}, {"role": "customer", "text": beat.line}]
+        if beat.intent in ("accept", "farewell"):
+            accepts.append(beat.line)
+    assert met_id in state.needs_met and unmet_id not in state.needs_met, state.needs_met
+    unmet = next(n for n in sc.needs if n.id == unmet_id)
+    others = [n for n in sc.needs if n is not unmet]
+    for line in accepts:
+        assert not need_named(unmet, line, others), line
