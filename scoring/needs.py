@@ -83,11 +83,12 @@ def need_named(need: Need, text: str, others: Sequence[Need] = ()) -> bool:
     ks = keys(text)
     if any(k.strip() and not _time_only(k) and phrase_in(k, ks) for k in need.keywords):
         return True
-    mine = _what(" ".join([need.description, *need.keywords]))
+    # Concepts of its keywords only: the description's everyday words ("a way to *work* today") say too little.
+    mine = _what(" ".join(k for k in need.keywords if not _time_only(k)))
     theirs: set[str] = set()
     for o in others:
         theirs |= _what(" ".join([o.description, *o.keywords]))
-    own = {c for c in mine - theirs if not c.startswith("w:")}
+    own = {c for c in mine - theirs - policy._WEAK if not c.startswith("w:")}
     return bool(own & _what(text))
 
 
