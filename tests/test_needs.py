@@ -106,8 +106,9 @@ def test_the_grade_does_not_credit_a_need_the_turn_did_not_meet():
 # One need met, the other not: the customer may accept, but never as if both were done.
 ONE_OF_TWO = [
     ("internet-outage-remote-worker", "technician", "stopgap",
-     ["I'm so sorry — two days offline with a client deadline tomorrow is awful.",
-      "I've booked an engineer for 8am tomorrow and I'll text you the slot in ten minutes.",
+     ["I'm really sorry your internet has been down — with a big delivery due tomorrow, that's a real worry.",
+      "When did the connection first drop?", "And when exactly did it go off?",
+      "I'll book an engineer for 8am tomorrow and I'll text you the confirmation within 10 minutes.",
       "Is there anything else?", "Thanks for your patience. Bye now."]),
     ("lost-parcel-third-call", "resolution", "ownership",
      ["Three calls and two missed callbacks — I'm sorry, that's not good enough.",
