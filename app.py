@@ -1,6 +1,8 @@
 """Talkdown: Streamlit entry. Builds the navigation from the signed-in user's role; nothing else."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over:", layout="wide")
@@ -10,6 +12,11 @@ from core.settings import get_settings  # noqa: E402
 from ui.common import (ROLE_LABELS, end_session, get_store, plain, resume_session, show_done,  # noqa: E402
                        start_session, sync_session_cookie)
 from ui.sso import sign_in_from_provider, sign_out_of_provider  # noqa: E402
+
+
+# The address of every page a signed-in user may have (ui/pages/<name>.py is at /<name>).
+SIGNED_IN_PATHS = sorted(p.stem for p in (Path(__file__).parent / "ui" / "pages").glob("*.py")
+                         if p.stem not in ("login", "setup") and not p.stem.startswith("_"))
 
 
 def P(path: str, title: str, icon: str, **kw) -> st.Page:
@@ -33,7 +40,10 @@ if user is None and not first_run:
 if first_run:
     pages = [P("setup.py", "Set up Talkdown", "settings", default=True)]
 elif user is None:
-    pages = [P("login.py", "Sign in", "login", default=True)]
+    # A deep link opened signed out (/practice, /conversation?id=5) shows the sign-in page at that
+    # address, so signing in lands on the page that was asked for.
+    pages = [P("login.py", "Sign in", "login", default=True)] + [
+        P("login.py", "Sign in", "login", url_path=path, visibility="hidden") for path in SIGNED_IN_PATHS]
 else:
     role = user.role
     practise = [P("home.py", "My training", "school", default=role == "trainee"),

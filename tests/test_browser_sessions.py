@@ -64,6 +64,13 @@ def test_the_session_survives_a_refresh_and_deep_links_and_ends_everywhere(accou
     other = stranger.new_page()
     other.goto(tab_b.url)
     assert _on_sign_in_page(other)
+    assert "Page not found" not in other.inner_text("body")
+    other.get_by_label("Username").fill("ada")  # signing in there lands on the page that was linked
+    other.get_by_label("Password", exact=True).fill("a-long-password")
+    other.get_by_role("button", name="Sign in").click()
+    other.get_by_role("button", name="Sign out").wait_for()
+    _settle(other)
+    assert "My history" in other.inner_text("body") and other.url.endswith("/history")
     stranger.close()
 
     tab_a.get_by_role("button", name="Sign out").click()

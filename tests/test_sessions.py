@@ -326,6 +326,9 @@ def test_a_copied_url_in_a_fresh_browser_lands_on_sign_in(app_org, browser, monk
     url_query = {k: (v[0] if isinstance(v, list) else v) for k, v in dict(tab.at.query_params).items()}
     stranger = Browser(monkeypatch).tab("ui/pages/history.py", **url_query).run()
     assert stranger.user is None and stranger.on_sign_in_page()
+    stranger.sign_in("admin", "admin-password-1")  # lands on the linked page, not the home page
+    assert stranger.user.username == "admin"
+    assert any("history" in t.value.lower() for t in stranger.at.title)
 
 
 def test_a_legacy_session_token_in_the_url_is_dropped_unused(app_org, browser):
