@@ -23,7 +23,11 @@ def accounts(server):  # noqa: F811
     store.close()
 
 
+EITHER = 'button:has-text("Sign out"), button:has-text("Sign in")'
+
+
 def _signed_in(page) -> bool:
+    page.wait_for_selector(EITHER)  # the first run after a load has drawn the page
     _settle(page)
     return page.get_by_role("button", name="Sign out").count() > 0
 

@@ -42,6 +42,8 @@ def init_state(defaults: dict[str, Any]) -> None:
 SESSION_COOKIE = "talkdown_session"
 _SESSION = "session_token"      # session_state: this tab's signed cookie value
 _SPENT = "_spent_cookies"       # session_state: cookie values this tab knows are dead (cleared in the browser)
+_WRITTEN = "_cookie_written"    # session_state: the value this tab has sent the browser
+_CLEARED = "_cookies_cleared"   # session_state: the dead values this tab has had the browser clear
 _COOKIE_CHARS = re.compile(r"[A-Za-z0-9._-]{1,200}")
 
 
@@ -105,20 +107,25 @@ def _browser_cookie() -> str | None:
 
 
 def sync_session_cookie() -> None:
-    """Bring the browser's cookie in line with this tab: write the session it is signed in with, or
-    clear a cookie this tab knows is dead (only if the browser still holds that one: another tab may
-    have signed in since). Called once per run (app.py)."""
+    """Bring the browser's cookie in line with this tab, once per change: write the session it is
+    signed in with, or clear a cookie this tab knows is dead (only if the browser still holds that
+    one: another tab may have signed in since). Called once per run (app.py).
+
+    Written once, so two tabs of one browser signed in as different people do not keep taking the
+    cookie from each other (the last sign-in wins; the other tab carries on until refreshed)."""
     value = st.session_state.get(_SESSION)
     if value is not None and "user" in st.session_state:
-        if _browser_cookie() == value:
-            return  # the browser connected with it: nothing to write
+        if _browser_cookie() == value or st.session_state.get(_WRITTEN) == value:
+            return  # the browser connected with it, or has been sent it
         max_age = int(get_store().sessions.seconds_left(value))
         if max_age > 0:
             st.html(cookie_script(set_value=value, max_age=max_age), unsafe_allow_javascript=True)
+            st.session_state[_WRITTEN] = value
         return
-    spent = st.session_state.get(_SPENT) or []
+    spent = [v for v in st.session_state.get(_SPENT) or [] if v not in st.session_state.get(_CLEARED, ())]
     if spent:
         st.html(cookie_script(clear_if=spent), unsafe_allow_javascript=True)
+        st.session_state[_CLEARED] = list(st.session_state.get(_CLEARED, ())) + spent
 
 
 def cookie_script(*, set_value: str | None = None, max_age: int = 0, clear_if: Iterable[str] = ()) -> str:
