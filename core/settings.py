@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     local_threads: int = Field(default=1, ge=0)
     # Replies one model copy writes at the same time (xllamacpp slots, continuous batching).
     local_parallel: int = Field(default=8, ge=1, le=64)
+    # Seconds the local model may take for one customer reply (all its attempts); past it the
+    # Director's authored line is said instead, so a loaded machine slows replies but never fails them.
+    local_deadline: float = Field(default=20.0, gt=0)
 
     # Speech for voice practice (speech/): auto = the offline models when requirements-voice.txt is
     # installed, else voice is off; local = those models; fake = test stand-ins; off = text only.
