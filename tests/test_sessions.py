@@ -354,3 +354,22 @@ def test_an_admin_disabling_the_account_ends_its_open_tab(app_org, browser):
     tab.run()
     assert tab.user is None
     assert browser.tab().run().user is None
+
+
+def test_a_password_change_moves_this_browser_to_a_new_session_at_once(app_org, browser):
+    tab = browser.tab().sign_in("ana", "ana-password-1")
+    before = browser.jar["talkdown_session"]
+    other_device = Browser.__new__(Browser)
+    other_device.__dict__.update(jar={"talkdown_session": before}, _mp=browser._mp)
+    tab.at.switch_page("ui/pages/account.py")
+    tab.run(lambda at: at.run())
+    tab.at.text_input[0].input("ana-password-1")
+    tab.at.text_input[1].input("a-new-secret-phrase-9")
+    tab.at.text_input[2].input("a-new-secret-phrase-9")
+    tab.run(lambda at: next(b for b in at.button if b.label == "Change password").click().run())
+    assert any("Password changed" in s.value for s in tab.at.success)
+    after = browser.jar["talkdown_session"]
+    assert after != before, "the browser holds the new session straight after the change, before any click"
+    assert app_org.sessions.user_for_cookie(before) is None
+    assert browser.tab().run().user.username == "ana"  # a refresh now stays signed in
+    assert other_device.tab().run().user is None        # the old session is over elsewhere

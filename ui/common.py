@@ -56,9 +56,14 @@ def browser_cookies() -> Mapping[str, str]:
 
 def start_session(user) -> None:
     """Sign this browser in: a new server-side session, written to the browser's cookie on this run."""
-    value, _max_age = get_store().sessions.issue_cookie(user.id)
+    value, max_age = get_store().sessions.issue_cookie(user.id)
     st.session_state["user"] = user
     st.session_state[_SESSION] = value
+    st.session_state.pop(_WRITTEN, None)
+    # Sent at once too (a page that signs in again after the sidebar has run, e.g. a password change,
+    # would otherwise leave the browser with the ended session until the next click); the next run
+    # sends it once more, in case this run ends in st.rerun() before the browser got it.
+    st.sidebar.html(cookie_script(set_value=value, max_age=max_age), unsafe_allow_javascript=True)
 
 
 def resume_session(store):
