@@ -373,3 +373,18 @@ def test_a_password_change_moves_this_browser_to_a_new_session_at_once(app_org, 
     assert app_org.sessions.user_for_cookie(before) is None
     assert browser.tab().run().user.username == "ana"  # a refresh now stays signed in
     assert other_device.tab().run().user is None        # the old session is over elsewhere
+
+
+def test_a_conversation_link_opened_signed_out_shows_that_conversation_after_signing_in(app_org, browser):
+    from services import practice
+    from services.catalog import scenario_titles
+
+    ana = app_org.as_user(next(u for u in app_org.as_user(1).list_users() if u.username == "ana"))
+    conv = practice.start(ana, "internet-outage-remote-worker")
+    list(practice.send(ana, conv, "I'm sorry to hear that. When did it stop working?"))
+    title = scenario_titles(ana)["internet-outage-remote-worker"]
+    tab = browser.tab("ui/pages/conversation.py", id=str(conv)).run()
+    assert tab.user is None and tab.on_sign_in_page()
+    tab.sign_in("ana", "ana-password-1")
+    assert not tab.on_sign_in_page()
+    assert [t.value for t in tab.at.title] == [title]
