@@ -1,14 +1,22 @@
 """Talkdown: Streamlit entry. Builds the navigation from the signed-in user's role; nothing else."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(page_title="Talkdown", page_icon=":material/record_voice_over:", layout="wide")
 
 from core.errors import TalkdownError  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from ui.common import ROLE_LABELS, current_user, get_store, plain, show_done, start_session  # noqa: E402
+from ui.common import (ROLE_LABELS, end_session, get_store, plain, resume_session, show_done,  # noqa: E402
+                       start_session, sync_session_cookie)
 from ui.sso import sign_in_from_provider, sign_out_of_provider  # noqa: E402
+
+
+# The address of every page a signed-in user may have (ui/pages/<name>.py is at /<name>).
+SIGNED_IN_PATHS = sorted(p.stem for p in (Path(__file__).parent / "ui" / "pages").glob("*.py")
+                         if p.stem not in ("login", "setup") and not p.stem.startswith("_"))
 
 
 def P(path: str, title: str, icon: str, **kw) -> st.Page:
@@ -22,26 +30,8 @@ except TalkdownError as e:  # unreadable database file, failed migration
     st.error(plain(e))
     st.stop()
 
-user = current_user()
-# A signed-in browser keeps its session token in the URL (?s=...), so a refresh keeps it signed in.
-# Every run checks the token against the database: signing out elsewhere, a password change or
-# reset, disabling the account and idle or age expiry end it (store/sessions.py).
-token = st.session_state.get("session_token") or st.query_params.get("s")
-if token and not first_run:
-    session_user = store.sessions.user_for(token)
-    if session_user is None:
-        if "user" in st.session_state:
-            st.session_state["_session_ended"] = True
-        for key in ("user", "session_token"):
-            st.session_state.pop(key, None)
-        if "s" in st.query_params:
-            del st.query_params["s"]
-        user = None
-    else:
-        st.session_state["user"] = user = session_user
-        st.session_state["session_token"] = token
-        if st.query_params.get("s") != token:
-            st.query_params["s"] = token
+# The session rides in a signed cookie, never in the URL (ui.common.resume_session).
+user = resume_session(store) if not first_run else None
 if user is None and not first_run:
     # Back from the single sign-on provider (st.login): a linked identity starts a normal session.
     user = sign_in_from_provider(store)
@@ -50,7 +40,10 @@ if user is None and not first_run:
 if first_run:
     pages = [P("setup.py", "Set up Talkdown", "settings", default=True)]
 elif user is None:
-    pages = [P("login.py", "Sign in", "login", default=True)]
+    # A deep link opened signed out (/practice, /conversation?id=5) shows the sign-in page at that
+    # address, so signing in lands on the page that was asked for.
+    pages = [P("login.py", "Sign in", "login", default=True)] + [
+        P("login.py", "Sign in", "login", url_path=path, visibility="hidden") for path in SIGNED_IN_PATHS]
 else:
     role = user.role
     practise = [P("home.py", "My training", "school", default=role == "trainee"),
@@ -81,10 +74,8 @@ with st.sidebar:
     if user is not None and not first_run:
         st.markdown(f"**{plain(user.display_name)}**  \n{ROLE_LABELS.get(user.role, user.role)} · `{user.username}`")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            store.sessions.end_all(user.id)  # every tab and device of this user is signed out
+            end_session(store, user)  # every tab and device of this user is signed out
             st.query_params.clear()
-            for key in list(st.session_state.keys()):
-                del st.session_state[key]
             if not sign_out_of_provider():  # st.logout() reloads the app itself
                 st.rerun()
             st.stop()
@@ -93,6 +84,7 @@ with st.sidebar:
     where = {"local": "embedded local model (offline)", "scripted": "scripted lines (offline)",
              "openai": f"OpenAI-compatible · {settings.openai_model}"}.get(backend, backend)
     st.caption(f"Customer voice: {where}")
+    sync_session_cookie()  # writes or clears the browser's session cookie (a hidden script)
 
 show_done()
 nav.run()

@@ -5,12 +5,15 @@ With nothing set, everything runs offline: the `local` Actor backend, no judge.
 from __future__ import annotations
 
 import os
+import typing
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import TalkdownError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     local_threads: int = Field(default=1, ge=0)
     # Replies one model copy writes at the same time (xllamacpp slots, continuous batching).
     local_parallel: int = Field(default=8, ge=1, le=64)
+    # Seconds the local model may take for one customer reply (all its attempts); past it the
+    # Director's authored line is said instead, so a loaded machine slows replies but never fails them.
+    local_deadline: float = Field(default=20.0, gt=0)
 
     # Speech for voice practice (speech/): auto = the offline models when requirements-voice.txt is
     # installed, else voice is off; local = those models; fake = test stand-ins; off = text only.
@@ -95,12 +101,106 @@ def _secrets() -> dict[str, Any]:
         return {}
 
 
+class SettingsError(TalkdownError):
+    """A setting (environment variable or Streamlit secret) has a value it cannot take."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (env first, then Streamlit secrets fill gaps)."""
-    env = Settings()
+    """The process-wide settings (env first, then Streamlit secrets fill gaps).
+
+    A bad value raises SettingsError: one line naming the variable and what it may be."""
+    try:
+        env = Settings()
+    except ValidationError as e:
+        raise _settings_error(e, from_secrets=False) from None
     overrides = {k: v for k, v in _secrets().items() if k not in _explicit_env_fields()}
-    return env.model_copy(update=overrides) if overrides else env
+    checked = {}
+    for name, value in overrides.items():
+        field = Settings.model_fields[name]
+        try:
+            kind = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+            checked[name] = TypeAdapter(kind).validate_python(value)
+        except ValidationError as e:
+            raise _settings_error(e, from_secrets=True, field_name=name) from None
+    return env.model_copy(update=checked) if checked else env
+
+
+def allowed(name: str) -> str:
+    """What setting ``name`` may be, in words: "a number greater than 0", "one of auto, openai, ..."."""
+    field = Settings.model_fields[name]
+    annotation = field.annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    optional = type(None) in typing.get_args(annotation)
+    if typing.get_origin(annotation) is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(annotation))
+    base = args[0] if optional and len(args) == 1 else annotation
+    bounds = []
+    ge = next((m.ge for m in field.metadata if getattr(m, "ge", None) is not None), None)
+    le = next((m.le for m in field.metadata if getattr(m, "le", None) is not None), None)
+    if ge is not None and le is not None:
+        bounds.append(f"from {ge:g} to {le:g}")
+    for m in field.metadata:
+        if ge is not None and le is not None and (getattr(m, "ge", None) is not None or getattr(m, "le", None) is not None):
+            continue
+        for attr, word in (("gt", "greater than"), ("ge", "at least"), ("lt", "less than"), ("le", "at most")):
+            if getattr(m, attr, None) is not None:
+                bounds.append(f"{word} {getattr(m, attr):g}")
+    if base is bool:
+        text = "true or false"
+    elif base is int:
+        text = "a whole number"
+    elif base is float:
+        text = "a number"
+    else:
+        text = "text"
+    if bounds:
+        text += " " + " and ".join(bounds)
+    return text + (" (or unset)" if optional else "")
+
+
+def env_names(name: str) -> list[str]:
+    """The environment variables that set field ``name`` (TALKDOWN_<NAME>, and any alias)."""
+    field = Settings.model_fields[name]
+    keys = list(getattr(field.validation_alias, "choices", [])) if field.validation_alias is not None else []
+    return keys or [f"TALKDOWN_{name.upper()}"]
+
+
+def _settings_error(e: ValidationError, *, from_secrets: bool, field_name: str | None = None) -> SettingsError:
+    parts = []
+    for err in e.errors(include_url=False):
+        loc = [str(x) for x in err.get("loc", ()) if isinstance(x, str)]
+        name = field_name or _field_for(loc[0] if loc else "")
+        if name is None:
+            continue
+        if from_secrets:
+            var = f"the Streamlit secret {name.upper()}"
+        else:
+            var = next((k for k in env_names(name) if k in os.environ), env_names(name)[0])
+        value = _shown(err.get("input"))
+        part = f"{var}={value} is not allowed: use {allowed(name)}"
+        if part not in parts:
+            parts.append(part)
+    if not parts:  # not a field error (should not happen): still one plain line
+        return SettingsError("A Talkdown setting has a value it cannot take.", "Check the TALKDOWN_* variables.")
+    return SettingsError("; ".join(parts) + ".")
+
+
+def _field_for(key: str) -> str | None:
+    """The field a validation error's location names (a field name or one of its env aliases)."""
+    k = key.lower()
+    if k in Settings.model_fields:
+        return k
+    for name in Settings.model_fields:
+        if key.upper() in (n.upper() for n in env_names(name)):
+            return name
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A bad value as it can be shown on one line: quoted, control characters out, at most 40 characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    return repr(text[:40] + ("…" if len(text) > 40 else ""))
 
 
 def _explicit_env_fields() -> set[str]:

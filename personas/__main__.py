@@ -151,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        get_settings()  # a bad setting is one line (SettingsError) before anything runs
         return args.func(args)
     except ScenarioError as e:
         print(f"error: {str(e).splitlines()[0]}", file=sys.stderr)

@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        from core.settings import get_settings
+
+        get_settings()  # a bad setting is one line (SettingsError) before anything runs
         return args.func(args)
     except TalkdownError as e:
         print(f"error: {' '.join(str(e).split())}", file=sys.stderr)

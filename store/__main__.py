@@ -133,8 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     rs.set_defaults(fn=cmd_restore)
 
     args = p.parse_args(argv)
+    from core.settings import SettingsError, get_settings
+
     try:
+        get_settings()  # a bad setting is one line before anything runs
         return args.fn(args)
+    except SettingsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except TalkdownError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

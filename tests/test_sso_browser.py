@@ -244,7 +244,14 @@ def test_a_linked_identity_signs_in_and_an_unknown_one_is_refused(sso_app, idp, 
     button.click()
     page.get_by_role("button", name="Sign out").wait_for()
     page.get_by_role("heading", name="My training").wait_for()  # a trainee lands on their home page
-    assert "s=" in page.url, "a normal Talkdown session, its token in the URL"
+    _settle(page)
+    assert "s=" not in page.url, "the session is in the cookie, not the URL"
+    assert [c for c in page.context.cookies() if c["name"] == "talkdown_session"], "a normal Talkdown session"
+    page.reload()  # the cookie keeps it signed in
+    page.get_by_role("heading", name="My training").wait_for()
+    page.get_by_role("button", name="Sign out").wait_for()
+    _settle(page)
+    assert page.get_by_role("button", name="Sign out").count() == 1
     assert idp.tokens_issued == [idp.next_identity] and not idp.errors
     page.screenshot(path=str(ARTIFACTS / "sso-signed-in.png"))
 
@@ -256,6 +263,7 @@ def test_a_linked_identity_signs_in_and_an_unknown_one_is_refused(sso_app, idp, 
     page.wait_for_timeout(1000)
     assert page.get_by_role("button", name="Sign out").count() == 0
     assert not [c["name"] for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert not [c for c in page.context.cookies() if c["name"] == "talkdown_session"]
 
     stranger = _fresh_page(browser)
     stranger.goto(url)

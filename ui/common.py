@@ -1,8 +1,9 @@
 """Shared UI plumbing: cached resources, the signed-in user, session-state defaults, errors."""
 from __future__ import annotations
 
+import json
 import re
-from typing import Any, Callable, Iterable, Iterator, NoReturn, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, NoReturn, TypeVar
 
 import streamlit as st
 
@@ -33,12 +34,121 @@ def init_state(defaults: dict[str, Any]) -> None:
             st.session_state[key] = value
 
 
+# -- the signed-in session ------------------------------------------------------------------
+# A signed-in browser keeps a signed session cookie (store/sessions.py): a refresh, a new tab and a
+# pasted deep link sign in from it, and the URL carries no secret. Every run checks the session
+# against the database, so signing out elsewhere, a password change or reset, disabling the account
+# and idle or age expiry end it in every tab.
+SESSION_COOKIE = "talkdown_session"
+_SESSION = "session_token"      # session_state: this tab's signed cookie value
+_SPENT = "_spent_cookies"       # session_state: cookie values this tab knows are dead (cleared in the browser)
+_WRITTEN = "_cookie_written"    # session_state: the value this tab has sent the browser
+_CLEARED = "_cookies_cleared"   # session_state: the dead values this tab has had the browser clear
+_COOKIE_CHARS = re.compile(r"[A-Za-z0-9._-]{1,200}")
+
+
+def browser_cookies() -> Mapping[str, str]:
+    """The cookies the browser sent when this tab connected (``st.context.cookies``).
+
+    The one seam for tests: AppTest has no browser, so tests replace this function with a jar."""
+    return st.context.cookies
+
+
 def start_session(user) -> None:
-    """Sign this browser tab in: a new server-side session whose token rides in the URL (?s=...)."""
-    token = get_store().sessions.issue(user.id)
+    """Sign this browser in: a new server-side session, written to the browser's cookie on this run."""
+    value, max_age = get_store().sessions.issue_cookie(user.id)
     st.session_state["user"] = user
-    st.session_state["session_token"] = token
-    st.query_params["s"] = token
+    st.session_state[_SESSION] = value
+    st.session_state.pop(_WRITTEN, None)
+    # Sent at once too (a page that signs in again after the sidebar has run, e.g. a password change,
+    # would otherwise leave the browser with the ended session until the next click); the next run
+    # sends it once more, in case this run ends in st.rerun() before the browser got it.
+    st.sidebar.html(cookie_script(set_value=value, max_age=max_age), unsafe_allow_javascript=True)
+
+
+def resume_session(store):
+    """The user this tab is signed in as (its own session, else the browser's cookie), or None.
+
+    A legacy ``?s=`` token in the URL is dropped unused: a shared link must not carry a session."""
+    if "s" in st.query_params:
+        del st.query_params["s"]
+    spent = st.session_state.setdefault(_SPENT, [])
+    value = st.session_state.get(_SESSION)
+    if value is None:
+        cookie = _browser_cookie()
+        value = cookie if cookie not in spent else None
+    if value is None:
+        return current_user()  # signed in without a browser (AppTests set the user directly), or not at all
+    user = store.sessions.user_for_cookie(value)
+    if user is None:
+        if "user" in st.session_state:
+            st.session_state["_session_ended"] = True
+        st.session_state.pop("user", None)
+        st.session_state.pop(_SESSION, None)
+        if value not in spent:
+            spent.append(value)
+        return None
+    st.session_state["user"] = user
+    st.session_state[_SESSION] = value
+    return user
+
+
+def end_session(store, user) -> None:
+    """Sign out: every session of this user ends (all tabs and devices); this tab forgets it all, and
+    the browser's cookie is cleared on the next run."""
+    store.sessions.end_all(user.id)
+    spent = [v for v in (st.session_state.get(_SESSION), _browser_cookie()) if v]
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[_SPENT] = spent
+
+
+def _browser_cookie() -> str | None:
+    try:
+        value = browser_cookies().get(SESSION_COOKIE)
+    except Exception:  # no browser connection (a bare script run)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def sync_session_cookie() -> None:
+    """Bring the browser's cookie in line with this tab, once per change: write the session it is
+    signed in with, or clear a cookie this tab knows is dead (only if the browser still holds that
+    one: another tab may have signed in since). Called once per run (app.py).
+
+    Written once, so two tabs of one browser signed in as different people do not keep taking the
+    cookie from each other (the last sign-in wins; the other tab carries on until refreshed)."""
+    value = st.session_state.get(_SESSION)
+    if value is not None and "user" in st.session_state:
+        if _browser_cookie() == value or st.session_state.get(_WRITTEN) == value:
+            return  # the browser connected with it, or has been sent it
+        max_age = int(get_store().sessions.seconds_left(value))
+        if max_age > 0:
+            st.html(cookie_script(set_value=value, max_age=max_age), unsafe_allow_javascript=True)
+            st.session_state[_WRITTEN] = value
+        return
+    spent = [v for v in st.session_state.get(_SPENT) or [] if v not in st.session_state.get(_CLEARED, ())]
+    if spent:
+        st.html(cookie_script(clear_if=spent), unsafe_allow_javascript=True)
+        st.session_state[_CLEARED] = list(st.session_state.get(_CLEARED, ())) + spent
+
+
+def cookie_script(*, set_value: str | None = None, max_age: int = 0, clear_if: Iterable[str] = ()) -> str:
+    """A hidden script that sets or clears the session cookie in this (same-origin) page.
+
+    Path=/ (every page), SameSite=Strict, Secure when the page is served over https, Max-Age the
+    session's remaining lifetime. The values are signed cookie values only (base64url and dots)."""
+    safe = [v for v in clear_if if isinstance(v, str) and _COOKIE_CHARS.fullmatch(v)]
+    op = {"name": SESSION_COOKIE, "set": set_value if set_value and _COOKIE_CHARS.fullmatch(set_value) else None,
+          "maxAge": int(max_age), "clearIf": safe}
+    data = json.dumps(op).replace("<", "\\u003c")
+    return ("<script>/*talkdown-cookie*/(function(op){"
+            "var attrs='; Path=/; SameSite=Strict'+(location.protocol==='https:'?'; Secure':'');"
+            "if(op.set){document.cookie=op.name+'='+op.set+'; Max-Age='+op.maxAge+attrs;return;}"
+            "var cur=null;document.cookie.split(';').forEach(function(c){c=c.trim();"
+            "if(c.indexOf(op.name+'=')===0){cur=c.slice(op.name.length+1);}});"
+            "if(cur!==null&&op.clearIf.indexOf(cur)>=0){document.cookie=op.name+'=; Max-Age=0'+attrs;}"
+            f"}})({data});</script>")
 
 
 def current_user():

@@ -5,11 +5,12 @@
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from core.errors import BackendError, UnknownBackendError
 from core.settings import Settings, get_settings
-from personas.actors.base import MAX_REPLY_CHARS, ActorBackend, ActorRequest, word_chunks
+from personas.actors.base import MAX_REPLY_CHARS, ActorBackend, ActorRequest, TooSlow, word_chunks
 from personas.actors.guard import GuardResult, check
 
 BackendFactory = Callable[[Settings], ActorBackend]
@@ -57,11 +58,13 @@ register("local", _local)
 register("openai", _openai)
 
 
-def _read_capped(backend: ActorBackend, request: ActorRequest) -> str:
-    """The backend's whole reply, read no further than MAX_REPLY_CHARS (an endless stream is closed there)."""
+def _read_capped(backend: ActorBackend, request: ActorRequest, deadline_at: float | None = None) -> str:
+    """The backend's whole reply, read no further than MAX_REPLY_CHARS (an endless stream is closed there).
+
+    A backend with a time deadline (``deadline_s``) is told when the whole reply is due (monotonic)."""
     parts: list[str] = []
     size = 0
-    it = iter(backend.stream(request))
+    it = iter(backend.stream(request, deadline_at=deadline_at) if deadline_at is not None else backend.stream(request))
     try:
         for chunk in it:
             size += len(chunk)
@@ -101,11 +104,21 @@ class Rendering:
         # of the authored line, is tried again with another seed before the authored line is used.
         faithfulness = getattr(self.backend, "faithfulness", "strict")
         attempts = max(1, int(getattr(self.backend, "attempts", 1) or 1))
+        # A backend with a deadline (the local model: TALKDOWN_LOCAL_DEADLINE) gets one for the whole
+        # reply, retries included; past it, the authored line is said (a fallback, never an error).
+        deadline_s = getattr(self.backend, "deadline_s", None)
+        deadline_at = time.monotonic() + deadline_s if deadline_s else None
         result: GuardResult | None = None
         for k in range(attempts):
+            if k > 0 and deadline_at is not None and time.monotonic() >= deadline_at:
+                break
             request = self.request if k == 0 else self.request.model_copy(update={"seed": self.request.seed + 7919 * k})
             try:
-                self.raw = _read_capped(self.backend, request)
+                self.raw = _read_capped(self.backend, request, deadline_at)
+            except TooSlow as e:
+                if result is None:
+                    result = GuardResult(ok=False, text=self.request.line, reason=f"too slow: {e.message}")
+                break
             except BackendError:
                 if k == 0:
                     raise

@@ -6,10 +6,17 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.errors import BackendError
+
 
 # The longest customer reply any backend may produce (one spoken turn is a few sentences); a backend's
 # stream is read only up to this, so an endless one cannot grow memory (see personas.actors.Rendering).
 MAX_REPLY_CHARS = 2000
+
+
+class TooSlow(BackendError):
+    """A backend passed its time deadline for one reply (``deadline_s``). The Actor then says the
+    Director's authored line (a fallback, never an error), so a loaded machine cannot break a turn."""
 
 
 class ActorRequest(BaseModel):

@@ -7,13 +7,15 @@ TALKDOWN_LOCAL_MODEL_PATH at a larger instruct GGUF and the richer chat prompt i
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from core.errors import BackendError
 from core.settings import Settings
 from personas.actors import engines
-from personas.actors.base import ActorRequest
+from personas.actors.base import ActorRequest, TooSlow
 from personas.actors.prompts import chat_messages, rewrite_prompt
 
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -45,6 +47,32 @@ def load_model(path: Path, threads: int, n_ctx: int = REWRITE_N_CTX, engine: str
                            "Check TALKDOWN_LOCAL_MODEL_PATH points to a GGUF file.") from e
 
 
+def _within(deadline_at: float, call: Callable[[], str], deadline_s: float) -> str:
+    """call() on a worker thread, its answer if it comes by deadline_at (monotonic), else TooSlow.
+
+    A late call is left to finish on its own (bounded by its token budget; its answer is dropped):
+    llama.cpp cannot be interrupted mid-decode from here, and waiting for it is what the deadline
+    avoids. Errors raised by call() reach the caller as they are."""
+    done = threading.Event()
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["text"] = call()
+        except BaseException as e:  # handed to the waiting caller
+            box["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="talkdown-local-reply", daemon=True).start()
+    if not done.wait(max(0.0, deadline_at - time.monotonic())):
+        raise TooSlow(f"the local model took longer than {deadline_s:g} s for one reply",
+                      "The authored line was used; raise TALKDOWN_LOCAL_DEADLINE on a slow machine.")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return str(box.get("text") or "")
+
+
 class LocalBackend:
     name = "local"
 
@@ -71,19 +99,28 @@ class LocalBackend:
         # The 135M rewrite takes ~0.1 s on a quiet 2-core box, so up to three seeds fit the 0.5 s budget;
         # over 44 authored lines 1/2/3 seeds gave 10/15/20 accepted rewordings (bench/rewrite_acceptance.py).
         self.attempts = REWRITE_ATTEMPTS if self.rewrite_only else 1
+        # Wall-clock budget for one reply, all attempts together (personas.actors.Rendering passes
+        # the due time); past it the Actor says the authored line. Loading the model is not counted.
+        self.deadline_s = settings.local_deadline
 
-    def stream(self, request: ActorRequest) -> Iterator[str]:
+    def stream(self, request: ActorRequest, deadline_at: float | None = None) -> Iterator[str]:
         engine = load_model(self.path, self.threads, REWRITE_N_CTX if self.rewrite_only else CHAT_N_CTX,
                             self.engine, self.parallel)
-        try:
-            if self.rewrite_only:
-                text = engine.complete(rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.5,
+        if deadline_at is None:
+            deadline_at = time.monotonic() + self.deadline_s
+        if self.rewrite_only:
+            def call() -> str:
+                return engine.complete(rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.5,
                                        top_p=0.9, repeat_penalty=1.15, stop=["\n", "Original:", "Rewrite:"],
                                        seed=request.seed)
-            else:
-                msgs = [{"role": r, "content": c} for r, c in chat_messages(request)]
-                text = engine.chat(msgs, max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"],
+        else:
+            msgs = [{"role": r, "content": c} for r, c in chat_messages(request)]
+
+            def call() -> str:
+                return engine.chat(msgs, max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"],
                                    seed=request.seed)
+        try:
+            text = _within(deadline_at, call, self.deadline_s)
         except BackendError:
             raise
         except Exception as e:
