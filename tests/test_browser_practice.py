@@ -33,7 +33,7 @@ def test_after_a_finished_call_the_sidebar_practice_link_shows_the_picker(server
     _settle(page)
     report_url = page.url
     assert "/conversation?" in report_url and "id=" in report_url, report_url
-    assert "s=" in report_url, "the sign-in token is still in the address"
+    assert "s=" not in report_url, "the session is in a cookie, not the address"
     page.screenshot(path=str(ARTIFACTS / "practice-1-report-page.png"), full_page=True)
 
     sidebar.get_by_role("link", name="Practice", exact=True).click()

@@ -21,10 +21,24 @@ def _button(at: AppTest, label: str):
     return found[0]
 
 
+# The browser's cookies as app.py reads them (ui.common.browser_cookies): AppTest has no browser.
+_JAR: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _cookie_jar(monkeypatch):
+    import ui.common
+
+    _JAR.clear()
+    monkeypatch.setattr(ui.common, "browser_cookies", lambda: dict(_JAR))
+
+
 def _signed_in(store, user, page: str, **params) -> AppTest:
-    """A browser tab signed in the way app.py keeps it: the session token in ?s=, plus any other params."""
+    """A browser tab signed in the way app.py keeps it: a signed session cookie, plus any query params."""
+    from ui.common import SESSION_COOKIE
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["s"] = store.sessions.issue(user.id)
+    _JAR[SESSION_COOKIE] = store.sessions.issue_cookie(user.id)[0]
     for k, v in params.items():
         at.query_params[k] = v
     return at.switch_page(page).run()
@@ -75,8 +89,11 @@ def test_practice_after_a_finished_call_shows_the_picker(org, how):
 def test_the_switch_to_the_report_keeps_the_sign_in_and_other_query_params(org):
     store, users = org
     at, conv = _end_on_practice_page(store, users["ana"])
-    token = at.query_params["s"]
-    assert store.sessions.user_for(token).id == users["ana"].id, "still the same signed-in session"
+    from ui.common import SESSION_COOKIE
+
+    assert "s" not in at.query_params, "no session token in the address"
+    assert store.sessions.user_for_cookie(_JAR[SESSION_COOKIE]).id == users["ana"].id, "still signed in"
+    assert "Your report" in texts(at)
     assert at.query_params["ref"] == "newsletter"
     assert at.query_params["id"] == str(conv)
 
