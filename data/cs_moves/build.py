@@ -55,9 +55,10 @@ def parse(path: Path) -> list[dict]:
     return rows
 
 
-def main() -> int:
+def collect(batches: Path = HERE / "batches") -> tuple[list[dict], int]:
+    """(rows of every batch, in order, first occurrence of each text kept; how many repeats were dropped)."""
     rows, seen, dropped = [], set(), 0
-    for path in sorted((HERE / "batches").glob("b*.txt")):
+    for path in sorted(batches.glob("b*.txt")):
         for r in parse(path):
             k = norm(r["text"])
             if k in seen:
@@ -65,9 +66,16 @@ def main() -> int:
                 continue
             seen.add(k)
             rows.append(r)
-    with OUT.open("w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return rows, dropped
+
+
+def render(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def main() -> int:
+    rows, dropped = collect()
+    OUT.write_text(render(rows), encoding="utf-8")
     per = Counter(m for r in rows for m in r["moves"])
     split = Counter(r["split"] for r in rows)
     dom = Counter(r["domain"] for r in rows)
