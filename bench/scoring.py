@@ -237,6 +237,32 @@ def speed() -> None:
     print(f"{'score 40-turn transcript (median ms)':<40} {ms:12.1f} {ms_base:18.2f} {ms / ms_base:8.1f}x {'<= 50 ms':>12}")
     print(f"{'moves throughput (turns/s)':<40} {rate:12,.0f} {base_rate:18,.0f} {base_rate / rate:8.1f}x {'>= 2,000/s':>12}")
     print(f"(median of {RUNS} runs for scoring, 5 for throughput over {len(items)} turns; baseline = moves only)")
+    print()
+    mode_speed(t, scenario, items)
+
+
+def mode_speed(t, scenario, items) -> None:
+    """The same two measures for each move mode, runs interleaved so load from other work hits all alike."""
+    from scoring import model
+
+    modes = [m for m in MOVE_MODES if model.weights_for(m) is None or model.weights_for(m).exists()]
+    loaded = {m: (model.MoveModel.load(model.weights_for(m)) if model.weights_for(m) else None) for m in modes}
+    ms: dict[str, list[float]] = {m: [] for m in modes}
+    rate: dict[str, list[float]] = {m: [] for m in modes}
+    try:
+        for _ in range(5):
+            for m in modes:
+                model.use(loaded[m])
+                ms[m].append(_median_ms(lambda: score(t, scenario), runs=3))
+                rate[m].append(len(items) / (_median_ms(lambda: detect_batch(items), runs=1) / 1000))
+    finally:
+        model.reload()
+    r0 = statistics.median(rate["rules"])
+    m0 = statistics.median(ms["rules"])
+    print(f"{'by move mode (same run, interleaved)':<40} {'40-turn ms':>12} {'vs rules':>9} {'moves/s':>10} {'vs rules':>9}")
+    for m in modes:
+        a, r = statistics.median(ms[m]), statistics.median(rate[m])
+        print(f"{LABELS.get(m, m):<40} {a:12.1f} {a / m0:8.2f}x {r:10,.0f} {r / r0:8.2f}x")
 
 
 if __name__ == "__main__":

@@ -293,6 +293,8 @@ def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str])
             continue
         if move in ("paraphrase", "reflection") and found & {"paraphrase", "reflection"}:
             continue
+        if move != "question" and found & {"dismissive", "blame"}:
+            continue  # "You must have used more energy" blames; it does not reflect or validate
         if move == "paraphrase" and not (context and _shares_customer_content(text, context)):
             continue  # restating needs the customer's content, as for the rules
         if move in ("paraphrase", "reflection") and "question" in found and _only_questions(text) \

@@ -103,7 +103,13 @@ def test_the_cs_model_loads_with_every_move_and_thresholds_for_the_four():
     assert p.shape == (len(MOVES),) and abs(float(p.sum()) - 1) < 1e-5
 
 
-def test_the_setting_switches_modes(move_mode):
+def test_the_setting_switches_modes(move_mode, monkeypatch):
+    from core.settings import get_settings
+
+    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
+    get_settings.cache_clear()
+    model.reload()
+    assert model.mode() == "cs" and model.get_model().combine == "add"  # the default: commercial use is fine
     move_mode("rules")
     assert model.mode() == "rules" and model.get_model() is None
     move_mode("cs")
@@ -129,7 +135,7 @@ def test_the_cli_with_a_bad_setting_prints_one_line_and_no_traceback():
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "error: TALKDOWN_MOVE_MODEL must be one of rules, cs, esconv, not 'cs-large'. "
-        "rules is the default; cs and esconv add a trained model."]
+        "cs is the default (rules plus the project's own model); rules has no model; esconv is non-commercial."]
     assert "Traceback" not in r.stderr and r.stdout == ""
 
 
