@@ -144,7 +144,7 @@ MOVE_MODES = ("rules", "cs", "esconv")
 FOUR = ("question", "paraphrase", "reflection", "affirmation")
 COLUMNS = (("annomi", "AnnoMI dev", 12), ("esconv", "ESConv valid", 14), ("cs4", "CS test (4)", 13),
            ("cs14", "CS test (14)", 14))
-LABELS = {"rules": "rules (default)", "cs": "cs (own data, commercial ok)", "esconv": "esconv (opt-in, CC BY-NC)"}
+LABELS = {"rules": "rules (default)", "cs": "cs (own data, opt-in)", "esconv": "esconv (opt-in, CC BY-NC)"}
 
 
 def move_validity(annomi_path: Path = ANNOMI_DEV, esconv_path: Path = ESCONV_VALID,

@@ -1,8 +1,8 @@
 """The linear move models, run with numpy only (weights in scoring/model/).
 
-TALKDOWN_MOVE_MODEL picks the move detection: `cs` (the default: the project's own rules plus the
-model trained on the project's own customer-service set, data/cs_moves/; fit for commercial use),
-`rules` (the rules alone, no weights) or `esconv` (the rules plus the model trained on ESConv,
+TALKDOWN_MOVE_MODEL picks the move detection: `rules` (the default: the project's own rules, no
+weights), `cs` (the rules plus the model trained on the project's own customer-service set,
+data/cs_moves/; fit for commercial use too) or `esconv` (the rules plus the model trained on ESConv,
 CC BY-NC 4.0: non-commercial use only, so opt-in).
 """
 from __future__ import annotations
@@ -95,7 +95,7 @@ _loaded = False
 
 
 def mode() -> str:
-    """The configured move detection: "cs" (default), "rules" or "esconv" (TALKDOWN_MOVE_MODEL).
+    """The configured move detection: "rules" (default), "cs" or "esconv" (TALKDOWN_MOVE_MODEL).
 
     A value that is none of these raises ConfigError with a one-line message, not pydantic's report.
     """
@@ -108,7 +108,7 @@ def mode() -> str:
     except ValidationError as e:
         if any(err.get("loc", ())[:1] == ("move_model",) for err in e.errors()):
             raise ConfigError(f"TALKDOWN_MOVE_MODEL must be one of {', '.join(MODES)}, not "
-                              f"{_given(e)!r}.", "cs is the default (rules plus the project's own model); rules has no model; esconv is non-commercial.") from None
+                              f"{_given(e)!r}.", "rules is the default; cs adds the project's own model; esconv's is non-commercial.") from None
         raise
 
 

@@ -109,7 +109,7 @@ def test_the_setting_switches_modes(move_mode, monkeypatch):
     monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
     get_settings.cache_clear()
     model.reload()
-    assert model.mode() == "cs" and model.get_model().combine == "add"  # the default: commercial use is fine
+    assert model.mode() == "rules" and model.get_model() is None  # the default: no weights, fastest
     move_mode("rules")
     assert model.mode() == "rules" and model.get_model() is None
     move_mode("cs")
@@ -135,7 +135,7 @@ def test_the_cli_with_a_bad_setting_prints_one_line_and_no_traceback():
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "error: TALKDOWN_MOVE_MODEL must be one of rules, cs, esconv, not 'cs-large'. "
-        "cs is the default (rules plus the project's own model); rules has no model; esconv is non-commercial."]
+        "rules is the default; cs adds the project's own model; esconv's is non-commercial."]
     assert "Traceback" not in r.stderr and r.stdout == ""
 
 
@@ -171,3 +171,17 @@ def test_eval_cs_on_a_bad_file_is_one_line(tmp_path, capsys):
     assert main(["eval-cs", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: {bad}, line 1: not a cs_moves row")
+
+
+def test_how_a_model_combines_is_saved_with_it_and_old_files_read_as_veto(tmp_path):
+    import numpy as np
+
+    m = model.MoveModel(["w:a"], np.array([[1.0, -1.0]]), np.zeros(2), ["question", "other"], {"question": 0.5},
+                        combine="add")
+    m.save(tmp_path / "m.npz")
+    assert model.MoveModel.load(tmp_path / "m.npz").combine == "add"
+    with np.load(tmp_path / "m.npz") as z:  # a file written before models said how they combine
+        np.savez(tmp_path / "old.npz", **{k: z[k] for k in z.files if k != "combine"})
+    assert model.MoveModel.load(tmp_path / "old.npz").combine == "veto"
+    with pytest.raises(ValueError):
+        model.MoveModel(["w:a"], np.zeros((1, 2)), np.zeros(2), ["question", "other"], {}, combine="vote")
