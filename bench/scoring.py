@@ -6,13 +6,16 @@ dismissive handling of the same customer), each played through the PracticeEngin
 backend so the customer's turns and moods are real, then scored. The orderings a coach would sign are
 checked and printed (tests/test_grades_validity.py asserts them).
 
-Move validity: macro-F1 of move detection on AnnoMI dev (question/reflection, expert MI labels) and on
-ESConv valid (question/paraphrase/reflection/affirmation), for each shipped mode (rules = the default,
-esconv = TALKDOWN_MOVE_MODEL=esconv) beside the keyword baseline, in one run.
+Move validity: macro-F1 of move detection on AnnoMI dev (question/reflection, expert MI labels), on
+ESConv valid (question/paraphrase/reflection/affirmation) and on the test split of the project's own
+customer-service set (data/cs_moves/: the same four moves, and all 14), for each shipped mode (rules =
+the default, cs = TALKDOWN_MOVE_MODEL=cs, esconv = TALKDOWN_MOVE_MODEL=esconv) beside the keyword
+baseline, in one run.
 
     python bench/scoring.py            # all three tables
-    python bench/scoring.py --validity # the grade validity table only
+    python bench/scoring.py --validity # both validity tables: moves per mode, then grades
     python bench/scoring.py --moves    # the move validity table only
+    python bench/scoring.py --grades   # the grade validity table only
 """
 from __future__ import annotations
 
@@ -137,49 +140,76 @@ def print_validity() -> int:
 EVAL_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data"
 ANNOMI_DEV = EVAL_DATA / "annomi" / "annomi_dev.csv"
 ESCONV_VALID = EVAL_DATA / "esconv" / "valid_rl.txt"
-MOVE_MODES = ("rules", "esconv")
+MOVE_MODES = ("rules", "cs", "esconv")
+FOUR = ("question", "paraphrase", "reflection", "affirmation")
+COLUMNS = (("annomi", "AnnoMI dev", 12), ("esconv", "ESConv valid", 14), ("cs4", "CS test (4)", 13),
+           ("cs14", "CS test (14)", 14))
+LABELS = {"rules": "rules (default)", "cs": "cs (own data, opt-in)", "esconv": "esconv (opt-in, CC BY-NC)"}
 
 
-def move_validity(annomi_path: Path = ANNOMI_DEV, esconv_path: Path = ESCONV_VALID) -> dict[str, dict[str, float]]:
-    """{mode or "keyword baseline": {"annomi": macro-F1, "esconv": macro-F1}} (a file that is absent is left out)."""
-    from scoring import annomi, esconv, model
+def move_validity(annomi_path: Path = ANNOMI_DEV, esconv_path: Path = ESCONV_VALID,
+                  cs_path: Path | None = None) -> dict[str, dict[str, float]]:
+    """{mode or "keyword baseline": {"annomi", "esconv", "cs4", "cs14": macro-F1}} (absent files are left out).
+
+    cs4 is the CS test split's macro-F1 over the four moves the keyword baseline knows; cs14 over all 14
+    moves (not for the baseline, which knows four).
+    """
+    from scoring import annomi, csmoves, esconv, model
     from scoring.moves import detect_moves
 
+    cs_path = cs_path or csmoves.DATA
     sets = {}
     if annomi_path.exists():
-        sets["annomi"] = (annomi.load_examples(annomi_path), annomi.evaluate)
+        ex = annomi.load_examples(annomi_path)
+        sets["annomi"] = lambda predict, ex=ex: annomi.evaluate(ex, predict).macro_f1
     if esconv_path.exists():
-        sets["esconv"] = (esconv.load_examples(esconv_path), esconv.evaluate)
+        ex = esconv.load_examples(esconv_path)
+        sets["esconv"] = lambda predict, ex=ex: esconv.evaluate(ex, predict).macro_f1
+    cs_test = csmoves.load(cs_path, split="test") if cs_path.exists() else None
     out: dict[str, dict[str, float]] = {}
     try:
         for mode in MOVE_MODES:
-            if mode == "esconv" and not model.WEIGHTS.exists():
+            path = model.weights_for(mode)
+            if path is not None and not path.exists():
                 continue
-            model.use(model.MoveModel.load(model.WEIGHTS) if mode == "esconv" else None)
-            out[mode] = {name: ev(ex, detect_moves).macro_f1 for name, (ex, ev) in sets.items()}
+            model.use(model.MoveModel.load(path) if path is not None else None)
+            row = {name: ev(detect_moves) for name, ev in sets.items()}
+            if cs_test:
+                s = csmoves.evaluate(cs_test, detect_moves)
+                row["cs4"], row["cs14"] = s.macro_f1(FOUR), s.macro_f1()
+            out[mode] = row
     finally:
         model.reload()
-    out["keyword baseline"] = {name: ev(ex, baseline_moves).macro_f1 for name, (ex, ev) in sets.items()}
+    base = {name: ev(baseline_moves) for name, ev in sets.items()}
+    if cs_test:
+        base["cs4"] = csmoves.evaluate(cs_test, baseline_moves, FOUR).macro_f1()
+    out["keyword baseline"] = base
     return out
 
 
 def print_move_validity() -> int:
     table = move_validity()
     if not any(table.values()):
-        print(f"move validity: no evaluation data under {EVAL_DATA}")
+        print(f"move validity: no evaluation data under {EVAL_DATA} or data/cs_moves/")
         return 0
-    print(f"{'move detection (macro-F1)':<34}{'AnnoMI dev':>12}{'ESConv valid':>14}")
-    print("-" * 60)
+    head = f"{'move detection (macro-F1)':<34}" + "".join(f"{title:>{w}}" for _, title, w in COLUMNS)
+    print(head)
+    print("-" * len(head))
     for name, row in table.items():
-        label = {"rules": "rules (default)", "esconv": "esconv (opt-in, CC BY-NC)"}.get(name, name)
-        print(f"{label:<34}" + "".join(f"{row[k]:>{w}.3f}" if k in row else f"{'-':>{w}}"
-                                        for k, w in (("annomi", 12), ("esconv", 14))))
+        print(f"{LABELS.get(name, name):<34}" + "".join(f"{row[k]:>{w}.3f}" if k in row else f"{'-':>{w}}"
+                                                    for k, _, w in COLUMNS))
     print("goals: AnnoMI held-out >= 0.78 in the default mode; ESConv valid >= 0.45 (default), >= 0.49 (esconv)")
+    print("CS test = data/cs_moves/ test split (pharmacy and car rental, domains the cs model never saw); "
+          "(4) = question/paraphrase/reflection/affirmation, (14) = every move")
     return 0
 
 
 def main() -> None:
     if "--validity" in sys.argv[1:]:
+        print_move_validity()
+        print()
+        raise SystemExit(print_validity())
+    if "--grades" in sys.argv[1:]:
         raise SystemExit(print_validity())
     if "--moves" in sys.argv[1:]:
         raise SystemExit(print_move_validity())
@@ -207,6 +237,32 @@ def speed() -> None:
     print(f"{'score 40-turn transcript (median ms)':<40} {ms:12.1f} {ms_base:18.2f} {ms / ms_base:8.1f}x {'<= 50 ms':>12}")
     print(f"{'moves throughput (turns/s)':<40} {rate:12,.0f} {base_rate:18,.0f} {base_rate / rate:8.1f}x {'>= 2,000/s':>12}")
     print(f"(median of {RUNS} runs for scoring, 5 for throughput over {len(items)} turns; baseline = moves only)")
+    print()
+    mode_speed(t, scenario, items)
+
+
+def mode_speed(t, scenario, items) -> None:
+    """The same two measures for each move mode, runs interleaved so load from other work hits all alike."""
+    from scoring import model
+
+    modes = [m for m in MOVE_MODES if model.weights_for(m) is None or model.weights_for(m).exists()]
+    loaded = {m: (model.MoveModel.load(model.weights_for(m)) if model.weights_for(m) else None) for m in modes}
+    ms: dict[str, list[float]] = {m: [] for m in modes}
+    rate: dict[str, list[float]] = {m: [] for m in modes}
+    try:
+        for _ in range(5):
+            for m in modes:
+                model.use(loaded[m])
+                ms[m].append(_median_ms(lambda: score(t, scenario), runs=3))
+                rate[m].append(len(items) / (_median_ms(lambda: detect_batch(items), runs=1) / 1000))
+    finally:
+        model.reload()
+    r0 = statistics.median(rate["rules"])
+    m0 = statistics.median(ms["rules"])
+    print(f"{'by move mode (same run, interleaved)':<40} {'40-turn ms':>12} {'vs rules':>9} {'moves/s':>10} {'vs rules':>9}")
+    for m in modes:
+        a, r = statistics.median(ms[m]), statistics.median(rate[m])
+        print(f"{LABELS.get(m, m):<40} {a:12.1f} {a / m0:8.2f}x {r:10,.0f} {r / r0:8.2f}x")
 
 
 if __name__ == "__main__":

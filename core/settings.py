@@ -59,9 +59,10 @@ class Settings(BaseSettings):
     # Whether the optional LLM judge runs when an endpoint is configured.
     judge: bool = True
 
-    # Move detection: "rules" (default, the project's own hand-written rules, fit for commercial use) or
-    # "esconv" (rules plus the linear model trained on ESConv, CC BY-NC 4.0: non-commercial use only).
-    move_model: Literal["rules", "esconv"] = "rules"
+    # Move detection: "rules" (default: the project's own hand-written rules, no weights), "cs" (the rules
+    # plus the model trained on the project's own customer-service set, data/cs_moves/; fit for commercial
+    # use too) or "esconv" (rules plus the linear model trained on ESConv, CC BY-NC 4.0: non-commercial use only).
+    move_model: Literal["rules", "cs", "esconv"] = "rules"
 
     db_path: str = str(ROOT / "talkdown.db")
     scenarios_dir: str = str(ROOT / "scenarios")

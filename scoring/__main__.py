@@ -1,4 +1,4 @@
-"""`python -m scoring`: score, moves, eval-esconv, eval-annomi, train-esconv. Bad input: one line on stderr, exit 2."""
+"""`python -m scoring`: score, moves, eval-esconv, eval-annomi, eval-cs, train-esconv, train-cs. Bad input: one line on stderr, exit 2."""
 from __future__ import annotations
 
 import argparse
@@ -86,6 +86,30 @@ def _cmd_eval_annomi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_cs(args: argparse.Namespace) -> int:
+    from scoring import csmoves
+    from scoring.esconv import baseline_moves
+    from scoring.model import mode
+    from scoring.moves import detect_moves
+
+    turns = csmoves.load(args.file or csmoves.DATA, split=args.split)
+    print(f"{args.file or csmoves.DATA}: {len(turns)} agent turns ({args.split or 'all'} split), "
+          f"{len({t.domain for t in turns})} domains")
+    if not args.baseline_only:
+        for line in csmoves.format_scores(f"detect_moves ({mode()} mode)", csmoves.evaluate(turns, detect_moves)):
+            print(line)
+    four = ("question", "paraphrase", "reflection", "affirmation")
+    for line in csmoves.format_scores("keyword baseline (knows four moves)", csmoves.evaluate(turns, baseline_moves, four)):
+        print(line)
+    return 0
+
+
+def _cmd_train_cs(args: argparse.Namespace) -> int:
+    from scoring import train
+
+    return train.main_cs(Path(args.out) if args.out else None, Path(args.file) if args.file else None)
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from scoring import train
 
@@ -113,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("file")
     a.add_argument("--baseline", dest="baseline_only", action="store_true", help="print only the keyword baseline")
     a.set_defaults(func=_cmd_eval_annomi)
+    c = sub.add_parser("eval-cs", help="P/R/F1 of all 14 moves on the project's customer-service set (data/cs_moves/)")
+    c.add_argument("file", nargs="?", default=None, help="a cs_moves JSON-lines file (default: the shipped one)")
+    c.add_argument("--split", choices=("train", "test"), default="test", help="which split (default: test)")
+    c.add_argument("--baseline", dest="baseline_only", action="store_true", help="print only the keyword baseline")
+    c.set_defaults(func=_cmd_eval_cs)
+    tc = sub.add_parser("train-cs", help="train the customer-service move model on data/cs_moves/ (needs scikit-learn)")
+    tc.add_argument("--file", default=None, help="a cs_moves JSON-lines file (default: the shipped one)")
+    tc.add_argument("--out", default=None)
+    tc.set_defaults(func=_cmd_train_cs)
     t = sub.add_parser("train-esconv", help="train the move model (needs scikit-learn)")
     t.add_argument("--data-dir", default=None)
     t.add_argument("--out", default=None)

@@ -1,7 +1,9 @@
-"""The linear move model trained on ESConv, run with numpy only (weights in scoring/model/).
+"""The linear move models, run with numpy only (weights in scoring/model/).
 
-Opt-in: ESConv is CC BY-NC 4.0, so the model runs only with TALKDOWN_MOVE_MODEL=esconv; the default
-move detection is the project's own rules (scoring/rules.py, scoring/moves.py).
+TALKDOWN_MOVE_MODEL picks the move detection: `rules` (the default: the project's own rules, no
+weights), `cs` (the rules plus the model trained on the project's own customer-service set,
+data/cs_moves/; fit for commercial use too) or `esconv` (the rules plus the model trained on ESConv,
+CC BY-NC 4.0: non-commercial use only, so opt-in).
 """
 from __future__ import annotations
 
@@ -11,7 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import TalkdownError
+
 WEIGHTS = Path(__file__).resolve().parent / "model" / "esconv_moves.npz"
+# The model trained on the project's own customer-service set (data/cs_moves/): fit for commercial use.
+CS_WEIGHTS = Path(__file__).resolve().parent / "model" / "cs_moves.npz"
 
 
 class MoveModel:
@@ -22,24 +28,29 @@ class MoveModel:
     """
 
     def __init__(self, vocab: Sequence[str], weights: np.ndarray, bias: np.ndarray, classes: Sequence[str],
-                 thresholds: dict[str, float], idf: np.ndarray | None = None) -> None:
+                 thresholds: dict[str, float], idf: np.ndarray | None = None, combine: str = "veto") -> None:
         self.index = {f: i for i, f in enumerate(vocab)}
         self.weights = np.asarray(weights, dtype=np.float32)  # (n_features, n_classes)
         self.bias = np.asarray(bias, dtype=np.float32)
         self.classes = list(classes)
         self.thresholds = dict(thresholds)
         self.idf = None if idf is None else np.asarray(idf, dtype=np.float32)
+        # How scoring.moves combines the model with the rules: "veto" (the ESConv model: it may drop a
+        # rule's hit it gives too little) or "add" (the CS model: it only adds moves it is sure of).
+        if combine not in COMBINE:
+            raise ValueError(f"combine must be one of {COMBINE}, not {combine!r}")
+        self.combine = combine
 
     @classmethod
     def from_sklearn(cls, vocab: Sequence[str], clf, thresholds: dict[str, float],
-                     idf: np.ndarray | None = None) -> "MoveModel":
+                     idf: np.ndarray | None = None, combine: str = "veto") -> "MoveModel":
         coef = clf.coef_
         if coef.shape[0] == 1:  # binary problem: sklearn keeps one row
             coef = np.vstack([-coef, coef])
             intercept = np.array([-clf.intercept_[0], clf.intercept_[0]])
         else:
             intercept = clf.intercept_
-        return cls(vocab, coef.T, intercept, [str(c) for c in clf.classes_], thresholds, idf)
+        return cls(vocab, coef.T, intercept, [str(c) for c in clf.classes_], thresholds, idf, combine)
 
     def probabilities(self, feats: Sequence[str]) -> np.ndarray:
         idx = [self.index[f] for f in set(feats) if f in self.index]
@@ -65,7 +76,7 @@ class MoveModel:
         extra = {} if self.idf is None else {"idf": self.idf.astype(np.float16)}
         np.savez_compressed(path, vocab=np.array(names), weights=self.weights.astype(np.float16),
                             bias=self.bias, classes=np.array(self.classes), thresholds=np.array(th, dtype=np.float32),
-                            **extra)
+                            combine=np.array(self.combine), **extra)
 
     @classmethod
     def load(cls, path: Path) -> "MoveModel":
@@ -73,7 +84,9 @@ class MoveModel:
             classes = [str(c) for c in z["classes"]]
             th = {c: float(t) for c, t in zip(classes, z["thresholds"]) if t >= 0}
             idf = z["idf"].astype(np.float32) if "idf" in z.files else None
-            return cls([str(v) for v in z["vocab"]], z["weights"].astype(np.float32), z["bias"], classes, th, idf)
+            combine = str(z["combine"]) if "combine" in z.files else "veto"
+            return cls([str(v) for v in z["vocab"]], z["weights"].astype(np.float32), z["bias"], classes, th, idf,
+                       combine)
 
 
 _lock = threading.Lock()
@@ -82,14 +95,46 @@ _loaded = False
 
 
 def mode() -> str:
-    """The configured move detection: "rules" (default) or "esconv" (TALKDOWN_MOVE_MODEL=esconv)."""
+    """The configured move detection: "rules" (default), "cs" or "esconv" (TALKDOWN_MOVE_MODEL).
+
+    A value that is none of these raises ConfigError with a one-line message, not pydantic's report.
+    """
+    from pydantic import ValidationError
+
     from core.settings import get_settings
 
-    return get_settings().move_model
+    try:
+        return get_settings().move_model
+    except ValidationError as e:
+        if any(err.get("loc", ())[:1] == ("move_model",) for err in e.errors()):
+            raise ConfigError(f"TALKDOWN_MOVE_MODEL must be one of {', '.join(MODES)}, not "
+                              f"{_given(e)!r}.", "rules is the default; cs adds the project's own model; esconv's is non-commercial.") from None
+        raise
+
+
+MODES = ("rules", "cs", "esconv")
+COMBINE = ("veto", "add")
+_FILES = {"esconv": WEIGHTS, "cs": CS_WEIGHTS}
+
+
+def _given(e) -> str:
+    for err in e.errors():
+        if err.get("loc", ())[:1] == ("move_model",):
+            return str(err.get("input", ""))[:40]
+    return ""
+
+
+class ConfigError(TalkdownError):
+    """A setting with a value the engine does not know."""
+
+
+def weights_for(name: str) -> Path | None:
+    """The weights file of a mode ("cs", "esconv"); None for "rules"."""
+    return _FILES.get(name)
 
 
 def get_model() -> MoveModel | None:
-    """The ESConv model when TALKDOWN_MOVE_MODEL=esconv (loaded once per process), else None (rules only).
+    """The configured mode's model (loaded once per process), or None in the rules mode.
 
     None too when the weights file is absent; `use()` installs a model whatever the setting.
     """
@@ -97,7 +142,8 @@ def get_model() -> MoveModel | None:
     if not _loaded:
         with _lock:
             if not _loaded:
-                _model = MoveModel.load(WEIGHTS) if mode() == "esconv" and WEIGHTS.exists() else None
+                path = weights_for(mode())
+                _model = MoveModel.load(path) if path is not None and path.exists() else None
                 _loaded = True
     return _model
 

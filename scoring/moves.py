@@ -196,7 +196,7 @@ def _combine(found: set[str], strong: set[str], text: str,
              context: Sequence[ContextTurn]) -> tuple[set[str], dict[str, float]]:
     """(moves, each model move's probability / its threshold); ratios are empty without a model."""
     m = get_model()
-    if m is None:
+    if m is None or m.combine == "add":  # an adding model (cs) runs after the rules: _model_additions
         return found, {}
     probs = dict(zip(m.classes, m.probabilities(features_for(text, context))))
     ratio = {move: probs.get(move, 0.0) / m.thresholds.get(move, 0.5) for move in MODEL_MOVES}
@@ -278,6 +278,33 @@ def _add_reflective(text: str, context: Sequence[ContextTurn], found: set[str], 
         found.add("reflection" if feeling else "paraphrase")
 
 
+def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str]) -> None:
+    """With an adding model (TALKDOWN_MOVE_MODEL=cs): add the model moves it is sure of to what the rules found.
+
+    Nothing the rules found is dropped. A restatement or reflection the rules already read stays as
+    they read it; a check for more or a suggestion does not become a question.
+    """
+    m = get_model()
+    if m is None or m.combine != "add":
+        return
+    probs = dict(zip(m.classes, m.probabilities(features_for(text, context))))
+    for move in MODEL_MOVES:
+        if move in found or probs.get(move, 0.0) < m.thresholds.get(move, 1.0):
+            continue
+        if move in ("paraphrase", "reflection") and found & {"paraphrase", "reflection"}:
+            continue
+        if move != "question" and found & {"dismissive", "blame"}:
+            continue  # "You must have used more energy" blames; it does not reflect or validate
+        if move == "paraphrase" and not (context and _shares_customer_content(text, context)):
+            continue  # restating needs the customer's content, as for the rules
+        if move in ("paraphrase", "reflection") and "question" in found and _only_questions(text) \
+                and not rules.PARAPHRASE_CUE.search(text):
+            continue
+        if move == "question" and (("check_more" in found and not _probing_question(text)) or not _asks(text)):
+            continue
+        found.add(move)
+
+
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
@@ -309,6 +336,7 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
+    _model_additions(text, context, found)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)

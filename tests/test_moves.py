@@ -343,7 +343,7 @@ def test_a_restatement_of_three_customer_points_is_a_paraphrase_whatever_the_mod
 
 
 def test_bench_move_validity_table_has_each_mode_beside_the_baseline(tmp_path, capsys):
-    """bench/scoring.py prints AnnoMI and ESConv macro-F1 for rules, esconv and the baseline in one run."""
+    """bench/scoring.py prints AnnoMI, ESConv and CS-test macro-F1 for rules, cs, esconv and the baseline in one run."""
     import importlib.util
     import json
 
@@ -359,10 +359,15 @@ def test_bench_move_validity_table_has_each_mode_beside_the_baseline(tmp_path, c
     e = tmp_path / "e.txt"
     e.write_text(json.dumps({"dialog": [{"speaker": "usr", "text": "I feel so alone."},
                                         {"speaker": "sys", "text": "How long has it been?", "strategy": "Question"}]}))
+    c = tmp_path / "c.jsonl"
+    c.write_text(json.dumps({"id": "t1", "domain": "telecom", "context": "My broadband keeps dropping.",
+                             "text": "When did it start dropping?", "moves": ["question"], "split": "test"}) + "\n")
     before = model.get_model()
-    table = bench.move_validity(a, e)
-    assert list(table) == ["rules", "esconv", "keyword baseline"]
+    table = bench.move_validity(a, e, c)
+    assert list(table) == ["rules", "cs", "esconv", "keyword baseline"]
     assert table["rules"]["annomi"] == 1.0  # both utterances found, nothing else claimed
-    assert all(set(row) == {"annomi", "esconv"} for row in table.values())
-    assert model.get_model() is before  # the process's own mode is restored
-    assert bench.move_validity(tmp_path / "none.csv", tmp_path / "none.txt")["rules"] == {}
+    assert all(set(row) == {"annomi", "esconv", "cs4", "cs14"} for name, row in table.items() if name != "keyword baseline")
+    assert set(table["keyword baseline"]) == {"annomi", "esconv", "cs4"}  # it knows four moves, not 14
+    after = model.get_model()  # the process's own mode is restored (reloaded from its file)
+    assert (after is None) == (before is None) and (after is None or after.combine == before.combine)
+    assert bench.move_validity(tmp_path / "none.csv", tmp_path / "none.txt", tmp_path / "none.jsonl")["rules"] == {}
