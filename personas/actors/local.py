@@ -22,6 +22,7 @@ CHAT_N_CTX = 2048     # role-play prompt + recent history for a bigger model
 REWRITE_MAX_TOKENS = 40
 CHAT_MAX_TOKENS = 90
 REWRITE_ATTEMPTS = 3
+RETRY_BUDGET_S = 0.5
 
 
 def bundled_model_path() -> Path | None:
@@ -71,22 +72,32 @@ class LocalBackend:
         # The 135M rewrite takes ~0.1 s on a quiet 2-core box, so up to three seeds fit the 0.5 s budget;
         # over 44 authored lines 1/2/3 seeds gave 10/15/20 accepted rewordings (bench/rewrite_acceptance.py).
         self.attempts = REWRITE_ATTEMPTS if self.rewrite_only else 1
+        # ...but only while they fit: another seed is tried only if the reply so far plus one more call (as
+        # long as the last one took) stays within this. Alone on a quiet machine a call takes ~0.1 s, so
+        # all three fit; with a class sending at once each call takes longer and every trainee gets one
+        # call, instead of three queued behind each other's (the multiplier bench/concurrent_trainees.py found).
+        self.retry_budget = RETRY_BUDGET_S
 
     def stream(self, request: ActorRequest) -> Iterator[str]:
         engine = load_model(self.path, self.threads, REWRITE_N_CTX if self.rewrite_only else CHAT_N_CTX,
                             self.engine, self.parallel)
+        # Streamed when the engine can (both engines here can): the guard checks each sentence as it is
+        # written, so the first one is shown while the rest is generated (personas.actors.Rendering).
+        if self.rewrite_only:
+            args = dict(max_tokens=REWRITE_MAX_TOKENS, temperature=0.5, top_p=0.9, repeat_penalty=1.15,
+                        stop=["\n", "Original:", "Rewrite:"], seed=request.seed)
+            prompt = rewrite_prompt(request)
+            streamed = getattr(engine, "complete_stream", None)
+            pieces = (lambda: streamed(prompt, **args)) if streamed else (lambda: iter([engine.complete(prompt, **args)]))
+        else:
+            msgs = [{"role": r, "content": c} for r, c in chat_messages(request)]
+            args = dict(max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"], seed=request.seed)
+            streamed = getattr(engine, "chat_stream", None)
+            pieces = (lambda: streamed(msgs, **args)) if streamed else (lambda: iter([engine.chat(msgs, **args)]))
         try:
-            if self.rewrite_only:
-                text = engine.complete(rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.5,
-                                       top_p=0.9, repeat_penalty=1.15, stop=["\n", "Original:", "Rewrite:"],
-                                       seed=request.seed)
-            else:
-                msgs = [{"role": r, "content": c} for r, c in chat_messages(request)]
-                text = engine.chat(msgs, max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"],
-                                   seed=request.seed)
+            yield from pieces()
         except BackendError:
             raise
         except Exception as e:
             raise BackendError(f"The local model failed while answering ({type(e).__name__}).",
                                "Try again; if it keeps failing, use TALKDOWN_BACKEND=scripted.") from e
-        yield text
