@@ -60,9 +60,9 @@ register("local", _local)
 register("openai", _openai)
 
 
-# A sentence ends at . ! ? or … followed by a space and more text (the guard splits sentences the same
-# way); "£212.40" or "3.5" is not split, the text after the last split is the sentence being written.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# A sentence ends at . ! ? or … followed by white space (the guard splits sentences the same way);
+# "£212.40" or "3.5" is not split; the text after the last split is the sentence being written.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 def _sentences(chunks: Iterator[str], backend_name: str) -> Iterator[str]:
@@ -77,7 +77,8 @@ def _sentences(chunks: Iterator[str], backend_name: str) -> Iterator[str]:
         buf += chunk
         parts = _SENTENCE_END.split(buf)
         for done in parts[:-1]:
-            yield done
+            if done.strip():
+                yield done
         buf = parts[-1]
     if buf.strip():
         yield buf
