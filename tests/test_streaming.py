@@ -208,3 +208,11 @@ def test_several_trainees_replies_overlap_in_the_engine_with_one_call_each(monke
     for s, c in zip(scopes, convs):
         saved = s.get_turns(c)[-1]
         assert saved["role"] == "customer" and saved["text"] == replies[scopes.index(s)] and _fell_back(saved)
+
+
+@pytest.mark.parametrize("line", ["Forget it, I'll borrow the money from my mum. Again.",
+                                  "Great. That gets us there in time. Thank you.",
+                                  "Can you give me a date for the adjuster, please? An actual date?"])
+def test_the_authored_line_itself_streams_unchanged(line):
+    r = Actor(ScriptedBackend()).render(_request(line))
+    assert "".join(r) == r.text == line and not r.fell_back  # a sentence of filler words is not said twice

@@ -155,7 +155,9 @@ class Rendering:
                     candidate = " ".join([*shown, piece])
                     if faithfulness == "strict":
                         got, covers = None, covered
-                        for j in range(max(1, covered), len(line_parts) + 1):
+                        # the most of the line this reworded prefix says (a sentence of filler words
+                        # like "Thanks anyway." is covered by the prefix before it)
+                        for j in range(len(line_parts), max(1, covered) - 1, -1):
                             got = check(candidate, " ".join(line_parts[:j]), faithfulness, request=self.request)
                             if got.ok:
                                 covers = j
