@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
                                              for e in loaded_engines().values()))
     print()
     print("| engine | trainees sending at once | median wait per reply | p90 wait | × one trainee (median) "
-          "| replies/s (incl. saving, scoring) | model calls per reply | most calls in flight "
+          "| replies/s (incl. saving, scoring) | model calls per reply | most calls open at once (llama-cpp-python queues them) "
           "| engine alone, same burst: p90 | app p90 ÷ engine alone | load average |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for engine, n, med, p90, rate, per, most, alone, load in rows:
