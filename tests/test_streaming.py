@@ -216,3 +216,15 @@ def test_several_trainees_replies_overlap_in_the_engine_with_one_call_each(monke
 def test_the_authored_line_itself_streams_unchanged(line):
     r = Actor(ScriptedBackend()).render(_request(line))
     assert "".join(r) == r.text == line and not r.fell_back  # a sentence of filler words is not said twice
+
+
+@pytest.mark.parametrize("line,reply", [
+    ("I've been without internet since Tuesday and I have a deadline tomorrow.",
+     "I've been without internet since Tuesday. And I have a deadline tomorrow."),
+    ("My parcel never came and I need it by Friday.", "My parcel still never came. I need it by Friday."),
+])
+def test_a_rewording_that_splits_one_sentence_in_two_is_accepted_as_a_whole(line, reply):
+    b = ScriptedBackend()
+    b.enqueue(reply)  # its first sentence alone drops half the line: held back until the second arrives
+    r = Actor(b).render(_request(line))
+    assert "".join(r) == r.text == reply and not r.fell_back

@@ -147,12 +147,13 @@ class Rendering:
                 if k == 0:
                     raise
                 break  # a retry that fails keeps the first result (the authored line)
+            pending: list[str] = []  # strict: sentences that failed so far but that more text may complete
             try:
                 for sentence in _sentences(self._read(it, raw, k), self.backend.name):
                     piece = guard.clean(sentence)
                     if not piece:
                         continue
-                    candidate = " ".join([*shown, piece])
+                    candidate = " ".join([*shown, *pending, piece])
                     if faithfulness == "strict":
                         got, covers = None, covered
                         # the most of the line this reworded prefix says (a sentence of filler words
@@ -167,7 +168,15 @@ class Rendering:
                     assert got is not None
                     if not got.ok:
                         failed = got.reason
-                        break
+                        if faithfulness == "strict":
+                            # A rewording may split or join the line's sentences ("...since Tuesday. Two
+                            # days now." for one sentence): held back, unseen, and checked again with the
+                            # next sentence; still failing when the stream ends, it is not shown.
+                            pending.append(piece)
+                            continue
+                        break  # loose: more text cannot undo a goodbye or an invented detail
+                    failed = None
+                    pending = []
                     if not shown and got.text == " ".join(line_parts[:covers]) and k + 1 < attempts:
                         echo = True  # a plain echo: try another seed before showing it
                         failed = None
