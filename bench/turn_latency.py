@@ -2,12 +2,18 @@
 app's own overhead (moves + Director, guard, store) measured on its own.
 
     python bench/turn_latency.py [--runs N] [--backends scripted,local] [--threads 1,2] [--hogs 1]
+                                 [--first-word local,remote] [--rate 30]
 
 Targets (issue 2): local time to first token <= 0.5 s on a 2-core machine; own overhead <= 20 ms/turn.
 
 The local backend is measured once per thread setting (TALKDOWN_LOCAL_THREADS), each on a quiet
 machine and again while CPU-bound processes (`--hogs`, started and stopped by this bench) run
 beside it, so the default thread count is the one that degrades gracefully (issue 11).
+
+--first-word: time to the first shown word with the guarded streaming (issue 11) against the old
+unstreamed path (read the whole reply, guard it, then show it), the same replies alternating in this
+process, for the local model and for a remote one (tests/fake_openai.py streaming at --rate tokens/s).
+Goal: <= 0.5 s for both on a quiet machine.
 """
 from __future__ import annotations
 
