@@ -206,7 +206,12 @@ class Rendering:
             return
         # The rest of the authored line that the shown sentences have not said (nothing shown is retracted).
         said = " ".join(shown)
-        rest = line_parts[covered:] if faithfulness == "strict" else [p for p in line_parts if not _covered(said, p)]
+        # A strict rewording must say the whole line; a loose reply is the model's own, so the authored line
+        # is drawn on only when one of its sentences failed.
+        if faithfulness == "strict":
+            rest = line_parts[covered:]
+        else:
+            rest = [p for p in line_parts if not _covered(said, p)] if failed else []
         if failed or rest:
             self.fell_back = True
             self.reason = failed or "ended before saying the whole line (the rest is the authored line)"
