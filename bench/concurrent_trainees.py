@@ -91,6 +91,106 @@ def one_run(n: int, scripts: list[tuple[str, list[str]]]) -> list[float]:
         return waits
 
 
+class _Counter:
+    """Counts the model calls every loaded engine gets and the most in flight at once (wraps the instance's
+    methods; the engine itself is unchanged)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calls = self.inflight = self.max_inflight = 0
+        self.wrapped: set[int] = set()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls = self.max_inflight = 0
+
+    def _enter(self) -> None:
+        with self.lock:
+            self.calls += 1
+            self.inflight += 1
+            self.max_inflight = max(self.max_inflight, self.inflight)
+
+    def _leave(self) -> None:
+        with self.lock:
+            self.inflight -= 1
+
+    def wrap_loaded(self) -> None:
+        from personas.actors.engines import loaded_engines
+
+        for e in loaded_engines().values():
+            if id(e) in self.wrapped:
+                continue
+            self.wrapped.add(id(e))
+            for name in ("complete", "chat"):
+                self._wrap_call(e, name)
+            for name in ("complete_stream", "chat_stream"):
+                if hasattr(e, name):
+                    self._wrap_stream(e, name)
+
+    def _wrap_call(self, e, name: str) -> None:
+        inner = getattr(e, name)
+
+        def call(*a, **k):
+            self._enter()
+            try:
+                return inner(*a, **k)
+            finally:
+                self._leave()
+        setattr(e, name, call)
+
+    def _wrap_stream(self, e, name: str) -> None:
+        inner = getattr(e, name)
+
+        def stream(*a, **k):
+            self._enter()
+            try:
+                yield from inner(*a, **k)
+            finally:
+                self._leave()
+        setattr(e, name, stream)
+
+
+COUNTER = _Counter()
+
+
+def engine_alone(n: int, scripts: list[tuple[str, list[str]]]) -> list[float]:
+    """Seconds per reply for n rewrite prompts sent to the engine at once, no app code: the prompts the
+    app would send for each trainee's first line (same model, same slots, same process)."""
+    from personas.actors import local
+    from personas.actors.prompts import rewrite_prompt
+    from services import practice
+    from services.catalog import get_scenario  # noqa: F401 - practice imports it too
+
+    backend = practice.get_actor().backend
+    prompts = []
+    for i in range(n):
+        sid, lines = scripts[i % len(scripts)]
+        from personas.scenario import load_dir
+
+        sc = load_dir(ROOT / "scenarios").scenarios[sid]
+        eng = practice._engine(sc)
+        eng.open()
+        eng.add_trainee(lines[0])
+        prompts.append(rewrite_prompt(eng.request()))
+    engine = local.load_model(backend.path, backend.threads, local.REWRITE_N_CTX, backend.engine, backend.parallel)
+    waits: list[float] = [0.0] * n
+    gate = threading.Barrier(n)
+
+    def ask(i: int) -> None:
+        gate.wait()
+        t0 = time.perf_counter()
+        engine.complete(prompts[i], max_tokens=local.REWRITE_MAX_TOKENS, temperature=0.5, top_p=0.9,
+                        repeat_penalty=1.15, stop=["\n", "Original:", "Rewrite:"], seed=i)
+        waits[i] = time.perf_counter() - t0
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return waits
+
+
 def _p90(xs: list[float]) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
@@ -136,18 +236,25 @@ def main(argv: list[str] | None = None) -> int:
         use(engine)
         # Warm-up outside the timings: loads the model once and fills every slot's prompt cache.
         one_run(max(counts), scripts)
+        COUNTER.wrap_loaded()
     # Runs are interleaved (n trainees on one engine, then on the next, then the next run) so that a
-    # change in the machine's load during the bench hits every engine alike.
-    samples: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+    # change in the machine's load during the bench hits every engine alike. With the local backend each
+    # run is followed by the same burst on the engine alone (no app code), so the two can be compared.
+    samples: dict[tuple[str, int], list[tuple]] = {}
     for n in counts:
         for _ in range(args.runs):
             for engine in engines:
                 use(engine)
+                COUNTER.reset()
                 t0 = time.perf_counter()
                 waits = one_run(n, scripts)
                 wall = time.perf_counter() - t0
-                samples.setdefault((engine, n), []).append((statistics.median(waits), _p90(waits), len(waits) / wall))
-    rows = [(engine, n, *(statistics.median(x[i] for x in samples[(engine, n)]) for i in range(3)))
+                calls, most = COUNTER.calls, COUNTER.max_inflight
+                alone = engine_alone(n, scripts) if args.backend == "local" else [float("nan")]
+                samples.setdefault((engine, n), []).append(
+                    (statistics.median(waits), _p90(waits), len(waits) / wall, calls / len(waits), most,
+                     _p90(alone), os.getloadavg()[0]))
+    rows = [(engine, n, *(statistics.median(x[i] for x in samples[(engine, n)]) for i in range(7)))
             for engine in engines for n in counts]
 
     s = get_settings()
@@ -160,12 +267,17 @@ def main(argv: list[str] | None = None) -> int:
         print("engines loaded: " + ", ".join(f"{e.name} (threads {e.threads}, slots {e.parallel})"
                                              for e in loaded_engines().values()))
     print()
-    print("| engine | trainees sending at once | median wait per reply | p90 wait | × one trainee (median) | replies/s (incl. saving, scoring) |")
-    print("|---|---|---|---|---|---|")
-    for engine, n, med, p90, rate in rows:
+    print("| engine | trainees sending at once | median wait per reply | p90 wait | × one trainee (median) "
+          "| replies/s (incl. saving, scoring) | model calls per reply | most calls open at once (llama-cpp-python queues them) "
+          "| engine alone, same burst: p90 | app p90 ÷ engine alone | load average |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for engine, n, med, p90, rate, per, most, alone, load in rows:
         base = next((r[2] for r in rows if r[0] == engine and r[1] == 1), None)
         ratio = f"{med / base:.1f}×" if base else "—"
-        print(f"| {engine} | {n} | {med * 1000:,.0f} ms | {p90 * 1000:,.0f} ms | {ratio} | {rate:.1f} |")
+        vs = f"{p90 / alone:.2f}" if alone == alone and alone > 0 else "—"
+        alone_s = f"{alone * 1000:,.0f} ms" if alone == alone else "—"
+        print(f"| {engine} | {n} | {med * 1000:,.0f} ms | {p90 * 1000:,.0f} ms | {ratio} | {rate:.1f} | {per:.2f} "
+              f"| {most:.0f} | {alone_s} | {vs} | {load:.1f} |")
     return 0
 
 

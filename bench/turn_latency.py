@@ -2,12 +2,18 @@
 app's own overhead (moves + Director, guard, store) measured on its own.
 
     python bench/turn_latency.py [--runs N] [--backends scripted,local] [--threads 1,2] [--hogs 1]
+                                 [--first-word local,remote] [--rate 30]
 
 Targets (issue 2): local time to first token <= 0.5 s on a 2-core machine; own overhead <= 20 ms/turn.
 
 The local backend is measured once per thread setting (TALKDOWN_LOCAL_THREADS), each on a quiet
 machine and again while CPU-bound processes (`--hogs`, started and stopped by this bench) run
 beside it, so the default thread count is the one that degrades gracefully (issue 11).
+
+--first-word: time to the first shown word with the guarded streaming (issue 11) against the old
+unstreamed path (read the whole reply, guard it, then show it), the same replies alternating in this
+process, for the local model and for a remote one (tests/fake_openai.py streaming at --rate tokens/s).
+Goal: <= 0.5 s for both on a quiet machine.
 """
 from __future__ import annotations
 
@@ -151,6 +157,100 @@ def store_writer() -> Callable[[dict], None]:
     return write
 
 
+# Replies the remote stand-in streams (tests/fake_openai.py at --rate chunks/s, one word per chunk): two or
+# three sentences in the customer's voice, with no detail the guard would call invented.
+REMOTE_REPLIES = [
+    "I've been without internet all day and I'm really fed up. I work from home and I can't do anything "
+    "like this. What are you actually going to do about it?",
+    "Honestly, I'm at the end of my rope here. Every time I call I get passed around and nothing changes. "
+    "I just need it working again.",
+    "Right, so nobody has told me anything yet. I keep losing work because the line keeps dropping. "
+    "Can you at least tell me what is going on?",
+]
+
+
+def _first_word(actor: Actor, request, streamed: bool) -> tuple[float, float]:
+    """(seconds to the first shown word, seconds to the whole reply) for one reply. streamed: the
+    sentence-by-sentence guard (personas.actors.Rendering); else the old path: read the whole reply,
+    guard it, then show it."""
+    t0 = time.perf_counter()
+    if streamed:
+        r = actor.render(request)
+        first = None
+        for _ in r:
+            if first is None:
+                first = time.perf_counter()
+        return (first or time.perf_counter()) - t0, time.perf_counter() - t0
+    raw = "".join(actor.backend.stream(request))
+    check(raw, request.line, getattr(actor.backend, "faithfulness", "strict"), request=request)
+    t1 = time.perf_counter()
+    return t1 - t0, t1 - t0
+
+
+def _requests(n: int) -> list:
+    scenario = load_dir(ROOT / "scenarios").scenarios[SCENARIO]
+    lines = [ln.strip() for ln in SCRIPT.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    out, engine = [], None
+    while len(out) < n:
+        if engine is None or engine.ended:
+            engine = PracticeEngine(scenario, get_archetype(scenario.persona), None)
+            engine.open()
+            i = 0
+        engine.add_trainee(lines[i % len(lines)])
+        out.append(engine.request())
+        engine.fallback_reply()
+        i += 1
+    return out
+
+
+def bench_first_word(runs: int, rate: float, local: bool, remote: bool) -> list[dict]:
+    """Time to the first shown word, streamed vs unstreamed, in the same process, alternating per reply."""
+    rows = []
+    reqs = _requests(runs)
+    if local:
+        _with_threads(None)
+        actor = Actor(get_backend("local", settings=get_settings()))
+        _first_word(actor, reqs[0], True)  # the model loads outside the timings
+        rows.append(_compare("local (bundled model)", actor, reqs, lambda i: None))
+    if remote:
+        sys.path.insert(0, str(ROOT))
+        from tests.fake_openai import FakeOpenAI
+
+        saved = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "TALKDOWN_BACKEND")}
+        with FakeOpenAI() as fake:
+            os.environ.update(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="bench", TALKDOWN_BACKEND="openai")
+            get_settings.cache_clear()
+            try:
+                actor = Actor(get_backend("openai", settings=get_settings()))
+                actor.backend._client()  # LangChain imported outside the timings
+
+                def enqueue(i: int) -> None:
+                    fake.enqueue(REMOTE_REPLIES[i % len(REMOTE_REPLIES)], pace=1 / rate)
+
+                rows.append(_compare(f"remote, {rate:g} tokens/s", actor, reqs, enqueue))
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+                get_settings.cache_clear()
+    return rows
+
+
+def _compare(label: str, actor: Actor, reqs: list, before: Callable[[int], None]) -> dict:
+    streamed, unstreamed, whole = [], [], []
+    for i, req in enumerate(reqs):  # alternating, so a change in the machine's load hits both alike
+        before(i)
+        first, total = _first_word(actor, req, True)
+        streamed.append(first)
+        whole.append(total)
+        before(i)
+        unstreamed.append(_first_word(actor, req, False)[0])
+    return {"label": label, "n": len(reqs), "streamed": _median_ms(streamed), "unstreamed": _median_ms(unstreamed),
+            "whole": _median_ms(whole), "load": os.getloadavg()[0]}
+
+
 def main(argv: list[str] | None = None) -> int:
     global STORE_WRITE
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -161,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="TALKDOWN_LOCAL_THREADS values to measure the local backend with ('' = the setting only)")
     p.add_argument("--hogs", type=int, default=1,
                    help="CPU-bound processes beside the extra local rows (0 = no such rows)")
+    p.add_argument("--first-word", default="local,remote",
+                   help="time to the first shown word, streamed vs unstreamed: local, remote, both or ''")
+    p.add_argument("--rate", type=float, default=30.0, help="tokens/s of the remote stand-in (--first-word remote)")
     args = p.parse_args(argv)
     runs = max(5, args.runs)
     if not args.no_store and STORE_WRITE is None:
@@ -210,9 +313,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r.get('label', r['backend']):<18}{load:>6}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
               f"{r['turn'] / base['turn']:>9.1f}{r['director']:>16.2f}{r['guard']:>8.2f}{store:>8}{own:>11.2f}"
               f"{r['fell_back']:>6}/{r['n']:<4}")
-    print("\nTTFT: from the saved trainee turn to the first chunk shown (replies are guarded before display).")
+    print("\nTTFT: from the saved trainee turn to the first chunk shown (the first sentence that passed the guard).")
     print("Own overhead: moves + Director per trainee turn, guard per reply, store when STORE_WRITE is set.")
     print("Targets: local TTFT <= 500 ms; own overhead <= 20 ms per turn.")
+    kinds = {k.strip() for k in args.first_word.split(",") if k.strip()}
+    if kinds:
+        first = bench_first_word(runs, args.rate, "local" in kinds, "remote" in kinds)
+        print("\nTime to the first shown word (median per reply; streamed: the guard passes the reply sentence by "
+              "sentence and the first passed sentence is shown while the rest is written; unstreamed: the whole "
+              "reply is read and guarded first, as before; the same replies, alternating, in this process):\n")
+        print("| backend | load | first word, streamed | first word, unstreamed | streamed ÷ unstreamed "
+              "| whole reply, streamed |")
+        print("|---|---|---|---|---|---|")
+        for r in first:
+            print(f"| {r['label']} | {r['load']:.1f} | {r['streamed']:,.0f} ms | {r['unstreamed']:,.0f} ms "
+                  f"| {r['streamed'] / r['unstreamed']:.2f} | {r['whole']:,.0f} ms |")
+        print("Goal: first shown word <= 500 ms for both on a quiet machine.")
     if any(r["backend"] == "local" for r in rows):
         fell, n, reasons = fallback_rate("local")
         print(f"\nlocal guard fallback over {n} authored lines from all scenarios (default settings): {fell}/{n} "

@@ -82,6 +82,18 @@ def bounded(seconds: float, max_bytes: int) -> Iterator[Bounds]:
         _current.reset(token)
 
 
+@contextmanager
+def activate(b: Bounds) -> Iterator[Bounds]:
+    """Bound this thread's calls by an existing budget until the block ends. A streamed reply reads its
+    stream a piece at a time between the caller's own work: each read runs inside `activate(b)` with the
+    same Bounds, so the deadline and byte cap cover the whole stream without binding the caller's code."""
+    token = _current.set(b)
+    try:
+        yield b
+    finally:
+        _current.reset(token)
+
+
 def bound_hit(e: BaseException | None) -> BoundHit | None:
     """The bound behind an exception (the SDK wraps it as a timeout or connection error), if any."""
     seen = 0
@@ -195,15 +207,24 @@ def http_client():
 RETRY_STATUSES = (408, 409, 429, 500, 502, 503, 504)
 
 
+def retry_pause(e: Exception, attempt: int, bounds: Bounds, retries: int,
+                retryable: Callable[[Exception], bool]) -> float | None:
+    """The pause before trying again after `e` on this attempt, or None when no retry fits: no retries left,
+    a bound hit, not retryable, or less than a second left after the pause."""
+    wait = min(0.25 * 2 ** attempt, 2.0)
+    if attempt >= retries or bound_hit(e) or not retryable(e) or bounds.remaining() < wait + 1.0:
+        return None
+    return wait
+
+
 def retrying(call: Callable[[], T], bounds: Bounds, retries: int, retryable: Callable[[Exception], bool]) -> T:
     """`call()`, tried again after a retryable failure while the deadline leaves room for it."""
     for attempt in range(max(0, retries) + 1):
         try:
             return call()
         except Exception as e:
-            wait = min(0.25 * 2 ** attempt, 2.0)
-            # Only retry when a retry could still finish: at least a second left after the pause.
-            if attempt >= retries or bound_hit(e) or not retryable(e) or bounds.remaining() < wait + 1.0:
+            wait = retry_pause(e, attempt, bounds, retries, retryable)
+            if wait is None:
                 raise
             time.sleep(wait)
     raise AssertionError("unreachable")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -129,17 +129,98 @@ def wait_for_reply(scope, conversation_id: int, timeout: float | None = None) ->
     return True
 
 
+class ReplyStream:
+    """The customer's reply while it is written: iterate it for display chunks (guarded sentence by
+    sentence, personas.actors.Rendering). The reply lease is held until the whole reply is saved, so no
+    other model call for this conversation starts before that. When the iteration ends the reply is
+    saved (and the conversation scored if it ended); if the display stops early (a rerun, a closed tab:
+    `close()`, or the stream simply dropped) the rest is generated unseen and saved the same way. A
+    BackendError mid-stream (the model's stream broke off) saves nothing and releases the lease: the
+    trainee's turn stays unanswered and the page offers a retry.
+
+    It is created with its first chunk already read, so a failure before anything could be shown raises
+    from send()/retry_reply() themselves, as before streaming."""
+
+    def __init__(self, scope, live: Live, lease: ExitStack) -> None:
+        self._scope, self._live, self._lease = scope, live, lease
+        self._gen = live.engine.stream_reply()
+        self._head: list[str] = []
+        self._open = True
+        try:
+            self._head = [next(self._gen)]
+        except StopIteration:
+            self._done()
+        except BaseException:
+            self._release()
+            raise
+
+    def __iter__(self) -> "ReplyStream":
+        return self
+
+    def __next__(self) -> str:
+        if self._head:
+            return self._head.pop()
+        if not self._open:
+            raise StopIteration
+        try:
+            return next(self._gen)
+        except StopIteration:
+            self._done()
+            raise
+        except BaseException:
+            self._release()
+            raise
+
+    def _done(self) -> None:
+        try:
+            _record_reply(self._scope, self._live, self._live.engine.turns[-1])
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._open:
+            self._open = False
+            self._lease.close()
+
+    def close(self) -> None:
+        """Stop displaying: the reply is still finished and saved (a failure now just leaves it unanswered)."""
+        self._head = []
+        if not self._open:
+            return
+        try:
+            for _ in self._gen:
+                pass
+            self._done()
+        except Exception:  # noqa: BLE001 - nobody is watching; the trainee's turn stays unanswered
+            pass
+        finally:
+            self._release()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _streamed_reply(scope, live: Live, lease: ExitStack) -> ReplyStream:
+    return ReplyStream(scope, live, lease)
+
+
 def send(scope, conversation_id: int, text: str, *, offline: bool = False,
          voice: dict | None = None) -> Iterator[str]:
-    """Save the trainee's turn, get the customer's reply and save it; return its text in display chunks.
+    """Save the trainee's turn, then stream the customer's reply: each sentence is shown once the guard
+    has passed it, while the rest is generated (see ReplyStream; the reply is saved when complete, also
+    if the display is interrupted).
 
-    All the work happens before this returns, so an interrupted display loses nothing.
     Raises InputError before saving anything for an empty or oversized message, and
     BackendError after the trainee's turn is saved when the LLM endpoint fails.
     offline=True answers with the scenario's authored lines and never calls the model
     (the trainee chose this after the endpoint failed). voice: a spoken turn's measures
     (`Heard.as_turn_voice()`), saved with the turn for the report's voice section."""
-    with _reply_lease(scope, conversation_id):
+    lease = ExitStack()
+    lease.enter_context(_reply_lease(scope, conversation_id))
+    try:
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if awaiting_reply(live):
@@ -148,8 +229,14 @@ def send(scope, conversation_id: int, text: str, *, offline: bool = False,
         if voice is not None:
             turn["voice"] = dict(voice)
         _save(scope, conversation_id, turn)  # saved before the model is called
-        reply = _record_reply(scope, live, live.engine.fallback_reply()) if offline else _reply(scope, live)
-    return word_chunks(reply["text"])
+        if offline:
+            reply = _record_reply(scope, live, live.engine.fallback_reply())
+            lease.close()
+            return word_chunks(reply["text"])
+    except BaseException:
+        lease.close()
+        raise
+    return _streamed_reply(scope, live, lease)  # owns the lease from here
 
 
 def has_replied(live: Live) -> bool:
@@ -172,13 +259,19 @@ def set_aside(scope) -> None:
 
 
 def retry_reply(scope, conversation_id: int) -> Iterator[str]:
-    with _reply_lease(scope, conversation_id):
+    """Ask the model again for the unanswered message, streamed like send()."""
+    lease = ExitStack()
+    lease.enter_context(_reply_lease(scope, conversation_id))
+    try:
         live = load(scope, conversation_id)
         _own_active(scope, live)
         if not awaiting_reply(live):  # another run answered it meanwhile
+            lease.close()
             return iter(())
-        reply = _reply(scope, live)
-    return word_chunks(reply["text"])
+    except BaseException:
+        lease.close()
+        raise
+    return _streamed_reply(scope, live, lease)
 
 
 def continue_offline(scope, conversation_id: int) -> dict:
@@ -189,10 +282,6 @@ def continue_offline(scope, conversation_id: int) -> dict:
         if not awaiting_reply(live):
             raise InputError("There is no unanswered message.")
         return _record_reply(scope, live, live.engine.fallback_reply())
-
-
-def _reply(scope, live: Live) -> dict:
-    return _record_reply(scope, live, live.engine.reply())
 
 
 def _record_reply(scope, live: Live, turn: dict) -> dict:

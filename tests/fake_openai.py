@@ -9,6 +9,7 @@ Actor backend and the LLM judge through the real SDK/LangChain stack (no patchin
         fake.enqueue("hello and", endless=True)             # content chunks forever, never finished
         fake.enqueue("I was just", cut="eof")               # part of the reply, then the connection closes
         fake.enqueue("I was just", cut="short")             # ... with a Content-Length it never meets
+        fake.enqueue("Paced words.", pace=1 / 30)           # streamed one word every 1/30 s (~30 tokens/s)
         ... OPENAI_BASE_URL=fake.base_url ...
         fake.requests  # JSON bodies received, in order
 """
@@ -34,6 +35,7 @@ class Reply:
     endless: bool = False    # stream content chunks until the client goes away (or `give_up` passes)
     cut: str | None = None   # "eof": stop half-way and close; "short": also promise more (Content-Length)
     give_up: float = 15.0    # an endless or trickled response stops after this, so an unbounded client fails, not hangs
+    pace: float = 0.0        # streamed: seconds between content chunks (a model writing at 1/pace tokens/s)
 
 
 @dataclass
@@ -48,9 +50,10 @@ class FakeOpenAI:
 
     def enqueue(self, content: str | None = "", *, status: int = 200, delay: float = 0.0,
                 tool_call: dict[str, Any] | None = None, trickle: float = 0.0, trickle_from: int = 0,
-                endless: bool = False, cut: str | None = None, give_up: float = 15.0) -> None:
+                endless: bool = False, cut: str | None = None, give_up: float = 15.0, pace: float = 0.0) -> None:
         with self._lock:
-            self._queue.append(Reply(content, status, delay, tool_call, trickle, trickle_from, endless, cut, give_up))
+            self._queue.append(Reply(content, status, delay, tool_call, trickle, trickle_from, endless, cut, give_up,
+                                     pace))
 
     def _next(self) -> Reply | None:
         with self._lock:
@@ -192,6 +195,12 @@ class FakeOpenAI:
                                + partial)
                     return
                 events += [chunk({}, "stop"), b"data: [DONE]\n\n"]
+                if reply.pace:  # the head and the role chunk at once, then one content chunk per `pace`
+                    self._send(None, self._head(200, "text/event-stream", None) + events[0])
+                    for event in events[1:]:
+                        time.sleep(reply.pace)
+                        self._send(None, event)
+                    return
                 self._send(reply, self._head(200, "text/event-stream", None) + b"".join(events))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -180,3 +180,15 @@ def test_realism_counts_guard_rejections():
     assert conv.error is None and conv.sent == 2
     assert conv.fell_back == 1 and conv.as_directed == 2  # the second reply is the authored line as it stands
     assert "How can I help" not in " ".join(conv.replies)
+
+
+def test_turn_latency_compares_the_first_shown_word_streamed_and_unstreamed(monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("turn_latency", ROOT / "bench" / "turn_latency.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--backends", "scripted", "--threads", "", "--hogs", "0", "--no-store", "--runs", "5",
+                     "--first-word", "remote", "--rate", "100"]) == 0
+    rows = [ln.split("|") for ln in capsys.readouterr().out.splitlines() if ln.startswith("| remote")]
+    assert len(rows) == 1
+    streamed, unstreamed = (float(c.strip().split()[0].replace(",", "")) for c in rows[0][3:5])
+    assert 0 < streamed < unstreamed  # three sentences at 100 tokens/s: the first is shown ~0.2 s before the last arrives

@@ -167,6 +167,23 @@ def test_each_engine_loads_the_bundled_model_and_answers(name):
 
 @pytest.mark.local_model
 @pytest.mark.parametrize("name", INSTALLED)
+def test_each_engine_streams_pieces_and_stops_when_the_reader_does(name):
+    e = engines.load_engine(name, _bundled(), 1, 512, 2)
+    args = dict(max_tokens=20, temperature=0.5, top_p=0.9, repeat_penalty=1.15, stop=["\n", "Original:"], seed=1)
+    pieces = list(e.complete_stream(PROMPT, **args))
+    assert len(pieces) >= 2 and "".join(pieces).strip()  # a reply in several pieces, finished
+    assert "".join(pieces) == e.complete(PROMPT, **args)  # the same reply as unstreamed (same seed)
+    chat = list(e.chat_stream([{"role": "user", "content": "Say hello."}], max_tokens=8, temperature=0.7,
+                              stop=["\n\n"], seed=2))
+    assert "".join(chat).strip()
+    it = e.complete_stream(PROMPT, **dict(args, max_tokens=40))
+    next(it)
+    it.close()  # the reader stopped (the guard rejected a sentence): the engine answers the next one
+    assert e.complete(PROMPT, **args).strip()
+
+
+@pytest.mark.local_model
+@pytest.mark.parametrize("name", INSTALLED)
 def test_each_engine_reports_a_broken_file(name, tmp_path):
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 64)

@@ -5,12 +5,14 @@
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 
 from core.errors import BackendError, UnknownBackendError
 from core.settings import Settings, get_settings
 from personas.actors.base import MAX_REPLY_CHARS, ActorBackend, ActorRequest, TooSlow, word_chunks
+from personas.actors import guard
 from personas.actors.guard import GuardResult, check
 
 BackendFactory = Callable[[Settings], ActorBackend]
@@ -58,29 +60,49 @@ register("local", _local)
 register("openai", _openai)
 
 
-def _read_capped(backend: ActorBackend, request: ActorRequest, deadline_at: float | None = None) -> str:
-    """The backend's whole reply, read no further than MAX_REPLY_CHARS (an endless stream is closed there).
+# A sentence ends at . ! ? or … followed by white space (the guard splits sentences the same way);
+# "£212.40" or "3.5" is not split; the text after the last split is the sentence being written.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
-    A backend with a time deadline (``deadline_s``) is told when the whole reply is due (monotonic)."""
-    parts: list[str] = []
-    size = 0
-    it = iter(backend.stream(request, deadline_at=deadline_at) if deadline_at is not None else backend.stream(request))
-    try:
-        for chunk in it:
-            size += len(chunk)
-            if size > MAX_REPLY_CHARS:
-                raise BackendError(f"The '{backend.name}' actor backend sent more than {MAX_REPLY_CHARS:,} characters "
-                                   "for one reply, so it was stopped.", "Try again, or use TALKDOWN_BACKEND=scripted.")
-            parts.append(chunk)
-    finally:
-        close = getattr(it, "close", None)
-        if close is not None:
-            close()
-    return "".join(parts)
+
+def _sentences(chunks: Iterator[str], backend_name: str) -> Iterator[str]:
+    """The backend's reply as complete sentences, each as soon as the next one starts (the last one when
+    the stream ends), read no further than MAX_REPLY_CHARS (an endless stream is closed there)."""
+    buf, size = "", 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_REPLY_CHARS:
+            raise BackendError(f"The '{backend_name}' actor backend sent more than {MAX_REPLY_CHARS:,} characters "
+                               "for one reply, so it was stopped.", "Try again, or use TALKDOWN_BACKEND=scripted.")
+        buf += chunk
+        parts = _SENTENCE_END.split(buf)
+        for done in parts[:-1]:
+            if done.strip():
+                yield done
+        buf = parts[-1]
+    if buf.strip():
+        yield buf
+
+
+def _covered(shown: str, sentence: str) -> bool:
+    """The shown text already says most of this authored sentence (its content words)."""
+    want = guard._stems(sentence)
+    return bool(want) and len(want & guard._stems(shown)) / len(want) >= 0.5
 
 
 class Rendering:
-    """One guarded reply. Iterate it for display chunks; afterwards .text is what was shown and saved."""
+    """One guarded reply. Iterate it for display chunks; afterwards .text is what was shown and saved.
+
+    The guard checks the reply sentence by sentence while the backend is still writing, and a sentence
+    is shown as soon as it passes, so the trainee reads the first one while the rest is generated.
+    Nothing shown is ever taken back: when a later sentence fails, the backend is stopped and the reply
+    goes on with the authored line's sentences that the shown ones have not said yet (a strict rewording
+    is matched to the authored sentences it covers; a loose reply by its content words). When the first
+    sentence fails nothing has been shown, so another seed may be tried (`attempts`) while the backend's
+    `retry_budget` (seconds from the start of the reply) leaves room for one more call as long as the last
+    one took, and then the whole authored line is used, as before streaming. A BackendError mid-stream
+    (the stream broke off) propagates: the caller saves nothing and offers a retry.
+    """
 
     def __init__(self, backend: ActorBackend, request: ActorRequest) -> None:
         self.backend = backend
@@ -89,7 +111,9 @@ class Rendering:
         self.raw = ""
         self.fell_back = False
         self.reason: str | None = None
-        self.attempts = 0  # backend calls made (more than one when a rejected reply was retried)
+        self.attempts = 0  # backend calls made (more than one when a rejected first sentence was retried)
+        self.first_shown: float | None = None  # seconds from the first read to the first chunk shown
+        self._t0 = 0.0
         self._it: Iterator[str] | None = None
 
     def __iter__(self) -> Iterator[str]:
@@ -98,45 +122,138 @@ class Rendering:
         return self._it
 
     def _run(self) -> Iterator[str]:
-        # Buffer the whole reply, then guard it, then stream it: a line shown on screen can't be
-        # taken back, so nothing is shown before the guard has seen all of it. A backend may ask for
-        # more than one attempt (`attempts`, e.g. the tiny local model): a rejected reply, or a plain echo
-        # of the authored line, is tried again with another seed before the authored line is used.
         faithfulness = getattr(self.backend, "faithfulness", "strict")
         attempts = max(1, int(getattr(self.backend, "attempts", 1) or 1))
+        budget = getattr(self.backend, "retry_budget", None)
+        line = self.request.line
+        line_parts = guard._sentences(line) or [line]
+        start = self._t0 = time.monotonic()
         # A backend with a deadline (the local model: TALKDOWN_LOCAL_DEADLINE) gets one for the whole
-        # reply, retries included; past it, the authored line is said (a fallback, never an error).
+        # reply, retries included; past it, the rest is the authored line (a fallback, never an error).
         deadline_s = getattr(self.backend, "deadline_s", None)
-        deadline_at = time.monotonic() + deadline_s if deadline_s else None
-        result: GuardResult | None = None
+        deadline_at = start + deadline_s if deadline_s else None
+        shown: list[str] = []  # accepted sentences, in the order shown
+        covered = 0            # strict: authored sentences the shown ones reword
+        first: GuardResult | None = None  # the first attempt's verdict (kept when every retry fails)
+        echo = False           # an attempt that only echoed the authored line (kept if nothing better comes)
+        failed: str | None = None
         for k in range(attempts):
-            if k > 0 and deadline_at is not None and time.monotonic() >= deadline_at:
+            took = time.monotonic() - start
+            if k and budget is not None and took + took / k > budget:
+                break  # another call would not finish within the budget (a busy engine: one call only)
+            if k and deadline_at is not None and time.monotonic() >= deadline_at:
                 break
             request = self.request if k == 0 else self.request.model_copy(update={"seed": self.request.seed + 7919 * k})
+            self.attempts = k + 1
+            raw: list[str] = []
+            failed = None
             try:
-                self.raw = _read_capped(self.backend, request, deadline_at)
-            except TooSlow as e:
-                if result is None:
-                    result = GuardResult(ok=False, text=self.request.line, reason=f"too slow: {e.message}")
-                break
+                it = iter(self.backend.stream(request, deadline_at=deadline_at) if deadline_at is not None
+                          else self.backend.stream(request))
             except BackendError:
                 if k == 0:
                     raise
                 break  # a retry that fails keeps the first result (the authored line)
-            except Exception as e:  # a backend bug must not surface as a traceback in the chat
-                if k == 0:
-                    raise BackendError(f"The '{self.backend.name}' actor backend failed ({type(e).__name__}: {e}).",
-                                       "Try again, or switch to the offline backend with TALKDOWN_BACKEND=local.") from e
+            pending: list[str] = []  # strict: sentences that failed so far but that more text may complete
+            try:
+                for sentence in _sentences(self._read(it, raw, k), self.backend.name):
+                    piece = guard.clean(sentence)
+                    if not piece:
+                        continue
+                    candidate = " ".join([*shown, *pending, piece])
+                    if faithfulness == "strict":
+                        got, covers = None, covered
+                        # the most of the line this reworded prefix says (a sentence of filler words
+                        # like "Thanks anyway." is covered by the prefix before it)
+                        for j in range(len(line_parts), max(1, covered) - 1, -1):
+                            got = check(candidate, " ".join(line_parts[:j]), faithfulness, request=self.request)
+                            if got.ok:
+                                covers = j
+                                break
+                    else:
+                        got, covers = check(candidate, line, faithfulness, request=self.request), 0
+                    assert got is not None
+                    if not got.ok:
+                        failed = got.reason
+                        if faithfulness == "strict":
+                            # A rewording may split or join the line's sentences ("...since Tuesday. Two
+                            # days now." for one sentence): held back, unseen, and checked again with the
+                            # next sentence; still failing when the stream ends, it is not shown.
+                            pending.append(piece)
+                            continue
+                        break  # loose: more text cannot undo a goodbye or an invented detail
+                    failed = None
+                    pending = []
+                    if not shown and got.text == " ".join(line_parts[:covers]) and k + 1 < attempts:
+                        echo = True  # a plain echo: try another seed before showing it
+                        failed = None
+                        break
+                    text = got.text if got.text.startswith(" ".join(shown)) else candidate
+                    piece = text[len(" ".join(shown)):].strip() or piece
+                    covered = covers
+                    yield from self._show(piece, shown)
+            except TooSlow as e:
+                # Past the deadline: what was shown stays, the authored line says the rest (below).
+                failed = f"too slow: {e.message}"
+                if not shown and first is None:
+                    first = GuardResult(ok=False, text=line, reason=failed)
+                self.raw = "".join(raw)
                 break
-            got = check(self.raw, self.request.line, faithfulness, request=self.request)
-            self.attempts = k + 1
-            if got.ok or result is None:
-                result = got
-            if got.ok and got.text != self.request.line:
-                break  # an accepted rewording; an echo of the authored line is kept only if nothing better comes
-        assert result is not None
-        self.fell_back, self.reason, self.text = not result.ok, result.reason, result.text
-        yield from word_chunks(self.text)
+            except BackendError:
+                if k == 0 or shown:
+                    raise  # the stream broke off: nothing is saved, the caller offers a retry
+                break  # a retry that fails keeps the first result (the authored line)
+            finally:
+                close = getattr(it, "close", None)
+                if close is not None:
+                    close()
+            self.raw = "".join(raw)
+            if shown:
+                break
+            if first is None:
+                first = GuardResult(ok=False, text=line, reason=failed) if failed else None
+        if not shown:  # nothing passed (or only echoes): the authored line, as before streaming
+            self.fell_back = not echo and first is not None
+            self.reason = first.reason if self.fell_back and first else None
+            yield from self._show(line, shown)
+            self.text = line
+            return
+        # The rest of the authored line that the shown sentences have not said (nothing shown is retracted).
+        said = " ".join(shown)
+        # A strict rewording must say the whole line; a loose reply is the model's own, so the authored line
+        # is drawn on only when one of its sentences failed.
+        if faithfulness == "strict":
+            rest = line_parts[covered:]
+        else:
+            rest = [p for p in line_parts if not _covered(said, p)] if failed else []
+        if failed or rest:
+            self.fell_back = True
+            self.reason = failed or "ended before saying the whole line (the rest is the authored line)"
+        for part in rest:
+            yield from self._show(part, shown)
+        self.text = " ".join(shown)
+
+    def _read(self, it: Iterator[str], raw: list[str], attempt: int) -> Iterator[str]:
+        """The backend's chunks; a backend bug becomes a BackendError, not a traceback in the chat."""
+        while True:
+            try:
+                chunk = next(it)
+            except StopIteration:
+                return
+            except BackendError:
+                raise
+            except Exception as e:
+                raise BackendError(f"The '{self.backend.name}' actor backend failed ({type(e).__name__}: {e}).",
+                                   "Try again, or switch to the offline backend with TALKDOWN_BACKEND=local.") from e
+            raw.append(chunk)
+            yield chunk
+
+    def _show(self, piece: str, shown: list[str]) -> Iterator[str]:
+        if self.first_shown is None:
+            self.first_shown = time.monotonic() - self._t0
+        lead = " " if shown else ""
+        shown.append(piece)
+        yield from word_chunks(lead + piece)
 
     def consume(self) -> str:
         for _ in self:

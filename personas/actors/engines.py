@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import queue
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -54,6 +56,12 @@ class Engine(Protocol):
              stop: list[str], seed: int) -> str:
         """The assistant message for OpenAI-style `messages`, with the model's chat template."""
         ...
+
+    # Optional (the local backend uses them when present): the same as text pieces while they are
+    # generated; a generation that ends without a finish reason raises EngineError; closing the
+    # iterator stops the generation.
+    #   complete_stream(prompt, max_tokens, temperature, top_p, repeat_penalty, stop, seed) -> Iterator[str]
+    #   chat_stream(messages, max_tokens, temperature, stop, seed) -> Iterator[str]
 
 
 def installed(name: str) -> bool:
@@ -118,6 +126,60 @@ class XllamaEngine:
             raise EngineError(f"llama.cpp server error: {msg}")
         return out
 
+    def _stream(self, body: dict, piece) -> Iterator[str]:
+        """Run one streamed request on a helper thread (the server's call blocks until the reply is done
+        and calls back per token) and yield its pieces here. Closing the iterator cancels the request
+        at its next token, so its slot is freed for another trainee."""
+        handler = self._server.handle_chat_completions if "messages" in body else self._server.handle_completions
+        q: queue.SimpleQueue = queue.SimpleQueue()
+        cancel = threading.Event()
+        END = object()
+
+        def on_chunk(chunk) -> bool:
+            q.put(chunk)
+            return cancel.is_set()  # True stops the generation
+
+        def work() -> None:
+            try:
+                handler(dict(body, stream=True), on_chunk)
+            except BaseException as e:  # noqa: BLE001 - handed to the reading thread
+                q.put(e)
+            finally:
+                q.put(END)
+
+        threading.Thread(target=work, name="xllamacpp-stream", daemon=True).start()
+        finished = False
+        try:
+            while True:
+                item = q.get()
+                if item is END:
+                    break
+                if isinstance(item, BaseException):
+                    raise EngineError(f"llama.cpp server error: {item}")
+                if not isinstance(item, dict) or not item.get("choices"):
+                    msg = (item.get("message") or item.get("error")) if isinstance(item, dict) else item
+                    raise EngineError(f"llama.cpp server error: {msg}")
+                choice = item["choices"][0]
+                text = piece(choice)
+                if text:
+                    yield text
+                if choice.get("finish_reason"):
+                    finished = True
+            if not finished:
+                raise EngineError("the generation ended before the model finished its reply")
+        finally:
+            cancel.set()
+
+    def complete_stream(self, prompt, max_tokens, temperature, top_p, repeat_penalty, stop, seed) -> Iterator[str]:
+        return self._stream({"prompt": prompt, "max_tokens": max_tokens, "temperature": temperature, "top_p": top_p,
+                             "repeat_penalty": repeat_penalty, "stop": list(stop), "seed": seed},
+                            lambda c: c.get("text") or "")
+
+    def chat_stream(self, messages, max_tokens, temperature, stop, seed) -> Iterator[str]:
+        return self._stream({"messages": list(messages), "max_tokens": max_tokens, "temperature": temperature,
+                             "stop": list(stop), "seed": seed},
+                            lambda c: (c.get("delta") or {}).get("content") or "")
+
     def complete(self, prompt, max_tokens, temperature, top_p, repeat_penalty, stop, seed) -> str:
         out = self._result({"prompt": prompt, "max_tokens": max_tokens, "temperature": temperature, "top_p": top_p,
                             "repeat_penalty": repeat_penalty, "stop": list(stop), "seed": seed})
@@ -158,6 +220,36 @@ class LlamaCppEngine:
             out = self._llm.create_chat_completion(list(messages), max_tokens=max_tokens, temperature=temperature,
                                                    stop=list(stop), seed=seed)
         return out["choices"][0]["message"]["content"] or ""
+
+    def _stream(self, make, piece) -> Iterator[str]:
+        # The lock is held while the reply is read: the context writes one reply at a time.
+        with self._lock:
+            finished = False
+            it = make()
+            try:
+                for chunk in it:
+                    choice = chunk["choices"][0]
+                    text = piece(choice)
+                    if text:
+                        yield text
+                    if choice.get("finish_reason"):
+                        finished = True
+            finally:
+                close = getattr(it, "close", None)
+                if close is not None:
+                    close()
+            if not finished:
+                raise EngineError("the generation ended before the model finished its reply")
+
+    def complete_stream(self, prompt, max_tokens, temperature, top_p, repeat_penalty, stop, seed) -> Iterator[str]:
+        return self._stream(lambda: self._llm.create_completion(
+            prompt, max_tokens=max_tokens, temperature=temperature, top_p=top_p, repeat_penalty=repeat_penalty,
+            stop=list(stop), seed=seed, stream=True), lambda c: c.get("text") or "")
+
+    def chat_stream(self, messages, max_tokens, temperature, stop, seed) -> Iterator[str]:
+        return self._stream(lambda: self._llm.create_chat_completion(
+            list(messages), max_tokens=max_tokens, temperature=temperature, stop=list(stop), seed=seed, stream=True),
+            lambda c: (c.get("delta") or {}).get("content") or "")
 
 
 def _new_llama(Llama, path: Path, n_ctx: int, threads: int):

@@ -7,6 +7,7 @@ TALKDOWN_LOCAL_MODEL_PATH at a larger instruct GGUF and the richer chat prompt i
 from __future__ import annotations
 
 import importlib.util
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ CHAT_N_CTX = 2048     # role-play prompt + recent history for a bigger model
 REWRITE_MAX_TOKENS = 40
 CHAT_MAX_TOKENS = 90
 REWRITE_ATTEMPTS = 3
+RETRY_BUDGET_S = 0.5
 
 
 def bundled_model_path() -> Path | None:
@@ -47,30 +49,51 @@ def load_model(path: Path, threads: int, n_ctx: int = REWRITE_N_CTX, engine: str
                            "Check TALKDOWN_LOCAL_MODEL_PATH points to a GGUF file.") from e
 
 
-def _within(deadline_at: float, call: Callable[[], str], deadline_s: float) -> str:
-    """call() on a worker thread, its answer if it comes by deadline_at (monotonic), else TooSlow.
+_END = object()
 
-    A late call is left to finish on its own (bounded by its token budget; its answer is dropped):
-    llama.cpp cannot be interrupted mid-decode from here, and waiting for it is what the deadline
-    avoids. Errors raised by call() reach the caller as they are."""
-    done = threading.Event()
-    box: dict[str, object] = {}
+
+def _within(deadline_at: float, pieces: Callable[[], Iterator[str]], deadline_s: float) -> Iterator[str]:
+    """pieces() read on a worker thread and passed on as they come, for as long as deadline_at (monotonic)
+    allows; past it, TooSlow. A late generation is told to stop (the stream is closed on the worker, which
+    cancels an xllamacpp request; llama-cpp-python stops at its next token) and its text is dropped.
+    Errors raised by the engine reach the caller as they are."""
+    box: queue.Queue = queue.Queue()
+    stop = threading.Event()
 
     def work() -> None:
+        it = None
         try:
-            box["text"] = call()
+            it = iter(pieces())
+            for piece in it:
+                if stop.is_set():
+                    break
+                box.put(("piece", piece))
+            box.put(("end", None))
         except BaseException as e:  # handed to the waiting caller
-            box["error"] = e
+            box.put(("error", e))
         finally:
-            done.set()
+            close = getattr(it, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    pass
 
     threading.Thread(target=work, name="talkdown-local-reply", daemon=True).start()
-    if not done.wait(max(0.0, deadline_at - time.monotonic())):
-        raise TooSlow(f"the local model took longer than {deadline_s:g} s for one reply",
-                      "The authored line was used; raise TALKDOWN_LOCAL_DEADLINE on a slow machine.")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return str(box.get("text") or "")
+    try:
+        while True:
+            try:
+                kind, value = box.get(timeout=max(0.0, deadline_at - time.monotonic()))
+            except queue.Empty:
+                raise TooSlow(f"the local model took longer than {deadline_s:g} s for one reply",
+                              "The authored line was used; raise TALKDOWN_LOCAL_DEADLINE on a slow machine.") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 class LocalBackend:
@@ -99,6 +122,11 @@ class LocalBackend:
         # The 135M rewrite takes ~0.1 s on a quiet 2-core box, so up to three seeds fit the 0.5 s budget;
         # over 44 authored lines 1/2/3 seeds gave 10/15/20 accepted rewordings (bench/rewrite_acceptance.py).
         self.attempts = REWRITE_ATTEMPTS if self.rewrite_only else 1
+        # ...but only while they fit: another seed is tried only if the reply so far plus one more call (as
+        # long as the last one took) stays within this. Alone on a quiet machine a call takes ~0.1 s, so
+        # all three fit; with a class sending at once each call takes longer and every trainee gets one
+        # call, instead of three queued behind each other's (the multiplier bench/concurrent_trainees.py found).
+        self.retry_budget = RETRY_BUDGET_S
         # Wall-clock budget for one reply, all attempts together (personas.actors.Rendering passes
         # the due time); past it the Actor says the authored line. Loading the model is not counted.
         self.deadline_s = settings.local_deadline
@@ -106,24 +134,25 @@ class LocalBackend:
     def stream(self, request: ActorRequest, deadline_at: float | None = None) -> Iterator[str]:
         engine = load_model(self.path, self.threads, REWRITE_N_CTX if self.rewrite_only else CHAT_N_CTX,
                             self.engine, self.parallel)
-        if deadline_at is None:
-            deadline_at = time.monotonic() + self.deadline_s
+        # Streamed when the engine can (both engines here can): the guard checks each sentence as it is
+        # written, so the first one is shown while the rest is generated (personas.actors.Rendering).
         if self.rewrite_only:
-            def call() -> str:
-                return engine.complete(rewrite_prompt(request), max_tokens=REWRITE_MAX_TOKENS, temperature=0.5,
-                                       top_p=0.9, repeat_penalty=1.15, stop=["\n", "Original:", "Rewrite:"],
-                                       seed=request.seed)
+            args = dict(max_tokens=REWRITE_MAX_TOKENS, temperature=0.5, top_p=0.9, repeat_penalty=1.15,
+                        stop=["\n", "Original:", "Rewrite:"], seed=request.seed)
+            prompt = rewrite_prompt(request)
+            streamed = getattr(engine, "complete_stream", None)
+            pieces = (lambda: streamed(prompt, **args)) if streamed else (lambda: iter([engine.complete(prompt, **args)]))
         else:
             msgs = [{"role": r, "content": c} for r, c in chat_messages(request)]
-
-            def call() -> str:
-                return engine.chat(msgs, max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"],
-                                   seed=request.seed)
+            args = dict(max_tokens=CHAT_MAX_TOKENS, temperature=0.7, stop=["\n\n"], seed=request.seed)
+            streamed = getattr(engine, "chat_stream", None)
+            pieces = (lambda: streamed(msgs, **args)) if streamed else (lambda: iter([engine.chat(msgs, **args)]))
+        if deadline_at is None:
+            deadline_at = time.monotonic() + self.deadline_s
         try:
-            text = _within(deadline_at, call, self.deadline_s)
+            yield from _within(deadline_at, pieces, self.deadline_s)
         except BackendError:
             raise
         except Exception as e:
             raise BackendError(f"The local model failed while answering ({type(e).__name__}).",
                                "Try again; if it keeps failing, use TALKDOWN_BACKEND=scripted.") from e
-        yield text

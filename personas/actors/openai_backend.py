@@ -2,19 +2,22 @@
 
 One reply is one bounded call (core.llm_calls): connecting, the first byte, the whole stream and any
 retries share one deadline (TALKDOWN_LLM_TIMEOUT), and at most TALKDOWN_LLM_MAX_REPLY_BYTES are read.
-A stream counts only if the endpoint says it finished (a finish_reason): one that stops early or is cut
-mid-sentence is a failure, never a customer line. Every failure becomes a BackendError that says what
+The reply is passed on as it streams (the guard shows each sentence once it passes), but it counts only if
+the endpoint says it finished (a finish_reason): one that stops early or is cut mid-sentence is a failure,
+never a customer line, even after its first sentences were shown. Every failure becomes a BackendError that says what
 happened and what to do; the engine then keeps the trainee's turn and the app offers retry or the
 authored line.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from core.errors import BackendError
-from core.llm_calls import RETRY_STATUSES, DeadlineExceeded, ReplyTooLarge, bound_hit, bounded, http_client, retrying
+from core.llm_calls import (RETRY_STATUSES, Bounds, DeadlineExceeded, ReplyTooLarge, activate, bound_hit, http_client,
+                             retry_pause)
 from core.settings import Settings, public_url
-from personas.actors.base import MAX_REPLY_CHARS, ActorRequest, word_chunks
+from personas.actors.base import MAX_REPLY_CHARS, ActorRequest
 from personas.actors.prompts import chat_messages
 
 SWITCH = "or switch to the offline backend (TALKDOWN_BACKEND=local)."
@@ -109,34 +112,59 @@ class OpenAIBackend:
             )
         return self._llm
 
-    def _once(self, llm, request: ActorRequest, bounds) -> str:
-        parts: list[str] = []
+    def _pieces(self, llm, request: ActorRequest, bounds) -> Iterator[str]:
+        """The reply's text as the endpoint streams it. Every read of the stream runs inside the reply's
+        bounds (its deadline and byte cap); the caller's work between pieces does not."""
         size = 0
         finished = False
-        for chunk in llm.stream(chat_messages(request)):
-            # The socket reads stop at the deadline; this stops the parsing of what one read brought in.
-            if bounds.remaining() <= 0:
-                raise bounds.expired()
-            if (chunk.response_metadata or {}).get("finish_reason"):
-                finished = True
-            text = chunk.content if isinstance(chunk.content, str) else ""
-            size += len(text)
-            if size > MAX_REPLY_CHARS:
-                raise ReplyTooLarge(f"more than {MAX_REPLY_CHARS:,} characters")
-            if text:
-                parts.append(text)
+        with activate(bounds):
+            it = iter(llm.stream(chat_messages(request)))
+        try:
+            while True:
+                with activate(bounds):
+                    chunk = next(it, None)
+                if chunk is None:
+                    break
+                # The socket reads stop at the deadline; this stops the parsing of what one read brought in.
+                if bounds.remaining() <= 0:
+                    raise bounds.expired()
+                if (chunk.response_metadata or {}).get("finish_reason"):
+                    finished = True
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                size += len(text)
+                if size > MAX_REPLY_CHARS:
+                    raise ReplyTooLarge(f"more than {MAX_REPLY_CHARS:,} characters")
+                if text:
+                    yield text
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                with activate(bounds):
+                    close()
         if not finished:
             raise StreamCut("the stream ended without a finish_reason")
-        return "".join(parts)
 
     def stream(self, request: ActorRequest) -> Iterator[str]:
+        """The reply streamed as it arrives (the guard shows each sentence once it passes). A failure before
+        the first piece is retried within the deadline; one after it (the stream broke off, the deadline or
+        the cap was hit) is a BackendError: what was read is never a customer line on its own."""
         s = self.settings
         try:
             llm = self._client()  # built (and LangChain imported) before the clock starts
-            with bounded(s.llm_timeout, s.llm_max_reply_bytes) as b:
-                text = retrying(lambda: self._once(llm, request, b), b, s.llm_max_retries, retryable)
+            bounds = Bounds(float(s.llm_timeout), int(s.llm_max_reply_bytes))
+            for attempt in range(max(0, s.llm_max_retries) + 1):
+                started = False
+                try:
+                    for text in self._pieces(llm, request, bounds):
+                        started = True
+                        yield text
+                    return
+                except Exception as e:
+                    wait = None if started else retry_pause(e, attempt, bounds, s.llm_max_retries, retryable)
+                    if wait is None:
+                        raise
+                    time.sleep(wait)
         except BackendError:
             raise
         except Exception as e:
             raise _explain(e, s) from e
-        yield from word_chunks(text)
