@@ -352,7 +352,10 @@ class Director:
 
         from scoring.understanding import SCRIPTED_GREETING
 
-        questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q)]  # "how can I help?" asks nothing
+        from scoring.questions import answer_type
+
+        # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
+        questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
         if not questions:
             return None
         for q in questions:
@@ -379,7 +382,7 @@ class Director:
                 f = untold[0]
                 return {"match": Match("fact", f.id, f.text, 1.0), "again": False, "question": story}
             return None  # told it all: they go on about it (vent/soften), not "I don't know"
-        if real and "question" in r.moves:
+        if real and ("question" in r.moves or any(q.rstrip().endswith("?") for q in real)):
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
 

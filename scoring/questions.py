@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from core.text import STOPWORDS, keys, phrase_in, tokens, word_key
@@ -53,7 +54,10 @@ photo picture image photograph
 plumber engineer technician
 insurance insurer policy cover
 flight plane fly
-job work deadline client meeting
+job work deadline client meeting due
+leak burst flood flooded water pipe
+show shows showing display displays say says status
+online website web internet app
 """
 _GROUP: dict[str, str] = {}
 for _line in _THESAURUS.strip().splitlines():
@@ -66,6 +70,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
+moment currently present manage managing thing things
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -113,8 +118,277 @@ STRONG_KINDS = ("timeline", "amount", "reference", "contact", "identity")
 _HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|was|are|were|did|do|does|time|day|date|kind|sort|type)\b)"
                    r"([a-z]+)", re.I)
 # "The name of the cashier", "the broker's name": someone else's name, not the customer's.
-_OTHERS_NAME = re.compile(r"\bname of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
+_OTHERS_NAME = re.compile(r"\bnames? of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
                           r"\b(?:the|your|his|her|their) ((?:\w+ )?\w+)'s name\b|\bwho (?:was|is) (?:the|your) (\w+)", re.I)
+
+
+# -- answer types (the kind of answer a question wants, QA-style) ---------------------------------------
+# From the question's wh-word and head noun: what KIND of answer is wanted; and, in each piece of the
+# customer's story, which kinds of answer it holds (a date, a sum of money, a name...). A "when" question is
+# answered by a piece that holds a time and is about the thing asked, or by "I don't know".
+ANSWER_TYPES = ("name", "self", "time", "day", "clock", "duration", "frequency", "money", "quantity", "measure", "code", "place",
+                "method", "colour", "reason", "yesno", "thing")
+# Types a piece of the story must visibly hold to answer (the rest are judged by the words alone).
+HARD_TYPES = frozenset({"name", "self", "time", "day", "clock", "duration", "money", "quantity", "measure", "code", "colour",
+                        "place"})
+
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+            r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+            r"a couple|a few|several|half an?|once|twice)")
+_DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|today|yesterday|tomorrow|tonight|"
+                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?)",
+                     re.I)
+_CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
+                       rf"(?:half|quarter) (?:past |to )?{_NUMWORD}\b|{_NUMWORD} (?:past|to) {_NUMWORD}\b|"
+                       rf"(?:in|on) the (?:morning|afternoon|evening)|morning|afternoon|evening|after {_NUMWORD}\b|"
+                       rf"at {_NUMWORD}\b)", re.I)
+_DURATION_RX = re.compile(rf"\b(?:(?:\d+|{_NUMWORD}|about|over|nearly|almost|a|an)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|"
+                          r"weeks?|months?|years?|decades?)|since\b|ever since|for (?:years|ages|months|weeks))", re.I)
+_MONEY_RX = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s*(?:p|pence|pounds?|quid|dollars?|euros?)\b|"
+                       r"\b(?:don't|do not|never) pay\b|\bfree\b|\bnothing yet\b|\bquid\b", re.I)
+_QUANTITY_RX = re.compile(rf"\d|\b{_NUMWORD}\b|\b(?:nothing|none|no one|nobody|all|every|both|neither|only)\b", re.I)
+_MEASURE_RX = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?|grams?|g|kg|kilos?|ml|litres?|gb|mb|"
+                         r"megabits?|inch(?:es)?|cm|mm|metres?|meters?|feet|foot|miles?|stone|pounds?|years? old|"
+                         r"kw|kwh|bed)\b", re.I)
+_CODE_RX = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
+                      r"\b\w+ at \w+ dot\b|@")
+_COLOURS = ("red green blue white black yellow orange purple pink brown grey gray silver gold golden navy cream beige "
+            "maroon turquoise teal violet amber dark light pale bright").split()
+_COLOUR_RX = re.compile(r"\b(?:" + "|".join(_COLOURS) + r")\b", re.I)
+_PLACE_RX = re.compile(r"\b(?:at|in|into|from|to|on|behind|under|underneath|near|by|next to|inside|outside|beside|opposite|"
+                       r"up|down|across)\s+(?:the |my |a |our |his |her |your |their )?(?:[A-Z]\w+|\d+|room|kitchen|"
+                       r"cupboards?|office|wall|door|floor|street|road|lane|avenue|close|town|city|shop|store|airport|"
+                       r"terminal|station|house|flat|home|garden|porch|bins?|passage|sink|box|bag|counter|till|surgery|"
+                       r"campus|quinta|table|stairs|hall|loft|garage|car|bedroom|side)|"
+                       r"\b\d+[A-Za-z]? \w+ (?:road|street|lane|avenue|close|terrace|court|drive|way|crescent|place)\b|"
+                       r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?:bookshop|shop|store|airport|surgery|office|room|"
+                       r"cupboard|kitchen|library|town|city|street|upstairs|downstairs|next door)\b", re.I)
+_METHOD_RX = re.compile(r"\b(?:online|on ?line|website|web|the app|in the app|by (?:phone|post|email|e-mail|card|cheque|"
+                        r"direct debit|bus|car|train|taxi|text|hand)|in person|at the till|chip and pin|contactless|"
+                        r"cash|laptop|phone|bus|train|taxi|walked|drove|post|paper|slip|form|through the|via|using|"
+                        r"with (?:my|a|the)|turned|switched|by \w+ing)\b", re.I)
+_REASON_RX = re.compile(r"\b(?:because|cause[ds]?|'cause|so (?:that|i|we|it)|which is why|that's why|that is why|"
+                        r"due to|the reason|since|as (?:i|we|it|my)|for my|for (?:his|her|the) \w+|in case|worried|"
+                        r"frighten|scare)\b", re.I)
+# A capitalised word that is not the start of a sentence, a weekday, a month, "I" or a common capitalised noun.
+_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?\b")
+_NOT_NAMES = {w.capitalize() for w in (
+    "i monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december christmas easter visa mastercard premium nhs gp dr mr mrs ms "
+    "miss sir madam the it".split())}
+_PERSON_RX = re.compile(r"\b(?:dr|mr|mrs|ms|miss)\.? [A-Z]\w+|\b(?:called|named|name is|name's) [A-Z]\w+|"
+                        r"\b(?:nobody|no one|no-one|neither|a (?:woman|man|lady|gentleman|young (?:man|lady|woman))|"
+                        r"my (?:partner|wife|husband|son|daughter|mum|dad|mother|father|sister|brother|neighbour|"
+                        r"friend|landlord|doctor)|on my own|me and)\b")
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+# Head nouns that name the kind of answer wanted ("what COLOUR", "which DAY", "what's the TOTAL").
+_HEAD_TYPES: dict[str, str] = {}
+for _t, _words in {
+    "day": "day date weekday morning afternoon evening night",
+    "clock": "time hour",
+    "money": "amount sum total price cost figure fee charge bill balance value fare worth",
+    "colour": "colour color shade",
+    "place": ("shop store branch airport terminal town city room address place part area country venue location "
+              "station street floor side spot wall building"),
+    "name": "name person agent doctor company courier agency bank provider firm airline brand make",
+    "method": "way method means",
+    "reason": "reason point purpose",
+    "measure": "strength dose dosage size weight height length",
+    "quantity": "age count",
+    "code": "reference ref code postcode number digit",
+}.items():
+    for _w in _words.split():
+        _HEAD_TYPES[word_key(_w)] = _t
+_COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|worth|take|took|taken|bill(?:ed)?)\b", re.I)
+_NAME_VERB = re.compile(r"\b(?:called|named|name)\b", re.I)
+_LEAD = re.compile(r"^\s*(?:(?:and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks)\b[\s,]*)*"
+                   r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
+                   r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
+                   r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly )?(?:tell|give|read|confirm|spell|"
+                   r"remind|send|have|take|get|grab|ask for|check|go through)(?: me| us)?(?: with)?(?: what)?)?[\s,]*", re.I)
+_WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
+_AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
+                  r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
+_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you|'s (?:this|that|calling))|"
+                        r"(?:speaking|talking) (?:to|with)|on the (?:line|phone)|(?:your|the) (?:full |first |last )?name|"
+                        r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
+                        r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
+_FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
+                 "other same right particular specific manage managing try trying going able".split()}
+
+
+_DETS = set("the your my his her their our its this that a an exact exactly actual actually kind sort type of other "
+            "new original first last main".split())
+_AUX_MORE = {"'s", "'re", "s", "re"}
+_COPULA = {"s", "re", "is", "was", "are", "were"}
+
+
+_PERSON_NOUNS = {word_key(w) for w in """person people agent doctor gp nurse man woman lady gentleman neighbour friend
+son daughter child partner wife husband sister brother mum dad mother father landlord driver cashier pharmacist
+engineer plumber broker client manager colleague adviser advisor assistant staff""".split()}
+# Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
+_TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
+long often soon way method means reason point purpose strength dose dosage size weight height length age
+count""".split()}
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question wants: `type` (ANSWER_TYPES) and the `head` it is about (a word key, or None)."""
+    type: str
+    head: str | None = None
+    about: tuple[str, ...] = ()   # the noun phrase asked about, as word keys ("seat", "number")
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer a question wants, from its wh-word and head noun ("Which shop…" -> place/shop,
+    "When did you cancel?" -> time, "Who am I speaking to?" -> the customer's own name)."""
+    q = question.strip().replace("’", "'")
+    body = _LEAD.sub("", q, count=1)
+    low = body.lower()
+    if _SELF_NAME.search(q) and not re.search(r"\bname of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
+        return AnswerType("self", None)
+    m = _WH.search(low)
+    if m is None or (_AUX.match(low) and m.start() > 0):
+        if not _AUX.match(low) and body != q:
+            # "Can you read me the booking reference?": a request for the thing named
+            types = [_HEAD_TYPES[k] for k in keys(low) if k in _HEAD_TYPES]
+            return AnswerType(types[-1] if types else "thing", _head_after(low, 0))
+        return AnswerType("yesno", None)
+    wh, rest = m.group(1), low[m.end():]
+    if wh in ("who", "whom", "whose"):
+        return AnswerType("name", None)
+    if wh == "when":
+        return AnswerType("time", _head_after(rest, 0))
+    if wh in ("where", "whereabouts"):
+        return AnswerType("place", _head_after(rest, 0))
+    if wh == "why":
+        return AnswerType("reason", _head_after(rest, 0))
+    if wh == "how":
+        nxt = re.match(r"\s*(\w+)", rest)
+        w = nxt.group(1) if nxt else ""
+        if w in ("much",):
+            head = _head_after(rest, 1)
+            return AnswerType("money" if head is None or _HEAD_TYPES.get(head) == "money" or _COST_VERB.search(rest)
+                              else "quantity", head)
+        if w in ("many", "big", "tall", "heavy", "far", "large", "old", "fast", "high", "wide", "deep", "strong"):
+            return AnswerType("quantity", _head_after(rest, 1))
+        if w == "often":
+            return AnswerType("frequency", _head_after(rest, 1))
+        if w in ("long", "soon"):
+            if w == "soon" or re.match(r"\s*long ago\b", rest):
+                return AnswerType("time", _head_after(rest, 2))
+            return AnswerType("duration", _head_after(rest, 1))
+        return AnswerType("method", _head_after(rest, 0))
+    # what / which: the head noun decides; failing that, the verb ("what did it cost", "what is it called")
+    rest_toks = tokens(rest)
+    while rest_toks and rest_toks[0] in _COPULA:
+        rest_toks = rest_toks[1:]  # "what's the name", "what is the medicine called"
+    while rest_toks and (rest_toks[0] in _DETS or re.fullmatch(_NUMWORD, rest_toks[0])):
+        rest_toks = rest_toks[1:]
+    direct = rest_toks[0] if rest_toks and not _AUX.match(rest_toks[0]) and rest_toks[0] not in _AUX_MORE \
+        and rest_toks[0] not in STOPWORDS else None
+    run: list[str] = []  # the noun phrase asked about: "which SEAT NUMBERS did you…"
+    for w in rest_toks if direct else []:
+        if w in STOPWORDS or _AUX.match(w):
+            break
+        run.append(word_key(w))
+    typed = [_HEAD_TYPES[k] for k in run if k in _HEAD_TYPES]
+    at = _answer_type_wh(rest, direct, typed)
+    return AnswerType(at.type, at.head, tuple(run))
+
+
+def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
+    """what/which questions: the head noun decides; failing that, the verb ("what did it cost")."""
+    rest_toks = tokens(rest)
+    if direct and typed and _HEAD_TYPES.get(word_key(direct)) is None:
+        direct = next(w for w in rest_toks if _HEAD_TYPES.get(word_key(w)) == typed[0])
+    if re.search(r"\b(?:is|are|was|were) (?:the |your |it |they |that |this |these |those )?\w*\s*for\s*\??$", rest):
+        return AnswerType("reason", _head_after(rest, 0))  # "what are the tablets for?": a purpose
+    if direct:
+        t = _HEAD_TYPES.get(word_key(direct))
+        if t == "name" and word_key(direct) == "name":
+            # "the name of the medicine": a thing's name, unless the thing is a person
+            of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
+            if of and word_key(of.group(1)) not in _PERSON_NOUNS:
+                return AnswerType("thing", word_key(of.group(1)))
+        if t:
+            return AnswerType(t, word_key(direct) if t in ("place", "name") else None)
+        if _NAME_VERB.search(rest) and re.search(r"\b(?:called|named)\s*\??$", rest):
+            return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "thing", word_key(direct))
+        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest):
+            return AnswerType("money", word_key(direct))
+        return AnswerType("thing", word_key(direct))
+    if re.search(r"\b(?:called|named)\s*\??$", rest):
+        return AnswerType("name", _head_after(rest, 0))
+    if re.search(r"\b(?:cost|charge|charged|pay|paid|spend|spent|owe|take|took)\b(?: (?:you|me|us))?\s*(?:altogether|in total|"
+                 r"for (?:it|them|that)|overall)?\s*\??$", rest):
+        return AnswerType("money", _head_after(rest, 0))
+    return AnswerType("thing", _head_after(rest, 0))
+
+
+def _head_after(text: str, skip: int) -> str | None:
+    """The first telling word of `text` after `skip` words: what the question is about."""
+    words = [w for w in tokens(text)][skip:]
+    for w in words:
+        k = word_key(w)
+        if k in _NOT_TELLING or k in _FILLER_HEADS or len(k) < 3 or k.isdigit():
+            continue
+        return k
+    return None
+
+
+def _colour_of(text: str, topic: set[str]) -> bool:
+    """A colour word said of the thing asked about: "a GREEN door", "my door is WHITE", "bike … in BLUE"."""
+    ks = [(_GROUP.get(word_key(t), word_key(t)), t) for t in tokens(text)]
+    want = topic | {_GROUP.get(k, k) for k in topic}
+    for i, (_, t) in enumerate(ks):
+        if t in _COLOURS:
+            near = [k for k, _ in ks[max(0, i - 8):i]] + [k for k, _ in ks[i + 1:i + 3]]
+            if want & set(near):
+                return True
+    return not topic
+
+
+def holds(text: str, atype: str) -> bool:
+    """Whether a piece of the customer's story holds an answer of this type."""
+    if atype == "self":
+        return bool(_FULL_NAME.search(text))
+    if atype == "name":
+        return bool(_PERSON_RX.search(text) or _FULL_NAME.search(text)
+                    or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
+    if atype == "time":
+        return bool(_DAY_RX.search(text) or _CLOCK_RX.search(text) or re.search(r"\b(?:ago|since|spring|summer|autumn|"
+                                                                                  r"winter)\b", text, re.I))
+    if atype == "day":
+        return bool(_DAY_RX.search(text))
+    if atype == "clock":
+        return bool(_CLOCK_RX.search(text))
+    if atype == "duration":
+        return bool(_DURATION_RX.search(text))
+    if atype == "frequency":
+        return bool(re.search(rf"\b(?:every|each|once|twice|{_NUMWORD} times?|a (?:day|week|month|year)|daily|weekly|"
+                              r"monthly|yearly|always|never|usually)\b", text, re.I))
+    if atype == "money":
+        return bool(_MONEY_RX.search(text))
+    if atype == "quantity":
+        return bool(_QUANTITY_RX.search(text))
+    if atype == "measure":
+        return bool(_MEASURE_RX.search(text))
+    if atype == "code":
+        return bool(_CODE_RX.search(text))
+    if atype == "colour":
+        return bool(_COLOUR_RX.search(text))
+    if atype == "place":
+        return bool(_PLACE_RX.search(text))
+    if atype == "method":
+        return bool(_METHOD_RX.search(text))
+    if atype == "reason":
+        return bool(_REASON_RX.search(text))
+    return True
 
 
 @dataclass(frozen=True)
@@ -132,6 +406,18 @@ def question_kinds(question: str) -> list[str]:
     return [k for _, _, k in sorted(found)]  # the cue nearest the start leads: "What were you told when…"
 
 
+@lru_cache(maxsize=4096)
+def _group_of(k: str) -> str | None:
+    """The thesaurus group of a word key, forms the stemmer left apart included ("phon" ~ "phone")."""
+    if k in _GROUP:
+        return _GROUP[k]
+    if len(k) >= 4:
+        for w, g in _GROUP.items():
+            if len(w) >= 4 and abs(len(w) - len(k)) <= 1 and (w.startswith(k) or k.startswith(w)):
+                return g
+    return None
+
+
 def _telling(text: str) -> set[str]:
     """The content keys of a text that say what it is about, each with its thesaurus group."""
     out: set[str] = set()
@@ -140,9 +426,23 @@ def _telling(text: str) -> set[str]:
             if k in _NOT_TELLING or len(k) < 3 or k.isdigit():
                 continue
             out.add(k)
-            if k in _GROUP:
-                out.add(_GROUP[k])
+            g = _group_of(k)
+            if g:
+                out.add(g)
     return out
+
+
+def _near(k: str, known: set[str]) -> bool:
+    """A word form the stemmer left apart: "phon" (phoned) and "phone", "arriv" and "arrive"."""
+    return len(k) >= 4 and any(len(b) >= 4 and abs(len(b) - len(k)) <= 1 and (b.startswith(k) or k.startswith(b))
+                               for b in known if not b.startswith("~"))
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent telling words as thesaurus groups (or keys): "the plumber's bill" ~ "the plumber's invoice"."""
+    ks = [k for t in tokens(text) for k in keys(t) if k not in _NOT_TELLING and len(k) >= 3]
+    g = [_GROUP.get(k, k) for k in ks]
+    return set(zip(g, g[1:]))
 
 
 def _hits(q: set[str], item: set[str]) -> set[str]:
@@ -174,6 +474,7 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
         it["about_keys"] = _telling(" ".join(it["about"]))
         it["say_keys"] = _telling(it["text"])
         it["all"] = it["about_keys"] | it["say_keys"]
+        it["pairs"] = _pairs(it["text"])
     n = max(1, len(items))
     df: dict[str, int] = {}
     for it in items:
@@ -188,7 +489,7 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     return items, idf
 
 
-def match_question(question: str, scenario: Scenario | None) -> list[Match]:
+def match_question(question: str, scenario: Scenario | None, _debug: list | None = None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
@@ -197,15 +498,21 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         return []
     q = _telling(question)
     kinds = question_kinds(question)
-    strong = next((k for k in kinds if k in STRONG_KINDS), None)
     known = set().union(*(it["all"] for it in items))
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
-             and _GROUP.get(k, "") not in known]
+             and _GROUP.get(k, "") not in known and k not in _TYPE_WORDS and not _near(k, known)]
     q_kw = keys(question)
-    # The thing asked about: the first telling word after "which"/"what"/"how many" ("which SEAT numbers").
-    m_head = _HEAD.search(question)
-    head = next(iter(_telling(m_head.group(1))), None) if m_head else None
+    # The kind of answer wanted and what it is about: "When did you CANCEL?" wants a time about cancelling.
+    at = answer_type(question)
+    head = at.head
+    if (head and at.type in ("thing", "yesno", "method") and head in stray) or \
+            any(k in stray for k in at.about if k not in _TYPE_WORDS):
+        return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
+    topic = {k for k in q if k not in _TYPE_WORDS}
+    q_pairs = _pairs(question)
+    run_topic = {k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING}
+    run_topic |= {_GROUP[k] for k in run_topic if k in _GROUP}
     other = _OTHERS_NAME.search(question)
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     scored: list[tuple[float, int, Match]] = []
@@ -214,22 +521,40 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         say_hits = _hits(q, it["say_keys"]) - about_hits
         lexical = 1.3 * sum(idf.get(k, 0.6) for k in about_hits) + 0.9 * sum(idf.get(k, 0.6) for k in say_hits)
         phrases = sum(1 for a in it["about"] if len(a.split()) > 1 and phrase_in(a, q_kw))
-        score = lexical + 0.6 * phrases
+        score = lexical + 0.6 * phrases + 1.2 * len(q_pairs & it["pairs"])
         if it["kind"] in kinds:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
-        if strong and it["kind"] != strong and not ANSWER_CHECK[strong].search(it["text"]):
-            score -= 1.2  # cannot be the answer: a "when" question needs a time
         score -= min(1.5, 0.6 * len(stray))
-        if head and not _hits({head}, it["all"]) and _GROUP.get(head, "") not in it["all"]:
-            score -= 0.8  # it answers something, but not about the thing asked
+        shares_topic = bool(_hits(topic, it["all"]))
+        if at.type == "self":
+            # "Who am I speaking to?": their own name, whatever else the question's words match.
+            own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")
+            score = max(score, 0.0) + (2.5 if own else -2.5)
+        elif at.type in HARD_TYPES:
+            if holds(it["text"], at.type) and (at.type != "colour" or _colour_of(it["text"], topic)):
+                score += 0.8
+            elif at.type in ("day", "clock") and holds(it["text"], "time"):
+                score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
+            else:
+                score -= 2.5  # cannot be the answer: a "when" question needs a time in it
+            if run_topic:
+                score += 0.8 if _hits(run_topic, it["all"]) else -3.0  # "which SEAT numbers": about that thing, or no answer
+            elif topic:
+                score += 0.6 if shares_topic else -0.7  # the right kind of answer, about the thing asked?
+        elif at.type in ("method", "reason", "frequency") and holds(it["text"], at.type):
+            score += 1.0
+        if head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
+            score -= 1.2 if at.type == "method" else 0.8  # it answers something, but not about the thing asked
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
-            score -= 2.0  # asked for someone else's name: the customer's own is no answer
-        if not (about_hits or say_hits) and (q or it["kind"] != (kinds[0] if kinds else None)):
+            score -= 4.0  # asked for someone else's name: the customer's own is no answer
+        if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
             # The kind alone is no match ("when did you…" about something untold), unless the question has
             # no telling word at all and asks for exactly this kind: "What would you like us to do?"
             score = min(score, 0.9)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
+        if _debug is not None:
+            _debug.append((round(score, 2), it["key"], it["text"][:60]))
         if score >= 1.0:
             scored.append((score, it["order"], Match(it["source"], it["key"], it["text"], round(score, 2))))
     scored.sort(key=lambda x: (-x[0], x[1]))
