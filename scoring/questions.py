@@ -213,11 +213,11 @@ _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
 _SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you|'s (?:this|that|calling))|"
-                        r"(?:speaking|talking) (?:to|with)|on the (?:line|phone)|(?:your|the) (?:full |first |last )?name|"
+                        r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
                         r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
 _FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
-                 "other same right particular specific manage managing try trying going able".split()}
+                 "other same right particular specific manage managing try trying going able put".split()}
 
 
 _DETS = set("the your my his her their our its this that a an exact exactly actual actually kind sort type of other "
@@ -264,6 +264,8 @@ def answer_type(question: str) -> AnswerType:
     if wh == "when":
         return AnswerType("time", _head_after(rest, 0))
     if wh in ("where", "whereabouts"):
+        # "Where in your home is the meter?": the thing placed, not the place named
+        rest = re.sub(r"^\s*(?:exactly\s+)?(?:in|at|on|inside|around)\s+(?:the |your |my |this )?\w+\b", "", rest)
         return AnswerType("place", _head_after(rest, 0))
     if wh == "why":
         return AnswerType("reason", _head_after(rest, 0))
@@ -533,6 +535,8 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
         elif at.type in HARD_TYPES:
             if holds(it["text"], at.type) and (at.type != "colour" or _colour_of(it["text"], topic)):
                 score += 0.8
+                if at.type == "name" and _PERSON_RX.search(it["text"]):
+                    score += 0.6  # a person ("Dr Ahmed", "a woman called Becky") over a capitalised place
             elif at.type in ("day", "clock") and holds(it["text"], "time"):
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
