@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # How the same thing is said on a service call. Each group's words match each other.
 _THESAURUS = """
-call ring phone rang rung spoke speak talk contact rang
+call ring phone rang rung spoke speak talk contact rang callback
 buy bought order purchase get
 pay paid cost price charge charged spend spent bill invoice fee amount much
 born birth birthday dob age old
@@ -45,7 +45,8 @@ router box hub modem
 doctor gp surgery practice
 tablet tablets pill pills medicine medication prescription
 bank card account
-landlord letting lettings agent rent
+landlord letting lettings agent agency rent
+available availability free convenient suit suits
 room where location
 problem issue fault wrong
 money refund cash
@@ -70,7 +71,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
-moment currently present manage managing thing things
+moment currently present manage managing thing things catch caught
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -126,10 +127,10 @@ _OTHERS_NAME = re.compile(r"\bnames? of (?:the|your|his|her|their|that|this) ((?
 # From the question's wh-word and head noun: what KIND of answer is wanted; and, in each piece of the
 # customer's story, which kinds of answer it holds (a date, a sum of money, a name...). A "when" question is
 # answered by a piece that holds a time and is about the thing asked, or by "I don't know".
-ANSWER_TYPES = ("name", "self", "time", "day", "clock", "duration", "frequency", "money", "quantity", "measure", "code", "place",
+ANSWER_TYPES = ("name", "self", "time", "day", "clock", "duration", "distance", "frequency", "name_of", "money", "quantity", "measure", "code", "place",
                 "method", "colour", "reason", "yesno", "thing")
 # Types a piece of the story must visibly hold to answer (the rest are judged by the words alone).
-HARD_TYPES = frozenset({"name", "self", "time", "day", "clock", "duration", "money", "quantity", "measure", "code", "colour",
+HARD_TYPES = frozenset({"name", "self", "time", "day", "clock", "duration", "distance", "money", "quantity", "measure", "code", "colour",
                         "place"})
 
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
@@ -143,7 +144,7 @@ _DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|toda
 _CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
                        rf"(?:half|quarter) (?:past |to )?{_NUMWORD}\b|{_NUMWORD} (?:past|to) {_NUMWORD}\b|"
                        rf"(?:in|on) the (?:morning|afternoon|evening)|morning|afternoon|evening|after {_NUMWORD}\b|"
-                       rf"at {_NUMWORD}\b)", re.I)
+                       rf"(?:at|by|before|until|till|from) (?:about |around )?{_NUMWORD}\b)", re.I)
 _DURATION_RX = re.compile(rf"\b(?:(?:\d+|{_NUMWORD}|about|over|nearly|almost|a|an)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|"
                           r"weeks?|months?|years?|decades?)|since\b|ever since|for (?:years|ages|months|weeks))", re.I)
 _MONEY_RX = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s*(?:p|pence|pounds?|quid|dollars?|euros?)\b|"
@@ -152,10 +153,10 @@ _QUANTITY_RX = re.compile(rf"\d|\b{_NUMWORD}\b|\b(?:nothing|none|no one|nobody|a
 _MEASURE_RX = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?|grams?|g|kg|kilos?|ml|litres?|gb|mb|"
                          r"megabits?|inch(?:es)?|cm|mm|metres?|meters?|feet|foot|miles?|stone|pounds?|years? old|"
                          r"kw|kwh|bed)\b", re.I)
-_CODE_RX = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
+_CODE_RX = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
                       r"\b\w+ at \w+ dot\b|@")
 _COLOURS = ("red green blue white black yellow orange purple pink brown grey gray silver gold golden navy cream beige "
-            "maroon turquoise teal violet amber dark light pale bright").split()
+            "maroon turquoise teal violet amber").split()
 _COLOUR_RX = re.compile(r"\b(?:" + "|".join(_COLOURS) + r")\b", re.I)
 _PLACE_RX = re.compile(r"\b(?:at|in|into|from|to|on|behind|under|underneath|near|by|next to|inside|outside|beside|opposite|"
                        r"up|down|across)\s+(?:the |my |a |our |his |her |your |their )?(?:[A-Z]\w+|\d+|room|kitchen|"
@@ -276,7 +277,9 @@ def answer_type(question: str) -> AnswerType:
             head = _head_after(rest, 1)
             return AnswerType("money" if head is None or _HEAD_TYPES.get(head) == "money" or _COST_VERB.search(rest)
                               else "quantity", head)
-        if w in ("many", "big", "tall", "heavy", "far", "large", "old", "fast", "high", "wide", "deep", "strong"):
+        if w == "far":
+            return AnswerType("distance", _head_after(rest, 1))
+        if w in ("many", "big", "tall", "heavy", "large", "old", "fast", "high", "wide", "deep", "strong"):
             return AnswerType("quantity", _head_after(rest, 1))
         if w == "often":
             return AnswerType("frequency", _head_after(rest, 1))
@@ -298,6 +301,8 @@ def answer_type(question: str) -> AnswerType:
         if w in STOPWORDS or _AUX.match(w):
             break
         run.append(word_key(w))
+    while run and run[-1] in ("call", "name"):
+        run.pop()  # "what is your cat called": the cat, not a call
     typed = [_HEAD_TYPES[k] for k in run if k in _HEAD_TYPES]
     at = _answer_type_wh(rest, direct, typed)
     return AnswerType(at.type, at.head, tuple(run))
@@ -316,11 +321,11 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
             # "the name of the medicine": a thing's name, unless the thing is a person
             of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
             if of and word_key(of.group(1)) not in _PERSON_NOUNS:
-                return AnswerType("thing", word_key(of.group(1)))
+                return AnswerType("name_of", word_key(of.group(1)))
         if t:
             return AnswerType(t, word_key(direct) if t in ("place", "name") else None)
         if _NAME_VERB.search(rest) and re.search(r"\b(?:called|named)\s*\??$", rest):
-            return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "thing", word_key(direct))
+            return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "name_of", word_key(direct))
         if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest):
             return AnswerType("money", word_key(direct))
         return AnswerType("thing", word_key(direct))
@@ -343,16 +348,29 @@ def _head_after(text: str, skip: int) -> str | None:
     return None
 
 
+_PREPS = {"on", "in", "at", "of", "from", "behind", "under", "by", "near", "with", "to", "into"}
+
+
 def _colour_of(text: str, topic: set[str]) -> bool:
-    """A colour word said of the thing asked about: "a GREEN door", "my door is WHITE", "bike … in BLUE"."""
-    ks = [(_GROUP.get(word_key(t), word_key(t)), t) for t in tokens(text)]
+    """A colour word said of the thing asked about: "a GREEN door", "my door is WHITE", "a bike ... in BLUE";
+    not "the light on the router is flashing RED" (that is the light's colour, not the router's)."""
+    toks = tokens(text)
+    ks = [_GROUP.get(word_key(t), word_key(t)) for t in toks]
     want = topic | {_GROUP.get(k, k) for k in topic}
-    for i, (_, t) in enumerate(ks):
-        if t in _COLOURS:
-            near = [k for k, _ in ks[max(0, i - 8):i]] + [k for k, _ in ks[i + 1:i + 3]]
-            if want & set(near):
-                return True
-    return not topic
+    if not topic:
+        return bool(_COLOUR_RX.search(text))
+    for i, t in enumerate(toks):
+        if t not in _COLOURS:
+            continue
+        if want & set(ks[i + 1:i + 3]):
+            return True                                  # a green door
+        if i and toks[i - 1] == "in" and want & set(ks[max(0, i - 12):i]):
+            return True                                  # a mountain bike with 24-inch wheels, in blue
+        for j in range(max(0, i - 6), i):
+            if ks[j] in want and not (set(toks[max(0, j - 2):j]) & _PREPS) \
+                    and set(toks[j + 1:i]) & {"is", "are", "was", "were", "looks", "look", "s"}:
+                return True                              # my door is white
+    return False
 
 
 def holds(text: str, atype: str) -> bool:
@@ -371,6 +389,9 @@ def holds(text: str, atype: str) -> bool:
         return bool(_CLOCK_RX.search(text))
     if atype == "duration":
         return bool(_DURATION_RX.search(text))
+    if atype == "distance":
+        return bool(_DURATION_RX.search(text) or re.search(r"\b(?:miles?|km|kilometres?|metres?|walk|drive|minutes?|"
+                                                           r"hours?|round the corner|next door|nearby|near)\b", text, re.I))
     if atype == "frequency":
         return bool(re.search(rf"\b(?:every|each|once|twice|{_NUMWORD} times?|a (?:day|week|month|year)|daily|weekly|"
                               r"monthly|yearly|always|never|usually)\b", text, re.I))
@@ -386,6 +407,9 @@ def holds(text: str, atype: str) -> bool:
         return bool(_COLOUR_RX.search(text))
     if atype == "place":
         return bool(_PLACE_RX.search(text))
+    if atype == "name_of":  # what a thing is called: a proper name, a brand or model ("FibreHub 3", "amlodipine")
+        return bool(any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text))
+                    or re.search(r"\b[A-Z][a-z]+[A-Z]\w*|\b(?:called|named|says)\b|\b[a-z]+(?:ine|ol|am|ide|in)\b", text))
     if atype == "method":
         return bool(_METHOD_RX.search(text))
     if atype == "reason":
@@ -508,8 +532,9 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     # The kind of answer wanted and what it is about: "When did you CANCEL?" wants a time about cancelling.
     at = answer_type(question)
     head = at.head
+    run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
     if (head and at.type in ("thing", "yesno", "method") and head in stray) or \
-            any(k in stray for k in at.about if k not in _TYPE_WORDS):
+            (run_words and all(k in stray for k in run_words)):
         return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
     topic = {k for k in q if k not in _TYPE_WORDS}
     q_pairs = _pairs(question)
@@ -540,15 +565,18 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
             elif at.type in ("day", "clock") and holds(it["text"], "time"):
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
-                score -= 2.5  # cannot be the answer: a "when" question needs a time in it
+                continue  # cannot be the answer: a "when" question needs a time in it, "what colour" a colour
             if run_topic:
                 score += 0.8 if _hits(run_topic, it["all"]) else -3.0  # "which SEAT numbers": about that thing, or no answer
             elif topic:
                 score += 0.6 if shares_topic else -0.7  # the right kind of answer, about the thing asked?
-        elif at.type in ("method", "reason", "frequency") and holds(it["text"], at.type):
+        elif at.type in ("method", "reason", "frequency", "name_of") and holds(it["text"], at.type):
             score += 1.0
         if head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
             score -= 1.2 if at.type == "method" else 0.8  # it answers something, but not about the thing asked
+        if it["kind"] == "identity" and at.type in ("name", "name_of") and head and head not in _TYPE_WORDS \
+                and not _hits({head}, it["about_keys"]):
+            score -= 2.0  # "what's your son called?", "your neighbour's provider": not the customer's own name
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
         if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):

@@ -116,3 +116,16 @@ def test_who_am_i_talking_to_after_the_explanation_gets_the_name(sid):
     beat = first_reply(sid, "Hello, who am I talking with?")
     first, last = SCENARIOS[sid].customer.name.split()[:2]
     assert first in beat.line or last in beat.line, beat.line
+
+
+@pytest.mark.parametrize("text, topic, expected", [
+    ("The lamp on the desk is glowing red.", "lamp", True),
+    ("The lamp on the desk is glowing red.", "desk", False),   # the lamp's colour, not the desk's
+    ("We have a yellow gate and a wooden fence.", "gate", True),
+    ("We have a yellow gate and a wooden fence.", "fence", False),
+    ("It's a folding pram with big wheels, in grey.", "pram", True),
+])
+def test_a_colour_is_read_as_the_colour_of_the_thing_it_is_said_of(text, topic, expected):
+    from scoring.questions import _colour_of
+
+    assert _colour_of(text, {topic}) is expected
