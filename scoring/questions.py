@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # How the same thing is said on a service call. Each group's words match each other.
 _THESAURUS = """
 call ring phone rang rung spoke speak talk contact rang callback
-buy bought order purchase get
+buy bought order purchase get pick picked
 pay paid cost price charge charged spend spent bill invoice fee amount much
 born birth birthday dob age old
 name called surname
@@ -139,7 +139,8 @@ _NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|
             r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
             r"a couple|a few|several|half an?|once|twice)")
 _DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|today|yesterday|tomorrow|tonight|"
-                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?)",
+                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
+                     r"(?:end|start|beginning|middle) of (?:the|this|next|last) (?:month|week|year))",
                      re.I)
 _CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
                        rf"(?:half|quarter) (?:past |to )?{_NUMWORD}\b|{_NUMWORD} (?:past|to) {_NUMWORD}\b|"
@@ -171,7 +172,7 @@ _METHOD_RX = re.compile(r"\b(?:online|on ?line|website|web|the app|in the app|by
                         r"cash|laptop|phone|bus|train|taxi|walked|drove|post|paper|slip|form|through the|via|using|"
                         r"with (?:my|a|the)|turned|switched|by \w+ing)\b", re.I)
 _REASON_RX = re.compile(r"\b(?:because|cause[ds]?|'cause|so (?:that|i|we|it)|which is why|that's why|that is why|"
-                        r"due to|the reason|since|as (?:i|we|it|my)|for my|for (?:his|her|the) \w+|in case|worried|"
+                        r"due to|the reason|as (?:i|we|it|my)|for my|for (?:his|her|the) \w+|in case|worried|"
                         r"frighten|scare)\b", re.I)
 # A capitalised word that is not the start of a sentence, a weekday, a month, "I" or a common capitalised noun.
 _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?\b")
@@ -194,7 +195,8 @@ for _t, _words in {
     "colour": "colour color shade",
     "place": ("shop store branch airport terminal town city room address place part area country venue location "
               "station street floor side spot wall building"),
-    "name": "name person agent doctor company courier agency bank provider firm airline brand make",
+    "name": ("name person agent doctor company courier agency bank provider firm airline brand make surgery practice "
+             "hospital insurer network"),
     "method": "way method means",
     "reason": "reason point purpose",
     "measure": "strength dose dosage size weight height length",
@@ -230,6 +232,8 @@ _COPULA = {"s", "re", "is", "was", "are", "were"}
 _PERSON_NOUNS = {word_key(w) for w in """person people agent doctor gp nurse man woman lady gentleman neighbour friend
 son daughter child partner wife husband sister brother mum dad mother father landlord driver cashier pharmacist
 engineer plumber broker client manager colleague adviser advisor assistant staff""".split()}
+_POSSESSOR = re.compile(r"\b(?:the|your|my|his|her|their|that|this) (\w+)'s (?:\w+ )?(?:name|number|phone|mobile|email|"
+                        r"address|details|contact|first name|surname|date of birth|birthday|postcode)", re.I)
 # Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
 _TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
 long often soon way method means reason point purpose strength dose dosage size weight height length age
@@ -258,7 +262,9 @@ def answer_type(question: str) -> AnswerType:
             # "Can you read me the booking reference?": a request for the thing named
             types = [_HEAD_TYPES[k] for k in keys(low) if k in _HEAD_TYPES]
             return AnswerType(types[-1] if types else "thing", _head_after(low, 0))
-        return AnswerType("yesno", None)
+        after = re.sub(r"^\w+(?:n't)?\s+(?:(?:you|i|we|they|he|she|it|anyone|anybody|someone|somebody|the|a|an|your|my)\s+)*",
+                       "", low)
+        return AnswerType("yesno", _head_after(after, 0))
     wh, rest = m.group(1), low[m.end():]
     if wh in ("who", "whom", "whose"):
         return AnswerType("name", None)
@@ -331,6 +337,10 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
         return AnswerType("thing", word_key(direct))
     if re.search(r"\b(?:called|named)\s*\??$", rest):
         return AnswerType("name", _head_after(rest, 0))
+    verb = re.match(r"\s*(?:did|does|do|has|have|had|will|would|can|could|should)\s+(?:(?:the|your|my|his|her|their|a|an|"
+                    r"this|that)\s+)?(?:\w+(?:'s)?\s+)??(?:you|i|we|they|he|she|it|\w+)\s+(\w+)", rest)
+    if verb and verb.group(1) not in STOPWORDS and word_key(verb.group(1)) not in _NOT_TELLING:
+        return AnswerType("thing", word_key(verb.group(1)))  # "what did the agent PROMISE": what was promised
     if re.search(r"\b(?:cost|charge|charged|pay|paid|spend|spent|owe|take|took)\b(?: (?:you|me|us))?\s*(?:altogether|in total|"
                  r"for (?:it|them|that)|overall)?\s*\??$", rest):
         return AnswerType("money", _head_after(rest, 0))
@@ -475,6 +485,9 @@ def _hits(q: set[str], item: set[str]) -> set[str]:
     """Keys of the question the item shares, compounds included ("shop" in "bookshop")."""
     out = q & item
     for a in q - out:
+        if _near(a, item):
+            out.add(a)  # "disputed" ~ "dispute", "promise" ~ "promised"
+            continue
         if len(a) >= 4 and not a.startswith("~") and any(len(b) > len(a) + 2 and (b.endswith(a) or b.startswith(a))
                                                           for b in item if not b.startswith("~")):
             out.add(a)
@@ -533,7 +546,7 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     at = answer_type(question)
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
-    if (head and at.type in ("thing", "yesno", "method") and head in stray) or \
+    if (head and at.type in ("thing", "method") and head in stray) or \
             (run_words and all(k in stray for k in run_words)):
         return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
     topic = {k for k in q if k not in _TYPE_WORDS}
@@ -542,6 +555,8 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     run_topic |= {_GROUP[k] for k in run_topic if k in _GROUP}
     other = _OTHERS_NAME.search(question)
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
+    owner = _POSSESSOR.search(question)
+    others_own = {word_key(owner.group(1))} if owner and word_key(owner.group(1)) in _PERSON_NOUNS else set()
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
@@ -572,11 +587,16 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
                 score += 0.6 if shares_topic else -0.7  # the right kind of answer, about the thing asked?
         elif at.type in ("method", "reason", "frequency", "name_of") and holds(it["text"], at.type):
             score += 1.0
-        if head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
+        if at.type == "yesno":
+            if head and (_hits({head}, it["all"]) or _group_of(head) in it["all"]):
+                score += 0.8  # "have you DISPUTED it?": about that very event
+        elif head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
             score -= 1.2 if at.type == "method" else 0.8  # it answers something, but not about the thing asked
         if it["kind"] == "identity" and at.type in ("name", "name_of") and head and head not in _TYPE_WORDS \
                 and not _hits({head}, it["about_keys"]):
             score -= 2.0  # "what's your son called?", "your neighbour's provider": not the customer's own name
+        if others_own and it["kind"] in ("identity", "contact") and not _hits(others_own, it["about_keys"]):
+            continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
         if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
