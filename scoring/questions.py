@@ -55,7 +55,8 @@ photo picture image photograph
 plumber engineer technician
 insurance insurer policy cover
 flight plane fly
-job work deadline client meeting due
+job work deadline client meeting due shift shifts placement
+wedding ceremony venue married marrying marriage
 leak burst flood flooded water pipe
 show shows showing display displays say says status
 online website web internet app
@@ -154,7 +155,7 @@ _QUANTITY_RX = re.compile(rf"\d|\b{_NUMWORD}\b|\b(?:nothing|none|no one|nobody|a
 _MEASURE_RX = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?|grams?|g|kg|kilos?|ml|litres?|gb|mb|"
                          r"megabits?|inch(?:es)?|cm|mm|metres?|meters?|feet|foot|miles?|stone|pounds?|years? old|"
                          r"kw|kwh|bed)\b", re.I)
-_CODE_RX = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
+_CODE_RX = re.compile(r"\b[A-Z]{2} ?\d{2,4}\b|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
                       r"\b\w+ at \w+ dot\b|@")
 _COLOURS = ("red green blue white black yellow orange purple pink brown grey gray silver gold golden navy cream beige "
             "maroon turquoise teal violet amber").split()
@@ -205,9 +206,12 @@ for _t, _words in {
 }.items():
     for _w in _words.split():
         _HEAD_TYPES[word_key(_w)] = _t
-_COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|worth|take|took|taken|bill(?:ed)?)\b", re.I)
+_COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|worth|take|took|taken|bill(?:ed)?|"
+                        r"c[oa]me to|add(?:ed|s)? up to)\b", re.I)
 _NAME_VERB = re.compile(r"\b(?:called|named|name)\b", re.I)
-_LEAD = re.compile(r"^\s*(?:(?:and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks)\b[\s,]*)*"
+_LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it|i know|i'm clear)|"
+                   r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks)"
+                   r"\b[\s,]*)*"
                    r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
                    r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly )?(?:tell|give|read|confirm|spell|"
@@ -234,6 +238,15 @@ son daughter child partner wife husband sister brother mum dad mother father lan
 engineer plumber broker client manager colleague adviser advisor assistant staff""".split()}
 _POSSESSOR = re.compile(r"\b(?:the|your|my|his|her|their|that|this) (\w+)'s (?:\w+ )?(?:name|number|phone|mobile|email|"
                         r"address|details|contact|first name|surname|date of birth|birthday|postcode)", re.I)
+def _head_type(k: str) -> str | None:
+    """The answer type a head noun names, compounds included ("bookshop" -> place, like "shop")."""
+    t = _HEAD_TYPES.get(k)
+    if t is None and len(k) >= 6:
+        t = next((v for w, v in _HEAD_TYPES.items() if v in ("place", "name") and len(w) >= 4
+                  and len(k) - len(w) >= 3 and k.endswith(w)), None)
+    return t
+
+
 # Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
 _TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
 long often soon way method means reason point purpose strength dose dosage size weight height length age
@@ -309,7 +322,7 @@ def answer_type(question: str) -> AnswerType:
         run.append(word_key(w))
     while run and run[-1] in ("call", "name"):
         run.pop()  # "what is your cat called": the cat, not a call
-    typed = [_HEAD_TYPES[k] for k in run if k in _HEAD_TYPES]
+    typed = [t for k in run if (t := _head_type(k))]
     at = _answer_type_wh(rest, direct, typed)
     return AnswerType(at.type, at.head, tuple(run))
 
@@ -317,12 +330,12 @@ def answer_type(question: str) -> AnswerType:
 def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
     """what/which questions: the head noun decides; failing that, the verb ("what did it cost")."""
     rest_toks = tokens(rest)
-    if direct and typed and _HEAD_TYPES.get(word_key(direct)) is None:
-        direct = next(w for w in rest_toks if _HEAD_TYPES.get(word_key(w)) == typed[0])
+    if direct and typed and _head_type(word_key(direct)) is None:
+        direct = next(w for w in rest_toks if _head_type(word_key(w)) == typed[0])
     if re.search(r"\b(?:is|are|was|were) (?:the |your |it |they |that |this |these |those )?\w*\s*for\s*\??$", rest):
         return AnswerType("reason", _head_after(rest, 0))  # "what are the tablets for?": a purpose
     if direct:
-        t = _HEAD_TYPES.get(word_key(direct))
+        t = _head_type(word_key(direct))
         if t == "name" and word_key(direct) == "name":
             # "the name of the medicine": a thing's name, unless the thing is a person
             of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
@@ -535,7 +548,7 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     items, idf = _index(scenario)
     if not items:
         return []
-    q = _telling(question)
+    q = _telling(_LEAD.sub("", question.replace("’", "'"), count=1))  # "Just to check, …": the lead asks nothing
     kinds = question_kinds(question)
     known = set().union(*(it["all"] for it in items))
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
@@ -547,7 +560,7 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
     if (head and at.type in ("thing", "method") and head in stray) or \
-            (run_words and all(k in stray for k in run_words)):
+            (run_words and run_words[-1] in stray):
         return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
     topic = {k for k in q if k not in _TYPE_WORDS}
     q_pairs = _pairs(question)
@@ -577,6 +590,10 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
                 score += 0.8
                 if at.type == "name" and _PERSON_RX.search(it["text"]):
                     score += 0.6  # a person ("Dr Ahmed", "a woman called Becky") over a capitalised place
+                if at.type == "place" and holds(it["text"], "name_of"):
+                    score += 0.5  # "which bookshop?": the one with a name ("Page & Quill")
+                if at.type == "time" and _DAY_RX.search(it["text"]):
+                    score += 0.5  # "when?": a date or a day over "one morning"
             elif at.type in ("day", "clock") and holds(it["text"], "time"):
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
@@ -595,7 +612,8 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
         if it["kind"] == "identity" and at.type in ("name", "name_of") and head and head not in _TYPE_WORDS \
                 and not _hits({head}, it["about_keys"]):
             score -= 2.0  # "what's your son called?", "your neighbour's provider": not the customer's own name
-        if others_own and it["kind"] in ("identity", "contact") and not _hits(others_own, it["about_keys"]):
+        if others_own and (it["kind"] in ("identity", "contact") or at.type in ("name", "self", "code"))  \
+                and not _hits(others_own, it["about_keys"] if it["kind"] in ("identity", "contact") else it["all"]):
             continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
