@@ -481,10 +481,25 @@ def _telling(text: str) -> set[str]:
     return out
 
 
-def _near(k: str, known: set[str]) -> bool:
-    """A word form the stemmer left apart: "phon" (phoned) and "phone", "arriv" and "arrive"."""
-    return len(k) >= 4 and any(len(b) >= 4 and abs(len(b) - len(k)) <= 1 and (b.startswith(k) or k.startswith(b))
-                               for b in known if not b.startswith("~"))
+_TRUNC: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _trunc(keyset: set[str] | frozenset[str]) -> frozenset[str]:
+    """Each key of a set less its last letter (5+ letters, groups aside), cached per set."""
+    hit = _TRUNC.get(id(keyset))
+    if hit is not None and hit[0] is keyset:
+        return hit[1]
+    out = frozenset(b[:-1] for b in keyset if len(b) >= 5 and b[0] != "~")
+    if len(_TRUNC) > 4096:
+        _TRUNC.clear()
+    _TRUNC[id(keyset)] = (keyset, out)
+    return out
+
+
+def _near(k: str, known: set[str] | frozenset[str]) -> bool:
+    """A word form the stemmer left apart: "phon" (phoned) and "phone", "arriv" and "arrive" (4+ letters,
+    one the other plus at most one letter)."""
+    return len(k) >= 4 and k[0] != "~" and (k in known or k in _trunc(known) or (len(k) >= 5 and k[:-1] in known))
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
@@ -501,9 +516,24 @@ def _hits(q: set[str], item: set[str]) -> set[str]:
         if _near(a, item):
             out.add(a)  # "disputed" ~ "dispute", "promise" ~ "promised"
             continue
-        if len(a) >= 4 and not a.startswith("~") and any(len(b) > len(a) + 2 and (b.endswith(a) or b.startswith(a))
-                                                          for b in item if not b.startswith("~")):
+        if len(a) >= 4 and a[0] != "~" and any(len(b) > len(a) + 2 and (b.endswith(a) or b.startswith(a))
+                                                for b in _long(item)):
             out.add(a)
+    return out
+
+
+_LONG: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The keys of 7+ letters of a set (the only ones that can hold a 4+ letter word inside), cached per set."""
+    hit = _LONG.get(id(keyset))
+    if hit is not None and hit[0] is keyset:
+        return hit[1]
+    out = tuple(b for b in keyset if len(b) >= 7 and b[0] != "~")
+    if len(_LONG) > 4096:
+        _LONG.clear()
+    _LONG[id(keyset)] = (keyset, out)
     return out
 
 
@@ -525,6 +555,7 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
         it["say_keys"] = _telling(it["text"])
+        it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
         it["pairs"] = _pairs(it["text"])
     n = max(1, len(items))
@@ -541,6 +572,21 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     return items, idf
 
 
+_known_cache: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _known(scenario, items: list[dict]) -> frozenset[str]:
+    """Every key the customer's story mentions (cached per scenario)."""
+    hit = _known_cache.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    out = frozenset().union(*(it["all"] for it in items))
+    if len(_known_cache) > 256:
+        _known_cache.clear()
+    _known_cache[id(scenario)] = (scenario, out)
+    return out
+
+
 def match_question(question: str, scenario: Scenario | None, _debug: list | None = None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
@@ -550,7 +596,7 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
         return []
     q = _telling(_LEAD.sub("", question.replace("’", "'"), count=1))  # "Just to check, …": the lead asks nothing
     kinds = question_kinds(question)
-    known = set().union(*(it["all"] for it in items))
+    known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
              and _GROUP.get(k, "") not in known and k not in _TYPE_WORDS and not _near(k, known)]
