@@ -158,7 +158,7 @@ _MEASURE_RX = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?
 _CODE_RX = re.compile(r"\b[A-Z]{2} ?\d{2,4}\b|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
                       r"\b\w+ at \w+ dot\b|@")
 _COLOURS = ("red green blue white black yellow orange purple pink brown grey gray silver gold golden navy cream beige "
-            "maroon turquoise teal violet amber").split()
+            "maroon turquoise teal violet amber brass bronze copper chrome").split()
 _COLOUR_RX = re.compile(r"\b(?:" + "|".join(_COLOURS) + r")\b", re.I)
 _PLACE_RX = re.compile(r"\b(?:at|in|into|from|to|on|behind|under|underneath|near|by|next to|inside|outside|beside|opposite|"
                        r"up|down|across)\s+(?:the |my |a |our |his |her |your |their )?(?:[A-Z]\w+|\d+|room|kitchen|"
@@ -298,7 +298,9 @@ def answer_type(question: str) -> AnswerType:
                               else "quantity", head)
         if w == "far":
             return AnswerType("distance", _head_after(rest, 1))
-        if w in ("many", "big", "tall", "heavy", "large", "old", "fast", "high", "wide", "deep", "strong"):
+        if w in ("big", "tall", "heavy", "large", "wide", "deep", "high"):
+            return AnswerType("measure", _head_after(rest, 1))
+        if w in ("many", "old", "fast", "strong"):
             return AnswerType("quantity", _head_after(rest, 1))
         if w == "often":
             return AnswerType("frequency", _head_after(rest, 1))
@@ -324,7 +326,8 @@ def answer_type(question: str) -> AnswerType:
         run.pop()  # "what is your cat called": the cat, not a call
     typed = [t for k in run if (t := _head_type(k))]
     at = _answer_type_wh(rest, direct, typed)
-    return AnswerType(at.type, at.head, tuple(run))
+    head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
+    return AnswerType(at.type, head, tuple(run))
 
 
 def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
@@ -345,7 +348,8 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
             return AnswerType(t, word_key(direct) if t in ("place", "name") else None)
         if _NAME_VERB.search(rest) and re.search(r"\b(?:called|named)\s*\??$", rest):
             return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "name_of", word_key(direct))
-        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest):
+        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest) \
+                and not re.search(r"\b(?:pay|paid|charged?)\s+(?:\w+\s+)?(?:with|by|using|through|on|into|to)\b", rest):
             return AnswerType("money", word_key(direct))
         return AnswerType("thing", word_key(direct))
     if re.search(r"\b(?:called|named)\s*\??$", rest):
@@ -605,7 +609,9 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     at = answer_type(question)
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
-    if (head and at.type in ("thing", "method") and head in stray) or \
+    # a verb the story never uses ("when you CLICK cancel") is no reason to give up while other words match
+    stray_ok = len(stray) < len([k for k in q if not k.startswith("~")])
+    if (head and at.type in ("thing", "method") and head in stray and (run_words or not stray_ok)) or \
             (run_words and run_words[-1] in stray):
         return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
     topic = {k for k in q if k not in _TYPE_WORDS}
@@ -615,7 +621,7 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
     other = _OTHERS_NAME.search(question)
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     owner = _POSSESSOR.search(question)
-    others_own = {word_key(owner.group(1))} if owner and word_key(owner.group(1)) in _PERSON_NOUNS else set()
+    others_own = {word_key(owner.group(1).lower())} if owner and word_key(owner.group(1).lower()) in _PERSON_NOUNS else set()
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
