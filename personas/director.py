@@ -348,14 +348,12 @@ class Director:
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
-        from scoring.understanding import match_question
-
-        from scoring.understanding import SCRIPTED_GREETING
-
         from scoring.questions import answer_type
+        from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
 
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
         questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
+        questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
         if not questions:
             return None
         for q in questions:
@@ -441,7 +439,7 @@ class Director:
         answer = t["answer"]
         # The agent's turn asks the customer something (and does not say goodbye): the customer answers or
         # waits for the agent's recap or goodbye; hanging up on a question is for walking out only.
-        asking = (bool(t["reading"].questions) or "check_more" in moves
+        asking = (bool(t["reading"].questions) or "check_more" in moves or t["answer"] is not None
                   or t["reading"].text.rstrip().endswith("?")) and "farewell" not in moves
         if s.accepted:
             # Agreed already: a closing turn ends the call; a question still gets its answer first.

@@ -60,6 +60,7 @@ wedding ceremony venue married marrying marriage
 leak burst flood flooded water pipe
 show shows showing display displays say says status
 online website web internet app
+drop dropped down cut outage offline disconnected
 """
 _GROUP: dict[str, str] = {}
 for _line in _THESAURUS.strip().splitlines():
@@ -215,7 +216,10 @@ _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it
                    r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
                    r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly )?(?:tell|give|read|confirm|spell|"
-                   r"remind|send|have|take|get|grab|ask for|check|go through)(?: me| us)?(?: with)?(?: what)?)?[\s,]*", re.I)
+                   r"remind|send|have|take|get|grab|ask for|check|go through)(?: me| us)?(?: with)?(?: what)?|"
+                   r"(?:please )?(?:tell|give|read|remind|send) (?:me|us)|(?:please )?(?:confirm|spell)|"
+                   r"i(?:'ll|'d| will| would| just| also)? (?:need|like|want)(?: to (?:know|check|take|have|get|confirm))?|"
+                   r"i(?:'m| am) (?:going to need|after|looking for))?[\s,]*", re.I)
 _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
@@ -273,8 +277,7 @@ def answer_type(question: str) -> AnswerType:
     if m is None or (_AUX.match(low) and m.start() > 0):
         if not _AUX.match(low) and body != q:
             # "Can you read me the booking reference?": a request for the thing named
-            types = [_HEAD_TYPES[k] for k in keys(low) if k in _HEAD_TYPES]
-            return AnswerType(types[-1] if types else "thing", _head_after(low, 0))
+            return answer_type("What is " + body)  # "Read me your account number" = "What is your account number?"
         after = re.sub(r"^\w+(?:n't)?\s+(?:(?:you|i|we|they|he|she|it|anyone|anybody|someone|somebody|the|a|an|your|my)\s+)*",
                        "", low)
         return AnswerType("yesno", _head_after(after, 0))

@@ -129,3 +129,13 @@ def test_a_colour_is_read_as_the_colour_of_the_thing_it_is_said_of(text, topic, 
     from scoring.questions import _colour_of
 
     assert _colour_of(text, {topic}) is expected
+
+
+@pytest.mark.parametrize("sid, asking, expected", [
+    ("utility-bill-shock", "Read me your account number off the bill, please.", "8820 1147 3092"),
+    ("flight-cancelled-wedding", "I'd like the lead passenger's date of birth.", "1988"),
+    ("internet-outage-remote-worker", "I need to know which day your internet went off.", "Tuesday"),
+])
+def test_a_request_without_a_question_mark_is_answered(sid, asking, expected):
+    beat = first_reply(sid, asking)
+    assert expected in beat.line, beat.line
