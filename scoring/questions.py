@@ -52,6 +52,7 @@ problem issue fault wrong
 money refund cash
 wait waiting queue queued hold
 photo picture image photograph
+parcel package box packet
 plumber engineer technician
 insurance insurer policy cover
 flight plane fly
@@ -94,8 +95,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "tried": re.compile(r"\b(?:have you tried|did you try|what have you (?:tried|done)|tried|already done|"
                         r"what did you do|have you (?:checked|looked|contacted|spoken|called|rung)|"
                         r"did you (?:check|contact|call|ring|speak))\b", re.I),
-    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone|he|she) "
-                              r"(?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
+    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone|he|she|"
+                              r"\w+ \w+) (?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
                               r"anyone (?:else )?(?:said|told)|before)\b", re.I),
     "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer|expect)|what would (?:help|be best|work|"
                         r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for)\b", re.I),
@@ -203,7 +204,7 @@ for _t, _words in {
     "reason": "reason point purpose",
     "measure": "strength dose dosage size weight height length",
     "quantity": "age count",
-    "code": "reference ref code postcode number digit",
+    "code": "reference ref code postcode number digit email mobile",
 }.items():
     for _w in _words.split():
         _HEAD_TYPES[word_key(_w)] = _t
@@ -211,7 +212,8 @@ _COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|w
                         r"c[oa]me to|add(?:ed|s)? up to)\b", re.I)
 _NAME_VERB = re.compile(r"\b(?:called|named|name)\b", re.I)
 _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it|i know|i'm clear)|"
-                   r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks)"
+                   r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks|"
+                   r"roughly|approximately|about)"
                    r"\b[\s,]*)*"
                    r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
@@ -325,7 +327,7 @@ def answer_type(question: str) -> AnswerType:
         if w in STOPWORDS or _AUX.match(w):
             break
         run.append(word_key(w))
-    while run and run[-1] in ("call", "name"):
+    if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest):
         run.pop()  # "what is your cat called": the cat, not a call
     typed = [t for k in run if (t := _head_type(k))]
     at = _answer_type_wh(rest, direct, typed)
@@ -407,6 +409,9 @@ def holds(text: str, atype: str) -> bool:
     """Whether a piece of the customer's story holds an answer of this type."""
     if atype == "self":
         return bool(_FULL_NAME.search(text))
+    if atype == "named":  # a named person: "Jess", "Dr Ahmed", "a woman called Becky"
+        return bool(_FULL_NAME.search(text) or re.search(r"\b(?:dr|mr|mrs|ms|miss)\.? [A-Z]\w+|\b(?:called|named) [A-Z]", text)
+                    or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
     if atype == "name":
         return bool(_PERSON_RX.search(text) or _FULL_NAME.search(text)
                     or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
@@ -641,7 +646,8 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
             own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")
             score = max(score, 0.0) + (2.5 if own else -2.5)
         elif at.type in HARD_TYPES:
-            if holds(it["text"], at.type) and (at.type != "colour" or _colour_of(it["text"], topic)):
+            kind_held = holds(it["text"], "named" if at.type == "name" and head in _PERSON_NOUNS else at.type)
+            if kind_held and (at.type != "colour" or _colour_of(it["text"], topic)):
                 score += 0.8
                 if at.type == "name" and _PERSON_RX.search(it["text"]):
                     score += 0.6  # a person ("Dr Ahmed", "a woman called Becky") over a capitalised place
