@@ -104,23 +104,6 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
                        r"tablets?|flight|plan|tariff|parcel|package|did you (?:order|buy))|what (?:is|was|were|are) "
                        r"(?:it|they|in))\b", re.I),
 }
-# What an answer of a kind must contain to be one.
-_TIMEISH = re.compile(r"\b(?:\d|ago|yesterday|today|tonight|tomorrow|last (?:week|month|year|night|time)|"
-                      r"this (?:week|month|morning)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                      r"january|february|march|april|may|june|july|august|september|october|november|december|"
-                      r"morning|afternoon|evening|night|week|weeks|month|months|days?|hours?|since|o'clock|"
-                      r"minutes?|noon|midday|midnight|once|twice|times)\b", re.I)
-ANSWER_CHECK: dict[str, re.Pattern[str]] = {
-    "timeline": _TIMEISH,
-    "amount": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                         r"forty|fifty|hundred|thousand|half|nothing|none|all|a few|several|no)\b", re.I),
-    "reference": re.compile(r"\d|\b[A-Z0-9]{5,}\b"),
-    "contact": re.compile(r"\d|@|\bat\b.*\bdot\b|\bemail\b", re.I),
-    "identity": re.compile(r"\b[A-Z][a-z]+\b.*\b[A-Z][a-z-]+\b|\b(?:born|birth|years old|\d)\b"),
-}
-STRONG_KINDS = ("timeline", "amount", "reference", "contact", "identity")
-_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|was|are|were|did|do|does|time|day|date|kind|sort|type)\b)"
-                   r"([a-z]+)", re.I)
 # "The name of the cashier", "the broker's name": someone else's name, not the customer's.
 _OTHERS_NAME = re.compile(r"\bnames? of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
                           r"\b(?:the|your|his|her|their) ((?:\w+ )?\w+)'s name\b|\bwho (?:was|is) (?:the|your) (\w+)", re.I)
@@ -599,7 +582,7 @@ def _known(scenario, items: list[dict]) -> frozenset[str]:
     return out
 
 
-def match_question(question: str, scenario: Scenario | None, _debug: list | None = None) -> list[Match]:
+def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
@@ -684,8 +667,6 @@ def match_question(question: str, scenario: Scenario | None, _debug: list | None
             score = min(score, 0.9)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
-        if _debug is not None:
-            _debug.append((round(score, 2), it["key"], it["text"][:60]))
         if score >= 1.0:
             scored.append((score, it["order"], Match(it["source"], it["key"], it["text"], round(score, 2))))
     scored.sort(key=lambda x: (-x[0], x[1]))
