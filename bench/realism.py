@@ -1,7 +1,7 @@
 """Realism of the customer (issue 8): can hollow phrases talk it down, does it answer what it is asked,
 does it repeat itself, how much of it is verbatim authored text.
 
-Run: python bench/realism.py [--backend scripted|local] [--scenario ID ...]
+Run: python bench/realism.py [--backend scripted|local] [--scenario ID ...] [--probes FILE]
 Deterministic on the scripted backend (the default). Data: bench/realism_scripts.yaml (trainee scripts
 per scenario and kind) and bench/probe_questions.yaml (plain questions with what a right answer holds).
 
@@ -367,12 +367,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scenario", action="append", default=[], help="only this scenario id (repeatable)")
     ap.add_argument("--kinds", default="", help="only these script kinds, comma-separated (default: all)")
     ap.add_argument("--no-probes", action="store_true", help="skip the probe questions")
+    ap.add_argument("--probes", default=str(PROBES), metavar="FILE",
+                    help="probe questions file (default bench/probe_questions.yaml; e.g. a held-out set)")
     ap.add_argument("--replies", action="store_true", help="also print every customer reply of every script")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     scenarios = load_dir(ROOT / "scenarios").scenarios
-    scripts, probes = load_scripts(), load_probes()
+    probe_path = Path(args.probes)
+    try:
+        probes = [] if args.no_probes else load_probes(probe_path)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
+        print(f"cannot read probe file {probe_path}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+              file=sys.stderr)
+        return 2
+    scripts = load_scripts()
     ids = args.scenario or sorted(scenarios)
     unknown = [s for s in ids if s not in scenarios]
     if unknown:
@@ -409,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - t0
 
     print(f"# Realism bench — backend {args.backend}, {len(ids)} scenario(s), {len(convs)} scripts, "
-          f"{len(results)} probes\n")
+          f"{len(results)} probes" + ("" if args.no_probes else f" from {probe_path.name}") + "\n")
     print(table(CONV_HEADERS, conversation_rows(convs), CONV_RIGHT))
     print("\n## By script kind\n")
     print(table(["script", "runs", "mean change", "calmed >= 2", "resolved", "walked out"], kind_rows(convs),

@@ -349,11 +349,12 @@ class Director:
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
-        from scoring.understanding import match_question
+        from scoring.questions import answer_type
+        from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
 
-        from scoring.understanding import SCRIPTED_GREETING
-
-        questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q)]  # "how can I help?" asks nothing
+        # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
+        questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
+        questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
         if not questions:
             return None
         for q in questions:
@@ -380,7 +381,7 @@ class Director:
                 f = untold[0]
                 return {"match": Match("fact", f.id, f.text, 1.0), "again": False, "question": story}
             return None  # told it all: they go on about it (vent/soften), not "I don't know"
-        if real and "question" in r.moves:
+        if real and ("question" in r.moves or any(q.rstrip().endswith("?") for q in real)):
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
 
@@ -439,7 +440,7 @@ class Director:
         answer = t["answer"]
         # The agent's turn asks the customer something (and does not say goodbye): the customer answers or
         # waits for the agent's recap or goodbye; hanging up on a question is for walking out only.
-        asking = (bool(t["reading"].questions) or "check_more" in moves
+        asking = (bool(t["reading"].questions) or "check_more" in moves or t["answer"] is not None
                   or t["reading"].text.rstrip().endswith("?")) and "farewell" not in moves
         if s.accepted:
             # Agreed already: a closing turn ends the call; a question still gets its answer first.
@@ -557,8 +558,10 @@ class Director:
             return any(c.get("reference") for c in state_commitments)
         return False
 
-    def _part(self, s: DirectorState, name: str, salt: str, **values: str) -> str | None:
+    def _part(self, s: DirectorState, name: str, salt: str, only=None, **values: str) -> str | None:
         lines = self.archetype.part_lines(name, self.scenario.band(s.mood))
+        if only is not None:
+            lines = [x for x in lines if only(x)]
         if not lines:
             return None
         start = zlib.crc32(f"{self.scenario.id}|{name}|{salt}".encode())
@@ -590,6 +593,14 @@ class Director:
                 said = self._part(s, "confirm", salt)
                 if said:
                     parts.append(("confirm", said))
+            elif not parts and intent == "soften" and set(t["reading"].moves) & {"paraphrase", "reflection"} \
+                    and zlib.crc32(f"confirm|{salt}".encode()) % 2 == 0:
+                # They were put into words rightly: "Yes, that's right." before softening (varied by the turn);
+                # only a plain confirmation, not one that asks or demands ("So fix it.") before a softer line.
+                said = self._part(s, "confirm", salt, only=lambda x: not re.search(r"\?|\b(?:so|now|don't)\b", x, re.I)
+                                  and not self._said_in(s, x))
+                if said:
+                    parts.append(("confirm", said))
 
         # 2. The content: an answer from their story, or the scenario's line for the intent.
         answer = t["answer"]
@@ -617,6 +628,17 @@ class Director:
                     or sc.lines_for("answer", s.mood) or ["{fact}"]
                 main = self._pick(s, "answer", templates, salt, fact=m.text)
                 parts.append(("answer", main))
+                # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
+                # leaves them, on some answers (varied by the turn, so two attempts read differently).
+                band = sc.band(s.mood)
+                pressing = bool(s.open_ask and s.open_ask.get("times", 0) >= 1)  # their own question comes next instead
+                if band != "low" and not s.needs_met and not s.commitments and intent == "answer" and len(parts) == 1 \
+                        and not pressing \
+                        and self._story_kind(m) not in ("identity", "contact", "reference") \
+                        and zlib.crc32(f"pressure|{salt}".encode()) % 3 != 0:
+                    said = self._part(s, "pressure", salt, only=lambda x: not self._said_in(s, x))
+                    if said:
+                        parts.append(("pressure", said))
         if main is None:
             used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met)})
             if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
@@ -660,6 +682,20 @@ class Director:
         return Beat(intent=intent, line=line, mood=round(s.mood, 2), trust=round(s.trust, 2), fact_id=fact_id,
                     knowledge=knowledge, reveal=reveal, parts=[n for n, _ in parts], end_reason=end,
                     signals=t["signals"])
+
+    @staticmethod
+    def _said_in(s: DirectorState, part: str) -> bool:
+        """Whether a part was already said inside any earlier reply of this conversation."""
+        key = _norm(part)
+        return any(key in x for x in s.said)
+
+    def _story_kind(self, m) -> str:
+        """The kind of the fact or knows item a match points at (identity, timeline...)."""
+        if m.source == "fact":
+            return next((f.kind for f in self.scenario.facts if f.id == m.key), "other")
+        knows = getattr(self.scenario, "knows", None) or []
+        i = int(m.key[1:]) if m.key[1:].isdigit() else -1
+        return knows[i].kind if 0 <= i < len(knows) else "other"
 
     def _pick(self, s: DirectorState, intent: str, lines: list[str], salt: str, **values: str) -> str:
         """A line for the intent not said before in this conversation (rotating, varied by the turn)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from core.text import STOPWORDS, keys, phrase_in, tokens, word_key
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 # How the same thing is said on a service call. Each group's words match each other.
 _THESAURUS = """
-call ring phone rang rung spoke speak talk contact rang
-buy bought order purchase get
+call ring phone rang rung spoke speak talk contact rang callback
+buy bought order purchase get pick picked
 pay paid cost price charge charged spend spent bill invoice fee amount much
 born birth birthday dob age old
 name called surname
@@ -44,16 +45,23 @@ router box hub modem
 doctor gp surgery practice
 tablet tablets pill pills medicine medication prescription
 bank card account
-landlord letting lettings agent rent
+landlord letting lettings agent agency rent
+available availability free convenient suit suits
 room where location
 problem issue fault wrong
 money refund cash
 wait waiting queue queued hold
 photo picture image photograph
+parcel package box packet
 plumber engineer technician
 insurance insurer policy cover
 flight plane fly
-job work deadline client meeting
+job work deadline client meeting due shift shifts placement
+wedding ceremony venue married marrying marriage
+leak burst flood flooded water pipe
+show shows showing display displays say says status
+online website web internet app
+drop dropped down cut outage offline disconnected
 """
 _GROUP: dict[str, str] = {}
 for _line in _THESAURUS.strip().splitlines():
@@ -66,6 +74,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
+moment currently present manage managing thing things catch caught
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -86,8 +95,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "tried": re.compile(r"\b(?:have you tried|did you try|what have you (?:tried|done)|tried|already done|"
                         r"what did you do|have you (?:checked|looked|contacted|spoken|called|rung)|"
                         r"did you (?:check|contact|call|ring|speak))\b", re.I),
-    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone|he|she) "
-                              r"(?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
+    "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone|he|she|"
+                              r"\w+ \w+) (?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
                               r"anyone (?:else )?(?:said|told)|before)\b", re.I),
     "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer|expect)|what would (?:help|be best|work|"
                         r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for)\b", re.I),
@@ -95,26 +104,335 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
                        r"tablets?|flight|plan|tariff|parcel|package|did you (?:order|buy))|what (?:is|was|were|are) "
                        r"(?:it|they|in))\b", re.I),
 }
-# What an answer of a kind must contain to be one.
-_TIMEISH = re.compile(r"\b(?:\d|ago|yesterday|today|tonight|tomorrow|last (?:week|month|year|night|time)|"
-                      r"this (?:week|month|morning)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                      r"january|february|march|april|may|june|july|august|september|october|november|december|"
-                      r"morning|afternoon|evening|night|week|weeks|month|months|days?|hours?|since|o'clock|"
-                      r"minutes?|noon|midday|midnight|once|twice|times)\b", re.I)
-ANSWER_CHECK: dict[str, re.Pattern[str]] = {
-    "timeline": _TIMEISH,
-    "amount": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                         r"forty|fifty|hundred|thousand|half|nothing|none|all|a few|several|no)\b", re.I),
-    "reference": re.compile(r"\d|\b[A-Z0-9]{5,}\b"),
-    "contact": re.compile(r"\d|@|\bat\b.*\bdot\b|\bemail\b", re.I),
-    "identity": re.compile(r"\b[A-Z][a-z]+\b.*\b[A-Z][a-z-]+\b|\b(?:born|birth|years old|\d)\b"),
-}
-STRONG_KINDS = ("timeline", "amount", "reference", "contact", "identity")
-_HEAD = re.compile(r"\b(?:which|what|how many|how much)\s+(?!(?:is|was|are|were|did|do|does|time|day|date|kind|sort|type)\b)"
-                   r"([a-z]+)", re.I)
 # "The name of the cashier", "the broker's name": someone else's name, not the customer's.
-_OTHERS_NAME = re.compile(r"\bname of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
+_OTHERS_NAME = re.compile(r"\bnames? of (?:the|your|his|her|their|that|this) ((?:\w+ )?\w+)|"
                           r"\b(?:the|your|his|her|their) ((?:\w+ )?\w+)'s name\b|\bwho (?:was|is) (?:the|your) (\w+)", re.I)
+
+
+# -- answer types (the kind of answer a question wants, QA-style) ---------------------------------------
+# From the question's wh-word and head noun: what KIND of answer is wanted; and, in each piece of the
+# customer's story, which kinds of answer it holds (a date, a sum of money, a name...). A "when" question is
+# answered by a piece that holds a time and is about the thing asked, or by "I don't know".
+ANSWER_TYPES = ("name", "self", "time", "day", "clock", "duration", "distance", "frequency", "name_of", "money", "quantity", "measure", "code", "place",
+                "method", "colour", "reason", "yesno", "thing")
+# Types a piece of the story must visibly hold to answer (the rest are judged by the words alone).
+HARD_TYPES = frozenset({"name", "self", "time", "day", "clock", "duration", "distance", "money", "quantity", "measure", "code", "colour",
+                        "place"})
+
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+            r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+            r"a couple|a few|several|half an?|once|twice)")
+_DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|today|yesterday|tomorrow|tonight|"
+                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
+                     r"(?:end|start|beginning|middle) of (?:the|this|next|last) (?:month|week|year))",
+                     re.I)
+_CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
+                       rf"(?:half|quarter) (?:past |to )?{_NUMWORD}\b|{_NUMWORD} (?:past|to) {_NUMWORD}\b|"
+                       rf"(?:in|on) the (?:morning|afternoon|evening)|morning|afternoon|evening|after {_NUMWORD}\b|"
+                       rf"(?:at|by|before|until|till|from) (?:about |around )?{_NUMWORD}\b)", re.I)
+_DURATION_RX = re.compile(rf"\b(?:(?:\d+|{_NUMWORD}|about|over|nearly|almost|a|an)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|"
+                          r"weeks?|months?|years?|decades?)|since\b|ever since|for (?:years|ages|months|weeks))", re.I)
+_MONEY_RX = re.compile(r"[£$€]\s?\d|\b\d+(?:\.\d+)?\s*(?:p|pence|pounds?|quid|dollars?|euros?)\b|"
+                       r"\b(?:don't|do not|never) pay\b|\bfree\b|\bnothing yet\b|\bquid\b", re.I)
+_QUANTITY_RX = re.compile(rf"\d|\b{_NUMWORD}\b|\b(?:nothing|none|no one|nobody|all|every|both|neither|only)\b", re.I)
+_MEASURE_RX = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?|grams?|g|kg|kilos?|ml|litres?|gb|mb|"
+                         r"megabits?|inch(?:es)?|cm|mm|metres?|meters?|feet|foot|miles?|stone|pounds?|years? old|"
+                         r"kw|kwh|bed)\b", re.I)
+_CODE_RX = re.compile(r"\b[A-Z]{2} ?\d{2,4}\b|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}\b|\b\d{3,}(?:[ -]\d{2,})+\b|\bending (?:in )?\d+|"
+                      r"\b\w+ at \w+ dot\b|@")
+_COLOURS = ("red green blue white black yellow orange purple pink brown grey gray silver gold golden navy cream beige "
+            "maroon turquoise teal violet amber brass bronze copper chrome").split()
+_COLOUR_RX = re.compile(r"\b(?:" + "|".join(_COLOURS) + r")\b", re.I)
+_PLACE_RX = re.compile(r"\b(?:at|in|into|from|to|on|behind|under|underneath|near|by|next to|inside|outside|beside|opposite|"
+                       r"up|down|across)\s+(?:the |my |a |our |his |her |your |their )?(?:[A-Z]\w+|\d+|room|kitchen|"
+                       r"cupboards?|office|wall|door|floor|street|road|lane|avenue|close|town|city|shop|store|airport|"
+                       r"terminal|station|house|flat|home|garden|porch|bins?|passage|sink|box|bag|counter|till|surgery|"
+                       r"campus|quinta|table|stairs|hall|loft|garage|car|bedroom|side)|"
+                       r"\b\d+[A-Za-z]? \w+ (?:road|street|lane|avenue|close|terrace|court|drive|way|crescent|place)\b|"
+                       r"\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b|\b(?:bookshop|shop|store|airport|surgery|office|room|"
+                       r"cupboard|kitchen|library|town|city|street|upstairs|downstairs|next door)\b", re.I)
+_METHOD_RX = re.compile(r"\b(?:online|on ?line|website|web|the app|in the app|by (?:phone|post|email|e-mail|card|cheque|"
+                        r"direct debit|bus|car|train|taxi|text|hand)|in person|at the till|chip and pin|contactless|"
+                        r"cash|laptop|phone|bus|train|taxi|walked|drove|post|paper|slip|form|through the|via|using|"
+                        r"with (?:my|a|the)|turned|switched|by \w+ing)\b", re.I)
+_REASON_RX = re.compile(r"\b(?:because|cause[ds]?|'cause|so (?:that|i|we|it)|which is why|that's why|that is why|"
+                        r"due to|the reason|as (?:i|we|it|my)|for my|for (?:his|her|the) \w+|in case|worried|"
+                        r"frighten|scare)\b", re.I)
+# A capitalised word that is not the start of a sentence, a weekday, a month, "I" or a common capitalised noun.
+_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:-[A-Z][a-z]+)?\b")
+_NOT_NAMES = {w.capitalize() for w in (
+    "i monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december christmas easter visa mastercard premium nhs gp dr mr mrs ms "
+    "miss sir madam the it".split())}
+_PERSON_RX = re.compile(r"\b(?:dr|mr|mrs|ms|miss)\.? [A-Z]\w+|\b(?:called|named|name is|name's) [A-Z]\w+|"
+                        r"\b(?:nobody|no one|no-one|neither|a (?:woman|man|lady|gentleman|young (?:man|lady|woman))|"
+                        r"my (?:partner|wife|husband|son|daughter|mum|dad|mother|father|sister|brother|neighbour|"
+                        r"friend|landlord|doctor)|on my own|me and)\b")
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+# Head nouns that name the kind of answer wanted ("what COLOUR", "which DAY", "what's the TOTAL").
+_HEAD_TYPES: dict[str, str] = {}
+for _t, _words in {
+    "day": "day date weekday morning afternoon evening night",
+    "clock": "time hour",
+    "money": "amount sum total price cost figure fee charge bill balance value fare worth",
+    "colour": "colour color shade",
+    "place": ("shop store branch airport terminal town city room address place part area country venue location "
+              "station street floor side spot wall building"),
+    "name": ("name person agent doctor company courier agency bank provider firm airline brand make surgery practice "
+             "hospital insurer network"),
+    "method": "way method means",
+    "reason": "reason point purpose",
+    "measure": "strength dose dosage size weight height length",
+    "quantity": "age count",
+    "code": "reference ref code postcode number digit email mobile",
+}.items():
+    for _w in _words.split():
+        _HEAD_TYPES[word_key(_w)] = _t
+_COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|worth|take|took|taken|bill(?:ed)?|"
+                        r"c[oa]me to|add(?:ed|s)? up to)\b", re.I)
+_NAME_VERB = re.compile(r"\b(?:called|named|name)\b", re.I)
+_LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it|i know|i'm clear)|"
+                   r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks|"
+                   r"roughly|approximately|about)"
+                   r"\b[\s,]*)*"
+                   r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
+                   r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
+                   r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly )?(?:tell|give|read|confirm|spell|"
+                   r"remind|send|have|take|get|grab|ask for|check|go through)(?: me| us)?(?: with)?(?: what)?|"
+                   r"(?:please )?(?:tell|give|read|remind|send) (?:me|us)|(?:please )?(?:confirm|spell)|"
+                   r"i(?:'ll|'d| will| would| just| also)? (?:need|like|want)(?: to (?:know|check|take|have|get|confirm))?|"
+                   r"i(?:'m| am) (?:going to need|after|looking for))?[\s,]*", re.I)
+_WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
+_AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
+                  r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
+_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you|'s (?:this|that|calling))|"
+                        r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
+                        r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
+                        r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
+_FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
+                 "other same right particular specific manage managing try trying going able put".split()}
+
+
+_DETS = set("the your my his her their our its this that a an exact exactly actual actually kind sort type of other "
+            "new original first last main".split())
+_AUX_MORE = {"'s", "'re", "s", "re"}
+_COPULA = {"s", "re", "is", "was", "are", "were"}
+
+
+_PERSON_NOUNS = {word_key(w) for w in """person people agent doctor gp nurse man woman lady gentleman neighbour friend
+son daughter child partner wife husband sister brother mum dad mother father landlord driver cashier pharmacist
+engineer plumber broker client manager colleague adviser advisor assistant staff""".split()}
+_POSSESSOR = re.compile(r"\b(?:the|your|my|his|her|their|that|this) (\w+)'s (?:\w+ )?(?:name|number|phone|mobile|email|"
+                        r"address|details|contact|first name|surname|date of birth|birthday|postcode)", re.I)
+def _head_type(k: str) -> str | None:
+    """The answer type a head noun names, compounds included ("bookshop" -> place, like "shop")."""
+    t = _HEAD_TYPES.get(k)
+    if t is None and len(k) >= 6:
+        t = next((v for w, v in _HEAD_TYPES.items() if v in ("place", "name") and len(w) >= 4
+                  and len(k) - len(w) >= 3 and k.endswith(w)), None)
+    return t
+
+
+# Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
+_TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
+long often soon way method means reason point purpose strength dose dosage size weight height length age
+count""".split()}
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question wants: `type` (ANSWER_TYPES) and the `head` it is about (a word key, or None)."""
+    type: str
+    head: str | None = None
+    about: tuple[str, ...] = ()   # the noun phrase asked about, as word keys ("seat", "number")
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer a question wants, from its wh-word and head noun ("Which shop…" -> place/shop,
+    "When did you cancel?" -> time, "Who am I speaking to?" -> the customer's own name)."""
+    q = question.strip().replace("’", "'")
+    body = _LEAD.sub("", q, count=1)
+    low = body.lower()
+    if _SELF_NAME.search(q) and not re.search(r"\bname of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
+        return AnswerType("self", None)
+    m = _WH.search(low)
+    if m is None or (_AUX.match(low) and m.start() > 0):
+        if not _AUX.match(low) and body != q:
+            # "Can you read me the booking reference?": a request for the thing named
+            return answer_type("What is " + body)  # "Read me your account number" = "What is your account number?"
+        after = re.sub(r"^\w+(?:n't)?\s+(?:(?:you|i|we|they|he|she|it|anyone|anybody|someone|somebody|the|a|an|your|my)\s+)*",
+                       "", low)
+        return AnswerType("yesno", _head_after(after, 0))
+    wh, rest = m.group(1), low[m.end():]
+    if wh in ("who", "whom", "whose"):
+        return AnswerType("name", None)
+    if wh == "when":
+        return AnswerType("time", _head_after(rest, 0))
+    if wh in ("where", "whereabouts"):
+        # "Where in your home is the meter?": the thing placed, not the place named
+        rest = re.sub(r"^\s*(?:exactly\s+)?(?:in|at|on|inside|around)\s+(?:the |your |my |this )?\w+\b", "", rest)
+        return AnswerType("place", _head_after(rest, 0))
+    if wh == "why":
+        return AnswerType("reason", _head_after(rest, 0))
+    if wh == "how":
+        nxt = re.match(r"\s*(\w+)", rest)
+        w = nxt.group(1) if nxt else ""
+        if w in ("much",):
+            head = _head_after(rest, 1)
+            return AnswerType("money" if head is None or _HEAD_TYPES.get(head) == "money" or _COST_VERB.search(rest)
+                              else "quantity", head)
+        if w == "far":
+            return AnswerType("distance", _head_after(rest, 1))
+        if w in ("big", "tall", "heavy", "large", "wide", "deep", "high"):
+            return AnswerType("measure", _head_after(rest, 1))
+        if w in ("many", "old", "fast", "strong"):
+            return AnswerType("quantity", _head_after(rest, 1))
+        if w == "often":
+            return AnswerType("frequency", _head_after(rest, 1))
+        if w in ("long", "soon"):
+            if w == "soon" or re.match(r"\s*long ago\b", rest):
+                return AnswerType("time", _head_after(rest, 2))
+            return AnswerType("duration", _head_after(rest, 1))
+        return AnswerType("method", _head_after(rest, 0))
+    # what / which: the head noun decides; failing that, the verb ("what did it cost", "what is it called")
+    rest_toks = tokens(rest)
+    while rest_toks and rest_toks[0] in _COPULA:
+        rest_toks = rest_toks[1:]  # "what's the name", "what is the medicine called"
+    while rest_toks and (rest_toks[0] in _DETS or re.fullmatch(_NUMWORD, rest_toks[0])):
+        rest_toks = rest_toks[1:]
+    direct = rest_toks[0] if rest_toks and not _AUX.match(rest_toks[0]) and rest_toks[0] not in _AUX_MORE \
+        and rest_toks[0] not in STOPWORDS else None
+    run: list[str] = []  # the noun phrase asked about: "which SEAT NUMBERS did you…"
+    for w in rest_toks if direct else []:
+        if w in STOPWORDS or _AUX.match(w):
+            break
+        run.append(word_key(w))
+    if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest):
+        run.pop()  # "what is your cat called": the cat, not a call
+    typed = [t for k in run if (t := _head_type(k))]
+    at = _answer_type_wh(rest, direct, typed)
+    head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
+    return AnswerType(at.type, head, tuple(run))
+
+
+def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
+    """what/which questions: the head noun decides; failing that, the verb ("what did it cost")."""
+    rest_toks = tokens(rest)
+    if direct and typed and _head_type(word_key(direct)) is None:
+        direct = next(w for w in rest_toks if _head_type(word_key(w)) == typed[0])
+    if re.search(r"\b(?:is|are|was|were) (?:the |your |it |they |that |this |these |those )?\w*\s*for\s*\??$", rest):
+        return AnswerType("reason", _head_after(rest, 0))  # "what are the tablets for?": a purpose
+    if direct:
+        t = _head_type(word_key(direct))
+        if t == "name" and word_key(direct) == "name":
+            # "the name of the medicine": a thing's name, unless the thing is a person
+            of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
+            if of and word_key(of.group(1)) not in _PERSON_NOUNS:
+                return AnswerType("name_of", word_key(of.group(1)))
+        if t:
+            return AnswerType(t, word_key(direct) if t in ("place", "name") else None)
+        if _NAME_VERB.search(rest) and re.search(r"\b(?:called|named)\s*\??$", rest):
+            return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "name_of", word_key(direct))
+        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest) \
+                and not re.search(r"\b(?:pay|paid|charged?)\s+(?:\w+\s+)?(?:with|by|using|through|on|into|to)\b", rest):
+            return AnswerType("money", word_key(direct))
+        return AnswerType("thing", word_key(direct))
+    if re.search(r"\b(?:called|named)\s*\??$", rest):
+        return AnswerType("name", _head_after(rest, 0))
+    verb = re.match(r"\s*(?:did|does|do|has|have|had|will|would|can|could|should)\s+(?:(?:the|your|my|his|her|their|a|an|"
+                    r"this|that)\s+)?(?:\w+(?:'s)?\s+)??(?:you|i|we|they|he|she|it|\w+)\s+(\w+)", rest)
+    if verb and verb.group(1) not in STOPWORDS and word_key(verb.group(1)) not in _NOT_TELLING:
+        return AnswerType("thing", word_key(verb.group(1)))  # "what did the agent PROMISE": what was promised
+    if re.search(r"\b(?:cost|charge|charged|pay|paid|spend|spent|owe|take|took)\b(?: (?:you|me|us))?\s*(?:altogether|in total|"
+                 r"for (?:it|them|that)|overall)?\s*\??$", rest):
+        return AnswerType("money", _head_after(rest, 0))
+    return AnswerType("thing", _head_after(rest, 0))
+
+
+def _head_after(text: str, skip: int) -> str | None:
+    """The first telling word of `text` after `skip` words: what the question is about."""
+    words = [w for w in tokens(text)][skip:]
+    for w in words:
+        k = word_key(w)
+        if k in _NOT_TELLING or k in _FILLER_HEADS or len(k) < 3 or k.isdigit():
+            continue
+        return k
+    return None
+
+
+_PREPS = {"on", "in", "at", "of", "from", "behind", "under", "by", "near", "with", "to", "into"}
+
+
+def _colour_of(text: str, topic: set[str]) -> bool:
+    """A colour word said of the thing asked about: "a GREEN door", "my door is WHITE", "a bike ... in BLUE";
+    not "the light on the router is flashing RED" (that is the light's colour, not the router's)."""
+    toks = tokens(text)
+    ks = [_GROUP.get(word_key(t), word_key(t)) for t in toks]
+    want = topic | {_GROUP.get(k, k) for k in topic}
+    if not topic:
+        return bool(_COLOUR_RX.search(text))
+    for i, t in enumerate(toks):
+        if t not in _COLOURS:
+            continue
+        if want & set(ks[i + 1:i + 3]):
+            return True                                  # a green door
+        if i and toks[i - 1] == "in" and want & set(ks[max(0, i - 12):i]):
+            return True                                  # a mountain bike with 24-inch wheels, in blue
+        for j in range(max(0, i - 6), i):
+            if ks[j] in want and not (set(toks[max(0, j - 2):j]) & _PREPS) \
+                    and set(toks[j + 1:i]) & {"is", "are", "was", "were", "looks", "look", "s"}:
+                return True                              # my door is white
+    return False
+
+
+def holds(text: str, atype: str) -> bool:
+    """Whether a piece of the customer's story holds an answer of this type."""
+    if atype == "self":
+        return bool(_FULL_NAME.search(text))
+    if atype == "named":  # a named person: "Jess", "Dr Ahmed", "a woman called Becky"
+        return bool(_FULL_NAME.search(text) or re.search(r"\b(?:dr|mr|mrs|ms|miss)\.? [A-Z]\w+|\b(?:called|named) [A-Z]", text)
+                    or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
+    if atype == "name":
+        return bool(_PERSON_RX.search(text) or _FULL_NAME.search(text)
+                    or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
+    if atype == "time":
+        return bool(_DAY_RX.search(text) or _CLOCK_RX.search(text) or re.search(r"\b(?:ago|since|spring|summer|autumn|"
+                                                                                  r"winter)\b", text, re.I))
+    if atype == "day":
+        return bool(_DAY_RX.search(text))
+    if atype == "clock":
+        return bool(_CLOCK_RX.search(text))
+    if atype == "duration":
+        return bool(_DURATION_RX.search(text))
+    if atype == "distance":
+        return bool(_DURATION_RX.search(text) or re.search(r"\b(?:miles?|km|kilometres?|metres?|walk|drive|minutes?|"
+                                                           r"hours?|round the corner|next door|nearby|near)\b", text, re.I))
+    if atype == "frequency":
+        return bool(re.search(rf"\b(?:every|each|once|twice|{_NUMWORD} times?|a (?:day|week|month|year)|daily|weekly|"
+                              r"monthly|yearly|always|never|usually)\b", text, re.I))
+    if atype == "money":
+        return bool(_MONEY_RX.search(text))
+    if atype == "quantity":
+        return bool(_QUANTITY_RX.search(text))
+    if atype == "measure":
+        return bool(_MEASURE_RX.search(text))
+    if atype == "code":
+        return bool(_CODE_RX.search(text))
+    if atype == "colour":
+        return bool(_COLOUR_RX.search(text))
+    if atype == "place":
+        return bool(_PLACE_RX.search(text))
+    if atype == "name_of":  # what a thing is called: a proper name, a brand or model ("FibreHub 3", "amlodipine")
+        return bool(any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text))
+                    or re.search(r"\b[A-Z][a-z]+[A-Z]\w*|\b(?:called|named|says)\b|\b[a-z]+(?:ine|ol|am|ide|in)\b", text))
+    if atype == "method":
+        return bool(_METHOD_RX.search(text))
+    if atype == "reason":
+        return bool(_REASON_RX.search(text))
+    return True
 
 
 @dataclass(frozen=True)
@@ -132,6 +450,18 @@ def question_kinds(question: str) -> list[str]:
     return [k for _, _, k in sorted(found)]  # the cue nearest the start leads: "What were you told when…"
 
 
+@lru_cache(maxsize=4096)
+def _group_of(k: str) -> str | None:
+    """The thesaurus group of a word key, forms the stemmer left apart included ("phon" ~ "phone")."""
+    if k in _GROUP:
+        return _GROUP[k]
+    if len(k) >= 4:
+        for w, g in _GROUP.items():
+            if len(w) >= 4 and abs(len(w) - len(k)) <= 1 and (w.startswith(k) or k.startswith(w)):
+                return g
+    return None
+
+
 def _telling(text: str) -> set[str]:
     """The content keys of a text that say what it is about, each with its thesaurus group."""
     out: set[str] = set()
@@ -140,18 +470,65 @@ def _telling(text: str) -> set[str]:
             if k in _NOT_TELLING or len(k) < 3 or k.isdigit():
                 continue
             out.add(k)
-            if k in _GROUP:
-                out.add(_GROUP[k])
+            g = _group_of(k)
+            if g:
+                out.add(g)
     return out
+
+
+_TRUNC: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _trunc(keyset: set[str] | frozenset[str]) -> frozenset[str]:
+    """Each key of a set less its last letter (5+ letters, groups aside), cached per set."""
+    hit = _TRUNC.get(id(keyset))
+    if hit is not None and hit[0] is keyset:
+        return hit[1]
+    out = frozenset(b[:-1] for b in keyset if len(b) >= 5 and b[0] != "~")
+    if len(_TRUNC) > 4096:
+        _TRUNC.clear()
+    _TRUNC[id(keyset)] = (keyset, out)
+    return out
+
+
+def _near(k: str, known: set[str] | frozenset[str]) -> bool:
+    """A word form the stemmer left apart: "phon" (phoned) and "phone", "arriv" and "arrive" (4+ letters,
+    one the other plus at most one letter)."""
+    return len(k) >= 4 and k[0] != "~" and (k in known or k in _trunc(known) or (len(k) >= 5 and k[:-1] in known))
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent telling words as thesaurus groups (or keys): "the plumber's bill" ~ "the plumber's invoice"."""
+    ks = [k for t in tokens(text) for k in keys(t) if k not in _NOT_TELLING and len(k) >= 3]
+    g = [_GROUP.get(k, k) for k in ks]
+    return set(zip(g, g[1:]))
 
 
 def _hits(q: set[str], item: set[str]) -> set[str]:
     """Keys of the question the item shares, compounds included ("shop" in "bookshop")."""
     out = q & item
     for a in q - out:
-        if len(a) >= 4 and not a.startswith("~") and any(len(b) > len(a) + 2 and (b.endswith(a) or b.startswith(a))
-                                                          for b in item if not b.startswith("~")):
+        if _near(a, item):
+            out.add(a)  # "disputed" ~ "dispute", "promise" ~ "promised"
+            continue
+        if len(a) >= 4 and a[0] != "~" and any(len(b) > len(a) + 2 and (b.endswith(a) or b.startswith(a))
+                                                for b in _long(item)):
             out.add(a)
+    return out
+
+
+_LONG: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The keys of 7+ letters of a set (the only ones that can hold a 4+ letter word inside), cached per set."""
+    hit = _LONG.get(id(keyset))
+    if hit is not None and hit[0] is keyset:
+        return hit[1]
+    out = tuple(b for b in keyset if len(b) >= 7 and b[0] != "~")
+    if len(_LONG) > 4096:
+        _LONG.clear()
+    _LONG[id(keyset)] = (keyset, out)
     return out
 
 
@@ -173,7 +550,9 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
         it["say_keys"] = _telling(it["text"])
+        it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
+        it["pairs"] = _pairs(it["text"])
     n = max(1, len(items))
     df: dict[str, int] = {}
     for it in items:
@@ -188,6 +567,21 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     return items, idf
 
 
+_known_cache: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _known(scenario, items: list[dict]) -> frozenset[str]:
+    """Every key the customer's story mentions (cached per scenario)."""
+    hit = _known_cache.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    out = frozenset().union(*(it["all"] for it in items))
+    if len(_known_cache) > 256:
+        _known_cache.clear()
+    _known_cache[id(scenario)] = (scenario, out)
+    return out
+
+
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
@@ -195,36 +589,79 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     items, idf = _index(scenario)
     if not items:
         return []
-    q = _telling(question)
+    q = _telling(_LEAD.sub("", question.replace("’", "'"), count=1))  # "Just to check, …": the lead asks nothing
     kinds = question_kinds(question)
-    strong = next((k for k in kinds if k in STRONG_KINDS), None)
-    known = set().union(*(it["all"] for it in items))
+    known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
-             and _GROUP.get(k, "") not in known]
+             and _GROUP.get(k, "") not in known and k not in _TYPE_WORDS and not _near(k, known)]
     q_kw = keys(question)
-    # The thing asked about: the first telling word after "which"/"what"/"how many" ("which SEAT numbers").
-    m_head = _HEAD.search(question)
-    head = next(iter(_telling(m_head.group(1))), None) if m_head else None
+    # The kind of answer wanted and what it is about: "When did you CANCEL?" wants a time about cancelling.
+    at = answer_type(question)
+    head = at.head
+    run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
+    # a verb the story never uses ("when you CLICK cancel") is no reason to give up while other words match
+    stray_ok = len(stray) < len([k for k in q if not k.startswith("~")])
+    if (head and at.type in ("thing", "method") and head in stray and (run_words or not stray_ok)) or \
+            (run_words and run_words[-1] in stray):
+        return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
+    topic = {k for k in q if k not in _TYPE_WORDS}
+    q_pairs = _pairs(question)
+    run_topic = {k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING}
+    run_topic |= {_GROUP[k] for k in run_topic if k in _GROUP}
     other = _OTHERS_NAME.search(question)
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
+    owner = _POSSESSOR.search(question)
+    others_own = {word_key(owner.group(1).lower())} if owner and word_key(owner.group(1).lower()) in _PERSON_NOUNS else set()
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
         say_hits = _hits(q, it["say_keys"]) - about_hits
         lexical = 1.3 * sum(idf.get(k, 0.6) for k in about_hits) + 0.9 * sum(idf.get(k, 0.6) for k in say_hits)
         phrases = sum(1 for a in it["about"] if len(a.split()) > 1 and phrase_in(a, q_kw))
-        score = lexical + 0.6 * phrases
+        score = lexical + 0.6 * phrases + 1.2 * len(q_pairs & it["pairs"])
         if it["kind"] in kinds:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
-        if strong and it["kind"] != strong and not ANSWER_CHECK[strong].search(it["text"]):
-            score -= 1.2  # cannot be the answer: a "when" question needs a time
         score -= min(1.5, 0.6 * len(stray))
-        if head and not _hits({head}, it["all"]) and _GROUP.get(head, "") not in it["all"]:
-            score -= 0.8  # it answers something, but not about the thing asked
+        shares_topic = bool(_hits(topic, it["all"]))
+        if at.type == "self":
+            # "Who am I speaking to?": their own name, whatever else the question's words match.
+            own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")
+            score = max(score, 0.0) + (2.5 if own else -2.5)
+        elif at.type in HARD_TYPES:
+            kind_held = holds(it["text"], "named" if at.type == "name" and head in _PERSON_NOUNS else at.type)
+            if kind_held and (at.type != "colour" or _colour_of(it["text"], topic)):
+                score += 0.8
+                if at.type == "name" and _PERSON_RX.search(it["text"]):
+                    score += 0.6  # a person ("Dr Ahmed", "a woman called Becky") over a capitalised place
+                if at.type == "place" and holds(it["text"], "name_of"):
+                    score += 0.5  # "which bookshop?": the one with a name ("Page & Quill")
+                if at.type == "time" and _DAY_RX.search(it["text"]):
+                    score += 0.5  # "when?": a date or a day over "one morning"
+            elif at.type in ("day", "clock") and holds(it["text"], "time"):
+                score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
+            else:
+                continue  # cannot be the answer: a "when" question needs a time in it, "what colour" a colour
+            if run_topic:
+                score += 0.8 if _hits(run_topic, it["all"]) else -3.0  # "which SEAT numbers": about that thing, or no answer
+            elif topic:
+                score += 0.6 if shares_topic else -0.7  # the right kind of answer, about the thing asked?
+        elif at.type in ("method", "reason", "frequency", "name_of") and holds(it["text"], at.type):
+            score += 1.0
+        if at.type == "yesno":
+            if head and (_hits({head}, it["all"]) or _group_of(head) in it["all"]):
+                score += 0.8  # "have you DISPUTED it?": about that very event
+        elif head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
+            score -= 1.2 if at.type == "method" else 0.8  # it answers something, but not about the thing asked
+        if it["kind"] == "identity" and at.type in ("name", "name_of") and head and head not in _TYPE_WORDS \
+                and not _hits({head}, it["about_keys"]):
+            score -= 2.0  # "what's your son called?", "your neighbour's provider": not the customer's own name
+        if others_own and (it["kind"] in ("identity", "contact") or at.type in ("name", "self", "code"))  \
+                and not _hits(others_own, it["about_keys"] if it["kind"] in ("identity", "contact") else it["all"]):
+            continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
-            score -= 2.0  # asked for someone else's name: the customer's own is no answer
-        if not (about_hits or say_hits) and (q or it["kind"] != (kinds[0] if kinds else None)):
+            score -= 4.0  # asked for someone else's name: the customer's own is no answer
+        if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
             # The kind alone is no match ("when did you…" about something untold), unless the question has
             # no telling word at all and asks for exactly this kind: "What would you like us to do?"
             score = min(score, 0.9)

@@ -354,6 +354,21 @@ def _question_sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# A request for a detail that is not phrased as a question: "Tell me your booking reference.", "I'll need your
+# date of birth.", "I need to know which day you noticed it." The customer answers it like a question.
+_REQUEST = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|right|so|and|now|then|great|thanks|sorry),?\s+)*(?:please\s+)?(?:"
+    r"(?:tell|give|read|remind|send)\s+(?:me|us)\b(?!\s+(?:more\b|a (?:minute|moment|second|sec)\b))|"
+    r"(?:confirm|spell)\s+(?:your|the|that|it)\b|"
+    r"i(?:'ll|'d| will| would| just| also)?\s+(?:need|like|want)\s+(?:to (?:know|check|take|have|get|confirm)|your|the)\b|"
+    r"i(?:'m| am)\s+(?:going to need|after|looking for)\s+(?:your|the)\b)", re.I)
+
+
+def request_sentences(text: str) -> list[str]:
+    """Sentences of a trainee turn that ask the customer for a detail without a question mark."""
+    return [s.strip() for s in sentences(text or "") if _REQUEST.search(s) and not s.rstrip().endswith("?")]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Answering the customer
 
@@ -503,6 +518,6 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
         acted=acted)
 
 
-__all__ = ["ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
+__all__ = ["request_sentences", "ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
            "ask_kind", "customer_ask", "empathy_kind", "find_commitments", "jargon_terms", "match_question",
            "question_kinds", "question_sentences", "read_turn"]

@@ -61,6 +61,7 @@ PARTS = {
     "unanswered": ("ask",),               # their question was not answered (second time)
     "unanswered_again": ("ask",),         # third time: escalates
     "not_yet": (),                        # the agent wraps up before anything is resolved
+    "pressure": (),                       # after an answer, while nothing is done yet: the problem still stands
 }
 FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 
