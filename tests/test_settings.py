@@ -80,7 +80,7 @@ BAD = [("TALKDOWN_LLM_TIMEOUT", "abc", "a number greater than 0"),
        ("TALKDOWN_LOCAL_THREADS", "1.5", "a whole number"),
        ("TALKDOWN_BACKEND", "gpt-5", "one of auto, openai, local, scripted"),
        ("TALKDOWN_JUDGE", "perhaps", "true or false"),
-       ("TALKDOWN_MOVE_MODEL", "bert\nx", "one of rules, esconv"),
+       ("TALKDOWN_MOVE_MODEL", "bert\nx", "one of rules, cs, esconv"),
        ("TALKDOWN_LOCAL_DEADLINE", "0", "a number greater than 0")]
 PYDANTIC_WORDS = ("validation error", "Input should be", "type=", "pydantic", "Traceback", "For further information")
 
