@@ -74,6 +74,19 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
                      "terms", "investigation", "escalat", "form", "email", "jargon"}
+# A customer who says they were listened to has been: the agent restated or reflected something of theirs.
+_FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
+                         r"understood me)\b", re.I)
+_NOT_SCRIPTED = re.compile(r"\bnot (?:just )?(?:reading|reciting|following)(?: from)? (?:a|the|your) script|"
+                           r"\b(?:not|no) (?:a )?script\b|\boff[- ]script\b", re.I)
+def _claims(rx: re.Pattern[str], sentence: str) -> bool:
+    """Whether a sentence says it as a statement: "Were you not listening?" complains, it does not thank."""
+    return bool(rx.search(sentence)) and not sentence.rstrip().endswith("?") \
+        and not re.search(r"\b(?:not|never|n't|nobody|no one|no-one)\b.{0,20}\b(?:listen|heard)", sentence, re.I) \
+        and not re.search(r"\b(?:want|need|wish|if|until|before)\b", sentence, re.I)  # a demand, not thanks
+
+
+_HEARD = frozenset({"paraphrase", "summary", "specific_empathy", "reflection"})
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
 _REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
 _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
@@ -519,6 +532,15 @@ class Director:
                 continue  # "Give me a name" after the agent gave one
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
+            # "That's the first time anyone's actually listened" to an agent who never reflected anything, or
+            # "at least you're not reading from a script" after a scripted greeting: that sentence is left out.
+            untrue = [rx for rx, on in ((_FELT_HEARD, not t.get("heard", True)), (_NOT_SCRIPTED, t.get("scripted")))
+                      if on]
+            if untrue and any(_claims(rx, x) for rx in untrue for x in re.split(r"(?<=[.!?])\s+", line)):
+                kept = [x for x in re.split(r"(?<=[.!?])\s+", line) if not any(_claims(rx, x) for rx in untrue)]
+                line = " ".join(kept).strip()
+                if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
+                    continue
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
             out.append(line)
@@ -640,7 +662,10 @@ class Director:
                     if said:
                         parts.append(("pressure", said))
         if main is None:
-            used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met)})
+            heard = any(s.signal_counts.get(k) for k in _HEARD) or bool(set(t["signals"]) & _HEARD)
+            scripted = bool(s.signal_counts.get("scripted_greeting") or "scripted_greeting" in t["signals"])
+            used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met), "heard": heard,
+                                                            "scripted": scripted})
             if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
                 name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
                 said = self._part(s, name, salt, ask=s.open_ask["text"])
