@@ -37,8 +37,9 @@ def label_of(ex: Example) -> str:
     return ex.gold or ex.strategy or "Others"
 
 
-def _fit(feats: list[list[str]], labels: list[str], c: float = C):
-    """(vocab, fitted classifier, idf) on tf-idf weighted, L2-normalised features."""
+def _fit(feats: list[list[str]], labels: list[str], c: float = C, weights: list[float] | None = None):
+    """(vocab, fitted classifier, idf) on tf-idf weighted, L2-normalised features; `weights`: per-row sample
+    weights (the multi-move rows of the CS set)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -46,7 +47,9 @@ def _fit(feats: list[list[str]], labels: list[str], c: float = C):
     vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
     index = {f: i for i, f in enumerate(vocab)}
     df = np.array([counts[f] for f in vocab], dtype=np.float64)
-    idf = (np.log((1 + len(feats)) / (1 + df)) + 1).astype(np.float32)
+    idf = np.log((1 + len(feats)) / (1 + df)) + 1
+    if weights is None:
+        idf = idf.astype(np.float32)  # the ESConv model was trained through float32 (kept: same weights)
     # Round idf as the saved model will (float16) so training and inference see the same vectors.
     idf = idf.astype(np.float16).astype(np.float32)
     rows, cols, vals = [], [], []
@@ -61,7 +64,7 @@ def _fit(feats: list[list[str]], labels: list[str], c: float = C):
         vals += w.tolist()
     x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(feats), len(vocab)))
     clf = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
-    clf.fit(x, labels)
+    clf.fit(x, labels, sample_weight=None if weights is None else np.array(weights))
     return vocab, clf, idf
 
 
@@ -184,32 +187,6 @@ def cs_examples(turns) -> tuple[list[list[str]], list[str], list[float], list[in
     return feats, labels, weights, owner
 
 
-def _fit_weighted(feats: list[list[str]], labels: list[str], weights: list[float], c: float):
-    """_fit with sample weights (the multi-move rows of the CS set)."""
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
-    counts = Counter(f for fs in feats for f in set(fs))
-    vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
-    index = {f: i for i, f in enumerate(vocab)}
-    df = np.array([counts[f] for f in vocab], dtype=np.float64)
-    idf = (np.log((1 + len(feats)) / (1 + df)) + 1).astype(np.float16).astype(np.float32)
-    rows, cols, vals = [], [], []
-    for r, fs in enumerate(feats):
-        present = sorted({index[f] for f in fs if f in index})
-        if not present:
-            continue
-        w = idf[present]
-        w = w / np.sqrt(w @ w)
-        rows += [r] * len(present)
-        cols += present
-        vals += w.tolist()
-    x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(feats), len(vocab)))
-    clf = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
-    clf.fit(x, labels, sample_weight=np.array(weights))
-    return vocab, clf, idf
-
-
 def _tune_multi(probs: np.ndarray, classes: list[str], gold: list[set[str]], moves) -> dict[str, float]:
     """Per-move threshold maximising F1 where a turn may carry several gold moves."""
     out = {}
@@ -244,7 +221,7 @@ def cs_cross_validate(turns, c: float = CS_C):
         tr = [i for i, t in enumerate(turns) if t.domain != d]
         te = [i for i, t in enumerate(turns) if t.domain == d]
         f, lab, w, _ = cs_examples([turns[i] for i in tr])
-        vocab, clf, idf = _fit_weighted(f, lab, w, c)
+        vocab, clf, idf = _fit(f, lab, c, weights=w)
         m = model.MoveModel.from_sklearn(vocab, clf, {}, idf, combine="add")
         assert m.classes == classes, (m.classes, classes)
         for i in te:
@@ -268,7 +245,7 @@ def main_cs(out_path: Path | None = None, data_path: Path | None = None) -> int:
     gold = [set(t.moves) for t in turns]
     thresholds = _tune_multi(oof, classes, gold, MODEL_MOVES)
     f, lab, w, _ = cs_examples(turns)
-    vocab, clf, idf = _fit_weighted(f, lab, w, CS_C)
+    vocab, clf, idf = _fit(f, lab, CS_C, weights=w)
     final = model.MoveModel.from_sklearn(vocab, clf, thresholds, idf, combine="add")
     final.save(out_path)
     print(f"wrote {out_path} ({out_path.stat().st_size / 1e6:.2f} MB, {len(vocab)} features, "
