@@ -6,29 +6,13 @@ import re
 
 import pytest
 
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
-
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
+from tests.director_play import play
 HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard me|got (?:it|that) right|not reading (?:from )?a script|"
                    r"not reading me a script)\b", re.I)
 
 
 def _lines(sid: str, texts: list[str]) -> list[str]:
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    history = [{"role": "customer", "text": beat.line}]
-    out = []
-    for text in texts:
-        if state.ended:
-            break
-        state, beat, moves = d.step(state, text, history)
-        history += [{"role": "trainee", "text": text, "moves": moves}, {"role": "customer", "text": beat.line}]
-        out.append(beat.line)
-    return out
+    return [b.line for b in play(sid, texts)[2]]
 
 
 SCRIPTED_THEN_OFFER = {

@@ -10,28 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from core.transcript import Transcript
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
 from scoring.report import score
-
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
+from tests.director_play import SCENARIOS, transcript
 
 
 def _report(sid: str, texts: list[str]) -> dict:
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    history = [{"role": "customer", "text": beat.line, "mood": beat.mood}]
-    for text in texts:
-        if state.ended:
-            break
-        state, beat, moves = d.step(state, text, history)
-        history += [{"role": "trainee", "text": text, "moves": moves},
-                    {"role": "customer", "text": beat.line, "mood": beat.mood}]
-    return score(Transcript.model_validate({"scenario_id": sid, "turns": history}), sc).model_dump()
+    return score(transcript(sid, texts), SCENARIOS[sid]).model_dump()
 
 
 POLITE_NOTHING = [

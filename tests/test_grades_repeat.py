@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.transcript import Transcript
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
 from scoring.report import score
+from tests.director_play import SCENARIOS
+from tests.director_play import transcript as _transcript
 
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
-
-
-def _transcript(sid: str, texts: list[str]) -> Transcript:
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    history = [{"role": "customer", "text": beat.line, "mood": beat.mood}]
-    for text in texts:
-        if state.ended:
-            break
-        state, beat, moves = d.step(state, text, history)
-        history += [{"role": "trainee", "text": text, "moves": moves},
-                    {"role": "customer", "text": beat.line, "mood": beat.mood}]
-    return Transcript.model_validate({"scenario_id": sid, "turns": history})
 
 
 @pytest.mark.parametrize("sid,first,again", [

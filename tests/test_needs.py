@@ -8,14 +8,9 @@ from __future__ import annotations
 import pytest
 
 from core.transcript import Transcript
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
 from scoring.needs import needs_met
 from scoring.report import score
-
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
+from tests.director_play import SCENARIOS, play
 
 
 def met(sid: str, text: str) -> list[str]:
@@ -65,16 +60,7 @@ def test_keywords_outside_an_action_do_not_count():
 
 
 def _play(sid: str, texts: list[str]):
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    history = [{"role": "customer", "text": beat.line, "mood": beat.mood}]
-    for text in texts:
-        if state.ended:
-            break
-        state, beat, moves = d.step(state, text, history)
-        history += [{"role": "trainee", "text": text, "moves": moves},
-                    {"role": "customer", "text": beat.line, "mood": beat.mood}]
+    state, history, _ = play(sid, texts)
     return state, history
 
 
@@ -126,17 +112,8 @@ def test_accepting_never_claims_the_need_left_unmet(sid, met_id, unmet_id, texts
     from scoring.needs import need_named
 
     sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    history = [{"role": "customer", "text": beat.line}]
-    accepts = []
-    for text in texts:
-        if state.ended:
-            break
-        state, beat, moves = d.step(state, text, history)
-        history += [{"role": "trainee", "text": text, "moves": moves}, {"role": "customer", "text": beat.line}]
-        if beat.intent in ("accept", "farewell"):
-            accepts.append(beat.line)
+    state, _, beats = play(sid, texts)
+    accepts = [b.line for b in beats if b.intent in ("accept", "farewell")]
     assert met_id in state.needs_met and unmet_id not in state.needs_met, state.needs_met
     unmet = next(n for n in sc.needs if n.id == unmet_id)
     others = [n for n in sc.needs if n is not unmet]
