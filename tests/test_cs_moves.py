@@ -13,24 +13,10 @@ import pytest
 from core.errors import InputError
 from scoring import csmoves, model
 from scoring.moves import MODEL_MOVES, MOVES, detect_moves
+from tests.test_moves import move_mode  # noqa: F401  (the fixture: switch TALKDOWN_MOVE_MODEL for one test)
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture
-def move_mode(monkeypatch):
-    """Switch TALKDOWN_MOVE_MODEL for one test; the model is reloaded for the setting and after it."""
-    from core.settings import get_settings
-
-    def switch(mode: str) -> None:
-        monkeypatch.setenv("TALKDOWN_MOVE_MODEL", mode)
-        get_settings.cache_clear()
-        model.reload()
-
-    yield switch
-    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
-    get_settings.cache_clear()
-    model.reload()
 
 
 @pytest.fixture(scope="module")
