@@ -47,8 +47,9 @@ def _scripts() -> list[tuple[str, list[str]]]:
 TURNS: int | None = None  # lines per trainee (None: the whole script); --turns
 
 
-def one_run(n: int, scripts: list[tuple[str, list[str]]]) -> list[float]:
-    """Seconds per reply for n trainees who all send at once."""
+def one_run(n: int, scripts: list[tuple[str, list[str]]]) -> list[tuple[float, float, bool]]:
+    """(seconds to the first shown word, seconds to the whole reply saved, said as authored) per reply, for
+    n trainees who all send at once."""
     from argon2 import PasswordHasher
 
     from services import practice
@@ -58,7 +59,7 @@ def one_run(n: int, scripts: list[tuple[str, list[str]]]) -> list[float]:
         store = Store(os.path.join(tmp, "bench.db"), password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         admin = store.as_user(store.create_first_admin("admin", "admin-password", "Admin"))
         users = [admin.create_user(f"t{i}", "trainee-password", "trainee", f"T{i}") for i in range(n)]
-        waits: list[float] = []
+        waits: list[tuple[float, float, bool]] = []
         lock = threading.Lock()
         gate = threading.Barrier(n)
         errors: list[BaseException] = []
@@ -73,10 +74,14 @@ def one_run(n: int, scripts: list[tuple[str, list[str]]]) -> list[float]:
                     if scope.get_conversation(conv).status != "active":
                         break
                     t0 = time.perf_counter()
-                    list(practice.send(scope, conv, line))
-                    dt = time.perf_counter() - t0
+                    stream = practice.send(scope, conv, line)  # returns with the first shown chunk read
+                    first = time.perf_counter() - t0
+                    for _ in stream:
+                        pass
+                    whole = time.perf_counter() - t0
+                    turn = scope.get_turns(conv)[-1]
                     with lock:
-                        waits.append(dt)
+                        waits.append((first, whole, bool((turn.get("meta") or {}).get("fell_back"))))
             except BaseException as e:  # noqa: BLE001 - reported below
                 errors.append(e)
 
@@ -207,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parallel", type=int, default=None,
                     help="xllamacpp slots (TALKDOWN_LOCAL_PARALLEL; default: the setting)")
     ap.add_argument("--turns", type=int, default=None, help="lines each trainee sends (default: the whole script)")
+    ap.add_argument("--budgets", default=None,
+                    help="rewrite budgets to compare, comma-separated seconds (TALKDOWN_LOCAL_REWRITE_BUDGET; "
+                         "default: 20 (no budget: the reply waits for the model, as before) and the setting)")
     args = ap.parse_args(argv)
     global TURNS
     TURNS = args.turns
@@ -226,17 +234,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         engines = [e for e in reversed(ENGINE_NAMES) if installed(e)]  # the old engine first
 
-    def use(engine: str) -> None:
-        if engine != "—":
-            os.environ["TALKDOWN_LOCAL_ENGINE"] = engine
+    if args.budgets:
+        budgets = [float(x) for x in args.budgets.split(",")]
+    else:
+        budgets = [20.0, get_settings().local_rewrite_budget] if args.backend == "local" else [get_settings().local_rewrite_budget]
+    # (engine, budget) pairs: each is one "engine" column of the table; the model is loaded once per engine.
+    engines = [(e, b) for e in engines for b in budgets]
+
+    def use(engine: tuple[str, float]) -> None:
+        name, budget = engine
+        if name != "—":
+            os.environ["TALKDOWN_LOCAL_ENGINE"] = name
+        os.environ["TALKDOWN_LOCAL_REWRITE_BUDGET"] = f"{budget:g}"
         get_settings.cache_clear()
 
     load0 = os.getloadavg()[0]
     for engine in engines:
         use(engine)
         # Warm-up outside the timings: loads the model once and fills every slot's prompt cache.
-        one_run(max(counts), scripts)
-        COUNTER.wrap_loaded()
+        if engine[1] == budgets[0]:
+            one_run(max(counts), scripts)
+            COUNTER.wrap_loaded()
     # Runs are interleaved (n trainees on one engine, then on the next, then the next run) so that a
     # change in the machine's load during the bench hits every engine alike. With the local backend each
     # run is followed by the same burst on the engine alone (no app code), so the two can be compared.
@@ -251,10 +269,11 @@ def main(argv: list[str] | None = None) -> int:
                 wall = time.perf_counter() - t0
                 calls, most = COUNTER.calls, COUNTER.max_inflight
                 alone = engine_alone(n, scripts) if args.backend == "local" else [float("nan")]
+                firsts, wholes = [w[0] for w in waits], [w[1] for w in waits]
                 samples.setdefault((engine, n), []).append(
-                    (statistics.median(waits), _p90(waits), len(waits) / wall, calls / len(waits), most,
-                     _p90(alone), os.getloadavg()[0]))
-    rows = [(engine, n, *(statistics.median(x[i] for x in samples[(engine, n)]) for i in range(7)))
+                    (statistics.median(firsts), _p90(firsts), _p90(wholes), len(waits) / wall, calls / len(waits),
+                     most, _p90(alone), sum(w[2] for w in waits) / len(waits), os.getloadavg()[0]))
+    rows = [(engine, n, *(statistics.median(x[i] for x in samples[(engine, n)]) for i in range(9)))
             for engine in engines for n in counts]
 
     s = get_settings()
@@ -267,17 +286,23 @@ def main(argv: list[str] | None = None) -> int:
         print("engines loaded: " + ", ".join(f"{e.name} (threads {e.threads}, slots {e.parallel})"
                                              for e in loaded_engines().values()))
     print()
-    print("| engine | trainees sending at once | median wait per reply | p90 wait | × one trainee (median) "
-          "| replies/s (incl. saving, scoring) | model calls per reply | most calls open at once (llama-cpp-python queues them) "
-          "| engine alone, same burst: p90 | app p90 ÷ engine alone | load average |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for engine, n, med, p90, rate, per, most, alone, load in rows:
-        base = next((r[2] for r in rows if r[0] == engine and r[1] == 1), None)
+    print("| engine | rewrite budget | trainees sending at once | median wait (first word) | p90 wait (first word) "
+          "| × one trainee (median) | p90 whole reply | replies/s (incl. saving, scoring) | model calls per reply "
+          "| most calls open at once (llama-cpp-python queues them) | engine alone, same burst: p90 "
+          "| app p90 ÷ engine alone | said as authored (model's wording not used) | load average |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for (engine, budget), n, med, p90, whole, rate, per, most, alone, authored, load in rows:
+        base = next((r[2] for r in rows if r[0] == (engine, budget) and r[1] == 1), None)
         ratio = f"{med / base:.1f}×" if base else "—"
         vs = f"{p90 / alone:.2f}" if alone == alone and alone > 0 else "—"
         alone_s = f"{alone * 1000:,.0f} ms" if alone == alone else "—"
-        print(f"| {engine} | {n} | {med * 1000:,.0f} ms | {p90 * 1000:,.0f} ms | {ratio} | {rate:.1f} | {per:.2f} "
-              f"| {most:.0f} | {alone_s} | {vs} | {load:.1f} |")
+        budget_s = "none (waits for the model)" if budget >= 20 else f"{budget:g} s"
+        print(f"| {engine} | {budget_s} | {n} | {med * 1000:,.0f} ms | {p90 * 1000:,.0f} ms | {ratio} "
+              f"| {whole * 1000:,.0f} ms | {rate:.1f} | {per:.2f} | {most:.0f} | {alone_s} | {vs} | {authored:.0%} | {load:.1f} |")
+    print()
+    print("Wait: from pressing Send to the first word of the reply on screen (the reply is streamed sentence by "
+          "sentence after that); p90 whole reply: until the reply is saved. The rewrite budget applies to the "
+          "bundled model only (it rewords the Director's line; past the budget the line is said as written).")
     return 0
 
 

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # Seconds the local model may take for one customer reply (all its attempts); past it the
     # Director's authored line is said instead, so a loaded machine slows replies but never fails them.
     local_deadline: float = Field(default=20.0, gt=0)
+    # The bundled 135M model only rewords the Director's line, so its first reworded sentence must pass the
+    # guard within this many seconds or the line is said as written at once (the wording is all it adds;
+    # the line is ready). A larger model (TALKDOWN_LOCAL_MODEL_PATH) writes its own reply and is bounded by
+    # local_deadline only.
+    local_rewrite_budget: float = Field(default=0.4, gt=0)
 
     # Speech for voice practice (speech/): auto = the offline models when requirements-voice.txt is
     # installed, else voice is off; local = those models; fake = test stand-ins; off = text only.

@@ -25,7 +25,7 @@ def get_actor():
 
     s = get_settings()
     key = (s.resolved_backend(), s.openai_base_url, s.openai_model, s.local_model_path,
-           s.local_engine, s.local_threads, s.local_parallel, s.local_deadline)
+           s.local_engine, s.local_threads, s.local_parallel, s.local_deadline, s.local_rewrite_budget)
     with _actor_lock:
         if key not in _actors:
             _actors[key] = Actor(get_backend(settings=s))

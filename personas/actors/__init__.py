@@ -100,7 +100,9 @@ class Rendering:
     is matched to the authored sentences it covers; a loose reply by its content words). When the first
     sentence fails nothing has been shown, so another seed may be tried (`attempts`) while the backend's
     `retry_budget` (seconds from the start of the reply) leaves room for one more call as long as the last
-    one took, and then the whole authored line is used, as before streaming. A BackendError mid-stream
+    one took, and then the whole authored line is used, as before streaming. A backend that only rewords
+    the line (`first_sentence_s`: the bundled local model) gets that long for its first sentence to pass;
+    past it the line is said as written at once and the backend is stopped. A BackendError mid-stream
     (the stream broke off) propagates: the caller saves nothing and offers a retry.
     """
 
@@ -132,6 +134,17 @@ class Rendering:
         # reply, retries included; past it, the rest is the authored line (a fallback, never an error).
         deadline_s = getattr(self.backend, "deadline_s", None)
         deadline_at = start + deadline_s if deadline_s else None
+        # A backend that only rewords (the bundled local model) has a budget for its first sentence: the
+        # authored line is ready, so when no reworded sentence has passed by then it is said as written.
+        first_s = getattr(self.backend, "first_sentence_s", None)
+        first_by = start + first_s if first_s else None
+        if first_by is not None and deadline_at is not None:
+            whole_by = deadline_at
+
+            def due() -> float:  # asked before each piece: the first-sentence budget until one is shown
+                return whole_by if shown else min(whole_by, first_by)
+        else:
+            due = None
         shown: list[str] = []  # accepted sentences, in the order shown
         covered = 0            # strict: authored sentences the shown ones reword
         first: GuardResult | None = None  # the first attempt's verdict (kept when every retry fails)
@@ -143,12 +156,14 @@ class Rendering:
                 break  # another call would not finish within the budget (a busy engine: one call only)
             if k and deadline_at is not None and time.monotonic() >= deadline_at:
                 break
+            if k and first_by is not None and time.monotonic() >= first_by:
+                break
             request = self.request if k == 0 else self.request.model_copy(update={"seed": self.request.seed + 7919 * k})
             self.attempts = k + 1
             raw: list[str] = []
             failed = None
             try:
-                it = iter(self.backend.stream(request, deadline_at=deadline_at) if deadline_at is not None
+                it = iter(self.backend.stream(request, deadline_at=due or deadline_at) if deadline_at is not None
                           else self.backend.stream(request))
             except BackendError:
                 if k == 0:
@@ -194,7 +209,11 @@ class Rendering:
                     yield from self._show(piece, shown)
             except TooSlow as e:
                 # Past the deadline: what was shown stays, the authored line says the rest (below).
-                failed = f"too slow: {e.message}"
+                if not shown and first_by is not None and time.monotonic() >= first_by:
+                    failed = (f"too slow: no reworded sentence passed within the rewrite budget ({first_s:g} s), "
+                              "so the line was said as written")
+                else:
+                    failed = f"too slow: {e.message}"
                 if not shown and first is None:
                     first = GuardResult(ok=False, text=line, reason=failed)
                 self.raw = "".join(raw)

@@ -51,10 +51,35 @@ def load_model(path: Path, threads: int, n_ctx: int = REWRITE_N_CTX, engine: str
 
 _END = object()
 
+# Model calls still running per loaded engine, counted from the start of a call to the moment the engine
+# lets go of it. A call abandoned at the rewrite budget or the deadline still runs until the engine's next
+# token (llama.cpp cannot stop a prompt being read), so without a cap a class of trainees could pile up
+# abandoned work faster than the engine drops it, and every later reply would wait behind it.
+_busy: dict[int, int] = {}
+_busy_lock = threading.Lock()
 
-def _within(deadline_at: float, pieces: Callable[[], Iterator[str]], deadline_s: float) -> Iterator[str]:
-    """pieces() read on a worker thread and passed on as they come, for as long as deadline_at (monotonic)
-    allows; past it, TooSlow. A late generation is told to stop (the stream is closed on the worker, which
+
+def calls_running(engine) -> int:
+    with _busy_lock:
+        return _busy.get(id(engine), 0)
+
+
+def _counted(engine, pieces: Callable[[], Iterator[str]]) -> Callable[[], Iterator[str]]:
+    def run() -> Iterator[str]:
+        with _busy_lock:
+            _busy[id(engine)] = _busy.get(id(engine), 0) + 1
+        try:
+            yield from pieces()
+        finally:
+            with _busy_lock:
+                _busy[id(engine)] -= 1
+    return run
+
+
+def _within(deadline_at: float | Callable[[], float], pieces: Callable[[], Iterator[str]],
+            deadline_s: float) -> Iterator[str]:
+    """pieces() read on a worker thread and passed on as they come, for as long as deadline_at (monotonic;
+    or a function giving it, asked again before each piece, so the caller may move it) allows; past it, TooSlow. A late generation is told to stop (the stream is closed on the worker, which
     cancels an xllamacpp request; llama-cpp-python stops at its next token) and its text is dropped.
     Errors raised by the engine reach the caller as they are."""
     box: queue.Queue = queue.Queue()
@@ -79,11 +104,12 @@ def _within(deadline_at: float, pieces: Callable[[], Iterator[str]], deadline_s:
                 except Exception:
                     pass
 
+    due = deadline_at if callable(deadline_at) else (lambda: deadline_at)
     threading.Thread(target=work, name="talkdown-local-reply", daemon=True).start()
     try:
         while True:
             try:
-                kind, value = box.get(timeout=max(0.0, deadline_at - time.monotonic()))
+                kind, value = box.get(timeout=max(0.0, due() - time.monotonic()))
             except queue.Empty:
                 raise TooSlow(f"the local model took longer than {deadline_s:g} s for one reply",
                               "The authored line was used; raise TALKDOWN_LOCAL_DEADLINE on a slow machine.") from None
@@ -130,8 +156,14 @@ class LocalBackend:
         # Wall-clock budget for one reply, all attempts together (personas.actors.Rendering passes
         # the due time); past it the Actor says the authored line. Loading the model is not counted.
         self.deadline_s = settings.local_deadline
+        # The rewording's own budget (rewrite mode only): the Rendering gives the first reworded sentence
+        # this long to pass the guard, then says the Director's line as written. Alone on a quiet machine
+        # a rewording's first sentence comes in ~0.1-0.3 s; with a class sending at once, or other work on
+        # the cores, it comes later and the trainee would wait seconds for wording only
+        # (bench/concurrent_trainees.py, bench/turn_latency.py).
+        self.first_sentence_s = settings.local_rewrite_budget if self.rewrite_only else None
 
-    def stream(self, request: ActorRequest, deadline_at: float | None = None) -> Iterator[str]:
+    def stream(self, request: ActorRequest, deadline_at: float | Callable[[], float] | None = None) -> Iterator[str]:
         engine = load_model(self.path, self.threads, REWRITE_N_CTX if self.rewrite_only else CHAT_N_CTX,
                             self.engine, self.parallel)
         # Streamed when the engine can (both engines here can): the guard checks each sentence as it is
@@ -149,8 +181,14 @@ class LocalBackend:
             pieces = (lambda: streamed(msgs, **args)) if streamed else (lambda: iter([engine.chat(msgs, **args)]))
         if deadline_at is None:
             deadline_at = time.monotonic() + self.deadline_s
+        if self.rewrite_only and calls_running(engine) >= max(1, getattr(engine, "parallel", 1)):
+            # Every slot is still writing (or finishing an abandoned rewording): a new call would only
+            # queue behind them, and this one rewords a line the Director has ready. Say it as written.
+            raise TooSlow("every model slot is busy with other replies",
+                          f"The line was said as written; TALKDOWN_LOCAL_PARALLEL={getattr(engine, 'parallel', 1)} "
+                          "slots are in use.")
         try:
-            yield from _within(deadline_at, pieces, self.deadline_s)
+            yield from _within(deadline_at, _counted(engine, pieces), self.deadline_s)
         except BackendError:
             raise
         except Exception as e:
