@@ -87,10 +87,31 @@ def _claims(rx: re.Pattern[str], sentence: str) -> bool:
 
 
 _HEARD = frozenset({"paraphrase", "summary", "specific_empathy", "reflection"})
+# When something happens, in the customer's words: "tomorrow morning", "tonight", "on Saturday", "by 5pm".
+_WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|afternoon|evening|night|week|weekend))?|"
+                   r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|noon|midday|"
+                   r"\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)|half (?:past|six|five|four|three|two|one|seven|eight|nine|ten|eleven|twelve))\b",
+                   re.I)
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
 _REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
 _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
                          r"right\?|correct\?|am i right|does that sound right|have i understood)\b", re.I)
+
+# The agent asking how the customer takes what they just heard ("Does that help?", "Would that work for you?",
+# "How does that sound?", "Are you happy with that?"): a question about the offer, answered by the customer's
+# reaction to it (agreeing, or saying what is still missing), never from their story.
+_CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\s+(?:that|this|it|all that|any of that)"
+                       r"(?:\s+\w+){0,2}?\s+(?:help|helps|work|works|suit|sound|do|be (?:ok|okay|alright|all right|fine|enough|"
+                       r"acceptable|any good|a help|helpful)|ok|okay|alright|all right|fine|enough|acceptable|helpful|any good)\b|"
+                       r"how (?:does|do|would) (?:that|this|it|those|these)(?: \w+)? (?:sound|work|seem|feel)|"
+                       r"(?:are|would) you (?:be )?(?:happy|okay|ok|alright|all right|comfortable|fine|content) with (?:that|this|it)|"
+                       r"what do you (?:think|reckon|say)(?: (?:of|about|to) (?:that|this))?\s*\?|"
+                       r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with))", re.I)
+
+# An offer put as a question ("Would you like me to text you?", "Shall I book it?"): agreeing answers it.
+_OFFER_QUESTION = re.compile(r"\b(?:(?:would|do) you (?:like|want) (?:me|us) to|shall (?:i|we)|should (?:i|we)|"
+                             r"(?:do you )?want me to|can (?:i|we) (?:\w+ )?(?:book|send|arrange|set|put|add|text|email|call|ring))\b",
+                             re.I)
 
 # The trainee's commitment, said back from the customer's side: "I'll call you" -> "you'll call me".
 _VIEW = {"i": "you", "i'll": "you'll", "i'm": "you're", "i've": "you've", "i'd": "you'd", "my": "your", "mine": "yours",
@@ -356,7 +377,8 @@ class Director:
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
                 and not new_commitments:
             signals.append("ignored_concern")
-        return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs,
+        agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
+        return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
                 "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary"})}
 
@@ -370,6 +392,9 @@ class Director:
         questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
         if not questions:
             return None
+        questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)]
+        if not questions:
+            return None  # "Does that help?" asks how they take the offer: their reaction is the answer
         for q in questions:
             if _CHECK_BACK.search(q) and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
@@ -468,6 +493,9 @@ class Director:
         if s.hot_turns >= end.walkout_after:
             return "walk_out", "walked_out"
         if s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
+            if answer is not None and not answer.get("again") and "farewell" not in moves \
+                    and not t["reading"].offers and not _OFFER_QUESTION.search(answer.get("question") or ""):
+                return "answer", None  # "What's the postcode?" gets the postcode; agreeing can wait a turn
             # The exit door: accept now; the trainee's closing turn gets a farewell and ends it.
             return "accept", ("resolved" if s.turn >= end.max_turns and not asking else None)
         if s.turn >= end.max_turns:
@@ -543,6 +571,8 @@ class Director:
                     continue
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
+            if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
+                continue  # "if the engineer can come tomorrow morning" when no time was offered for it
             out.append(line)
         if not out and intent == "press":
             return []  # everything they would press for is already promised: the caller finds another line
@@ -555,6 +585,19 @@ class Director:
 
         unmet = [n for n in self.scenario.needs if n.id not in set(met)]
         return any(need_named(n, line, others=[m for m in self.scenario.needs if m is not n]) for n in unmet)
+
+    @staticmethod
+    def _names_unoffered_time(line: str, agent_said: str) -> bool:
+        """Whether an agreeing line names a time ("tomorrow morning", "Saturday", "by 5pm") the agent never said:
+        agreeing to it would invent the offer's details."""
+        from core.text import keys
+
+        said = set(keys(agent_said))
+        for m in _WHEN.finditer(line):
+            words = set(keys(m.group(0))) or {m.group(0).lower()}
+            if not words <= said and m.group(0).lower() not in agent_said.lower():
+                return True
+        return False
 
     @staticmethod
     def _answers_something_else(line: str, trainee_text: str) -> bool:

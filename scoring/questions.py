@@ -200,11 +200,15 @@ _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it
                    r"\b[\s,]*)*"
                    r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
-                   r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly )?(?:tell|give|read|confirm|spell|"
-                   r"remind|send|have|take|get|grab|ask for|check|go through)(?: me| us)?(?: with)?(?: what)?|"
+                   r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly |also |first |briefly )*(?:tell|give|read|confirm|spell|"
+                   r"remind|send|have|take|get|grab|ask for|double[- ]?check|check|verify|note(?: down)?|take down|jot down|"
+                   r"run through|go over|go through)(?: me| us)?(?: with)?(?: what)?|"
                    r"(?:please )?(?:tell|give|read|remind|send) (?:me|us)|(?:please )?(?:confirm|spell)|"
                    r"i(?:'ll|'d| will| would| just| also)? (?:need|like|want)(?: to (?:know|check|take|have|get|confirm))?|"
                    r"i(?:'m| am) (?:going to need|after|looking for))?[\s,]*", re.I)
+# Asking for something again says nothing about what is asked: "what was the order number ONCE MORE?"
+_AGAIN = re.compile(r"[\s,]*\b(?:once more|once again|one more time|(?:for )?a second time|one last time|"
+                    r"(?:for me )?again)\b", re.I)
 _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
@@ -253,7 +257,7 @@ class AnswerType:
 def answer_type(question: str) -> AnswerType:
     """The kind of answer a question wants, from its wh-word and head noun ("Which shop…" -> place/shop,
     "When did you cancel?" -> time, "Who am I speaking to?" -> the customer's own name)."""
-    q = question.strip().replace("’", "'")
+    q = _AGAIN.sub("", question.strip().replace("’", "'"))
     body = _LEAD.sub("", q, count=1)
     low = body.lower()
     if _SELF_NAME.search(q) and not re.search(r"\bname of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
@@ -586,6 +590,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
+    question = _AGAIN.sub("", question.replace("’", "'"))
     items, idf = _index(scenario)
     if not items:
         return []

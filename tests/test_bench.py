@@ -21,7 +21,8 @@ def test_each_simultaneous_trainee_gets_every_reply_timed(monkeypatch):
     waits = bench.one_run(3, scripts)
     # every line of the three scripts is sent unless the customer ended the conversation first
     assert 3 <= len(waits) <= sum(len(lines) for _, lines in scripts[:3])
-    assert all(w > 0 for w in waits)
+    # (first shown word, whole reply, said as authored): the first word never after the whole reply
+    assert all(0 < first <= whole for first, whole, _ in waits)
 
 
 def test_bench_prints_one_row_per_trainee_count(monkeypatch, capsys):
@@ -29,9 +30,9 @@ def test_bench_prints_one_row_per_trainee_count(monkeypatch, capsys):
     monkeypatch.setenv("TALKDOWN_JUDGE", "false")
     assert _bench().main(["--backend", "scripted", "--trainees", "1,2", "--runs", "1"]) == 0
     rows = [ln.split("|") for ln in capsys.readouterr().out.splitlines() if ln.startswith("| ")]
-    rows = [r for r in rows if r[2].strip().isdigit()]  # | engine | trainees | median | p90 | ratio | rate |
-    assert [r[2].strip() for r in rows] == ["1", "2"]
-    assert rows[0][5].strip() == "1.0×"
+    rows = [r for r in rows if r[3].strip().isdigit()]  # | engine | budget | trainees | median | p90 | ratio |
+    assert [r[3].strip() for r in rows] == ["1", "2"]
+    assert rows[0][6].strip() == "1.0×"
 
 
 # -- bench/realism.py (issue 8): the harness runs, and its metric rules count what they say ----------
