@@ -108,6 +108,14 @@ _CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\
                        r"what do you (?:think|reckon|say)(?: (?:of|about|to) (?:that|this))?\s*\?|"
                        r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with))", re.I)
 
+# The agent asking the customer what only the agent's side can know: "When will the money be back?", "Who's
+# going to deal with this?", "How long will the refund take?" (a future the company decides, about anyone but
+# the customer: "When will you be home?" is theirs to answer).
+_THEIRS_TO_SAY = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|sorry|then|but|well)\W+)*"
+                            r"(?:when|how long|how soon|how quickly|what time|by when|who|which day|what day)\b"
+                            r"(?:(?!\byou(?:r|'re)?\b)[^?]){0,40}?\b(?:will|'ll|going to|gonna)\s+"
+                            r"(?!you\b|your\b|yours\b|i\b|we need\b)", re.I)
+
 # An offer put as a question ("Would you like me to text you?", "Shall I book it?"): agreeing answers it.
 _OFFER_QUESTION = re.compile(r"\b(?:(?:would|do) you (?:like|want) (?:me|us) to|shall (?:i|we)|should (?:i|we)|"
                              r"(?:do you )?want me to|can (?:i|we) (?:\w+ )?(?:book|send|arrange|set|put|add|text|email|call|ring))\b",
@@ -395,6 +403,18 @@ class Director:
         questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)]
         if not questions:
             return None  # "Does that help?" asks how they take the offer: their reaction is the answer
+        def theirs(q: str) -> bool:
+            # "When will the money be back?" asked of the customer: the outcome they called about (nothing in
+            # their story, or only what they want) is the agent's to say. "When will the tablets run out?" or
+            # "When is the wedding going to start?" are their own story: answered below.
+            if not _THEIRS_TO_SAY.search(q):
+                return False
+            found = match_question(q, self.scenario)
+            # a weak match is a shared word ("come through" ~ "come home"), not their story
+            return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"
+
+        if all(theirs(q) for q in questions):
+            return {"match": None, "again": False, "question": questions[0], "theirs": True}
         for q in questions:
             if _CHECK_BACK.search(q) and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
@@ -673,7 +693,8 @@ class Director:
         if answer is not None and (intent == "answer" or (intent == "push_back" and answer.get("again"))):
             m = answer.get("match")
             if m is None:
-                main = self._part(s, "dont_know", salt)
+                main = (self._part(s, "yours_to_say", salt) if answer.get("theirs") else None) \
+                    or self._part(s, "dont_know", salt)
                 intent_used = "answer"
                 parts.append(("dont_know", main or "I don't know, sorry. Does that matter?"))
                 main = parts[-1][1]

@@ -93,3 +93,28 @@ def test_agreeing_never_names_a_time_the_agent_did_not_offer(sid, texts):
         if beat.intent in ("accept", "farewell"):
             for m in _WHEN.finditer(beat.line):
                 assert m.group(0).lower() in agent, (beat.line, m.group(0))
+
+
+@pytest.mark.parametrize("sid,question", [
+    ("lost-parcel-third-call", "Who's going to be handling this from now on?"),
+    ("lost-parcel-third-call", "How long will a refund take to come through?"),
+    ("internet-outage-remote-worker", "When will the engineer be able to come out?"),
+    ("subscription-cancel-charged-again", "How soon is the money going to be back in your account?"),
+])
+def test_asked_what_only_the_agent_can_know_the_customer_turns_it_back(sid, question):
+    """"When will it be fixed?" asked OF the customer: they don't know, that is why they called; never a fact
+    from their story that happens to share a word."""
+    _, history, beats = play(sid, [question])
+    reply = history[-1]["text"]
+    assert DONT_KNOW.search(reply), reply
+    assert beats[-1].fact_id is None and not any(ch.isdigit() for ch in reply), reply
+
+
+@pytest.mark.parametrize("sid,question,detail", [
+    ("flight-cancelled-wedding", "What time is the ceremony going to start?", "three"),
+    ("pharmacy-refill-delay", "When will your tablets run out, do you think?", "day"),
+])
+def test_a_future_in_the_customers_own_story_is_still_answered(sid, question, detail):
+    _, history, _ = play(sid, [question])
+    assert detail in history[-1]["text"].lower()
+    assert not DONT_KNOW.search(history[-1]["text"])

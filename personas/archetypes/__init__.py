@@ -49,6 +49,7 @@ SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
 # mood band in the archetype file; placeholders are filled by the Director.
 PARTS = {
     "dont_know": (),                      # a question their knowledge has no answer for: honest, in character
+    "yours_to_say": (),                   # asked what only the agent's side can know ("When will it be fixed?")
     "already_told": ("fact",),            # asked again for something already told
     "confirm": (),                        # the agent restated their problem correctly and checked
     "hollow_empathy": (),                 # repeated generic empathy with nothing done
