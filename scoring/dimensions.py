@@ -31,6 +31,10 @@ SKILL_NAMES = ("active_listening", "paraphrasing", "empathy", "focus", "closure"
 # 500 x 500 turns. What was said further back than this no longer decides what one reply does.
 CONTEXT_TURNS = 30
 # Words of any service call that do not name a customer's issue (stems, as stem() leaves them).
+# A customer who is content and thanking (the call is done): a goodbye is the reply that fits.
+_CONTENT_CUSTOMER = re.compile(r"\b(?:thank(?:s| you)|cheers|ta\b|sorted|that's (?:great|fine|lovely|perfect|brilliant|all)|"
+                               r"brilliant|marvellous|lovely|perfect|that works|much appreciated|bye)\b", re.I)
+
 _SMALL_TALK = {stem(w) for w in """please call calling called help hello thank thanks sorry someone anyone
 something anything thing happen happened tell said say sure right time today day way make see look back
 fine great good bad hold phone number""".split()}
@@ -472,6 +476,8 @@ def active_listening(ctx: Context) -> dict:
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
+            if "farewell" in m and "?" not in prev.text and _CONTENT_CUSTOMER.search(prev.text):
+                said = False  # "That's me sorted, thank you." -> "You're welcome, take care.": the fitting reply
             if said and (not engaged or {"dismissive", "off_topic"} & set(m) and not _legit_questions(ctx, n, r)):
                 k = len(gaps)
                 point = _point_before(ctx, n)

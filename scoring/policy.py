@@ -410,11 +410,20 @@ def _without_satisfied(rule: str, text: str) -> bool:
     m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
     if not m:
         return False
-    need = {k for k in keys(m.group(1)) if k not in _FILLER}
+    words = [k for k in keys(m.group(1)) if k not in _FILLER]
+    need = set(words)
     if not need:
         return False
+    # The doing word and most of what it is done to: "after I check your record" satisfies "without checking the
+    # medication record" (the agent need not repeat every word of the rule).
+    verb, enough = words[0], min(len(need), 2)
+
+    def says(c: str) -> bool:
+        got = need & set(keys(c))
+        return verb in got and len(got) >= enough
+
     # Said of a clause that is not itself negated: "I don't even need to check" is not having checked.
-    return any(need <= set(keys(c)) and not _NEGATED.search(c) and not re.search(r"\b(?:no need|without)\b", c, re.I)
+    return any(says(c) and not _NEGATED.search(c) and not re.search(r"\b(?:no need|without)\b", c, re.I)
                for c in re.split(r"[,;.!?]\s*|\s+\bbut\b\s+", text))
 
 

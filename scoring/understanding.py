@@ -177,7 +177,17 @@ GENERIC_EMPATHY = re.compile(
     r"\bi know (?:this|that|it)(?:'s| is) (?:frustrating|difficult|hard|annoying|stressful)|"
     r"\bit(?:'s| is) (?:understandable|natural|normal)\b|\bthat(?:'s| is) (?:completely |totally )?(?:understandable|fair|valid)\b|"
     r"\bi can (?:tell|see) (?:you(?:'re| are)|this is|that)\b|\bi(?:'m| am) here (?:for you|to help|to listen)\b", re.I)
-_EMPATHY_ANY = (GENERIC_EMPATHY, rules.REFLECTION, rules.AFFIRMATION, rules.APOLOGY)
+# A feeling said of the customer's experience: "no wonder that's confusing", "it must be really worrying", "you
+# must be exhausted" (not "it's hard to say": a feeling word followed by "to" is about something else).
+_FEEL = "|".join(sorted(FEELINGS, key=len, reverse=True)).replace("-", "\\-")
+_FEELING_SAID = re.compile(
+    r"\b(?:no wonder|understandably|of course)\b.{0,40}\b(?:" + _FEEL + r")\b|"
+    r"\b(?:that|this|it|which)(?:'s| is| was| must be| must have been| sounds| seems| would be)"
+    r"(?: (?:so|really|very|incredibly|pretty|quite|such an?|an?|truly|genuinely|deeply|absolutely))* (?:" + _FEEL + r")\b(?! to\b)|"
+    r"\byou(?:'re| are| must be| must feel| must have been| sound| seem| feel|'ve been| have been)"
+    r"(?: (?:so|really|very|incredibly|pretty|quite|understandably|a bit|a little|completely|totally))* (?:" + _FEEL + r")\b(?! to\b)",
+    re.I)
+_EMPATHY_ANY = (GENERIC_EMPATHY, rules.REFLECTION, rules.AFFIRMATION, rules.APOLOGY, _FEELING_SAID)
 # Words that appear in every service call: naming them is not naming this customer's situation.
 _GENERIC_CONTENT = {word_key(w) for w in """problem problems issue issues situation thing things matter matters experience
 way feel feeling feelings frustration concern concerns sorry help today moment time now really

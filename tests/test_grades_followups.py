@@ -1,0 +1,78 @@
+"""Grades a coach would sign, on wordings found by playing new calls: a recap that keeps the policy's condition in
+fewer words ("after I check your record") is not a forbidden promise; a feeling said of the customer's own situation
+("no wonder that's confusing") is specific empathy; and "You're welcome, take care" to a customer who has just
+thanked them is the fitting reply, not a listening gap."""
+from __future__ import annotations
+
+import pytest
+
+from core.transcript import Transcript
+from scoring import score
+from scoring.policy import find_offers
+from scoring.understanding import empathy_kind
+from tests.director_play import SCENARIOS, play
+
+PHARMACY = SCENARIOS["pharmacy-refill-delay"]
+OPENING = [{"role": "customer", "text": "Hello. I've come for my tablets, like every month, but the young man says "
+                                        "they're not on the system. I don't understand — I did it the same as always."}]
+
+
+def _breaches(text: str, sc=PHARMACY) -> list:
+    return [o for o in find_offers(text, sc) if o.allowed is False]
+
+
+@pytest.mark.parametrize("text", [
+    "To sum up: seven days' supply today once I've checked your record, and I'm chasing the surgery.",
+    "So, a week's emergency supply after I've looked at your records, and a call to the surgery now.",
+    "I'll check your record first and then I can give you a seven-day supply today.",
+])
+def test_the_policy_condition_kept_in_fewer_words_is_not_a_breach(text):
+    assert _breaches(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'll just hand you a seven-day supply now, no need to look at anything.",
+    "Here's a week's supply of your tablets, we can skip checking the record today.",
+])
+def test_a_supply_without_the_check_is_still_a_breach(text):
+    assert _breaches(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "So the tablets aren't on the system although you ordered the way you always do — no wonder that's confusing.",
+    "It must be really worrying, your tablets not showing up on the system after all these months.",
+    "You must be so confused, doing it the same as always and your tablets still not on the system.",
+])
+def test_a_feeling_said_of_the_customers_own_situation_is_specific_empathy(text):
+    kind, _ = empathy_kind(text, [], OPENING, PHARMACY)
+    assert kind == "specific", text
+
+
+@pytest.mark.parametrize("text", [
+    "It's hard to say when the system will be updated.",
+    "Your tablets should be on the system by now.",
+])
+def test_a_feeling_word_about_something_else_is_not_empathy(text):
+    kind, _ = empathy_kind(text, [], OPENING, PHARMACY)
+    assert kind not in ("specific", "feeling"), text
+
+
+GOOD_CALL = [
+    "So your tablets aren't on the system, though you did it the same way as always — no wonder that's confusing.",
+    "How many have you got left at home?",
+    "Right. I can give you an emergency supply of seven days today, once I've checked your medication record, "
+    "and I'll ring the surgery now to chase the prescription.",
+    "To recap: seven days' supply today after I check your record, and I'm chasing the surgery now. Is that okay?",
+]
+
+
+@pytest.mark.parametrize("goodbye", ["You're welcome, Harold. Take care.", "My pleasure. Bye for now, Harold.",
+                                     "No problem at all — look after yourself. Goodbye."])
+def test_a_goodbye_to_a_thankful_customer_is_no_listening_gap(goodbye):
+    state, history, _ = play("pharmacy-refill-delay", GOOD_CALL + [goodbye])
+    assert state.ended == "resolved"
+    report = score(Transcript.model_validate({"scenario_id": PHARMACY.id, "turns": history}), PHARMACY)
+    gaps = [e for e in report.dimensions["active_listening"].evidence if e.kind == "gap"]
+    assert not any(goodbye.split(".")[0] in e.quote for e in gaps), gaps
+    assert report.policy.breaches == []
+    assert report.dimensions["empathy"].score >= 50
