@@ -1,0 +1,91 @@
+"""Listening moves in the default (rules) mode: suggestions said as questions, affirmations, reflections.
+
+Every wording here is written for this test (a customer-service or everyday setting), none is taken
+from ESConv or AnnoMI. Each rule is checked on three or more wordings, and on near misses it must leave.
+"""
+from __future__ import annotations
+
+import pytest
+
+from scoring import detect_moves
+
+MUM = [{"role": "customer", "text": "My mum has been on her own since dad died and I keep putting off the visit. "
+                                    "I feel awful about it."}]
+BILL = [{"role": "customer", "text": "The bill doubled this month and I've no idea why. I'm on a fixed tariff."}]
+
+
+@pytest.fixture(autouse=True)
+def _rules_mode(monkeypatch):
+    from scoring import model
+
+    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
+    model.reload()
+    yield
+    model.reload()
+
+
+@pytest.mark.parametrize("text", [
+    "Maybe you could ring her tonight?",
+    "Perhaps a short visit at the weekend first?",
+    "Do you think a weekly phone call would help?",
+    "Would it be worth asking your brother to share the visits?",
+    "Is there anyone at home you could talk to about it?",
+    "Do you have a friend you can lean on right now?",
+    "Have you thought about taking the train up on Friday?",
+])
+def test_a_suggestion_said_as_a_question_is_not_a_probe(text):
+    moves = detect_moves(text, MUM)
+    assert "question" not in moves
+    assert "off_topic" not in moves  # a proposal is about their problem, whatever words it uses
+
+
+@pytest.mark.parametrize("text", [
+    "When did you last see her?",
+    "Do you think she knows you feel this way?",
+    "Is there anyone else who visits her?",
+    "How far away does she live?",
+])
+def test_a_real_question_stays_a_question(text):
+    assert "question" in detect_moves(text, MUM)
+
+
+@pytest.mark.parametrize("text", [
+    "You sound like a really caring son.",
+    "You seem like a very thoughtful person.",
+    "I'm so glad you told me about it.",
+    "Really pleased to hear you've found a flat near her.",
+    "That's wonderful that you still call her every week.",
+    "That's not silly at all.",
+    "It's completely normal to feel guilty about the distance.",
+    "You'll be fine once you get there.",
+    "I'm sure things will settle down once you've been.",
+])
+def test_affirmation_of_the_person_or_reassurance(text):
+    assert "affirmation" in detect_moves(text, MUM)
+
+
+@pytest.mark.parametrize("text", [
+    "Glad I could help.",                      # the agent's own closing, not about the customer
+    "I hope Friday goes smoothly.",            # a farewell wish
+    "That's a nice day out you've planned.",   # no appraisal word: not validated
+])
+def test_near_misses_are_not_affirmations(text):
+    assert "affirmation" not in detect_moves(text, MUM)
+
+
+@pytest.mark.parametrize("text,ctx", [
+    ("Being there for her is really important to you.", MUM),
+    ("Seems like the distance has been weighing on you.", MUM),
+    ("It sounds as though you miss her a lot.", MUM),
+    ("Getting a straight answer about the bill matters a lot to you.", BILL),
+])
+def test_a_statement_about_the_customer_reflects(text, ctx):
+    assert {"paraphrase", "reflection"} & set(detect_moves(text, ctx))
+
+
+@pytest.mark.parametrize("text", [
+    "It's important to read the meter every month.",   # advice about what matters, not about them
+    "I think it's important that bills are checked.",
+])
+def test_the_speakers_own_advice_is_not_a_reflection(text):
+    assert not {"paraphrase", "reflection"} & set(detect_moves(text, BILL))
