@@ -109,7 +109,9 @@ ACKNOWLEDGEMENT = _rx(
 )
 
 DISMISSIVE = _rx(
-    r"\bcalm down\b", r"\brelax\b", r"\bcalm yourself\b",
+    r"\bcalm down\b",
+    # "Relax.", "Just relax, sir": an order; "a way to relax" or "time to relax" is not
+    r"(?:^|[.!?,;]\s*|\bjust |\bplease |\bneed to |\bcan you |\bcould you |\btry to )relax\b", r"\bcalm yourself\b",
     r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:not (?:a|that) big (?:deal|of a deal)|not the end of the world|no big deal|only (?:a|two) )",
     r"\byou need to understand\b", r"\byou have to understand\b", r"\byou must understand\b",
     r"\b(?:our|the|company) (?:policy|policies|terms) (?:states?|says?|clearly|is|are|do(?:es)? not)\b",
@@ -221,6 +223,10 @@ OWN_VOICE = _rx(
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
+    r"\b(?:i (?:would |'d )?suggest|(?:one|my) suggestion|you (?:just |really |only |simply )?need to|all you need|"
+    r"i (?:also|too|myself|used to|remember|found|had|went|did)|glad i could|(?:you(?:'re| are) )?(?:so |very |most )?welcome)\b",
+    r"^(?:keep|give|do|don't|stop|go|pick|look|remember|take|make|be|get|find|consider|think about)\b",
     # general information: how things usually go, not what this customer said
     r"\b(?:usually|normally|typically|generally|on average|working days|(?:it|they|this|that) (?:can|will|should|may) take)\b",
 )
@@ -228,13 +234,13 @@ OWN_VOICE = _rx(
 INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants|wanted|wish|hope|need|needs|care|cares|"
                   r"worry|worried|wonder|know|knew|believe|like|liked|love|hate|decided|realize|realise|realized|"
                   r"realised|notice|noticed|tried|trying|struggle|struggling|afraid|sure|unsure|ready|seem|seems|sound|"
-                  r"sounds|mean|means|matters?|important|enough|sense|aware)\b")
+                  r"sounds|mean|means|matters?|important|enough|sense|aware|mind)\b")
 # A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
 ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."

@@ -89,3 +89,29 @@ def test_a_statement_about_the_customer_reflects(text, ctx):
 ])
 def test_the_speakers_own_advice_is_not_a_reflection(text):
     assert not {"paraphrase", "reflection"} & set(detect_moves(text, BILL))
+
+
+WORK = [{"role": "customer", "text": "Work has been non-stop and the weekend is the only time I get."}]
+
+
+@pytest.mark.parametrize("text", ["Relax.", "Just relax, it will be sorted.", "Please relax, sir.", "You need to relax."])
+def test_telling_them_to_relax_is_dismissive(text):
+    assert "dismissive" in detect_moves(text, WORK)
+
+
+@pytest.mark.parametrize("text", [
+    "The weekend is your time to relax and unwind.",
+    "Smoking has become a way to relax after work.",
+    "That's the one hour you get to relax.",
+])
+def test_relax_as_a_word_about_their_life_is_not_dismissive(text):
+    assert "dismissive" not in detect_moves(text, WORK)
+
+
+@pytest.mark.parametrize("text", [
+    "It's been on your mind all week.",
+    "It looks like you've had no break at all.",
+    "Looks like you've been carrying all of it on your own.",
+])
+def test_their_mind_and_how_it_looks_for_them_reflect(text):
+    assert {"paraphrase", "reflection"} & set(detect_moves(text, WORK))
