@@ -9,7 +9,9 @@ import re
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    # ASCII case folding: the patterns are English words and punctuation, and Unicode-aware folding made
+    # every search about twice as slow (a move detection runs ~20 of these per turn).
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.ASCII)
 
 
 QUESTION = _rx(
@@ -111,7 +113,7 @@ ACKNOWLEDGEMENT = _rx(
 DISMISSIVE = _rx(
     r"\bcalm down\b",
     # "Relax.", "Just relax, sir": an order; "a way to relax" or "time to relax" is not
-    r"(?:^|[.!?,;]\s*|\bjust |\bplease |\bneed to |\bcan you |\bcould you |\btry to )relax\b", r"\bcalm yourself\b",
+    r"\brelax\b(?<!to relax)(?<!can relax)(?<!ll relax)(?<!uld relax)", r"\b(?:need|try|have|got) to relax\b", r"\bcalm yourself\b",
     r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:not (?:a|that) big (?:deal|of a deal)|not the end of the world|no big deal|only (?:a|two) )",
     r"\byou need to understand\b", r"\byou have to understand\b", r"\byou must understand\b",
     r"\b(?:our|the|company) (?:policy|policies|terms) (?:states?|says?|clearly|is|are|do(?:es)? not)\b",
@@ -271,7 +273,7 @@ ENCOURAGEMENT = _rx(
     r"hardworking|responsible|brave|considerate|generous|warm|patient) (?:person|people|man|woman|guy|friend|"
     r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul)\b",
     # Gladness about what they did or found: "I'm glad you spoke up", "Really pleased to hear you've found a flat"
-    r"\b(?:i(?:'m| am) )?(?:so |really |very )?(?:glad|happy|pleased|relieved) (?:to hear |that )?(?:that )?"
+    r"\b(?:glad|happy|pleased|relieved) (?:to hear |that )?(?:that )?"
     r"(?:you(?:'re| are|'ve| have| were| did| got| found| feel| managed| decided| made| can| could| still| told| spoke|"
     r" talked| called| rang| came| reached| asked| shared| tried)|"
     r"(?:things|it|that)(?:'s| is| are| went| worked))\b",
@@ -285,8 +287,8 @@ ENCOURAGEMENT = _rx(
     r"human) to (?:feel|be|want|have|need|worry|cry|struggle)\b",
     # Reassurance about how it will go for them: "You'll be fine", "I'm sure it'll work out"
     r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",
-    r"\b(?:i(?:'m| am) (?:sure|confident|certain)|i bet) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
-    r"\b(?:stay|keep (?:staying|being)?) ?(?:positive|strong|hopeful)\b|\bkeep (?:your|that) (?:head|chin) up\b",
+    r"\bi(?:'m| am) (?:sure|confident|certain) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
+    r"\b(?:stay|keep) (?:staying |being )?(?:positive|strong|hopeful)\b", r"\bkeep (?:your|that) (?:head|chin) up\b",
 )
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
