@@ -316,7 +316,7 @@ def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str])
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
-    text = text or ""
+    text = (text or "").replace("’", "'").replace("‘", "'")  # "I’m sorry" is "I'm sorry"
     toks = tokens(text)
     if not toks:
         return []

@@ -10,8 +10,27 @@ import re
 
 def _rx(*parts: str) -> re.Pattern[str]:
     # ASCII case folding: the patterns are English words and punctuation, and Unicode-aware folding made
-    # every search about twice as slow (a move detection runs ~20 of these per turn).
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.ASCII)
+    # every search about twice as slow (a move detection runs ~20 of these per turn). A word character
+    # (\w outside a [...] class) still takes any letter, so "So the café never came" reads as with "cafe".
+    return re.compile("|".join(f"(?:{_unicode_words(p)})" for p in parts), re.IGNORECASE | re.ASCII)
+
+
+def _unicode_words(pattern: str) -> str:
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            out.append("(?u:\\w)" if pair == "\\w" and not in_class else pair)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 QUESTION = _rx(

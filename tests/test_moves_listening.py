@@ -115,3 +115,16 @@ def test_relax_as_a_word_about_their_life_is_not_dismissive(text):
 ])
 def test_their_mind_and_how_it_looks_for_them_reflect(text):
     assert {"paraphrase", "reflection"} & set(detect_moves(text, WORK))
+
+
+@pytest.mark.parametrize("plain,accented", [
+    ("That sounds really frustrating, Jose.", "That sounds really frustrating, José."),
+    ("I'm so sorry, Zoe. I'll book the engineer for tomorrow.", "I’m so sorry, Zoë. I’ll book the engineer for tomorrow."),
+    ("Calm down, Soren, our policy states repairs take time.", "Calm down, Søren, our policy states repairs take time."),
+    ("So the cafe never got the delivery?", "So the café never got the delivery?"),
+])
+def test_names_and_curly_apostrophes_read_like_plain_text(plain, accented):
+    """The patterns fold case in ASCII (for speed): non-ASCII letters around them change nothing."""
+    ctx = [{"role": "customer", "text": "The café order never came and the engineer didn't show."}]
+    assert detect_moves(accented, ctx) == detect_moves(plain, ctx)
+    assert detect_moves(accented, ctx)
