@@ -16,11 +16,15 @@ BILL = [{"role": "customer", "text": "The bill doubled this month and I've no id
 
 @pytest.fixture(autouse=True)
 def _rules_mode(monkeypatch):
+    from core.settings import get_settings
     from scoring import model
 
     monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
+    get_settings.cache_clear()
     model.reload()
     yield
+    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
+    get_settings.cache_clear()
     model.reload()
 
 
