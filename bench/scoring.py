@@ -16,6 +16,7 @@ baseline, in one run.
     python bench/scoring.py --validity # both validity tables: moves per mode, then grades
     python bench/scoring.py --moves    # the move validity table only
     python bench/scoring.py --grades   # the grade validity table only
+    python bench/scoring.py --speed    # the speed tables only
 """
 from __future__ import annotations
 
@@ -213,6 +214,9 @@ def main() -> None:
         raise SystemExit(print_validity())
     if "--moves" in sys.argv[1:]:
         raise SystemExit(print_move_validity())
+    if "--speed" in sys.argv[1:]:
+        speed()
+        return
     speed()
     print()
     print_move_validity()

@@ -118,8 +118,10 @@ def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scena
         return not on_topic or len(mine - related) >= 2
     service = {"apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
                "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"}
-    # Without any shared word and without a service move, a long-ish turn has wandered off.
-    return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service)
+    # Without any shared word and without a service move, a long-ish turn has wandered off; a suggestion
+    # said as a question ("Would a weekly call help?") is about their problem, whatever words it uses.
+    return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service) \
+        and not _suggests(text)
 
 
 # The four moves the ESConv model knows. A rule can add one of them only when the model gives it at
@@ -182,6 +184,12 @@ def _restating_questions(text: str) -> bool:
     qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
     return bool(qs) and all(rules.PARAPHRASE_CUE.search(q) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q)
                             and not rules.OPEN_QUESTION.search(q) for q in qs)
+
+
+def _suggests(text: str) -> bool:
+    """Whether some question in the turn proposes something ("Maybe you could call her tonight?")."""
+    return any(rules.SUGGESTION_QUESTION.search(rules.FILLER.sub("", q) or q)
+               for q in (m.group().strip() for m in SENTENCE.finditer(text)) if q.endswith("?"))
 
 
 def _asks(text: str) -> bool:
@@ -308,7 +316,7 @@ def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str])
 def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
-    text = text or ""
+    text = (text or "").replace("’", "'").replace("‘", "'")  # "I’m sorry" is "I'm sorry"
     toks = tokens(text)
     if not toks:
         return []

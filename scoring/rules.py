@@ -9,7 +9,28 @@ import re
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    # ASCII case folding: the patterns are English words and punctuation, and Unicode-aware folding made
+    # every search about twice as slow (a move detection runs ~20 of these per turn). A word character
+    # (\w outside a [...] class) still takes any letter, so "So the café never came" reads as with "cafe".
+    return re.compile("|".join(f"(?:{_unicode_words(p)})" for p in parts), re.IGNORECASE | re.ASCII)
+
+
+def _unicode_words(pattern: str) -> str:
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            out.append("(?u:\\w)" if pair == "\\w" and not in_class else pair)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 QUESTION = _rx(
@@ -109,7 +130,9 @@ ACKNOWLEDGEMENT = _rx(
 )
 
 DISMISSIVE = _rx(
-    r"\bcalm down\b", r"\brelax\b", r"\bcalm yourself\b",
+    r"\bcalm down\b",
+    # "Relax.", "Just relax, sir": an order; "a way to relax" or "time to relax" is not
+    r"\brelax\b(?<!to relax)(?<!can relax)(?<!ll relax)(?<!uld relax)", r"\b(?:need|try|have|got) to relax\b", r"\bcalm yourself\b",
     r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:not (?:a|that) big (?:deal|of a deal)|not the end of the world|no big deal|only (?:a|two) )",
     r"\byou need to understand\b", r"\byou have to understand\b", r"\byou must understand\b",
     r"\b(?:our|the|company) (?:policy|policies|terms) (?:states?|says?|clearly|is|are|do(?:es)? not)\b",
@@ -215,12 +238,16 @@ FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:okay|ok|so|and|but|yeah|yes|right|all righ
 OWN_VOICE = _rx(
     r"\b(?:i think|i(?:'d| would) (?:suggest|recommend|like|encourage)|i want(?: to)?|let me|let's|"
     r"we (?:can|could|will|'ll|should)|you (?:should|could try|might want|may want|need to|have to|can always)|"
-    r"research|studies|important (?:to|that)|recommend|i(?:'m| am) going to|i(?:'m| am) (?:wondering|curious)|"
+    r"research|studies|important (?:to|that)(?! you\b)|recommend|i(?:'m| am) going to|i(?:'m| am) (?:wondering|curious)|"
     r"i was|i have|i've|my|most people|a lot of people|some people|the (?:doctor|guidelines?)|thank)\b",
     r"^(?:i|we|let|i'll|we'll|i'm|we're|try|maybe|perhaps|please|just)\b",
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
+    r"\b(?:i (?:would |'d )?suggest|(?:one|my) suggestion|you (?:just |really |only |simply )?need to|all you need|"
+    r"i (?:also|too|myself|used to|remember|found|had|went|did)|glad i could|(?:you(?:'re| are) )?(?:so |very |most )?welcome)\b",
+    r"^(?:keep|give|do|don't|stop|go|pick|look|remember|take|make|be|get|find|consider|think about)\b",
     # general information: how things usually go, not what this customer said
     r"\b(?:usually|normally|typically|generally|on average|working days|(?:it|they|this|that) (?:can|will|should|may) take)\b",
 )
@@ -228,13 +255,13 @@ OWN_VOICE = _rx(
 INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants|wanted|wish|hope|need|needs|care|cares|"
                   r"worry|worried|wonder|know|knew|believe|like|liked|love|hate|decided|realize|realise|realized|"
                   r"realised|notice|noticed|tried|trying|struggle|struggling|afraid|sure|unsure|ready|seem|seems|sound|"
-                  r"sounds|mean|means|matters?|important|enough|sense|aware)\b")
+                  r"sounds|mean|means|matters?|important|enough|sense|aware|mind)\b")
 # A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
 ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|what i(?:'m)? hear|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
@@ -259,6 +286,28 @@ ENCOURAGEMENT = _rx(
     r"\byou(?:'re| are) not alone\b", r"\b(?:it is|it's) (?:not|never) (?:at all )?your fault\b",
     r"\b(?:a lot of|many|lots of) (?:people|others) (?:are|have been|go through|feel)\b",
     r"\byou made the right (?:decision|choice|call)\b",
+    # Praise of the person: "You seem like a thoughtful person", "You sound like a really caring dad"
+    r"\byou(?:'re| are| seem| sound)(?: like)? (?:a |an |such a )?(?:really |very |so |truly )?(?:good|great|nice|kind|lovely|"
+    r"caring|bright|smart|strong|thoughtful|wonderful|loving|devoted|capable|sweet|genuine|decent|hard-working|"
+    r"hardworking|responsible|brave|considerate|generous|warm|patient) (?:person|people|man|woman|guy|friend|"
+    r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul)\b",
+    # Gladness about what they did or found: "I'm glad you spoke up", "Really pleased to hear you've found a flat"
+    r"\b(?:glad|happy|pleased|relieved) (?:to hear |that )?(?:that )?"
+    r"(?:you(?:'re| are|'ve| have| were| did| got| found| feel| managed| decided| made| can| could| still| told| spoke|"
+    r" talked| called| rang| came| reached| asked| shared| tried)|"
+    r"(?:things|it|that)(?:'s| is| are| went| worked))\b",
+    # A positive appraisal of their plan or step: "That's wonderful", "That is so impressive"
+    r"\b(?:that(?:'s| is| sounds)|this is|what an?) (?:really |so |very |absolutely |truly )?(?:awesome|wonderful|"
+    r"amazing|fantastic|excellent|brilliant|impressive|admirable|commendable|inspiring|encouraging|terrific)\b",
+    # Normalising: "That's not silly at all", "There's nothing strange about wanting that"
+    r"\b(?:that|it|this)(?:'s| is)(?: not|n't) (?:at all )?(?:weird|strange|silly|stupid|crazy|odd|selfish|unusual|"
+    r"dumb|wrong of you)\b",
+    r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:completely |perfectly |totally |very |quite )?(?:normal|natural|okay|ok|fine|"
+    r"human) to (?:feel|be|want|have|need|worry|cry|struggle)\b",
+    # Reassurance about how it will go for them: "You'll be fine", "I'm sure it'll work out"
+    r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",
+    r"\bi(?:'m| am) (?:sure|confident|certain) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
+    r"\b(?:stay|keep) (?:staying |being )?(?:positive|strong|hopeful)\b", r"\bkeep (?:your|that) (?:head|chin) up\b",
 )
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
@@ -288,6 +337,19 @@ SUGGESTION_QUESTION = _rx(
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
     r"getting|taking|making|looking|reaching|joining|writing)\b",
     r"^\W*(?:why not|why don't you|do you want to try|have you considered)\b",
+    # "Maybe you could ask your neighbour?", "Perhaps a quick call to the school?": advice with a question mark
+    r"^\W*(?:(?:and|so|well|hmm|also|or|but),?\s+)*(?:maybe|perhaps)\b",
+    # "Do you think a second opinion would help?", "Would it be worth asking them?": a proposal to weigh up
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:do|don't) you think\b[^?]*\b(?:would|could|might|will) "
+    r"(?:\w+ )?(?:help|benefit|be (?:\w+ )?(?:helpful|beneficial|useful|worth|a good idea|an option|good for you))\b",
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:would|could|might) it (?:\w+ )?(?:help|be (?:\w+ )?(?:worth|helpful|"
+    r"useful|a good idea|an idea))\b",
+    # "Is there anyone you could talk to?", "Do you have a friend you can lean on?": pointing to support
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there|are there|do you have|have you got|do you know)\b[^?]*"
+    r"\b(?:you|who|that) (?:can|could|might) (?:\w+ )?(?:talk|speak|confide|turn|lean|reach out|open up|vent|"
+    r"go to|ask for (?:help|support|advice))\b",
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:have you|did you) (?:ever )?(?:thought|considered|looked into|"
+    r"reached out|sought|asked for help|asked for support|gone to (?:a|see a|the) (?:doctor|gp|counsell?or|therapist))\b",
 )
 
 # A sentence that opens as a question: a question word or an inverted auxiliary ("Do you feel it's unfair?").
@@ -296,7 +358,8 @@ ASKS_OPENING = _rx(r"^(?:what|when|where|which|who|whom|whose|why|how|do|does|di
                    r"wouldn't|can't|couldn't)\b")
 
 # The person's inner state said about them anywhere in a statement: "it's important to you", "you'd like…".
-INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means? a lot|hard|difficult|scary|worrying) (?:to|for) you|"
+INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means?|hard|difficult|scary|worrying)"
+                         r"(?: (?:a lot|so much|a great deal|everything|the world))? (?:to|for) you|"
                          r"you(?:'d| would) (?:like|love|rather|prefer)|you(?:'re| are) (?:not )?(?:sure|unsure|ready|"
                          r"willing|hoping|thinking|wondering|worried|concerned|afraid|torn)|you (?:really )?(?:want|wanted|"
                          r"wish|hope|feel|felt|think|thought|believe|know|knew|worry|care|need|don't want|didn't want))\b")
