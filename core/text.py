@@ -30,6 +30,15 @@ concerned concern unsettling distressing distressed devastated devastating miser
 CONTRACTIONS = {"n't": " not"}
 
 
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def plain_quotes(text: str) -> str:
+    """Curly apostrophes and quotes (phones and word processors type them) as straight ones, so "I\u2019ll call
+    you" reads like "I'll call you" everywhere a pattern looks for "I'll"."""
+    return text.translate(_TYPOGRAPHIC) if text else text
+
+
 def tokens(text: str) -> list[str]:
     """Lowercased word tokens (apostrophes kept inside words)."""
     return WORD_RE.findall(text.lower().replace("’", "'"))

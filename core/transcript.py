@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.errors import InputError
 from core.files import read_capped
+from core.text import plain_quotes
 
 # A trainee message longer than this is refused in the UI; a transcript turn
 # longer than MAX_TURN_CHARS is refused by the tools (scoring, import).
@@ -27,6 +28,11 @@ class Turn(BaseModel):
     role: Role
     text: str = Field(max_length=MAX_TURN_CHARS)
     mood: float | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _straight_quotes(cls, v: str) -> str:
+        return plain_quotes(v)  # "I\u2019ll book it" is read, scored and quoted as "I'll book it"
 
 
 class Transcript(BaseModel):

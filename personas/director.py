@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.text import any_phrase
+from core.text import any_phrase, plain_quotes
 from core.transcript import role_text as _role_text
 from personas.archetypes import Archetype, Effect
 from personas.scenario import Scenario
@@ -234,6 +234,7 @@ class Director:
 
         if state.ended:
             raise ValueError(f"the conversation has ended ({state.ended})")
+        trainee_text = plain_quotes(trainee_text)  # "I\u2019ll call you" is "I'll call you"
         reading = read_turn(trainee_text, list(history), self.scenario, moves)
         moves = list(reading.moves)
         s = state.model_copy(deep=True)

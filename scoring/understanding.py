@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.text import FEELINGS, content_words, keys, tokens, word_key
+from core.text import FEELINGS, content_words, keys, plain_quotes, tokens, word_key
 from core.transcript import role_text
 from scoring import rules
 from scoring.evidence import sentences
@@ -496,7 +496,7 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
               moves: Sequence[str] | None = None) -> TurnReading:
     """Read one trainee turn. `context`: the turns before it, oldest first (Turn objects or role/text dicts).
     `moves`: when already known (saved with the turn), used instead of detecting them again."""
-    text = text or ""
+    text = plain_quotes(text or "")
     ctx = list(context)
     mv = tuple(moves) if moves is not None else tuple(detect_moves(text, ctx, scenario))
     qs = tuple(question_sentences(text))

@@ -76,3 +76,25 @@ def test_a_goodbye_to_a_thankful_customer_is_no_listening_gap(goodbye):
     assert not any(goodbye.split(".")[0] in e.quote for e in gaps), gaps
     assert report.policy.breaches == []
     assert report.dimensions["empathy"].score >= 50
+
+
+@pytest.mark.parametrize("sid,texts", [
+    ("internet-outage-remote-worker",
+     ["I'm so sorry, two days offline with a deadline tomorrow must be awful.",
+      "I'll book an engineer for 8am tomorrow and I'm adding a 20 GB data boost right now.",
+      "So: the boost is live now and the engineer's there at 8am tomorrow. Take care."]),
+    ("lost-parcel-third-call",
+     ["Three calls and still no bike — I'd be livid too. What's the order number?",
+      "I'll send a replacement today by next-day courier and I'll email you the tracking by 5pm.",
+      "That's the replacement today and the tracking by 5pm. Bye for now."]),
+])
+def test_curly_apostrophes_are_read_like_straight_ones(sid, texts):
+    """Phones and word processors type "I’ll": the customer and the grade must hear the same call."""
+    curly = [t.replace("'", "\u2019") for t in texts]
+    runs = []
+    for version in (texts, curly):
+        state, history, beats = play(sid, version)
+        report = score(Transcript.model_validate({"scenario_id": sid, "turns": history}), SCENARIOS[sid])
+        runs.append(([round(h["mood"], 2) for h in history if h["role"] == "customer"], state.ended,
+                     report.overall, {k: d.score for k, d in report.dimensions.items()}))
+    assert runs[0] == runs[1]
