@@ -401,9 +401,11 @@ class Director:
         questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
         if not questions:
             return None
-        questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)]
+        questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)
+                     and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)]
         if not questions:
-            return None  # "Does that help?" asks how they take the offer: their reaction is the answer
+            # "Does that help?" asks how they take the offer, "Shall I book it?" offers: their reaction answers
+            return None
         def theirs(q: str) -> bool:
             # "When will the money be back?" asked of the customer: the outcome they called about (nothing in
             # their story, or only what they want) is the agent's to say. "When will the tablets run out?" or

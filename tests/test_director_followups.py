@@ -118,3 +118,16 @@ def test_a_future_in_the_customers_own_story_is_still_answered(sid, question, de
     _, history, _ = play(sid, [question])
     assert detail in history[-1]["text"].lower()
     assert not DONT_KNOW.search(history[-1]["text"])
+
+
+@pytest.mark.parametrize("sid,texts", [
+    ("flight-cancelled-wedding",
+     ["Your sister's wedding tomorrow and you're the best man — I'm so sorry, let's get you there.",
+      "There's a 6:40 flight to Lisbon tomorrow morning that lands at 9:30.", "Would you like me to book it?"]),
+    ("internet-outage-remote-worker",
+     ["Two days without internet before a deadline — that's awful, I'm sorry.",
+      "I can send an engineer at 8am tomorrow.", "Shall I go ahead and book that?"]),
+])
+def test_an_offer_put_as_a_question_is_not_answered_with_a_story_fact(sid, texts):
+    _, history, beats = play(sid, texts)
+    assert beats[-1].fact_id is None and beats[-1].intent != "answer", (beats[-1].intent, history[-1]["text"])
