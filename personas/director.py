@@ -196,25 +196,31 @@ def _sentence_keys(text: str, min_words: int = 1) -> list[str]:
     return [k for k in keys if k and len(k.split()) >= min_words]
 
 
-# Words that start a clause in lower case: a question or fact folded into a pressing sentence
-# ("Third time: when will it be fixed?") is lower-cased only when it starts with one (never a name).
-_LOWER_START = frozenset(
-    "a an the it it's its my we we've we're they they're there that that's this what what's when where who why how "
-    "is are was were do does did can could will would should so but and yes no not our his her he she you your "
-    "on in at about after before since only just still if please have has had one two three all any someone "
-    "anyone nobody nothing i've".split())
+def proper_words(texts: Sequence[str]) -> frozenset[str]:
+    """Words written with a capital inside a sentence somewhere in these texts (names, places, brands):
+    never lower-cased when a sentence starting with one is folded into another."""
+    out = set()
+    for text in texts:
+        for sent in _SENTENCE_END.split(" ".join((text or "").split())):
+            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sent)
+            out.update(w for w in words[1:] if w[:1].isupper())
+    return frozenset(out)
 
 
-def _inline(text: str) -> str:
-    """A sentence to be said after a colon or dash inside another: its first word lower-cased when that is safe."""
+def _inline(text: str, proper: frozenset[str] = frozenset()) -> str:
+    """A sentence to be said after a colon or dash inside another ("Third time: when will it be fixed?"):
+    its first word lower-cased unless it is "I", a name the scenario writes with a capital, or an acronym."""
     text = text.strip()
-    first = re.match(r"[A-Za-z']+", text)
-    if first and first.group().lower().replace("’", "'") in _LOWER_START and first.group() != "I":
-        return text[:1].lower() + text[1:]
-    return text
+    first = re.match(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not first:
+        return text
+    w = first.group()
+    if w == "I" or w.startswith(("I'", "I’")) or w in proper or (len(w) > 1 and w.isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def _fill(template: str, values: Mapping[str, str]) -> str | None:
+def _fill(template: str, values: Mapping[str, str], proper: frozenset[str] = frozenset()) -> str | None:
     """A part's placeholders filled: a value after a colon, dash or comma joins that sentence (lower-cased
     start, and only the first sentence of a fact), so "Third time: {ask}" is one new sentence, not the old
     question said again. None when the template needs a value that was not given."""
@@ -228,7 +234,7 @@ def _fill(template: str, values: Mapping[str, str]) -> str | None:
             return m.group(0)
         value = str(values[name]).strip()
         if lead.strip() and lead.strip()[-1] in ":—–,-":
-            value = _inline(_first_sentence(value) if name == "fact" else value)
+            value = _inline(_first_sentence(value) if name == "fact" else value, proper)
             if name == "fact" and value[-1:] not in ".!?":
                 value += "."
         return lead + value
@@ -249,6 +255,17 @@ class Director:
         self.scenario = scenario
         self.archetype = archetype
         self.variant = int(variant or 0)  # picks the wording (parts, leads, line order); never the mood or the facts
+        self._proper_cache: frozenset[str] | None = None
+
+    @property
+    def _proper(self) -> frozenset[str]:
+        if self._proper_cache is None:
+            sc = self.scenario
+            texts = [sc.opening_line, sc.situation, sc.customer.name, getattr(sc.customer, "backstory", "") or ""]
+            texts += [f.text for f in sc.facts] + [k.say for k in getattr(sc, "knows", None) or []]
+            texts += [x for bands in sc.lines.values() for ls in bands.values() for x in ls]
+            self._proper_cache = proper_words(texts) | frozenset((sc.customer.name or "").split())
+        return self._proper_cache
 
     # -- public API -------------------------------------------------------------------------
     def start(self) -> tuple[DirectorState, Beat]:
@@ -656,7 +673,7 @@ class Director:
         start = zlib.crc32(f"{self.scenario.id}|{name}|{salt}".encode())
         for k in range(len(lines)):
             line = lines[(start + k) % len(lines)]
-            text = _fill(line, values)
+            text = _fill(line, values, self._proper)
             if text is None:
                 continue
             if _norm(text) not in s.said and self._fresh(s, text, min_words):
@@ -732,8 +749,9 @@ class Director:
                     or sc.lines_for("answer", s.mood) or ["{fact}"]
                 # Acknowledgement + content: the persona's own short reactions to being asked go before the
                 # fact too, beside the scenario's answer lines (the fact itself is said whole, unchanged).
-                templates = templates + [f"{x} {{fact}}" for x in self.archetype.part_lines("lead_asked", sc.band(s.mood))
-                                         if "{" not in x and not _CALM_WORDS.search(x)]
+                if not parts:
+                    templates = templates + [f"{x} {{fact}}" for x in self.archetype.part_lines("lead_asked", sc.band(s.mood))
+                                             if "{" not in x and not _CALM_WORDS.search(x)]
                 main = self._pick(s, "answer", templates, salt, fact=m.text)
                 parts.append(("answer", main))
                 # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
