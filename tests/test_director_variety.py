@@ -212,3 +212,6 @@ def test_the_store_keeps_the_variant_and_a_resumed_conversation_says_the_same():
 
     said = [_norm(t["text"]) for t in ana.get_turns(conv) if t["role"] == "customer"]
     assert live.engine.state.said == said
+    # Retry from the trainee's turn: the new conversation keeps the attempt's variant, so it replays the same words.
+    retry = practice.branch(ana, conv, 2)
+    assert practice.load(ana, retry).engine.variant == first["meta"]["variant"]
