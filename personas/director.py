@@ -800,9 +800,10 @@ class Director:
         # Never a sentence said twice in one conversation: what was said already is left out; when nothing is
         # left, the customer says it again in other words (their open question pressed harder, or the
         # archetype's own way of saying they are still waiting).
-        parts = [(n, self._unsaid(s, p) if n not in ("already_told",) else p) for n, p in parts if p]
+        before = [(n, p) for n, p in parts if p]
+        parts = [(n, self._unsaid(s, p) if n not in ("already_told",) else p) for n, p in before]
         parts = [(n, p) for n, p in parts if p]
-        if not any(len(p.split()) >= 3 for _, p in parts):
+        if parts != before and not any(len(p.split()) >= 3 for _, p in parts) and intent not in ("accept", "farewell"):
             alt = None
             if s.open_ask and intent not in ("accept", "farewell"):
                 name = "unanswered_again" if s.open_ask.get("times", 0) >= 2 else "unanswered"
@@ -814,6 +815,8 @@ class Director:
                 alt = self._part(s, "restate", f"{salt}|{intent}", only=lambda x: self._fits_mood(s, x))
                 if alt:
                     parts.append(("restate", alt))
+        if not parts:
+            parts = before  # every word of it said already and nothing new to say it with: better than nothing
         # Acknowledgement + content: a reply made of one authored piece gets a short reaction to what the
         # agent just did first, varied per attempt (two attempts at one scenario read differently).
         if len(parts) == 1 and (intent == "walk_out" or not _OPENS_WITH_REACTION.match(parts[0][1])):
@@ -851,11 +854,11 @@ class Director:
         else:
             name = "lead_unmoved"
 
-        first = (_WORD.findall(before) or [""])[0].lower()
+        opening = {w.lower() for w in _WORD.findall(before)[:4]}
 
-        def fits(x: str) -> bool:  # true to the moment, and not "Please. Please don't..."
+        def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
-                and (_WORD.findall(x) or [""])[0].lower() != first
+                and not {w.lower() for w in _WORD.findall(x)} & opening
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
