@@ -854,7 +854,8 @@ class Director:
         else:
             name = "lead_unmoved"
 
-        opening = {w.lower() for w in _WORD.findall(before)[:4]}
+        small = {"i", "a", "the", "to", "it", "is", "you", "me", "my", "that", "of", "and", "in", "on", "for", "this"}
+        opening = {w.lower() for w in _WORD.findall(before)} - small
 
         def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
