@@ -754,6 +754,7 @@ class Director:
                                              if "{" not in x and not _CALM_WORDS.search(x)]
                 main = self._pick(s, "answer", templates, salt, fact=m.text)
                 parts.append(("answer", main))
+                t["_led"] = not main.startswith(m.text.strip()[:12])  # the answer line has its own way in
                 # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
                 # leaves them, on some answers (varied by the turn, so two attempts read differently).
                 band = sc.band(s.mood)
@@ -819,7 +820,8 @@ class Director:
             parts = before  # every word of it said already and nothing new to say it with: better than nothing
         # Acknowledgement + content: a reply made of one authored piece gets a short reaction to what the
         # agent just did first, varied per attempt (two attempts at one scenario read differently).
-        if len(parts) == 1 and (intent == "walk_out" or not _OPENS_WITH_REACTION.match(parts[0][1])):
+        if len(parts) == 1 and (intent == "walk_out" or not (_OPENS_WITH_REACTION.match(parts[0][1])
+                                                             or (parts[0][0] == "answer" and t.get("_led")))):
             lead = self._lead(s, intent, t, salt, before=parts[0][1])
             if lead:
                 parts.insert(0, (lead[0], lead[1]))
