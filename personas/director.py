@@ -752,7 +752,7 @@ class Director:
                 if not parts:
                     templates = templates + [f"{x} {{fact}}" for x in self.archetype.part_lines("lead_asked", sc.band(s.mood))
                                              if "{" not in x and not _CALM_WORDS.search(x)]
-                main = self._pick(s, "answer", templates, salt, fact=m.text)
+                main = self._pick(s, "answer", templates, salt, fact=m.text) or m.text  # the fact, whatever else
                 parts.append(("answer", main))
                 t["_led"] = not main.startswith(m.text.strip()[:12])  # the answer line has its own way in
                 # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
@@ -806,7 +806,7 @@ class Director:
         parts = [(n, p) for n, p in parts if p]
         if parts != before and not any(len(p.split()) >= 3 for _, p in parts) and intent not in ("accept", "farewell"):
             alt = None
-            if s.open_ask and intent not in ("accept", "farewell"):
+            if s.open_ask:
                 name = "unanswered_again" if s.open_ask.get("times", 0) >= 2 else "unanswered"
                 alt = self._part(s, name, salt, ask=s.open_ask["text"]) or self._part(
                     s, "unanswered_again" if name == "unanswered" else "unanswered", salt, ask=s.open_ask["text"])
@@ -849,10 +849,8 @@ class Director:
             name = "lead_asked"
         elif acted and intent in ("accept", "farewell", "soften"):
             name = "lead_offer"
-        elif intent in ("accept", "farewell", "soften") and heard:
-            name = "lead_heard"
         elif intent in ("accept", "farewell", "soften"):
-            name = "lead_heard" if not acted and s.mood < 6 else "lead_unmoved"
+            name = "lead_heard" if heard or s.mood < 6 else "lead_unmoved"
         else:
             name = "lead_unmoved"
 
