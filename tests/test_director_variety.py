@@ -215,3 +215,19 @@ def test_the_store_keeps_the_variant_and_a_resumed_conversation_says_the_same():
     # Retry from the trainee's turn: the new conversation keeps the attempt's variant, so it replays the same words.
     retry = practice.branch(ana, conv, 2)
     assert practice.load(ana, retry).engine.variant == first["meta"]["variant"]
+
+
+def test_bench_counts_replies_that_differ_between_attempts_turn_by_turn():
+    import importlib
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    realism = importlib.import_module("bench.realism")
+    a = realism.Conversation("s", "good", replies=["Fine. It's £5.", "Okay.", "Thanks, bye."])
+    b = realism.Conversation("s", "good", replies=["Right. It's £5.", "Okay. ", "Thanks,  bye.", "extra"])
+    assert realism.attempt_differences(a, b) == (1, 3)  # whitespace is not a difference; the longer tail is not compared
+    rows, fig = realism.summarise([a, b], [], attempts=(1, 3))
+    row = next(r for r in rows if r[0].startswith("(g)"))
+    assert row[1] == "1 / 3 (33%)" and row[3] == "NO"
+    assert next(r for r in rows if r[0].startswith("(d2)"))[3] == "yes"
