@@ -40,6 +40,11 @@ HOLLOW_DROP = 2.0   # a hollow script "talks the customer down" when the mood fa
 GOOD_DROP = 3.0     # a good script must calm by at least this much and resolve
 PROBE_GOAL = 0.95
 VERBATIM_GOAL = 0.20
+SENTENCE_REPEAT_GOAL = 0
+# Two attempts at one script with different wording variants (PracticeEngine(variant=...)): the share of
+# replies that read differently. Goal: most of them (the same decisions, other words).
+ATTEMPT_VARIANTS = (1, 2)
+DIFFER_GOAL = 0.75
 
 # A reply that honestly says the customer doesn't know (or asks why it matters).
 DONT_KNOW = re.compile(
@@ -185,8 +190,8 @@ class Conversation:
         return repeated_sentences(self.lines)
 
 
-def new_engine(scenario: Scenario, actor: Actor) -> PracticeEngine:
-    return PracticeEngine(scenario, get_archetype(scenario.persona), actor)
+def new_engine(scenario: Scenario, actor: Actor, variant: int = 0) -> PracticeEngine:
+    return PracticeEngine(scenario, get_archetype(scenario.persona), actor, variant=variant)
 
 
 def _say(engine: PracticeEngine, conv: Conversation, text: str) -> dict:
@@ -207,7 +212,8 @@ def _say(engine: PracticeEngine, conv: Conversation, text: str) -> dict:
     return turn
 
 
-def play(scenario: Scenario, kind: str, script: list[str], actor: Actor, authored: set[str] | None = None) -> Conversation:
+def play(scenario: Scenario, kind: str, script: list[str], actor: Actor, authored: set[str] | None = None,
+         variant: int = 0) -> Conversation:
     """One script in a fresh engine: open, then each line and the customer's reply, stopping when the
     customer ends the conversation. Start mood = the opening turn's, end = the last customer turn's.
     Outcome: the engine's end reason; a customer still talking who had accepted counts as 'resolved'
@@ -216,7 +222,7 @@ def play(scenario: Scenario, kind: str, script: list[str], actor: Actor, authore
     authored = authored if authored is not None else authored_lines(scenario, get_archetype(scenario.persona))
     t0 = time.perf_counter()
     try:
-        engine = new_engine(scenario, actor)
+        engine = new_engine(scenario, actor, variant)
         engine.open()
         for line in script:
             if engine.ended or not line.strip():
@@ -233,6 +239,14 @@ def play(scenario: Scenario, kind: str, script: list[str], actor: Actor, authore
     conv.verbatim = sum(is_verbatim(r, authored) for r in conv.replies)
     conv.seconds = time.perf_counter() - t0
     return conv
+
+
+def attempt_differences(a: Conversation, b: Conversation) -> tuple[int, int]:
+    """Two attempts at one script (different wording variants): (replies that differ after norm(),
+    replies compared). Compared turn by turn up to the shorter attempt; a reply counts as the same
+    only when it is word for word the same."""
+    pairs = list(zip(a.replies, b.replies))
+    return sum(norm(x) != norm(y) for x, y in pairs), len(pairs)
 
 
 @dataclass
@@ -295,8 +309,10 @@ CONV_HEADERS = ["scenario", "script", "start", "end", "change", "outcome", "sent
 CONV_RIGHT = {2, 3, 4, 6, 7, 8, 9, 10, 11}
 
 
-def summarise(convs: list[Conversation], probes: list[ProbeResult]) -> tuple[list[list], dict]:
-    """The issue's figures, each with its goal and whether it is met."""
+def summarise(convs: list[Conversation], probes: list[ProbeResult],
+              attempts: tuple[int, int] | None = None) -> tuple[list[list], dict]:
+    """The issue's figures, each with its goal and whether it is met. `attempts`: (replies that differ,
+    replies compared) between two attempts of every script with different wording variants."""
     hollow = [c for c in convs if c.kind in HOLLOW_KINDS]
     talked_down = [c for c in hollow if c.change <= -HOLLOW_DROP or c.outcome == "resolved"]
     good = [c for c in convs if c.kind == "good"]
@@ -332,7 +348,8 @@ def summarise(convs: list[Conversation], probes: list[ProbeResult]) -> tuple[lis
          "reply holds an expected term, or says it doesn't know for `unknown`"],
         ["(d) customer lines repeated in a conversation", f"{repeated} (in {repeat_convs} conversations)", "0",
          met(repeated == 0, len(every)), "a line said again in the same conversation, scripts and probes"],
-        ["    sentences said again (information)", f"{rep_sentences}", "-", "-",
+        ["(d2) sentences said again in a conversation", f"{rep_sentences}", str(SENTENCE_REPEAT_GOAL),
+         met(rep_sentences <= SENTENCE_REPEAT_GOAL, len(every)),
          "a sentence of 3+ words already said in an earlier reply of the conversation"],
         ["(e) replies that are verbatim authored lines", f"{verbatim} / {replies} ({share:.0%})",
          f"<= {VERBATIM_GOAL:.0%} (local)", met(share <= VERBATIM_GOAL, replies),
@@ -341,6 +358,14 @@ def summarise(convs: list[Conversation], probes: list[ProbeResult]) -> tuple[lis
          "the beat's line unchanged (composed lines too): on local, 100% minus this is the model's rewording"],
         ["(f) guard rejections", f"{guard} / {replies}", "-", "-", "last_rendering.fell_back after a reply"],
     ]
+    if attempts is not None:
+        differ, compared = attempts
+        dshare = differ / compared if compared else 0.0
+        figures.update(attempts_differ=differ, attempts_compared=compared)
+        rows.insert(6, ["(g) two attempts read differently", f"{differ} / {compared} ({dshare:.0%})", f">= {DIFFER_GOAL:.0%}",
+                        met(dshare >= DIFFER_GOAL, compared),
+                        f"each script played with variants {ATTEMPT_VARIANTS[0]} and {ATTEMPT_VARIANTS[1]}: "
+                        "replies at the same turn not word for word the same"])
     if backend_errors:
         rows.append(["backend errors (authored line said)", str(backend_errors), "0", "NO", "BackendError on reply"])
     if errors:
@@ -370,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--probes", default=str(PROBES), metavar="FILE",
                     help="probe questions file (default bench/probe_questions.yaml; e.g. a held-out set)")
     ap.add_argument("--replies", action="store_true", help="also print every customer reply of every script")
+    ap.add_argument("--variant", type=int, default=0, help="wording variant for the main run (default 0)")
+    ap.add_argument("--no-attempts", action="store_true", help="skip the two-variant 'attempts read differently' run")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -396,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
 
     convs: list[Conversation] = []
     results: list[ProbeResult] = []
+    attempts = (0, 0)
+    attempt_seconds = 0.0  # the two-variant run, left out of the per-reply time
     notes: list[str] = []
     for sid in ids:
         sc = scenarios[sid]
@@ -407,7 +436,13 @@ def main(argv: list[str] | None = None) -> int:
         t1 = time.perf_counter()
         for kind in kinds:
             if kind in mine:
-                convs.append(play(sc, kind, mine[kind], actor, authored))
+                convs.append(play(sc, kind, mine[kind], actor, authored, variant=args.variant))
+                if not args.no_attempts:
+                    t2 = time.perf_counter()
+                    a, b = (play(sc, kind, mine[kind], actor, authored, variant=v) for v in ATTEMPT_VARIANTS)
+                    d, n = attempt_differences(a, b)
+                    attempts = (attempts[0] + d, attempts[1] + n)
+                    attempt_seconds += time.perf_counter() - t2
         sp = [] if args.no_probes else [p for p in probes if p.scenario_id == sid]
         if not sp and not args.no_probes:
             notes.append(f"{sid}: no probe questions")
@@ -415,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         results.extend(run_probe(sc, p, actor, authored) for p in sp)
         if args.backend != "scripted":  # slow backends: show progress (stderr, so the tables stay clean)
             print(f"{sid}: done in {time.perf_counter() - t1:.0f} s", file=sys.stderr, flush=True)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0 - attempt_seconds
 
     print(f"# Realism bench — backend {args.backend}, {len(ids)} scenario(s), {len(convs)} scripts, "
           f"{len(results)} probes" + ("" if args.no_probes else f" from {probe_path.name}") + "\n")
@@ -448,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nanswered in kind: questions a fact's keywords anticipate {sum(r.ok for r in ant)}/{len(ant)}, "
           f"others {sum(r.ok for r in un)}/{len(un)}, of which `unknown` {sum(r.ok for r in dk)}/{len(dk)}")
 
-    rows, figures = summarise(convs, results)
+    rows, figures = summarise(convs, results, None if args.no_attempts else attempts)
     print("\n## Summary (issue 8)\n")
     print(table(["metric", "value", "goal", "met", "rule"], rows))
     if figures["talked_down_list"]:

@@ -86,6 +86,11 @@ def _claims(rx: re.Pattern[str], sentence: str) -> bool:
         and not re.search(r"\b(?:want|need|wish|if|until|before)\b", sentence, re.I)  # a demand, not thanks
 
 
+# A line that already opens with a reaction of its own ("Okay, um...", "Thank you.") needs no lead before it.
+_OPENS_WITH_REACTION = re.compile(
+    r"\s*(?:ok(?:ay)?|right|yes|yeah|yep|no|nope|fine|well|look|listen|oh|um+|uh|er|erm|hm+|mm+|ah|"
+    r"great|good|lovely|alright|all right|exactly|sure|of course|honestly|seriously|hang on|"
+    r"wait|fair|hmm+|god|gosh|goodness|really|finally)\b", re.I)
 _HEARD = frozenset({"paraphrase", "summary", "specific_empathy", "reflection"})
 # When something happens, in the customer's words: "tomorrow morning", "tonight", "on Saturday", "by 5pm".
 _WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|afternoon|evening|night|week|weekend))?|"
@@ -170,6 +175,8 @@ class DirectorState(BaseModel):
     commitments: list[dict] = Field(default_factory=list)  # {"text", "owner", "time", "reference", "turn"}
     generic_empathy: int = 0                # generic empathy lines so far
     said: list[str] = Field(default_factory=list)         # every customer line so far (never said twice)
+    sentences: list[str] = Field(default_factory=list)    # every sentence said so far, normalised (never said twice)
+    variant: int = 0                        # the attempt's wording variant: another one reads differently
 
 
 class Beat(BaseModel):
@@ -209,18 +216,92 @@ def _norm(line: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", line.lower()).strip()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _sentence_keys(text: str, min_words: int = 1) -> list[str]:
+    """The sentences of a line, normalised (the unit a customer must not say twice in one conversation)."""
+    keys = [_norm(x) for x in _SENTENCE_END.split(" ".join((text or "").split()))]
+    return [k for k in keys if k and len(k.split()) >= min_words]
+
+
+def proper_words(texts: Sequence[str]) -> frozenset[str]:
+    """Words written with a capital inside a sentence somewhere in these texts (names, places, brands):
+    never lower-cased when a sentence starting with one is folded into another."""
+    out = set()
+    for text in texts:
+        for sent in _SENTENCE_END.split(" ".join((text or "").split())):
+            words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sent)
+            out.update(w for w in words[1:] if w[:1].isupper())
+    return frozenset(out)
+
+
+def _inline(text: str, proper: frozenset[str] = frozenset()) -> str:
+    """A sentence to be said after a colon or dash inside another ("Third time: when will it be fixed?"):
+    its first word lower-cased unless it is "I", a name the scenario writes with a capital, or an acronym."""
+    text = text.strip()
+    first = re.match(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not first:
+        return text
+    w = first.group()
+    if w == "I" or w.startswith(("I'", "I’")) or w in proper or (len(w) > 1 and w.isupper()):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _fill(template: str, values: Mapping[str, str], proper: frozenset[str] = frozenset()) -> str | None:
+    """A part's placeholders filled: a value after a colon, dash or comma joins that sentence (lower-cased
+    start, and only the first sentence of a fact), so "Third time: {ask}" is one new sentence, not the old
+    question said again. None when the template needs a value that was not given."""
+    missing = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal missing
+        lead, name = m.group(1) or "", m.group(2)
+        if name not in values:
+            missing = True
+            return m.group(0)
+        value = str(values[name]).strip()
+        if lead.strip() and lead.strip()[-1] in ":—–,-":
+            value = _inline(_first_sentence(value) if name == "fact" else value, proper)
+            if name == "fact" and value[-1:] not in ".!?":
+                value += "."
+        return lead + value
+
+    text = re.sub(r"((?:^|[:—–,-]|[.!?])\s*)?\{(\w+)\}", sub, template)
+    return None if missing else text
+
+
+def _first_sentence(text: str) -> str:
+    parts = _SENTENCE_END.split(" ".join((text or "").split()))
+    return parts[0] if parts else text
+
+
 class Director:
     """Runs one scenario with one archetype: start(), step() per trainee turn, replay() to resume."""
 
-    def __init__(self, scenario: Scenario, archetype: Archetype) -> None:
+    def __init__(self, scenario: Scenario, archetype: Archetype, variant: int = 0) -> None:
         self.scenario = scenario
         self.archetype = archetype
+        self.variant = int(variant or 0)  # picks the wording (parts, leads, line order); never the mood or the facts
+        self._proper_cache: frozenset[str] | None = None
+
+    @property
+    def _proper(self) -> frozenset[str]:
+        if self._proper_cache is None:
+            sc = self.scenario
+            texts = [sc.opening_line, sc.situation, sc.customer.name, getattr(sc.customer, "backstory", "") or ""]
+            texts += [f.text for f in sc.facts] + [k.say for k in getattr(sc, "knows", None) or []]
+            texts += [x for bands in sc.lines.values() for ls in bands.values() for x in ls]
+            self._proper_cache = proper_words(texts) | frozenset((sc.customer.name or "").split())
+        return self._proper_cache
 
     # -- public API -------------------------------------------------------------------------
     def start(self) -> tuple[DirectorState, Beat]:
         sc = self.scenario
         state = DirectorState(mood=sc.start_mood, trust=self.archetype.start_trust,
-                              intent_counts={"vent": 1}, last_intent="vent", said=[_norm(sc.opening_line)])
+                              intent_counts={"vent": 1}, last_intent="vent", said=[_norm(sc.opening_line)],
+                              sentences=_sentence_keys(sc.opening_line), variant=self.variant)
         self._note_ask(state, sc.opening_line)
         return state, Beat(intent="vent", line=sc.opening_line, mood=state.mood, trust=state.trust)
 
@@ -646,7 +727,10 @@ class Director:
             return any(c.get("reference") for c in state_commitments)
         return False
 
-    def _part(self, s: DirectorState, name: str, salt: str, only=None, **values: str) -> str | None:
+    def _part(self, s: DirectorState, name: str, salt: str, only=None, min_words: int = 3,
+              **values: str) -> str | None:
+        """One of the archetype's lines for a part, filled, that says no sentence (of min_words or more)
+        already said in this conversation; None when every variant has been used up."""
         lines = self.archetype.part_lines(name, self.scenario.band(s.mood))
         if only is not None:
             lines = [x for x in lines if only(x)]
@@ -655,18 +739,33 @@ class Director:
         start = zlib.crc32(f"{self.scenario.id}|{name}|{salt}".encode())
         for k in range(len(lines)):
             line = lines[(start + k) % len(lines)]
-            try:
-                text = line.format(**values) if values else line
-            except (KeyError, IndexError):
+            text = _fill(line, values, self._proper)
+            if text is None:
                 continue
-            if _norm(text) not in s.said:
+            if _norm(text) not in s.said and self._fresh(s, text, min_words):
                 return text
         return None
+
+    @staticmethod
+    def _fresh(s: DirectorState, text: str, min_words: int = 3) -> bool:
+        """Whether a line says nothing already said: no sentence of min_words or more repeats an earlier one."""
+        said = set(s.sentences)
+        return not any(k in said for k in _sentence_keys(text, min_words))
+
+    @staticmethod
+    def _unsaid(s: DirectorState, text: str) -> str:
+        """A line without the sentences (of 3+ words) already said in this conversation."""
+        said = set(s.sentences)
+        kept = [x for x in _SENTENCE_END.split(" ".join(text.split()))
+                if not (len(_norm(x).split()) >= 3 and _norm(x) in said)]
+        return " ".join(kept).strip()
 
     def _beat(self, s: DirectorState, intent: str, end: EndReason | None, t: dict) -> Beat:
         sc = self.scenario
         t["_commitments"] = s.commitments
         salt = f"{s.turn}|{t['reading'].text}"
+        if s.variant:
+            salt = f"{s.variant}|{salt}"  # another attempt: other variants, other rotations, same decisions
         parts: list[tuple[str, str]] = []
         fact_id = knowledge = reveal = None
 
@@ -715,8 +814,14 @@ class Director:
                     s.told.append(m.key)
                 templates = [x for x in sc.lines_for("answer", s.mood) if not _REPEAT_WORDS.search(x)] \
                     or sc.lines_for("answer", s.mood) or ["{fact}"]
-                main = self._pick(s, "answer", templates, salt, fact=m.text)
+                # Acknowledgement + content: the persona's own short reactions to being asked go before the
+                # fact too, beside the scenario's answer lines (the fact itself is said whole, unchanged).
+                if not parts:
+                    templates = templates + [f"{x} {{fact}}" for x in self.archetype.part_lines("lead_asked", sc.band(s.mood))
+                                             if "{" not in x and not _CALM_WORDS.search(x)]
+                main = self._pick(s, "answer", templates, salt, fact=m.text) or m.text  # the fact, whatever else
                 parts.append(("answer", main))
+                t["_led"] = not main.startswith(m.text.strip()[:12])  # the answer line has its own way in
                 # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
                 # leaves them, on some answers (varied by the turn, so two attempts read differently).
                 band = sc.band(s.mood)
@@ -760,12 +865,36 @@ class Director:
             if said:
                 parts.append((name, said))
 
-        line = _join([p for _, p in parts if p]) or sc.opening_line
-        if _norm(line) in s.said:  # never the same line twice: vary the reaction, or add pressure
-            alt = self._part(s, "unanswered", salt + "x", ask=s.open_ask["text"]) if s.open_ask else None
-            if alt and _norm(alt) not in s.said:
-                line = f"{line} {alt}"
+        # Never a sentence said twice in one conversation: what was said already is left out; when nothing is
+        # left, the customer says it again in other words (their open question pressed harder, or the
+        # archetype's own way of saying they are still waiting).
+        before = [(n, p) for n, p in parts if p]
+        parts = [(n, self._unsaid(s, p) if n not in ("already_told",) else p) for n, p in before]
+        parts = [(n, p) for n, p in parts if p]
+        if parts != before and not any(len(p.split()) >= 3 for _, p in parts) and intent not in ("accept", "farewell"):
+            alt = None
+            if s.open_ask:
+                name = "unanswered_again" if s.open_ask.get("times", 0) >= 2 else "unanswered"
+                alt = self._part(s, name, salt, ask=s.open_ask["text"]) or self._part(
+                    s, "unanswered_again" if name == "unanswered" else "unanswered", salt, ask=s.open_ask["text"])
+                if alt:
+                    parts.append((name, alt))
+            if not alt:
+                alt = self._part(s, "restate", f"{salt}|{intent}", only=lambda x: self._fits_mood(s, x))
+                if alt:
+                    parts.append(("restate", alt))
+        if not parts:
+            parts = before  # every word of it said already and nothing new to say it with: better than nothing
+        # Acknowledgement + content: a reply made of one authored piece gets a short reaction to what the
+        # agent just did first, varied per attempt (two attempts at one scenario read differently).
+        if len(parts) == 1 and (intent == "walk_out" or not (_OPENS_WITH_REACTION.match(parts[0][1])
+                                                             or (parts[0][0] == "answer" and t.get("_led")))):
+            lead = self._lead(s, intent, t, salt, before=parts[0][1])
+            if lead:
+                parts.insert(0, (lead[0], lead[1]))
+        line = _join([p for _, p in parts if p]) or self._unsaid(s, sc.opening_line) or sc.opening_line
         s.said.append(_norm(line))
+        s.sentences.extend(_sentence_keys(line))
         # The customer's own question is in the intent's line or a re-asked question, never in a reaction
         # ("Does that matter?" after "I don't know" asks nothing the agent must answer).
         t["_ask_text"] = " ".join(p for n, p in parts if n in _ASKING_PARTS or n == intent)
@@ -774,6 +903,33 @@ class Director:
         return Beat(intent=intent, line=line, mood=round(s.mood, 2), trust=round(s.trust, 2), fact_id=fact_id,
                     knowledge=knowledge, reveal=reveal, parts=[n for n, _ in parts], end_reason=end,
                     signals=t["signals"])
+
+    def _lead(self, s: DirectorState, intent: str, t: dict, salt: str, before: str = "") -> tuple[str, str] | None:
+        """A short reaction to what the agent just did, in this persona's voice for the mood shown: to a
+        question (they answer), to an offer or commitment (only when one was made), to being heard, or to
+        nothing useful. Never a farewell, never relief while the meter is high."""
+        acted = bool(t["new_needs"] or t["new_commitments"] or t["reading"].offers)
+        heard = bool(set(t["signals"]) & _HEARD)
+        if intent == "walk_out":
+            name = "lead_leaving"
+        elif intent in ("answer", "push_back") and t["answer"] is not None:
+            name = "lead_asked"
+        elif acted and intent in ("accept", "farewell", "soften"):
+            name = "lead_offer"
+        elif intent in ("accept", "farewell", "soften"):
+            name = "lead_heard" if heard or s.mood < 6 else "lead_unmoved"
+        else:
+            name = "lead_unmoved"
+
+        small = {"i", "a", "the", "to", "it", "is", "you", "me", "my", "that", "of", "and", "in", "on", "for", "this"}
+        opening = {w.lower() for w in _WORD.findall(before)} - small
+
+        def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
+            return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
+                and not {w.lower() for w in _WORD.findall(x)} & opening
+
+        said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
+        return (name, said) if said else None
 
     @staticmethod
     def _said_in(s: DirectorState, part: str) -> bool:
@@ -793,20 +949,28 @@ class Director:
         """A line for the intent not said before in this conversation (rotating, varied by the turn)."""
         n = s.intent_counts.get(intent, 0)
         start = zlib.crc32(f"{self.scenario.id}|{intent}|{self.scenario.band(s.mood)}|{salt}".encode()) + n
-        first = None
-        for k in range(len(lines)):
-            line = lines[(start + k) % len(lines)]
-            text = line.replace("{fact}", values["fact"]) if "fact" in values else line
-            first = first or text
-            if _norm(text) not in s.said and not any(_norm(text) in x for x in s.said):
+        order = [lines[(start + k) % len(lines)] for k in range(len(lines))]
+        fill = (lambda x: x.replace("{fact}", values["fact"])) if "fact" in values else (lambda x: x)
+        for line in order:
+            text = fill(line)
+            if _norm(text) not in s.said and not any(_norm(text) in x for x in s.said) and self._fresh(s, text):
                 return text
-        # Every line of this intent said already: borrow one from a neighbouring band.
+        # Every line of this intent said already: borrow one from a neighbouring band...
         for band_mood in (5.0, 2.0, 8.0):
             for line in self.scenario.lines_for(intent, band_mood):
-                text = line.replace("{fact}", values["fact"]) if "fact" in values else line
-                if _norm(text) not in s.said:
+                text = fill(line)
+                if _norm(text) not in s.said and self._fresh(s, text) and self._fits_mood(s, text):
                     return text
-        return first or ""
+        # ...or say what is left of a line once the sentences already said are taken out.
+        for line in order:
+            rest = self._unsaid(s, fill(line))
+            if len(rest.split()) >= 3 and _norm(rest) not in s.said:
+                return rest
+        return ""
+
+    @staticmethod
+    def _fits_mood(s: DirectorState, text: str) -> bool:
+        return not (s.mood >= 6 and _CALM_WORDS.search(text))
 
     def _note_ask(self, s: DirectorState, line: str) -> None:
         """Remember the question the customer just asked (a new one replaces the old)."""
@@ -814,6 +978,6 @@ class Director:
 
         ask = customer_ask(line)
         if ask is not None:
-            if s.open_ask and s.open_ask.get("times", 0) and ask.text in line and s.open_ask["text"] in line:
-                return  # they repeated their open question: still the same one, still counting
+            if s.open_ask and _norm(s.open_ask["text"]) and _norm(s.open_ask["text"]) in _norm(ask.text):
+                return  # they repeated their open question (in a harder sentence): still the same one, still counting
             s.open_ask = {"kind": ask.kind, "text": ask.text, "times": 0}

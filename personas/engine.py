@@ -33,14 +33,30 @@ def _commitments(state) -> list[dict[str, str]]:
     return out
 
 
+def saved_variant(turns: list[dict]) -> int:
+    """The wording variant a saved conversation was played with: its opening turn's "variant" (or the
+    same key in the stored turn's meta); 0 for conversations saved before variants existed."""
+    first = turns[0] if turns else {}
+    value = first.get("variant") if isinstance(first, dict) else None
+    if value is None and isinstance(first, dict) and isinstance(first.get("meta"), dict):
+        value = first["meta"].get("variant")
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class PracticeEngine:
     def __init__(self, scenario: Scenario, archetype: Archetype, actor: Actor | None,
-                 turns: list[dict] | None = None) -> None:
+                 turns: list[dict] | None = None, variant: int = 0) -> None:
         self.scenario = scenario
         self.archetype = archetype
         self.actor = actor
-        self.director = Director(scenario, archetype)
         self.turns: list[dict] = [dict(t) for t in (turns or [])]
+        # The wording variant (two attempts at one scenario read differently): chosen for a new
+        # conversation, read back from its opening turn when it resumes, so a replay says the same.
+        self.variant = saved_variant(self.turns) if self.turns else int(variant or 0)
+        self.director = Director(scenario, archetype, variant=self.variant)
         self.state, self.pending = self.director.replay(self.turns)
         self.ended: str | None = self.state.ended if self.pending is None else None
         self.last_rendering = None  # the latest Rendering: .fell_back / .reason for the UI and bench
@@ -52,6 +68,8 @@ class PracticeEngine:
             return self.turns[0]
         self.state, beat = self.director.start()
         turn = self._customer_turn(beat, beat.line)
+        if self.variant:
+            turn["variant"] = self.variant
         self.turns.append(turn)
         return turn
 

@@ -2,6 +2,7 @@
 before the next model call, and resume from the store after a reload or restart."""
 from __future__ import annotations
 
+import random
 import threading
 import time
 from contextlib import ExitStack, contextmanager
@@ -36,7 +37,9 @@ def _engine(scenario: Scenario, turns: list[dict] | None = None):
     from personas.archetypes import get_archetype
     from personas.engine import PracticeEngine
 
-    return PracticeEngine(scenario, get_archetype(scenario.persona), get_actor(), turns=turns)
+    # A new attempt gets its own wording variant (saved with the opening turn), so attempts read differently.
+    variant = 0 if turns else random.randrange(1, 2**31)
+    return PracticeEngine(scenario, get_archetype(scenario.persona), get_actor(), turns=turns, variant=variant)
 
 
 @dataclass

@@ -310,6 +310,10 @@ def record_turn(scope: ConversationsMixin, conversation_id: int, turn: dict) -> 
     """Save one turn dict from the practice engine: the trainee's through the scope, the customer's
     through the engine's path (``EngineTurns``). For the practice service and the demo seeder."""
     meta = {"fell_back": True} if turn.get("fell_back") else None
+    # The opening turn's wording variant (also when copied from a saved turn): a resumed conversation replays the same words.
+    variant = turn.get("variant") or (turn.get("meta") if isinstance(turn.get("meta"), dict) else {}).get("variant")
+    if isinstance(variant, int) and variant:
+        meta = {**(meta or {}), "variant": variant}
     if turn.get("role") == "customer":
         return engine_turns(scope).add_customer_turn(conversation_id, turn["text"], mood=turn.get("mood"),
                                                      trust=turn.get("trust"), intent=turn.get("intent"), meta=meta)

@@ -63,6 +63,13 @@ PARTS = {
     "unanswered_again": ("ask",),         # third time: escalates
     "not_yet": (),                        # the agent wraps up before anything is resolved
     "pressure": (),                       # after an answer, while nothing is done yet: the problem still stands
+    # Short reactions put before a reply that is one authored piece (acknowledgement + content):
+    "lead_asked": (),                     # they were asked something and answer it
+    "lead_offer": (),                     # something was offered or committed (the only place relief may show)
+    "lead_heard": (),                     # they were listened to, nothing done yet
+    "lead_unmoved": (),                   # nothing useful happened: impatience in the persona's voice
+    "lead_leaving": (),                   # before the line they walk out with
+    "restate": (),                        # still waiting, said in new words when every line has been used
 }
 FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 
