@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.text import any_phrase, plain_quotes
+from core.text import any_phrase, plain_quotes, word_key
 from core.transcript import role_text as _role_text
 from personas.archetypes import Archetype, Effect
 from personas.scenario import Scenario
@@ -922,11 +922,14 @@ class Director:
             name = "lead_unmoved"
 
         small = {"i", "a", "the", "to", "it", "is", "you", "me", "my", "that", "of", "and", "in", "on", "for", "this"}
-        opening = {w.lower() for w in _WORD.findall(before)} - small
+        def stems(text: str) -> set[str]:  # "Thank you." before "Thanks so much." shares "thank"
+            return {word_key(w.lower()) for w in _WORD.findall(text) if w.lower() not in small}
+
+        opening = stems(before)
 
         def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
-                and not {w.lower() for w in _WORD.findall(x)} & opening
+                and not stems(x) & opening
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
