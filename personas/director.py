@@ -151,7 +151,13 @@ def customer_view(sentence: str) -> str:
         pos = m.end()
     out.append(sentence[pos:])
     said = "".join(out).strip().rstrip(".!")
-    return said[:1].lower() + said[1:] if said[:2] != "I " and said[:2] != "I'" else said
+    first = said.split(" ", 1)[0].lower() if said else ""
+    # Lower-case the start only for an ordinary word ("We'll...", "The engineer..."), never a name or a title
+    # ("Mr Jenkins", "Priya", "Thursday", "BT").
+    from core.text import STOPWORDS
+    if said[:2] in ("I ", "I'") or not (first in STOPWORDS or first in _VIEW.values() or first in _VIEW):
+        return said
+    return said[:1].lower() + said[1:]
 
 
 class DirectorState(BaseModel):

@@ -131,3 +131,15 @@ def test_a_future_in_the_customers_own_story_is_still_answered(sid, question, de
 def test_an_offer_put_as_a_question_is_not_answered_with_a_story_fact(sid, texts):
     _, history, beats = play(sid, texts)
     assert beats[-1].fact_id is None and beats[-1].intent != "answer", (beats[-1].intent, history[-1]["text"])
+
+
+@pytest.mark.parametrize("said,heard", [
+    ("Priya will ring you tomorrow at 10.", "Priya will ring me tomorrow at 10"),
+    ("Thursday morning I'll send the adjuster.", "Thursday morning you'll send the adjuster"),
+    ("We'll refund you today.", "you'll refund me today"),
+    ("The engineer comes at 8am.", "the engineer comes at 8am"),
+])
+def test_said_back_from_the_customers_side_a_name_keeps_its_capital(said, heard):
+    from personas.director import customer_view
+
+    assert customer_view(said) == heard
