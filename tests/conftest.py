@@ -59,6 +59,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _cheap_default_hasher(request, monkeypatch):
+    """A Store made without a hasher (the app's, the CLIs', most fixtures') hashes with real argon2id at
+    test cost, as tests/store_fixtures.FAST_HASHER does: the library default takes about 0.3 s and 64 MiB a
+    hash, and a page test signs in and creates accounts many times. Verifying follows the parameters in the
+    stored hash, so every path (hash, verify, rehash, throttle) still runs. Tests that pass a hasher keep
+    theirs; `@pytest.mark.real_hasher` keeps the library default for a whole test."""
+    if request.node.get_closest_marker("real_hasher"):
+        return
+    import store.store as store_module
+    from tests.store_fixtures import FAST_HASHER
+
+    monkeypatch.setattr(store_module, "PasswordHasher", lambda: FAST_HASHER)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_settings(monkeypatch, tmp_path):
     """Each test gets its own database file and the scripted backend, and a settings cache reset."""
     from core.settings import get_settings
