@@ -49,7 +49,13 @@ os.environ.setdefault("TALKDOWN_BACKEND", "scripted")
 os.environ.setdefault("TALKDOWN_SPEECH", "fake")
 
 
+# Tests that each take tens of seconds (a real browser, a real model): started first, so that under
+# pytest-xdist one of them never begins when the other workers are nearly done.
+_LONG_MARKERS = ("browser", "local_model", "voice_model")
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(m in item.keywords for m in _LONG_MARKERS))  # stable: order kept otherwise
     if os.environ.get("TALKDOWN_SLOW") == "1":
         return
     skip = pytest.mark.skip(reason="slow suite: set TALKDOWN_SLOW=1 to run")
