@@ -13,4 +13,6 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/de
     || echo "Could not install chromium: browser tests will be skipped."
 fi
 # One pytest-xdist worker per core; TALKDOWN_TEST_WORKERS=0 runs everything in this one process.
-python -m pytest -n "${TALKDOWN_TEST_WORKERS:-auto}" "$@"
+# Bytecode is cached (__pycache__/ is ignored by git) even where PYTHONDONTWRITEBYTECODE is set: every worker and
+# every `streamlit run` of the browser tests would otherwise compile, and assertion-rewrite, all of it again.
+env -u PYTHONDONTWRITEBYTECODE python -m pytest -n "${TALKDOWN_TEST_WORKERS:-auto}" "$@"
