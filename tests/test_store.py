@@ -27,7 +27,8 @@ def org(store):
 
 
 # -- setup and login -------------------------------------------------------------------------
-def test_new_file_is_created_in_wal_mode_and_needs_setup(store):
+def test_new_file_is_created_in_wal_mode_and_needs_setup(tmp_path):
+    store = Store(str(tmp_path / "new.db"), password_hasher=FAST_HASHER)  # made here, not new_store's copy
     assert store.needs_setup()
     with store._db() as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
