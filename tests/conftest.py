@@ -49,13 +49,34 @@ os.environ.setdefault("TALKDOWN_BACKEND", "scripted")
 os.environ.setdefault("TALKDOWN_SPEECH", "fake")
 
 
+# Tests that each take tens of seconds (a real browser, a real model): started first, so that under
+# pytest-xdist one of them never begins when the other workers are nearly done.
+_LONG_MARKERS = ("browser", "local_model", "voice_model")
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(m in item.keywords for m in _LONG_MARKERS))  # stable: order kept otherwise
     if os.environ.get("TALKDOWN_SLOW") == "1":
         return
     skip = pytest.mark.skip(reason="slow suite: set TALKDOWN_SLOW=1 to run")
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_default_hasher(request, monkeypatch):
+    """A Store made without a hasher (the app's, the CLIs', most fixtures') hashes with real argon2id at
+    test cost, as tests/store_fixtures.FAST_HASHER does: the library default takes about 0.3 s and 64 MiB a
+    hash, and a page test signs in and creates accounts many times. Verifying follows the parameters in the
+    stored hash, so every path (hash, verify, rehash, throttle) still runs. Tests that pass a hasher keep
+    theirs; `@pytest.mark.real_hasher` keeps the library default for a whole test."""
+    if request.node.get_closest_marker("real_hasher"):
+        return
+    import store.store as store_module
+    from tests.store_fixtures import FAST_HASHER
+
+    monkeypatch.setattr(store_module, "PasswordHasher", lambda: FAST_HASHER)
 
 
 @pytest.fixture(autouse=True)

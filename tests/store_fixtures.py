@@ -1,6 +1,11 @@
 """Shared builders for the store tests: a cheap password hasher and a small organisation."""
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -16,8 +21,44 @@ REPORT = {"overall": 62, "dimensions": {s: {"score": v, "evidence": [], "advice"
                                          ("focus", 65), ("closure", 55)]}}
 
 
+_template: bytes | None = None
+
+
+def _empty_database() -> bytes:
+    """A new database file as Store makes it (WAL, every migration), made once per process by Store itself."""
+    global _template
+    if _template is None:
+        folder = tempfile.mkdtemp(prefix="talkdown-template-")
+        atexit.register(shutil.rmtree, folder, True)
+        path = os.path.join(folder, "template.db")
+        Store(path, password_hasher=FAST_HASHER).close()
+        db = sqlite3.connect(path)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+        finally:
+            db.close()
+        with open(path, "rb") as f:
+            _template = f.read()
+    return _template
+
+
 def new_store(path: str | None = None) -> Store:
-    return Store(path or get_settings().db_path, password_hasher=FAST_HASHER)
+    """A Store on path. Without one, on the test's own database (TALKDOWN_DB_PATH): if that file does not exist
+    yet it starts as a copy of a new, migrated database, written 0600 as Store creates it, since running every
+    migration again costs ~0.1 s a test. With a path, Store creates and migrates the file itself (the tests of
+    files, backups and migrations pass one)."""
+    if path is not None:
+        return Store(path, password_hasher=FAST_HASHER)
+    path = get_settings().db_path
+    if os.path.isdir(os.path.dirname(path) or "."):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_empty_database())
+    return Store(path, password_hasher=FAST_HASHER)
 
 
 @dataclass

@@ -23,9 +23,9 @@ PAGES = {
 @pytest.fixture
 def org():
     """An admin, a trainer, a manager and two trainees; trainer, manager and trainee 'ana' share a group."""
-    from store import Store
+    from tests.store_fixtures import new_store
 
-    store = Store(get_settings().db_path)
+    store = new_store()
     admin = store.create_first_admin("admin", "admin-password-1", "Ada Admin")
     a = store.as_user(admin)
     users = {"admin": admin}

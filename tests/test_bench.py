@@ -193,3 +193,18 @@ def test_turn_latency_compares_the_first_shown_word_streamed_and_unstreamed(monk
     assert len(rows) == 1
     streamed, unstreamed = (float(c.strip().split()[0].replace(",", "")) for c in rows[0][3:5])
     assert 0 < streamed < unstreamed  # three sentences at 100 tokens/s: the first is shown ~0.2 s before the last arrives
+
+
+# -- bench/scenario_yaml.py: both loaders read the same data and the table has the ratio -------------
+def test_the_scenario_yaml_bench_compares_both_loaders(tmp_path, capsys):
+    import shutil
+
+    spec = importlib.util.spec_from_file_location("scenario_yaml_bench", ROOT / "bench" / "scenario_yaml.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    shutil.copy(ROOT / "scenarios" / "internet-outage-remote-worker.yaml", tmp_path)
+    assert bench.main(["--runs", "1", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 scenario files" in out and "| yaml.SafeLoader (pure Python, baseline) |" in out and "1.0×" in out
+    assert bench.main(["--runs", "1", "--dir", str(tmp_path / "none")]) == 2  # no files: one line, exit 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -7,7 +7,9 @@ import pytest
 
 from tests.test_browser import ARTIFACTS, _page, _settle, _sign_in, browser, server  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.browser]
+# Opt-in (TALKDOWN_SLOW=1): the same flows run in AppTest in test_turn_comments.py (a comment under its turn,
+# read by the trainee) and test_admin_import.py (the import page, the no-trainer warning).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _seed(db):

@@ -9,7 +9,9 @@ import pytest
 
 from tests.test_browser import ARTIFACTS, _page, _say, _settle, _sign_in, browser, server  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.browser]
+# Opt-in (TALKDOWN_SLOW=1): test_practice_report_page.py checks the same in AppTest (the picker after the
+# sidebar link and a rerun, the report on its own ?id= page, a refresh of it).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_after_a_finished_call_the_sidebar_practice_link_shows_the_picker(server, browser):

@@ -1,6 +1,8 @@
 """`python -m personas` as a user runs it: exact forms, exit codes, one-line errors."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -14,14 +16,37 @@ EXAMPLES = ROOT / "personas" / "examples"
 OUTAGE = "internet-outage-remote-worker"
 
 
-def cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "TALKDOWN_BACKEND": "scripted", **(env or {})}
+def cli_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m personas ...` in a child process, exactly as a user types it."""
+    env = {**os.environ, "TALKDOWN_BACKEND": "scripted"}
     return subprocess.run([sys.executable, "-m", "personas", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, timeout=60, env=full_env)
+                          text=True, timeout=60, env=env)
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The same command through personas.__main__.main in this process (a child costs ~3 s of imports).
+
+    What a child would show is kept: the exit code (argparse's SystemExit included), stdout and
+    stderr; an exception main() lets escape fails the test, as a traceback in a child's stderr would.
+    Three tests below still run the real `python -m personas` in a child."""
+    from personas.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    finally:
+        sys.stdin = old_stdin
+    return subprocess.CompletedProcess(["python", "-m", "personas", *args], code, out.getvalue(), err.getvalue())
 
 
 def test_validate_default_folder_passes():
-    r = cli("validate")
+    r = cli_process("validate")
     assert r.returncode == 0 and r.stdout.startswith("OK: ") and "scenario(s) valid" in r.stdout
 
 
@@ -59,7 +84,8 @@ def test_simulate_prints_transcript_json_with_moods(script, resolved):
 
 def test_simulate_is_deterministic():
     args = ("simulate", OUTAGE, "--trainee-script", str(EXAMPLES / "empathetic.txt"), "--backend", "scripted")
-    assert cli(*args).stdout == cli(*args).stdout
+    # A child has another hash seed than this process: the same transcript in both, not just twice here.
+    assert cli_process(*args).stdout == cli(*args).stdout
 
 
 @pytest.mark.parametrize("args,words", [
@@ -86,7 +112,7 @@ def test_empty_or_binary_script_is_refused(tmp_path):
 
 
 def test_chat_runs_in_the_terminal_and_ends_on_eof():
-    r = cli("chat", OUTAGE, "--backend", "scripted", stdin="That sounds really stressful.\n")
+    r = cli_process("chat", OUTAGE, "--backend", "scripted", stdin="That sounds really stressful.\n")
     assert r.returncode == 0, r.stderr
     assert "anger 8.0/10" in r.stdout and "Conversation ended" in r.stdout and "Traceback" not in r.stderr
 

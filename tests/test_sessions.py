@@ -257,10 +257,7 @@ class Tab:
 
 @pytest.fixture
 def app_org():
-    from core.settings import get_settings
-    from store import Store
-
-    store = Store(get_settings().db_path)
+    store = new_store()
     admin = store.create_first_admin("admin", "admin-password-1", "Ada Admin")
     store.as_user(admin).create_user("ana", "ana-password-1", "trainee", "Ana")
     return store

@@ -7,10 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.settings import get_settings
-from store import Store
 from store.sso import SsoIdentities
 from tests.conftest import ROOT
+from tests.store_fixtures import new_store
 from tests.test_app import texts
 from ui.sso import parse_auth_section
 
@@ -24,7 +23,7 @@ _n = iter(range(1, 10_000))
 
 @pytest.fixture
 def store():
-    s = Store(get_settings().db_path)
+    s = new_store()
     admin = s.create_first_admin("admin", "admin-password-1", "Ada Admin")
     s.as_user(admin).create_user("ana", "ana-password-1", "trainee", "Ana Agent")
     yield s

@@ -27,7 +27,8 @@ def org(store):
 
 
 # -- setup and login -------------------------------------------------------------------------
-def test_new_file_is_created_in_wal_mode_and_needs_setup(store):
+def test_new_file_is_created_in_wal_mode_and_needs_setup(tmp_path):
+    store = Store(str(tmp_path / "new.db"), password_hasher=FAST_HASHER)  # made here, not new_store's copy
     assert store.needs_setup()
     with store._db() as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -94,6 +95,18 @@ def test_disabled_user_cannot_log_in_or_use_a_scope(org):
         ana_scope.list_conversations()
     a.set_active(org.users["ana"].id, True)
     assert org.store.authenticate("ana", "ana-password").active
+
+
+@pytest.mark.real_hasher
+def test_a_store_made_without_a_hasher_uses_argon2id_with_the_librarys_default_cost(tmp_path):
+    """conftest gives every other test a cheap default hasher; the app's own Store must not be cheap."""
+    s = Store(str(tmp_path / "real.db"))
+    s.create_first_admin("ada", "a-long-password", "Ada")
+    stored = s.one("SELECT password_hash FROM users")["password_hash"]
+    real = PasswordHasher()
+    assert stored.startswith("$argon2id$")
+    assert f"m={real.memory_cost},t={real.time_cost},p={real.parallelism}" in stored
+    assert s.authenticate("ada", "a-long-password").username == "ada"
 
 
 def test_hash_is_upgraded_when_parameters_change(tmp_path):
