@@ -44,7 +44,7 @@ light lights led lamp
 router box hub modem
 doctor gp surgery practice
 tablet tablets pill pills medicine medication prescription
-bank card account
+card account
 landlord letting lettings agent agency rent
 available availability free convenient suit suits
 room where location
@@ -208,7 +208,8 @@ _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it
 _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
-_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you|'s (?:this|that|calling))|"
+_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you(?!\s+(?:\w+ing|with|from|through|by|under|"
+                        r"in|at|to|for|on)\b)|'s (?:this|that|calling))|"
                         r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
                         r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
@@ -268,6 +269,17 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType("yesno", _head_after(after, 0))
     wh, rest = m.group(1), low[m.end():]
     if wh in ("who", "whom", "whose"):
+        # "Who is your bank?", "Who's the courier?": the name of THAT party (a firm, a doctor), not the caller's
+        role = re.match(r"\s*(?:'s|is|was|are|were)\s+(?:the|your|my|his|her|their)\s+(\w+)\s*(?:with|for|through)?\s*\??\s*$",
+                        rest) or re.match(r"\s*(?:do|did|are|were)\s+you\s+(?:\w+ing\s+|bank\s+|rent\s+|get\s+\w+\s+)?"
+                                          r"(?:with|from|through)\s*\??\s*$", rest)
+        if role and role.lastindex and word_key(role.group(1)) not in _TYPE_WORDS | _NOT_TELLING:
+            k = word_key(role.group(1))
+            return AnswerType("name", k, (k,))
+        verb = re.match(r"\s*(?:are|were|do|did)\s+you\s+(\w+?)(?:ing)?\s+(?:with|from|through)\s*\??\s*$", rest)
+        if verb and word_key(verb.group(1)) not in _NOT_TELLING:
+            k = word_key(verb.group(1))  # "Who are you renting from?": whoever the renting is with
+            return AnswerType("name", k, (k,))
         return AnswerType("name", None)
     if wh == "when":
         return AnswerType("time", _head_after(rest, 0))
@@ -313,6 +325,10 @@ def answer_type(question: str) -> AnswerType:
     if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest):
         run.pop()  # "what is your cat called": the cat, not a call
     typed = [t for k in run if (t := _head_type(k))]
+    if len(run) > 1 and _head_type(run[-1]) is None and typed and typed[0] in ("name", "place") \
+            and run[-1] not in _FILLER_HEADS and re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest):
+        # "your BANK details", "the SHOP receipt": the first noun only says whose; the last is what is asked
+        return AnswerType("thing", run[-1], tuple(run))
     at = _answer_type_wh(rest, direct, typed)
     head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
     return AnswerType(at.type, head, tuple(run))
