@@ -549,6 +549,34 @@ def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
 
 
 _index_cache: dict[int, tuple[object, list[dict], dict[str, float]]] = {}
+# What a piece sets aside is not what it is about: "Apart from the plumber, I've spent £60" is not the plumber's bill.
+_EXCEPT = re.compile(r"\b(?:apart from|aside from|except(?: for)?|other than|besides|not counting|not including|"
+                     r"on top of)\s+(?:the |my |a |an |your |our )?[\w']+", re.I)
+_VALUE_RX = {"money": _MONEY_RX, "day": _DAY_RX, "clock": _CLOCK_RX, "duration": _DURATION_RX,
+             "measure": _MEASURE_RX, "code": _CODE_RX}
+_WORD = re.compile(r"[\w']+")
+
+
+def _value_near(text: str, atype: str, want: set[str], span: int = 5) -> bool:
+    """Whether an answer of this type in the text stands next to a word of the thing asked about: "the
+    plumber's invoice for £180" holds the plumber's bill; "I noticed on Tuesday" holds when they noticed."""
+    rxs = [_DAY_RX, _CLOCK_RX] if atype == "time" else [_VALUE_RX[atype]] if atype in _VALUE_RX else []
+    if not rxs or not want:
+        return False
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_EXCEPT.sub(lambda m: " " * len(m.group()), text))]
+    at = []
+    for i, (_, _, w) in enumerate(words):
+        ks = {k for k in keys(w.lower())} | {g for k in keys(w.lower()) if (g := _group_of(k))}
+        if ks & want or any(_near(k, want) for k in ks if len(k) >= 4):
+            at.append(i)
+    if not at:
+        return False
+    for rx in rxs:
+        for m in rx.finditer(text):
+            vi = [i for i, (a, b, _) in enumerate(words) if a < m.end() and b > m.start()]
+            if vi and min(abs(i - j) for i in vi for j in at) <= span:
+                return True
+    return False
 
 
 def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
@@ -565,7 +593,7 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
                       "order": 100 + i})
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
-        it["say_keys"] = _telling(it["text"])
+        it["say_keys"] = _telling(_EXCEPT.sub(" ", it["text"]))  # "apart from the plumber": not about the plumber
         it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
         it["pairs"] = _pairs(it["text"])
@@ -658,6 +686,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
                 continue  # cannot be the answer: a "when" question needs a time in it, "what colour" a colour
+            if (run_topic or topic) and _value_near(it["text"], at.type, (run_topic or topic) - set(_TYPE_WORDS)):
+                score += 0.7  # the value asked for is said OF the thing asked about
             if run_topic:
                 score += 0.8 if _hits(run_topic, it["all"]) else -3.0  # "which SEAT numbers": about that thing, or no answer
             elif topic:
