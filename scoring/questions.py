@@ -548,6 +548,17 @@ def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
     return out
 
 
+# "When do you need it by?", "What's your deadline?", "How long have you got?": by when it must happen. A piece
+# marked `answers: [deadline]` answers it (the customer infers "by Friday" from their own plans); a piece that
+# says "by Friday" / "before nine" may.
+DEADLINE_Q = re.compile(r"\bby when\b|\b(?:need|needs|needed|want|wanted|like|have|has|get|got|be|arrive|come|done|"
+                        r"sorted|fixed|back|delivered|here|there)\b[\w\s']{0,25}?\bby\s*\??\s*$|\bdeadlines?\b|"
+                        r"\bat the latest\b|\blatest (?:time|date|day)\b|\bin time\b|\b(?:run|running) out\b|"
+                        r"\bhow long (?:have you got|do you have|can you (?:wait|last|manage))\b|"
+                        r"\b(?:last|manage|wait) (?:until|till)\b", re.I)
+_DEADLINE_SAY = re.compile(r"\b(?:by|before|in time for|until|till|no later than)\s+(?:the |about |around |half |"
+                           r"next |this )?(?:\w+day|tomorrow|tonight|today|noon|midday|\d|one|two|three|four|five|six|"
+                           r"seven|eight|nine|ten|eleven|twelve|the end|morning|afternoon|evening|then)", re.I)
 _index_cache: dict[int, tuple[object, list[dict], dict[str, float]]] = {}
 # What a piece sets aside is not what it is about: "Apart from the plumber, I've spent £60" is not the plumber's bill.
 _EXCEPT = re.compile(r"\b(?:apart from|aside from|except(?: for)?|other than|besides|not counting|not including|"
@@ -590,7 +601,7 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
                       "about": list(f.keywords) + ([f.ask] if getattr(f, "ask", None) else []), "order": i})
     for i, k in enumerate(getattr(scenario, "knows", None) or []):
         items.append({"source": "knows", "key": f"k{i}", "text": k.say, "kind": k.kind, "about": list(k.about),
-                      "order": 100 + i})
+                      "order": 100 + i, "answers": tuple(getattr(k, "answers", None) or ())})
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
         it["say_keys"] = _telling(_EXCEPT.sub(" ", it["text"]))  # "apart from the plumber": not about the plumber
@@ -657,6 +668,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     owner = _POSSESSOR.search(question)
     others_own = {word_key(owner.group(1).lower())} if owner and word_key(owner.group(1).lower()) in _PERSON_NOUNS else set()
+    deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
+    if deadline and at.type == "duration":
+        at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
@@ -711,6 +725,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             # The kind alone is no match ("when did you…" about something untold), unless the question has
             # no telling word at all and asks for exactly this kind: "What would you like us to do?"
             score = min(score, 0.9)
+        if deadline:
+            # "When do you need it by?": what they said they need, and by when, not when something else happened
+            score += 2.2 if "deadline" in it.get("answers", ()) else 0.9 if _DEADLINE_SAY.search(it["text"]) else -0.6
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
         if score >= 1.0:
