@@ -637,6 +637,46 @@ def _known(scenario, items: list[dict]) -> frozenset[str]:
     return out
 
 
+_OWNED = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)|"
+                    r"\bnames?\s+of\s+(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)|"
+                    r"\bwhat\s+(?:does|did|do)\s+(?:your|the|his|her|their)\s+(\w+)\s+(?:do\s+for\s+(?:a\s+)?(\w+)|"
+                    r"(?:want|hope|plan)\s+to\s+(\w+))", re.I)
+
+
+_OWNED_POSS = re.compile(r"\b\w+'s\s+\w+", re.I)
+# "your son's school" is looked for before "the name of your son"
+_OWNED_FIRST = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)",
+                          re.I)
+
+
+def _owner_attr(question: str) -> tuple[str | None, str | None]:
+    """Whose detail a question asks for and which detail: "your son's school" -> (son, school); "the name of
+    the delivery driver" -> (driver, None); "what does your mum do for work" -> (mum, work). Only a person
+    owner counts ("the plumber's bill" names what, not whose); a detail that names the answer's kind (name,
+    number) is no detail."""
+    q = question.replace("’", "'")
+    m = _OWNED_FIRST.search(q)
+    if m:
+        owner, raw = m.group(1), m.group(2)
+    else:
+        m = _OWNED.search(q)
+        if not m:
+            return None, None
+        owner = m.group(3) or m.group(4)
+        raw = m.group(5)
+        if m.group(6):  # "what does your son want to BE when he GROWS up": the first telling word after the person
+            raw = next((w for w in tokens(q[m.start(6):]) if word_key(w) not in _NOT_TELLING and len(word_key(w)) >= 3),
+                       "future")
+    owner = word_key(owner.lower())
+    if owner not in _PERSON_NOUNS:
+        return None, None
+    attr = word_key(raw.lower()) if raw else None
+    if attr and (attr in _TYPE_WORDS or attr in _NOT_TELLING or attr in _FILLER_HEADS or len(attr) < 3
+                 or _head_type(attr) is not None or attr in {"phone", "mobile", "email", "address", "detail"}):
+        attr = None
+    return owner, attr
+
+
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
@@ -668,6 +708,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     owner = _POSSESSOR.search(question)
     others_own = {word_key(owner.group(1).lower())} if owner and word_key(owner.group(1).lower()) in _PERSON_NOUNS else set()
+    owner, attr = _owner_attr(question)
+    attr_each = bool(attr) and not _OWNED_POSS.search(question.replace("’", "'"))
+    if attr and attr not in known and not _hits({attr}, known) and _group_of(attr) not in known:
+        return []  # "your son's SCHOOL": nothing in their story about it
     deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
     if deadline and at.type == "duration":
         at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
@@ -719,6 +763,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         if others_own and (it["kind"] in ("identity", "contact") or at.type in ("name", "self", "code"))  \
                 and not _hits(others_own, it["about_keys"] if it["kind"] in ("identity", "contact") else it["all"]):
             continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
+        if owner and not (_hits({owner}, it["all"]) or _group_of(owner) in it["all"]):
+            continue  # "the delivery DRIVER's name", "what does your MUM do": a piece about someone else is no answer
+        if attr_each and not (_hits({attr}, it["all"]) or _group_of(attr) in it["all"]):
+            continue  # about the mum, but not her WORK
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
         if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
