@@ -74,7 +74,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
-moment currently present manage managing thing things catch caught
+moment currently present manage managing thing things catch caught without someone somebody
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -125,7 +125,7 @@ _NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|
             r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
             r"a couple|a few|several|half an?|once|twice)")
 _DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|today|yesterday|tomorrow|tonight|"
-                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
+                     r"(?:last|this|next) (?:week|month|night|weekend)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
                      r"(?:end|start|beginning|middle) of (?:the|this|next|last) (?:month|week|year))",
                      re.I)
 _CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
@@ -188,6 +188,7 @@ for _t, _words in {
     "measure": "strength dose dosage size weight height length",
     "quantity": "age count",
     "code": "reference ref code postcode number digit email mobile",
+    "time": "latest earliest deadline soonest",
 }.items():
     for _w in _words.split():
         _HEAD_TYPES[word_key(_w)] = _t
@@ -240,7 +241,7 @@ def _head_type(k: str) -> str | None:
 # Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
 _TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
 long often soon way method means reason point purpose strength dose dosage size weight height length age
-count""".split()}
+count latest earliest deadline soonest""".split()}
 
 
 @dataclass(frozen=True)
@@ -270,9 +271,8 @@ def answer_type(question: str) -> AnswerType:
     wh, rest = m.group(1), low[m.end():]
     if wh in ("who", "whom", "whose"):
         # "Who is your bank?", "Who's the courier?": the name of THAT party (a firm, a doctor), not the caller's
-        role = re.match(r"\s*(?:'s|is|was|are|were)\s+(?:the|your|my|his|her|their)\s+(\w+)\s*(?:with|for|through)?\s*\??\s*$",
-                        rest) or re.match(r"\s*(?:do|did|are|were)\s+you\s+(?:\w+ing\s+|bank\s+|rent\s+|get\s+\w+\s+)?"
-                                          r"(?:with|from|through)\s*\??\s*$", rest)
+        role = re.match(r"\s*(?:'s|is|was|are|were)\s+(?:the|your|my|his|her|their)\s+(\w+)\s*(?:with|for|through)?"
+                        r"\s*(?:,\s*[\w .']{1,30})?\??\s*$", rest)  # "Who is your GP, Harold?" 
         if role and role.lastindex and word_key(role.group(1)) not in _TYPE_WORDS | _NOT_TELLING:
             k = word_key(role.group(1))
             return AnswerType("name", k, (k,))
@@ -309,6 +309,11 @@ def answer_type(question: str) -> AnswerType:
                 return AnswerType("time", _head_after(rest, 2))
             return AnswerType("duration", _head_after(rest, 1))
         return AnswerType("method", _head_after(rest, 0))
+    firm = re.match(r"\s*(?:company|firm|organisation|organization|business|provider|one)\s+(?:is|was|were|are)\s+"
+                    r"(?:the|your|it|that|this)\s*(\w+)?\s*\??\s*$", rest) if wh in ("which", "what") else None
+    if firm and firm.group(1) and word_key(firm.group(1)) not in _NOT_TELLING:
+        k = word_key(firm.group(1))  # "Which company was the courier?": the courier's name
+        return AnswerType("name", k, (k,))
     # what / which: the head noun decides; failing that, the verb ("what did it cost", "what is it called")
     rest_toks = tokens(rest)
     while rest_toks and rest_toks[0] in _COPULA:
@@ -326,12 +331,19 @@ def answer_type(question: str) -> AnswerType:
         run.pop()  # "what is your cat called": the cat, not a call
     typed = [t for k in run if (t := _head_type(k))]
     if len(run) > 1 and _head_type(run[-1]) is None and typed and typed[0] in ("name", "place") \
-            and run[-1] not in _FILLER_HEADS and re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest):
+            and run[-1] not in _FILLER_HEADS and (re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest)
+                                                  or _noun_end(rest_toks, len(run))):
         # "your BANK details", "the SHOP receipt": the first noun only says whose; the last is what is asked
         return AnswerType("thing", run[-1], tuple(run))
     at = _answer_type_wh(rest, direct, typed)
     head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
     return AnswerType(at.type, head, tuple(run))
+
+
+def _noun_end(toks: list[str], n: int) -> bool:
+    """Whether the n-word run at the start of toks ends a noun phrase: the question ends there or goes on with
+    a verb of its own ("what bank card IS it paid with"), not with an object ("which courier delivered IT")."""
+    return len(toks) <= n or bool(_AUX.match(toks[n])) or toks[n] in _COPULA
 
 
 def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
@@ -553,9 +565,9 @@ def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
 # says "by Friday" / "before nine" may.
 DEADLINE_Q = re.compile(r"\bby when\b|\b(?:need|needs|needed|want|wanted|like|have|has|get|got|be|arrive|come|done|"
                         r"sorted|fixed|back|delivered|here|there)\b[\w\s']{0,25}?\bby\s*\??\s*$|\bdeadlines?\b|"
-                        r"\bat the latest\b|\blatest (?:time|date|day)\b|\bin time\b|\b(?:run|running) out\b|"
+                        r"\bat the latest\b|\blatest (?:time|date|day)\b|\bthe latest (?:it|you|they|we|that|this|he|she)\b|\bin time\b|\b(?:run|running) out\b|"
                         r"\bhow long (?:have you got|do you have|can you (?:wait|last|manage))\b|"
-                        r"\b(?:last|manage|wait) (?:until|till)\b", re.I)
+                        r"\b(?:last|manage|wait) (?:until|till)\b|\b(?:go|manage|last|cope) without\b", re.I)
 _DEADLINE_SAY = re.compile(r"\b(?:by|before|in time for|until|till|no later than)\s+(?:the |about |around |half |"
                            r"next |this )?(?:\w+day|tomorrow|tonight|today|noon|midday|\d|one|two|three|four|five|six|"
                            r"seven|eight|nine|ten|eleven|twelve|the end|morning|afternoon|evening|then)", re.I)
@@ -639,10 +651,12 @@ def _known(scenario, items: list[dict]) -> frozenset[str]:
 
 _OWNED = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)|"
                     r"\bnames?\s+of\s+(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)|"
-                    r"\bwhat\s+(?:does|did|do)\s+(?:your|the|his|her|their)\s+(\w+)\s+(?:do\s+for\s+(?:a\s+)?(\w+)|"
-                    r"(?:want|hope|plan)\s+to\s+(\w+))", re.I)
+                    r"\b(?:what|where|when|how)\s+(?:does|did|do|is|was|will)\s+(?:your|the|his|her|their)\s+(\w+)\s+"
+                    r"(?:do\s+for\s+(?:a\s+)?(\w+)|((?:\w+\s*)+))", re.I)
 
 
+_KIN = {word_key(w) for w in "son daughter child partner wife husband sister brother mum dad mother father neighbour "
+        "friend landlord".split()}
 _OWNED_POSS = re.compile(r"\b\w+'s\s+\w+", re.I)
 # "your son's school" is looked for before "the name of your son"
 _OWNED_FIRST = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)",
@@ -664,12 +678,13 @@ def _owner_attr(question: str) -> tuple[str | None, str | None]:
             return None, None
         owner = m.group(3) or m.group(4)
         raw = m.group(5)
-        if m.group(6):  # "what does your son want to BE when he GROWS up": the first telling word after the person
-            raw = next((w for w in tokens(q[m.start(6):]) if word_key(w) not in _NOT_TELLING and len(word_key(w)) >= 3),
-                       "future")
+        if m.group(6):  # "what does your son do after SCHOOL", "want to be when he GROWS up": the first telling word
+            raw = next((w for w in tokens(m.group(6)) if word_key(w) not in _NOT_TELLING and word_key(w) not in
+                        _FILLER_HEADS and w not in ("want", "wants", "like", "likes", "usually", "normally")
+                        and len(word_key(w)) >= 3), None)
     owner = word_key(owner.lower())
-    if owner not in _PERSON_NOUNS:
-        return None, None
+    if owner not in _PERSON_NOUNS or (m.re is _OWNED and m.group(4) and owner not in _KIN):
+        return None, None  # "what did the agent say": what the company's people did is the story itself
     attr = word_key(raw.lower()) if raw else None
     if attr and (attr in _TYPE_WORDS or attr in _NOT_TELLING or attr in _FILLER_HEADS or len(attr) < 3
                  or _head_type(attr) is not None or attr in {"phone", "mobile", "email", "address", "detail"}):
@@ -769,13 +784,15 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             continue  # about the mum, but not her WORK
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
-        if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
+        hinted = deadline and "deadline" in it.get("answers", ())  # inferred, so it needs no shared word
+        if not (about_hits or say_hits) and at.type != "self" and not hinted \
+                and (q or it["kind"] != (kinds[0] if kinds else None)):
             # The kind alone is no match ("when did you…" about something untold), unless the question has
             # no telling word at all and asks for exactly this kind: "What would you like us to do?"
             score = min(score, 0.9)
         if deadline:
             # "When do you need it by?": what they said they need, and by when, not when something else happened
-            score += 2.2 if "deadline" in it.get("answers", ()) else 0.9 if _DEADLINE_SAY.search(it["text"]) else -0.6
+            score += 3.0 if "deadline" in it.get("answers", ()) else 0.9 if _DEADLINE_SAY.search(it["text"]) else -1.0
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
         if score >= 1.0:
