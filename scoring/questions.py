@@ -426,9 +426,11 @@ def holds(text: str, atype: str) -> bool:
     if atype == "name":
         return bool(_PERSON_RX.search(text) or _FULL_NAME.search(text)
                     or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
-    if atype == "time":
+    if atype in ("time", "dated"):  # "dated": a day, an hour or a season; "time" also "all day", "whenever"
         return bool(_DAY_RX.search(text) or _CLOCK_RX.search(text) or re.search(r"\b(?:ago|since|spring|summer|autumn|"
-                                                                                  r"winter)\b", text, re.I))
+                                                                                  r"winter)\b", text, re.I)
+                    or atype == "time" and re.search(r"\b(?:whenever|any ?time|(?:all|every|any) (?:day|week|time)s?)\b",
+                                                     text, re.I))
     if atype == "day":
         return bool(_DAY_RX.search(text))
     if atype == "clock":
@@ -567,7 +569,9 @@ DEADLINE_Q = re.compile(r"\bby when\b|\b(?:need|needs|needed|want|wanted|like|ha
                         r"sorted|fixed|back|delivered|here|there)\b[\w\s']{0,25}?\bby\s*\??\s*$|\bdeadlines?\b|"
                         r"\bat the latest\b|\blatest (?:time|date|day)\b|\bthe latest (?:it|you|they|we|that|this|he|she)\b|\bin time\b|\b(?:run|running) out\b|"
                         r"\bhow long (?:have you got|do you have|can you (?:wait|last|manage))\b|"
-                        r"\b(?:last|manage|wait) (?:until|till)\b|\b(?:go|manage|last|cope) without\b", re.I)
+                        r"\b(?:last|manage|wait) (?:until|till)\b|\b(?:go|manage|last|cope) without\b|"
+                        r"\b(?:what time|when|which day|what day)\b.{0,25}\b(?:need|have|got) to (?:be|land|arrive|get|leave)\b",
+                        re.I)
 _DEADLINE_SAY = re.compile(r"\b(?:by|before|in time for|until|till|no later than)\s+(?:the |about |around |half |"
                            r"next |this )?(?:\w+day|tomorrow|tonight|today|noon|midday|\d|one|two|three|four|five|six|"
                            r"seven|eight|nine|ten|eleven|twelve|the end|morning|afternoon|evening|then)", re.I)
@@ -755,7 +759,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                     score += 0.5  # "which bookshop?": the one with a name ("Page & Quill")
                 if at.type == "time" and _DAY_RX.search(it["text"]):
                     score += 0.5  # "when?": a date or a day over "one morning"
-            elif at.type in ("day", "clock") and holds(it["text"], "time"):
+            elif at.type in ("day", "clock") and holds(it["text"], "dated"):
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
                 continue  # cannot be the answer: a "when" question needs a time in it, "what colour" a colour
