@@ -661,6 +661,8 @@ _OWNED = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'
 
 _KIN = {word_key(w) for w in "son daughter child partner wife husband sister brother mum dad mother father neighbour "
         "friend landlord".split()}
+_OWNED_CALLED = re.compile(r"\bwhat(?:'s| is| was)\s+(?:your|the|his|her|their|that)\s+(\w+)\b[\w\s,']{0,30}\b(?:called|named)\b",
+                           re.I)
 _OWNED_POSS = re.compile(r"\b\w+'s\s+\w+", re.I)
 # "your son's school" is looked for before "the name of your son"
 _OWNED_FIRST = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)",
@@ -674,8 +676,11 @@ def _owner_attr(question: str) -> tuple[str | None, str | None]:
     number) is no detail."""
     q = question.replace("’", "'")
     m = _OWNED_FIRST.search(q)
+    called = _OWNED_CALLED.search(q)
     if m:
         owner, raw = m.group(1), m.group(2)
+    elif called:
+        owner, raw = called.group(1), None  # "What's your neighbour at number 33 called?"
     else:
         m = _OWNED.search(q)
         if not m:
@@ -687,7 +692,7 @@ def _owner_attr(question: str) -> tuple[str | None, str | None]:
                         _FILLER_HEADS and w not in ("want", "wants", "like", "likes", "usually", "normally")
                         and len(word_key(w)) >= 3), None)
     owner = word_key(owner.lower())
-    if owner not in _PERSON_NOUNS or (m.re is _OWNED and m.group(4) and owner not in _KIN):
+    if owner not in _PERSON_NOUNS or (m is not None and m.re is _OWNED and m.group(4) and owner not in _KIN):
         return None, None  # "what did the agent say": what the company's people did is the story itself
     attr = word_key(raw.lower()) if raw else None
     if attr and (attr in _TYPE_WORDS or attr in _NOT_TELLING or attr in _FILLER_HEADS or len(attr) < 3
