@@ -613,8 +613,11 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     items: list[dict] = []
     for i, f in enumerate(scenario.facts):
         # A fact's own example question is how its author expects it to be asked.
+        ask = getattr(f, "ask", None)
         items.append({"source": "fact", "key": f.id, "text": f.text, "kind": getattr(f, "kind", "other"),
-                      "about": list(f.keywords) + ([f.ask] if getattr(f, "ask", None) else []), "order": i})
+                      "about": list(f.keywords) + ([ask] if ask else []), "order": i,
+                      # a fact whose own example question asks by when ("When do you need to be there?") answers that
+                      "answers": ("deadline",) if ask and DEADLINE_Q.search(ask) or "deadline" in f.keywords else ()})
     for i, k in enumerate(getattr(scenario, "knows", None) or []):
         items.append({"source": "knows", "key": f"k{i}", "text": k.say, "kind": k.kind, "about": list(k.about),
                       "order": 100 + i, "answers": tuple(getattr(k, "answers", None) or ())})
@@ -801,7 +804,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             score = min(score, 0.9)
         if deadline:
             # "When do you need it by?": what they said they need, and by when, not when something else happened
-            score += 3.0 if "deadline" in it.get("answers", ()) else 0.9 if _DEADLINE_SAY.search(it["text"]) else -1.0
+            score += ((3.0 if it["source"] == "knows" else 1.5) if "deadline" in it.get("answers", ())
+                      else 0.9 if _DEADLINE_SAY.search(it["text"]) else -1.0)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
         if score >= 1.0:
