@@ -74,7 +74,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
-moment currently present manage managing thing things catch caught without someone somebody
+moment currently present manage managing thing things catch caught without someone somebody put
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -99,7 +99,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
                               r"\w+ \w+) (?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
                               r"anyone (?:else )?(?:said|told)|before)\b", re.I),
     "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer|expect)|what would (?:help|be best|work|"
-                        r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for)\b", re.I),
+                        r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for|put (?:this|it|things) right|"
+                        r"make (?:this|it|things) right)\b", re.I),
     "item": re.compile(r"\b(?:which|what (?:kind|type|sort|model|make|brand|size|item|product|medication|medicine|"
                        r"tablets?|flight|plan|tariff|parcel|package|did you (?:order|buy))|what (?:is|was|were|are) "
                        r"(?:it|they|in))\b", re.I),
@@ -337,7 +338,14 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType("thing", run[-1], tuple(run))
     at = _answer_type_wh(rest, direct, typed)
     head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
+    if at.type == "thing" and len(run) > 1 and head == run[0] and not typed and run[-1] not in _FILLER_HEADS \
+            and _noun_end(rest_toks, len(run)) and rest_toks[len(run) - 1] not in _REPORT_VERBS:
+        head = run[-1]  # "what broadband PACKAGE are you on": the last noun is the thing, the first says which
     return AnswerType(at.type, head, tuple(run))
+
+
+_REPORT_VERBS = set("says say said shows show showed reads read looks look means mean does did works work happened "
+                    "happens went goes came comes".split())
 
 
 def _noun_end(toks: list[str], n: int) -> bool:
