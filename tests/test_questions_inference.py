@@ -59,6 +59,10 @@ def test_who_is_your_firm_they_never_mention_is_an_honest_dont_know(sid, questio
     # "your bank details": the account, not the bank's name in "the bank's problem"
     ("bank-double-charge-rent", "Could you give me your bank details?", ("4419",), ("Page & Quill",)),
     ("subscription-cancel-charged-again", "What bank card is it paid with?", ("0847",), ()),
+    # the last noun of "what fibre plan" is what is asked; the first says which
+    ("internet-outage-remote-worker", "What broadband plan are you on?", ("500",), ()),
+    ("internet-outage-remote-worker", "What home internet package do you have?", ("500",), ("all day",)),
+    ("subscription-cancel-charged-again", "What streaming tier did you have?", ("Premium",), ()),
 ])
 def test_the_piece_about_the_asked_thing_answers(sid, question, expect, not_expect):
     reply = reply_to(sid, question)
