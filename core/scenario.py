@@ -74,14 +74,21 @@ KNOW_KINDS = ("identity", "reference", "contact", "timeline", "place", "item", "
               "told_before", "wants", "other")
 
 
+# Questions a knows item answers though it shares no words with them, so the customer can infer the answer:
+# "deadline" = by when they need it ("When do you need it by?" -> "it needs to come by Friday").
+KNOW_ANSWERS = ("deadline",)
+
+
 class Knowledge(BaseModel):
     """Something the customer knows about their own story beyond the facts the scoring relies on:
     who they are, reference numbers, what happened when, what they tried, what they were told, what
-    they want. Asked about, the customer answers with `say`."""
+    they want. Asked about, the customer answers with `say`. Optional `answers` marks questions it
+    answers by inference (KNOW_ANSWERS), e.g. [deadline] on the item that says by when they need it."""
     model_config = ConfigDict(extra="forbid")
     kind: Literal[KNOW_KINDS] = "other"  # type: ignore[valid-type]
     about: list[str] = Field(min_length=1)  # words a question about it would use (word forms match)
     say: str = Field(min_length=1, max_length=400)
+    answers: list[Literal[KNOW_ANSWERS]] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Fact(BaseModel):

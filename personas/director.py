@@ -611,6 +611,11 @@ class Director:
         if s.turn >= end.max_turns:
             return "walk_out", "turn_limit"
         if sig & set(ESCALATING):
+            if answer is not None and answer.get("match") is None and sig & set(ESCALATING) <= {"escalate_trigger"} \
+                    and t["reading"].text.rstrip().endswith("?"):
+                # A question with a trigger word in it ("what's the WEATHER like there?") that nothing in their
+                # story answers: an honest, irritated "I don't know", not a line about something else.
+                return "answer", None
             return "push_back", None
         if "jargon" in sig:
             return self.archetype.quirks.jargon_intent, None

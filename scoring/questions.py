@@ -44,7 +44,7 @@ light lights led lamp
 router box hub modem
 doctor gp surgery practice
 tablet tablets pill pills medicine medication prescription
-bank card account
+card account
 landlord letting lettings agent agency rent
 available availability free convenient suit suits
 room where location
@@ -74,7 +74,7 @@ for _line in _THESAURUS.strip().splitlines():
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
 take give got get have has had make made sure okay happen see look bit little anything something
-moment currently present manage managing thing things catch caught
+moment currently present manage managing thing things catch caught without someone somebody put
 """.split()}
 
 # The kind of answer a question wants, in the order they are checked.
@@ -99,7 +99,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
                               r"\w+ \w+) (?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
                               r"anyone (?:else )?(?:said|told)|before)\b", re.I),
     "wants": re.compile(r"\b(?:what (?:would|do) you (?:like|want|need|prefer|expect)|what would (?:help|be best|work|"
-                        r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for)\b", re.I),
+                        r"fix this)|ideal(?:ly)?|outcome|prefer|rather|hoping for|put (?:this|it|things) right|"
+                        r"make (?:this|it|things) right)\b", re.I),
     "item": re.compile(r"\b(?:which|what (?:kind|type|sort|model|make|brand|size|item|product|medication|medicine|"
                        r"tablets?|flight|plan|tariff|parcel|package|did you (?:order|buy))|what (?:is|was|were|are) "
                        r"(?:it|they|in))\b", re.I),
@@ -125,7 +126,7 @@ _NUMWORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|
             r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
             r"a couple|a few|several|half an?|once|twice)")
 _DAY_RX = re.compile(rf"\b(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)\b|{_MONTH}|today|yesterday|tomorrow|tonight|"
-                     r"last (?:week|month|night)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
+                     r"(?:last|this|next) (?:week|month|night|weekend)|the day (?:after|before)|same (?:day|evening|night)|weekdays?|weekends?|"
                      r"(?:end|start|beginning|middle) of (?:the|this|next|last) (?:month|week|year))",
                      re.I)
 _CLOCK_RX = re.compile(r"\b(?:\d{1,2}[:.]\d{2}\b|\d{1,2}\s*(?:am|pm)\b|\d{1,2} o'clock|o'clock|noon|midday|midnight|"
@@ -188,6 +189,7 @@ for _t, _words in {
     "measure": "strength dose dosage size weight height length",
     "quantity": "age count",
     "code": "reference ref code postcode number digit email mobile",
+    "time": "latest earliest deadline soonest",
 }.items():
     for _w in _words.split():
         _HEAD_TYPES[word_key(_w)] = _t
@@ -212,7 +214,8 @@ _AGAIN = re.compile(r"[\s,]*\b(?:once more|once again|one more time|(?:for )?a s
 _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
-_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you|'s (?:this|that|calling))|"
+_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you(?!\s+(?:\w+ing|with|from|through|by|under|"
+                        r"in|at|to|for|on)\b)|'s (?:this|that|calling))|"
                         r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
                         r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
@@ -243,7 +246,7 @@ def _head_type(k: str) -> str | None:
 # Words that name the kind of answer ("what COLOUR", "which DAY"), not what it is about.
 _TYPE_WORDS = {word_key(w) for w in """colour color shade time hour day date weekday name sum total figure number digit
 long often soon way method means reason point purpose strength dose dosage size weight height length age
-count""".split()}
+count latest earliest deadline soonest""".split()}
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,16 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType("yesno", _head_after(after, 0))
     wh, rest = m.group(1), low[m.end():]
     if wh in ("who", "whom", "whose"):
+        # "Who is your bank?", "Who's the courier?": the name of THAT party (a firm, a doctor), not the caller's
+        role = re.match(r"\s*(?:'s|is|was|are|were)\s+(?:the|your|my|his|her|their)\s+(\w+)\s*(?:with|for|through)?"
+                        r"\s*(?:,\s*[\w .']{1,30})?\??\s*$", rest)  # "Who is your GP, Harold?" 
+        if role and role.lastindex and word_key(role.group(1)) not in _TYPE_WORDS | _NOT_TELLING:
+            k = word_key(role.group(1))
+            return AnswerType("name", k, (k,))
+        verb = re.match(r"\s*(?:are|were|do|did)\s+you\s+(\w+?)(?:ing)?\s+(?:with|from|through)\s*\??\s*$", rest)
+        if verb and word_key(verb.group(1)) not in _NOT_TELLING:
+            k = word_key(verb.group(1))  # "Who are you renting from?": whoever the renting is with
+            return AnswerType("name", k, (k,))
         return AnswerType("name", None)
     if wh == "when":
         return AnswerType("time", _head_after(rest, 0))
@@ -301,6 +314,11 @@ def answer_type(question: str) -> AnswerType:
                 return AnswerType("time", _head_after(rest, 2))
             return AnswerType("duration", _head_after(rest, 1))
         return AnswerType("method", _head_after(rest, 0))
+    firm = re.match(r"\s*(?:company|firm|organisation|organization|business|provider|one)\s+(?:is|was|were|are)\s+"
+                    r"(?:the|your|it|that|this)\s*(\w+)?\s*\??\s*$", rest) if wh in ("which", "what") else None
+    if firm and firm.group(1) and word_key(firm.group(1)) not in _NOT_TELLING:
+        k = word_key(firm.group(1))  # "Which company was the courier?": the courier's name
+        return AnswerType("name", k, (k,))
     # what / which: the head noun decides; failing that, the verb ("what did it cost", "what is it called")
     rest_toks = tokens(rest)
     while rest_toks and rest_toks[0] in _COPULA:
@@ -317,9 +335,27 @@ def answer_type(question: str) -> AnswerType:
     if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest):
         run.pop()  # "what is your cat called": the cat, not a call
     typed = [t for k in run if (t := _head_type(k))]
+    if len(run) > 1 and _head_type(run[-1]) is None and typed and typed[0] in ("name", "place") \
+            and run[-1] not in _FILLER_HEADS and (re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest)
+                                                  or _noun_end(rest_toks, len(run))):
+        # "your BANK details", "the SHOP receipt": the first noun only says whose; the last is what is asked
+        return AnswerType("thing", run[-1], tuple(run))
     at = _answer_type_wh(rest, direct, typed)
     head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
+    if at.type == "thing" and len(run) > 1 and head == run[0] and not typed and run[-1] not in _FILLER_HEADS \
+            and _noun_end(rest_toks, len(run)) and rest_toks[len(run) - 1] not in _REPORT_VERBS:
+        head = run[-1]  # "what broadband PACKAGE are you on": the last noun is the thing, the first says which
     return AnswerType(at.type, head, tuple(run))
+
+
+_REPORT_VERBS = set("says say said shows show showed reads read looks look means mean does did works work happened "
+                    "happens went goes came comes".split())
+
+
+def _noun_end(toks: list[str], n: int) -> bool:
+    """Whether the n-word run at the start of toks ends a noun phrase: the question ends there or goes on with
+    a verb of its own ("what bank card IS it paid with"), not with an object ("which courier delivered IT")."""
+    return len(toks) <= n or bool(_AUX.match(toks[n])) or toks[n] in _COPULA
 
 
 def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerType:
@@ -402,9 +438,11 @@ def holds(text: str, atype: str) -> bool:
     if atype == "name":
         return bool(_PERSON_RX.search(text) or _FULL_NAME.search(text)
                     or any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text)))
-    if atype == "time":
+    if atype in ("time", "dated"):  # "dated": a day, an hour or a season; "time" also "all day", "whenever"
         return bool(_DAY_RX.search(text) or _CLOCK_RX.search(text) or re.search(r"\b(?:ago|since|spring|summer|autumn|"
-                                                                                  r"winter)\b", text, re.I))
+                                                                                  r"winter)\b", text, re.I)
+                    or atype == "time" and re.search(r"\b(?:whenever|any ?time|(?:all|every|any) (?:day|week|time)s?)\b",
+                                                     text, re.I))
     if atype == "day":
         return bool(_DAY_RX.search(text))
     if atype == "clock":
@@ -536,7 +574,48 @@ def _long(keyset: set[str] | frozenset[str]) -> tuple[str, ...]:
     return out
 
 
+# "When do you need it by?", "What's your deadline?", "How long have you got?": by when it must happen. A piece
+# marked `answers: [deadline]` answers it (the customer infers "by Friday" from their own plans); a piece that
+# says "by Friday" / "before nine" may.
+DEADLINE_Q = re.compile(r"\bby when\b|\b(?:need|needs|needed|want|wanted|like|have|has|get|got|be|arrive|come|done|"
+                        r"sorted|fixed|back|delivered|here|there)\b[\w\s']{0,25}?\bby\s*\??\s*$|\bdeadlines?\b|"
+                        r"\bat the latest\b|\blatest (?:time|date|day)\b|\bthe latest (?:it|you|they|we|that|this|he|she)\b|\bin time\b|\b(?:run|running) out\b|"
+                        r"\bhow long (?:have you got|do you have|can you (?:wait|last|manage))\b|"
+                        r"\b(?:last|manage|wait) (?:until|till)\b|\b(?:go|manage|last|cope) without\b|"
+                        r"\b(?:what time|when|which day|what day)\b.{0,25}\b(?:need|have|got) to (?:be|land|arrive|get|leave)\b",
+                        re.I)
+_DEADLINE_SAY = re.compile(r"\b(?:by|before|in time for|until|till|no later than)\s+(?:the |about |around |half |"
+                           r"next |this )?(?:\w+day|tomorrow|tonight|today|noon|midday|\d|one|two|three|four|five|six|"
+                           r"seven|eight|nine|ten|eleven|twelve|the end|morning|afternoon|evening|then)", re.I)
 _index_cache: dict[int, tuple[object, list[dict], dict[str, float]]] = {}
+# What a piece sets aside is not what it is about: "Apart from the plumber, I've spent £60" is not the plumber's bill.
+_EXCEPT = re.compile(r"\b(?:apart from|aside from|except(?: for)?|other than|besides|not counting|not including|"
+                     r"on top of)\s+(?:the |my |a |an |your |our )?[\w']+", re.I)
+_VALUE_RX = {"money": _MONEY_RX, "day": _DAY_RX, "clock": _CLOCK_RX, "duration": _DURATION_RX,
+             "measure": _MEASURE_RX, "code": _CODE_RX}
+_WORD = re.compile(r"[\w']+")
+
+
+def _value_near(text: str, atype: str, want: set[str], span: int = 5) -> bool:
+    """Whether an answer of this type in the text stands next to a word of the thing asked about: "the
+    plumber's invoice for £180" holds the plumber's bill; "I noticed on Tuesday" holds when they noticed."""
+    rxs = [_DAY_RX, _CLOCK_RX] if atype == "time" else [_VALUE_RX[atype]] if atype in _VALUE_RX else []
+    if not rxs or not want:
+        return False
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_EXCEPT.sub(lambda m: " " * len(m.group()), text))]
+    at = []
+    for i, (_, _, w) in enumerate(words):
+        ks = {k for k in keys(w.lower())} | {g for k in keys(w.lower()) if (g := _group_of(k))}
+        if ks & want or any(_near(k, want) for k in ks if len(k) >= 4):
+            at.append(i)
+    if not at:
+        return False
+    for rx in rxs:
+        for m in rx.finditer(text):
+            vi = [i for i, (a, b, _) in enumerate(words) if a < m.end() and b > m.start()]
+            if vi and min(abs(i - j) for i in vi for j in at) <= span:
+                return True
+    return False
 
 
 def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
@@ -546,14 +625,17 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
     items: list[dict] = []
     for i, f in enumerate(scenario.facts):
         # A fact's own example question is how its author expects it to be asked.
+        ask = getattr(f, "ask", None)
         items.append({"source": "fact", "key": f.id, "text": f.text, "kind": getattr(f, "kind", "other"),
-                      "about": list(f.keywords) + ([f.ask] if getattr(f, "ask", None) else []), "order": i})
+                      "about": list(f.keywords) + ([ask] if ask else []), "order": i,
+                      # a fact whose own example question asks by when ("When do you need to be there?") answers that
+                      "answers": ("deadline",) if ask and DEADLINE_Q.search(ask) or "deadline" in f.keywords else ()})
     for i, k in enumerate(getattr(scenario, "knows", None) or []):
         items.append({"source": "knows", "key": f"k{i}", "text": k.say, "kind": k.kind, "about": list(k.about),
-                      "order": 100 + i})
+                      "order": 100 + i, "answers": tuple(getattr(k, "answers", None) or ())})
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
-        it["say_keys"] = _telling(it["text"])
+        it["say_keys"] = _telling(_EXCEPT.sub(" ", it["text"]))  # "apart from the plumber": not about the plumber
         it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
         it["pairs"] = _pairs(it["text"])
@@ -584,6 +666,54 @@ def _known(scenario, items: list[dict]) -> frozenset[str]:
         _known_cache.clear()
     _known_cache[id(scenario)] = (scenario, out)
     return out
+
+
+_OWNED = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)|"
+                    r"\bnames?\s+of\s+(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)|"
+                    r"\b(?:what|where|when|how)\s+(?:does|did|do|is|was|will)\s+(?:your|the|his|her|their)\s+(\w+)\s+"
+                    r"(?:do\s+for\s+(?:a\s+)?(\w+)|((?:\w+\s*)+))", re.I)
+
+
+_KIN = {word_key(w) for w in "son daughter child partner wife husband sister brother mum dad mother father neighbour "
+        "friend landlord".split()}
+_OWNED_CALLED = re.compile(r"\bwhat(?:'s| is| was)\s+(?:your|the|his|her|their|that)\s+(\w+)\b[\w\s,']{0,30}\b(?:called|named)\b",
+                           re.I)
+_OWNED_POSS = re.compile(r"\b\w+'s\s+\w+", re.I)
+# "your son's school" is looked for before "the name of your son"
+_OWNED_FIRST = re.compile(r"\b(?:the|your|his|her|their|that|this)\s+(?:\w+\s+)?(\w+)'s\s+(?:first\s+|last\s+|full\s+)?(\w+)",
+                          re.I)
+
+
+def _owner_attr(question: str) -> tuple[str | None, str | None]:
+    """Whose detail a question asks for and which detail: "your son's school" -> (son, school); "the name of
+    the delivery driver" -> (driver, None); "what does your mum do for work" -> (mum, work). Only a person
+    owner counts ("the plumber's bill" names what, not whose); a detail that names the answer's kind (name,
+    number) is no detail."""
+    q = question.replace("’", "'")
+    m = _OWNED_FIRST.search(q)
+    called = _OWNED_CALLED.search(q)
+    if m:
+        owner, raw = m.group(1), m.group(2)
+    elif called:
+        owner, raw = called.group(1), None  # "What's your neighbour at number 33 called?"
+    else:
+        m = _OWNED.search(q)
+        if not m:
+            return None, None
+        owner = m.group(3) or m.group(4)
+        raw = m.group(5)
+        if m.group(6):  # "what does your son do after SCHOOL", "want to be when he GROWS up": the first telling word
+            raw = next((w for w in tokens(m.group(6)) if word_key(w) not in _NOT_TELLING and word_key(w) not in
+                        _FILLER_HEADS and w not in ("want", "wants", "like", "likes", "usually", "normally")
+                        and len(word_key(w)) >= 3), None)
+    owner = word_key(owner.lower())
+    if owner not in _PERSON_NOUNS or (m is not None and m.re is _OWNED and m.group(4) and owner not in _KIN):
+        return None, None  # "what did the agent say": what the company's people did is the story itself
+    attr = word_key(raw.lower()) if raw else None
+    if attr and (attr in _TYPE_WORDS or attr in _NOT_TELLING or attr in _FILLER_HEADS or len(attr) < 3
+                 or _head_type(attr) is not None or attr in {"phone", "mobile", "email", "address", "detail"}):
+        attr = None
+    return owner, attr
 
 
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
@@ -618,6 +748,13 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     other_keys = _telling(next(g for g in other.groups() if g)) if other else set()
     owner = _POSSESSOR.search(question)
     others_own = {word_key(owner.group(1).lower())} if owner and word_key(owner.group(1).lower()) in _PERSON_NOUNS else set()
+    owner, attr = _owner_attr(question)
+    attr_each = bool(attr) and not _OWNED_POSS.search(question.replace("’", "'"))
+    if attr and attr not in known and not _hits({attr}, known) and _group_of(attr) not in known:
+        return []  # "your son's SCHOOL": nothing in their story about it
+    deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
+    if deadline and at.type == "duration":
+        at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
@@ -643,10 +780,12 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                     score += 0.5  # "which bookshop?": the one with a name ("Page & Quill")
                 if at.type == "time" and _DAY_RX.search(it["text"]):
                     score += 0.5  # "when?": a date or a day over "one morning"
-            elif at.type in ("day", "clock") and holds(it["text"], "time"):
+            elif at.type in ("day", "clock") and holds(it["text"], "dated"):
                 score -= 0.4 if at.type == "day" else 1.2  # a time, though not the day/hour asked
             else:
                 continue  # cannot be the answer: a "when" question needs a time in it, "what colour" a colour
+            if (run_topic or topic) and _value_near(it["text"], at.type, (run_topic or topic) - set(_TYPE_WORDS)):
+                score += 0.7  # the value asked for is said OF the thing asked about
             if run_topic:
                 score += 0.8 if _hits(run_topic, it["all"]) else -3.0  # "which SEAT numbers": about that thing, or no answer
             elif topic:
@@ -664,12 +803,22 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         if others_own and (it["kind"] in ("identity", "contact") or at.type in ("name", "self", "code"))  \
                 and not _hits(others_own, it["about_keys"] if it["kind"] in ("identity", "contact") else it["all"]):
             continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
+        if owner and not (_hits({owner}, it["all"]) or _group_of(owner) in it["all"]):
+            continue  # "the delivery DRIVER's name", "what does your MUM do": a piece about someone else is no answer
+        if attr_each and not (_hits({attr}, it["all"]) or _group_of(attr) in it["all"]):
+            continue  # about the mum, but not her WORK
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
-        if not (about_hits or say_hits) and at.type != "self" and (q or it["kind"] != (kinds[0] if kinds else None)):
+        hinted = deadline and "deadline" in it.get("answers", ())  # inferred, so it needs no shared word
+        if not (about_hits or say_hits) and at.type != "self" and not hinted \
+                and (q or it["kind"] != (kinds[0] if kinds else None)):
             # The kind alone is no match ("when did you…" about something untold), unless the question has
             # no telling word at all and asks for exactly this kind: "What would you like us to do?"
             score = min(score, 0.9)
+        if deadline:
+            # "When do you need it by?": what they said they need, and by when, not when something else happened
+            score += ((3.0 if it["source"] == "knows" else 1.5) if "deadline" in it.get("answers", ())
+                      else 0.9 if _DEADLINE_SAY.search(it["text"]) else -1.0)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
         if score >= 1.0:

@@ -136,9 +136,18 @@ def scenario_from_form(form: dict) -> str:
     needs = unique([{"id": slug(d), "description": d, "keywords": k} for d, k, _ in _rows(form.get("needs"), "needs")])
     facts = unique([{"id": slug(t), "text": t, "keywords": k, **({"ask": q} if q else {}), "kind": kind_of(kind, "facts")}
                     for t, k, (q, kind) in _rows(form.get("facts"), "facts", optional=("example question?", "kind"))])
-    knows = [{"kind": kind_of(kind, "knows"), "about": about, "say": say}
-             for say, about, (kind,) in _rows(form.get("knows"), "knows", optional=("kind",),
-                                              shape="what they say | words a question would use")]
+    def answers_of(text: str | None) -> dict:
+        from core.scenario import KNOW_ANSWERS
+        got = [a.strip().lower() for a in (text or "").split(",") if a.strip()]
+        bad = [a for a in got if a not in KNOW_ANSWERS]
+        if bad:
+            raise ScenarioError("form", [("knows", f"'{bad[0]}' is not a question a knows line can answer by inference; "
+                                                   f"use {', '.join(KNOW_ANSWERS)} or leave it out.")])
+        return {"answers": got} if got else {}
+
+    knows = [{"kind": kind_of(kind, "knows"), "about": about, "say": say, **answers_of(answers)}
+             for say, about, (kind, answers) in _rows(form.get("knows"), "knows", optional=("kind", "answers"),
+                                                       shape="what they say | words a question would use")]
     data = {
         "id": str(form.get("id") or "").strip(), "title": str(form.get("title") or "").strip(),
         "summary": str(form.get("summary") or "").strip(), "domain": str(form.get("domain") or "").strip(),
@@ -172,7 +181,8 @@ def form_from_scenario(sc: Scenario) -> dict:
         "topic_keywords": ", ".join(sc.topic_keywords),
         "needs": "\n".join(row(n.description, ", ".join(n.keywords)) for n in sc.needs),
         "facts": "\n".join(" | ".join([f.text, ", ".join(f.keywords), f.ask or "", f.kind]) for f in sc.facts),
-        "knows": "\n".join(row(k.say, ", ".join(k.about), k.kind) for k in sc.knows),
+        "knows": "\n".join(row(k.say, ", ".join(k.about), k.kind, ", ".join(getattr(k, "answers", None) or ()))
+                           for k in sc.knows),
         "may_offer": "\n".join(sc.policy.may_offer), "may_not_offer": "\n".join(sc.policy.may_not_offer),
         "escalate": ", ".join(sc.triggers.escalate), "calm": ", ".join(sc.triggers.calm),
         **sc.end.model_dump(), **{f"weight.{s}": sc.rubric_weights.get(s, 1.0) for s in SKILLS},

@@ -202,7 +202,8 @@ with tab_form:
             placeholder="I noticed it on Monday. | when, since, notice | When did you first notice it? | timeline",
             help="The example question is offered as a hint in practice mode; it must use one of the keywords "
                  f"(word forms count: “paid” matches “pay”). Kinds: {', '.join(KNOW_KINDS)}.")
-        st.text_area("What the customer knows — one per line: what they say | words a question would use | kind (optional)",
+        st.text_area("What the customer knows — one per line: what they say | words a question would use | kind (optional)"
+                     " | answers (optional: deadline)",
                      key="scf_knows", placeholder="My account number is 4417 2209. | account number, account | reference",
                      help="Details beyond the facts. Asked about anything not here or in the facts, the customer says "
                           "they don't know, in character.")
