@@ -122,7 +122,9 @@ _THEIRS_TO_SAY = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|sorry|then|but|well
                             r"(?!you\b|your\b|yours\b|i\b|we need\b)", re.I)
 
 # An offer put as a question ("Would you like me to text you?", "Shall I book it?"): agreeing answers it.
-_OFFER_QUESTION = re.compile(r"\b(?:(?:would|do) you (?:like|want) (?:me|us) to|shall (?:i|we)|should (?:i|we)|"
+# Not a wh-question: "What would you like us to do?" asks what they want.
+_OFFER_QUESTION = re.compile(r"^(?!\W*(?:\w+\W+){0,3}?(?:what|which|how|when|where|who|whom|why)\b)"
+                             r".*?\b(?:(?:would|do) you (?:like|want) (?:me|us) to|shall (?:i|we)|should (?:i|we)|"
                              r"(?:do you )?want me to|can (?:i|we) (?:\w+ )?(?:book|send|arrange|set|put|add|text|email|call|ring))\b",
                              re.I)
 
