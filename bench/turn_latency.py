@@ -44,6 +44,24 @@ SCRIPT = ROOT / "personas" / "examples" / "empathetic.txt"
 STORE_WRITE: Callable[[dict], None] | None = None
 
 
+def _drain(within_s: float = 30.0) -> None:
+    """Wait until no model call is still running (a reply abandoned at the rewrite budget keeps its slot until
+    its next token): every timed turn starts on a free engine, as a trainee alone on the app meets it."""
+    from personas.actors import engines, local
+
+    end = time.monotonic() + within_s
+    while time.monotonic() < end and any(local.calls_running(e) for e in engines.loaded_engines().values()):
+        time.sleep(0.02)
+
+
+def _with_budget(seconds: float | None) -> None:
+    if seconds is None:
+        os.environ.pop("TALKDOWN_LOCAL_REWRITE_BUDGET", None)
+    else:
+        os.environ["TALKDOWN_LOCAL_REWRITE_BUDGET"] = f"{seconds:g}"
+    get_settings.cache_clear()
+
+
 def _median_ms(xs: list[float]) -> float:
     return statistics.median(xs) * 1000 if xs else float("nan")
 
@@ -65,6 +83,7 @@ def bench_backend(name: str, runs: int) -> dict:
         for line in lines:
             if engine.ended or len(full) >= runs:
                 break
+            _drain()
             t0 = time.perf_counter()
             turn = engine.add_trainee(line)  # moves (scoring.moves) + Director
             t1 = time.perf_counter()
@@ -132,6 +151,7 @@ def fallback_rate(name: str, every: int = 7) -> tuple[int, int, dict[str, int]]:
     reasons: dict[str, int] = {}
     fell = 0
     for i, line in enumerate(lines):
+        _drain()
         r = actor.render(ActorRequest(customer={}, intent="vent", mood=6, line=line, seed=i))
         r.consume()
         fell += r.fell_back
@@ -242,10 +262,12 @@ def _compare(label: str, actor: Actor, reqs: list, before: Callable[[int], None]
     streamed, unstreamed, whole = [], [], []
     for i, req in enumerate(reqs):  # alternating, so a change in the machine's load hits both alike
         before(i)
+        _drain()
         first, total = _first_word(actor, req, True)
         streamed.append(first)
         whole.append(total)
         before(i)
+        _drain()
         unstreamed.append(_first_word(actor, req, False)[0])
     return {"label": label, "n": len(reqs), "streamed": _median_ms(streamed), "unstreamed": _median_ms(unstreamed),
             "whole": _median_ms(whole), "load": os.getloadavg()[0]}
@@ -277,10 +299,15 @@ def main(argv: list[str] | None = None) -> int:
             if b != "local":
                 rows.append(bench_backend(b, runs))
                 continue
-            for t in thread_settings:
-                for hogs in ([0, args.hogs] if args.hogs else [0]):
+            # Each thread setting, alone and beside the hogs, twice: the model's own speed (no rewrite budget:
+            # the reply waits for it, as before the budget) and what a trainee meets by default (the budget).
+            for t, hogs, budget in [(t, h, b) for t in thread_settings for h in ([0, args.hogs] if args.hogs else [0])
+                                    for b in (20.0, None)]:
+                if True:
                     _with_threads(t)
-                    label = f"local t={get_settings().local_threads}" + (f" +{hogs} hog" if hogs else "")
+                    _with_budget(budget)
+                    label = (f"local t={get_settings().local_threads}" + (f" +{hogs} hog" if hogs else "")
+                             + (" model" if budget else " app"))
                     if hogs:
                         with CpuHogs(hogs):
                             la = os.getloadavg()[0]
@@ -291,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                     r.update(label=label, load=la)
                     rows.append(r)
     finally:
+        _with_budget(None)
         if env_threads is None:
             os.environ.pop("TALKDOWN_LOCAL_THREADS", None)
         else:
@@ -302,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(local engine={s.local_engine}, default local_threads={s.local_threads}, cores={os.cpu_count()}, "
           f"load average before/after {load0:.1f}/{os.getloadavg()[0]:.1f}: other work on the machine slows llama.cpp a lot; "
           f"'+N hog': N CPU-bound processes started by this bench ran beside it).\n")
-    head = (f"{'backend':<18}{'load':>6}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
+    head = (f"{'backend':<24}{'load':>6}{'TTFT ms':>10}{'x base':>9}{'turn ms':>10}{'x base':>9}"
             f"{'moves+Director':>16}{'guard':>8}{'store':>8}{'own total':>11}{'fell back':>11}")
     print(head)
     print("-" * len(head))
@@ -310,11 +338,13 @@ def main(argv: list[str] | None = None) -> int:
         own = r["director"] + r["guard"] + (r["store"] or 0)
         store = f"{r['store']:.2f}" if r["store"] is not None else "n/a"
         load = f"{r['load']:.1f}" if "load" in r else ""
-        print(f"{r.get('label', r['backend']):<18}{load:>6}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
+        print(f"{r.get('label', r['backend']):<24}{load:>6}{r['ttft']:>10.1f}{r['ttft'] / base['ttft']:>9.1f}{r['turn']:>10.1f}"
               f"{r['turn'] / base['turn']:>9.1f}{r['director']:>16.2f}{r['guard']:>8.2f}{store:>8}{own:>11.2f}"
               f"{r['fell_back']:>6}/{r['n']:<4}")
     print("\nTTFT: from the saved trainee turn to the first chunk shown (the first sentence that passed the guard).")
     print("Own overhead: moves + Director per trainee turn, guard per reply, store when STORE_WRITE is set.")
+    print("'model': no rewrite budget, the reply waits for the model (its own speed); 'app': the default "
+          f"TALKDOWN_LOCAL_REWRITE_BUDGET ({get_settings().local_rewrite_budget:g} s), what a trainee meets.")
     print("Targets: local TTFT <= 500 ms; own overhead <= 20 ms per turn.")
     kinds = {k.strip() for k in args.first_word.split(",") if k.strip()}
     if kinds:
