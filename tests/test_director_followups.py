@@ -10,7 +10,7 @@ import pytest
 
 from tests.director_play import play
 
-DONT_KNOW = re.compile(r"\bi (?:don't|do not) know\b|\bno idea\b|\bnot sure\b", re.I)
+DONT_KNOW = re.compile(r"\bi (?:don't|do not) know\b|\bno idea\b|\bnot sure\b|\bcan't (?:remember|recall)\b", re.I)
 
 
 @pytest.mark.parametrize("sid,asks,detail", [

@@ -16,7 +16,7 @@ from scoring.questions import match_question
 from tests.director_play import SCENARIOS, play
 
 DONT_KNOW = re.compile(r"\b(?:don't know|do not know|no idea|not sure|couldn't tell you|how would i know|"
-                       r"not that i know|not off the top of my head|i've no idea)\b", re.I)
+                       r"not that i know|not off the top of my head|i've no idea|can't remember|can't recall|couldn't say)\b", re.I)
 
 
 def reply_to(sid: str, question: str) -> str:
