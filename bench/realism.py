@@ -194,10 +194,23 @@ def new_engine(scenario: Scenario, actor: Actor, variant: int = 0) -> PracticeEn
     return PracticeEngine(scenario, get_archetype(scenario.persona), actor, variant=variant)
 
 
+def _drain(within_s: float = 30.0) -> None:
+    """On the local backend, wait until no model call is still running (a reply abandoned at the rewrite budget
+    keeps its slot until its next token): trainees read and type between turns, so each reply here starts on a
+    free engine, as in the app, instead of finding every slot busy and being said as written."""
+    from personas.actors import engines, local
+
+    end = time.monotonic() + within_s
+    while time.monotonic() < end and any(local.calls_running(e) for e in engines.loaded_engines().values()):
+        time.sleep(0.02)
+
+
 def _say(engine: PracticeEngine, conv: Conversation, text: str) -> dict:
     engine.add_trainee(text)
     conv.sent += 1
     try:
+        if engine.actor is not None and engine.actor.name == "local":
+            _drain()
         turn = engine.reply()
         rendering = engine.last_rendering
         if rendering is not None and rendering.fell_back:
