@@ -401,7 +401,7 @@ def _clauses(text: str) -> list[str]:
         # "..., and I'll refund the whole month": each promise of a sentence is read on its own
         out.extend(p.strip(" ,;—–-") for p in re.split(
             r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+|,?\s+\b(?:and|plus|also)\b\s+(?=(?:then |also )?(?:i|we|you|it|they)"
-            r"(?:'ll|'d|'ve| will| would| can| could| have| are going to|'re going to)\b)", s, flags=re.I)
+            r"(?:'ll|'d|'ve|'m|'re| will| would| can| could| have| am| are)\b)", s, flags=re.I)
             if p.strip(" ,;—–-"))
     return out
 

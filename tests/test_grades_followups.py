@@ -98,3 +98,15 @@ def test_curly_apostrophes_are_read_like_straight_ones(sid, texts):
         runs.append(([round(h["mood"], 2) for h in history if h["role"] == "customer"], state.ended,
                      report.overall, {k: d.score for k, d in report.dimensions.items()}))
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("text,rules", [
+    ("I'll book an engineer for 8am tomorrow and I'm adding a 20 GB data boost right now.",
+     {"engineer visit within 24 hours", "20 GB mobile data boost"}),
+    ("I'm running a line test now and I'm putting a 20 GB data boost on your account.",
+     {"line test", "20 GB mobile data boost"}),
+])
+def test_two_offers_in_one_sentence_are_each_read(text, rules):
+    """Seen in the report's policy box: "... and I'm adding a data boost" listed only the engineer."""
+    sc = SCENARIOS["internet-outage-remote-worker"]
+    assert {o.rule for o in find_offers(text, sc) if o.allowed} == rules
