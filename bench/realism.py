@@ -194,15 +194,12 @@ def new_engine(scenario: Scenario, actor: Actor, variant: int = 0) -> PracticeEn
     return PracticeEngine(scenario, get_archetype(scenario.persona), actor, variant=variant)
 
 
-def _drain(within_s: float = 30.0) -> None:
-    """On the local backend, wait until no model call is still running (a reply abandoned at the rewrite budget
-    keeps its slot until its next token): trainees read and type between turns, so each reply here starts on a
-    free engine, as in the app, instead of finding every slot busy and being said as written."""
-    from personas.actors import engines, local
+def _drain() -> None:
+    """Each timed reply starts on a free engine (a reply abandoned at the rewrite budget keeps its slot until its
+    next token; trainees read and type between turns, so in the app the engine has let go by then)."""
+    from personas.actors.local import wait_until_idle
 
-    end = time.monotonic() + within_s
-    while time.monotonic() < end and any(local.calls_running(e) for e in engines.loaded_engines().values()):
-        time.sleep(0.02)
+    wait_until_idle()
 
 
 def _say(engine: PracticeEngine, conv: Conversation, text: str) -> dict:

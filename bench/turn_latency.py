@@ -44,14 +44,12 @@ SCRIPT = ROOT / "personas" / "examples" / "empathetic.txt"
 STORE_WRITE: Callable[[dict], None] | None = None
 
 
-def _drain(within_s: float = 30.0) -> None:
-    """Wait until no model call is still running (a reply abandoned at the rewrite budget keeps its slot until
-    its next token): every timed turn starts on a free engine, as a trainee alone on the app meets it."""
-    from personas.actors import engines, local
+def _drain() -> None:
+    """Each timed reply starts on a free engine (a reply abandoned at the rewrite budget keeps its slot until its
+    next token; trainees read and type between turns, so in the app the engine has let go by then)."""
+    from personas.actors.local import wait_until_idle
 
-    end = time.monotonic() + within_s
-    while time.monotonic() < end and any(local.calls_running(e) for e in engines.loaded_engines().values()):
-        time.sleep(0.02)
+    wait_until_idle()
 
 
 def _with_budget(seconds: float | None) -> None:

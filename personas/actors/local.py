@@ -64,6 +64,17 @@ def calls_running(engine) -> int:
         return _busy.get(id(engine), 0)
 
 
+def wait_until_idle(within_s: float = 30.0) -> bool:
+    """Wait (up to within_s) until no loaded engine has a call still running; True when idle. For benches that
+    time replies as a trainee alone meets them (after a typing pause the abandoned calls have let go)."""
+    end = time.monotonic() + within_s
+    while any(calls_running(e) for e in engines.loaded_engines().values()):
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def _counted(engine, pieces: Callable[[], Iterator[str]]) -> Callable[[], Iterator[str]]:
     def run() -> Iterator[str]:
         with _busy_lock:
