@@ -29,7 +29,7 @@ buy bought order purchase get pick picked
 pay paid cost price charge charged spend spent bill invoice fee amount much
 born birth birthday dob age old
 name called surname
-son daughter child kid boy girl children
+son daughter child kid boy girl children lad lass
 house home flat address live place
 leave depart departure take-off go
 arrive arrival land come came delivered deliver delivery turn-up
@@ -42,7 +42,7 @@ want need like expect prefer hope hoping outcome
 book booked booking reservation ticket tickets
 light lights led lamp
 router box hub modem
-doctor gp surgery practice
+doctor gp surgery practice dr doc
 tablet tablets pill pills medicine medication prescription
 card account
 landlord letting lettings agent agency rent
@@ -56,6 +56,7 @@ parcel package box packet
 plumber engineer technician
 insurance insurer policy cover
 flight plane fly
+taxi cab minicab uber
 job work deadline client meeting due shift shifts placement
 wedding ceremony venue married marrying marriage
 leak burst flood flooded water pipe
@@ -194,13 +195,16 @@ for _t, _words in {
     for _w in _words.split():
         _HEAD_TYPES[word_key(_w)] = _t
 _COST_VERB = re.compile(r"\b(?:cost|costs|charge[ds]?|pay|paid|spend|spent|owe|worth|take|took|taken|bill(?:ed)?|"
-                        r"c[oa]me to|add(?:ed|s)? up to)\b", re.I)
+                        r"c[oa]me to|add(?:ed|s)? up to|set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|"
+                        r"(?:shell|fork|cough)(?:ed)? out)\b", re.I)
 _NAME_VERB = re.compile(r"\b(?:called|named|name)\b", re.I)
 _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it|i know|i'm clear)|"
                    r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks|"
                    r"roughly|approximately|about)"
                    r"\b[\s,]*)*"
-                   r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|do you (?:know|remember|recall)|"
+                   r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|(?:do|did|would) you (?:happen to |still )?(?:know|remember|recall)|did you (?:happen to )?(?:catch|get|take down|note(?: down)?|"
+                   r"write down|see|notice)|"
+                   r"(?:do you have|have you (?:got )?|you got |got )?any idea|i (?:was |am |'m )?wonder(?:ing)?|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
                    r"(?:can|could|would|will|may) (?:you|i|we) (?:please |just |quickly |also |first |briefly )*(?:tell|give|read|confirm|spell|"
                    r"remind|send|have|take|get|grab|ask for|double[- ]?check|check|verify|note(?: down)?|take down|jot down|"
@@ -220,7 +224,8 @@ _SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are yo
                         r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
 _FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
-                 "other same right particular specific manage managing try trying going able put".split()}
+                 "other same right particular specific manage managing try trying going able put "
+                 "normally usually typically generally always ever currently roughly approximately".split()}
 
 
 _DETS = set("the your my his her their our its this that a an exact exactly actual actually kind sort type of other "
@@ -231,7 +236,13 @@ _COPULA = {"s", "re", "is", "was", "are", "were"}
 
 _PERSON_NOUNS = {word_key(w) for w in """person people agent doctor gp nurse man woman lady gentleman neighbour friend
 son daughter child partner wife husband sister brother mum dad mother father landlord driver cashier pharmacist
-engineer plumber broker client manager colleague adviser advisor assistant staff""".split()}
+engineer plumber broker client manager colleague adviser advisor assistant staff pilot captain crew steward
+stewardess attendant postman postie postwoman receptionist clerk officer inspector adjuster assessor surveyor
+technician electrician builder caller owner tenant vet dentist chemist operator rep representative supervisor boss
+teacher lad lass boy girl kid baby grandson granddaughter nan gran grandad grandma grandpa aunt uncle cousin
+niece nephew guy bloke chap fellow""".split()}
+_ANYONE = {word_key(w) for w in "person people staff someone somebody anyone anybody agent adviser advisor assistant "
+                                 "rep representative operator colleague".split()}
 _POSSESSOR = re.compile(r"\b(?:the|your|my|his|her|their|that|this) (\w+)'s (?:\w+ )?(?:name|number|phone|mobile|email|"
                         r"address|details|contact|first name|surname|date of birth|birthday|postcode)", re.I)
 def _head_type(k: str) -> str | None:
@@ -263,9 +274,20 @@ def answer_type(question: str) -> AnswerType:
     q = _AGAIN.sub("", question.strip().replace("’", "'"))
     body = _LEAD.sub("", q, count=1)
     low = body.lower()
-    if _SELF_NAME.search(q) and not re.search(r"\bname of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
+    if re.search(r"\b(?:ends?|ending|finish(?:es|ing)?|starts?|starting|begins?|beginning) (?:in|with)"
+                 r"(?:\s+(?:what|which)(?:\s+\w+)?)?\s*\??\s*$|"
+                 r"\b(?:last|first) (?:\w+ )?(?:digits|numbers|letters|characters)\b", q, re.I):
+        low_q = q.lower()  # "And the card we charged ENDS IN?", "the last four digits": part of a number or code
+        return AnswerType("code", _head_after(re.sub(r"\b(?:last|first|four|three|two|digits?|numbers?|what|which)\b", " ",
+                                                     low_q), 0))
+    if _SELF_NAME.search(q) and not re.search(r"\bnames? of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
         return AnswerType("self", None)
     m = _WH.search(low)
+    if m is not None and m.start() > 0 and body != q and not _AUX.match(low) \
+            and re.match(r"(?:the|your|my|his|her|their|its|our|a|an)\b", low):
+        # "(Do you know) the name of the driver WHO delivered it?": a request for the thing named; the
+        # wh-word opens a relative clause, it is not the question's
+        return answer_type("What is " + body)
     if m is None or (_AUX.match(low) and m.start() > 0):
         if not _AUX.match(low) and body != q:
             # "Can you read me the booking reference?": a request for the thing named
@@ -274,6 +296,15 @@ def answer_type(question: str) -> AnswerType:
                        "", low)
         return AnswerType("yesno", _head_after(after, 0))
     wh, rest = m.group(1), low[m.end():]
+    if wh == "whose":
+        # "WHOSE (front) door is in the photo?": about the door, and who it belongs to
+        phrase = []
+        for w in tokens(rest):
+            if w in STOPWORDS or _AUX.match(w) or w in _COPULA:
+                break
+            phrase.append(word_key(w))
+        if phrase and phrase[-1] not in _NOT_TELLING | _TYPE_WORDS:
+            return AnswerType("thing", phrase[-1], tuple(phrase))
     if wh in ("who", "whom", "whose"):
         # "Who is your bank?", "Who's the courier?": the name of THAT party (a firm, a doctor), not the caller's
         role = re.match(r"\s*(?:'s|is|was|are|were)\s+(?:the|your|my|his|her|their)\s+(\w+)\s*(?:with|for|through)?"
@@ -332,14 +363,21 @@ def answer_type(question: str) -> AnswerType:
         if w in STOPWORDS or _AUX.match(w):
             break
         run.append(word_key(w))
-    if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest):
+    if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest) and run[-1] in (word_key("called"), word_key("named")):
         run.pop()  # "what is your cat called": the cat, not a call
+    if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest) and run[-1] in _PERSON_NOUNS:
+        return AnswerType("name", run[-1], tuple(run))  # "what the delivery DRIVER was called": a person's name
     typed = [t for k in run if (t := _head_type(k))]
     if len(run) > 1 and _head_type(run[-1]) is None and typed and typed[0] in ("name", "place") \
             and run[-1] not in _FILLER_HEADS and (re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest)
                                                   or _noun_end(rest_toks, len(run))):
         # "your BANK details", "the SHOP receipt": the first noun only says whose; the last is what is asked
         return AnswerType("thing", run[-1], tuple(run))
+    if len(run) > 1 and typed and typed[0] in ("name", "place") and _head_type(run[0]) in ("name", "place") \
+            and (last := _head_type(run[-1])) not in (None, "name", "place") and _noun_end(rest_toks, len(run)):
+        # "the bookshop's opening HOURS", "the surgery's phone NUMBER": the first noun says whose, the last
+        # says what kind of answer is wanted
+        return AnswerType(last, run[-1], tuple(run))
     at = _answer_type_wh(rest, direct, typed)
     head = None if at.head in _NOT_TELLING else at.head  # "what HAPPENS when…" names nothing
     if at.type == "thing" and len(run) > 1 and head == run[0] and not typed and run[-1] not in _FILLER_HEADS \
@@ -369,19 +407,27 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
         t = _head_type(word_key(direct))
         if t == "name" and word_key(direct) == "name":
             # "the name of the medicine": a thing's name, unless the thing is a person
-            of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
+            of = re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(?:\w+'s )?(?:\w+ )??(\w+)\b(?!')"
+                           r"(?:\s+(?:who|that|which|you|we|i|he|she|they|was|is|at|on|in|from|with|for)\b|\s*[?.,!]|\s*$)", rest) \
+                or re.search(r"\bnames? of (?:the |your |that |this |his |her |their )?(\w+)", rest)
             if of and word_key(of.group(1)) not in _PERSON_NOUNS:
                 return AnswerType("name_of", word_key(of.group(1)))
+            if of and word_key(of.group(1)) not in _NOT_TELLING:
+                k = word_key(of.group(1))  # "the name of the DRIVER": that person's name, from a piece about them
+                return AnswerType("name", k, (k,))
         if t:
             return AnswerType(t, word_key(direct) if t in ("place", "name") else None)
         if _NAME_VERB.search(rest) and re.search(r"\b(?:called|named)\s*\??$", rest):
             return AnswerType("name" if word_key(direct) in _PERSON_NOUNS else "name_of", word_key(direct))
-        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent)\b", rest) \
+        if _COST_VERB.search(rest) and re.search(r"\b(?:cost|charge|pay|paid|spend|spent|set \w+ back|run (?:you|me|us|them)|"
+                                                 r"(?:shell|fork|cough)(?:ed)? out)\b", rest) \
                 and not re.search(r"\b(?:pay|paid|charged?)\s+(?:\w+\s+)?(?:with|by|using|through|on|into|to)\b", rest):
             return AnswerType("money", word_key(direct))
         return AnswerType("thing", word_key(direct))
     if re.search(r"\b(?:called|named)\s*\??$", rest):
         return AnswerType("name", _head_after(rest, 0))
+    if re.search(r"\b(?:set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|(?:shell|fork|cough)(?:ed)? out)\b", rest):
+        return AnswerType("money", _head_after(rest, 0))  # "what would a cab SET YOU BACK?": a sum
     verb = re.match(r"\s*(?:did|does|do|has|have|had|will|would|can|could|should)\s+(?:(?:the|your|my|his|her|their|a|an|"
                     r"this|that)\s+)?(?:\w+(?:'s)?\s+)??(?:you|i|we|they|he|she|it|\w+)\s+(\w+)", rest)
     if verb and verb.group(1) not in STOPWORDS and word_key(verb.group(1)) not in _NOT_TELLING:
@@ -428,8 +474,14 @@ def _colour_of(text: str, topic: set[str]) -> bool:
     return False
 
 
+_NO_NAME = re.compile(r"\b(?:no|never|neither|nobody|none|nor|didn't|did not|without|wouldn't|won't|not)\b(?:\s+\w+){0,3}\s+(?:a |their |his |her |any )?"
+                      r"(?:names?|surname)\b|\bno surname\b|\bnameless\b", re.I)
+
+
 def holds(text: str, atype: str) -> bool:
     """Whether a piece of the customer's story holds an answer of this type."""
+    if atype in ("name", "named") and _NO_NAME.search(text):
+        return True  # "Neither of them gave a name": the honest answer to "what were their names?"
     if atype == "self":
         return bool(_FULL_NAME.search(text))
     if atype == "named":  # a named person: "Jess", "Dr Ahmed", "a woman called Becky"
@@ -509,7 +561,11 @@ def _telling(text: str) -> set[str]:
     out: set[str] = set()
     for t in tokens(text):
         for k in keys(t):
-            if k in _NOT_TELLING or len(k) < 3 or k.isdigit():
+            if k in _NOT_TELLING or k.isdigit():
+                continue
+            if len(k) < 3:
+                if k in _GROUP:
+                    out.add(_GROUP[k])  # "GP", "Dr": too short to stand alone, but they say who
                 continue
             out.add(k)
             g = _group_of(k)
@@ -716,6 +772,41 @@ def _owner_attr(question: str) -> tuple[str | None, str | None]:
     return owner, attr
 
 
+_FAMILY = {word_key(w) for w in "son daughter child kid lad lass boy girl partner wife husband sister brother mum dad mother father "
+           "grandson granddaughter nan gran grandad grandma grandpa aunt uncle cousin niece nephew".split()}
+_FAMILY_NAMED = re.compile(r"\b(?:my|our)\s+(?:little |eldest |youngest |older |younger )?(?:son|daughter|child|kid|partner|wife|husband|"
+                           r"sister|brother|mum|dad|mother|father|grandson|granddaughter|nan|gran|grandad|grandma|grandpa|"
+                           r"aunt|uncle|cousin|niece|nephew)(?:'s| is| was)\b", re.I)
+_ENDS_Q = re.compile(r"\b(?:ends?|ending) (?:in|with)\b|\blast (?:\w+ )?(?:digits|numbers)\b", re.I)
+_ENDS_SAY = re.compile(r"\b(?:ending|ends?) (?:in |with )?\d|\blast (?:\w+ )?(?:digits|numbers) (?:are |is )?\d", re.I)
+_THING_POSS = re.compile(r"\b(?:the|your|their|that|this|his|her)\s+(?:\w+\s+)?(\w+)'s\s+(?:\w+\s+)?(?:phone|number|"
+                         r"email|e-mail|address|hours|website|site|postcode|details|contact|line|office|opening)\b", re.I)
+_MODAL_Q = re.compile(r"\b(?:could|would|might|may|can|will|shall|should)\b|'d\b", re.I)
+# A piece that opens on a possibility ("We could fly from Gatwick", "I'd happily take..."), not what happened
+_HYPOTHETICAL = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:could|would|might|may)\b", re.I)
+
+
+def _identifies(text: str, k: str) -> bool:
+    """Whether `text` says WHICH one of the thing `k` it mentions: a modifier before it ("the campus
+    bookshop", "amlodipine tablets"), or a name, number or code just after ("flight QL 482",
+    "the bookshop, Page & Quill", "gate 14")."""
+    words = re.findall(r"[\w'&-]+", text)
+    g = _group_of(k)
+    for i, w in enumerate(words):
+        wk = word_key(w.lower())
+        if not (wk == k or (g and _group_of(wk) == g) or (len(k) >= 4 and wk.endswith(k) and len(wk) > len(k) + 2)):
+            continue
+        if len(wk) > len(k) + 2 and wk.endswith(k):
+            return True  # a compound names the kind: "bookshop" for "shop"
+        prev = words[i - 1].lower() if i else ""
+        if prev and prev not in STOPWORDS and len(prev) > 2 and not prev.endswith("'s"):
+            return True
+        for nxt in words[i + 1:i + 4]:
+            if (nxt[:1].isupper() and not re.fullmatch(r"I(?:'\w+)?", nxt)) or any(c.isdigit() for c in nxt):
+                return True
+    return False
+
+
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
@@ -740,6 +831,18 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     if (head and at.type in ("thing", "method") and head in stray and (run_words or not stray_ok)) or \
             (run_words and run_words[-1] in stray):
         return []  # the thing asked about ("the SEAT numbers") is nowhere in their story: "I don't know"
+    which = re.search(r"\bwhich\s+(\w+)", question.lower())
+    which_k = word_key(which.group(1)) if which and at.type == "thing" and word_key(which.group(1)) == head else None
+    # "Which airport WERE you flying out of?" asks what happened; "We could fly from Gatwick" is an option
+    ends = at.type == "code" and bool(_ENDS_Q.search(question))
+    actual = bool(re.search(r"\b(?:was|were|did|had)\b", question, re.I)) and not _MODAL_Q.search(question)
+    thing_owner = _THING_POSS.search(question.replace("’", "'"))
+    thing_owner_k = word_key(thing_owner.group(1).lower()) if thing_owner else None
+    if thing_owner_k in _NOT_TELLING:
+        thing_owner_k = None
+    role = head if at.type == "name" and head in _PERSON_NOUNS and head not in _ANYONE else None
+    if role and role not in known and not _hits({role}, known) and _group_of(role) not in known:
+        return []  # "the name of the DRIVER": nobody in their story is that person
     topic = {k for k in q if k not in _TYPE_WORDS}
     q_pairs = _pairs(question)
     run_topic = {k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING}
@@ -803,6 +906,23 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         if others_own and (it["kind"] in ("identity", "contact") or at.type in ("name", "self", "code"))  \
                 and not _hits(others_own, it["about_keys"] if it["kind"] in ("identity", "contact") else it["all"]):
             continue  # "the plumber's phone number", "your neighbour's first name": not the customer's own
+        if which_k and not (_identifies(it["text"], which_k) if _hits({which_k}, it["say_keys"])
+                            or _group_of(which_k) in it["say_keys"] else
+                            (_hits({which_k}, it["about_keys"]) or _group_of(which_k) in it["about_keys"])
+                            and (holds(it["text"], "name_of") or holds(it["text"], "code")
+                                 or bool(_QUANTITY_RX.search(it["text"])))):
+            continue  # "Which GATE?": "we'd hand it over at the gate" mentions one, but says not which
+        if ends and _ENDS_SAY.search(it["text"]):
+            score += 1.5  # "ends in?": the piece that gives a number's last digits
+        if actual and _HYPOTHETICAL.match(it["text"]):
+            score -= 2.5
+        if at.type == "name" and head in _PERSON_NOUNS and head not in _FAMILY \
+                and _FAMILY_NAMED.search(it["text"]) and not (_FAMILY & q):
+            continue  # asked about the agent or the driver: "my son's called Daniel" names someone else
+        if thing_owner_k and not (_hits({thing_owner_k}, it["all"]) or _group_of(thing_owner_k) in it["all"]):
+            continue  # "the SURGERY's phone number": their own phone number is no answer
+        if role and not (_hits({role}, it["all"]) or _group_of(role) in it["all"]):
+            continue  # a name, but of someone else: "my son's called Daniel" is not the driver's name
         if owner and not (_hits({owner}, it["all"]) or _group_of(owner) in it["all"]):
             continue  # "the delivery DRIVER's name", "what does your MUM do": a piece about someone else is no answer
         if attr_each and not (_hits({attr}, it["all"]) or _group_of(attr) in it["all"]):
