@@ -1,7 +1,7 @@
 """Realism of the customer (issue 8): can hollow phrases talk it down, does it answer what it is asked,
 does it repeat itself, how much of it is verbatim authored text.
 
-Run: python bench/realism.py [--backend scripted|local] [--scenario ID ...] [--probes FILE]
+Run: python bench/realism.py [--backend scripted|local] [--scenario ID ...] [--probes FILE] [--scripts FILE]
 Deterministic on the scripted backend (the default). Data: bench/realism_scripts.yaml (trainee scripts
 per scenario and kind) and bench/probe_questions.yaml (plain questions with what a right answer holds).
 
@@ -404,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-probes", action="store_true", help="skip the probe questions")
     ap.add_argument("--probes", default=str(PROBES), metavar="FILE",
                     help="probe questions file (default bench/probe_questions.yaml; e.g. a held-out set)")
+    ap.add_argument("--scripts", default=str(SCRIPTS), metavar="FILE",
+                    help="trainee scripts file (default bench/realism_scripts.yaml; e.g. a held-out set)")
     ap.add_argument("--replies", action="store_true", help="also print every customer reply of every script")
     ap.add_argument("--variant", type=int, default=0, help="wording variant for the main run (default 0)")
     ap.add_argument("--no-attempts", action="store_true", help="skip the two-variant 'attempts read differently' run")
@@ -418,7 +420,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read probe file {probe_path}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
               file=sys.stderr)
         return 2
-    scripts = load_scripts()
+    script_path = Path(args.scripts)
+    try:
+        scripts = load_scripts(script_path)
+    except (OSError, yaml.YAMLError, TypeError, AttributeError) as e:
+        print(f"cannot read scripts file {script_path}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
+              file=sys.stderr)
+        return 2
     ids = args.scenario or sorted(scenarios)
     unknown = [s for s in ids if s not in scenarios]
     if unknown:
@@ -463,7 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - t0 - attempt_seconds
 
     print(f"# Realism bench — backend {args.backend}, {len(ids)} scenario(s), {len(convs)} scripts, "
-          f"{len(results)} probes" + ("" if args.no_probes else f" from {probe_path.name}") + "\n")
+          f"{len(results)} probes" + ("" if args.no_probes else f" from {probe_path.name}")
+          + f", scripts from {script_path.name}\n")
     print(table(CONV_HEADERS, conversation_rows(convs), CONV_RIGHT))
     print("\n## By script kind\n")
     print(table(["script", "runs", "mean change", "calmed >= 2", "resolved", "walked out"], kind_rows(convs),
