@@ -344,8 +344,16 @@ LECTURE_CHARS = 600  # a turn this long reads as a lecture to someone on the pho
 # Questions the trainee asks, matched to what the customer knows
 
 _ASKING_START = re.compile(
-    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how|tell me)\b",
-    re.I)
+    r"^\s*(?:(?:and|so|ok(?:ay)?|right|also|oh|um|er|sorry|then),?\s+)*"
+    r"(?:can|could|would|will|do|does|did|is|are|was|were|have|has|had|what|whats|when|whens|where|wheres|which|who|whos|"
+    r"why|how|hows|tell me|any idea)\b", re.I)
+# "So what I'll do is book an engineer": not a question, though it opens like one
+_PSEUDO_CLEFT = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|how|when|where)\s+(?:i|we)(?:'ll|'m| will| am| can| could| would|'d)?"
+                           r"\s+(?:going to |gonna |do|suggest|recommend|can|will|need)", re.I)
+# "The pipe went on the 4th, is that right", "You cancelled on the second, did you": a statement checked with a tag
+_TAG_CHECK = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|did|does|do|have|has|had|would|could|can)(?:n't)? "
+                        r"(?:it|that|you|they|he|she|we|i|there)|right|correct|yeah|yes|no|am i right|have i got that right|"
+                        r"is that it)\s*[?.!]*\s*$", re.I)
 
 
 def question_sentences(text: str) -> list[str]:
@@ -358,7 +366,9 @@ def _question_sentences(text: str) -> tuple[str, ...]:
     # cached: every later trainee turn asks whether an earlier one asked something
     out = []
     for s in sentences(text):
-        if (s.rstrip().endswith("?") or rules.QUESTION.search(s) and _ASKING_START.match(s)) \
+        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s)
+                or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
+                and not _PSEUDO_CLEFT.search(s)) \
                 and not rules.CHECK_MORE.search(s):
             out.append(s.strip())
     return tuple(out)
@@ -370,7 +380,7 @@ _REQUEST = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|right|so|and|now|then|great|thanks|sorry),?\s+)*(?:please\s+)?(?:"
     r"(?:tell|give|read|remind|send)\s+(?:me|us)\b(?!\s+(?:more\b|a (?:minute|moment|second|sec)\b))|"
     r"(?:confirm|spell)\s+(?:your|the|that|it)\b|"
-    r"i(?:'ll|'d| will| would| just| also)?\s+(?:need|like|want)\s+(?:to (?:know|check|take|have|get|confirm)|your|the)\b|"
+    r"i(?:'ll|'d| will| would)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:need|like|want)\s+(?:to (?:know|check|take|have|get|confirm)|your|the)\b|"
     r"i(?:'m| am)\s+(?:going to need|after|looking for)\s+(?:your|the)\b)", re.I)
 
 
