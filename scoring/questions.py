@@ -52,6 +52,12 @@ problem issue fault wrong
 money refund cash
 wait waiting queue queued hold
 photo picture image photograph
+mobile cell cellphone
+reference ref
+contactless tap tapped
+neighbour neighbours next-door
+look looked looking search searched hunt
+people passenger passengers traveller travellers party us adults
 parcel package box packet
 plumber engineer technician
 insurance insurer policy cover
@@ -74,7 +80,7 @@ for _line in _THESAURUS.strip().splitlines():
 # Words that say nothing about WHAT is asked: question words, fillers, generic verbs.
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
 please could would can may tell let know mind ask quick quickly exactly actually right now just today
-take give got get have has had make made sure okay happen see look bit little anything something
+take give got get have has had make made sure okay happen see bit little anything something
 moment currently present manage managing thing things catch caught without someone somebody put
 """.split()}
 
@@ -225,7 +231,8 @@ _SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are yo
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
 _FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
                  "other same right particular specific manage managing try trying going able put "
-                 "normally usually typically generally always ever currently roughly approximately".split()}
+                 "normally usually typically generally always ever currently roughly approximately different another alternative "
+                 "round around back".split()}
 
 
 _DETS = set("the your my his her their our its this that a an exact exactly actual actually kind sort type of other "
@@ -268,9 +275,30 @@ class AnswerType:
     about: tuple[str, ...] = ()   # the noun phrase asked about, as word keys ("seat", "number")
 
 
+_PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"),
+          (re.compile(r"\bcell(?:phone)?(?= number| phone|\b)", re.I), "mobile"),
+          (re.compile(r"\bnext[ -]door\b(?!\s+to\b)", re.I), "the neighbours"),
+          (re.compile(r"\b(youngest|eldest|oldest)\b(?=\s*(?:[?.!,]|$|is\b|was\b|and\b))", re.I), r"\1 child"),
+          (re.compile(r"\bbe (?:in|around|about|at home|home|in the house|in the flat)(?=\s*(?:[?.!,]|$|if\b|when\b|on\b|"
+                      r"at\b|all\b|tomorrow\b|today\b|this\b|that\b|for\b))", re.I), "be at home"),
+          (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
+          (re.compile(r"\bwheres\b", re.I), "where's"), (re.compile(r"\bwhens\b", re.I), "when's"),
+          (re.compile(r"\bhows\b", re.I), "how's")]
+
+
+def plain_question(question: str) -> str:
+    """Everyday and typed forms read as the plain words: "your little one" -> "your child", "cell number" ->
+    "mobile number", "whats" -> "what's"."""
+    q = question.replace("’", "'")
+    for rx, word in _PLAIN:
+        q = rx.sub(word, q)
+    return q
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of answer a question wants, from its wh-word and head noun ("Which shop…" -> place/shop,
     "When did you cancel?" -> time, "Who am I speaking to?" -> the customer's own name)."""
+    question = plain_question(question)
     q = _AGAIN.sub("", question.strip().replace("’", "'"))
     body = _LEAD.sub("", q, count=1)
     low = body.lower()
@@ -336,6 +364,8 @@ def answer_type(question: str) -> AnswerType:
             return AnswerType("distance", _head_after(rest, 1))
         if w in ("big", "tall", "heavy", "large", "wide", "deep", "high"):
             return AnswerType("measure", _head_after(rest, 1))
+        if w == "many" and re.match(r"\s*many\s+(?:of\s+(?:you|us|them)|people|are (?:you|there)|(?:will|would) (?:be|you))\b", rest):
+            return AnswerType("quantity", word_key("people"))  # "how many OF YOU are flying?": the party
         if w in ("many", "old", "fast", "strong"):
             return AnswerType("quantity", _head_after(rest, 1))
         if w == "often":
@@ -367,14 +397,20 @@ def answer_type(question: str) -> AnswerType:
         run.pop()  # "what is your cat called": the cat, not a call
     if run and re.search(r"\b(?:called|named)\s*\??\s*$", rest) and run[-1] in _PERSON_NOUNS:
         return AnswerType("name", run[-1], tuple(run))  # "what the delivery DRIVER was called": a person's name
+    if len(run) == 1 and run[0] in _PART_OF and len(rest_toks) > 2 and rest_toks[1] == "of":
+        after = [word_key(w) for w in rest_toks[2:] if w not in _DETS and w not in STOPWORDS]
+        if after and _head_type(after[0]) == "place":
+            return AnswerType("place", None, ())  # "what part of the CITY is the wedding in": where the wedding is
+        if after:  # "which PART OF London", "what bit of the house": about London, the house
+            return AnswerType("place", after[0], (after[0],))
     typed = [t for k in run if (t := _head_type(k))]
     if len(run) > 1 and _head_type(run[-1]) is None and typed and typed[0] in ("name", "place") \
             and run[-1] not in _FILLER_HEADS and (re.search(r"\b(?:the|your|my|his|her|their|our)\s+" + re.escape(rest_toks[0]), rest)
                                                   or _noun_end(rest_toks, len(run))):
         # "your BANK details", "the SHOP receipt": the first noun only says whose; the last is what is asked
         return AnswerType("thing", run[-1], tuple(run))
-    if len(run) > 1 and typed and typed[0] in ("name", "place") and _head_type(run[0]) in ("name", "place") \
-            and (last := _head_type(run[-1])) not in (None, "name", "place") and _noun_end(rest_toks, len(run)):
+    if len(run) > 1 and typed and (last := _head_type(run[-1])) is not None and _head_type(run[0]) != last \
+            and _noun_end(rest_toks, len(run)):
         # "the bookshop's opening HOURS", "the surgery's phone NUMBER": the first noun says whose, the last
         # says what kind of answer is wanted
         return AnswerType(last, run[-1], tuple(run))
@@ -386,6 +422,7 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType(at.type, head, tuple(run))
 
 
+_PART_OF = {word_key(w) for w in "part bit area side end corner section region".split()}
 _REPORT_VERBS = set("says say said shows show showed reads read looks look means mean does did works work happened "
                     "happens went goes came comes".split())
 
@@ -426,6 +463,10 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
         return AnswerType("thing", word_key(direct))
     if re.search(r"\b(?:called|named)\s*\??$", rest):
         return AnswerType("name", _head_after(rest, 0))
+    shows = re.match(r"\s*(?:does|do|did)\s+(?:the|your|my|that|this|it)\s*(\w+)?\s+(?:say|says|show|read|display)\b", rest)
+    if shows and shows.group(1) and word_key(shows.group(1)) not in _NOT_TELLING:
+        k = word_key(shows.group(1))  # "what does the ROUTER say?": what is on the router
+        return AnswerType("thing", k, (k,))
     if re.search(r"\b(?:set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|(?:shell|fork|cough)(?:ed)? out)\b", rest):
         return AnswerType("money", _head_after(rest, 0))  # "what would a cab SET YOU BACK?": a sum
     verb = re.match(r"\s*(?:did|does|do|has|have|had|will|would|can|could|should)\s+(?:(?:the|your|my|his|her|their|a|an|"
@@ -781,6 +822,19 @@ _ENDS_Q = re.compile(r"\b(?:ends?|ending) (?:in|with)\b|\blast (?:\w+ )?(?:digit
 _ENDS_SAY = re.compile(r"\b(?:ending|ends?) (?:in |with )?\d|\blast (?:\w+ )?(?:digits|numbers) (?:are |is )?\d", re.I)
 _THING_POSS = re.compile(r"\b(?:the|your|their|that|this|his|her)\s+(?:\w+\s+)?(\w+)'s\s+(?:\w+\s+)?(?:phone|number|"
                          r"email|e-mail|address|hours|website|site|postcode|details|contact|line|office|opening)\b", re.I)
+_CONDITION = re.compile(r"(?<=\w)[\s,]+(?:if|in case|assuming|supposing|provided)\b[^,?]*", re.I)
+# "How many OTHER passengers were booked?": not the customer's own party
+_OTHERS = re.compile(r"\bother (?:passengers|customers|people|travellers|callers|residents|tenants|households|families|"
+                     r"neighbours|users|members)\b", re.I)
+_TRANSPORT = re.compile(r"\b(?:bus|buses|train|tube|tram|taxi|cab|car|drive|drove|driving|walk|walked|walking|lift|bike|"
+                        r"cycle|cycled|coach|ferry|metro)\b", re.I)
+_FAMILY_WORD = re.compile(r"\b(?:son|daughter|child|children|kids?|partner|wife|husband|sister|brother|mum|dad|mother|"
+                          r"father|my two|my three|grandson|granddaughter|flatmate|lodger|boyfriend|girlfriend)\b", re.I)
+_PARTY = re.compile(r"\b(?:\w+ of us|of them|people|adults|passengers|travellers|seats for)\b", re.I)
+_ID_PREPS = {"under", "underneath", "behind", "beneath", "above", "below", "inside", "outside", "by", "near", "beside",
+             "opposite", "in", "at", "from", "next"}
+_POSSESSIVE = re.compile(r"\b(?!(?:it|there|that|he|she|what|who|here|let|where|how|one|everything|nothing)'s)"
+                         r"[A-Za-z]+'s\b", re.I)
 _MODAL_Q = re.compile(r"\b(?:could|would|might|may|can|will|shall|should)\b|'d\b", re.I)
 # A piece that opens on a possibility ("We could fly from Gatwick", "I'd happily take..."), not what happened
 _HYPOTHETICAL = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:could|would|might|may)\b", re.I)
@@ -798,6 +852,8 @@ def _identifies(text: str, k: str) -> bool:
             continue
         if len(wk) > len(k) + 2 and wk.endswith(k):
             return True  # a compound names the kind: "bookshop" for "shop"
+        if i + 2 < len(words) and words[i + 1].lower() in _ID_PREPS and words[i + 2].lower() in ("the", "my", "our", "your", "a"):
+            return True  # "the pipe UNDER THE kitchen sink"
         prev = words[i - 1].lower() if i else ""
         if prev and prev not in STOPWORDS and len(prev) > 2 and not prev.endswith("'s"):
             return True
@@ -811,11 +867,15 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
-    question = _AGAIN.sub("", question.replace("’", "'"))
+    question = _AGAIN.sub("", plain_question(question))
     items, idf = _index(scenario)
     if not items:
         return []
-    q = _telling(_LEAD.sub("", question.replace("’", "'"), count=1))  # "Just to check, …": the lead asks nothing
+    asked = _LEAD.sub("", question.replace("’", "'"), count=1)  # "Just to check, …": the lead asks nothing
+    main = _CONDITION.sub(" ", asked)
+    if _telling(main) - set(_TYPE_WORDS):
+        asked = main  # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked
+    q = _telling(asked)
     kinds = question_kinds(question)
     known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
@@ -835,6 +895,17 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     which_k = word_key(which.group(1)) if which and at.type == "thing" and word_key(which.group(1)) == head else None
     # "Which airport WERE you flying out of?" asks what happened; "We could fly from Gatwick" is an option
     ends = at.type == "code" and bool(_ENDS_Q.search(question))
+    others_q = bool(_OTHERS.search(question))
+    party_q = at.type == "quantity" and at.head == word_key("people")
+    whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
+    travel = at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
+                                                   r"\bcome (?:in|here|over|down|up)\b|\bjourney|\bmake it (?:here|in)\b",
+                                                   question, re.I))
+    aged = re.search(r"\bhow old(?:\s+(?:is|are|was|were)|'s)\s+(?:your|the|his|her|their)\s+(?:\w+\s+)??(\w+)\s*(?:[?.!,]|$|"
+                     r"travelling|with|who|that|going|now)", question, re.I)
+    aged_k = word_key(aged.group(1).lower()) if aged and word_key(aged.group(1).lower()) not in _NOT_TELLING else None
+    if at.type == "yesno" and len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]):
+        return []  # "Did our engineers do MAINTENANCE in your AREA on MONDAY?": mostly things their story never mentions
     actual = bool(re.search(r"\b(?:was|were|did|had)\b", question, re.I)) and not _MODAL_Q.search(question)
     thing_owner = _THING_POSS.search(question.replace("’", "'"))
     thing_owner_k = word_key(thing_owner.group(1).lower()) if thing_owner else None
@@ -895,6 +966,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                 score += 0.6 if shares_topic else -0.7  # the right kind of answer, about the thing asked?
         elif at.type in ("method", "reason", "frequency", "name_of") and holds(it["text"], at.type):
             score += 1.0
+        elif at.type == "method" and not (head and _hits({head}, it["all"])):
+            score -= 0.5  # "HOW did you pay?": a piece with no way of doing it in it is a weak answer
         if at.type == "yesno":
             if head and (_hits({head}, it["all"]) or _group_of(head) in it["all"]):
                 score += 0.8  # "have you DISPUTED it?": about that very event
@@ -912,6 +985,23 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                             and (holds(it["text"], "name_of") or holds(it["text"], "code")
                                  or bool(_QUANTITY_RX.search(it["text"])))):
             continue  # "Which GATE?": "we'd hand it over at the gate" mentions one, but says not which
+        if others_q and not re.search(r"\bother|\belse\b", it["text"], re.I):
+            continue  # "how many OTHER passengers": their own party is no answer
+        if aged_k and not (_hits({aged_k}, it["all"]) or _group_of(aged_k) in it["all"]):
+            continue  # "how old is your CHILD": not the caller's own date of birth
+        if whose and (_FAMILY_WORD.search(it["text"]) or _PERSON_RX.search(it["text"]) or _POSSESSIVE.search(it["text"])):
+            score += 1.5  # "WHOSE wedding is it?": a piece that says whose ("my sister's wedding")
+        if party_q and _PARTY.search(it["text"]):
+            score += 1.5  # "how many of you?": "there are three of us"
+            say_hits = say_hits | {"~party"}
+        if travel and _TRANSPORT.search(it["text"]):
+            score += 1.5  # "how do you get here?": the bus they come on
+            say_hits = say_hits | {"~travel"}
+        if at.type == "name" and head is None and re.match(r"\s*(?:who|whom)\b", question, re.I):
+            if _FAMILY_WORD.search(it["text"]):
+                score += 0.8  # "who else lives with you?": the people in their life
+            elif it["kind"] in ("place", "contact") and not _PERSON_RX.search(it["text"]):
+                score -= 1.5  # an address has capitals, but names nobody
         if ends and _ENDS_SAY.search(it["text"]):
             score += 1.5  # "ends in?": the piece that gives a number's last digits
         if actual and _HYPOTHETICAL.match(it["text"]):

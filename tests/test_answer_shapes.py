@@ -123,3 +123,57 @@ def test_question_shapes(question, atype):
 ])
 def test_answers_to_those_shapes(sid, question, expected):
     assert expected in reply(sid, question)
+
+
+# -- session 9, second round: question forms from the blind heldout4 set, tested with other wordings ------
+
+@pytest.mark.parametrize("sid, question, expected", [
+    # no question mark, lowercase, typed forms
+    ("lost-parcel-third-call", "and what's the order number", "48-1192-7735"),
+    ("pharmacy-refill-delay", "whats your postcode", "S6 3DL"),
+    ("internet-outage-remote-worker", "so what does the router say on the bottom", "FibreHub"),
+    # a statement checked with a tag
+    ("lost-parcel-third-call", "It was delivered on the 2nd, was it", "2nd"),
+    ("subscription-cancel-charged-again", "You're charged £14.99 a month, is that correct", "14.99"),
+    # "I'll just need ... to <purpose>"
+    ("flight-cancelled-wedding", "I'll just need your email address to send the confirmation.", "gmail"),
+    ("utility-bill-shock", "I'll quickly need your account number so I can find the bill.", None),
+])
+def test_questions_without_a_question_mark_are_answered(sid, question, expected):
+    line = reply(sid, question)
+    if expected is None:
+        assert not re.search(r"\b(?:yes or no|what are you going to do)\b", line, re.I), line
+    else:
+        assert expected in line, line
+
+
+@pytest.mark.parametrize("sid, question, expected, wrong", [
+    ("flight-cancelled-wedding", "How old's your youngest?", "four", "1988"),
+    ("flight-cancelled-wedding", "How old is the little one travelling with you?", "four", "1988"),
+    ("insurance-claim-flooded-kitchen", "How old are your kids?", "sixteen", None),
+])
+def test_how_old_is_about_that_person(sid, question, expected, wrong):
+    line = reply(sid, question)
+    assert expected in line and (wrong is None or wrong not in line), line
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("flight-cancelled-wedding", "How many of you are travelling altogether?", "three"),
+    ("insurance-claim-flooded-kitchen", "Who's living in the house with you?", "Kasia"),
+    ("pharmacy-refill-delay", "How will you get here tomorrow?", "bus"),
+    ("flight-cancelled-wedding", "What part of the city is the wedding in?", "in Lisbon|Sintra"),
+    ("subscription-cancel-charged-again", "And the billing post code?", "M14"),
+    ("internet-outage-remote-worker", "Would you be in if an engineer came on Thursday afternoon?", "all day"),
+])
+def test_party_household_travel_part_of_compounds_and_conditions(sid, question, expected):
+    line = reply(sid, question)
+    assert re.search(expected, line), line
+
+
+@pytest.mark.parametrize("sid, question", [
+    ("flight-cancelled-wedding", "How many other people were on the 07:10, do you know?"),
+    ("lost-parcel-third-call", "Did any other customers on your road have parcels go missing?"),
+    ("internet-outage-remote-worker", "Did our team carry out upgrade works near you last week?"),
+])
+def test_others_and_the_companys_side_are_not_answered_from_their_own_story(sid, question):
+    assert DONT_KNOW.search(reply(sid, question))
