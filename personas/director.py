@@ -201,6 +201,31 @@ class Beat(BaseModel):
     signals: list[str] = Field(default_factory=list)  # why the mood moved (for hints, debugging, bench)
 
 
+_PART_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+(?:also\s+)?|\s+as well as\s+|\s+plus\s+)(?=\S)", re.I)
+_ASKS = re.compile(r"^(?:what|when|where|which|who|whose|why|how|can|could|would|will|do|does|did|is|are|was|were|have|has|"
+                   r"tell|give|confirm)\b", re.I)
+
+
+def _parts_asked(q: str) -> list[str]:
+    """The separate things one question asks: "Can I take your name, address and date of birth?" asks three;
+    "the booking reference, and would Gatwick work for you?" two. A part that is a bare noun phrase is
+    asked as "What is your …?"; a part too short to stand alone is left with the first."""
+    pieces = [p.strip(" ?.!") for p in _PART_SPLIT.split(q) if p.strip(" ?.!")]
+    if len(pieces) < 2:
+        return [q]
+    out = [pieces[0] + "?", q]  # the first part alone ("Could you give me your postcode"), then the whole
+    for p in pieces[1:]:
+        words = p.split()
+        if not words or len(words) > 14:
+            continue
+        if _ASKS.match(p):
+            out.append(p + "?")
+        elif len(words) <= 5 and not re.search(r"\b(?:i|we|you)(?:'ll|'d| will| would| am|'m)?\b", p, re.I):
+            det = "" if re.match(r"(?:your|the|my|his|her|their|its)\b", p, re.I) else "your "
+            out.append(f"What is {det}{p}?")
+    return out
+
+
 def _clamp(x: float, lo: float = 0.0, hi: float = 10.0) -> float:
     return max(lo, min(hi, x))
 
@@ -507,17 +532,26 @@ class Director:
 
         if all(theirs(q) for q in questions):
             return {"match": None, "again": False, "question": questions[0], "theirs": True}
+        found: dict | None = None
+        also: list = []
         for q in questions:
             if _CHECK_BACK.search(q) and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
-            matches = match_question(q, self.scenario)
-            if not matches:
-                continue
-            best = matches[0]
-            told = s.disclosed if best.source == "fact" else s.told
-            if best.key in told:
-                return {"match": best, "again": True, "question": q}  # "I already told you"
-            return {"match": best, "again": False, "question": q}
+            for part in _parts_asked(q):
+                matches = match_question(part, self.scenario)
+                if not matches:
+                    continue
+                best = matches[0]
+                told = s.disclosed if best.source == "fact" else s.told
+                if found is None:
+                    # "I already told you" when asked again
+                    found = {"match": best, "again": best.key in told, "question": q}
+                elif best.key != found["match"].key and best.key not in told and best.key not in [m.key for m in also] \
+                        and not found["again"] and len(also) < 2:
+                    also.append(best)  # "Can I take the reference, and would Gatwick work?": both parts answered
+        if found is not None:
+            found["also"] = also
+            return found
         real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
         story = next((q for q in real if _OPEN_STORY.search(q)), None)
         if story is not None:
@@ -531,7 +565,7 @@ class Director:
                 f = untold[0]
                 return {"match": Match("fact", f.id, f.text, 1.0), "again": False, "question": story}
             return None  # told it all: they go on about it (vent/soften), not "I don't know"
-        if real and ("question" in r.moves or any(q.rstrip().endswith("?") for q in real)):
+        if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
 
@@ -834,6 +868,11 @@ class Director:
                                              if "{" not in x and not _CALM_WORDS.search(x)]
                 main = self._pick(s, "answer", templates, salt, fact=m.text) or m.text  # the fact, whatever else
                 parts.append(("answer", main))
+                for extra in answer.get("also") or ():
+                    # the other parts of a two-part question, each said once
+                    (s.disclosed if extra.source == "fact" else s.told).append(extra.key)
+                    if extra.text not in main:
+                        parts.append(("answer", extra.text))
                 t["_led"] = not main.startswith(m.text.strip()[:12])  # the answer line has its own way in
                 # Acknowledgement + content + pressure: an upset customer with nothing done yet says where it
                 # leaves them, on some answers (varied by the turn, so two attempts read differently).

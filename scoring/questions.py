@@ -208,7 +208,9 @@ _LEAD = re.compile(r"^\s*(?:(?:just (?:to|so) (?:check|confirm|be sure|i have it
                    r"for (?:my|the) (?:notes|records?)|and|so|okay|ok|right|now|sorry|also|then|just|oh|well|great|thanks|"
                    r"roughly|approximately|about)"
                    r"\b[\s,]*)*"
-                   r"(?:(?:can|could|would|will) you (?:tell|remind|let) me|(?:do|did|would) you (?:happen to |still )?(?:know|remember|recall)|did you (?:happen to )?(?:catch|get|take down|note(?: down)?|"
+                   r"(?:(?:(?:i'm |i am )?sorry )?to (?:ask|pry|be nosy|bring (?:it|this) up)(?:,?\s*but)?|"
+                   r"if you don't mind (?:me )?asking|(?:just )?out of interest|"
+                   r"(?:can|could|would|will) you (?:tell|remind|let) me|(?:do|did|would) you (?:happen to |still )?(?:know|remember|recall)|did you (?:happen to )?(?:catch|get|take down|note(?: down)?|"
                    r"write down|see|notice)|"
                    r"(?:do you have|have you (?:got )?|you got |got )?any idea|i (?:was |am |'m )?wonder(?:ing)?|"
                    r"may i ask|can i ask|i(?:'d| would) like to know|i need to know|tell me|remind me|"
@@ -281,9 +283,24 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(youngest|eldest|oldest)\b(?=\s*(?:[?.!,]|$|is\b|was\b|and\b))", re.I), r"\1 child"),
           (re.compile(r"\bbe (?:in|around|about|at home|home|in the house|in the flat)(?=\s*(?:[?.!,]|$|if\b|when\b|on\b|"
                       r"at\b|all\b|tomorrow\b|today\b|this\b|that\b|for\b))", re.I), "be at home"),
+          (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
+                      r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
           (re.compile(r"\bwheres\b", re.I), "where's"), (re.compile(r"\bwhens\b", re.I), "when's"),
           (re.compile(r"\bhows\b", re.I), "how's")]
+
+
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                         "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                         "nineteenth twentieth".split(), 1)}
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers a text says, as digits: "£212.40" -> 212.40, "the 2nd" / "the second" -> 2."""
+    out = {m.group(1).lstrip("0") or "0" for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)(?:st|nd|rd|th)?\b", text)}
+    for m in re.finditer(r"\bthe (" + "|".join(_ORDINALS) + r")\b", text, re.I):
+        out.add(str(_ORDINALS[m.group(1).lower()]))
+    return out
 
 
 def plain_question(question: str) -> str:
@@ -358,8 +375,9 @@ def answer_type(question: str) -> AnswerType:
         w = nxt.group(1) if nxt else ""
         if w in ("much",):
             head = _head_after(rest, 1)
-            return AnswerType("money" if head is None or _HEAD_TYPES.get(head) == "money" or _COST_VERB.search(rest)
-                              else "quantity", head)
+            amount_of = {word_key(w) for w in tokens(rest)[1:4]} & _NOT_MONEY  # "how much (mobile) DATA"
+            return AnswerType("quantity" if (head in _NOT_MONEY or amount_of) and not _COST_VERB.search(rest) else "money",
+                              head)
         if w == "far":
             return AnswerType("distance", _head_after(rest, 1))
         if w in ("big", "tall", "heavy", "large", "wide", "deep", "high"):
@@ -423,6 +441,9 @@ def answer_type(question: str) -> AnswerType:
 
 
 _PART_OF = {word_key(w) for w in "part bit area side end corner section region".split()}
+# "How much DATA is left?" asks an amount of something; "how much was your rent?" a sum of money
+_NOT_MONEY = {word_key(w) for w in """data gb mb gig gigs allowance water time space storage memory battery signal
+medicine medication tablet tablets pill pills dose damage mould stock sleep work notice warning""".split()}
 _REPORT_VERBS = set("says say said shows show showed reads read looks look means mean does did works work happened "
                     "happens went goes came comes".split())
 
@@ -463,7 +484,8 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
         return AnswerType("thing", word_key(direct))
     if re.search(r"\b(?:called|named)\s*\??$", rest):
         return AnswerType("name", _head_after(rest, 0))
-    shows = re.match(r"\s*(?:does|do|did)\s+(?:the|your|my|that|this|it)\s*(\w+)?\s+(?:say|says|show|read|display)\b", rest)
+    shows = re.match(r"\s*(?:does|do|did)\s+(?:the|your|my|that|this|it)\s*(\w+)?\s+(?:say|says|show|read|display|look like)\b",
+                     rest)
     if shows and shows.group(1) and word_key(shows.group(1)) not in _NOT_TELLING:
         k = word_key(shows.group(1))  # "what does the ROUTER say?": what is on the router
         return AnswerType("thing", k, (k,))
@@ -835,6 +857,8 @@ _ID_PREPS = {"under", "underneath", "behind", "beneath", "above", "below", "insi
              "opposite", "in", "at", "from", "next"}
 _POSSESSIVE = re.compile(r"\b(?!(?:it|there|that|he|she|what|who|here|let|where|how|one|everything|nothing)'s)"
                          r"[A-Za-z]+'s\b", re.I)
+_NOT_A_NAME = set("what who where when why how which that this it there here let he she one everyone nobody somebody "
+                  "today tomorrow yesterday".split())
 _MODAL_Q = re.compile(r"\b(?:could|would|might|may|can|will|shall|should)\b|'d\b", re.I)
 # A piece that opens on a possibility ("We could fly from Gatwick", "I'd happily take..."), not what happened
 _HYPOTHETICAL = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:could|would|might|may)\b", re.I)
@@ -896,6 +920,15 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     # "Which airport WERE you flying out of?" asks what happened; "We could fly from Gatwick" is an option
     ends = at.type == "code" and bool(_ENDS_Q.search(question))
     others_q = bool(_OTHERS.search(question))
+    shown = bool(re.search(r"\b(?:does|do|did)\s+(?:the|your|my|that|this)\s+\w+\s+(?:say|says|show|read|display|look like)\b",
+                           question, re.I))
+    q_numbers = _numbers(question)
+    named_owner = re.search(r"\b([A-Z][a-z]+)'s\s+(?:\w+\s+)?(?:date of birth|birthday|age|name|surname|number|mobile|phone|email|"
+                            r"address|passport|school|job|work|details)\b", question)
+    named_owner_k = named_owner.group(1) if named_owner and named_owner.group(1) not in _NOT_NAMES \
+        and named_owner.group(1).lower() not in _NOT_A_NAME else None
+    asked_of_others = at.type in ("name", "self") and bool(re.search(
+        r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
     party_q = at.type == "quantity" and at.head == word_key("people")
     whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
     travel = at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
@@ -973,6 +1006,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                 score += 0.8  # "have you DISPUTED it?": about that very event
         elif head and at.type not in ("self",) and not _hits({head}, it["all"]) and _group_of(head) not in it["all"]:
             score -= 1.2 if at.type == "method" else 0.8  # it answers something, but not about the thing asked
+            if at.type == "thing" and shown:
+                score -= 1.0  # "what does the ROUTER look like?": about the router, or no answer
         if it["kind"] == "identity" and at.type in ("name", "name_of") and head and head not in _TYPE_WORDS \
                 and not _hits({head}, it["about_keys"]):
             score -= 2.0  # "what's your son called?", "your neighbour's provider": not the customer's own name
@@ -985,6 +1020,13 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                             and (holds(it["text"], "name_of") or holds(it["text"], "code")
                                  or bool(_QUANTITY_RX.search(it["text"])))):
             continue  # "Which GATE?": "we'd hand it over at the gate" mentions one, but says not which
+        if q_numbers and q_numbers & _numbers(it["text"]):
+            score += 1.5  # "would £610 going out leave you short?": the piece that says £610
+            say_hits = say_hits | {"~number"}
+        if named_owner_k and named_owner_k not in it["text"]:
+            continue  # "JESS's date of birth": his own is no answer
+        if asked_of_others and it["kind"] == "identity":
+            continue  # "who have you spoken to here before?": not their own name
         if others_q and not re.search(r"\bother|\belse\b", it["text"], re.I):
             continue  # "how many OTHER passengers": their own party is no answer
         if aged_k and not (_hits({aged_k}, it["all"]) or _group_of(aged_k) in it["all"]):

@@ -177,3 +177,43 @@ def test_party_household_travel_part_of_compounds_and_conditions(sid, question, 
 ])
 def test_others_and_the_companys_side_are_not_answered_from_their_own_story(sid, question):
     assert DONT_KNOW.search(reply(sid, question))
+
+
+# -- two-part questions, someone else's details, numbers said back --------------------------------------
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("bank-double-charge-rent", "Could you give me your postcode and your date of birth?", ["LS6", "2003"]),
+    ("lost-parcel-third-call", "What's the order number, and when did the tracking say it was delivered?",
+     ["48-1192-7735", "2nd|14:12"]),
+    ("utility-bill-shock", "Can I take your account number as well as your date of birth?", ["1951"]),
+    ("internet-outage-remote-worker", "What's your account number, and what does the router look like right now?",
+     ["6104", "red"]),
+])
+def test_each_part_of_a_two_part_question_is_answered(sid, question, expected):
+    line = reply(sid, question)
+    for term in expected:
+        assert re.search(term, line), (term, line)
+
+
+@pytest.mark.parametrize("sid, question, own", [
+    ("flight-cancelled-wedding", "And Ruby's date of birth?", "1988"),
+    ("insurance-claim-flooded-kitchen", "What's Tomek's mobile number?", None),
+])
+def test_someone_elses_detail_is_not_the_callers_own(sid, question, own):
+    sc = SCENARIOS[sid]
+    line = reply(sid, question)
+    mine = [k.say for k in sc.knows if k.kind in ("identity", "contact")]
+    assert not any(m in line for m in mine), line
+    if own:
+        assert own not in line
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("utility-bill-shock", "Sorry to pry, but if £610 went out would you be overdrawn?", "overdrawn"),
+    ("bank-double-charge-rent", "If you don't mind me asking, is the £650 the whole rent?", "650"),
+    ("utility-bill-shock", "Has an engineer been round about the smart meter at all?", "Nobody came"),
+    ("internet-outage-remote-worker", "How many gigs of mobile data are left?", "1 GB"),
+])
+def test_lead_ins_numbers_and_everyday_verbs(sid, question, expected):
+    line = reply(sid, question)
+    assert expected in line, line
