@@ -67,7 +67,7 @@ job work deadline client meeting due shift shifts placement
 wedding ceremony venue married marrying marriage
 leak burst flood flooded water pipe
 show shows showing display displays say says status
-online website web internet app
+online website web internet app broadband wifi wi-fi connection
 drop dropped down cut outage offline disconnected
 """
 _GROUP: dict[str, str] = {}
@@ -285,6 +285,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
                       r"at\b|all\b|tomorrow\b|today\b|this\b|that\b|for\b))", re.I), "be at home"),
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
+          (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\bgigs?\b", re.I), "GB"),
           (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
           (re.compile(r"\bwheres\b", re.I), "where's"), (re.compile(r"\bwhens\b", re.I), "when's"),
           (re.compile(r"\bhows\b", re.I), "how's")]
@@ -295,11 +297,16 @@ _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth s
                                          "nineteenth twentieth".split(), 1)}
 
 
+_CARDINALS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+
+
 def _numbers(text: str) -> set[str]:
     """The numbers a text says, as digits: "£212.40" -> 212.40, "the 2nd" / "the second" -> 2."""
     out = {m.group(1).lstrip("0") or "0" for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)(?:st|nd|rd|th)?\b", text)}
     for m in re.finditer(r"\bthe (" + "|".join(_ORDINALS) + r")\b", text, re.I):
         out.add(str(_ORDINALS[m.group(1).lower()]))
+    for m in re.finditer(r"\b(" + "|".join(_CARDINALS) + r")\b", text, re.I):
+        out.add(str(_CARDINALS[m.group(1).lower()]))  # "five milligram" says 5
     return out
 
 
@@ -922,7 +929,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     others_q = bool(_OTHERS.search(question))
     shown = bool(re.search(r"\b(?:does|do|did)\s+(?:the|your|my|that|this)\s+\w+\s+(?:say|says|show|read|display|look like)\b",
                            question, re.I))
-    q_numbers = _numbers(question)
+    q_numbers = _numbers(question) - {"0", "1"}  # "one" is too common to point at a piece
     named_owner = re.search(r"\b([A-Z][a-z]+)'s\s+(?:\w+\s+)?(?:date of birth|birthday|age|name|surname|number|mobile|phone|email|"
                             r"address|passport|school|job|work|details)\b", question)
     named_owner_k = named_owner.group(1) if named_owner and named_owner.group(1) not in _NOT_NAMES \
@@ -937,7 +944,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     aged = re.search(r"\bhow old(?:\s+(?:is|are|was|were)|'s)\s+(?:your|the|his|her|their)\s+(?:\w+\s+)??(\w+)\s*(?:[?.!,]|$|"
                      r"travelling|with|who|that|going|now)", question, re.I)
     aged_k = word_key(aged.group(1).lower()) if aged and word_key(aged.group(1).lower()) not in _NOT_TELLING else None
-    if at.type == "yesno" and len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]):
+    if len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]) \
+            and not (q_numbers and any(q_numbers & _numbers(it["text"]) for it in items)) and at.type != "self":
         return []  # "Did our engineers do MAINTENANCE in your AREA on MONDAY?": mostly things their story never mentions
     actual = bool(re.search(r"\b(?:was|were|did|had)\b", question, re.I)) and not _MODAL_Q.search(question)
     thing_owner = _THING_POSS.search(question.replace("’", "'"))
