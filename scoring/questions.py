@@ -246,6 +246,7 @@ _COPULA = {"s", "re", "is", "was", "are", "were"}
 _PERSON_NOUNS = {word_key(w) for w in """person people agent doctor gp nurse man woman lady gentleman neighbour friend
 son daughter child partner wife husband sister brother mum dad mother father landlord driver cashier pharmacist
 engineer plumber broker client manager colleague adviser advisor assistant staff pilot captain crew steward
+family household couple
 stewardess attendant postman postie postwoman receptionist clerk officer inspector adjuster assessor surveyor
 technician electrician builder caller owner tenant vet dentist chemist operator rep representative supervisor boss
 teacher lad lass boy girl kid baby grandson granddaughter nan gran grandad grandma grandpa aunt uncle cousin
@@ -286,6 +287,7 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\b(when|where|how|what|who|why)'d\b", re.I), r"\1 did"),
           (re.compile(r"\bgigs?\b", re.I), "GB"),
           (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
           (re.compile(r"\bwheres\b", re.I), "where's"), (re.compile(r"\bwhens\b", re.I), "when's"),
@@ -332,6 +334,12 @@ def answer_type(question: str) -> AnswerType:
         low_q = q.lower()  # "And the card we charged ENDS IN?", "the last four digits": part of a number or code
         return AnswerType("code", _head_after(re.sub(r"\b(?:last|first|four|three|two|digits?|numbers?|what|which)\b", " ",
                                                      low_q), 0))
+    tag = _TAG_Q.search(q)
+    if tag:
+        said = q[:tag.start()]  # "You bought the books on the TUESDAY, didn't you?": a day is checked
+        for kind, rx in (("day", _DAY_RX), ("clock", _CLOCK_RX), ("money", _MONEY_RX)):
+            if rx.search(said):
+                return AnswerType(kind, None, ())
     if _SELF_NAME.search(q) and not re.search(r"\bnames? of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
         return AnswerType("self", None)
     m = _WH.search(low)
@@ -493,7 +501,7 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
         return AnswerType("name", _head_after(rest, 0))
     shows = re.match(r"\s*(?:does|do|did)\s+(?:the|your|my|that|this|it)\s*(\w+)?\s+(?:say|says|show|read|display|look like)\b",
                      rest)
-    if shows and shows.group(1) and word_key(shows.group(1)) not in _NOT_TELLING:
+    if shows and shows.group(1) and word_key(shows.group(1)) not in _NOT_TELLING | _PERSON_NOUNS:
         k = word_key(shows.group(1))  # "what does the ROUTER say?": what is on the router
         return AnswerType("thing", k, (k,))
     if re.search(r"\b(?:set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|(?:shell|fork|cough)(?:ed)? out)\b", rest):
@@ -866,6 +874,8 @@ _POSSESSIVE = re.compile(r"\b(?!(?:it|there|that|he|she|what|who|here|let|where|
                          r"[A-Za-z]+'s\b", re.I)
 _NOT_A_NAME = set("what who where when why how which that this it there here let he she one everyone nobody somebody "
                   "today tomorrow yesterday".split())
+_TAG_Q = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|did|does|do|have|has|had)(?:n't)? "
+                    r"(?:it|that|you|they|he|she|we|there)|right|correct|yeah|am i right)\s*[?.!]*\s*$", re.I)
 _MODAL_Q = re.compile(r"\b(?:could|would|might|may|can|will|shall|should)\b|'d\b", re.I)
 # A piece that opens on a possibility ("We could fly from Gatwick", "I'd happily take..."), not what happened
 _HYPOTHETICAL = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:could|would|might|may)\b", re.I)
@@ -910,7 +920,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     kinds = question_kinds(question)
     known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
-    stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known)
+    stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known) and k not in _FILLER_HEADS
              and _GROUP.get(k, "") not in known and k not in _TYPE_WORDS and not _near(k, known)]
     q_kw = keys(question)
     # The kind of answer wanted and what it is about: "When did you CANCEL?" wants a time about cancelling.
@@ -927,8 +937,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     # "Which airport WERE you flying out of?" asks what happened; "We could fly from Gatwick" is an option
     ends = at.type == "code" and bool(_ENDS_Q.search(question))
     others_q = bool(_OTHERS.search(question))
-    shown = bool(re.search(r"\b(?:does|do|did)\s+(?:the|your|my|that|this)\s+\w+\s+(?:say|says|show|read|display|look like)\b",
-                           question, re.I))
+    shown_m = re.search(r"\b(?:does|do|did)\s+(?:the|your|my|that|this)\s+(\w+)\s+(?:say|says|show|read|display|look like)\b",
+                        question, re.I)
+    shown = bool(shown_m) and word_key(shown_m.group(1).lower()) not in _PERSON_NOUNS  # the router says; the agent tells
     q_numbers = _numbers(question) - {"0", "1"}  # "one" is too common to point at a piece
     named_owner = re.search(r"\b([A-Z][a-z]+)'s\s+(?:\w+\s+)?(?:date of birth|birthday|age|name|surname|number|mobile|phone|email|"
                             r"address|passport|school|job|work|details)\b", question)
@@ -944,6 +955,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     aged = re.search(r"\bhow old(?:\s+(?:is|are|was|were)|'s)\s+(?:your|the|his|her|their)\s+(?:\w+\s+)??(\w+)\s*(?:[?.!,]|$|"
                      r"travelling|with|who|that|going|now)", question, re.I)
     aged_k = word_key(aged.group(1).lower()) if aged and word_key(aged.group(1).lower()) not in _NOT_TELLING else None
+    if re.search(r"\bour \w+", asked, re.I) and not re.search(r"\byou\b", asked, re.I):
+        return []  # "(Any idea) what time OUR engineers start?": the company's side, not their story
     if len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]) \
             and not (q_numbers and any(q_numbers & _numbers(it["text"]) for it in items)) and at.type != "self":
         return []  # "Did our engineers do MAINTENANCE in your AREA on MONDAY?": mostly things their story never mentions

@@ -346,10 +346,12 @@ LECTURE_CHARS = 600  # a turn this long reads as a lecture to someone on the pho
 _ASKING_START = re.compile(
     r"^\s*(?:(?:and|so|ok(?:ay)?|right|also|oh|um|er|sorry|then),?\s+)*"
     r"(?:can|could|would|will|do|does|did|is|are|was|were|have|has|had|what|whats|when|whens|where|wheres|which|who|whos|"
-    r"why|how|hows|tell me|any idea)\b", re.I)
+    r"why|how|hows|tell me|any idea|any|anything)\b", re.I)
 # "So what I'll do is book an engineer": not a question, though it opens like one
 _PSEUDO_CLEFT = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|how|when|where)\s+(?:i|we)(?:'ll|'m| will| am| can| could| would|'d)?"
                            r"\s+(?:going to |gonna |do|suggest|recommend|can|will|need)", re.I)
+# "And the postcode for billing": a follow-up asking for the next detail
+_FOLLOW_UP = re.compile(r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,48}$", re.I)
 # "The pipe went on the 4th, is that right", "You cancelled on the second, did you": a statement checked with a tag
 _TAG_CHECK = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|did|does|do|have|has|had|would|could|can)(?:n't)? "
                         r"(?:it|that|you|they|he|she|we|i|there)|right|correct|yeah|yes|no|am i right|have i got that right|"
@@ -366,7 +368,7 @@ def _question_sentences(text: str) -> tuple[str, ...]:
     # cached: every later trainee turn asks whether an earlier one asked something
     out = []
     for s in sentences(text):
-        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s)
+        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 8
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
                 and not rules.CHECK_MORE.search(s):

@@ -217,3 +217,37 @@ def test_someone_elses_detail_is_not_the_callers_own(sid, question, own):
 def test_lead_ins_numbers_and_everyday_verbs(sid, question, expected):
     line = reply(sid, question)
     assert expected in line, line
+
+
+# -- the company's side, checks that correct a wrong detail, typed short forms ---------------------------
+
+@pytest.mark.parametrize("sid, question", [
+    ("lost-parcel-third-call", "Any idea how many vans our depot sends out on a Saturday?"),
+    ("utility-bill-shock", "Do you know when our meter team next visits Nottingham?"),
+    ("bank-double-charge-rent", "What time does our fraud team close tonight, do you know?"),
+])
+def test_the_companys_own_workings_are_not_the_customers_to_know(sid, question):
+    assert DONT_KNOW.search(reply(sid, question))
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("bank-double-charge-rent", "The two payments were on the Wednesday, weren't they?", "Monday"),
+    ("lost-parcel-third-call", "It was marked as delivered at about 9am, was it?", "14:12"),
+    ("pharmacy-refill-delay", "You're on the 10 milligram ones, right?", "five milligram"),
+])
+def test_a_check_with_a_wrong_detail_gets_the_right_one(sid, question, expected):
+    assert expected in reply(sid, question)
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("internet-outage-remote-worker", "how'd you get the file out yesterday", None),
+    ("subscription-cancel-charged-again", "and the zip code for billing", "M14"),
+    ("internet-outage-remote-worker", "How many gigs have you got left on your phone?", "1 GB"),
+    ("pharmacy-refill-delay", "anything you're allergic to", "allergies"),
+])
+def test_typed_and_everyday_forms(sid, question, expected):
+    line = reply(sid, question)
+    if expected is None:
+        assert not re.search(r"\byes or no\b", line, re.I), line  # answered, not pressed past
+    else:
+        assert expected in line, line
