@@ -66,7 +66,7 @@ taxi cab minicab uber
 job work deadline client meeting due shift shifts placement
 wedding ceremony venue married marrying marriage
 leak burst flood flooded water pipe
-show shows showing display displays say says status
+show shows showing display displays say says status screen
 online website web internet app broadband wifi wi-fi connection
 drop dropped down cut outage offline disconnected
 """
@@ -287,6 +287,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\bur\b", re.I), "your"), (re.compile(r"\bu\b", re.I), "you"),
+          (re.compile(r"\bshow(?:ed|s)? up\b", re.I), "arrived"), (re.compile(r"\bin the mail\b", re.I), "in the post"),
           (re.compile(r"\b(when|where|how|what|who|why)'d\b", re.I), r"\1 did"),
           (re.compile(r"\bgigs?\b", re.I), "GB"),
           (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
@@ -955,7 +957,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     aged = re.search(r"\bhow old(?:\s+(?:is|are|was|were)|'s)\s+(?:your|the|his|her|their)\s+(?:\w+\s+)??(\w+)\s*(?:[?.!,]|$|"
                      r"travelling|with|who|that|going|now)", question, re.I)
     aged_k = word_key(aged.group(1).lower()) if aged and word_key(aged.group(1).lower()) not in _NOT_TELLING else None
-    if re.search(r"\bour \w+", asked, re.I) and not re.search(r"\byou\b", asked, re.I):
+    if re.search(r"\bour \w+|\bwith us\b|\bat our end\b|\bon our side\b", asked, re.I) and not re.search(r"\byou(?:r|rs|'re|'ve|'d)?\b", asked, re.I):
         return []  # "(Any idea) what time OUR engineers start?": the company's side, not their story
     if len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]) \
             and not (q_numbers and any(q_numbers & _numbers(it["text"]) for it in items)) and at.type != "self":
@@ -1041,8 +1043,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                             and (holds(it["text"], "name_of") or holds(it["text"], "code")
                                  or bool(_QUANTITY_RX.search(it["text"])))):
             continue  # "Which GATE?": "we'd hand it over at the gate" mentions one, but says not which
-        if q_numbers and q_numbers & _numbers(it["text"]):
-            score += 1.5  # "would £610 going out leave you short?": the piece that says £610
+        shared = q_numbers & _numbers(it["text"]) if q_numbers else set()
+        if shared:
+            # "would £610 going out leave you short?": the piece that says £610 (a sum beats a day of the month)
+            score += 1.5 if any("." in n or len(n) >= 3 for n in shared) else 0.8
             say_hits = say_hits | {"~number"}
         if named_owner_k and named_owner_k not in it["text"]:
             continue  # "JESS's date of birth": his own is no answer

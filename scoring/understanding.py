@@ -350,12 +350,17 @@ _ASKING_START = re.compile(
 # "So what I'll do is book an engineer": not a question, though it opens like one
 _PSEUDO_CLEFT = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|how|when|where)\s+(?:i|we)(?:'ll|'m| will| am| can| could| would|'d)?"
                            r"\s+(?:going to |gonna |do|suggest|recommend|can|will|need)", re.I)
+# "The little display in your kitchen, when did that stop working": the question after the comma
+_TRAILING_ASK = re.compile(r",\s*(?:and\s+|so\s+)?(?:when|what|where|which|who|why|how|is|was|are|were|did|does|do|has|have)\b"
+                           r"(?:\s+\w+){1,8}\s*$", re.I)
 # "And the postcode for billing": a follow-up asking for the next detail
-_FOLLOW_UP = re.compile(r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,48}$", re.I)
+_FOLLOW_UP = re.compile(r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,48}$|"
+                        r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,40}\bif you(?:'ve| have)? (?:got|have) (?:it|them|that|one)\b"
+                        r"[^.!]{0,20}$", re.I)
 # "The pipe went on the 4th, is that right", "You cancelled on the second, did you": a statement checked with a tag
 _TAG_CHECK = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|did|does|do|have|has|had|would|could|can)(?:n't)? "
                         r"(?:it|that|you|they|he|she|we|i|there)|right|correct|yeah|yes|no|am i right|have i got that right|"
-                        r"is that it)\s*[?.!]*\s*$", re.I)
+                        r"is that it|(?:is|was|are|were) (?:it|that|they) \w+ or \w+)\s*[?.!]*\s*$", re.I)
 
 
 def question_sentences(text: str) -> list[str]:
@@ -368,7 +373,8 @@ def _question_sentences(text: str) -> tuple[str, ...]:
     # cached: every later trainee turn asks whether an earlier one asked something
     out = []
     for s in sentences(text):
-        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 8
+        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 12
+                or _TRAILING_ASK.search(s)
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
                 and not rules.CHECK_MORE.search(s):
@@ -383,7 +389,9 @@ _REQUEST = re.compile(
     r"(?:tell|give|read|remind|send)\s+(?:me|us)\b(?!\s+(?:more\b|a (?:minute|moment|second|sec)\b))|"
     r"(?:confirm|spell)\s+(?:your|the|that|it)\b|"
     r"i(?:'ll|'d| will| would)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:need|like|want)\s+(?:to (?:know|check|take|have|get|confirm)|your|the)\b|"
-    r"i(?:'m| am)\s+(?:going to need|after|looking for)\s+(?:your|the)\b)", re.I)
+    r"i(?:'m| am)\s+(?:going to need|after|looking for)\s+(?:your|the)\b|"
+    r"i(?:'ll| will)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:grab|take|jot down|note down|have|get)\s+(?:your|the|that)\s+"
+    r"(?:\w+\s+){0,3}?(?:number|reference|ref|digits|name|address|postcode|date of birth|email|details|code)\b)", re.I)
 
 
 def request_sentences(text: str) -> list[str]:

@@ -251,3 +251,23 @@ def test_typed_and_everyday_forms(sid, question, expected):
         assert not re.search(r"\byes or no\b", line, re.I), line  # answered, not pressed past
     else:
         assert expected in line, line
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("lost-parcel-third-call", "I'll just jot down the tracking number, if that's okay.", "SR 5518"),
+    ("insurance-claim-flooded-kitchen", "I'll just take your policy number quickly.", "HP-7752091"),
+    ("pharmacy-refill-delay", "and your date of birth if you've got it to hand", "1947"),
+    ("internet-outage-remote-worker", "the light on your router, is it green or red", "red"),
+    ("lost-parcel-third-call", "that photo they sent you, what colour was the door", "green"),
+    ("utility-bill-shock", "What's ur postcode?", "NG5"),
+    ("utility-bill-shock", "When did the bill turn up in the mail?", "Saturday"),
+])
+def test_requests_trailing_questions_and_short_forms(sid, question, expected):
+    line = reply(sid, question)
+    assert expected in line, line
+
+
+def test_an_offer_to_do_something_is_not_read_as_a_request():
+    from scoring.understanding import request_sentences
+    assert request_sentences("I'll get the engineer booked for eight tomorrow.") == []
+    assert request_sentences("I'll take the late fee off your account.") == []
