@@ -279,7 +279,10 @@ SCRIPTED_GREETING = re.compile(
     r"welcome to\b|(?:hello|hi|hey|good (?:morning|afternoon|evening)),? (?:and )?welcome\b|"
     r"thanks for (?:getting in touch|reaching out|your call)|thank you for (?:getting in touch|reaching out|your call)|"
     r"who am i (?:speaking|talking) (?:to|with)|you(?:'re| are) (?:through|speaking) to|how are you (?:today|doing)|"
-    r"what seems to be the (?:problem|issue)|what(?:'s| is) the (?:problem|issue) today)\b", re.I)
+    r"what seems to be the (?:problem|issue)|what(?:'s| is) the (?:problem|issue) today|"
+    r"(?:what(?:'s| is) )?the reason for (?:your|the|today's) call|what (?:are|were) you calling (?:about|for|regarding)|"
+    r"what (?:is it )?(?:you're|you are) calling (?:about|for|regarding)|what brings you (?:to us|in|here)|"
+    r"what can (?:i|we) do for you|how can we (?:help|assist))\b", re.I)
 ID_REQUEST = re.compile(
     r"\b(?:can|could|may) i (?:have|get|take|grab|confirm|ask for|just get)(?: your| the)? (?:full )?(?:name|account|"
     r"date of birth|dob|postcode|post code|zip|address|phone number|email|customer (?:number|id)|membership|"

@@ -271,3 +271,13 @@ def test_an_offer_to_do_something_is_not_read_as_a_request():
     from scoring.understanding import request_sentences
     assert request_sentences("I'll get the engineer booked for eight tomorrow.") == []
     assert request_sentences("I'll take the late fee off your account.") == []
+
+
+@pytest.mark.parametrize("sid, question", [
+    ("utility-bill-shock", "So what's the reason for the call?"),
+    ("lost-parcel-third-call", "And what is it you're calling about?"),
+    ("bank-double-charge-rent", "OK, what can we do for you today?"),
+])
+def test_asking_what_the_call_is_about_after_they_explained_is_a_script(sid, question):
+    line = reply(sid, question)
+    assert re.search(r"\b(?:just|already) (?:told|said|explained)\b", line, re.I), line
