@@ -65,13 +65,133 @@ _FEEL_ADJ = (("frustrat", "frustrating"), ("stress", "stressful"), ("worr", "wor
              ("tired", "exhausting"), ("angry", "infuriating"), ("furious", "infuriating"), ("fuming", "infuriating"))
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The grade's own reading of what a turn does to the customer, where a move label over- or under-reads it.
+# The detected moves stay as they are (the report lists them, the Director reacts to them); the five
+# skills grade on `Context.graded`, the moves with these corrections.
+
+# Blame read into a turn that takes the customer's side: "you shouldn't have to chase us" (spared), "the doctor
+# telling you never to stop them" (told), "you never got the callback" (let down), "you did nothing wrong".
+_NOT_BLAME = re.compile(
+    r"\byou (?:should(?:n't| not)|ought(?:n't| not)(?: to)?|would(?:n't| not)) (?:have )?(?:to|need to|had to)\b|"
+    r"\b(?:tell|told|telling|tells|ask|asked|asking|warn|warned|warning|advised?|advising|instruct(?:ed|ing)?|said to|"
+    r"reminded?|reminding|wanted|want|expect(?:ed)?|taught|teach) you (?:never|not)\b|"
+    r"\byou (?:didn't|did not|never|haven't|have not) (?:\w+ )?(?:get|got|gotten|receive[d]?|hear[d]?|see|seen|have|had|need(?:ed)?|"
+    r"deserve[d]?|ask(?:ed)? for|expect(?:ed)?|sign(?:ed)? up for|agree[d]? to|authori[sz]e[d]?|want(?:ed)?|order(?:ed)?)\b|"
+    r"\byou (?:did|have done|'ve done) (?:nothing|everything) (?:wrong|right)\b|\byou (?:didn't|did not) do anything wrong\b|"
+    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b", re.I)
+# Blame the move rules miss: the counterfactual ("If you'd set the router up properly in the first place …").
+_PP = (r"(?:\w+ed|set|done|read|put|kept|made|told|sent|paid|left|taken|given|written|got|gotten|shut|run|rung|known|"
+       r"brought|bought|chosen|spoken|checked|rung|thought|worn|drawn|shown|seen|come|gone|hung|stuck|switched)")
+_BLAME_MORE = re.compile(
+    r"\bif (?:only )?you(?:'d| had)(?: (?:just|only|actually|bothered to|properly|ever))? " + _PP + r"\b(?<!\bneed)(?<!\bbeen)|"
+    r"\b(?:wouldn't|would not|never) have happened if you\b|\bthat(?:'s| is) what happens (?:when|if) you\b|"
+    r"\byou(?:'d| would) have known\b|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
+    r"\byou (?:were|are) (?:meant|supposed|expected) to\b|\byou (?:really )?ought to have\b|"
+    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b", re.I)
+# Fault put on someone else (a third party) instead of dealing with it: "that's the surgery's fault, not ours",
+# "that's not on us", "take it up with the bookshop", "you'll have to ring them yourself".
+_SHIFT = re.compile(
+    r"\b(?:that|this|it)(?:'s| is| was)(?: (?:really|honestly|actually|all|entirely|totally|squarely))? "
+    r"(?:their|his|her|(?:the |your )?[a-z][\w -]{0,25}?(?:'s|s'|’s)) (?:own )?(?:fault|problem|doing|responsibility|issue|mistake|"
+    r"error|lookout|department|mess|call|decision|screw-up|cock-up|job)\b|"
+    r"\b(?:fault|problem|doing|responsibility|issue|mistake|error|mess|job)(?: really)?,? (?:not|rather than|and not) "
+    r"(?:ours|us|mine|the bank|the company|our (?:fault|problem|doing))\b|\bbetween you and (?:them|the \w+)\b|"
+    r"\bnot (?:on|down to) (?:us|me)\b|\bnothing to do with (?:us|me)\b|\bout of our hands\b|"
+    r"\bnot our (?:responsibility|problem|department|job|issue)\b|"
+    r"\b(?:take|raise) (?:it|that|this|the matter) up with\b|\b(?:blame|complain to) (?:the|them|your)\b|"
+    r"\b(?:ring|call|contact|chase|phone|email|speak to|talk to|go to) (?:them|the \w+|your \w+)\b[^.!?]{0,25}\byourself\b",
+    re.I)
+# Telling the customer not to feel what they feel, or shrinking the problem: "There's no need to panic, a bit of
+# mould never hurt anyone", "There's no point getting upset over a few quid".
+_MINIMISE = re.compile(
+    r"\b(?:there's|there is|there's really|no) (?:no |really no )?(?:need|point|reason|use) (?:to |in |for )?(?:get(?:ting)? )?(?:so |all |too |that )?"
+    r"(?:panic|upset|worked up|wound up|angry|cross|so cross|hysterical|dramatic|excited|shout|fuss|overreact|stress(?:ed)?)\w*|"
+    r"\bnever (?:hurt|killed|harmed) (?:anyone|anybody|nobody)\b|\bworse things happen\b|\bit could be (?:a lot )?worse\b|"
+    r"\bover (?:a few|a couple of|a little|a bit of|such a small|nothing)\b|\b(?:only|just) (?:a few|a couple of) (?:quid|pounds|bucks|dollars|euros)\b|"
+    r"\bdon't be (?:so )?(?:silly|daft|dramatic|ridiculous|hysterical|like that)\b|\b(?:you're|you are) being (?:dramatic|silly|daft|hysterical|unreasonable)\b|"
+    r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b", re.I)
+# Small talk: the customer's weekend, the weather, their plans — not a question about their problem.
+_SMALL_TALK_Q = re.compile(
+    r"\b(?:weekend|bank holiday|holidays?|vacation|weather|sunshine|sunny|raining|plans|planned|up to (?:anything|much)|"
+    r"anything nice|anything fun|doing anything|been anywhere|off anywhere|going away|summer|christmas|easter|half[- ]term|"
+    r"football|the match|the game|telly|tv|watching|hobbies|hobby|"
+    r"your (?:day|week|morning|evening) (?:going|been)|how(?:'s| has| was) your (?:day|week|weekend|morning)|"
+    r"having a (?:good|nice) (?:day|week)|how(?:'s| is) (?:life|the family|your family))\b", re.I)
+# A sentence that is only a filler ("Okay.", "Right.", "Sure, got it.") or only a goodbye ("Ok bye.", "Bye now.").
+_FILLER_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
+                          r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah)\W*)+$", re.I)
+_BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|cheers|thanks|ta|yeah|yes|bye|bye-bye|bye bye|"
+                       r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
+# A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
+# not the owner-and-time a customer can hold the agent to.
+_VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)|some ?time|sooner or later|in due course|when (?:we|i) can|"
+                         r"as soon as (?:we|i) can|soon(?:ish)?|eventually|one of these days|when(?:ever)? (?:possible|we get (?:a|the) chance)|"
+                         r"in the (?:near )?future|shortly|(?:later|sometime) (?:this|next) (?:week|month))\b", re.I)
+_HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b(?:i'll|we'll|let me) see\b|\bmaybe\b|\bperhaps\b|"
+                    r"\bpossibly\b|\bhopefully\b|\bshould be (?:in touch|able)\b|\bsomeone (?:should|will|may|might) (?:be in touch|get back|call)\b|"
+                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b", re.I)
+# A recap said as one ("So: seven days of tablets today, I'm chasing the surgery, and …", "So, recap: …").
+_RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
+                        r"so ?[:—–-]|(?:so )?that(?:'s| is) (?:\w+ ){0,3}(?:and|plus)\b|(?:so )?(?:just )?to (?:go over|run through) (?:that|what)\b|"
+                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
+
+
+def blames_customer(text: str) -> str | None:
+    """The sentence that puts the fault on the customer, if any ("you should have", "if you'd set it up
+    properly"), not one that only says "you" beside a fault ("you shouldn't have to chase us")."""
+    for s in sentences(text):
+        if _BLAME_MORE.search(s):
+            return s
+        spared = [m.span() for m in _NOT_BLAME.finditer(s)]
+        for m in rules.BLAME.finditer(s):
+            if not any(a < m.end() and m.start() < b for a, b in spared):
+                return s
+    return None
+
+
+def shifts_blame(text: str) -> str | None:
+    """The sentence that puts the fault on someone else to be rid of the problem, if any."""
+    return next((s for s in sentences(text) if _SHIFT.search(s) and not re.search(
+        r"(?<!not )\b(?:on us|our fault|our mistake|we got (?:it|this) wrong|my fault|my mistake)\b(?!,? not)", s, re.I)), None)
+
+
+def minimises(text: str) -> str | None:
+    """The sentence that tells the customer not to feel it, or shrinks the problem, if any."""
+    return next((s for s in sentences(text) if _MINIMISE.search(s)), None)
+
+
+def filler_only(sentence: str) -> bool:
+    """'Okay.', 'Right.', 'Ok bye.': a sentence with nothing a coach could praise."""
+    s = sentence.strip()
+    return bool(s) and bool(_FILLER_ONLY.match(s) or _BARE_BYE.match(s))
+
+
+def _grade_moves(text: str, mv: list[str]) -> list[str]:
+    """The moves with the grade's corrections: blame only where the fault is put on the customer, and
+    blame-shifting and minimising named (they are never a paraphrase or a reflection)."""
+    out = [x for x in mv if x != "blame"]
+    if blames_customer(text):
+        out.append("blame")
+    if shifts_blame(text):
+        out.append("blame_shift")
+    if minimises(text) and "dismissive" not in out:
+        out.append("dismissive")
+    if {"blame", "blame_shift", "dismissive"} & set(out):
+        out = [x for x in out if x not in ("paraphrase", "reflection")]
+    if "blame_shift" in out:
+        out = [x for x in out if x != "off_topic"]  # on the topic: refusing it, not drifting from it
+    return out
+
+
 @dataclass
 class Context:
     """A transcript, the moves and the shared reading of each trainee turn, and the scenario, if any."""
     transcript: Transcript
     scenario: Any
-    moves: list[list[str]] = field(default_factory=list)
+    moves: list[list[str]] = field(default_factory=list)   # as detected (listed in the report)
     readings: dict[int, TurnReading] = field(default_factory=dict)  # 0-based turn index -> reading
+    graded: list[list[str]] = field(default_factory=list)  # the moves the skills grade on (_grade_moves)
 
     @classmethod
     def build(cls, transcript: Transcript, scenario: Any = None) -> "Context":
@@ -86,15 +206,19 @@ class Context:
             else:
                 mv = []
             moves.append(mv)
-        return cls(transcript, scenario, moves, readings)
+        graded = [_grade_moves(t.text, mv) if t.role == "trainee" else [] for t, mv in zip(turns, moves)]
+        return cls(transcript, scenario, moves, readings, graded)
 
     def trainee(self) -> list[tuple[int, str, list[str]]]:
         """(1-based turn, text, moves) for trainee turns."""
-        return [(i + 1, t.text, self.moves[i]) for i, t in enumerate(self.transcript.turns) if t.role == "trainee"]
+        return [(i + 1, t.text, self._graded(i)) for i, t in enumerate(self.transcript.turns) if t.role == "trainee"]
+
+    def _graded(self, i: int) -> list[str]:
+        return self.graded[i] if i < len(self.graded) else self.moves[i]
 
     def read(self) -> list[tuple[int, str, list[str], TurnReading]]:
         """(1-based turn, text, moves, reading) for trainee turns."""
-        return [(i + 1, t.text, self.moves[i], self.readings[i]) for i, t in enumerate(self.transcript.turns)
+        return [(i + 1, t.text, self._graded(i), self.readings[i]) for i, t in enumerate(self.transcript.turns)
                 if t.role == "trainee"]
 
     def reading(self, n: int) -> TurnReading:
@@ -265,7 +389,19 @@ def _legit_questions(ctx: Context, n: int, r: TurnReading) -> list[str]:
 def _legit_uncached(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return [q for q in r.questions if not (SCRIPTED_GREETING.search(q) or ID_REQUEST.search(q) or _admin(q)
                                            or rules.CHECK_MORE.search(q) or rules.DISMISSIVE.search(q)
-                                           or rules.BLAME.search(q) or _doubts(ctx, n, q))]
+                                           or blames_customer(q) or shifts_blame(q) or minimises(q)
+                                           or _small_talk(ctx, q) or _bare_echo(ctx, n, q) or _doubts(ctx, n, q))]
+
+
+def _small_talk(ctx: Context, question: str) -> bool:
+    """A question about the customer's weekend, the weather or their plans, not about their problem."""
+    return bool(_SMALL_TALK_Q.search(question) or rules.OFF_TOPIC_CUE.search(question)) and not ctx.on_issue(question)
+
+
+def _bare_echo(ctx: Context, n: int, question: str) -> bool:
+    """"Twice?", "Not on the system?": the customer's own words handed back with a question mark draw nothing out."""
+    words = content_words(tokens(question))
+    return 0 < len(words) <= 3 and len(tokens(question)) <= 4 and is_parroting(question, ctx.transcript.turns[:n - 1])
 
 
 def _doubts(ctx: Context, n: int, question: str) -> bool:
@@ -295,7 +431,7 @@ def _admin(question: str) -> bool:
 
 def _restates(ctx: Context, n: int, text: str, moves: list[str]) -> bool:
     """A real restatement: the paraphrase move, the customer's own content, and no policy read out."""
-    if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame"} & set(moves):
+    if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame", "blame_shift"} & set(moves):
         return False
     mine = set(keys(" ".join(content_words(tokens(text)))))
     return len(mine & _customer_own(ctx, n)) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
@@ -320,14 +456,93 @@ def _recaps_customer(ctx: Context, n: int, text: str) -> bool:
     return len(set(keys(" ".join(content_words(tokens(text))))) & _customer_own(ctx, n)) >= 2
 
 
+# Feelings by what they are, so "you sound worried" names a customer's "I'm panicking" but "that must be
+# frustrating" does not name it. Words that judge the situation ("awful", "hard") name no feeling of the customer.
+_FEELING_FAMILIES = (
+    frozenset("angry anger annoyed annoying frustrated frustrating frustration furious infuriating irritated irritating "
+              "fed-up livid fuming cross outraged".split()),
+    frozenset("anxious anxiety worried worry worrying worries scared afraid frightened frightening fear nervous panicked "
+              "panic panicking concerned concern unsettling unsettled scary stressed stressful stress overwhelmed "
+              "overwhelming distressed distressing desperate terrified".split()),
+    frozenset("sad sadness depressed depression lonely alone hurt hurtful disappointed disappointing disappointment "
+              "heartbroken devastated devastating miserable betrayed let down upset upsetting".split()),
+    frozenset("confused confusing baffled baffling lost".split()),
+    frozenset("exhausted tired drained weary".split()),
+    frozenset("embarrassed ashamed guilty humiliated".split()),
+)
+_SAID_OF_YOU = re.compile(r"\b(?:you(?:'re| are| must be| must feel| must have been| sound| seem| feel|'ve been| have been| look)|"
+                          r"i can (?:tell|see|hear) (?:that )?you(?:'re| are)?)(?: (?:so|really|very|quite|pretty|a bit|a little|"
+                          r"understandably|incredibly|extremely|absolutely|completely|totally))* (?P<w>[a-z-]+)", re.I)
+
+
+def _families(words) -> set[int]:
+    return {i for w in words for i, fam in enumerate(_FEELING_FAMILIES) if w in fam}
+
+
+def _shown_families(ctx: Context, n: int) -> set[int]:
+    """The kinds of feeling the customer put into words before turn n."""
+    from scoring.understanding import customer_feelings
+
+    shown = customer_feelings(ctx.transcript.turns[:n - 1])
+    text = " ".join(t.text.lower() for t in ctx.transcript.turns[:n - 1] if t.role == "customer")
+    extra = {w for fam in _FEELING_FAMILIES for w in fam if " " not in w and re.search(rf"\b{re.escape(w)}\b", text)}
+    if "let down" in text:
+        extra.add("let down")
+    return _families(shown | extra)
+
+
+# Feeling words that name no feeling of the customer: reassurance ("don't you worry") and the agent's own plans.
+_NOT_A_FEELING = re.compile(r"\b(?:don't|do not|no need to|not to|never|nothing to|won't|needn't)\b(?: \w+){0,2} "
+                            r"(?:worry|worried|panic|stress|fret|upset)|\b(?:i|we)(?:'ll| will| can|'m going to| am going to)\b",
+                            re.I)
+# The manner a persona plays (the customer shows it in every line, whatever words they use).
+_PERSONA_FAMILY = {"anxious": 1, "irate": 0, "confused": 3}
+
+
+def misread_feeling(ctx: Context, n: int, text: str) -> str | None:
+    """The sentence that tells the customer they feel what they never showed, when they showed something
+    else ("I can tell you're really angry with us" to an anxious customer who apologised for calling)."""
+    shown = _shown_families(ctx, n)
+    persona = _PERSONA_FAMILY.get(str(getattr(ctx.scenario, "persona", "") or ""))
+    if persona is not None:
+        shown.add(persona)
+    if not shown:
+        return None
+    for s in sentences(text):
+        for m in _SAID_OF_YOU.finditer(s):
+            fam = _families([m.group("w").lower()])
+            if fam and not fam & shown:
+                return s
+    return None
+
+
 def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
     """The reading's empathy kind, with "specific" kept only when the quoted sentence itself says something
-    of this customer (a bare "I'm sorry." beside an action is an apology, not a reflection of their story)."""
+    of this customer (a bare "I'm sorry." beside an action is an apology, not a reflection of their story),
+    and "feeling" only for a feeling the customer showed ("That sounds really frustrating." to a worried
+    customer is generic sympathy: it would fit any call)."""
+    memo = ctx.__dict__.setdefault("_emp", {})
+    if n in memo:
+        return memo[n]
     kind, q = r.empathy, r.empathy_quote
     if kind == "specific" and q:
         own = set(keys(" ".join(content_words(tokens(q))))) & ctx.said(n, True)
         if not own and len(content_words(tokens(q))) < 4:
             kind = "feeling" if any(w in FEELINGS for w in tokens(q)) else "generic"
+    if kind in ("feeling", "generic") and q:
+        named = _families([w for w in tokens(q) if w in FEELINGS] + (["let down"] if "let down" in q.lower() else []))
+        if kind == "feeling" and not named & _shown_families(ctx, n):
+            kind = "generic"
+        elif kind == "generic" and named & _shown_families(ctx, n) and _SAID_OF_YOU.search(q):
+            kind = "feeling"  # "You sound really anxious" to a customer who said they were panicking
+    elif kind == "none" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
+        # A feeling said of this customer's own story ("… rent due on Friday — a horrible spot to be in").
+        for x in sentences(ctx.transcript.turns[n - 1].text):
+            if any(w in FEELINGS for w in tokens(x)) and not _NOT_A_FEELING.search(x) \
+                    and len(set(keys(" ".join(content_words(tokens(x))))) & ctx.said(n, True)) >= 2:
+                kind, q = "specific", x
+                break
+    memo[n] = (kind, q)
     return kind, q
 
 
@@ -346,6 +561,33 @@ def _hollow_turn(r: TurnReading) -> bool:
     """A turn that is only a greeting, an ID request or an acknowledgement: it shows no skill."""
     substantive = bool(set(r.moves) & (_HEARD | {"next_step"})) or r.empathy == "specific" or r.acted
     return r.empty_ack or ((r.greeting or r.id_request) and not substantive)
+
+
+def _shouted(sentence: str) -> bool:
+    """A sentence typed in capitals: shouting (or caps lock), not internal shorthand."""
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
+def _jargon_said(text: str) -> bool:
+    """Whether the jargon move stands: a jargon term in a sentence not shouted, and not a number or reference
+    the customer is being given ("case ref 55-1020-33")."""
+    return any(not re.search(r"\d", m.group()) for x in sentences(text) if not _shouted(x)
+               for m in rules.JARGON.finditer(x))
+
+
+def real_jargon(text: str, terms) -> list[str]:
+    """The terms a customer would not follow, less capitals that are only shouting ("I WILL BOOK AN ENGINEER")
+    and the letters of a case reference the agent gives them ("LP-4471")."""
+    out = []
+    for term in terms:
+        if re.fullmatch(r"[A-Z]{1,6}s?", term):
+            if re.search(r"\b" + re.escape(term) + r"[-/ ]?\d", text):
+                continue
+            if any(term in x and _shouted(x) for x in sentences(text)):
+                continue
+        out.append(term)
+    return out
 
 
 def _target(text: str) -> str:
@@ -419,7 +661,8 @@ def active_listening(ctx: Context) -> dict:
     for n, t, m, r in turns:
         r_kind = _empathy(ctx, n, r)[0]
         n_content = len(content_words(tokens(t)))
-        if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) and not {"dismissive", "blame"} & set(m) \
+        if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) \
+                and not {"dismissive", "blame", "blame_shift"} & set(m) \
                 and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4 and _recaps_customer(ctx, n, t))
                      or r_kind == "specific"
                      or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
@@ -605,7 +848,7 @@ def empathy(ctx: Context) -> dict:
         elif kind == "generic":
             n_generic += 1
             if n_generic == 1:
-                s += 5
+                s += 3  # a little, once: a reflection of this customer's story scores far more
             else:
                 s -= 3
                 ev.append(_ev(n, t, "generic sympathy that would fit any call", gap=True, sentence=q))
@@ -642,24 +885,42 @@ def empathy(ctx: Context) -> dict:
             s += 5
         if "dismissive" in m:
             s -= 22
-            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE, gap=True))
-            sugg.append(_suggest(n, quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
+            where = minimises(t) if not rules.DISMISSIVE.search(t) else None
+            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE, gap=True,
+                          sentence=where))
+            sugg.append(_suggest(n, clip(where) if where else quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
         if "blame" in m:
             s -= 20
-            ev.append(_ev(n, t, "blames the customer", rules.BLAME, gap=True))
-            sugg.append(_suggest(n, quote(t, rules.BLAME), f"Thanks for telling me what you've tried — let's look at "
-                                                            f"the {ctx.topic()} together."))
+            where = blames_customer(t)
+            ev.append(_ev(n, t, "blames the customer", rules.BLAME, gap=True, sentence=where))
+            sugg.append(_suggest(n, clip(where) if where else quote(t, rules.BLAME),
+                                 f"None of this is on you — let's get your {ctx.topic()} sorted."))
+        if "blame_shift" in m:
+            s -= 15
+            where = shifts_blame(t)
+            ev.append(_ev(n, t, "shifts the blame onto someone else instead of owning the problem", gap=True,
+                          sentence=where))
+            sugg.append(_suggest(n, clip(where or t), f"Whoever caused it, I'll sort it from here: {_low(ctx.offer_line())}"))
+        wrong = misread_feeling(ctx, n, t) if kind not in ("specific",) else None
+        if wrong:
+            s -= 5
+            ev.append(_ev(n, t, "names a feeling the customer did not show: check how they feel before naming it",
+                          gap=True, sentence=wrong))
     if turns and not any(r.acted for *_, r in turns) and (n_specific or n_feeling or n_generic):
         s = min(s, 50)
         # Named on a turn that earned no praise here, so a real reflection keeps its credit as evidence.
         praised = {e["turn"] for e in ev if e["kind"] == "strength"}
         # ...and on a turn that offered sympathy, not on a goodbye or a question after it.
-        sympathetic = [n for n, t, m, r in turns if r.empathy in ("specific", "feeling", "generic")]
+        sympathetic = [n for n, t, m, r in turns if _empathy(ctx, n, r)[0] in ("specific", "feeling", "generic")]
         n_last = next((n for n in reversed(sympathetic) if n not in praised), sympathetic[-1] if sympathetic else None)
-        if n_last is not None:
+        if n_last is not None and n_last not in praised:
             ev.append(_ev(n_last, ctx.transcript.turns[n_last - 1].text,
                           "sympathy with nothing done about the problem", gap=True,
-                          sentence=ctx.reading(n_last).empathy_quote))
+                          sentence=_empathy(ctx, n_last, ctx.reading(n_last))[1]))
+        elif n_last is not None:
+            # A real reflection stays a strength; the advice is to follow it with something done.
+            target = _target(ctx.transcript.turns[n_last - 1].text)
+            sugg.append(_suggest(n_last, target, _with_kept(target, [f"Here's what I'll do: {_low(ctx.offer_line())}"])))
     if not (n_specific or n_feeling) and turns and not sugg:
         n, t, m, r = next(((n, t, m, r) for n, t, m, r in turns if not _legit_questions(ctx, n, r)), turns[0])
         target = _target(t)
@@ -684,8 +945,15 @@ def focus(ctx: Context) -> dict:
             ev.append(_ev(n, t, "drifts away from the customer's issue", rules.OFF_TOPIC_CUE, gap=True))
             sugg.append(_suggest(n, quote(t, rules.OFF_TOPIC_CUE),
                                  f"Let's get back to your {ctx.topic()}: {_low(ctx.offer_line())}"))
-        terms = list(r.jargon)
-        if terms or "jargon" in m:
+        if {"blame", "blame_shift", "dismissive"} & set(m):
+            what = ("blames the customer" if "blame" in m else
+                    "shifts the blame onto someone else" if "blame_shift" in m else
+                    "tells the customer how to feel or shrinks the problem")
+            where = blames_customer(t) or shifts_blame(t) or minimises(t)
+            s -= 10
+            ev.append(_ev(n, t, f"{what} instead of working on the problem", rules.DISMISSIVE, gap=True, sentence=where))
+        terms = real_jargon(t, r.jargon)
+        if terms or ("jargon" in m and _jargon_said(t)):
             n_jargon += 1
             s -= 10 if n_jargon <= 3 else 0
             rx = re.compile(re.escape(terms[0]), re.I) if terms else rules.JARGON
@@ -701,7 +969,7 @@ def focus(ctx: Context) -> dict:
             s -= 10
             ev.append(_ev(n, t, "repeats an earlier turn: the conversation loops", gap=True))
         seen.append(words)
-    steps = [(n, t, r) for n, t, m, r in turns if not _hollow_turn(r) and (
+    steps = [(n, t, r) for n, t, m, r in turns if not _hollow_turn(r) and not {"blame", "blame_shift", "dismissive"} & set(m) and (
         "next_step" in m or r.commitments or any(o.allowed is not False for o in r.offers))
         and not (r.forbidden and not any(o.allowed is not False for o in r.offers))]
     if steps:
@@ -720,9 +988,10 @@ def focus(ctx: Context) -> dict:
         s += 15 if ctx.need_met() else -5
     # Staying with the customer's issue: turns that never touch it (a lecture, "Okay.") do not count as focus.
     work = [(n, t, m) for n, t, m, r in turns if not set(m) <= {"check_more", "farewell"}]
+    # (a blame line names the issue only to push it away)
     if work:
         # Minimising, blaming or reading policy names the issue only to push it away: not staying with it.
-        away = [(n, t) for n, t, m in work if not ctx.on_issue(t) or {"dismissive", "blame"} & set(m)]
+        away = [(n, t) for n, t, m in work if not ctx.on_issue(t) or {"dismissive", "blame", "blame_shift"} & set(m)]
         s += 15 - 30 * len(away) / len(work)
         if len(away) * 2 > len(work):
             n, t = away[0]

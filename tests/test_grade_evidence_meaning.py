@@ -1,0 +1,206 @@
+"""Evidence, strengths and advice a coach would sign, read by what a line does, not by its wording
+(bench/GRADE_FINDINGS.md sections C-G). Every wording here is new: none is taken from the findings or the
+probe scripts, so the tests measure whether the grade generalises."""
+from __future__ import annotations
+
+import pytest
+
+from core.transcript import parse_transcript
+from personas.scenario import load_dir
+from scoring import score
+from scoring.evidence import quote, sentences
+from tests.conftest import ROOT
+
+SCENARIOS = load_dir(ROOT / "scenarios").scenarios
+
+NET = ("My internet has been dead for two days, I've been on hold forever, and I have a client deadline tomorrow. "
+       "What are you going to do about it?")
+BILL = "Hello, I've had my bill and it says six hundred and ten pounds. It's usually about a hundred and forty."
+BANK = "I've been charged twice for the same thing and my rent goes out on Friday and now there isn't enough money."
+PILLS = "My blood pressure tablets aren't ready again and I've only got two left. I put the slip in like always."
+PARCEL = ("This is the third time I'm calling about the same parcel. It says delivered, it isn't here, and twice "
+          "I've been promised a callback that never came.")
+SUB = "I cancelled my membership on the 2nd, I have the email, and you've charged me again."
+OPENING = {"internet-outage-remote-worker": NET, "utility-bill-shock": BILL, "bank-double-charge-rent": BANK,
+           "pharmacy-refill-delay": PILLS, "lost-parcel-third-call": PARCEL,
+           "subscription-cancel-charged-again": SUB}
+
+
+def _transcript(lines: list[str], sid: str, moods: list[float] | None = None):
+    turns = []
+    for i, text in enumerate(lines):
+        turn = {"role": "customer" if i % 2 == 0 else "trainee", "text": text}
+        if i % 2 == 0:
+            turn["mood"] = moods[i // 2] if moods else 7.0
+        turns.append(turn)
+    return parse_transcript({"scenario_id": sid, "turns": turns})
+
+
+def _score(lines: list[str], sid: str, moods: list[float] | None = None):
+    return score(_transcript(lines, sid, moods), SCENARIOS[sid])
+
+
+def _ev(report, skill: str, turn: int, kind: str) -> list:
+    return [e for e in report.dimensions[skill].evidence if e.turn == turn and e.kind == kind]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. Empathy: generic sympathy is not naming the customer's feeling; a specific reflection clearly beats it
+
+GENERIC = [
+    ("utility-bill-shock", "That must be so frustrating for you."),
+    ("bank-double-charge-rent", "Oh, that sounds incredibly stressful."),
+    ("internet-outage-remote-worker", "I can only imagine how upsetting that is."),
+    ("pharmacy-refill-delay", "That must be really annoying."),
+]
+
+
+@pytest.mark.parametrize("sid,line", GENERIC, ids=[g[0] for g in GENERIC])
+def test_a_generic_feeling_line_is_not_praised_as_naming_the_customers_feeling(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert not _ev(r, "empathy", 2, "strength"), r.dimensions["empathy"].evidence
+    assert r.dimensions["empathy"].score <= 38
+
+
+SPECIFIC = [
+    ("internet-outage-remote-worker",
+     "Two days without a connection and a client waiting on you tomorrow — that's a horrible position, and being stuck "
+     "on hold made it worse."),
+    ("utility-bill-shock",
+     "A bill for six hundred and ten pounds when you normally pay about a hundred and forty — that's a horrible shock to open."),
+    ("bank-double-charge-rent",
+     "Being charged twice with the rent due on Friday leaves you short just when you can't afford it — a horrible spot."),
+]
+
+
+@pytest.mark.parametrize("sid,line", SPECIFIC, ids=[s[0] for s in SPECIFIC])
+def test_a_specific_reflection_is_a_strength_and_clearly_beats_generic_sympathy(sid, line):
+    specific = _score([OPENING[sid], line], sid)
+    generic = _score([OPENING[sid], "I totally understand how you feel."], sid)
+    nothing = _score([OPENING[sid], "Right, let me have a look."], sid)
+    assert _ev(specific, "empathy", 2, "strength"), specific.dimensions["empathy"].evidence
+    assert not _ev(specific, "empathy", 2, "gap")
+    s, g, z = (x.dimensions["empathy"].score for x in (specific, generic, nothing))
+    assert s >= g + 10 and g <= z + 5, (s, g, z)
+    # The cap (nothing was done) is explained by advice to follow the reflection with an action.
+    assert any(sg.turn == 2 for sg in specific.dimensions["empathy"].suggestions)
+
+
+def test_a_feeling_the_customer_put_into_words_is_named_and_credited():
+    sid = "bank-double-charge-rent"
+    lines = [BANK + " I'm honestly panicking about it.", "You sound really anxious, and that makes complete sense."]
+    r = _score(lines, sid)
+    assert any("feeling" in e.why for e in _ev(r, "empathy", 2, "strength")), r.dimensions["empathy"].evidence
+
+
+MISREAD = [
+    ("bank-double-charge-rent", "I can see you're furious with us."),
+    ("pharmacy-refill-delay", "You sound really irritated."),
+]
+
+
+@pytest.mark.parametrize("sid,line", MISREAD, ids=[m[0] for m in MISREAD])
+def test_a_misread_feeling_is_a_gap_and_scores_below_saying_nothing(sid, line):
+    lines = [OPENING[sid] + " I'm so worried about it.", line]
+    r = _score(lines, sid)
+    nothing = _score([lines[0], "Right, let me have a look."], sid)
+    assert any("did not show" in e.why for e in _ev(r, "empathy", 2, "gap")), r.dimensions["empathy"].evidence
+    assert r.dimensions["empathy"].score < nothing.dimensions["empathy"].score
+
+
+NOT_BLAME = [
+    ("lost-parcel-third-call", "I'm sorry — you shouldn't have had to ring us three times for one parcel."),
+    ("pharmacy-refill-delay", "Your GP asked you never to skip them, so let's get you some today."),
+    ("lost-parcel-third-call", "I'm sorry, you didn't get either of the callbacks you were promised."),
+    ("subscription-cancel-charged-again", "You never agreed to another payment — that one is our mistake."),
+]
+
+
+@pytest.mark.parametrize("sid,line", NOT_BLAME, ids=[f"{b[0]}-{i}" for i, b in enumerate(NOT_BLAME)])
+def test_taking_the_customers_side_is_not_blaming_them(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    for skill in ("empathy", "focus"):
+        assert not any("blame" in e.why for e in _ev(r, skill, 2, "gap")), r.dimensions[skill].evidence
+
+
+BLAME = [
+    ("lost-parcel-third-call", "You should have checked the tracking page before ringing."),
+    ("subscription-cancel-charged-again", "If you'd cancelled through the app like it says, this wouldn't be happening."),
+    ("internet-outage-remote-worker", "Well, you didn't plug the new cable in properly, did you?"),
+]
+
+
+@pytest.mark.parametrize("sid,line", BLAME, ids=[b[0] for b in BLAME])
+def test_putting_the_fault_on_the_customer_is_an_empathy_and_focus_gap(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert any("blames the customer" in e.why for e in _ev(r, "empathy", 2, "gap")), r.dimensions["empathy"].evidence
+    assert _ev(r, "focus", 2, "gap")
+    for skill in ("active_listening", "paraphrasing", "empathy", "focus", "closure"):
+        assert not _ev(r, skill, 2, "strength"), (skill, r.dimensions[skill].evidence)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 3. Focus and listening: small talk, "calm down", blame shifted to a third party, capitals and references
+
+SHIFT = [
+    ("pharmacy-refill-delay", "That's down to your GP's surgery, not us — you'll need to chase them yourself."),
+    ("bank-double-charge-rent", "Page and Quill charged you, so that's between you and them, not the bank."),
+    ("lost-parcel-third-call", "The courier lost it, so that's really their problem rather than ours."),
+]
+
+
+@pytest.mark.parametrize("sid,line", SHIFT, ids=[s[0] for s in SHIFT])
+def test_blame_shifted_onto_a_third_party_is_named_as_such_not_off_topic_nor_a_paraphrase(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert any("someone else" in e.why for e in _ev(r, "empathy", 2, "gap")), r.dimensions["empathy"].evidence
+    focus_gaps = _ev(r, "focus", 2, "gap")
+    assert focus_gaps and not any("drifts away" in e.why for e in focus_gaps), focus_gaps
+    for skill in ("active_listening", "paraphrasing", "empathy", "focus", "closure"):
+        assert not _ev(r, skill, 2, "strength"), (skill, r.dimensions[skill].evidence)
+
+
+MINIMISE = [
+    ("subscription-cancel-charged-again", "There's really no need to get so worked up, it's a few pounds."),
+    ("utility-bill-shock", "Honestly, no point stressing about it, these things sort themselves out."),
+    ("lost-parcel-third-call", "Don't be so dramatic, it's one late parcel."),
+    ("internet-outage-remote-worker", "Settle down please, I'll book an engineer."),
+]
+
+
+@pytest.mark.parametrize("sid,line", MINIMISE, ids=[m[0] for m in MINIMISE])
+def test_telling_the_customer_not_to_feel_it_is_a_gap_never_a_strength(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert _ev(r, "empathy", 2, "gap") and _ev(r, "focus", 2, "gap")
+    assert not _ev(r, "focus", 2, "strength"), r.dimensions["focus"].evidence
+
+
+SMALL_TALK = [
+    ("internet-outage-remote-worker", "Are you up to anything fun this summer?"),
+    ("bank-double-charge-rent", "How's your week been otherwise?"),
+    ("utility-bill-shock", "Did you catch the football last night?"),
+]
+
+
+@pytest.mark.parametrize("sid,line", SMALL_TALK, ids=[s[0] for s in SMALL_TALK])
+def test_small_talk_is_not_a_listening_strength(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert not _ev(r, "active_listening", 2, "strength"), r.dimensions["active_listening"].evidence
+
+
+NOT_JARGON = [
+    ("lost-parcel-third-call", "I've logged it under reference QX-20931 and I'll ring you at 3pm tomorrow."),
+    ("internet-outage-remote-worker", "I AM BOOKING YOUR ENGINEER FOR TOMORROW MORNING RIGHT NOW."),
+    ("utility-bill-shock", "Your case number is BR 55102, and I'm putting the bill on hold today."),
+]
+
+
+@pytest.mark.parametrize("sid,line", NOT_JARGON, ids=[j[0] for j in NOT_JARGON])
+def test_capitals_and_case_references_are_not_jargon(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert not any("terms the customer" in e.why for e in _ev(r, "focus", 2, "gap")), r.dimensions["focus"].evidence
+
+
+def test_real_jargon_is_still_named():
+    sid = "internet-outage-remote-worker"
+    r = _score([NET, "The DSLAM shows a sync rate drop on your line profile."], sid)
+    assert any("terms the customer" in e.why for e in _ev(r, "focus", 2, "gap"))
