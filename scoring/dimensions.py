@@ -125,7 +125,7 @@ _BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|chee
                        r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
 # A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
 # not the owner-and-time a customer can hold the agent to.
-_VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)|some ?time|sooner or later|in due course|when (?:we|i) can|"
+_VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)(?: (?:this|next|during the) (?:week|month))?|some ?time|sooner or later|in due course|when (?:we|i) can|"
                          r"as soon as (?:we|i) can|soon(?:ish)?|eventually|one of these days|when(?:ever)? (?:possible|we get (?:a|the) chance)|"
                          r"in the (?:near )?future|shortly|(?:later|sometime) (?:this|next) (?:week|month))\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b(?:i'll|we'll|let me) see\b|\bmaybe\b|\bperhaps\b|"
@@ -133,7 +133,8 @@ _HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b
                     r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b", re.I)
 # A recap said as one ("So: seven days of tablets today, I'm chasing the surgery, and …", "So, recap: …").
 _RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
-                        r"so ?[:—–-]|(?:so )?that(?:'s| is) (?:\w+ ){0,3}(?:and|plus)\b|(?:so )?(?:just )?to (?:go over|run through) (?:that|what)\b|"
+                        r"(?:so|right|okay|ok|alright|now)?(?:,? then)? ?[:—–]|so,? that(?:'s| is) (?:\w+ ){0,4}(?:and|plus)\b|"
+                        r"(?:so,? )?(?:just )?to (?:go over|run through|sum|wrap) (?:that|what|it|everything|up)\b|"
                         r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
 
 
@@ -1003,6 +1004,84 @@ def focus(ctx: Context) -> dict:
 # Closure (and the policy: what was promised)
 
 
+def _hedged(text: str) -> bool:
+    return bool(_HEDGE.search(text))
+
+
+def _vague(text: str) -> bool:
+    return bool(_VAGUE_TIME.search(text))
+
+
+def _step_strength(turn: str, pieces: list[str]) -> str:
+    """How firm a next step is: "timed" (a time the customer can hold the agent to), None (a firm action),
+    "weak" (a vague time or a hedge beside an action: "at some point this week") or "none" (only a hedge:
+    "we might be able to sort something out, I'll see")."""
+    texts = [p for p in pieces if p] or [turn]
+    best = "none"
+    for p in texts:
+        sent = next((x for x in sentences(turn) if p in x or x in p), p)
+        hedge, vague = _hedged(p) or _hedged(sent), _vague(p) or _vague(sent)
+        timed = bool(rules.TIME_WORDS.search(p) or rules.TIME_WORDS.search(sent)) and not vague
+        if not hedge and not vague:
+            return "timed" if timed else None if best != "timed" else best
+        if timed and not hedge:
+            best = "timed"
+        elif vague or timed:
+            best = "weak" if best == "none" else best
+    return best
+
+
+def _step_sentence(text: str) -> str | None:
+    """The sentence of a turn that says what will be done (never a filler beside it: "Okay. I'll …")."""
+    return next((x for x in sentences(text) if rules.NEXT_STEP.search(x) and not filler_only(x)),
+                next((x for x in sentences(text) if not filler_only(x)), None))
+
+
+def _recap(text: str) -> bool:
+    """A recap said as one: a recap cue, then two or more things agreed ("So: seven days of tablets today,
+    I'm chasing the surgery, and I'll nominate us")."""
+    return _recap_sentence(text) is not None
+
+
+def _recap_sentence(text: str) -> str | None:
+    for x in sentences(text):
+        if (rules.SUMMARY.search(x) or _RECAP_CUE.search(x)) and len(re.findall(r",|;| and | plus ", x)) >= 1 \
+                and len(content_words(tokens(x))) >= 5:
+            return x
+    return None
+
+
+def _firm_up(ctx: Context, sentence: str) -> str:
+    """A vague or hedged step said firmly: the same action with a time and a promise to confirm it
+    ("I'll give the surgery a ring at some point" -> "I'll give the surgery a ring this morning, and I'll call you
+    back by 5pm to confirm"), or the scenario's allowed offer when the firm line would promise too much."""
+    line = re.sub(r"\bat some (?:point|stage|time)\s+(?=(?:tomorrow|today|tonight)\b)", "first thing ", sentence.strip(),
+                  flags=re.I)
+    line = _VAGUE_TIME.sub("today", line)
+    line = re.sub(r",?\s*\b(?:and )?(?:i'll|we'll|let me) see(?: what i can do)?\b[^.!?]*", "", line, flags=re.I)
+    line = re.sub(r"\b(?:we|i) (?:might|may|could) (?:be able to|possibly) ", "I'll ", line, flags=re.I)
+    line = re.sub(r"\b(?:someone|somebody) (?:should|will|may|might) (?:be in touch|get back to you|call you)\b",
+                  "I'll call you myself by 5pm tomorrow", line, flags=re.I)
+    line = re.sub(r"\b(?:maybe|perhaps|possibly|hopefully),?\s*", "", line, flags=re.I).strip().rstrip(".!,; ")
+    if not line or _hedged(line) or _forbidden_in(line, ctx.scenario) or len(content_words(tokens(line))) < 3:
+        return ctx.offer_line()
+    tail = "" if rules.TIME_WORDS.search(line.replace("today", "")) else ", and I'll call you back by 5pm to confirm it's done"
+    return _cap(line) + tail + "."
+
+
+def _recaps_forbidden(ctx: Context, text: str) -> bool:
+    """Whether a recap repeats a promise the policy forbids (made in this turn or earlier)."""
+    bad = [set(keys(" ".join(content_words(tokens(o.text))))) for _, o in ctx.breaches()]
+    if not bad:
+        return False
+    for x in sentences(text):
+        if rules.SUMMARY.search(x) or _RECAP_CUE.search(x):
+            mine = set(keys(" ".join(content_words(tokens(x)))))
+            if any(len(mine & b) >= 2 for b in bad):
+                return True
+    return False
+
+
 def _last_without_question(ctx: Context, turns: list) -> tuple | None:
     """The latest trainee turn that asks no diagnostic question: advice never replaces a good question."""
     return next(((n, t, m, r) for n, t, m, r in reversed(turns) if not _legit_questions(ctx, n, r)), None)
@@ -1047,11 +1126,16 @@ def closure(ctx: Context) -> dict:
                 and (c.time or c.owner or c.reference or ctx.on_issue(c.text)
                      or any(o.allowed and (o.text in c.text or c.text in o.text) for o in r.offers))]
         clean = [o for o in clean if o.allowed or ctx.on_issue(o.text) or rules.TIME_WORDS.search(o.text)]
+        if "summary" not in m and _recap(t):
+            found["summary"] = (n, t, None)
+        if "summary" in found and found["summary"][0] == n and _recaps_forbidden(ctx, t):
+            found.pop("summary")  # a recap of promises the policy forbids confirms them: nothing to credit
         if ("next_step" in m or acts) and (acts or clean):
-            timed = any(c.time for c in acts) or bool(rules.TIME_WORDS.search(" ".join(c.text for c in acts)))
+            how = _step_strength(t, [c.text for c in acts] + [o.text for o in clean])
+            rank = {"timed": 3, None: 2, "weak": 1}
             prev = found.get("next_step")
-            if prev is None or timed or prev[2] != "timed":
-                found["next_step"] = (n, t, "timed" if timed else None)
+            if how != "none" and (prev is None or rank[how] >= rank[prev[2]]):
+                found["next_step"] = (n, t, how)
         if "check_more" in m:
             found["check_more"] = (n, t, None)
         if "farewell" in m and n in last_two:
@@ -1062,39 +1146,63 @@ def closure(ctx: Context) -> dict:
         (last.model_extra or {}).get("intent") == "farewell" or bool(rules.GOODBYE.search(last.text)))
     if "farewell" not in found and turns and customer_ended:
         found["farewell"] = (0, "", "customer")  # the customer said goodbye first: no farewell was possible
-    pts = {"summary": 20, "next_step": 20, "check_more": 15, "farewell": 10}
+    pts = {"summary": 20, "next_step": 15, "check_more": 15, "farewell": 10}  # a time on the step: +15 more
     whys = {"summary": ("sums up what was agreed", rules.SUMMARY),
             "next_step": ("gives a concrete next step", rules.NEXT_STEP),
             "check_more": ("checks whether anything else is needed", rules.CHECK_MORE),
             "farewell": ("closes the conversation politely", rules.FAREWELL)}
     moods = ctx.moods()
-    if "farewell" in found and found["farewell"][2] != "customer" and "next_step" not in found \
-            and not ctx.need_met() and len(moods) >= 2 and moods[-1] >= moods[0]:
-        # A polite goodbye to a customer who is no better off is walking away, not closing.
-        n, t, _ = found.pop("farewell")
-        s -= 5
-        ev.append(_ev(n, t, "says goodbye with nothing done and the customer no calmer", rules.FAREWELL, gap=True))
+    # The problem was addressed: a recap, a firm next step, or the customer's need met. A goodbye before that
+    # is walking away, however politely it is said (or however the customer's mood moved).
+    step = found.get("next_step")
+    addressed = "summary" in found or (step is not None and step[2] != "weak") or ctx.need_met() or any(
+        o.allowed and _step_strength(o.text, [o.text]) not in ("weak", "none") and _needs_met_by(ctx, o.text)
+        for *_, r in turns for o in r.offers)
+    if "farewell" in found and found["farewell"][2] != "customer":
+        n, t, _ = found["farewell"]
+        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x)), t)
+        if not addressed:
+            found.pop("farewell")
+            s -= 5
+            ev.append(_ev(n, t, "says goodbye before the customer's problem is solved", gap=True, sentence=bye))
+        elif _BARE_BYE.match(bye.strip()):
+            found.pop("farewell")
+            ev.append(_ev(n, t, "ends the call abruptly: no recap, no check that it's sorted, no warm close",
+                          gap=True, sentence=bye))
     for move in ("summary", "next_step", "check_more", "farewell"):
         if move in found:
             n, t, how = found[move]
-            s += pts[move]
+            s += pts[move] if how != "weak" else 8
             why, rx = whys[move]
             if move == "next_step" and how == "timed":
-                s += 10
+                s += 15
                 why = "gives a concrete next step with a time"
+            if move == "next_step" and how == "weak":
+                ev.append(_ev(n, t, "a vague next step: no firm time or owner the customer can hold you to",
+                              gap=True, sentence=_step_sentence(t)))
+                sugg.append(_suggest(n, clip(_step_sentence(t) or t), _firm_up(ctx, _step_sentence(t) or t)))
+                continue
             if how != "customer":
-                ev.append(_ev(n, t, why, rx))
+                ev.append(_ev(n, t, why, rx, sentence=_step_sentence(t) if move == "next_step" else
+                              (_recap_sentence(t) if move == "summary" else None)))
     missing = [m for m in ("summary", "next_step", "check_more", "farewell") if m not in found]
-    moods = ctx.moods()
     if len(moods) >= 2:
-        s += 15 if moods[-1] < moods[0] else -5
+        if moods[-1] >= moods[0]:
+            s -= 5
+        else:  # a calmer customer counts fully when the call was also closed (a recap or a check)
+            closed = bool({"summary", "check_more"} & set(found)) or (ctx.transcript.model_extra or {}).get(
+                "end_reason") == "resolved"
+            s += (15 if closed else 8) if addressed else (3 if step is not None else 0)
     # What was offered, against the policy.
     credited = 0
     for n, t, m, r in turns:
         for o in r.offers:
             if o.allowed and credited < 2:
-                met = _needs_met_by(ctx, o.text)
-                s += 5 if met else 2
+                strength = _step_strength(o.text, [o.text])
+                if strength == "none":
+                    continue  # "we might be able to sort something out": a hedge, not an offer
+                met = _needs_met_by(ctx, o.text) if strength != "weak" else []
+                s += 5 if met else (2 if strength != "weak" else 1)
                 credited += 1
                 ev.append(_ev(n, t, f"offers what the policy allows ({o.rule})" + (", and it meets the customer's need"
                                                                                   if met else ""), sentence=o.text))
@@ -1150,6 +1258,8 @@ def score_dimensions(ctx: Context) -> dict[str, dict]:
             k = (e["turn"], e["quote"], e["kind"])
             if (e["kind"] == "strength" and e["turn"] in gap_turns) or k in seen_ev:
                 continue
+            if e["kind"] == "strength" and filler_only(e["quote"].rstrip("…")):
+                continue  # "Okay.", "Right.", "Ok bye.": nothing there to praise
             seen_ev.add(k)
             evidence.append(e)
         d["evidence"] = evidence

@@ -95,14 +95,26 @@ def clip(piece: str, limit: int = MAX_QUOTE) -> str:
     return cut.rstrip(" ,;:—–-") + "…"
 
 
+# A sentence that says nothing a coach could point at: "Okay.", "Right.", "Sure, got it.", "Ok bye."
+FILLER = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
+                    r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah|bye|bye now|bye-bye|"
+                    r"goodbye|good bye)\W*)+$", re.I)
+
+
+def is_filler(sentence: str) -> bool:
+    return bool(sentence.strip()) and bool(FILLER.match(sentence.strip()))
+
+
 def quote(text: str, pattern: re.Pattern[str] | None = None) -> str:
-    """A verbatim sentence of `text`: the one matching `pattern` (else the first), at most MAX_QUOTE chars."""
+    """A verbatim sentence of `text`: the one matching `pattern` (else the first), at most MAX_QUOTE chars.
+    A filler sentence ("Okay.", "Right.") is never chosen while the turn has a sentence with something in it."""
     sents = sentences(text)
     if not sents:
         return clip(text) or text
-    chosen = sents[0]
+    said = [s for s in sents if not is_filler(s)] or sents
+    chosen = said[0]
     if pattern is not None:
-        chosen = next((s for s in sents if pattern.search(s)), chosen)
+        chosen = next((s for s in said if pattern.search(s)), chosen)
     return clip(chosen)
 
 

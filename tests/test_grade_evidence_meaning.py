@@ -204,3 +204,94 @@ def test_real_jargon_is_still_named():
     sid = "internet-outage-remote-worker"
     r = _score([NET, "The DSLAM shows a sync rate drop on your line profile."], sid)
     assert any("terms the customer" in e.why for e in _ev(r, "focus", 2, "gap"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 2. Closure: a goodbye earns closure only once the problem is addressed; a bare "bye" or a filler is never a
+# strength; a vague step is weaker than an owner and a time; a recap said as one is a recap
+
+EARLY_BYE = [
+    ("utility-bill-shock", "Right, I've noted that down. Thanks for ringing, all the best!"),
+    ("lost-parcel-third-call", "Okay, thanks for letting me know. Have a good evening!"),
+    ("subscription-cancel-charged-again", "I see. Well, thank you for calling, goodbye."),
+]
+
+
+@pytest.mark.parametrize("sid,line", EARLY_BYE, ids=[e[0] for e in EARLY_BYE])
+def test_a_goodbye_before_anything_is_solved_earns_no_closure_even_if_the_customer_calms(sid, line):
+    r = _score([OPENING[sid], line, "Oh. Right."], sid, moods=[7.0, 6.0])
+    assert not _ev(r, "closure", 2, "strength"), r.dimensions["closure"].evidence
+    assert _ev(r, "closure", 2, "gap")
+    assert r.dimensions["closure"].score <= 10
+
+
+ABRUPT = [
+    ("subscription-cancel-charged-again", "I've put the refund through for the second charge.", "Cheers, bye."),
+    ("pharmacy-refill-delay", "I'm giving you a week's emergency supply after checking your record.", "Bye then."),
+    ("internet-outage-remote-worker", "I've booked an engineer for tomorrow between 8 and 10.", "Okay, bye bye."),
+]
+
+
+@pytest.mark.parametrize("sid,step,bye", ABRUPT, ids=[a[0] for a in ABRUPT])
+def test_an_abrupt_bye_is_never_a_closure_strength_and_scores_well_below_a_full_close(sid, step, bye):
+    lines = [OPENING[sid], step, "Okay, and then what?", bye]
+    abrupt = _score(lines, sid, moods=[7.0, 6.0, 5.5])
+    full = _score(lines[:3] + [f"To recap: {step[0].lower() + step[1:]} Is there anything else I can help with? "
+                               "Thanks for bearing with me — take care."], sid, moods=[7.0, 6.0, 5.5])
+    assert not _ev(abrupt, "closure", 4, "strength"), abrupt.dimensions["closure"].evidence
+    assert full.dimensions["closure"].score >= abrupt.dimensions["closure"].score + 25
+
+
+FILLER_FIRST = [
+    ("internet-outage-remote-worker", "Okay. I'll book an engineer for tomorrow at 8am."),
+    ("pharmacy-refill-delay", "Right. I'm ringing the surgery now and your tablets will be ready by 3pm."),
+    ("lost-parcel-third-call", "Sure. I'm sending a replacement out today by tracked courier."),
+]
+
+
+@pytest.mark.parametrize("sid,line", FILLER_FIRST, ids=[f[0] for f in FILLER_FIRST])
+def test_a_filler_is_never_quoted_as_a_strength(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    filler = line.split(".")[0] + "."
+    for skill, d in r.dimensions.items():
+        assert not [e for e in d.evidence if e.kind == "strength" and e.quote == filler], (skill, d.evidence)
+    assert any(e.kind == "strength" for e in r.dimensions["closure"].evidence + r.dimensions["focus"].evidence)
+
+
+STEPS = [
+    ("lost-parcel-third-call", "Someone will sort a replacement out for you at some stage.",
+     "I'm sending a replacement today by tracked courier, and I'll ring you at 10am tomorrow to confirm it's there."),
+    ("internet-outage-remote-worker", "I'll try to get an engineer out to you sometime next week, hopefully.",
+     "I've booked an engineer for tomorrow between 8 and 10, and I'll text you their name tonight."),
+    ("utility-bill-shock", "We may be able to look at the bill again in due course.",
+     "I'm re-billing it from your reading today, and I'll call you on Thursday at 2pm with the new figure."),
+]
+
+
+@pytest.mark.parametrize("sid,vague,specific", STEPS, ids=[s[0] for s in STEPS])
+def test_a_vague_step_is_weaker_than_one_with_an_owner_and_a_time(sid, vague, specific):
+    v = _score([OPENING[sid], vague], sid, moods=[7.0])
+    s = _score([OPENING[sid], specific], sid, moods=[7.0])
+    assert not any("concrete next step" in e.why for e in _ev(v, "closure", 2, "strength")), v.dimensions["closure"].evidence
+    assert any("with a time" in e.why for e in _ev(s, "closure", 2, "strength")), s.dimensions["closure"].evidence
+    assert s.dimensions["closure"].score >= v.dimensions["closure"].score + 15
+    # The advice keeps the trainee's action and makes it firm, and never suggests the vague line again.
+    for sg in v.dimensions["closure"].suggestions:
+        assert sg.better != vague
+
+
+RECAPS = [
+    ("pharmacy-refill-delay", "I'll give you seven days' supply now and chase the surgery this morning.",
+     "Right then: a week's tablets now, the surgery chased today, and a text when the rest is in. Anything else?"),
+    ("internet-outage-remote-worker", "I've booked an engineer for tomorrow at 8 and added a data boost now.",
+     "Just to run through it: engineer at 8 tomorrow, the data boost is live, and a credit for the lost days. "
+     "Anything else?"),
+]
+
+
+@pytest.mark.parametrize("sid,step,recap", RECAPS, ids=[r[0] for r in RECAPS])
+def test_a_recap_said_as_one_is_credited_and_not_replaced_by_less(sid, step, recap):
+    r = _score([OPENING[sid], step, "Alright.", recap], sid, moods=[7.0, 5.0])
+    assert any("sums up" in e.why for e in _ev(r, "closure", 4, "strength")), r.dimensions["closure"].evidence
+    for sg in r.dimensions["closure"].suggestions:
+        assert not (sg.turn == 4 and sg.better.startswith("To recap")), sg
