@@ -940,6 +940,7 @@ def focus(ctx: Context) -> dict:
     s = 65.0
     seen: list[set[str]] = []
     n_jargon = 0
+    pushed: list[dict] = []  # turns that push the problem away (blame, blame-shifting, "calm down")
     for n, t, m, r in turns:
         if "off_topic" in m:
             s -= 20
@@ -952,7 +953,8 @@ def focus(ctx: Context) -> dict:
                     "tells the customer how to feel or shrinks the problem")
             where = blames_customer(t) or shifts_blame(t) or minimises(t)
             s -= 10
-            ev.append(_ev(n, t, f"{what} instead of working on the problem", rules.DISMISSIVE, gap=True, sentence=where))
+            pushed.append(_ev(n, t, f"{what} instead of working on the problem", rules.DISMISSIVE, gap=True,
+                              sentence=where))
         terms = real_jargon(t, r.jargon)
         if terms or ("jargon" in m and _jargon_said(t)):
             n_jargon += 1
@@ -997,6 +999,8 @@ def focus(ctx: Context) -> dict:
         if len(away) * 2 > len(work):
             n, t = away[0]
             ev.append(_ev(n, t, "does not take up the customer's issue", gap=True))
+    named = {e["turn"] for e in ev if e["why"] == "does not take up the customer's issue"}
+    ev += [e for e in pushed if e["turn"] not in named]
     return {"score": _clamp(s), "evidence": ev, "suggestions": sugg}
 
 
