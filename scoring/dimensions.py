@@ -613,7 +613,10 @@ def _kept(ctx: Context, n: int, original: str, r: TurnReading) -> list[str]:
                 or rules.DISMISSIVE.search(st) or rules.BLAME.search(st) or _POLICY.search(st)
                 or rules.JARGON.search(st) or any(j in st for j in r.jargon) or rules.OFF_TOPIC_CUE.search(st)
                 or any(f in st or st in f for f in forbidden) or NON_APOLOGY.search(st) or GENERIC_EMPATHY.search(st)
-                or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))):
+                or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))
+                or blames_customer(st) or shifts_blame(st) or minimises(st) or _forbidden_in(st, ctx.scenario)
+                or re.match(r"^\W*(?:thanks|thank you|cheers)\b", st, re.I) or _SMALL_TALK_Q.search(st)
+                or (_hedged(st) and not rules.TIME_WORDS.search(st))):
             continue
         st = re.sub(r"^(?:ok(?:ay)?|right|sure|alright|all right|thanks|thank you|got it|i see)[,.!]?\s+(?=\w)", "", st,
                     flags=re.I)
@@ -639,8 +642,17 @@ def _with_kept(lead: str, kept: list[str], tail: str | None = None) -> str:
 # Active listening
 
 
-def _answer_line(ctx: Context, kind: str) -> str:
-    """A reply that answers a question of this kind (honestly, when the answer is not known yet)."""
+def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
+    """A reply that answers a question of this kind: with what the policy allows when the question is about
+    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet."""
+    if ask and ctx.policy is not None and kind not in ("when", "who", "reference"):
+        want = concepts(ask) - concepts("what happens if you can will do")
+        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)]
+        fits = [f for f in fits if f[0] > 0]
+        if fits:
+            line = offer_sentence(max(fits)[2])
+            if line and not _forbidden_in(line, ctx.scenario):
+                return f"Here's what I can do about that: {_low(line)}"
     if kind == "when":
         return "I can't promise an exact time yet, but I'll find out and call you back within the hour."
     if kind == "who":
@@ -716,7 +728,7 @@ def active_listening(ctx: Context) -> dict:
                 _restates(ctx, n, t, m) or r_kind in ("specific", "feeling") or _legit_questions(ctx, n, r)
                 or set(m) & _HEARD):
             gaps.append((n, t, f"does not answer the customer's question (\u201c{clip(r.ask.text, 70)}\u201d)", 12,
-                         _with_kept(_answer_line(ctx, r.ask.kind), [])))
+                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text), [])))
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
@@ -728,11 +740,17 @@ def active_listening(ctx: Context) -> dict:
                 follow = ("can you tell me more about that?", "what has happened since?",
                           "what would help most right now?")[k % 3]
                 kept = _kept(ctx, n, _target(t), r)
-                if kept:  # keep what the turn did, with the customer's point taken up first
+                if {"dismissive", "blame", "blame_shift"} & set(m):
+                    # Pushed away: take up what they said and own it, not a question about when it started.
+                    better = _with_kept(f"So {point} — that's ours to sort, and I will." if point else
+                                        f"I hear you — your {ctx.topic()} is ours to sort, and I will.", kept)
+                elif kept:  # keep what the turn did, with the customer's point taken up first
                     better = _with_kept(f"So {point}." if point else f"So the {ctx.topic()} is the main problem.", kept)
                 else:
                     better = f"So {point} — {follow}" if point else \
-                        f"So the {ctx.topic()} is the main problem — can you tell me when it started?"
+                        f"So the {ctx.topic()} is the main problem — what would help most right now?"
+                if r.forbidden:
+                    better = None  # the closure advice replaces the forbidden promise with what can be offered
                 gaps.append((n, t, "does not respond to what the customer had just said", 15, better))
                 continue
         if r.premature_solution:
@@ -751,10 +769,18 @@ def active_listening(ctx: Context) -> dict:
         ev.append(_ev(n, t, why, gap=True))
         if better:
             sugg.append(_suggest(n, _target(t), better))
-    if not asked and turns:
-        n, t, m, r = next(((n, t, m, r) for n, t, m, r in turns if not r.acted), turns[0])
-        sugg.append(_suggest(n, _target(t), _with_kept(
-            f"Can you tell me what's happening with your {ctx.topic()}, and when it started?", [])))
+    # No question asked: advise one where it fits, before anything was done about the problem, never on a
+    # goodbye, a filler, a forbidden promise or a line that pushed the customer away.
+    first_act = next((n for n, t, m, r in turns if r.acted and not r.forbidden), None)
+    spot = next(((n, t, m, r) for n, t, m, r in turns if (first_act is None or n < first_act) and not r.acted
+                 and not r.forbidden and not filler_only(t) and "farewell" not in m and "check_more" not in m
+                 and not {"dismissive", "blame", "blame_shift"} & set(m)), None) if not asked else None
+    if spot is not None:
+        n, t, m, r = spot
+        point = _point_before(ctx, n)
+        ask = f"So {point} — what would help most right now?" if point else \
+            f"Can you tell me what's happened with your {ctx.topic()} so far?"
+        sugg.append(_suggest(n, _target(t), _with_kept(ask, [])))
     return {"score": _clamp(s), "evidence": ev, "suggestions": sugg}
 
 
