@@ -744,6 +744,12 @@ def active_listening(ctx: Context) -> dict:
                     # Pushed away: take up what they said and own it, not a question about when it started.
                     better = _with_kept(f"So {point} — that's ours to sort, and I will." if point else
                                         f"I hear you — your {ctx.topic()} is ours to sort, and I will.", kept)
+                elif "?" in prev.text and ({"farewell", "check_more"} & set(m) or filler_only(t)):
+                    # They asked and got a goodbye or an "Okay.": the fitting line answers them.
+                    from scoring.understanding import ask_kind
+
+                    q = next((x for x in reversed(sentences(prev.text)) if x.rstrip().endswith("?")), prev.text)
+                    better = _answer_line(ctx, ask_kind(q), q)
                 elif kept:  # keep what the turn did, with the customer's point taken up first
                     better = _with_kept(f"So {point}." if point else f"So the {ctx.topic()} is the main problem.", kept)
                 else:

@@ -295,3 +295,98 @@ def test_a_recap_said_as_one_is_credited_and_not_replaced_by_less(sid, step, rec
     assert any("sums up" in e.why for e in _ev(r, "closure", 4, "strength")), r.dimensions["closure"].evidence
     for sg in r.dimensions["closure"].suggestions:
         assert not (sg.turn == 4 and sg.better.startswith("To recap")), sg
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 4. Advice: never garbled from the customer's words, never the harmful line again, fits the turn;
+# quotes never cut at an abbreviation
+
+def _all_advice(report) -> list:
+    return [sg for d in report.dimensions.values() for sg in d.suggestions]
+
+
+THANKS = [
+    ("utility-bill-shock", "Well, thanks for actually looking into my bill properly.", "for actually looking"),
+    ("bank-double-charge-rent", "Thank you for taking the double payment seriously.", "for taking"),
+    ("internet-outage-remote-worker", "Cheers for sorting the broadband engineer out so quickly.", "for sorting"),
+]
+
+
+@pytest.mark.parametrize("sid,said,fragment", THANKS, ids=[t[0] for t in THANKS])
+def test_advice_is_never_built_from_a_thank_you_or_a_remark_about_the_agent(sid, said, fragment):
+    lines = [OPENING[sid], "I'm sorry about that, it's on us.", said, "Okay."]
+    r = _score(lines, sid)
+    for sg in _all_advice(r):
+        assert fragment.lower() not in sg.better.lower(), sg
+
+
+HARMFUL = [
+    ("utility-bill-shock", "Okay, so the bill's high. If you'd sent us your readings we'd never have estimated it.",
+     "If you'd sent us your readings"),
+    ("pharmacy-refill-delay", "Right, the tablets. That's the surgery's doing, not ours, so ring them yourself.",
+     "surgery's doing"),
+    ("lost-parcel-third-call", "So the parcel's not arrived. There's no need to get so worked up about it.",
+     "no need to get so worked up"),
+    ("internet-outage-remote-worker", "Two days offline, I see. I guarantee it'll be fixed today.",
+     "guarantee it'll be fixed today"),
+]
+
+
+@pytest.mark.parametrize("sid,line,harm", HARMFUL, ids=[h[0] for h in HARMFUL])
+def test_advice_never_repeats_the_harmful_line_as_the_thing_to_say(sid, line, harm):
+    r = _score([OPENING[sid], line, "Excuse me?", "Well, that's how it is."], sid)
+    advice = _all_advice(r)
+    assert advice
+    for sg in advice:
+        assert harm.lower() not in sg.better.lower(), sg
+
+
+FITS = [
+    ("subscription-cancel-charged-again", "I've refunded the second charge.", "Will I get that in writing?", "Bye then."),
+    ("pharmacy-refill-delay", "I'm giving you a week's emergency supply now.", "And next month?", "Okay, cheerio."),
+]
+
+
+@pytest.mark.parametrize("sid,step,ask,bye", FITS, ids=[f[0] for f in FITS])
+def test_advice_for_a_goodbye_after_action_never_asks_what_the_problem_is(sid, step, ask, bye):
+    r = _score([OPENING[sid], step, ask, bye], sid)
+    for sg in r.dimensions["active_listening"].suggestions + r.dimensions["paraphrasing"].suggestions:
+        if sg.turn == 4:
+            assert not sg.better.rstrip().endswith("?"), sg
+            assert "started" not in sg.better and "what's happen" not in sg.better.lower(), sg
+
+
+CALM = [
+    ("flight-cancelled-wedding", "Hold on, calm yourself, it's just a flight."),
+    ("bank-double-charge-rent", "Please settle down, it's only two hundred quid."),
+]
+
+
+@pytest.mark.parametrize("sid,line", CALM, ids=[c[0] for c in CALM])
+def test_advice_for_calm_down_takes_up_the_customer_not_a_stock_question(sid, line):
+    opening = OPENING.get(sid, "Our flight's cancelled and my sister's wedding is on Saturday. We need to get there.")
+    r = _score([opening, line, "Don't tell me to calm down!"], sid)
+    advice = _all_advice(r)
+    assert advice
+    for sg in advice:
+        assert "started" not in sg.better, sg
+        assert "calm" not in sg.better.lower() and "settle down" not in sg.better.lower(), sg
+
+
+ABBREVIATED = [
+    ("flight-cancelled-wedding", "I'm rebooking you on the next flights incl. partner airlines, and I'll text you tonight."),
+    ("utility-bill-shock", "The reading gives approx. one hundred and forty pounds, so I'm re-billing it today."),
+    ("internet-outage-remote-worker", "An engineer is booked for tomorrow, esp. as your deadline is close, and I'll call at 5pm."),
+]
+
+
+@pytest.mark.parametrize("sid,line", ABBREVIATED, ids=[a[0] for a in ABBREVIATED])
+def test_quotes_are_never_cut_at_an_abbreviation(sid, line):
+    assert sentences(line) == [line]
+    opening = OPENING.get(sid, "Our flight's cancelled and my sister's wedding is on Saturday. We need to get there.")
+    r = _score([opening, line], sid)
+    for d in r.dimensions.values():
+        for e in d.evidence:
+            assert not e.quote.endswith(("incl.", "approx.", "esp.")), e
+    for sg in _all_advice(r):
+        assert not any(x in sg.better for x in ("incl. P", "approx. O", "esp. A")), sg
