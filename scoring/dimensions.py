@@ -86,7 +86,8 @@ _PP = (r"(?:\w+ed|set|done|read|put|kept|made|told|sent|paid|left|taken|given|wr
 _BLAME_MORE = re.compile(
     r"\bif (?:only )?you(?:'d| had)(?: (?:just|only|actually|bothered to|properly|ever))? " + _PP + r"\b(?<!\bneed)(?<!\bbeen)|"
     r"\b(?:wouldn't|would not|never) have happened if you\b|\bthat(?:'s| is) what happens (?:when|if) you\b|"
-    r"\byou(?:'d| would) have known\b|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
+    r"\byou(?:'d| would) have known\b|\byou should(?:'ve| have) been (?!(?:told|sent|paid|given|kept|made|put|set|shown|left|"
+    r"sold|billed|charged|refunded|offered|warned|informed|contacted|called|rung|helped|treated|able)\b)(?!\w+(?:ed|en)\b)\w+|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
     r"\byou (?:were|are) (?:meant|supposed|expected) to\b|\byou (?:really )?ought to have\b|"
     r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b", re.I)
 # Fault put on someone else (a third party) instead of dealing with it: "that's the surgery's fault, not ours",
@@ -110,7 +111,10 @@ _MINIMISE = re.compile(
     r"\bnever (?:hurt|killed|harmed) (?:anyone|anybody|nobody)\b|\bworse things happen\b|\bit could be (?:a lot )?worse\b|"
     r"\bover (?:a few|a couple of|a little|a bit of|such a small|nothing)\b|\b(?:only|just) (?:a few|a couple of) (?:quid|pounds|bucks|dollars|euros)\b|"
     r"\bdon't be (?:so )?(?:silly|daft|dramatic|ridiculous|hysterical|like that)\b|\b(?:you're|you are) being (?:dramatic|silly|daft|hysterical|unreasonable)\b|"
-    r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b", re.I)
+    r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b|"
+    # the record set against what the customer says: "It says delivered, so it was delivered."
+    r"\b(?:it|the (?:system|tracking|record|records|app|screen|website|computer|meter))(?: clearly)? (?:says|shows) "
+    r"[^.!?]{0,40}\bso (?:it|that|you)(?: must| definitely| clearly)? (?:was|is|were|has|did|must|have)\b", re.I)
 # Small talk: the customer's weekend, the weather, their plans — not a question about their problem.
 _SMALL_TALK_Q = re.compile(
     r"\b(?:weekend|bank holiday|holidays?|vacation|weather|sunshine|sunny|raining|plans|planned|up to (?:anything|much)|"
@@ -121,6 +125,7 @@ _SMALL_TALK_Q = re.compile(
 # A sentence that is only a filler ("Okay.", "Right.", "Sure, got it.") or only a goodbye ("Ok bye.", "Bye now.").
 _FILLER_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
                           r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah)\W*)+$", re.I)
+_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for)\b", re.I)
 _BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|cheers|thanks|ta|yeah|yes|bye|bye-bye|bye bye|"
                        r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
 # A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
@@ -1201,10 +1206,13 @@ def closure(ctx: Context) -> dict:
             found.pop("farewell")
             s -= 5
             ev.append(_ev(n, t, "says goodbye before the customer's problem is solved", gap=True, sentence=bye))
-        elif _BARE_BYE.match(bye.strip()):
+        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(bye):
             found.pop("farewell")
             ev.append(_ev(n, t, "ends the call abruptly: no recap, no check that it's sorted, no warm close",
                           gap=True, sentence=bye))
+    if "check_more" in found and not addressed:
+        n, t, _ = found.pop("check_more")
+        ev.append(_ev(n, t, "asks if there's anything else before anything is sorted", rules.CHECK_MORE, gap=True))
     for move in ("summary", "next_step", "check_more", "farewell"):
         if move in found:
             n, t, how = found[move]
