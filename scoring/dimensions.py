@@ -410,8 +410,16 @@ def _bare_echo(ctx: Context, n: int, question: str) -> bool:
     return 0 < len(words) <= 3 and len(tokens(question)) <= 4 and is_parroting(question, ctx.transcript.turns[:n - 1])
 
 
+_CHECK_BACK = re.compile(r"\b(?:is that (?:right|correct|it)|have i got (?:that|it|this) right|did i get (?:that|it) right|"
+                         r"am i right|does that sound right)\W*$", re.I)
+
+
 def _doubts(ctx: Context, n: int, question: str) -> bool:
-    """A question that doubts the customer, or asks them to have done what they already said they did."""
+    """A question that doubts the customer, or asks them to have done what they already said they did.
+    A check-back of what they said ("So it was left in a safe place, but nothing's there — is that right?")
+    is hearing them, not doubting them."""
+    if _CHECK_BACK.search(question) and len(set(keys(" ".join(content_words(tokens(question))))) & ctx.said(n)) >= 2:
+        return False
     if _DOUBT.search(question):
         return True
     if _ELSEWHERE.search(question) and len(content_words(tokens(" ".join(
@@ -725,8 +733,8 @@ def active_listening(ctx: Context) -> dict:
                          _with_kept(f"I believe you — {point}." if point else "I believe you.", kept,
                                     "Let me take it from here.")))
             continue
-        engaged = bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
-                                 "summary"}) and not _hollow_turn(r)
+        engaged = (bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
+                                  "summary"}) or (r.acted and not r.forbidden) or _recap(t)) and not _hollow_turn(r)
         real_ask = r.ask is not None and (r.ask.kind in ("when", "who", "action", "why", "amount", "reference")
                                           or len(content_words(tokens(r.ask.text))) >= 2)
         if r.answered is False and real_ask and not (
@@ -1179,8 +1187,9 @@ def closure(ctx: Context) -> dict:
                 found["next_step"] = (n, t, how)
         if "check_more" in m:
             found["check_more"] = (n, t, None)
-        if "farewell" in m and n in last_two:
-            found["farewell"] = (n, t, None)
+        if "farewell" in m and n in last_two and any(rules.FAREWELL.search(x) and not x.rstrip().endswith("?")
+                                                     for x in sentences(t)):
+            found["farewell"] = (n, t, None)  # ("Did you have a nice weekend?" is small talk, not a goodbye)
     last = ctx.transcript.turns[-1] if ctx.transcript.turns else None
     # The customer ended the call (the engine marks its closing turn's intent; older transcripts only have the words).
     customer_ended = last is not None and last.role == "customer" and (

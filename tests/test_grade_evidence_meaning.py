@@ -390,3 +390,25 @@ def test_quotes_are_never_cut_at_an_abbreviation(sid, line):
             assert not e.quote.endswith(("incl.", "approx.", "esp.")), e
     for sg in _all_advice(r):
         assert not any(x in sg.better for x in ("incl. P", "approx. O", "esp. A")), sg
+
+
+CHECK_BACK = [
+    ("lost-parcel-third-call",
+     "So the tracking has it left on the doorstep, but there's nothing there and the callbacks never came — is that right?"),
+    ("lost-parcel-third-call",
+     "Let me check: it says delivered to a neighbour, it never reached you, and nobody rang back twice. Have I got that right?"),
+]
+
+
+@pytest.mark.parametrize("sid,line", CHECK_BACK, ids=["check-back-1", "check-back-2"])
+def test_a_check_back_of_what_the_customer_said_is_not_doubting_them(sid, line):
+    r = _score([OPENING[sid], line], sid)
+    assert not any("already told" in e.why for e in _ev(r, "active_listening", 2, "gap")), \
+        r.dimensions["active_listening"].evidence
+
+
+def test_small_talk_with_a_nice_weekend_in_it_is_not_a_goodbye():
+    sid = "subscription-cancel-charged-again"
+    r = _score([SUB, "Ha, my brother does that with his phone contract. Are you having a good weekend?"], sid)
+    assert not any("goodbye" in e.why or "closes the conversation" in e.why for e in r.dimensions["closure"].evidence)
+    assert not _ev(r, "active_listening", 2, "strength")
