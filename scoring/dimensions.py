@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from core.text import keys, word_key
@@ -143,6 +143,7 @@ _RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:
                         r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
 
 
+@lru_cache(maxsize=4096)
 def blames_customer(text: str) -> str | None:
     """The sentence that puts the fault on the customer, if any ("you should have", "if you'd set it up
     properly"), not one that only says "you" beside a fault ("you shouldn't have to chase us")."""
@@ -156,12 +157,14 @@ def blames_customer(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def shifts_blame(text: str) -> str | None:
     """The sentence that puts the fault on someone else to be rid of the problem, if any."""
     return next((s for s in sentences(text) if _SHIFT.search(s) and not re.search(
         r"(?<!not )\b(?:on us|our fault|our mistake|we got (?:it|this) wrong|my fault|my mistake)\b(?!,? not)", s, re.I)), None)
 
 
+@lru_cache(maxsize=4096)
 def minimises(text: str) -> str | None:
     """The sentence that tells the customer not to feel it, or shrinks the problem, if any."""
     return next((s for s in sentences(text) if _MINIMISE.search(s)), None)
@@ -296,6 +299,11 @@ class Context:
         return [t.mood for t in self.transcript.turns if t.role == "customer" and t.mood is not None]
 
     def need_met(self) -> bool:
+        if "_need_met" not in self.__dict__:  # asked by focus, closure and the outcome: read once
+            self.__dict__["_need_met"] = self._need_met_uncached()
+        return self.__dict__["_need_met"]
+
+    def _need_met_uncached(self) -> bool:
         if self.scenario is None:
             return any("next_step" in m for _, _, m in self.trainee())
         return any(needs_met(self.scenario, t, m) for _, t, m in self.trainee() if "next_step" in m or "summary" in m)
@@ -343,7 +351,17 @@ def _ev(turn: int, text: str, why: str, pattern: re.Pattern[str] | None = None, 
 
 
 def _forbidden_in(line: str, scenario: Any) -> bool:
-    return any(o.allowed is False for o in find_offers(line, scenario))
+    pol = getattr(scenario, "policy", None)
+    key = (tuple(getattr(pol, "may_offer", None) or ()), tuple(getattr(pol, "may_not_offer", None) or ()))
+    memo = _FORBIDDEN_MEMO.setdefault(key, {}) if pol is not None else {}
+    if line not in memo:
+        if len(memo) > 4096:
+            memo.clear()
+        memo[line] = any(o.allowed is False for o in find_offers(line, scenario))
+    return memo[line]
+
+
+_FORBIDDEN_MEMO: dict[tuple, dict[str, bool]] = {}
 
 
 def _cap(s: str) -> str:
@@ -493,16 +511,23 @@ def _families(words) -> set[int]:
     return {i for w in words for i, fam in enumerate(_FEELING_FAMILIES) if w in fam}
 
 
-def _shown_families(ctx: Context, n: int) -> set[int]:
-    """The kinds of feeling the customer put into words before turn n."""
-    from scoring.understanding import customer_feelings
+_FAMILY_WORDS = frozenset(w for fam in _FEELING_FAMILIES for w in fam if " " not in w)
 
-    shown = customer_feelings(ctx.transcript.turns[:n - 1])
-    text = " ".join(t.text.lower() for t in ctx.transcript.turns[:n - 1] if t.role == "customer")
-    extra = {w for fam in _FEELING_FAMILIES for w in fam if " " not in w and re.search(rf"\b{re.escape(w)}\b", text)}
-    if "let down" in text:
-        extra.add("let down")
-    return _families(shown | extra)
+
+def _shown_families(ctx: Context, n: int) -> set[int]:
+    """The kinds of feeling the customer put into words before turn n (one pass over the call, cached)."""
+    memo = ctx.__dict__.get("_shown")
+    if memo is None:
+        memo, run = {}, set()
+        for i, t in enumerate(ctx.transcript.turns, start=1):
+            memo[i] = frozenset(run)
+            if t.role == "customer":
+                words = {w for w in tokens(t.text) if w in FEELINGS or w in _FAMILY_WORDS}
+                if "let down" in t.text.lower():
+                    words.add("let down")
+                run |= _families(words)
+        ctx.__dict__["_shown"] = memo
+    return set(memo.get(n, frozenset()))
 
 
 # Feeling words that name no feeling of the customer: reassurance ("don't you worry") and the agent's own plans.
@@ -1156,7 +1181,10 @@ def _same_question(a: str, b: str) -> bool:
 
 
 def _needs_met_by(ctx: Context, text: str) -> list[str]:
-    return [n.description for n in needs_met(ctx.scenario, text)]
+    memo = ctx.__dict__.setdefault("_met_by", {})
+    if text not in memo:
+        memo[text] = [n.description for n in needs_met(ctx.scenario, text)]
+    return memo[text]
 
 
 def closure(ctx: Context) -> dict:
