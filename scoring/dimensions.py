@@ -1143,6 +1143,27 @@ def _firm_up(ctx: Context, sentence: str) -> str:
     return _cap(line) + tail + "."
 
 
+def _agreed(ctx: Context, turns: list, upto: int) -> list[str]:
+    """What the trainee firmly agreed to do up to turn `upto` (the offers the policy allows, each once, in
+    their own words), for a recap."""
+    out: list[str] = []
+    for n, t, m, r in turns:
+        if n > upto or {"dismissive", "blame", "blame_shift"} & set(m):
+            continue
+        pieces = [o.text for o in r.offers if o.allowed]  # only what the policy is known to allow
+        for p in pieces:
+            p = re.sub(r"^(?:and|so|also|then|plus|but)\s+", "", p.strip().rstrip(".!;,"), flags=re.I)
+            if not p or _hedged(p) or _vague(p) or _forbidden_in(p, ctx.scenario) or len(p) > 120 \
+                    or any(p in q or q in p for q in out):
+                continue
+            out.append(p)
+    return [_low(x) for x in out[:3]]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + ", and " + items[-1]
+
+
 def _recaps_forbidden(ctx: Context, text: str) -> bool:
     """Whether a recap repeats a promise the policy forbids (made in this turn or earlier)."""
     bad = [set(keys(" ".join(content_words(tokens(o.text))))) for _, o in ctx.breaches()]
@@ -1302,7 +1323,11 @@ def closure(ctx: Context) -> dict:
         n, t, m, r = spot
         target = _target(t)
         parts = []
-        if "summary" in missing or "next_step" in missing:
+        agreed = _agreed(ctx, turns, n) if "summary" in missing and "next_step" not in missing else []
+        if agreed:
+            # A recap of what this trainee agreed, in their words: never fewer things than they offered.
+            parts.append("To recap: " + _join(agreed) + ".")
+        elif "summary" in missing or "next_step" in missing:
             parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing else ctx.offer_line())
         else:
             parts += [x for x in sentences(target) if not (rules.FAREWELL.search(x) or rules.CHECK_MORE.search(x))

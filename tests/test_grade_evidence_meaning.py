@@ -412,3 +412,14 @@ def test_small_talk_with_a_nice_weekend_in_it_is_not_a_goodbye():
     r = _score([SUB, "Ha, my brother does that with his phone contract. Are you having a good weekend?"], sid)
     assert not any("goodbye" in e.why or "closes the conversation" in e.why for e in r.dimensions["closure"].evidence)
     assert not _ev(r, "active_listening", 2, "strength")
+
+
+def test_closure_advice_recaps_everything_the_trainee_agreed_not_one_stock_offer():
+    sid = "bank-double-charge-rent"
+    lines = [BANK, "I'm raising a dispute on the second payment today, and I'll waive any returned-payment fee.",
+             "Okay, and the rent?", "I'm adding a temporary credit so Friday's rent goes through. Bye for now."]
+    r = _score(lines, sid, moods=[7.0, 6.0])
+    recap = [sg for sg in r.dimensions["closure"].suggestions if sg.turn == 4]
+    assert recap, r.dimensions["closure"].suggestions
+    better = recap[0].better.lower()
+    assert "dispute" in better and "fee" in better and "temporary credit" in better, better
