@@ -1012,7 +1012,11 @@ def focus(ctx: Context) -> dict:
     n_jargon = 0
     pushed: list[dict] = []  # turns that push the problem away (blame, blame-shifting, "calm down")
     for n, t, m, r in turns:
-        if "off_topic" in m:
+        # Drifting is leaving the issue: a vague line about it ("there may be some help with costs") or jargon
+        # about it ("a POD scan exception on the last-mile DSP") is on the topic, and named for what it is.
+        drift = "off_topic" in m and not real_jargon(t, r.jargon) and (
+            not ctx.on_issue(t) or bool(rules.OFF_TOPIC_CUE.search(t) or _SMALL_TALK_Q.search(t)))
+        if drift:
             s -= 20
             ev.append(_ev(n, t, "drifts away from the customer's issue", rules.OFF_TOPIC_CUE, gap=True))
             sugg.append(_suggest(n, quote(t, rules.OFF_TOPIC_CUE),

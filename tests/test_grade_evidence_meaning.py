@@ -423,3 +423,10 @@ def test_closure_advice_recaps_everything_the_trainee_agreed_not_one_stock_offer
     assert recap, r.dimensions["closure"].suggestions
     better = recap[0].better.lower()
     assert "dispute" in better and "fee" in better and "temporary credit" in better, better
+
+
+def test_jargon_about_the_issue_is_named_as_jargon_not_as_drifting_away():
+    sid = "lost-parcel-third-call"
+    r = _score([PARCEL, "It's an OTD fail on the LMC manifest, so it needs a DSR raised."], sid)
+    gaps = _ev(r, "focus", 2, "gap")
+    assert any("terms the customer" in e.why for e in gaps) and not any("drifts" in e.why for e in gaps), gaps
