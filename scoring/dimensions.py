@@ -534,6 +534,12 @@ def _shown_families(ctx: Context, n: int) -> set[int]:
 _NOT_A_FEELING = re.compile(r"\b(?:don't|do not|no need to|not to|never|nothing to|won't|needn't)\b(?: \w+){0,2} "
                             r"(?:worry|worried|panic|stress|fret|upset)|\b(?:i|we)(?:'ll| will| can|'m going to| am going to)\b",
                             re.I)
+# Sympathy by rote, in forms the reading may not list: it fits any call, so it counts as generic.
+_SCRIPTED_SYMPATHY = re.compile(
+    r"\b(?:thanks|thank you|cheers) (?:so much |very much )?for (?:your patience|bearing with (?:me|us)|your understanding|"
+    r"being (?:so )?patient|waiting)\b|\byour (?:patience|understanding) is (?:much |greatly |really |very much )?appreciated\b|"
+    r"\bi (?:totally |completely |really )?get where you(?:'re| are) coming from\b|\bi can (?:only )?imagine\b|"
+    r"\bi hear you\b|\bi (?:totally |completely |really )?get (?:it|that)\b", re.I)
 # The manner a persona plays (the customer shows it in every line, whatever words they use).
 _PERSONA_FAMILY = {"anxious": 1, "irate": 0, "confused": 3}
 
@@ -574,6 +580,9 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
             kind = "generic"
         elif kind == "generic" and named & _shown_families(ctx, n) and _SAID_OF_YOU.search(q):
             kind = "feeling"  # "You sound really anxious" to a customer who said they were panicking
+    elif kind == "none" and (g := next((x for x in sentences(ctx.transcript.turns[n - 1].text)
+                                        if _SCRIPTED_SYMPATHY.search(x)), None)):
+        kind, q = "generic", g  # "Thanks for your patience", "I can only imagine": a script that fits any call
     elif kind == "none" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
         # A feeling said of this customer's own story ("… rent due on Friday — a horrible spot to be in").
         for x in sentences(ctx.transcript.turns[n - 1].text):
