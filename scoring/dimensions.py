@@ -580,8 +580,9 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
             kind = "generic"
         elif kind == "generic" and named & _shown_families(ctx, n) and _SAID_OF_YOU.search(q):
             kind = "feeling"  # "You sound really anxious" to a customer who said they were panicking
-    elif kind == "none" and (g := next((x for x in sentences(ctx.transcript.turns[n - 1].text)
-                                        if _SCRIPTED_SYMPATHY.search(x)), None)):
+    elif kind == "none" and "farewell" not in (ctx.graded[n - 1] if ctx.graded else ()) and (
+            g := next((x for x in sentences(ctx.transcript.turns[n - 1].text) if _SCRIPTED_SYMPATHY.search(x)), None)):
+        # (a thank-you in the goodbye of a call is good manners, not sympathy)
         kind, q = "generic", g  # "Thanks for your patience", "I can only imagine": a script that fits any call
     elif kind == "none" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
         # A feeling said of this customer's own story ("… rent due on Friday — a horrible spot to be in").
