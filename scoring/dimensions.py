@@ -576,8 +576,8 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
             kind = "feeling" if any(w in FEELINGS for w in tokens(q)) else "generic"
     if kind in ("feeling", "generic") and q:
         named = _families([w for w in tokens(q) if w in FEELINGS] + (["let down"] if "let down" in q.lower() else []))
-        if kind == "feeling" and not named & _shown_families(ctx, n):
-            kind = "generic"
+        if kind == "feeling" and (not named & _shown_families(ctx, n) or _SCRIPTED_SYMPATHY.search(q)):
+            kind = "generic"  # (or wrapped in a script: "I can only imagine how stressful that is")
         elif kind == "generic" and named & _shown_families(ctx, n) and _SAID_OF_YOU.search(q):
             kind = "feeling"  # "You sound really anxious" to a customer who said they were panicking
     elif kind == "none" and "farewell" not in (ctx.graded[n - 1] if ctx.graded else ()) and (
@@ -988,7 +988,7 @@ def empathy(ctx: Context) -> dict:
             ev.append(_ev(n, t, "names a feeling the customer did not show: check how they feel before naming it",
                           gap=True, sentence=wrong))
     if turns and not any(r.acted for *_, r in turns) and (n_specific or n_feeling or n_generic):
-        s = min(s, 50)
+        s = min(s, 50 if n_specific else 40)  # a reflection of their story stays clearly above sympathy alone
         # Named on a turn that earned no praise here, so a real reflection keeps its credit as evidence.
         praised = {e["turn"] for e in ev if e["kind"] == "strength"}
         # ...and on a turn that offered sympathy, not on a goodbye or a question after it.

@@ -430,3 +430,12 @@ def test_jargon_about_the_issue_is_named_as_jargon_not_as_drifting_away():
     r = _score([PARCEL, "It's an OTD fail on the LMC manifest, so it needs a DSR raised."], sid)
     gaps = _ev(r, "focus", 2, "gap")
     assert any("terms the customer" in e.why for e in gaps) and not any("drifts" in e.why for e in gaps), gaps
+
+
+def test_a_feeling_the_customer_said_wrapped_in_a_script_is_still_generic_and_specific_stays_clearly_above():
+    sid = "internet-outage-remote-worker"
+    opening = NET + " Honestly I'm so stressed about it."
+    scripted = _score([opening, "I can only imagine how stressful that must be."], sid)
+    specific = _score([opening, SPECIFIC[0][1]], sid)
+    assert not _ev(scripted, "empathy", 2, "strength"), scripted.dimensions["empathy"].evidence
+    assert specific.dimensions["empathy"].score >= scripted.dimensions["empathy"].score + 10
