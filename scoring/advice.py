@@ -94,12 +94,16 @@ def customer_point(text: str, about: set[str] | frozenset[str] | None = None) ->
         s = m.group().strip()
         if not s or s.endswith("?"):
             continue
+        if _THANKS.match(s):
+            continue  # "Thank you for taking it seriously": a thank-you, not the customer's problem
         s = _LEAD_IN.sub("", s).strip().rstrip(".!").strip()
+        if _FRAGMENT_START.match(s) or _shouted(s):
+            continue  # "for taking it seriously" (a clause left over), "WITHIN 24 HOURS" (shouted back at us)
         s = re.sub(r"[,;:—–-]+$", "", s).strip()
         if about is not None and re.match(r"^(?:that|this|it)(?:'s|’s| is| was)\b", s, re.I) \
                 and not {stem(w) for w in content_words(tokens(s))} & about:
             continue  # "That's a script, not an answer": the customer's verdict on the call, not their problem
-        if re.search(r"[\"“”]|\byou(?:'ll|’ll| will| are going to|'re going to)\b|"
+        if re.search(r"[\"“”]|\byou(?:'ll|’ll| will| are going to|'re going to| can| could| might| may)\b|"
                      r"\b(?:already |just )?(?:told|explained (?:this|that|it) to) (?:you|them)(?: (?:what|this|that|everything|already))?\b"
                      r"(?! (?:would|will|were|was|had))", s, re.I):
             continue  # quoted words, or the agent's own promise read back ("You'll use my reading")
@@ -126,8 +130,24 @@ def customer_point(text: str, about: set[str] | frozenset[str] | None = None) ->
     return said
 
 
+# A thank-you or a verdict on the agent, however it opens ("Well, thanks for …", "Cheers for that").
+_THANKS = re.compile(r"^\W*(?:(?:well|ok(?:ay)?|right|oh|ah|alright|yes|yeah|so)[,.!\s]+)*(?:thanks|thank you|cheers|ta|"
+                     r"much appreciated|i appreciate (?:that|it|you|this))\b", re.I)
+# A clause that cannot stand as a point of its own once its opening is gone: "for taking it seriously".
+_FRAGMENT_START = re.compile(r"^(?:for|to|with|about|of|by|from|at|as|than|because|if|whether|which|who|whom|"
+                             r"when|while|and|or|nor|but|then|too|also|instead)\b", re.I)
+
+
+def _shouted(sentence: str) -> bool:
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
 def _about_the_agent(sentence: str) -> bool:
     """'You're very patient', 'You've been great': a remark about the agent, not the customer's problem."""
+    if re.match(r"^i (?:do |really )?(?:believe|think|know|can see|can tell|appreciate|trust|suppose|guess) (?:that )?"
+                r"(?:you|you're|you are|you've|you lot|your)\b", sentence, re.I):
+        return True  # "I believe you're trying": the customer's view of the agent
     if re.match(r"^(?:it|that|this)(?:'s|’s| is| was)(?: (?:very|so|really))? (?:good|great|nice|better|kind|fair|"
                 r"helpful|a relief|a start|something|more than|what i)\b", sentence, re.I):
         return True  # "It's good that someone's actually paying attention": a reaction, not the problem
@@ -147,6 +167,8 @@ _AT_THE_AGENT = re.compile(r"^(?:and |but |so )?(?:you|you lot|your people|nobod
                            r"(?:haven't|have not|hasn't|didn't|did not|never|don't|do not|aren't|are not|won't|"
                            r"keep|can't|cannot|wouldn't)\b", re.I)
 _IMPERATIVE = frozenset(("don't", "do", "stop", "please", "just", "tell", "give", "read", "send", "fix", "call",
+                         "ring", "phone", "chase", "email", "text", "book", "pay", "order", "hold", "keep", "leave",
+                         "wait", "bring", "speak", "ask", "sign", "write", "note", "confirm", "update",
                          "cancel", "refund", "let", "show", "explain", "put", "transfer", "get", "try", "check",
                          "make", "sort", "listen", "look", "spare", "never", "hurry", "answer", "find", "be"))
 _LOWER_FIRST = frozenset(("you", "your", "you're", "you've", "you'd", "you'll", "we", "our", "we're", "we've",
@@ -205,6 +227,11 @@ def garbled(line: str) -> list[str]:
         out.append("a doubled word")
     if re.search(r"\b(?:thank us|we(?:'re| are) (?:very |so )?patient|you told you|we told us|us'(?:re|ll))\b", line, re.I):
         out.append("a pronoun left unturned")
+    if re.search(r"\bSo,? [A-Z]{2,}\b(?!-?\d)", line) and not re.search(r"\bSo,? I\b", line):
+        out.append("a shouted fragment glued after 'So'")
+    if re.search(r"(?:^|[.!?—–]\s*)(?:So,? )?(?:for|to|with|about|of|by|from|as|than)\b(?! example| instance)[^.!?]{0,40}[.!?]",
+                 line, re.I) and re.search(r"(?:^|[.!?]\s+|—\s*)(?:So,? )?(?:for|with|about|of|by|from|as|than)\s", line, re.I):
+        out.append("a fragment that starts with a preposition")
     m = re.search(r"\bSo,? ([A-Z][a-z']+)", line)
     if m and m.group(1) not in ("I", "I'm", "I've", "I'll", "I'd") and not re.search(
             r"(?<=[a-z,;:] )" + re.escape(m.group(1)) + r"\b", line[:m.start()] + " " + line[m.end():]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from core.text import keys, word_key
@@ -65,13 +65,142 @@ _FEEL_ADJ = (("frustrat", "frustrating"), ("stress", "stressful"), ("worr", "wor
              ("tired", "exhausting"), ("angry", "infuriating"), ("furious", "infuriating"), ("fuming", "infuriating"))
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The grade's own reading of what a turn does to the customer, where a move label over- or under-reads it.
+# The detected moves stay as they are (the report lists them, the Director reacts to them); the five
+# skills grade on `Context.graded`, the moves with these corrections.
+
+# Blame read into a turn that takes the customer's side: "you shouldn't have to chase us" (spared), "the doctor
+# telling you never to stop them" (told), "you never got the callback" (let down), "you did nothing wrong".
+_NOT_BLAME = re.compile(
+    r"\byou (?:should(?:n't| not)|ought(?:n't| not)(?: to)?|would(?:n't| not)) (?:have )?(?:to|need to|had to)\b|"
+    r"\b(?:tell|told|telling|tells|ask|asked|asking|warn|warned|warning|advised?|advising|instruct(?:ed|ing)?|said to|"
+    r"reminded?|reminding|wanted|want|expect(?:ed)?|taught|teach) you (?:never|not)\b|"
+    r"\byou (?:didn't|did not|never|haven't|have not) (?:\w+ )?(?:get|got|gotten|receive[d]?|hear[d]?|see|seen|have|had|need(?:ed)?|"
+    r"deserve[d]?|ask(?:ed)? for|expect(?:ed)?|sign(?:ed)? up for|agree[d]? to|authori[sz]e[d]?|want(?:ed)?|order(?:ed)?)\b|"
+    r"\byou (?:did|have done|'ve done) (?:nothing|everything) (?:wrong|right)\b|\byou (?:didn't|did not) do anything wrong\b|"
+    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b", re.I)
+# Blame the move rules miss: the counterfactual ("If you'd set the router up properly in the first place …").
+_PP = (r"(?:\w+ed|set|done|read|put|kept|made|told|sent|paid|left|taken|given|written|got|gotten|shut|run|rung|known|"
+       r"brought|bought|chosen|spoken|checked|rung|thought|worn|drawn|shown|seen|come|gone|hung|stuck|switched)")
+_BLAME_MORE = re.compile(
+    r"\bif (?:only )?you(?:'d| had)(?: (?:just|only|actually|bothered to|properly|ever))? " + _PP + r"\b(?<!\bneed)(?<!\bbeen)|"
+    r"\b(?:wouldn't|would not|never) have happened if you\b|\bthat(?:'s| is) what happens (?:when|if) you\b|"
+    r"\byou(?:'d| would) have known\b|\byou should(?:'ve| have) been (?!(?:told|sent|paid|given|kept|made|put|set|shown|left|"
+    r"sold|billed|charged|refunded|offered|warned|informed|contacted|called|rung|helped|treated|able)\b)(?!\w+(?:ed|en)\b)\w+|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
+    r"\byou (?:were|are) (?:meant|supposed|expected) to\b|\byou (?:really )?ought to have\b|"
+    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b", re.I)
+# Fault put on someone else (a third party) instead of dealing with it: "that's the surgery's fault, not ours",
+# "that's not on us", "take it up with the bookshop", "you'll have to ring them yourself".
+_SHIFT = re.compile(
+    r"\b(?:that|this|it)(?:'s| is| was)(?: (?:really|honestly|actually|all|entirely|totally|squarely))? "
+    r"(?:their|his|her|(?:the |your )?[a-z][\w -]{0,25}?(?:'s|s'|’s)) (?:own )?(?:fault|problem|doing|responsibility|issue|mistake|"
+    r"error|lookout|department|mess|call|decision|screw-up|cock-up|job)\b|"
+    r"\b(?:fault|problem|doing|responsibility|issue|mistake|error|mess|job)(?: really)?,? (?:not|rather than|and not) "
+    r"(?:ours|us|mine|the bank|the company|our (?:fault|problem|doing))\b|\bbetween you and (?:them|the \w+)\b|"
+    r"\bnot (?:on|down to) (?:us|me)\b|\bnothing to do with (?:us|me)\b|\bout of our hands\b|"
+    r"\bnot our (?:responsibility|problem|department|job|issue)\b|"
+    r"\b(?:take|raise) (?:it|that|this|the matter) up with\b|\b(?:blame|complain to) (?:the|them|your)\b|"
+    r"\b(?:ring|call|contact|chase|phone|email|speak to|talk to|go to) (?:them|the \w+|your \w+)\b[^.!?]{0,25}\byourself\b",
+    re.I)
+# Telling the customer not to feel what they feel, or shrinking the problem: "There's no need to panic, a bit of
+# mould never hurt anyone", "There's no point getting upset over a few quid".
+_MINIMISE = re.compile(
+    r"\b(?:there's|there is|there's really|no) (?:no |really no )?(?:need|point|reason|use) (?:to |in |for )?(?:get(?:ting)? )?(?:so |all |too |that )?"
+    r"(?:panic|upset|worked up|wound up|angry|cross|so cross|hysterical|dramatic|excited|shout|fuss|overreact|stress(?:ed)?)\w*|"
+    r"\bnever (?:hurt|killed|harmed) (?:anyone|anybody|nobody)\b|\bworse things happen\b|\bit could be (?:a lot )?worse\b|"
+    r"\bover (?:a few|a couple of|a little|a bit of|such a small|nothing)\b|\b(?:only|just) (?:a few|a couple of) (?:quid|pounds|bucks|dollars|euros)\b|"
+    r"\bdon't be (?:so )?(?:silly|daft|dramatic|ridiculous|hysterical|like that)\b|\b(?:you're|you are) being (?:dramatic|silly|daft|hysterical|unreasonable)\b|"
+    r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b|"
+    # the record set against what the customer says: "It says delivered, so it was delivered."
+    r"\b(?:it|the (?:system|tracking|record|records|app|screen|website|computer|meter))(?: clearly)? (?:says|shows) "
+    r"[^.!?]{0,40}\bso (?:it|that|you)(?: must| definitely| clearly)? (?:was|is|were|has|did|must|have)\b", re.I)
+# Small talk: the customer's weekend, the weather, their plans — not a question about their problem.
+_SMALL_TALK_Q = re.compile(
+    r"\b(?:weekend|bank holiday|holidays?|vacation|weather|sunshine|sunny|raining|plans|planned|up to (?:anything|much)|"
+    r"anything nice|anything fun|doing anything|been anywhere|off anywhere|going away|summer|christmas|easter|half[- ]term|"
+    r"football|the match|the game|telly|tv|watching|hobbies|hobby|"
+    r"your (?:day|week|morning|evening) (?:going|been)|how(?:'s| has| was) your (?:day|week|weekend|morning)|"
+    r"having a (?:good|nice) (?:day|week)|how(?:'s| is) (?:life|the family|your family))\b", re.I)
+# A sentence that is only a filler ("Okay.", "Right.", "Sure, got it.") or only a goodbye ("Ok bye.", "Bye now.").
+_FILLER_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
+                          r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah)\W*)+$", re.I)
+_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for)\b", re.I)
+_BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|cheers|thanks|ta|yeah|yes|bye|bye-bye|bye bye|"
+                       r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
+# A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
+# not the owner-and-time a customer can hold the agent to.
+_VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)(?: (?:this|next|during the) (?:week|month))?|some ?time|sooner or later|in due course|when (?:we|i) can|"
+                         r"as soon as (?:we|i) can|soon(?:ish)?|eventually|one of these days|when(?:ever)? (?:possible|we get (?:a|the) chance)|"
+                         r"in the (?:near )?future|shortly|(?:later|sometime) (?:this|next) (?:week|month))\b", re.I)
+_HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b(?:i'll|we'll|let me) see\b|\bmaybe\b|\bperhaps\b|"
+                    r"\bpossibly\b|\bhopefully\b|\bshould be (?:in touch|able)\b|\bsomeone (?:should|will|may|might) (?:be in touch|get back|call)\b|"
+                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b", re.I)
+# A recap said as one ("So: seven days of tablets today, I'm chasing the surgery, and …", "So, recap: …").
+_RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
+                        r"(?:so|right|okay|ok|alright|now)?(?:,? then)? ?[:—–]|so,? that(?:'s| is) (?:\w+ ){0,4}(?:and|plus)\b|"
+                        r"(?:so,? )?(?:just )?to (?:go over|run through|sum|wrap) (?:that|what|it|everything|up)\b|"
+                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
+
+
+@lru_cache(maxsize=4096)
+def blames_customer(text: str) -> str | None:
+    """The sentence that puts the fault on the customer, if any ("you should have", "if you'd set it up
+    properly"), not one that only says "you" beside a fault ("you shouldn't have to chase us")."""
+    for s in sentences(text):
+        if _BLAME_MORE.search(s):
+            return s
+        spared = [m.span() for m in _NOT_BLAME.finditer(s)]
+        for m in rules.BLAME.finditer(s):
+            if not any(a < m.end() and m.start() < b for a, b in spared):
+                return s
+    return None
+
+
+@lru_cache(maxsize=4096)
+def shifts_blame(text: str) -> str | None:
+    """The sentence that puts the fault on someone else to be rid of the problem, if any."""
+    return next((s for s in sentences(text) if _SHIFT.search(s) and not re.search(
+        r"(?<!not )\b(?:on us|our fault|our mistake|we got (?:it|this) wrong|my fault|my mistake)\b(?!,? not)", s, re.I)), None)
+
+
+@lru_cache(maxsize=4096)
+def minimises(text: str) -> str | None:
+    """The sentence that tells the customer not to feel it, or shrinks the problem, if any."""
+    return next((s for s in sentences(text) if _MINIMISE.search(s)), None)
+
+
+def filler_only(sentence: str) -> bool:
+    """'Okay.', 'Right.', 'Ok bye.': a sentence with nothing a coach could praise."""
+    s = sentence.strip()
+    return bool(s) and bool(_FILLER_ONLY.match(s) or _BARE_BYE.match(s))
+
+
+def _grade_moves(text: str, mv: list[str]) -> list[str]:
+    """The moves with the grade's corrections: blame only where the fault is put on the customer, and
+    blame-shifting and minimising named (they are never a paraphrase or a reflection)."""
+    out = [x for x in mv if x != "blame"]
+    if blames_customer(text):
+        out.append("blame")
+    if shifts_blame(text):
+        out.append("blame_shift")
+    if minimises(text) and "dismissive" not in out:
+        out.append("dismissive")
+    if {"blame", "blame_shift", "dismissive"} & set(out):
+        out = [x for x in out if x not in ("paraphrase", "reflection")]
+    if "blame_shift" in out:
+        out = [x for x in out if x != "off_topic"]  # on the topic: refusing it, not drifting from it
+    return out
+
+
 @dataclass
 class Context:
     """A transcript, the moves and the shared reading of each trainee turn, and the scenario, if any."""
     transcript: Transcript
     scenario: Any
-    moves: list[list[str]] = field(default_factory=list)
+    moves: list[list[str]] = field(default_factory=list)   # as detected (listed in the report)
     readings: dict[int, TurnReading] = field(default_factory=dict)  # 0-based turn index -> reading
+    graded: list[list[str]] = field(default_factory=list)  # the moves the skills grade on (_grade_moves)
 
     @classmethod
     def build(cls, transcript: Transcript, scenario: Any = None) -> "Context":
@@ -86,15 +215,19 @@ class Context:
             else:
                 mv = []
             moves.append(mv)
-        return cls(transcript, scenario, moves, readings)
+        graded = [_grade_moves(t.text, mv) if t.role == "trainee" else [] for t, mv in zip(turns, moves)]
+        return cls(transcript, scenario, moves, readings, graded)
 
     def trainee(self) -> list[tuple[int, str, list[str]]]:
         """(1-based turn, text, moves) for trainee turns."""
-        return [(i + 1, t.text, self.moves[i]) for i, t in enumerate(self.transcript.turns) if t.role == "trainee"]
+        return [(i + 1, t.text, self._graded(i)) for i, t in enumerate(self.transcript.turns) if t.role == "trainee"]
+
+    def _graded(self, i: int) -> list[str]:
+        return self.graded[i] if i < len(self.graded) else self.moves[i]
 
     def read(self) -> list[tuple[int, str, list[str], TurnReading]]:
         """(1-based turn, text, moves, reading) for trainee turns."""
-        return [(i + 1, t.text, self.moves[i], self.readings[i]) for i, t in enumerate(self.transcript.turns)
+        return [(i + 1, t.text, self._graded(i), self.readings[i]) for i, t in enumerate(self.transcript.turns)
                 if t.role == "trainee"]
 
     def reading(self, n: int) -> TurnReading:
@@ -166,6 +299,11 @@ class Context:
         return [t.mood for t in self.transcript.turns if t.role == "customer" and t.mood is not None]
 
     def need_met(self) -> bool:
+        if "_need_met" not in self.__dict__:  # asked by focus, closure and the outcome: read once
+            self.__dict__["_need_met"] = self._need_met_uncached()
+        return self.__dict__["_need_met"]
+
+    def _need_met_uncached(self) -> bool:
         if self.scenario is None:
             return any("next_step" in m for _, _, m in self.trainee())
         return any(needs_met(self.scenario, t, m) for _, t, m in self.trainee() if "next_step" in m or "summary" in m)
@@ -213,7 +351,17 @@ def _ev(turn: int, text: str, why: str, pattern: re.Pattern[str] | None = None, 
 
 
 def _forbidden_in(line: str, scenario: Any) -> bool:
-    return any(o.allowed is False for o in find_offers(line, scenario))
+    pol = getattr(scenario, "policy", None)
+    key = (tuple(getattr(pol, "may_offer", None) or ()), tuple(getattr(pol, "may_not_offer", None) or ()))
+    memo = _FORBIDDEN_MEMO.setdefault(key, {}) if pol is not None else {}
+    if line not in memo:
+        if len(memo) > 4096:
+            memo.clear()
+        memo[line] = any(o.allowed is False for o in find_offers(line, scenario))
+    return memo[line]
+
+
+_FORBIDDEN_MEMO: dict[tuple, dict[str, bool]] = {}
 
 
 def _cap(s: str) -> str:
@@ -265,11 +413,31 @@ def _legit_questions(ctx: Context, n: int, r: TurnReading) -> list[str]:
 def _legit_uncached(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return [q for q in r.questions if not (SCRIPTED_GREETING.search(q) or ID_REQUEST.search(q) or _admin(q)
                                            or rules.CHECK_MORE.search(q) or rules.DISMISSIVE.search(q)
-                                           or rules.BLAME.search(q) or _doubts(ctx, n, q))]
+                                           or blames_customer(q) or shifts_blame(q) or minimises(q)
+                                           or _small_talk(ctx, q) or _bare_echo(ctx, n, q) or _doubts(ctx, n, q))]
+
+
+def _small_talk(ctx: Context, question: str) -> bool:
+    """A question about the customer's weekend, the weather or their plans, not about their problem."""
+    return bool(_SMALL_TALK_Q.search(question) or rules.OFF_TOPIC_CUE.search(question)) and not ctx.on_issue(question)
+
+
+def _bare_echo(ctx: Context, n: int, question: str) -> bool:
+    """"Twice?", "Not on the system?": the customer's own words handed back with a question mark draw nothing out."""
+    words = content_words(tokens(question))
+    return 0 < len(words) <= 3 and len(tokens(question)) <= 4 and is_parroting(question, ctx.transcript.turns[:n - 1])
+
+
+_CHECK_BACK = re.compile(r"\b(?:is that (?:right|correct|it)|have i got (?:that|it|this) right|did i get (?:that|it) right|"
+                         r"am i right|does that sound right)\W*$", re.I)
 
 
 def _doubts(ctx: Context, n: int, question: str) -> bool:
-    """A question that doubts the customer, or asks them to have done what they already said they did."""
+    """A question that doubts the customer, or asks them to have done what they already said they did.
+    A check-back of what they said ("So it was left in a safe place, but nothing's there — is that right?")
+    is hearing them, not doubting them."""
+    if _CHECK_BACK.search(question) and len(set(keys(" ".join(content_words(tokens(question))))) & ctx.said(n)) >= 2:
+        return False
     if _DOUBT.search(question):
         return True
     if _ELSEWHERE.search(question) and len(content_words(tokens(" ".join(
@@ -295,7 +463,7 @@ def _admin(question: str) -> bool:
 
 def _restates(ctx: Context, n: int, text: str, moves: list[str]) -> bool:
     """A real restatement: the paraphrase move, the customer's own content, and no policy read out."""
-    if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame"} & set(moves):
+    if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame", "blame_shift"} & set(moves):
         return False
     mine = set(keys(" ".join(content_words(tokens(text)))))
     return len(mine & _customer_own(ctx, n)) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
@@ -320,14 +488,110 @@ def _recaps_customer(ctx: Context, n: int, text: str) -> bool:
     return len(set(keys(" ".join(content_words(tokens(text))))) & _customer_own(ctx, n)) >= 2
 
 
+# Feelings by what they are, so "you sound worried" names a customer's "I'm panicking" but "that must be
+# frustrating" does not name it. Words that judge the situation ("awful", "hard") name no feeling of the customer.
+_FEELING_FAMILIES = (
+    frozenset("angry anger annoyed annoying frustrated frustrating frustration furious infuriating irritated irritating "
+              "fed-up livid fuming cross outraged".split()),
+    frozenset("anxious anxiety worried worry worrying worries scared afraid frightened frightening fear nervous panicked "
+              "panic panicking concerned concern unsettling unsettled scary stressed stressful stress overwhelmed "
+              "overwhelming distressed distressing desperate terrified".split()),
+    frozenset("sad sadness depressed depression lonely alone hurt hurtful disappointed disappointing disappointment "
+              "heartbroken devastated devastating miserable betrayed let down upset upsetting".split()),
+    frozenset("confused confusing baffled baffling lost".split()),
+    frozenset("exhausted tired drained weary".split()),
+    frozenset("embarrassed ashamed guilty humiliated".split()),
+)
+_SAID_OF_YOU = re.compile(r"\b(?:you(?:'re| are| must be| must feel| must have been| sound| seem| feel|'ve been| have been| look)|"
+                          r"i can (?:tell|see|hear) (?:that )?you(?:'re| are)?)(?: (?:so|really|very|quite|pretty|a bit|a little|"
+                          r"understandably|incredibly|extremely|absolutely|completely|totally))* (?P<w>[a-z-]+)", re.I)
+
+
+def _families(words) -> set[int]:
+    return {i for w in words for i, fam in enumerate(_FEELING_FAMILIES) if w in fam}
+
+
+_FAMILY_WORDS = frozenset(w for fam in _FEELING_FAMILIES for w in fam if " " not in w)
+
+
+def _shown_families(ctx: Context, n: int) -> set[int]:
+    """The kinds of feeling the customer put into words before turn n (one pass over the call, cached)."""
+    memo = ctx.__dict__.get("_shown")
+    if memo is None:
+        memo, run = {}, set()
+        for i, t in enumerate(ctx.transcript.turns, start=1):
+            memo[i] = frozenset(run)
+            if t.role == "customer":
+                words = {w for w in tokens(t.text) if w in FEELINGS or w in _FAMILY_WORDS}
+                if "let down" in t.text.lower():
+                    words.add("let down")
+                run |= _families(words)
+        ctx.__dict__["_shown"] = memo
+    return set(memo.get(n, frozenset()))
+
+
+# Feeling words that name no feeling of the customer: reassurance ("don't you worry") and the agent's own plans.
+_NOT_A_FEELING = re.compile(r"\b(?:don't|do not|no need to|not to|never|nothing to|won't|needn't)\b(?: \w+){0,2} "
+                            r"(?:worry|worried|panic|stress|fret|upset)|\b(?:i|we)(?:'ll| will| can|'m going to| am going to)\b",
+                            re.I)
+# Sympathy by rote, in forms the reading may not list: it fits any call, so it counts as generic.
+_SCRIPTED_SYMPATHY = re.compile(
+    r"\b(?:thanks|thank you|cheers) (?:so much |very much )?for (?:your patience|bearing with (?:me|us)|your understanding|"
+    r"being (?:so )?patient|waiting)\b|\byour (?:patience|understanding) is (?:much |greatly |really |very much )?appreciated\b|"
+    r"\bi (?:totally |completely |really )?get where you(?:'re| are) coming from\b|\bi can (?:only )?imagine\b|"
+    r"\bi hear you\b|\bi (?:totally |completely |really )?get (?:it|that)\b", re.I)
+# The manner a persona plays (the customer shows it in every line, whatever words they use).
+_PERSONA_FAMILY = {"anxious": 1, "irate": 0, "confused": 3}
+
+
+def misread_feeling(ctx: Context, n: int, text: str) -> str | None:
+    """The sentence that tells the customer they feel what they never showed, when they showed something
+    else ("I can tell you're really angry with us" to an anxious customer who apologised for calling)."""
+    shown = _shown_families(ctx, n)
+    persona = _PERSONA_FAMILY.get(str(getattr(ctx.scenario, "persona", "") or ""))
+    if persona is not None:
+        shown.add(persona)
+    if not shown:
+        return None
+    for s in sentences(text):
+        for m in _SAID_OF_YOU.finditer(s):
+            fam = _families([m.group("w").lower()])
+            if fam and not fam & shown:
+                return s
+    return None
+
+
 def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
     """The reading's empathy kind, with "specific" kept only when the quoted sentence itself says something
-    of this customer (a bare "I'm sorry." beside an action is an apology, not a reflection of their story)."""
+    of this customer (a bare "I'm sorry." beside an action is an apology, not a reflection of their story),
+    and "feeling" only for a feeling the customer showed ("That sounds really frustrating." to a worried
+    customer is generic sympathy: it would fit any call)."""
+    memo = ctx.__dict__.setdefault("_emp", {})
+    if n in memo:
+        return memo[n]
     kind, q = r.empathy, r.empathy_quote
     if kind == "specific" and q:
         own = set(keys(" ".join(content_words(tokens(q))))) & ctx.said(n, True)
         if not own and len(content_words(tokens(q))) < 4:
             kind = "feeling" if any(w in FEELINGS for w in tokens(q)) else "generic"
+    if kind in ("feeling", "generic") and q:
+        named = _families([w for w in tokens(q) if w in FEELINGS] + (["let down"] if "let down" in q.lower() else []))
+        if kind == "feeling" and (not named & _shown_families(ctx, n) or _SCRIPTED_SYMPATHY.search(q)):
+            kind = "generic"  # (or wrapped in a script: "I can only imagine how stressful that is")
+        elif kind == "generic" and named & _shown_families(ctx, n) and _SAID_OF_YOU.search(q):
+            kind = "feeling"  # "You sound really anxious" to a customer who said they were panicking
+    elif kind == "none" and "farewell" not in (ctx.graded[n - 1] if ctx.graded else ()) and (
+            g := next((x for x in sentences(ctx.transcript.turns[n - 1].text) if _SCRIPTED_SYMPATHY.search(x)), None)):
+        # (a thank-you in the goodbye of a call is good manners, not sympathy)
+        kind, q = "generic", g  # "Thanks for your patience", "I can only imagine": a script that fits any call
+    elif kind == "none" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
+        # A feeling said of this customer's own story ("… rent due on Friday — a horrible spot to be in").
+        for x in sentences(ctx.transcript.turns[n - 1].text):
+            if any(w in FEELINGS for w in tokens(x)) and not _NOT_A_FEELING.search(x) \
+                    and len(set(keys(" ".join(content_words(tokens(x))))) & ctx.said(n, True)) >= 2:
+                kind, q = "specific", x
+                break
+    memo[n] = (kind, q)
     return kind, q
 
 
@@ -346,6 +610,33 @@ def _hollow_turn(r: TurnReading) -> bool:
     """A turn that is only a greeting, an ID request or an acknowledgement: it shows no skill."""
     substantive = bool(set(r.moves) & (_HEARD | {"next_step"})) or r.empathy == "specific" or r.acted
     return r.empty_ack or ((r.greeting or r.id_request) and not substantive)
+
+
+def _shouted(sentence: str) -> bool:
+    """A sentence typed in capitals: shouting (or caps lock), not internal shorthand."""
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
+def _jargon_said(text: str) -> bool:
+    """Whether the jargon move stands: a jargon term in a sentence not shouted, and not a number or reference
+    the customer is being given ("case ref 55-1020-33")."""
+    return any(not re.search(r"\d", m.group()) for x in sentences(text) if not _shouted(x)
+               for m in rules.JARGON.finditer(x))
+
+
+def real_jargon(text: str, terms) -> list[str]:
+    """The terms a customer would not follow, less capitals that are only shouting ("I WILL BOOK AN ENGINEER")
+    and the letters of a case reference the agent gives them ("LP-4471")."""
+    out = []
+    for term in terms:
+        if re.fullmatch(r"[A-Z]{1,6}s?", term):
+            if re.search(r"\b" + re.escape(term) + r"[-/ ]?\d", text):
+                continue
+            if any(term in x and _shouted(x) for x in sentences(text)):
+                continue
+        out.append(term)
+    return out
 
 
 def _target(text: str) -> str:
@@ -370,7 +661,10 @@ def _kept(ctx: Context, n: int, original: str, r: TurnReading) -> list[str]:
                 or rules.DISMISSIVE.search(st) or rules.BLAME.search(st) or _POLICY.search(st)
                 or rules.JARGON.search(st) or any(j in st for j in r.jargon) or rules.OFF_TOPIC_CUE.search(st)
                 or any(f in st or st in f for f in forbidden) or NON_APOLOGY.search(st) or GENERIC_EMPATHY.search(st)
-                or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))):
+                or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))
+                or blames_customer(st) or shifts_blame(st) or minimises(st) or _forbidden_in(st, ctx.scenario)
+                or re.match(r"^\W*(?:thanks|thank you|cheers)\b", st, re.I) or _SMALL_TALK_Q.search(st)
+                or (_hedged(st) and not rules.TIME_WORDS.search(st))):
             continue
         st = re.sub(r"^(?:ok(?:ay)?|right|sure|alright|all right|thanks|thank you|got it|i see)[,.!]?\s+(?=\w)", "", st,
                     flags=re.I)
@@ -396,8 +690,17 @@ def _with_kept(lead: str, kept: list[str], tail: str | None = None) -> str:
 # Active listening
 
 
-def _answer_line(ctx: Context, kind: str) -> str:
-    """A reply that answers a question of this kind (honestly, when the answer is not known yet)."""
+def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
+    """A reply that answers a question of this kind: with what the policy allows when the question is about
+    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet."""
+    if ask and ctx.policy is not None and kind not in ("when", "who", "reference"):
+        want = concepts(ask) - concepts("what happens if you can will do")
+        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)]
+        fits = [f for f in fits if f[0] > 0]
+        if fits:
+            line = offer_sentence(max(fits)[2])
+            if line and not _forbidden_in(line, ctx.scenario):
+                return f"Here's what I can do about that: {_low(line)}"
     if kind == "when":
         return "I can't promise an exact time yet, but I'll find out and call you back within the hour."
     if kind == "who":
@@ -419,7 +722,8 @@ def active_listening(ctx: Context) -> dict:
     for n, t, m, r in turns:
         r_kind = _empathy(ctx, n, r)[0]
         n_content = len(content_words(tokens(t)))
-        if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) and not {"dismissive", "blame"} & set(m) \
+        if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) \
+                and not {"dismissive", "blame", "blame_shift"} & set(m) \
                 and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4 and _recaps_customer(ctx, n, t))
                      or r_kind == "specific"
                      or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
@@ -464,15 +768,15 @@ def active_listening(ctx: Context) -> dict:
                          _with_kept(f"I believe you — {point}." if point else "I believe you.", kept,
                                     "Let me take it from here.")))
             continue
-        engaged = bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
-                                 "summary"}) and not _hollow_turn(r)
+        engaged = (bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
+                                  "summary"}) or (r.acted and not r.forbidden) or _recap(t)) and not _hollow_turn(r)
         real_ask = r.ask is not None and (r.ask.kind in ("when", "who", "action", "why", "amount", "reference")
                                           or len(content_words(tokens(r.ask.text))) >= 2)
         if r.answered is False and real_ask and not (
                 _restates(ctx, n, t, m) or r_kind in ("specific", "feeling") or _legit_questions(ctx, n, r)
                 or set(m) & _HEARD):
             gaps.append((n, t, f"does not answer the customer's question (\u201c{clip(r.ask.text, 70)}\u201d)", 12,
-                         _with_kept(_answer_line(ctx, r.ask.kind), [])))
+                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text), [])))
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
@@ -484,11 +788,23 @@ def active_listening(ctx: Context) -> dict:
                 follow = ("can you tell me more about that?", "what has happened since?",
                           "what would help most right now?")[k % 3]
                 kept = _kept(ctx, n, _target(t), r)
-                if kept:  # keep what the turn did, with the customer's point taken up first
+                if {"dismissive", "blame", "blame_shift"} & set(m):
+                    # Pushed away: take up what they said and own it, not a question about when it started.
+                    better = _with_kept(f"So {point} — that's ours to sort, and I will." if point else
+                                        f"I hear you — your {ctx.topic()} is ours to sort, and I will.", kept)
+                elif "?" in prev.text and ({"farewell", "check_more"} & set(m) or filler_only(t)):
+                    # They asked and got a goodbye or an "Okay.": the fitting line answers them.
+                    from scoring.understanding import ask_kind
+
+                    q = next((x for x in reversed(sentences(prev.text)) if x.rstrip().endswith("?")), prev.text)
+                    better = _answer_line(ctx, ask_kind(q), q)
+                elif kept:  # keep what the turn did, with the customer's point taken up first
                     better = _with_kept(f"So {point}." if point else f"So the {ctx.topic()} is the main problem.", kept)
                 else:
                     better = f"So {point} — {follow}" if point else \
-                        f"So the {ctx.topic()} is the main problem — can you tell me when it started?"
+                        f"So the {ctx.topic()} is the main problem — what would help most right now?"
+                if r.forbidden:
+                    better = None  # the closure advice replaces the forbidden promise with what can be offered
                 gaps.append((n, t, "does not respond to what the customer had just said", 15, better))
                 continue
         if r.premature_solution:
@@ -507,10 +823,18 @@ def active_listening(ctx: Context) -> dict:
         ev.append(_ev(n, t, why, gap=True))
         if better:
             sugg.append(_suggest(n, _target(t), better))
-    if not asked and turns:
-        n, t, m, r = next(((n, t, m, r) for n, t, m, r in turns if not r.acted), turns[0])
-        sugg.append(_suggest(n, _target(t), _with_kept(
-            f"Can you tell me what's happening with your {ctx.topic()}, and when it started?", [])))
+    # No question asked: advise one where it fits, before anything was done about the problem, never on a
+    # goodbye, a filler, a forbidden promise or a line that pushed the customer away.
+    first_act = next((n for n, t, m, r in turns if r.acted and not r.forbidden), None)
+    spot = next(((n, t, m, r) for n, t, m, r in turns if (first_act is None or n < first_act) and not r.acted
+                 and not r.forbidden and not filler_only(t) and "farewell" not in m and "check_more" not in m
+                 and not {"dismissive", "blame", "blame_shift"} & set(m)), None) if not asked else None
+    if spot is not None:
+        n, t, m, r = spot
+        point = _point_before(ctx, n)
+        ask = f"So {point} — what would help most right now?" if point else \
+            f"Can you tell me what's happened with your {ctx.topic()} so far?"
+        sugg.append(_suggest(n, _target(t), _with_kept(ask, [])))
     return {"score": _clamp(s), "evidence": ev, "suggestions": sugg}
 
 
@@ -605,7 +929,7 @@ def empathy(ctx: Context) -> dict:
         elif kind == "generic":
             n_generic += 1
             if n_generic == 1:
-                s += 5
+                s += 3  # a little, once: a reflection of this customer's story scores far more
             else:
                 s -= 3
                 ev.append(_ev(n, t, "generic sympathy that would fit any call", gap=True, sentence=q))
@@ -642,24 +966,42 @@ def empathy(ctx: Context) -> dict:
             s += 5
         if "dismissive" in m:
             s -= 22
-            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE, gap=True))
-            sugg.append(_suggest(n, quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
+            where = minimises(t) if not rules.DISMISSIVE.search(t) else None
+            ev.append(_ev(n, t, "dismisses or minimises the customer's concern", rules.DISMISSIVE, gap=True,
+                          sentence=where))
+            sugg.append(_suggest(n, clip(where) if where else quote(t, rules.DISMISSIVE), _reflect_line(ctx, n)))
         if "blame" in m:
             s -= 20
-            ev.append(_ev(n, t, "blames the customer", rules.BLAME, gap=True))
-            sugg.append(_suggest(n, quote(t, rules.BLAME), f"Thanks for telling me what you've tried — let's look at "
-                                                            f"the {ctx.topic()} together."))
+            where = blames_customer(t)
+            ev.append(_ev(n, t, "blames the customer", rules.BLAME, gap=True, sentence=where))
+            sugg.append(_suggest(n, clip(where) if where else quote(t, rules.BLAME),
+                                 f"None of this is on you — let's get your {ctx.topic()} sorted."))
+        if "blame_shift" in m:
+            s -= 15
+            where = shifts_blame(t)
+            ev.append(_ev(n, t, "shifts the blame onto someone else instead of owning the problem", gap=True,
+                          sentence=where))
+            sugg.append(_suggest(n, clip(where or t), f"Whoever caused it, I'll sort it from here: {_low(ctx.offer_line())}"))
+        wrong = misread_feeling(ctx, n, t) if kind not in ("specific",) else None
+        if wrong:
+            s -= 5
+            ev.append(_ev(n, t, "names a feeling the customer did not show: check how they feel before naming it",
+                          gap=True, sentence=wrong))
     if turns and not any(r.acted for *_, r in turns) and (n_specific or n_feeling or n_generic):
-        s = min(s, 50)
+        s = min(s, 50 if n_specific else 40)  # a reflection of their story stays clearly above sympathy alone
         # Named on a turn that earned no praise here, so a real reflection keeps its credit as evidence.
         praised = {e["turn"] for e in ev if e["kind"] == "strength"}
         # ...and on a turn that offered sympathy, not on a goodbye or a question after it.
-        sympathetic = [n for n, t, m, r in turns if r.empathy in ("specific", "feeling", "generic")]
+        sympathetic = [n for n, t, m, r in turns if _empathy(ctx, n, r)[0] in ("specific", "feeling", "generic")]
         n_last = next((n for n in reversed(sympathetic) if n not in praised), sympathetic[-1] if sympathetic else None)
-        if n_last is not None:
+        if n_last is not None and n_last not in praised:
             ev.append(_ev(n_last, ctx.transcript.turns[n_last - 1].text,
                           "sympathy with nothing done about the problem", gap=True,
-                          sentence=ctx.reading(n_last).empathy_quote))
+                          sentence=_empathy(ctx, n_last, ctx.reading(n_last))[1]))
+        elif n_last is not None:
+            # A real reflection stays a strength; the advice is to follow it with something done.
+            target = _target(ctx.transcript.turns[n_last - 1].text)
+            sugg.append(_suggest(n_last, target, _with_kept(target, [f"Here's what I'll do: {_low(ctx.offer_line())}"])))
     if not (n_specific or n_feeling) and turns and not sugg:
         n, t, m, r = next(((n, t, m, r) for n, t, m, r in turns if not _legit_questions(ctx, n, r)), turns[0])
         target = _target(t)
@@ -678,14 +1020,27 @@ def focus(ctx: Context) -> dict:
     s = 65.0
     seen: list[set[str]] = []
     n_jargon = 0
+    pushed: list[dict] = []  # turns that push the problem away (blame, blame-shifting, "calm down")
     for n, t, m, r in turns:
-        if "off_topic" in m:
+        # Drifting is leaving the issue: a vague line about it ("there may be some help with costs") or jargon
+        # about it ("a POD scan exception on the last-mile DSP") is on the topic, and named for what it is.
+        drift = "off_topic" in m and not real_jargon(t, r.jargon) and (
+            not ctx.on_issue(t) or bool(rules.OFF_TOPIC_CUE.search(t) or _SMALL_TALK_Q.search(t)))
+        if drift:
             s -= 20
             ev.append(_ev(n, t, "drifts away from the customer's issue", rules.OFF_TOPIC_CUE, gap=True))
             sugg.append(_suggest(n, quote(t, rules.OFF_TOPIC_CUE),
                                  f"Let's get back to your {ctx.topic()}: {_low(ctx.offer_line())}"))
-        terms = list(r.jargon)
-        if terms or "jargon" in m:
+        if {"blame", "blame_shift", "dismissive"} & set(m):
+            what = ("blames the customer" if "blame" in m else
+                    "shifts the blame onto someone else" if "blame_shift" in m else
+                    "tells the customer how to feel or shrinks the problem")
+            where = blames_customer(t) or shifts_blame(t) or minimises(t)
+            s -= 10
+            pushed.append(_ev(n, t, f"{what} instead of working on the problem", rules.DISMISSIVE, gap=True,
+                              sentence=where))
+        terms = real_jargon(t, r.jargon)
+        if terms or ("jargon" in m and _jargon_said(t)):
             n_jargon += 1
             s -= 10 if n_jargon <= 3 else 0
             rx = re.compile(re.escape(terms[0]), re.I) if terms else rules.JARGON
@@ -701,7 +1056,7 @@ def focus(ctx: Context) -> dict:
             s -= 10
             ev.append(_ev(n, t, "repeats an earlier turn: the conversation loops", gap=True))
         seen.append(words)
-    steps = [(n, t, r) for n, t, m, r in turns if not _hollow_turn(r) and (
+    steps = [(n, t, r) for n, t, m, r in turns if not _hollow_turn(r) and not {"blame", "blame_shift", "dismissive"} & set(m) and (
         "next_step" in m or r.commitments or any(o.allowed is not False for o in r.offers))
         and not (r.forbidden and not any(o.allowed is not False for o in r.offers))]
     if steps:
@@ -720,18 +1075,120 @@ def focus(ctx: Context) -> dict:
         s += 15 if ctx.need_met() else -5
     # Staying with the customer's issue: turns that never touch it (a lecture, "Okay.") do not count as focus.
     work = [(n, t, m) for n, t, m, r in turns if not set(m) <= {"check_more", "farewell"}]
+    # (a blame line names the issue only to push it away)
     if work:
         # Minimising, blaming or reading policy names the issue only to push it away: not staying with it.
-        away = [(n, t) for n, t, m in work if not ctx.on_issue(t) or {"dismissive", "blame"} & set(m)]
+        away = [(n, t) for n, t, m in work if not ctx.on_issue(t) or {"dismissive", "blame", "blame_shift"} & set(m)]
         s += 15 - 30 * len(away) / len(work)
         if len(away) * 2 > len(work):
             n, t = away[0]
             ev.append(_ev(n, t, "does not take up the customer's issue", gap=True))
+    named = {e["turn"] for e in ev if e["why"] == "does not take up the customer's issue"}
+    ev += [e for e in pushed if e["turn"] not in named]
     return {"score": _clamp(s), "evidence": ev, "suggestions": sugg}
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Closure (and the policy: what was promised)
+
+
+def _hedged(text: str) -> bool:
+    return bool(_HEDGE.search(text))
+
+
+def _vague(text: str) -> bool:
+    return bool(_VAGUE_TIME.search(text))
+
+
+def _step_strength(turn: str, pieces: list[str]) -> str:
+    """How firm a next step is: "timed" (a time the customer can hold the agent to), None (a firm action),
+    "weak" (a vague time or a hedge beside an action: "at some point this week") or "none" (only a hedge:
+    "we might be able to sort something out, I'll see")."""
+    texts = [p for p in pieces if p] or [turn]
+    best = "none"
+    for p in texts:
+        sent = next((x for x in sentences(turn) if p in x or x in p), p)
+        hedge, vague = _hedged(p) or _hedged(sent), _vague(p) or _vague(sent)
+        timed = bool(rules.TIME_WORDS.search(p) or rules.TIME_WORDS.search(sent)) and not vague
+        if not hedge and not vague:
+            return "timed" if timed else None if best != "timed" else best
+        if timed and not hedge:
+            best = "timed"
+        elif vague or timed:
+            best = "weak" if best == "none" else best
+    return best
+
+
+def _step_sentence(text: str) -> str | None:
+    """The sentence of a turn that says what will be done (never a filler beside it: "Okay. I'll …")."""
+    return next((x for x in sentences(text) if rules.NEXT_STEP.search(x) and not filler_only(x)),
+                next((x for x in sentences(text) if not filler_only(x)), None))
+
+
+def _recap(text: str) -> bool:
+    """A recap said as one: a recap cue, then two or more things agreed ("So: seven days of tablets today,
+    I'm chasing the surgery, and I'll nominate us")."""
+    return _recap_sentence(text) is not None
+
+
+def _recap_sentence(text: str) -> str | None:
+    for x in sentences(text):
+        if (rules.SUMMARY.search(x) or _RECAP_CUE.search(x)) and len(re.findall(r",|;| and | plus ", x)) >= 1 \
+                and len(content_words(tokens(x))) >= 5:
+            return x
+    return None
+
+
+def _firm_up(ctx: Context, sentence: str) -> str:
+    """A vague or hedged step said firmly: the same action with a time and a promise to confirm it
+    ("I'll give the surgery a ring at some point" -> "I'll give the surgery a ring this morning, and I'll call you
+    back by 5pm to confirm"), or the scenario's allowed offer when the firm line would promise too much."""
+    line = re.sub(r"\bat some (?:point|stage|time)\s+(?=(?:tomorrow|today|tonight)\b)", "first thing ", sentence.strip(),
+                  flags=re.I)
+    line = _VAGUE_TIME.sub("today", line)
+    line = re.sub(r",?\s*\b(?:and )?(?:i'll|we'll|let me) see(?: what i can do)?\b[^.!?]*", "", line, flags=re.I)
+    line = re.sub(r"\b(?:we|i) (?:might|may|could) (?:be able to|possibly) ", "I'll ", line, flags=re.I)
+    line = re.sub(r"\b(?:someone|somebody) (?:should|will|may|might) (?:be in touch|get back to you|call you)\b",
+                  "I'll call you myself by 5pm tomorrow", line, flags=re.I)
+    line = re.sub(r"\b(?:maybe|perhaps|possibly|hopefully),?\s*", "", line, flags=re.I).strip().rstrip(".!,; ")
+    if not line or _hedged(line) or _forbidden_in(line, ctx.scenario) or len(content_words(tokens(line))) < 3:
+        return ctx.offer_line()
+    tail = "" if rules.TIME_WORDS.search(line.replace("today", "")) else ", and I'll call you back by 5pm to confirm it's done"
+    return _cap(line) + tail + "."
+
+
+def _agreed(ctx: Context, turns: list, upto: int) -> list[str]:
+    """What the trainee firmly agreed to do up to turn `upto` (the offers the policy allows, each once, in
+    their own words), for a recap."""
+    out: list[str] = []
+    for n, t, m, r in turns:
+        if n > upto or {"dismissive", "blame", "blame_shift"} & set(m):
+            continue
+        pieces = [o.text for o in r.offers if o.allowed]  # only what the policy is known to allow
+        for p in pieces:
+            p = re.sub(r"^(?:and|so|also|then|plus|but)\s+", "", p.strip().rstrip(".!;,"), flags=re.I)
+            if not p or _hedged(p) or _vague(p) or _forbidden_in(p, ctx.scenario) or len(p) > 120 \
+                    or any(p in q or q in p for q in out):
+                continue
+            out.append(p)
+    return [_low(x) for x in out[:3]]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _recaps_forbidden(ctx: Context, text: str) -> bool:
+    """Whether a recap repeats a promise the policy forbids (made in this turn or earlier)."""
+    bad = [set(keys(" ".join(content_words(tokens(o.text))))) for _, o in ctx.breaches()]
+    if not bad:
+        return False
+    for x in sentences(text):
+        if rules.SUMMARY.search(x) or _RECAP_CUE.search(x):
+            mine = set(keys(" ".join(content_words(tokens(x)))))
+            if any(len(mine & b) >= 2 for b in bad):
+                return True
+    return False
 
 
 def _last_without_question(ctx: Context, turns: list) -> tuple | None:
@@ -759,7 +1216,10 @@ def _same_question(a: str, b: str) -> bool:
 
 
 def _needs_met_by(ctx: Context, text: str) -> list[str]:
-    return [n.description for n in needs_met(ctx.scenario, text)]
+    memo = ctx.__dict__.setdefault("_met_by", {})
+    if text not in memo:
+        memo[text] = [n.description for n in needs_met(ctx.scenario, text)]
+    return memo[text]
 
 
 def closure(ctx: Context) -> dict:
@@ -778,54 +1238,87 @@ def closure(ctx: Context) -> dict:
                 and (c.time or c.owner or c.reference or ctx.on_issue(c.text)
                      or any(o.allowed and (o.text in c.text or c.text in o.text) for o in r.offers))]
         clean = [o for o in clean if o.allowed or ctx.on_issue(o.text) or rules.TIME_WORDS.search(o.text)]
+        if "summary" not in m and _recap(t):
+            found["summary"] = (n, t, None)
+        if "summary" in found and found["summary"][0] == n and _recaps_forbidden(ctx, t):
+            found.pop("summary")  # a recap of promises the policy forbids confirms them: nothing to credit
         if ("next_step" in m or acts) and (acts or clean):
-            timed = any(c.time for c in acts) or bool(rules.TIME_WORDS.search(" ".join(c.text for c in acts)))
+            how = _step_strength(t, [c.text for c in acts] + [o.text for o in clean])
+            rank = {"timed": 3, None: 2, "weak": 1}
             prev = found.get("next_step")
-            if prev is None or timed or prev[2] != "timed":
-                found["next_step"] = (n, t, "timed" if timed else None)
+            if how != "none" and (prev is None or rank[how] >= rank[prev[2]]):
+                found["next_step"] = (n, t, how)
         if "check_more" in m:
             found["check_more"] = (n, t, None)
-        if "farewell" in m and n in last_two:
-            found["farewell"] = (n, t, None)
+        if "farewell" in m and n in last_two and any(rules.FAREWELL.search(x) and not x.rstrip().endswith("?")
+                                                     for x in sentences(t)):
+            found["farewell"] = (n, t, None)  # ("Did you have a nice weekend?" is small talk, not a goodbye)
     last = ctx.transcript.turns[-1] if ctx.transcript.turns else None
     # The customer ended the call (the engine marks its closing turn's intent; older transcripts only have the words).
     customer_ended = last is not None and last.role == "customer" and (
         (last.model_extra or {}).get("intent") == "farewell" or bool(rules.GOODBYE.search(last.text)))
     if "farewell" not in found and turns and customer_ended:
         found["farewell"] = (0, "", "customer")  # the customer said goodbye first: no farewell was possible
-    pts = {"summary": 20, "next_step": 20, "check_more": 15, "farewell": 10}
+    pts = {"summary": 20, "next_step": 15, "check_more": 15, "farewell": 10}  # a time on the step: +15 more
     whys = {"summary": ("sums up what was agreed", rules.SUMMARY),
             "next_step": ("gives a concrete next step", rules.NEXT_STEP),
             "check_more": ("checks whether anything else is needed", rules.CHECK_MORE),
             "farewell": ("closes the conversation politely", rules.FAREWELL)}
     moods = ctx.moods()
-    if "farewell" in found and found["farewell"][2] != "customer" and "next_step" not in found \
-            and not ctx.need_met() and len(moods) >= 2 and moods[-1] >= moods[0]:
-        # A polite goodbye to a customer who is no better off is walking away, not closing.
-        n, t, _ = found.pop("farewell")
-        s -= 5
-        ev.append(_ev(n, t, "says goodbye with nothing done and the customer no calmer", rules.FAREWELL, gap=True))
+    # The problem was addressed: a recap, a firm next step, or the customer's need met. A goodbye before that
+    # is walking away, however politely it is said (or however the customer's mood moved).
+    step = found.get("next_step")
+    addressed = "summary" in found or (step is not None and step[2] != "weak") or ctx.need_met() or any(
+        o.allowed and _step_strength(o.text, [o.text]) not in ("weak", "none") and _needs_met_by(ctx, o.text)
+        for *_, r in turns for o in r.offers)
+    if "farewell" in found and found["farewell"][2] != "customer":
+        n, t, _ = found["farewell"]
+        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x)), t)
+        if not addressed:
+            found.pop("farewell")
+            s -= 5
+            ev.append(_ev(n, t, "says goodbye before the customer's problem is solved", gap=True, sentence=bye))
+        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(bye):
+            found.pop("farewell")
+            ev.append(_ev(n, t, "ends the call abruptly: no recap, no check that it's sorted, no warm close",
+                          gap=True, sentence=bye))
+    if "check_more" in found and not addressed:
+        n, t, _ = found.pop("check_more")
+        ev.append(_ev(n, t, "asks if there's anything else before anything is sorted", rules.CHECK_MORE, gap=True))
     for move in ("summary", "next_step", "check_more", "farewell"):
         if move in found:
             n, t, how = found[move]
-            s += pts[move]
+            s += pts[move] if how != "weak" else 8
             why, rx = whys[move]
             if move == "next_step" and how == "timed":
-                s += 10
+                s += 15
                 why = "gives a concrete next step with a time"
+            if move == "next_step" and how == "weak":
+                ev.append(_ev(n, t, "a vague next step: no firm time or owner the customer can hold you to",
+                              gap=True, sentence=_step_sentence(t)))
+                sugg.append(_suggest(n, clip(_step_sentence(t) or t), _firm_up(ctx, _step_sentence(t) or t)))
+                continue
             if how != "customer":
-                ev.append(_ev(n, t, why, rx))
+                ev.append(_ev(n, t, why, rx, sentence=_step_sentence(t) if move == "next_step" else
+                              (_recap_sentence(t) if move == "summary" else None)))
     missing = [m for m in ("summary", "next_step", "check_more", "farewell") if m not in found]
-    moods = ctx.moods()
     if len(moods) >= 2:
-        s += 15 if moods[-1] < moods[0] else -5
+        if moods[-1] >= moods[0]:
+            s -= 5
+        else:  # a calmer customer counts fully when the call was also closed (a recap or a check)
+            closed = bool({"summary", "check_more"} & set(found)) or (ctx.transcript.model_extra or {}).get(
+                "end_reason") == "resolved"
+            s += (15 if closed else 8) if addressed else (3 if step is not None else 0)
     # What was offered, against the policy.
     credited = 0
     for n, t, m, r in turns:
         for o in r.offers:
             if o.allowed and credited < 2:
-                met = _needs_met_by(ctx, o.text)
-                s += 5 if met else 2
+                strength = _step_strength(o.text, [o.text])
+                if strength == "none":
+                    continue  # "we might be able to sort something out": a hedge, not an offer
+                met = _needs_met_by(ctx, o.text) if strength != "weak" else []
+                s += 5 if met else (2 if strength != "weak" else 1)
                 credited += 1
                 ev.append(_ev(n, t, f"offers what the policy allows ({o.rule})" + (", and it meets the customer's need"
                                                                                   if met else ""), sentence=o.text))
@@ -844,7 +1337,11 @@ def closure(ctx: Context) -> dict:
         n, t, m, r = spot
         target = _target(t)
         parts = []
-        if "summary" in missing or "next_step" in missing:
+        agreed = _agreed(ctx, turns, n) if "summary" in missing and "next_step" not in missing else []
+        if agreed:
+            # A recap of what this trainee agreed, in their words: never fewer things than they offered.
+            parts.append("To recap: " + _join(agreed) + ".")
+        elif "summary" in missing or "next_step" in missing:
             parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing else ctx.offer_line())
         else:
             parts += [x for x in sentences(target) if not (rules.FAREWELL.search(x) or rules.CHECK_MORE.search(x))
@@ -881,6 +1378,8 @@ def score_dimensions(ctx: Context) -> dict[str, dict]:
             k = (e["turn"], e["quote"], e["kind"])
             if (e["kind"] == "strength" and e["turn"] in gap_turns) or k in seen_ev:
                 continue
+            if e["kind"] == "strength" and filler_only(e["quote"].rstrip("…")):
+                continue  # "Okay.", "Right.", "Ok bye.": nothing there to praise
             seen_ev.add(k)
             evidence.append(e)
         d["evidence"] = evidence

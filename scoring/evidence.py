@@ -13,6 +13,9 @@ MAX_QUOTE = 160
 _ABBREV = ("mr", "mrs", "ms", "dr", "st", "no", "nos", "vs", "etc", "eg", "e.g", "ie", "i.e", "approx", "ref", "dept",
            "tel", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
            "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "a.m", "p.m", "min", "mins", "hr", "hrs", "ext")
+# Shortenings that can also end a sentence ("Thanks for the info."): a break only when the next word is capitalised.
+_ABBREV_BEFORE_LOWER = frozenset("""incl excl esp est appt govt misc max avg wk wks yr yrs mth mths qty cf viz al fig vol pp
+pg opp poss prob temp acct amt info tbc asst mgr sq ft oz lb lbs kg km corp bros prof rev gen sgt capt cllr jr sr""".split())
 # A sentence break: closing punctuation then space (or end), not after a number's decimal point or an abbreviation.
 _BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*(?:\s+|$)|\n+")
 
@@ -23,6 +26,16 @@ def _is_abbrev(before: str) -> bool:
         return False
     word = m.group(1).lower()
     return word in _ABBREV or (len(word) == 1 and word.isalpha())
+
+
+def _shorthand(before: str, after: str) -> bool:
+    """A clipped word before a full stop with the sentence going on in lower case: "pkg. arrives", "hrs. to
+    wait" (a word with no vowel, or one of 2-5 letters followed by a lower-case word and no capital after it)."""
+    m = re.search(r"\b([A-Za-z]{1,6})\.$", before)
+    if not m or not re.match(r"[a-z]", after):
+        return False
+    word = m.group(1).lower()
+    return word in _ABBREV_BEFORE_LOWER or not re.search(r"[aeiouy]", word)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -37,8 +50,9 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
     for m in _BREAK.finditer(text):
         end = m.start()
         piece = text[start:m.end()]
-        if "\n" not in m.group() and _is_abbrev(text[start:end].rstrip("\"'”’)]")) and m.end() < len(text):
-            continue  # "Mr. Patel" / "e.g. the router" go on
+        if "\n" not in m.group() and m.end() < len(text) and (
+                _is_abbrev(text[start:end].rstrip("\"'”’)]")) or _shorthand(text[start:end], text[m.end():])):
+            continue  # "Mr. Patel" / "e.g. the router" / "incl. partner airlines" go on
         seg = text[start:m.end()]
         if seg.strip():
             s = start + (len(seg) - len(seg.lstrip()))
@@ -95,14 +109,26 @@ def clip(piece: str, limit: int = MAX_QUOTE) -> str:
     return cut.rstrip(" ,;:—–-") + "…"
 
 
+# A sentence that says nothing a coach could point at: "Okay.", "Right.", "Sure, got it.", "Ok bye."
+FILLER = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
+                    r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah|bye|bye now|bye-bye|"
+                    r"goodbye|good bye)\W*)+$", re.I)
+
+
+def is_filler(sentence: str) -> bool:
+    return bool(sentence.strip()) and bool(FILLER.match(sentence.strip()))
+
+
 def quote(text: str, pattern: re.Pattern[str] | None = None) -> str:
-    """A verbatim sentence of `text`: the one matching `pattern` (else the first), at most MAX_QUOTE chars."""
+    """A verbatim sentence of `text`: the one matching `pattern` (else the first), at most MAX_QUOTE chars.
+    A filler sentence ("Okay.", "Right.") is never chosen while the turn has a sentence with something in it."""
     sents = sentences(text)
     if not sents:
         return clip(text) or text
-    chosen = sents[0]
+    said = [s for s in sents if not is_filler(s)] or sents
+    chosen = said[0]
     if pattern is not None:
-        chosen = next((s for s in sents if pattern.search(s)), chosen)
+        chosen = next((s for s in said if pattern.search(s)), chosen)
     return clip(chosen)
 
 

@@ -69,14 +69,14 @@ def test_with_the_judge_on_scoring_still_runs_once_and_the_judges_view_is_kept(a
     monkeypatch.setenv("TALKDOWN_BACKEND", "openai")
     monkeypatch.setenv("TALKDOWN_LLM_MAX_RETRIES", "0")
     get_settings.cache_clear()
-    dim = {"score": 61, "evidence": [], "comment": "fine"}
+    dim = {"score": 55, "evidence": [], "comment": "fine"}
     fake_openai.enqueue(json.dumps({d: dim for d in ("active_listening", "paraphrasing", "empathy", "focus",
                                                       "closure")} | {"summary": "ok", "warnings": []}))
     practice.end(ana, conv)
     assert len(score_calls) == 1
     rec = ana.get_report(conv)
-    assert rec.report["judge"]["empathy"]["score"] == 61
-    assert rec.report["dimensions"]["empathy"]["score"] != 61 or rec.report["overall"] != 61  # engine's own
+    assert rec.report["judge"]["empathy"]["score"] == 55
+    assert rec.report["dimensions"]["empathy"]["score"] != 55 or rec.report["overall"] != 55  # engine's own
 
 
 @pytest.mark.parametrize("forge", [
