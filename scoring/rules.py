@@ -86,7 +86,17 @@ REFLECTION = _rx(
 )
 
 AFFIRMATION = _rx(
-    r"\b(?:you(?:'re| are|'ve| have)? (?:absolutely |completely |totally )?right to\b)",
+    r"\b(?:you(?:'re| are|'ve| have| were)? (?:absolutely |completely |totally |quite |so )?right (?:not )?to\b)",
+    # Crediting what they did or felt: "You had every reason to be annoyed", "That's resourceful of you",
+    # "You've been so patient", "You did exactly the right thing"
+    r"\byou (?:had|have|'ve got|'ve) every (?:reason|right)\b",
+    r"\b(?:really |very |so |incredibly |extremely )?(?:resourceful|good|kind|brave|sensible|thoughtful|generous|"
+    r"considerate|sweet|wise|smart|clever|patient|understanding|decent|thorough) of you\b",
+    r"\byou(?:'ve| have) been (?:so |very |really |incredibly |extremely |remarkably |more than )?(?:patient|"
+    r"understanding|brave|calm|gracious|reasonable|helpful|clear|resilient|strong)\b",
+    r"\byou did (?:exactly |absolutely |just )?(?:the (?:right|sensible|smart|best) thing|the right thing)\b",
+    r"\byou(?:'ve| have) done (?:exactly |absolutely |just )?the (?:right|sensible|smart|best) thing\b",
+    r"\bof course you can\b",
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:completely |totally |perfectly |entirely )?(?:understandable|fair|reasonable|natural|normal|valid)\b",
     r"\banyone would (?:be|feel)\b",
     r"\byou did (?:the right thing|everything right|all the right things)\b",
@@ -209,7 +219,8 @@ CHECK_MORE = _rx(
 )
 
 FAREWELL = _rx(
-    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|all the best|"
+    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:rest of (?:your|the) )?(?:day|evening|night|"
+    r"weekend|one)|all the best|enjoy (?:the rest of )?your (?:day|evening|night|weekend|meal|trip|holiday)|safe travels|"
     r"thanks for (?:calling|contacting|your call|getting in touch|reaching out)|thank you for (?:calling|contacting|your call|getting in touch|reaching out))\b",
 )
 
@@ -232,8 +243,10 @@ REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s
 # experience, not a question, not the speaker's own information or advice), measured on AnnoMI dev.
 
 # Openers that carry no move: "Okay. So, um, ..." -> the statement after them.
-FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:okay|ok|so|and|but|yeah|yes|right|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
-             r"well|oh|sure|gotcha|i see|wow|now|good|great)\b)+[\s,.!\-–—]*")
+# "Right", "good", "great", "now", "sure" and "i see" are openers only when a pause follows ("Good. You…"), not in
+# "Good luck with it" or "Right now it feels…".
+FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:(?:okay|ok|so|and|but|yeah|yes|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
+             r"well|oh|gotcha|wow)\b|(?:right|sure|i see|now|good|great)(?=[\s]*[,.!\-–—]|$)))+[\s,.!\-–—]*")
 # The speaker's own information, advice or plans: not a reflection of the other person.
 OWN_VOICE = _rx(
     r"\b(?:i think|i(?:'d| would) (?:suggest|recommend|like|encourage)|i want(?: to)?|let me|let's|"
@@ -278,7 +291,9 @@ ENCOURAGEMENT = _rx(
     r"\b(?:everything|things|it)(?:'ll| will) (?:be|get|turn out) (?:ok|okay|alright|all right|fine|better|well)\b",
     r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
     r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
-    r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserve\b",
+    r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
+    r"\b(?:your|those|these|the|such|all (?:of )?(?:those|these|your)) feelings (?:are|were) (?:totally |completely |"
+    r"perfectly |entirely |so |absolutely )?(?:valid|understandable|normal|natural|legitimate)\b",
     r"\byou(?:'re| are| seem| sound)(?: \w+)? (?:so |very |really |clearly )?(?:strong|brave|resilient|capable|smart|"
     r"intelligent|kind|caring|thoughtful|mature|determined|courageous)\b",
     r"\byou(?:'re| are|'ve been| have been) (?:handling|doing|coping with) (?:it|this|that|things|everything)? ?"

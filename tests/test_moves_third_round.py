@@ -1,0 +1,79 @@
+"""Move detection, third round (issue 12): crediting what the customer did, openers, broken-off turns.
+
+Every wording is written for this test in a customer-service or everyday setting; none is taken from
+ESConv, AnnoMI or the project's customer-service set. Each rule is checked on three or more wordings
+and on near misses it must leave alone.
+"""
+from __future__ import annotations
+
+import pytest
+
+from scoring import detect_moves, rules
+
+FLOOD = [{"role": "customer", "text": "Water came through the kitchen ceiling last night and I moved everything "
+                                      "out myself before anyone answered the phone."}]
+
+
+@pytest.fixture(autouse=True)
+def _rules_mode(monkeypatch):
+    from core.settings import get_settings
+    from scoring import model
+
+    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
+    get_settings.cache_clear()
+    model.reload()
+    yield
+    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
+    get_settings.cache_clear()
+    model.reload()
+
+
+@pytest.mark.parametrize("text", [
+    "You had every reason to be cross with us.",
+    "You have every right to ask for that in writing.",
+    "That was quick thinking, and very sensible of you.",
+    "It's really thoughtful of you to check on your neighbour too.",
+    "You've been so patient while we sorted this.",
+    "You've been really clear, which helps a lot.",
+    "You did exactly the right thing ringing the emergency line.",
+    "You've done the sensible thing keeping the receipts.",
+    "Of course you can, there's no rush.",
+    "You were right not to sign anything yet.",
+    "You deserved a straight answer the first time.",
+    "Those feelings are completely understandable after a week like this.",
+])
+def test_crediting_what_they_did_or_felt_is_an_affirmation(text):
+    assert "affirmation" in detect_moves(text, FLOOD)
+
+
+@pytest.mark.parametrize("text", [
+    "You had every chance to cancel before the deadline.",  # holds it against them; not "reason" or "right"
+    "Of course, you can pay it online.",  # information after a pause, not "of course you can"
+    "You've been charged twice for the same visit.",  # their account, not praise
+    "It was kind of a mess when the engineer left.",  # "kind of" is not "kind of you"
+])
+def test_near_misses_are_not_credited_to_the_customer(text):
+    assert "affirmation" not in detect_moves(text, FLOOD)
+
+
+@pytest.mark.parametrize("text", [
+    "Have a great rest of your day.",
+    "Enjoy your evening, and thanks again.",
+    "Safe travels tomorrow.",
+    "Enjoy the rest of your weekend.",
+])
+def test_more_ways_to_say_goodbye(text):
+    assert "farewell" in detect_moves(text, FLOOD + [{"role": "trainee", "text": "Is there anything else?"},
+                                                     {"role": "customer", "text": "No, that's everything."}])
+
+
+@pytest.mark.parametrize("text,rest", [
+    ("Good luck with the move.", "Good luck with the move."),
+    ("Right now the flat is drying out.", "Right now the flat is drying out."),
+    ("Great news about the insurer.", "Great news about the insurer."),
+    ("Good. You've kept the receipts.", "You've kept the receipts."),
+    ("Right, so the ceiling came down.", "the ceiling came down."),
+    ("Okay, great, you're all set.", "you're all set."),
+])
+def test_an_opener_is_stripped_only_when_a_pause_follows(text, rest):
+    assert rules.FILLER.sub("", text) == rest
