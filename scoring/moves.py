@@ -137,7 +137,8 @@ REFLECTIVE_FLOOR = 0.5
 def _probing_question(text: str) -> bool:
     """A question other than the check for more: "What do the lights show? Anything else?" has one."""
     return any(rules.QUESTION.search(m.group()) for m in SENTENCE.finditer(text)
-               if m.group().strip() and not rules.CHECK_MORE.search(m.group()))
+               if m.group().strip() and (not rules.CHECK_MORE.search(m.group())
+                                         or rules.AGREEMENT_CHECK.search(m.group())))
 
 
 def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> tuple[set[str], set[str]]:
@@ -241,12 +242,54 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True
     if rules.SO_START.match(text):
         return True
+    if _about_them(core, toks, context):
+        return True  # "So you took the whole day off for it, and nobody came."
     if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
         return True  # "And how she feels about you matters to you."
     if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
     return shared >= 2
+
+
+def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:
+    """A plain statement of what the person did, has or is ("You took the day off and nobody came").
+
+    Not a question, not an answer to theirs, not what will, would or could happen, not a condition or
+    an obligation, not the speaker's side ("we", "I"), not advice or a courtesy, not the generic "you".
+    """
+    return (3 <= len(toks) <= 40 and "?" not in core and bool(rules.YOU_AS_SUBJECT.search(core))
+            and not rules.NOT_ABOUT_THEM.search(core) and not rules.TIME_WORDS.search(core)
+            and not rules.GENERIC_YOU.search(core) and not rules.MODAL.search(core)
+            and not _asks_or_tells(core) and not _answers(context))
+
+
+def _asks_or_tells(core: str) -> bool:
+    """Some sentence asks ("Have you tried a helpline.") or tells the person what to do ("Use your time off…")."""
+    for m in SENTENCE.finditer(core):
+        sent = rules.FILLER.sub("", m.group().strip())
+        if rules.ASKS_OPENING.match(sent) or rules.IMPERATIVE.match(sent):
+            return True
+    return False
+
+
+def _trailing_ask(text: str) -> bool:
+    """The turn ends in a question that broke off or lost its mark ("Cool. And do you see them often or-")."""
+    last = None
+    for m in SENTENCE.finditer(text):
+        if m.group().strip():
+            last = m.group().strip()
+    return bool(last) and bool(rules.TRAILING_ASK.match(rules.FILLER.sub("", last)))
+
+
+def _answers(context: Sequence[ContextTurn]) -> bool:
+    """The customer's latest turn asked something, so a statement now answers it ("No, you don't.")."""
+    for turn in reversed(context):
+        role, said = _role_text(turn)
+        if role == "customer":
+            return said.rstrip().endswith("?")
+        return False
+    return False
 
 
 def _echoes(toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -338,6 +381,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("question")  # "So you're torn between the two?" checks a restatement; it asks nothing new
     if "question" in found and not _asks(text):
         found.discard("question")  # "Have you thought about talking to your manager?" proposes
+    if "question" not in found and _trailing_ask(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
+        found.add("question")  # "And do you still see them or-": a question that broke off
     if "question" not in found and rules.QUESTION_CUE.search(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
         found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):

@@ -35,7 +35,8 @@ def _unicode_words(pattern: str) -> str:
 
 QUESTION = _rx(
     r"\?",
-    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how)\b[^.!]*$",
+    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
+    r"[^.!]*$",
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
 )
 
@@ -257,6 +258,8 @@ OWN_VOICE = _rx(
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    # what they will have to do: "You'll need to be in between eight and twelve"
+    r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
     r"\b(?:i (?:would |'d )?suggest|(?:one|my) suggestion|you (?:just |really |only |simply )?need to|all you need|"
     r"i (?:also|too|myself|used to|remember|found|had|went|did)|glad i could|(?:you(?:'re| are) )?(?:so |very |most )?welcome)\b",
@@ -278,7 +281,8 @@ REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems)
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
-QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
+QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|something about)|start by telling me|"
+                   r"i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
                    r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
 
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
@@ -378,3 +382,36 @@ INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means?|hard|difficult|scar
                          r"you(?:'d| would) (?:like|love|rather|prefer)|you(?:'re| are) (?:not )?(?:sure|unsure|ready|"
                          r"willing|hoping|thinking|wondering|worried|concerned|afraid|torn)|you (?:really )?(?:want|wanted|"
                          r"wish|hope|feel|felt|think|thought|believe|know|knew|worry|care|need|don't want|didn't want))\b")
+
+# A statement that mentions "you" but is not about the person's experience: what will or would happen,
+# conditions and obligations ("You'll have to do that in the app", "If you'd kept the number…").
+NOT_ABOUT_THEM = _rx(r"\b(?:will|'ll|would|going to|gonna|have to|has to|had to|if|unless|should|shouldn't|must|"
+                     r"need to|needs to|owe|policy|terms|our|we|us|i'll|i'm|i've|i|me)\b")
+
+# "you" that is not the person's own experience: courtesies, a third party's help, the generic "you".
+GENERIC_YOU = _rx(r"\b(?:you (?:too|as well)|(?:nice|great|good|lovely|a pleasure|pleasure|fun) (?:talking|chatting|speaking) "
+                  r"(?:to|with) you|(?:help|helps|helped|allow|allows|let|lets|teach|teaches|enable|enables|support|"
+                  r"supports) (?:you|yourself)|when you|whenever you|once you|after you|while you|anyone|everyone|"
+                  r"everybody|people|better off)\b")
+MODAL = _rx(r"\b(?:can|could|might|may)\b")
+
+# A sentence that tells the person what to do: it opens with a verb's plain form ("Use your time off…").
+IMPERATIVE = _rx(r"^(?:please |just |maybe |perhaps |first of all,? |also,? |and |so )?(?:pick|choose|use|search|spend|engage|"
+                 r"think|try|enjoy|be|keep|give|do|don't|never|stop|go|look|remember|take|make|get|find|consider|call|"
+                 r"ask|tell|talk|write|read|join|reach|let|focus|practice|practise|start|avoid|treat|put|see|check|listen|"
+                 r"learn|imagine|leave|send|bring|set|hold|stay|move|turn|open|close|watch|wait|believe|trust|accept|"
+                 r"allow|forget|speak|contact|visit|seek|apply|sign|share|show|explain|eat|sleep|drink|rest|relax|grab|"
+                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save)\b")
+
+# Asking for agreement to a proposal ("Does that sound okay?", "Would that work for you?"): a question, even
+# though the check for more shares its words ("Does that cover everything?").
+AGREEMENT_CHECK = _rx(r"\b(?:does|would|will|do) (?:that|this|it) (?:sound|work|suit|seem|feel)\b"
+                      r"(?! (?:like )?(?:everything|all|right|correct|accurate|about right|true|possible)\b)",
+                      r"\b(?:is|would) (?:that|this|it)(?: be)? (?:ok|okay|alright|all right|fine|acceptable)\b")
+# A question broken off or left without its mark: "And do you have friends in the band with you or-".
+TRAILING_ASK = _rx(r"^(?:do|does|did|is|are|was|were|have|has|can|could|would|will|what(?! an?\b)|when|where|which|who|why|"
+                   r"how(?! about\b))\b"
+                   r"[^.!?]*(?:\bor\W*|[-–—]+\s*)$")
+
+# "you" doing or being something: "you're worn out", "you took the day off", not "talk to you" or "love you".
+YOU_AS_SUBJECT = _rx(r"\b(?:you(?:'re|'ve|'d)|you (?!(?:all|too|as well|no matter|guys)\b)[a-z]+)(?<!you know)(?<!you mean)")

@@ -77,3 +77,80 @@ def test_more_ways_to_say_goodbye(text):
 ])
 def test_an_opener_is_stripped_only_when_a_pause_follows(text, rest):
     assert rules.FILLER.sub("", text) == rest
+
+
+LEAK = [{"role": "customer", "text": "I took Thursday off work for the plumber and nobody turned up. "
+                                     "Then the leak got worse overnight."}]
+
+
+def _listens(moves):
+    return bool({"paraphrase", "reflection"} & set(moves))
+
+
+@pytest.mark.parametrize("text", [
+    "You took a day's leave for it, and nobody came.",
+    "And you were the one mopping up at two in the morning.",
+    "Yeah. You've had water through the ceiling twice now.",
+    "Mm. So you're the one holding it all together at home.",
+    "Right. You lost a day's pay over this.",
+])
+def test_a_plain_statement_of_what_they_did_or_have_reflects(text):
+    assert _listens(detect_moves(text, LEAK))
+
+
+@pytest.mark.parametrize("text", [
+    "You'll need to be in between eight and twelve.",  # what will happen: the speaker's plan
+    "If you'd called the emergency line, we could have sent someone.",  # a condition, and blame
+    "You can always book online instead.",  # a possibility offered
+    "We sent you a text on Wednesday.",  # the speaker's side
+    "Use the stopcock under your sink for now.",  # an instruction
+    "Nice talking with you, and you too.",  # a courtesy
+    "People often find you get a faster answer by email.",  # the generic "you"
+])
+def test_statements_with_you_that_are_not_about_their_experience(text):
+    assert not _listens(detect_moves(text, LEAK))
+
+
+def test_answering_their_question_is_not_reflecting():
+    ctx = [{"role": "customer", "text": "Do I need to be home for the plumber?"}]
+    assert not _listens(detect_moves("No, you don't, he has a key code.", ctx))
+    assert not _listens(detect_moves("Yes, you do, sadly.", ctx))
+    assert not _listens(detect_moves("You aren't, the landlord is.", ctx))
+
+
+@pytest.mark.parametrize("text", [
+    "Does that sound okay?",
+    "We'd send someone tomorrow morning. Would that work for you?",
+    "I can move the visit to Friday. Is that okay?",
+    "Does that seem fair to you?",
+])
+def test_asking_agreement_to_a_proposal_is_a_question(text):
+    assert "question" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Does that cover everything?",
+    "Is there anything else I can help with?",
+    "So the plumber never came and the leak got worse. Does that sound right?",
+])
+def test_checks_for_more_or_of_a_restatement_are_not_new_questions(text):
+    assert "question" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Okay. And do you still have the receipt for the plumber or-",
+    "Right. Was the leak coming from the ceiling or-",
+    "Mm. And when did you first notice the damp—",
+    "Tell us something about the damage.",
+])
+def test_a_question_broken_off_or_without_its_mark_asks(text):
+    assert "question" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "What a week you've had-",
+    "And what a mess it left-",
+    "And the ceiling came down-",
+])
+def test_broken_off_statements_are_not_questions(text):
+    assert "question" not in detect_moves(text, LEAK)
