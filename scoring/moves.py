@@ -183,8 +183,15 @@ def _only_questions(text: str) -> bool:
 def _restating_questions(text: str) -> bool:
     """Every question in the turn is a restatement said as one ("So you were overseas?"), not a new ask."""
     qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
-    return bool(qs) and all(rules.PARAPHRASE_CUE.search(q) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q)
-                            and not rules.OPEN_QUESTION.search(q) for q in qs)
+    return bool(qs) and all(_restating_question(q) for q in qs)
+
+
+def _restating_question(q: str) -> bool:
+    """"So you were overseas?", "It sounds like part of you wants to stay?", "…, is that right?": checks, not asks."""
+    if rules.UNDERSTANDING_CHECK.search(q):
+        return True
+    cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
+    return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
 
 
 def _suggests(text: str) -> bool:
@@ -389,6 +396,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
+    if "question" in found and found & {"paraphrase", "reflection"} and _restating_questions(text):
+        found.discard("question")  # "It sounds like part of you wants to stay?" / "…, is that right?" checks a reflection
     _model_additions(text, context, found)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation

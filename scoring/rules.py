@@ -415,3 +415,12 @@ TRAILING_ASK = _rx(r"^(?:do|does|did|is|are|was|were|have|has|can|could|would|wi
 
 # "you" doing or being something: "you're worn out", "you took the day off", not "talk to you" or "love you".
 YOU_AS_SUBJECT = _rx(r"\b(?:you(?:'re|'ve|'d)|you (?!(?:all|too|as well|no matter|guys)\b)[a-z]+)(?<!you know)(?<!you mean)")
+
+# Checking that a restatement is right ("Is that right?", "Have I got that right?", "…, isn't it?").
+UNDERSTANDING_CHECK = _rx(
+    r"\b(?:is|was) (?:that|this|it) (?:right|correct|accurate|fair to say)\b",
+    r"\b(?:did|have|do) i (?:get|got|understand|hear|have) (?:that|this|it|you|the \w+)(?: \w+)? (?:right|correctly|straight)\b",
+    r"\bam i (?:right|close|getting (?:that|this|it) right)\b",
+    r"[,-]\s*(?:(?:is|was|has|have|had|do|does|did|are|were|would|could|wo)n't (?:it|you|that|they|he|she))\W*\?\s*$",
+    r"\b(?:is that|does that sound) (?:about )?right\b",
+)

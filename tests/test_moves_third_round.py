@@ -154,3 +154,24 @@ def test_a_question_broken_off_or_without_its_mark_asks(text):
 ])
 def test_broken_off_statements_are_not_questions(text):
     assert "question" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "It sounds like part of you wants to give up on the claim?",
+    "Sounds like the waiting is the worst bit?",
+    "So the plumber never came, and you lost a day's pay. Is that right?",
+    "So you took the day off and nobody came, have I got that right?",
+    "That's been a miserable few days for you, hasn't it?",
+])
+def test_a_reflection_checked_with_a_question_mark_is_not_a_new_question(text):
+    moves = detect_moves(text, LEAK)
+    assert _listens(moves) and "question" not in moves
+
+
+@pytest.mark.parametrize("text", [
+    "It sounds like a long week. When did the leak start?",
+    "So the plumber never came. What did the landlord say?",
+    "Sounds like the ceiling is the worry. Is it still dripping?",
+])
+def test_a_reflection_followed_by_a_real_question_still_asks(text):
+    assert "question" in detect_moves(text, LEAK)
