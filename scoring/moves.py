@@ -253,6 +253,9 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True  # "So you took the whole day off for it, and nobody came."
     if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
         return True  # "And how she feels about you matters to you."
+    if 1 <= len(toks) <= 4 and "?" not in text and content_words(toks) and not rules.NOT_A_SHORT_REFLECTION.search(core) \
+            and not _answers(context) and text.lstrip()[:1] not in "-–—":
+        return True  # "Totally discouraged.", "A fresh start.": a short word on their situation (not a piece of a longer one)
     if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)

@@ -65,8 +65,11 @@ PARAPHRASE_CUE = _rx(
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
                 r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|"
-                r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you)")
+                r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you|unpleasant|violating|"
+                r"humiliating|embarrassing|isolating|heartbreaking)")
 REFLECTION = _rx(
+    # "That must feel really violating": whatever follows "must feel" is a feeling
+    r"\b(?:that|this|it) must (?:feel|have felt) (?:\w+ )?(?:really |so |very |incredibly |quite |pretty )?[a-z]{4,}\b",
     # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
     r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
@@ -91,6 +94,9 @@ AFFIRMATION = _rx(
     # Crediting what they did or felt: "You had every reason to be annoyed", "That's resourceful of you",
     # "You've been so patient", "You did exactly the right thing"
     r"\byou (?:had|have|'ve got|'ve) every (?:reason|right)\b",
+    # "That's a completely fair complaint", "That's a really good point"
+    r"\b(?:that(?:'s| is| was)|it(?:'s| is)) (?:a |an )?(?:really |very |completely |totally |perfectly |entirely )?(?:fair|"
+    r"reasonable|valid|understandable|good|great|important) (?:point|complaint|question|concern|request|thing to ask)\b",
     r"\b(?:really |very |so |incredibly |extremely )?(?:resourceful|good|kind|brave|sensible|thoughtful|generous|"
     r"considerate|sweet|wise|smart|clever|patient|understanding|decent|thorough) of you\b",
     r"\byou(?:'ve| have) been (?:so |very |really |incredibly |extremely |remarkably |more than )?(?:patient|"
@@ -257,7 +263,7 @@ OWN_VOICE = _rx(
     r"^(?:i|we|let|i'll|we'll|i'm|we're|try|maybe|perhaps|please|just)\b",
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
-    r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like)|i(?:'m| am) afraid)\b",
     # what they will have to do: "You'll need to be in between eight and twelve"
     r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
@@ -424,3 +430,11 @@ UNDERSTANDING_CHECK = _rx(
     r"[,-]\s*(?:(?:is|was|has|have|had|do|does|did|are|were|would|could|wo)n't (?:it|you|that|they|he|she))\W*\?\s*$",
     r"\b(?:is that|does that sound) (?:about )?right\b",
 )
+
+# A short reply that is a courtesy, an agreement or the speaker's reaction, or hands the choice back ("That's your
+# decision."), not a word on the customer's situation.
+NOT_A_SHORT_REFLECTION = _rx(
+    r"\b(?:hi|hello|hey|thanks|thank|bye|welcome|see you|nice to|good to see|morning|afternoon|evening|pleasure|sorry|"
+    r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
+    r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
+    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends)\b")

@@ -175,3 +175,48 @@ def test_a_reflection_checked_with_a_question_mark_is_not_a_new_question(text):
 ])
 def test_a_reflection_followed_by_a_real_question_still_asks(text):
     assert "question" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", ["Utterly exhausted.", "A lost day's pay.", "Completely stuck, then.", "Mm. Three weeks of it."])
+def test_a_short_word_on_their_situation_reflects(text):
+    assert _listens(detect_moves(text, LEAK))
+
+
+@pytest.mark.parametrize("text", ["Okay.", "No problem at all.", "Sure, one second.", "That's your decision.",
+                                  "Thanks for that.", "Good morning, Sam."])
+def test_short_courtesies_and_agreements_do_not_reflect(text):
+    assert not _listens(detect_moves(text, LEAK))
+
+
+def test_a_short_answer_to_their_question_does_not_reflect():
+    ctx = [{"role": "customer", "text": "When will the plumber come back?"}]
+    assert not _listens(detect_moves("Tuesday morning.", ctx))
+    assert not _listens(detect_moves("Probably next week.", ctx))
+    assert not _listens(detect_moves("After the insurer calls.", ctx))
+
+
+@pytest.mark.parametrize("text", [
+    "That's a completely fair complaint.",
+    "That's a really good point about the deposit.",
+    "It's a very reasonable request.",
+])
+def test_granting_their_point_is_an_affirmation(text):
+    assert "affirmation" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "That must feel really humiliating.",
+    "That must have felt so lonely.",
+    "It must feel pretty bleak right now.",
+])
+def test_whatever_follows_must_feel_is_a_feeling(text):
+    assert "reflection" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Plumbers aren't insurers, I'm afraid.",
+    "The landlord decides that, I'm afraid.",
+    "I'm afraid the ceiling is the landlord's job.",
+])
+def test_i_am_afraid_is_the_speakers_own_news_not_a_reflection(text):
+    assert not _listens(detect_moves(text, LEAK))
