@@ -61,6 +61,10 @@ PARAPHRASE_CUE = _rx(
     r"\byou (?:said|mentioned) (?:that |you |your |it |he |she |they )",
     r"\bif i (?:get|understand|heard|hear) you (?:correctly|right|clearly)\b",
     r"\byou mean\b",
+    # "From what I understand, you're…", "Correct me if I'm wrong, but…"
+    r"\b(?:from|by) what i(?:'ve| have)? (?:understand|understood|gather|gathered|hear|heard|can tell)\b",
+    r"\bfrom my understanding\b", r"\bcorrect me if i(?:'m| am) wrong\b",
+    r"\bif i(?:'m| am) (?:hearing|understanding|reading) (?:you|this|that) (?:right|correctly)\b",
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
@@ -336,6 +340,12 @@ ENCOURAGEMENT = _rx(
 )
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
+    # "I can understand wanting to avoid a row", "I can tell this is really hurting you"
+    r"\bi can (?:definitely |totally |really |certainly |completely )?(?:understand|imagine|see|tell|feel|sense) "
+    r"(?:wanting|being|feeling|not wanting|having to|needing)\b",
+    r"\bi can (?:definitely |totally |really |certainly )?(?:tell|see|feel|sense) (?:this|that|it|you)(?:'s| is| are|'re)? "
+    r"(?:\w+ ){0,3}?(?:hurt|frustrat|stress|upset|anxi|worr|sad|lonely|scar|afraid|angry|overwhelm|disappoint|weigh|"
+    r"pain|exhaust|tired)",
     r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) (?:how|why|that|what|your) (?:\w+ ){0,4}?"
     r"(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
     r"overwhelm|disappoint|miss)",
@@ -426,7 +436,7 @@ YOU_AS_SUBJECT = _rx(r"\b(?:you(?:'re|'ve|'d)|you (?!(?:all|too|as well|no matte
 UNDERSTANDING_CHECK = _rx(
     r"\b(?:is|was) (?:that|this|it) (?:right|correct|accurate|fair to say)\b",
     r"\b(?:did|have|do) i (?:get|got|understand|hear|have) (?:that|this|it|you|the \w+)(?: \w+)? (?:right|correctly|straight)\b",
-    r"\bam i (?:right|close|getting (?:that|this|it) right)\b",
+    r"\bam i (?:right|correct|close|getting (?:that|this|it) right)\b", r"\bcorrect me if i(?:'m| am) wrong\b",
     r"[,-]\s*(?:(?:is|was|has|have|had|do|does|did|are|were|would|could|wo)n't (?:it|you|that|they|he|she))\W*\?\s*$",
     r"\b(?:is that|does that sound) (?:about )?right\b",
 )

@@ -220,3 +220,32 @@ def test_whatever_follows_must_feel_is_a_feeling(text):
 ])
 def test_i_am_afraid_is_the_speakers_own_news_not_a_reflection(text):
     assert not _listens(detect_moves(text, LEAK))
+
+
+@pytest.mark.parametrize("text", [
+    "I can understand wanting to keep the peace with the landlord.",
+    "I can imagine not wanting to go home to that.",
+    "I can tell this is really weighing on you.",
+    "I can see you're exhausted by all of it.",
+])
+def test_understanding_their_state_in_other_words_reflects(text):
+    assert "reflection" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "I can see the engineer's note on your account.",
+    "I can tell you the next free slot.",
+    "I can understand the form if you send it over.",
+])
+def test_seeing_or_telling_facts_is_not_a_reflection(text):
+    assert "reflection" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "From what I understand, nobody turned up on Thursday and the leak got worse?",
+    "Correct me if I'm wrong, but the plumber never came and the leak got worse.",
+    "The plumber never turned up and the leak is worse, am I right?",
+])
+def test_checking_understanding_restates(text):
+    moves = detect_moves(text, LEAK)
+    assert _listens(moves) and "question" not in moves
