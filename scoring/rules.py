@@ -372,6 +372,9 @@ SUGGESTION_QUESTION = _rx(
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
     r"getting|taking|making|looking|reaching|joining|writing)\b",
     r"^\W*(?:why not|why don't you|do you want to try|have you considered)\b",
+    # "Is there a way you could…?", "Is it possible to…?", "Can I suggest…?", "How about a walk?", "What about asking…?"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there (?:a|any) way (?:you|to|for you)|is it possible (?:to|for you|that you)|"
+    r"(?:can|could|may) i (?:suggest|recommend|propose)|(?:how|what) about (?:\w+ing\b|an? |some ))",
     # "Maybe you could ask your neighbour?", "Perhaps a quick call to the school?": advice with a question mark
     r"^\W*(?:(?:and|so|well|hmm|also|or|but),?\s+)*(?:maybe|perhaps)\b",
     # "Do you think a second opinion would help?", "Would it be worth asking them?": a proposal to weigh up

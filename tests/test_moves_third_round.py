@@ -249,3 +249,23 @@ def test_seeing_or_telling_facts_is_not_a_reflection(text):
 def test_checking_understanding_restates(text):
     moves = detect_moves(text, LEAK)
     assert _listens(moves) and "question" not in moves
+
+
+@pytest.mark.parametrize("text", [
+    "Is there a way you could stay with your sister for a few nights?",
+    "Is it possible to ask the landlord for a written date?",
+    "Can I suggest keeping a log of every call?",
+    "How about a quick note to the agent tonight?",
+    "What about asking the neighbours whether they saw the plumber?",
+])
+def test_more_suggestions_said_as_questions_are_not_probes(text):
+    assert "question" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Is there a way in through the back door for the plumber?",  # asks a fact about the building
+    "How about the upstairs flat, is that dry?",  # asks about a thing, not a proposal
+    "What about the insurer, have they called?",
+])
+def test_questions_about_things_still_ask(text):
+    assert "question" in detect_moves(text, LEAK)
