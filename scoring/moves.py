@@ -5,6 +5,7 @@ so it must stay fast (pure Python regexes plus a small linear model) and stable.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ MOVES: tuple[str, ...] = (
     "dismissive", "blame", "jargon", "off_topic", "next_step", "summary", "check_more", "farewell",
 )
 _ORDER = {m: i for i, m in enumerate(MOVES)}
+_NOT_SAID = re.compile(r"\[[^\[\]]{0,60}\]")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
 
@@ -370,6 +372,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
     text = (text or "").replace("’", "'").replace("‘", "'")  # "I’m sorry" is "I'm sorry"
+    if "[" in text:
+        text = _NOT_SAID.sub(" ", text)  # "[laughs]", "[unintelligible 00:02:58]": a transcriber's note, not words
     toks = tokens(text)
     if not toks:
         return []

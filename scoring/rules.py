@@ -450,4 +450,4 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"\b(?:hi|hello|hey|thanks|thank|bye|welcome|see you|nice to|good to see|morning|afternoon|evening|pleasure|sorry|"
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
-    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends)\b")
+    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really)\b")

@@ -269,3 +269,9 @@ def test_more_suggestions_said_as_questions_are_not_probes(text):
 ])
 def test_questions_about_things_still_ask(text):
     assert "question" in detect_moves(text, LEAK)
+
+
+def test_a_transcribers_note_is_not_words_said():
+    assert detect_moves("Right. [unintelligible 00:02:58]", LEAK) == detect_moves("Right.", LEAK)
+    assert detect_moves("[laughs] Oh, nice.", LEAK) == detect_moves("Oh, nice.", LEAK)
+    assert "question" in detect_moves("[crosstalk] And when did it start?", LEAK)
