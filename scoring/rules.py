@@ -306,6 +306,13 @@ ENCOURAGEMENT = _rx(
     r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
     r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
     r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
+    # "You've got this", "I admire how you…", "They're lucky to have you", "I'm here for you"
+    r"\byou(?:'ve| have)? got this\b", r"\bi (?:really |truly )?admire (?:you|your|how|the way)\b",
+    r"\blucky to have you\b", r"\b(?:so |really |very )?(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
+    r"\b(?:sounds?|seems?) like (?:a |an |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|sensible|"
+    r"brilliant|healthy|positive) (?:idea|plan|step|start|choice|decision|approach)s?\b",
+    r"\b(?:everything|things|it)(?:'s| is| are|'re) going to (?:be (?:ok|okay|alright|all right|fine|better)|get better|"
+    r"improve|work out)\b",
     r"\b(?:your|those|these|the|such|all (?:of )?(?:those|these|your)) feelings (?:are|were) (?:totally |completely |"
     r"perfectly |entirely |so |absolutely )?(?:valid|understandable|normal|natural|legitimate)\b",
     r"\byou(?:'re| are| seem| sound)(?: \w+)? (?:so |very |really |clearly )?(?:strong|brave|resilient|capable|smart|"
@@ -318,8 +325,10 @@ ENCOURAGEMENT = _rx(
     # Praise of the person: "You seem like a thoughtful person", "You sound like a really caring dad"
     r"\byou(?:'re| are| seem| sound)(?: like)? (?:a |an |such a )?(?:really |very |so |truly )?(?:good|great|nice|kind|lovely|"
     r"caring|bright|smart|strong|thoughtful|wonderful|loving|devoted|capable|sweet|genuine|decent|hard-working|"
-    r"hardworking|responsible|brave|considerate|generous|warm|patient) (?:person|people|man|woman|guy|friend|"
-    r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul)\b",
+    r"hardworking|responsible|brave|considerate|generous|warm|patient|amazing|incredible|fantastic|awesome|beautiful|"
+    r"special) (?:person|people|man|woman|guy|friend|"
+    r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul|neighbou?r|colleague|"
+    r"teacher|nurse|carer|caregiver|grandparent|grandmother|grandfather|aunt|uncle|human being|listener|role model)\b",
     # Gladness about what they did or found: "I'm glad you spoke up", "Really pleased to hear you've found a flat"
     r"\b(?:glad|happy|pleased|relieved) (?:to hear |that )?(?:that )?"
     r"(?:you(?:'re| are|'ve| have| were| did| got| found| feel| managed| decided| made| can| could| still| told| spoke|"
@@ -327,7 +336,8 @@ ENCOURAGEMENT = _rx(
     r"(?:things|it|that)(?:'s| is| are| went| worked))\b",
     # A positive appraisal of their plan or step: "That's wonderful", "That is so impressive"
     r"\b(?:that(?:'s| is| sounds)|this is|what an?) (?:really |so |very |absolutely |truly )?(?:awesome|wonderful|"
-    r"amazing|fantastic|excellent|brilliant|impressive|admirable|commendable|inspiring|encouraging|terrific)\b",
+    r"amazing|fantastic|excellent|brilliant|impressive|admirable|commendable|inspiring|encouraging|terrific|honou?rable|"
+    r"noble|selfless)\b",
     # Normalising: "That's not silly at all", "There's nothing strange about wanting that"
     r"\b(?:that|it|this)(?:'s| is)(?: not|n't) (?:at all )?(?:weird|strange|silly|stupid|crazy|odd|selfish|unusual|"
     r"dumb|wrong of you)\b",

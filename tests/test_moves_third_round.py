@@ -275,3 +275,27 @@ def test_a_transcribers_note_is_not_words_said():
     assert detect_moves("Right. [unintelligible 00:02:58]", LEAK) == detect_moves("Right.", LEAK)
     assert detect_moves("[laughs] Oh, nice.", LEAK) == detect_moves("Oh, nice.", LEAK)
     assert "question" in detect_moves("[crosstalk] And when did it start?", LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "You've got this, honestly.",
+    "I really admire how you've kept calm through all of it.",
+    "Your kids are lucky to have you.",
+    "I'm here for you while we sort it.",
+    "Those both sound like sensible plans.",
+    "Things are going to get better once the ceiling is fixed.",
+    "You're an amazing neighbour to take their post in.",
+    "That's honourable of you, keeping the landlord informed.",
+    "I'm so glad to hear that.",
+])
+def test_more_reassurance_and_credit_is_affirmation(text):
+    assert "affirmation" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm here for the inspection at ten.",  # the speaker's plan
+    "It sounds like a burst pipe to me.",  # a diagnosis, not praise
+    "Things are going to be slow this week, I'm afraid.",
+])
+def test_near_misses_of_reassurance_are_not_affirmation(text):
+    assert "affirmation" not in detect_moves(text, LEAK)
