@@ -196,6 +196,13 @@ def _restating_question(q: str) -> bool:
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
 
 
+def _feelings_of_people_in_general(text: str) -> bool:
+    """Every sentence that names a feeling says it of people in general ("It's been hard for everyone")."""
+    felt = [m.group() for m in SENTENCE.finditer(text)
+            if any(t in FEELINGS for t in tokens(m.group())) or rules.REFLECTION_MORE.search(m.group())]
+    return bool(felt) and all(rules.PEOPLE_IN_GENERAL.search(x) and not rules.SECOND_PERSON.search(x) for x in felt)
+
+
 def _suggests(text: str) -> bool:
     """Whether some question in the turn proposes something ("Maybe you could call her tonight?")."""
     return any(rules.SUGGESTION_QUESTION.search(rules.FILLER.sub("", q) or q)
@@ -389,6 +396,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "question" in found and _only_questions(text) and not rules.PARAPHRASE_CUE.search(text):
         # "What are you feeling anxious about?" asks about the feeling; it does not reflect it
         found -= {"reflection", "paraphrase"}
+    if "reflection" in found and not rules.REFLECTION.search(text) and _feelings_of_people_in_general(text):
+        found.discard("reflection")  # "It's a stressful time for everyone": about people in general, not this customer
     if "paraphrase" in found and "reflection" in found and not rules.REFLECTION.search(text):
         found.discard("reflection")  # "So you feel anxious about the move?" restates what they said
     if "question" in found and "paraphrase" in found and _restating_questions(text):

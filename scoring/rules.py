@@ -461,3 +461,8 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
     r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really)\b")
+
+# People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
+PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"
+                        r"most (?:of us|people)|people|us all|all of us|for us|each of us|the world|in general|"
+                        r"for many|for most)\b")

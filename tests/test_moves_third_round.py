@@ -299,3 +299,21 @@ def test_more_reassurance_and_credit_is_affirmation(text):
 ])
 def test_near_misses_of_reassurance_are_not_affirmation(text):
     assert "affirmation" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "It's been a stressful winter for everyone.",
+    "Leaks are a nightmare for a lot of people this time of year.",
+    "Honestly it's a hard time for all of us.",
+])
+def test_feelings_of_people_in_general_are_not_a_reflection(text):
+    assert "reflection" not in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "It's been a stressful week for you.",
+    "Everyone says it's minor, but you're clearly worried.",
+    "That must be so stressful.",
+])
+def test_feelings_of_this_customer_still_reflect(text):
+    assert "reflection" in detect_moves(text, LEAK)
