@@ -25,6 +25,7 @@ MOVES: tuple[str, ...] = (
     "dismissive", "blame", "jargon", "off_topic", "next_step", "summary", "check_more", "farewell",
 )
 _ORDER = {m: i for i, m in enumerate(MOVES)}
+_ENDS_WITH_OR = re.compile(r"\bor\W*$", re.IGNORECASE)
 _NOT_SAID = re.compile(r"\[[^\[\]]{0,60}\]")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
@@ -294,6 +295,9 @@ def _asks_or_tells(core: str) -> bool:
 
 def _trailing_ask(text: str) -> bool:
     """The turn ends in a question that broke off or lost its mark ("Cool. And do you see them often or-")."""
+    end = text.rstrip()
+    if end[-1:] not in ("-", "–", "—") and not _ENDS_WITH_OR.search(end[-6:]):
+        return False  # the cheap test first: this runs on every turn without a question
     last = None
     for m in SENTENCE.finditer(text):
         if m.group().strip():

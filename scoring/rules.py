@@ -50,7 +50,9 @@ PARAPHRASE_CUE = _rx(
     r"\bwhat i(?:'m| am) hearing is\b",
     r"\b(?:it|that) sounds like you(?:'ve| have| are|'re)?\b",
     r"\bin other words\b",
-    r"\blet me (?:make sure|check) i(?:'ve| have)? (?:got|understood|understand)\b",
+    r"\b(?:let me|(?:just )?to|i want to|i'd like to) (?:make sure|check|be sure) (?:that )?i(?:'ve| have)? (?:got|understood|"
+    r"understand|heard)\b",
+    r"\bi(?:'m| am) (?:just )?trying to (?:understand|get) (?:you|this|what you)\b",
     r"\bso,? (?:your|the) \w+ (?:has|have|is|was|were|went|stopped|dropped|isn't|hasn't|weren't|wasn't|aren't|haven't|"
     r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",

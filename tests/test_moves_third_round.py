@@ -317,3 +317,12 @@ def test_feelings_of_people_in_general_are_not_a_reflection(text):
 ])
 def test_feelings_of_this_customer_still_reflect(text):
     assert "reflection" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Just to make sure I've got it: the plumber never came and the leak got worse.",
+    "I want to check I understood. Nobody turned up on Thursday, and now the leak is worse.",
+    "I'm trying to understand what you've been through with the plumber and the leak.",
+])
+def test_checking_you_have_understood_introduces_a_restatement(text):
+    assert "paraphrase" in detect_moves(text, LEAK)
