@@ -424,7 +424,8 @@ GENERIC_YOU = _rx(r"\b(?:you (?:too|as well)|(?:nice|great|good|lovely|a pleasur
                   r"(?:to|with) you|(?:help|helps|helped|allow|allows|let|lets|teach|teaches|enable|enables|support|"
                   r"supports) (?:you|yourself)|when you|whenever you|once you|after you|while you|anyone|everyone|"
                   r"everybody|people|better off)\b")
-MODAL = _rx(r"\b(?:can|could|might|may)\b")
+# What could or might happen ("you can always book online"), not what they cannot do ("you can't sleep for it").
+MODAL = _rx(r"\b(?:can|could|might|may)\b(?!'t|n't|not)")
 
 # A sentence that tells the person what to do: it opens with a verb's plain form ("Use your time off…").
 IMPERATIVE = _rx(r"^(?:please |just |maybe |perhaps |first of all,? |also,? |and |so )?(?:pick|choose|use|search|spend|engage|"

@@ -93,6 +93,7 @@ def _listens(moves):
     "Yeah. You've had water through the ceiling twice now.",
     "Mm. So you're the one holding it all together at home.",
     "Right. You lost a day's pay over this.",
+    "And you can't sleep for worrying about the ceiling.",
 ])
 def test_a_plain_statement_of_what_they_did_or_have_reflects(text):
     assert _listens(detect_moves(text, LEAK))
