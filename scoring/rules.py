@@ -294,6 +294,8 @@ REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems)
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
 QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|something about)|start by telling me|"
+                   r"i(?:'d| would) (?:like|love) to (?:find out|know|hear|understand|learn) (?:\w+ ){0,6}?"
+                   r"(?:about|how|what|why|whether|if)|"
                    r"i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
                    r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
 
@@ -376,9 +378,11 @@ REFLECTION_MORE = _rx(
 # a suggestion phrased as a question, not a probe for the customer's story. Asking who they have already
 # contacted ("Have you spoken to us before?", "Did you ask your bank?") is a probe: in service calls that is
 # the customer's history, so those verbs are not here.
+# "Have you thought about how you'd do it?" asks about their thinking; "Have you thought about a locksmith?" proposes.
+_THEIR_THINKING = r"(?:it|that|this|those|these|them|how|what|why|whether|where|when|who|which)\b"
 SUGGESTION_QUESTION = _rx(
-    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)|"
-    r"considered|consider|looked (?:into|at))\b",
+    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)"
+    r"(?! " + _THEIR_THINKING + r")|considered|consider|looked (?:into|at))\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:would|could|can|will) you (?:consider|try|maybe|perhaps|"
     r"be (?:willing|open|able) to|like to try|think about)\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
@@ -398,7 +402,8 @@ SUGGESTION_QUESTION = _rx(
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there|are there|do you have|have you got|do you know)\b[^?]*"
     r"\b(?:you|who|that) (?:can|could|might) (?:\w+ )?(?:talk|speak|confide|turn|lean|reach out|open up|vent|"
     r"go to|ask for (?:help|support|advice))\b",
-    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:have you|did you) (?:ever )?(?:thought|considered|looked into|"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:have you|did you) (?:ever )?(?:thought(?! (?:at all )?(?:about|of) "
+    + _THEIR_THINKING + r")|considered|looked into|"
     r"reached out|sought|asked for help|asked for support|gone to (?:a|see a|the) (?:doctor|gp|counsell?or|therapist))\b",
 )
 

@@ -327,3 +327,22 @@ def test_feelings_of_this_customer_still_reflect(text):
 ])
 def test_checking_you_have_understood_introduces_a_restatement(text):
     assert "paraphrase" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Have you thought about how you'd pay for the repair?",
+    "Have you thought at all about what you want from the landlord?",
+    "Did you think about it much before you called?",
+    "I'd like to find out a bit more about how the leak started.",
+    "I'd love to hear what the insurer said.",
+])
+def test_asking_about_their_thinking_is_a_question(text):
+    assert "question" in detect_moves(text, LEAK)
+
+
+@pytest.mark.parametrize("text", [
+    "Have you thought about a locksmith?",
+    "Have you thought of staying with a friend tonight?",
+])
+def test_proposing_something_to_think_about_is_not_a_probe(text):
+    assert "question" not in detect_moves(text, LEAK)
