@@ -103,7 +103,7 @@ AFFIRMATION = _rx(
     # "That's a completely fair complaint", "That's a really good point"
     r"\b(?:that(?:'s| is| was)|it(?:'s| is)) (?:a |an )?(?:really |very |completely |totally |perfectly |entirely )?(?:fair|"
     r"reasonable|valid|understandable|good|great|important) (?:point|complaint|question|concern|request|thing to ask)\b",
-    r"\b(?:really |very |so |incredibly |extremely )?(?:resourceful|good|kind|brave|sensible|thoughtful|generous|"
+    r"\b(?:resourceful|good|kind|brave|sensible|thoughtful|generous|"
     r"considerate|sweet|wise|smart|clever|patient|understanding|decent|thorough) of you\b",
     r"\byou(?:'ve| have) been (?:so |very |really |incredibly |extremely |remarkably |more than )?(?:patient|"
     r"understanding|brave|calm|gracious|reasonable|helpful|clear|resilient|strong)\b",
@@ -312,7 +312,7 @@ ENCOURAGEMENT = _rx(
     r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
     # "You've got this", "I admire how you…", "They're lucky to have you", "I'm here for you"
     r"\byou(?:'ve| have)? got this\b", r"\bi (?:really |truly )?admire (?:you|your|how|the way)\b",
-    r"\blucky to have you\b", r"\b(?:so |really |very )?(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
+    r"\blucky to have you\b", r"\b(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
     r"\b(?:sounds?|seems?) like (?:a |an |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|sensible|"
     r"brilliant|healthy|positive) (?:idea|plan|step|start|choice|decision|approach)s?\b",
     r"\b(?:everything|things|it)(?:'s| is| are|'re) going to (?:be (?:ok|okay|alright|all right|fine|better)|get better|"
