@@ -26,7 +26,8 @@ MOVES: tuple[str, ...] = (
 )
 _ORDER = {m: i for i, m in enumerate(MOVES)}
 _ENDS_WITH_OR = re.compile(r"\bor\W*$", re.IGNORECASE)
-_NOT_SAID = re.compile(r"\[[^\[\]]{0,60}\]")
+# A transcriber's note ("[laughs]", "[unintelligible 00:02:58]"), not markdown someone typed ("[a link](…)", ":red[x]").
+_NOT_SAID = re.compile(r"(?<![\w!:\]])\[[^\[\]()]{0,60}\](?!\()")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
 

@@ -346,3 +346,11 @@ def test_asking_about_their_thinking_is_a_question(text):
 ])
 def test_proposing_something_to_think_about_is_not_a_probe(text):
     assert "question" not in detect_moves(text, LEAK)
+
+
+def test_markdown_someone_typed_is_not_a_transcribers_note():
+    from scoring.moves import _NOT_SAID
+
+    assert _NOT_SAID.sub(" ", "[reset your password](http://x)") == "[reset your password](http://x)"
+    assert _NOT_SAID.sub(" ", ":red[hi] ![x](y)") == ":red[hi] ![x](y)"
+    assert _NOT_SAID.sub(" ", "Right. [laughs] Yes.").split() == ["Right.", "Yes."]
