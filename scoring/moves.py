@@ -5,6 +5,7 @@ so it must stay fast (pure Python regexes plus a small linear model) and stable.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ MOVES: tuple[str, ...] = (
     "dismissive", "blame", "jargon", "off_topic", "next_step", "summary", "check_more", "farewell",
 )
 _ORDER = {m: i for i, m in enumerate(MOVES)}
+_ENDS_WITH_OR = re.compile(r"\bor\W*$", re.IGNORECASE)
+# A transcriber's note ("[laughs]", "[unintelligible 00:02:58]"), not markdown someone typed ("[a link](…)", ":red[x]").
+_NOT_SAID = re.compile(r"(?<![\w!:\]])\[[^\[\]()]{0,60}\](?!\()")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
 
@@ -137,7 +141,8 @@ REFLECTIVE_FLOOR = 0.5
 def _probing_question(text: str) -> bool:
     """A question other than the check for more: "What do the lights show? Anything else?" has one."""
     return any(rules.QUESTION.search(m.group()) for m in SENTENCE.finditer(text)
-               if m.group().strip() and not rules.CHECK_MORE.search(m.group()))
+               if m.group().strip() and (not rules.CHECK_MORE.search(m.group())
+                                         or rules.AGREEMENT_CHECK.search(m.group())))
 
 
 def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> tuple[set[str], set[str]]:
@@ -182,8 +187,22 @@ def _only_questions(text: str) -> bool:
 def _restating_questions(text: str) -> bool:
     """Every question in the turn is a restatement said as one ("So you were overseas?"), not a new ask."""
     qs = [m.group().strip() for m in SENTENCE.finditer(text) if m.group().strip().endswith("?")]
-    return bool(qs) and all(rules.PARAPHRASE_CUE.search(q) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q)
-                            and not rules.OPEN_QUESTION.search(q) for q in qs)
+    return bool(qs) and all(_restating_question(q) for q in qs)
+
+
+def _restating_question(q: str) -> bool:
+    """"So you were overseas?", "It sounds like part of you wants to stay?", "…, is that right?": checks, not asks."""
+    if rules.UNDERSTANDING_CHECK.search(q):
+        return True
+    cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
+    return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
+
+
+def _feelings_of_people_in_general(text: str) -> bool:
+    """Every sentence that names a feeling says it of people in general ("It's been hard for everyone")."""
+    felt = [m.group() for m in SENTENCE.finditer(text)
+            if any(t in FEELINGS for t in tokens(m.group())) or rules.REFLECTION_MORE.search(m.group())]
+    return bool(felt) and all(rules.PEOPLE_IN_GENERAL.search(x) and not rules.SECOND_PERSON.search(x) for x in felt)
 
 
 def _suggests(text: str) -> bool:
@@ -241,12 +260,60 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True
     if rules.SO_START.match(text):
         return True
+    if _about_them(core, toks, context):
+        return True  # "So you took the whole day off for it, and nobody came."
     if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
         return True  # "And how she feels about you matters to you."
+    if 1 <= len(toks) <= 4 and "?" not in text and content_words(toks) and not rules.NOT_A_SHORT_REFLECTION.search(core) \
+            and not _answers(context) and text.lstrip()[:1] not in "-–—":
+        return True  # "Totally discouraged.", "A fresh start.": a short word on their situation (not a piece of a longer one)
     if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
     return shared >= 2
+
+
+def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:
+    """A plain statement of what the person did, has or is ("You took the day off and nobody came").
+
+    Not a question, not an answer to theirs, not what will, would or could happen, not a condition or
+    an obligation, not the speaker's side ("we", "I"), not advice or a courtesy, not the generic "you".
+    """
+    return (3 <= len(toks) <= 40 and "?" not in core and bool(rules.YOU_AS_SUBJECT.search(core))
+            and not rules.NOT_ABOUT_THEM.search(core) and not rules.TIME_WORDS.search(core)
+            and not rules.GENERIC_YOU.search(core) and not rules.MODAL.search(core)
+            and not _asks_or_tells(core) and not _answers(context))
+
+
+def _asks_or_tells(core: str) -> bool:
+    """Some sentence asks ("Have you tried a helpline.") or tells the person what to do ("Use your time off…")."""
+    for m in SENTENCE.finditer(core):
+        sent = rules.FILLER.sub("", m.group().strip())
+        if rules.ASKS_OPENING.match(sent) or rules.IMPERATIVE.match(sent):
+            return True
+    return False
+
+
+def _trailing_ask(text: str) -> bool:
+    """The turn ends in a question that broke off or lost its mark ("Cool. And do you see them often or-")."""
+    end = text.rstrip()
+    if end[-1:] not in ("-", "–", "—") and not _ENDS_WITH_OR.search(end[-6:]):
+        return False  # the cheap test first: this runs on every turn without a question
+    last = None
+    for m in SENTENCE.finditer(text):
+        if m.group().strip():
+            last = m.group().strip()
+    return bool(last) and bool(rules.TRAILING_ASK.match(rules.FILLER.sub("", last)))
+
+
+def _answers(context: Sequence[ContextTurn]) -> bool:
+    """The customer's latest turn asked something, so a statement now answers it ("No, you don't.")."""
+    for turn in reversed(context):
+        role, said = _role_text(turn)
+        if role == "customer":
+            return said.rstrip().endswith("?")
+        return False
+    return False
 
 
 def _echoes(toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -317,6 +384,8 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
                  scenario: Scenario | None = None) -> list[str]:
     """The moves a trainee turn makes, in MOVES order. `context`: earlier turns, oldest first."""
     text = (text or "").replace("’", "'").replace("‘", "'")  # "I’m sorry" is "I'm sorry"
+    if "[" in text:
+        text = _NOT_SAID.sub(" ", text)  # "[laughs]", "[unintelligible 00:02:58]": a transcriber's note, not words
     toks = tokens(text)
     if not toks:
         return []
@@ -332,18 +401,24 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "question" in found and _only_questions(text) and not rules.PARAPHRASE_CUE.search(text):
         # "What are you feeling anxious about?" asks about the feeling; it does not reflect it
         found -= {"reflection", "paraphrase"}
+    if "reflection" in found and not rules.REFLECTION.search(text) and _feelings_of_people_in_general(text):
+        found.discard("reflection")  # "It's a stressful time for everyone": about people in general, not this customer
     if "paraphrase" in found and "reflection" in found and not rules.REFLECTION.search(text):
         found.discard("reflection")  # "So you feel anxious about the move?" restates what they said
     if "question" in found and "paraphrase" in found and _restating_questions(text):
         found.discard("question")  # "So you're torn between the two?" checks a restatement; it asks nothing new
     if "question" in found and not _asks(text):
         found.discard("question")  # "Have you thought about talking to your manager?" proposes
+    if "question" not in found and _trailing_ask(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
+        found.add("question")  # "And do you still see them or-": a question that broke off
     if "question" not in found and rules.QUESTION_CUE.search(text) and (not ratio or ratio["question"] >= STRONG_FLOOR):
         found.add("question")  # "Tell me a bit more about the delivery" asks
     if "paraphrase" in found and context and not _shares_customer_content(text, context):
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
+    if "question" in found and found & {"paraphrase", "reflection"} and _restating_questions(text):
+        found.discard("question")  # "It sounds like part of you wants to stay?" / "…, is that right?" checks a reflection
     _model_additions(text, context, found)
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation

@@ -35,7 +35,8 @@ def _unicode_words(pattern: str) -> str:
 
 QUESTION = _rx(
     r"\?",
-    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what|when|where|which|who|why|how)\b[^.!]*$",
+    r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
+    r"[^.!]*$",
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
 )
 
@@ -49,7 +50,9 @@ PARAPHRASE_CUE = _rx(
     r"\bwhat i(?:'m| am) hearing is\b",
     r"\b(?:it|that) sounds like you(?:'ve| have| are|'re)?\b",
     r"\bin other words\b",
-    r"\blet me (?:make sure|check) i(?:'ve| have)? (?:got|understood|understand)\b",
+    r"\b(?:let me|(?:just )?to|i want to|i'd like to) (?:make sure|check|be sure) (?:that )?i(?:'ve| have)? (?:got|understood|"
+    r"understand|heard)\b",
+    r"\bi(?:'m| am) (?:just )?trying to (?:understand|get) (?:you|this|what you)\b",
     r"\bso,? (?:your|the) \w+ (?:has|have|is|was|were|went|stopped|dropped|isn't|hasn't|weren't|wasn't|aren't|haven't|"
     r"didn't|did|are|got|never|still|keeps?|kept|arrived|showed?|says?|said)\b",
     r"\byou(?:'re| are) telling me\b",
@@ -60,12 +63,19 @@ PARAPHRASE_CUE = _rx(
     r"\byou (?:said|mentioned) (?:that |you |your |it |he |she |they )",
     r"\bif i (?:get|understand|heard|hear) you (?:correctly|right|clearly)\b",
     r"\byou mean\b",
+    # "From what I understand, you're…", "Correct me if I'm wrong, but…"
+    r"\b(?:from|by) what i(?:'ve| have)? (?:understand|understood|gather|gathered|hear|heard|can tell)\b",
+    r"\bfrom my understanding\b", r"\bcorrect me if i(?:'m| am) wrong\b",
+    r"\bif i(?:'m| am) (?:hearing|understanding|reading) (?:you|this|that) (?:right|correctly)\b",
 )
 
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
                 r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|"
-                r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you)")
+                r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you|unpleasant|violating|"
+                r"humiliating|embarrassing|isolating|heartbreaking)")
 REFLECTION = _rx(
+    # "That must feel really violating": whatever follows "must feel" is a feeling
+    r"\b(?:that|this|it) must (?:feel|have felt) (?:\w+ )?(?:really |so |very |incredibly |quite |pretty )?[a-z]{4,}\b",
     # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
     r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
@@ -86,7 +96,20 @@ REFLECTION = _rx(
 )
 
 AFFIRMATION = _rx(
-    r"\b(?:you(?:'re| are|'ve| have)? (?:absolutely |completely |totally )?right to\b)",
+    r"\b(?:you(?:'re| are|'ve| have| were)? (?:absolutely |completely |totally |quite |so )?right (?:not )?to\b)",
+    # Crediting what they did or felt: "You had every reason to be annoyed", "That's resourceful of you",
+    # "You've been so patient", "You did exactly the right thing"
+    r"\byou (?:had|have|'ve got|'ve) every (?:reason|right)\b",
+    # "That's a completely fair complaint", "That's a really good point"
+    r"\b(?:that(?:'s| is| was)|it(?:'s| is)) (?:a |an )?(?:really |very |completely |totally |perfectly |entirely )?(?:fair|"
+    r"reasonable|valid|understandable|good|great|important) (?:point|complaint|question|concern|request|thing to ask)\b",
+    r"\b(?:resourceful|good|kind|brave|sensible|thoughtful|generous|"
+    r"considerate|sweet|wise|smart|clever|patient|understanding|decent|thorough) of you\b",
+    r"\byou(?:'ve| have) been (?:so |very |really |incredibly |extremely |remarkably |more than )?(?:patient|"
+    r"understanding|brave|calm|gracious|reasonable|helpful|clear|resilient|strong)\b",
+    r"\byou did (?:exactly |absolutely |just )?(?:the (?:right|sensible|smart|best) thing|the right thing)\b",
+    r"\byou(?:'ve| have) done (?:exactly |absolutely |just )?the (?:right|sensible|smart|best) thing\b",
+    r"\bof course you can\b",
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:completely |totally |perfectly |entirely )?(?:understandable|fair|reasonable|natural|normal|valid)\b",
     r"\banyone would (?:be|feel)\b",
     r"\byou did (?:the right thing|everything right|all the right things)\b",
@@ -209,7 +232,8 @@ CHECK_MORE = _rx(
 )
 
 FAREWELL = _rx(
-    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|all the best|"
+    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:rest of (?:your|the) )?(?:day|evening|night|"
+    r"weekend|one)|all the best|enjoy (?:the rest of )?your (?:day|evening|night|weekend|meal|trip|holiday)|safe travels|"
     r"thanks for (?:calling|contacting|your call|getting in touch|reaching out)|thank you for (?:calling|contacting|your call|getting in touch|reaching out))\b",
 )
 
@@ -232,8 +256,10 @@ REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s
 # experience, not a question, not the speaker's own information or advice), measured on AnnoMI dev.
 
 # Openers that carry no move: "Okay. So, um, ..." -> the statement after them.
-FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:okay|ok|so|and|but|yeah|yes|right|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
-             r"well|oh|sure|gotcha|i see|wow|now|good|great)\b)+[\s,.!\-–—]*")
+# "Right", "good", "great", "now", "sure" and "i see" are openers only when a pause follows ("Good. You…"), not in
+# "Good luck with it" or "Right now it feels…".
+FILLER = _rx(r"^(?:[\s,.!\-–—]*(?:(?:okay|ok|so|and|but|yeah|yes|all right|alright|mm-hmm|mm+h*|hmm+|uh-huh|um+|uh|"
+             r"well|oh|gotcha|wow)\b|(?:right|sure|i see|now|good|great)(?=[\s]*[,.!\-–—]|$)))+[\s,.!\-–—]*")
 # The speaker's own information, advice or plans: not a reflection of the other person.
 OWN_VOICE = _rx(
     r"\b(?:i think|i(?:'d| would) (?:suggest|recommend|like|encourage)|i want(?: to)?|let me|let's|"
@@ -243,7 +269,9 @@ OWN_VOICE = _rx(
     r"^(?:i|we|let|i'll|we'll|i'm|we're|try|maybe|perhaps|please|just)\b",
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
-    r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like))\b",
+    r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like)|i(?:'m| am) afraid)\b",
+    # what they will have to do: "You'll need to be in between eight and twelve"
+    r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
     r"\b(?:i (?:would |'d )?suggest|(?:one|my) suggestion|you (?:just |really |only |simply )?need to|all you need|"
     r"i (?:also|too|myself|used to|remember|found|had|went|did)|glad i could|(?:you(?:'re| are) )?(?:so |very |most )?welcome)\b",
@@ -265,7 +293,10 @@ REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems)
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
-QUESTION_CUE = _rx(r"\b(?:tell me (?:a (?:little|bit)|more|about)|i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
+QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|something about)|start by telling me|"
+                   r"i(?:'d| would) (?:like|love) to (?:find out|know|hear|understand|learn) (?:\w+ ){0,6}?"
+                   r"(?:about|how|what|why|whether|if)|"
+                   r"i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
                    r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
 
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
@@ -278,7 +309,16 @@ ENCOURAGEMENT = _rx(
     r"\b(?:everything|things|it)(?:'ll| will) (?:be|get|turn out) (?:ok|okay|alright|all right|fine|better|well)\b",
     r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
     r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
-    r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserve\b",
+    r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
+    # "You've got this", "I admire how you…", "They're lucky to have you", "I'm here for you"
+    r"\byou(?:'ve| have)? got this\b", r"\bi (?:really |truly )?admire (?:you|your|how|the way)\b",
+    r"\blucky to have you\b", r"\b(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
+    r"\b(?:sounds?|seems?) like (?:a |an |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|sensible|"
+    r"brilliant|healthy|positive) (?:idea|plan|step|start|choice|decision|approach)s?\b",
+    r"\b(?:everything|things|it)(?:'s| is| are|'re) going to (?:be (?:ok|okay|alright|all right|fine|better)|get better|"
+    r"improve|work out)\b",
+    r"\b(?:your|those|these|the|such|all (?:of )?(?:those|these|your)) feelings (?:are|were) (?:totally |completely |"
+    r"perfectly |entirely |so |absolutely )?(?:valid|understandable|normal|natural|legitimate)\b",
     r"\byou(?:'re| are| seem| sound)(?: \w+)? (?:so |very |really |clearly )?(?:strong|brave|resilient|capable|smart|"
     r"intelligent|kind|caring|thoughtful|mature|determined|courageous)\b",
     r"\byou(?:'re| are|'ve been| have been) (?:handling|doing|coping with) (?:it|this|that|things|everything)? ?"
@@ -289,8 +329,10 @@ ENCOURAGEMENT = _rx(
     # Praise of the person: "You seem like a thoughtful person", "You sound like a really caring dad"
     r"\byou(?:'re| are| seem| sound)(?: like)? (?:a |an |such a )?(?:really |very |so |truly )?(?:good|great|nice|kind|lovely|"
     r"caring|bright|smart|strong|thoughtful|wonderful|loving|devoted|capable|sweet|genuine|decent|hard-working|"
-    r"hardworking|responsible|brave|considerate|generous|warm|patient) (?:person|people|man|woman|guy|friend|"
-    r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul)\b",
+    r"hardworking|responsible|brave|considerate|generous|warm|patient|amazing|incredible|fantastic|awesome|beautiful|"
+    r"special) (?:person|people|man|woman|guy|friend|"
+    r"parent|mum|mom|mother|dad|father|son|daughter|wife|husband|partner|sister|brother|student|worker|soul|neighbou?r|colleague|"
+    r"teacher|nurse|carer|caregiver|grandparent|grandmother|grandfather|aunt|uncle|human being|listener|role model)\b",
     # Gladness about what they did or found: "I'm glad you spoke up", "Really pleased to hear you've found a flat"
     r"\b(?:glad|happy|pleased|relieved) (?:to hear |that )?(?:that )?"
     r"(?:you(?:'re| are|'ve| have| were| did| got| found| feel| managed| decided| made| can| could| still| told| spoke|"
@@ -298,7 +340,8 @@ ENCOURAGEMENT = _rx(
     r"(?:things|it|that)(?:'s| is| are| went| worked))\b",
     # A positive appraisal of their plan or step: "That's wonderful", "That is so impressive"
     r"\b(?:that(?:'s| is| sounds)|this is|what an?) (?:really |so |very |absolutely |truly )?(?:awesome|wonderful|"
-    r"amazing|fantastic|excellent|brilliant|impressive|admirable|commendable|inspiring|encouraging|terrific)\b",
+    r"amazing|fantastic|excellent|brilliant|impressive|admirable|commendable|inspiring|encouraging|terrific|honou?rable|"
+    r"noble|selfless)\b",
     # Normalising: "That's not silly at all", "There's nothing strange about wanting that"
     r"\b(?:that|it|this)(?:'s| is)(?: not|n't) (?:at all )?(?:weird|strange|silly|stupid|crazy|odd|selfish|unusual|"
     r"dumb|wrong of you)\b",
@@ -311,6 +354,12 @@ ENCOURAGEMENT = _rx(
 )
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
+    # "I can understand wanting to avoid a row", "I can tell this is really hurting you"
+    r"\bi can (?:definitely |totally |really |certainly |completely )?(?:understand|imagine|see|tell|feel|sense) "
+    r"(?:wanting|being|feeling|not wanting|having to|needing)\b",
+    r"\bi can (?:definitely |totally |really |certainly )?(?:tell|see|feel|sense) (?:this|that|it|you)(?:'s| is| are|'re)? "
+    r"(?:\w+ ){0,3}?(?:hurt|frustrat|stress|upset|anxi|worr|sad|lonely|scar|afraid|angry|overwhelm|disappoint|weigh|"
+    r"pain|exhaust|tired)",
     r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) (?:how|why|that|what|your) (?:\w+ ){0,4}?"
     r"(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
     r"overwhelm|disappoint|miss)",
@@ -329,14 +378,19 @@ REFLECTION_MORE = _rx(
 # a suggestion phrased as a question, not a probe for the customer's story. Asking who they have already
 # contacted ("Have you spoken to us before?", "Did you ask your bank?") is a probe: in service calls that is
 # the customer's history, so those verbs are not here.
+# "Have you thought about how you'd do it?" asks about their thinking; "Have you thought about a locksmith?" proposes.
+_THEIR_THINKING = r"(?:it|that|this|those|these|them|how|what|why|whether|where|when|who|which)\b"
 SUGGESTION_QUESTION = _rx(
-    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)|"
-    r"considered|consider|looked (?:into|at))\b",
+    r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:have|did) you (?:ever )?(?:tried|try|thought (?:about|of)"
+    r"(?! " + _THEIR_THINKING + r")|considered|consider|looked (?:into|at))\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:would|could|can|will) you (?:consider|try|maybe|perhaps|"
     r"be (?:willing|open|able) to|like to try|think about)\b",
     r"^\W*(?:(?:and|so|well|maybe|perhaps|also|or),?\s+)?(?:what|how) about (?:trying|talking|asking|calling|going|"
     r"getting|taking|making|looking|reaching|joining|writing)\b",
     r"^\W*(?:why not|why don't you|do you want to try|have you considered)\b",
+    # "Is there a way you could…?", "Is it possible to…?", "Can I suggest…?", "How about a walk?", "What about asking…?"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there (?:a|any) way (?:you|to|for you)|is it possible (?:to|for you|that you)|"
+    r"(?:can|could|may) i (?:suggest|recommend|propose)|(?:how|what) about (?:\w+ing\b|an? |some ))",
     # "Maybe you could ask your neighbour?", "Perhaps a quick call to the school?": advice with a question mark
     r"^\W*(?:(?:and|so|well|hmm|also|or|but),?\s+)*(?:maybe|perhaps)\b",
     # "Do you think a second opinion would help?", "Would it be worth asking them?": a proposal to weigh up
@@ -348,7 +402,8 @@ SUGGESTION_QUESTION = _rx(
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there|are there|do you have|have you got|do you know)\b[^?]*"
     r"\b(?:you|who|that) (?:can|could|might) (?:\w+ )?(?:talk|speak|confide|turn|lean|reach out|open up|vent|"
     r"go to|ask for (?:help|support|advice))\b",
-    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:have you|did you) (?:ever )?(?:thought|considered|looked into|"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:have you|did you) (?:ever )?(?:thought(?! (?:at all )?(?:about|of) "
+    + _THEIR_THINKING + r")|considered|looked into|"
     r"reached out|sought|asked for help|asked for support|gone to (?:a|see a|the) (?:doctor|gp|counsell?or|therapist))\b",
 )
 
@@ -363,3 +418,59 @@ INNER_STATE_OF_YOU = _rx(r"\b(?:(?:important|matters?|means?|hard|difficult|scar
                          r"you(?:'d| would) (?:like|love|rather|prefer)|you(?:'re| are) (?:not )?(?:sure|unsure|ready|"
                          r"willing|hoping|thinking|wondering|worried|concerned|afraid|torn)|you (?:really )?(?:want|wanted|"
                          r"wish|hope|feel|felt|think|thought|believe|know|knew|worry|care|need|don't want|didn't want))\b")
+
+# A statement that mentions "you" but is not about the person's experience: what will or would happen,
+# conditions and obligations ("You'll have to do that in the app", "If you'd kept the number…").
+NOT_ABOUT_THEM = _rx(r"\b(?:will|'ll|would|going to|gonna|have to|has to|had to|if|unless|should|shouldn't|must|"
+                     r"need to|needs to|owe|policy|terms|our|we|us|i'll|i'm|i've|i|me)\b")
+
+# "you" that is not the person's own experience: courtesies, a third party's help, the generic "you".
+GENERIC_YOU = _rx(r"\b(?:you (?:too|as well)|(?:nice|great|good|lovely|a pleasure|pleasure|fun) (?:talking|chatting|speaking) "
+                  r"(?:to|with) you|(?:help|helps|helped|allow|allows|let|lets|teach|teaches|enable|enables|support|"
+                  r"supports) (?:you|yourself)|when you|whenever you|once you|after you|while you|anyone|everyone|"
+                  r"everybody|people|better off)\b")
+# What could or might happen ("you can always book online"), not what they cannot do ("you can't sleep for it").
+MODAL = _rx(r"\b(?:can|could|might|may)\b(?!'t|n't|not)")
+
+# A sentence that tells the person what to do: it opens with a verb's plain form ("Use your time off…").
+IMPERATIVE = _rx(r"^(?:please |just |maybe |perhaps |first of all,? |also,? |and |so )?(?:pick|choose|use|search|spend|engage|"
+                 r"think|try|enjoy|be|keep|give|do|don't|never|stop|go|look|remember|take|make|get|find|consider|call|"
+                 r"ask|tell|talk|write|read|join|reach|let|focus|practice|practise|start|avoid|treat|put|see|check|listen|"
+                 r"learn|imagine|leave|send|bring|set|hold|stay|move|turn|open|close|watch|wait|believe|trust|accept|"
+                 r"allow|forget|speak|contact|visit|seek|apply|sign|share|show|explain|eat|sleep|drink|rest|relax|grab|"
+                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save)\b")
+
+# Asking for agreement to a proposal ("Does that sound okay?", "Would that work for you?"): a question, even
+# though the check for more shares its words ("Does that cover everything?").
+AGREEMENT_CHECK = _rx(r"\b(?:does|would|will|do) (?:that|this|it) (?:sound|work|suit|seem|feel)\b"
+                      r"(?! (?:like )?(?:everything|all|right|correct|accurate|about right|true|possible)\b)",
+                      r"\b(?:is|would) (?:that|this|it)(?: be)? (?:ok|okay|alright|all right|fine|acceptable)\b")
+# A question broken off or left without its mark: "And do you have friends in the band with you or-".
+TRAILING_ASK = _rx(r"^(?:do|does|did|is|are|was|were|have|has|can|could|would|will|what(?! an?\b)|when|where|which|who|why|"
+                   r"how(?! about\b))\b"
+                   r"[^.!?]*(?:\bor\W*|[-–—]+\s*)$")
+
+# "you" doing or being something: "you're worn out", "you took the day off", not "talk to you" or "love you".
+YOU_AS_SUBJECT = _rx(r"\b(?:you(?:'re|'ve|'d)|you (?!(?:all|too|as well|no matter|guys)\b)[a-z]+)(?<!you know)(?<!you mean)")
+
+# Checking that a restatement is right ("Is that right?", "Have I got that right?", "…, isn't it?").
+UNDERSTANDING_CHECK = _rx(
+    r"\b(?:is|was) (?:that|this|it) (?:right|correct|accurate|fair to say)\b",
+    r"\b(?:did|have|do) i (?:get|got|understand|hear|have) (?:that|this|it|you|the \w+)(?: \w+)? (?:right|correctly|straight)\b",
+    r"\bam i (?:right|correct|close|getting (?:that|this|it) right)\b", r"\bcorrect me if i(?:'m| am) wrong\b",
+    r"[,-]\s*(?:(?:is|was|has|have|had|do|does|did|are|were|would|could|wo)n't (?:it|you|that|they|he|she))\W*\?\s*$",
+    r"\b(?:is that|does that sound) (?:about )?right\b",
+)
+
+# A short reply that is a courtesy, an agreement or the speaker's reaction, or hands the choice back ("That's your
+# decision."), not a word on the customer's situation.
+NOT_A_SHORT_REFLECTION = _rx(
+    r"\b(?:hi|hello|hey|thanks|thank|bye|welcome|see you|nice to|good to see|morning|afternoon|evening|pleasure|sorry|"
+    r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
+    r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
+    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really)\b")
+
+# People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
+PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"
+                        r"most (?:of us|people)|people|us all|all of us|for us|each of us|the world|in general|"
+                        r"for many|for most)\b")

