@@ -29,19 +29,26 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                   "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
                   "rest assured"),
     "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
-              "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today"),
+              "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
+              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
                 "on the spot", "this minute"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
             "back online", "working again", "up and running", "reconnect"),
-    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back",
+    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back", "back in your balance", "back on your card", "back onto your card",
+               "back to your card", "back in your bank", "lands back", "land back", "back with you", "repaid",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account",
                "give back", "return the money", "reverse the charge", "reversal"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
     "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",
-                "older", "prior", "three months", "two months", "all the months"),
+                "older", "prior", "three months", "two months", "all the months", "every month", "every payment",
+                "each month", "each payment", "all your payments", "all the payments", "every charge", "all your months",
+                "this year", "last year", "since you joined", "since you signed up", "since the start", "going back",
+                "since january", "since february", "since march", "since april", "since may", "since june",
+                "since july", "since august", "since september", "since october", "since november", "since december",
+                "since last", "all of last", "every penny you've paid", "everything you've paid", "all year"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
                      "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
@@ -50,33 +57,55 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                      "more than it cost"),
     "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
                  "lost business", "wages", "loss of earnings"),
-    "cash": ("cash", "money", "pay you", "bank transfer", "cheque"),
+    "cash": ("cash", "money", "pay you", "bank transfer", "cheque", "transfer you", "onto your card", "into your account",
+             "into your bank", "on your card", "straight to your account"),
     "seat": ("seat", "seats", "place on", "spot on"),
-    "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy"),
+    "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy", "move you up", "moved up",
+                "move up", "bump you up", "bumped up", "bump up", "up to business", "up to first", "up to premium",
+                "better seats", "better cabin", "into business", "into first"),
     "discount": ("discount", "% off", "percent off", "half price", "cheaper", "free month", "month free",
                  "deal", "special offer", "reduced rate", "lower price", "money off"),
-    "stay": ("stay", "keep your", "remain", "not cancel", "don't cancel", "reconsider"),
+    "stay": ("stay", "remain", "not cancel", "don't cancel", "reconsider", "come back", "rejoin", "re-join",
+             "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
+             "keep your membership", "keep the subscription", "stick with us", "stick around", "win you back",
+             "return to us", "ever return", "keep you"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
                 "settle", "cover it", "cover the", "covered", "sign off"),
     "claim": ("claim",),
-    "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £"),
-    "amount": ("amount", "figure", "sum", "how much", "£", "$", "€"),
+    "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £",
+                   "you'll be getting", "you'll receive", "you will receive", "you'll get"),
+    "amount": ("amount", "figure", "sum", "how much", "£", "$", "€", "pounds", "pound", "euros", "euro", "dollars",
+               "dollar", "quid", "grand", "thousand", "hundred"),
     "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine", "take one",
              "take two", "take half", "take them", "one a day", "two a day"),
     "change": ("change", "adjust", "double", "halve", "half", "cut down", "increase", "reduce", "take less",
-               "take more", "skip", "alternate", "every other day", "every second day", "stretch them out",
-               "make them last", "half a tablet", "one a day instead"),
-    "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without", "okay without"),
-    "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt"),
-    "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe"),
-    "supply": ("supply", "supplies", "give you", "hand over", "some tablets", "a few days' worth", "tablets"),
+               "take more", "alternate", "every other day", "every second day", "stretch them out",
+               "make them last", "half a tablet", "one a day instead", "instead", "extra one", "smaller ones",
+               "lower strength", "higher strength", "split", "two at once", "double up", "fewer"),
+    "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without",
+             "okay without", "without them", "without your", "a break from", "pause your", "stop taking", "run out"),
+    "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt", "harm",
+                "hurt", "critical", "dangerous", "risk", "nothing to worry", "no problem", "not important",
+                "not essential", "not necessary", "all right", "alright", "matter"),
+    "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe",
+                "won't hurt", "won't harm", "won't do you any harm", "no harm", "won't matter", "doesn't matter",
+                "be fine", "be okay", "be alright", "aren't that critical", "isn't critical", "not critical",
+                "not that important", "nothing to worry about", "perfectly safe", "honestly"),
+    "supply": ("supply", "supplies", "give you", "hand over", "hand you", "some tablets", "a few days' worth", "tablets",
+               "a box", "box of", "month's box", "pack", "packet", "a strip", "pop some", "sort you out with", "dispense"),
     "emergency": ("emergency", "urgent", "few days", "7 days", "seven days", "short supply", "to tide you over"),
     "write_off": ("write off", "written off", "wipe", "cancel the bill", "won't have to pay", "don't have to pay",
                   "not have to pay", "forget about the bill", "forget about that bill", "scrap the bill", "waive the bill",
-                  "nothing to pay", "owe nothing", "owe us nothing", "owe anything", "don't owe", "free of charge"),
+                  "nothing to pay", "owe nothing", "owe us nothing", "owe anything", "don't owe", "free of charge",
+                  "ignore the bill", "ignore that bill", "ignore it", "tear it up", "tear up", "bin it", "bin the bill",
+                  "cross it off", "clear the bill", "clear the balance", "clear that balance", "zero the bill",
+                  "a penny of", "not a penny", "won't pay a penny", "pay nothing", "won't pay anything",
+                  "won't be paying", "not be paying", "on the house", "for free", "drop the bill", "delete the bill",
+                  "cancel that bill", "cancel this bill", "cancel the whole bill", "write it off", "wipe it", "let it go"),
     "bill": ("bill", "invoice", "balance", "statement"),
     "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
-    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "company", "they"),
+    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "company", "they",
+                 "the retailer", "vendor", "supplier", "business you paid"),
     "pending": ("pending", "authorisation", "authorization", "hold"),
     "card": ("card",),
     "transaction": ("transaction", "payment", "charge", "debit"),
@@ -142,16 +171,17 @@ _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'
                    r"write|wipe)\b|\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
 _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
-                    r"let me check|i'll check|i will check|i'll see|see if|see whether|whether)\b", re.I)
+                    r"let me check|i'll check|i will check|i'll see(?! to\b)|see if|see whether|whether)\b", re.I)
 _NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|"
                       r"can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
                       r"not possible|no way|don't|do not|aren't able|not in a position)\b", re.I)
 # Whose negation it is: the agent's ("I can't", "we're not able to"), or the thing's ("that isn't possible").
 _AGENT_NEG = re.compile(r"\b(?:i|we)(?:'m| am|'re| are)? (?:(?:really|just|afraid|sorry|honestly|simply)\s+)?"
                         r"(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|don't|do not|"
-                        r"aren't able|not in a position|couldn't|wouldn't)\b|"
+                        r"aren't able|not in a position|couldn't|wouldn't|never|(?:not|never) going to|refuse to)\b|"
                         r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|no way|"
-                        r"(?:isn't|is not|not) (?:possible|something (?:i|we) can)|(?:that|this|it)(?:'s| is) not "
+                        r"(?:isn't|is not|not) (?:possible|allowed|permitted|something (?:i|we|anyone) (?:can|could|do|offer|give))|"
+                        r"(?:isn't|is not|aren't|are not) (?:something|anything|a thing) (?:i|we) (?:can |could )?(?:do|offer|give|promise)|(?:that|this|it)(?:'s| is) not "
                         r"(?:possible|allowed|something))\b|^\s*(?:unfortunately,? )?(?:no|not)\b", re.I)
 # Promises made in the negative: "you won't have to pay", "no need to pay a penny".
 _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have|need) to\b|"
@@ -162,7 +192,7 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|will be|'ll be)
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|guaranteed|sorted)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
-                      r"\b(?:is|are) (?:all )?yours\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:it|that|the \w+|your \w+) (?:done|gone|sorted|approved|paid|covered)\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
                       r"\b(?:won't|will not|wouldn't|shouldn't|can't) (?:hurt|harm|matter|do (?:you )?any harm)\b|"
                       r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
 # Telling the customer what to do with their medicine or money, in the imperative: "Take one every other day".
@@ -174,7 +204,7 @@ _OFFERING = re.compile(
     r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
     r"(?! (?:(?:only|totally|completely|really|fully|certainly|definitely) )?(?:hear|see|imagine|understand|tell|appreciate|"
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
-    r"\b(?:i|we)(?:'ve| have) (?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
     r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
     r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
@@ -183,7 +213,8 @@ _OFFERING = re.compile(
 # A first-person commitment to act: "I'll bump you up", "we're going to send".
 _COMMITS = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to) "
                       r"(?!(?:try|check|see|look|ask|find out|have a look|need|be able)\b)\w+", re.I)
-_DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:just |now |already )?(?:\w+ed|sent|put|set up|got|made)\b", re.I)
+_DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and)\s+){0,3}"
+                   r"(?:\w+ed|sent|put|set up|got|made)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -203,7 +234,7 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     longest = 1
     for concept, phrases in _CONCEPTS.items():
         for p in (concept.replace("_", " "), *phrases):
-            k = tuple(keys(p)) if re.search(r"[a-z0-9]", p, re.I) else (p,)
+            k = tuple(_pkeys(p)) if re.search(r"[a-z0-9]", p, re.I) else (p,)
             if not k:
                 continue
             idx.setdefault(k, set()).add(concept)
@@ -211,27 +242,94 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     return idx, longest
 
 
-_GIFT = re.compile(r"\b(?:give|giving|pay|paying|send|sending|transfer|offer) (?:you|each of you|you all|you both) "
-                   r"(?:(?:an? )?(?:extra|additional|another|a further) )?[£$€]\s?\d", re.I)
+_GIFT = re.compile(r"\b(?:give|giving|pay|paying|send|sending|transfer|transferring|offer|put|putting|add|adding|credit) "
+                   r"(?:you |each of you |you all |you both |)(?:(?:an? )?(?:extra|additional|another|a further) )?"
+                   r"(?:[£$€]\s?\d|\d[\d,.]*\s*(?:pounds|euros|dollars|quid|grand)|(?:a |one |two |three |four |five |six |"
+                   r"seven |eight |nine |ten |fifty |twenty |a few )?(?:hundred|thousand) (?:pounds|euros|dollars))", re.I)
+
+
+def _nkey(k: str) -> str:
+    """A word key with the forms core.text.keys leaves apart brought together: "wipe"/"wiping" (wip),
+    "approve"/"approving", "cancelling"/"cancel" (a final e and a doubled final consonant dropped)."""
+    if len(k) > 3 and k.endswith("e") and k[-2] not in "aeiou":
+        k = k[:-1]
+    if len(k) > 3 and k[-1] == k[-2] and k[-1].isalpha():
+        k = k[:-1]
+    return k
+
+
+def _pkeys(text: str) -> list[str]:
+    """The keys phrases are matched on (see _nkey)."""
+    return [_nkey(k) for k in keys(text)]
+
+
+# Words that may not sit inside a phrase said with a gap: "give you the money back" says "give back",
+# "give you no money back" does not.
+_GAP_STOP = {"not", "no", "never", "nothing", "without", "but", "or", "if", "unless", "whether"}
+_GAP = 3  # words a multi-word phrase may have between its own: "write the whole bill off"
+
+
+def _gapped(ks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    """Whether phrase is said from position i, each next word within _GAP words of the last."""
+    if ks[i] != phrase[0]:
+        return False
+    j = i
+    for w in phrase[1:]:
+        for g in range(1, _GAP + 2):
+            if j + g < len(ks) and ks[j + g] == w:
+                j += g
+                break
+            if j + g >= len(ks) or ks[j + g] in _GAP_STOP:
+                return False
+        else:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _by_first() -> dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]:
+    idx, _ = _index()
+    out: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+    for k, cs in idx.items():
+        if len(k) > 1:
+            out.setdefault(k[0], []).append((k, frozenset(cs)))
+    return out
+
+
+# Someone other than the agent doing the refunding: "Page and Quill will give you the money back", "they'll
+# refund you" — a promise made for the merchant.
+_THIRD_PARTY = re.compile(r"(?:they|the (?:shop|store|seller|retailer|merchant|company|bookshop|vendor)|"
+                          r"(?-i:[A-Z][\w&']+(?:\s+(?:and|&)\s+[A-Z][\w']+)?))\s*(?:'ll|will|are going to|'re going to|"
+                          r"is going to|has to|have to|must|are bound to|is bound to)\s+(?:\w+\s+){0,2}?"
+                          r"(?:refund|give you (?:the|your) money back|pay you back|reimburse|credit you|return the money)",
+                          re.I)
 
 
 def concepts(text: str) -> set[str]:
-    """The concepts a text says (plain content words count as their own concept)."""
+    """The concepts a text says (plain content words count as their own concept). A phrase may be said
+    with a word or two inside it ("write the whole bill off" says "write off")."""
     idx, longest = _index()
-    ks = keys(text)
+    ks = _pkeys(text)
     out: set[str] = set()
+    first = _by_first()
     for i in range(len(ks)):
-        for n in range(1, longest + 1):
-            hit = idx.get(tuple(ks[i:i + n]))
-            if hit:
-                out |= hit
+        hit = idx.get((ks[i],))
+        if hit:
+            out |= hit
+        for phrase, cs in first.get(ks[i], ()):
+            if not cs <= out and _gapped(ks, i, phrase):
+                out |= cs
     for sym in ("£", "$", "€", "%"):
         if sym in text:
             out |= idx.get((sym,), set())
             if sym != "%" and re.search(re.escape(sym) + r"\s?\d", text):
                 out.add("amount")
-                if _GIFT.search(text):
-                    out.add("compensation")  # "we'll give you £250 each": money given outright
+    if "amount" in out and _GIFT.search(text):
+        out.add("compensation")  # "we'll give you £250 each": money given outright
+    if _THIRD_PARTY.search(text):
+        out.add("merchant")
+    if "write_off" in out:
+        out |= {"bill", "refund"}  # "you won't pay a penny of it": the bill, and the money kept
     for t in tokens(text):
         if t not in _FILLER and len(t) > 2 and not t.isdigit():
             out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
@@ -251,7 +349,8 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
     covers is a unit of its own ("merchant", "duplicate")."""
     head = _QUALIFIER.split(rule, maxsplit=1)[0] or rule
     idx, longest = _index()
-    ks = keys(head)
+    ks = _pkeys(head)
+    raw = keys(head)  # a plain word is a unit in the keys concepts() gives it
     units: list[frozenset[str]] = []
     i = 0
     while i < len(ks):
@@ -268,13 +367,15 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
                 i += n
                 break
         else:
-            k = ks[i]
+            k = raw[i] if len(raw) == len(ks) else ks[i]
             if k not in _FILLER and len(k) > 2 and not k.isdigit():
                 units.append(frozenset({"w:" + k}))
             i += 1
     for sym in ("£", "$", "€", "%"):
         if sym in head:
             units.append(frozenset(idx.get((sym,), set())))
+    # For money held or taken, "instant" is any time before the usual days: "back by tonight", "within the hour".
+    units = [u | {"today"} if "instant" in u else u for u in units]
     return tuple(dict.fromkeys(u for u in units if u))
 
 
@@ -287,7 +388,7 @@ def _longest_concepts(text: str) -> set[str]:
     the payment-plan concept, not also "payment"; "write off the bill" is write-off and bill, not a
     discount ("off") or a confirmation ("write")."""
     idx, longest = _index()
-    ks = keys(text)
+    ks = _pkeys(text)
     out: set[str] = set()
     i = 0
     while i < len(ks):
@@ -311,7 +412,7 @@ def _longest_concepts(text: str) -> set[str]:
 @lru_cache(maxsize=None)
 def _listed(concept: str) -> frozenset[tuple[str, ...]]:
     """The phrases a concept lists, as word keys (its name aside)."""
-    return frozenset(tuple(keys(p)) for p in _CONCEPTS.get(concept, ()) if re.search(r"[a-z0-9]", p, re.I))
+    return frozenset(tuple(_pkeys(p)) for p in _CONCEPTS.get(concept, ()) if re.search(r"[a-z0-9]", p, re.I))
 
 
 def _qualifier_words(rule: str) -> set[str]:
@@ -327,24 +428,95 @@ def _offering(sentence: str) -> bool:
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
 
 
+# Asking about something offers nothing: "I'll look into whether we can refund the earlier months".
+_INQUIRY = re.compile(r"\b(?:look(?:ing)? into|check(?:ing)?|see|find(?:ing)? out|ask(?:ing)?|enquir(?:e|ing)|"
+                      r"investigat(?:e|ing)|explor(?:e|ing)|query|querying|speak to (?:\w+ ){0,2}about|"
+                      r"talk to (?:\w+ ){0,2}about)\s+(?:(?:with|for|about)\s+(?:\w+\s+){0,3}?)?"
+                      r"(?:whether|if|what|how|about|into whether|into if)\b|\b(?:whether|if) (?:we|i|they) (?:can|could|might)\b",
+                      re.I)
+# What the agent says they will not do: "rather than promise Saturday, I'll check stock".
+_RATHER = re.compile(r"\b(?:rather than|instead of)\b[^,;.]*", re.I)
+# Pronouns pointing back at what the sentence before named: "ignore that bill — I'll wipe it off".
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|these|one)\b", re.I)
+# Concepts that name the thing an offer is about (what a pronoun may stand for).
+_OBJECTS = frozenset({"bill", "claim", "seat", "month", "rent", "direct_debit", "mould", "dose", "card", "transaction",
+                      "fee", "merchant", "refund"})
+# Concepts that say when, not what: an allowed offer is not credited for a time alone ("now" is no chase).
+_TIME_ONLY = frozenset({"today", "instant", "next_day", "saturday"})
+# A bare assurance tag beside a statement: "..., guaranteed", "..., you have my word".
+_TAG = re.compile(r"^\s*(?:and\s+)?(?:(?:that's |it's |i )?(?:guaranteed|promise[d]?|i promise|you have my word|"
+                  r"i give you my word|no question|no doubt|for sure|definitely|100%|without fail|rest assured|"
+                  r"i(?:'ll| will) (?:make sure of it|see to it)|trust me|that's a promise))\s*[.!]?\s*$", re.I)
+
+
+def _segments(clause: str) -> list[str]:
+    return [x for x in re.split(r"\s*[,:](?=\s)\s*", clause) if x.strip()]
+
+
+def _firm_text(s: str) -> bool:
+    """A promise rather than a possibility: a guarantee word, a decision stated as made, a promise in the
+    negative, or an unhedged future result (not a report of something already done)."""
+    if _HEDGE.search(s):
+        return False
+    strong = bool(_NEG_PROMISE.search(s) or _DECIDED.search(s) or
+                  {"guarantee"} & _longest_concepts(s) or _TAG.match(s))
+    return strong or (bool(_FIRM.search(s)) and not _DONE.search(s))
+
+
+def _firm_about(clause: str, rest: list[frozenset[str]]) -> bool:
+    """Whether the clause's promise is about what the rule names: the firm part names it itself, or is an
+    assurance tag beside a part that does ("Three seats are yours, guaranteed"). "While I confirm those
+    seats, I'll issue vouchers — the vouchers are covered" guarantees no seats."""
+    segs = _segments(clause)
+    names = [bool(any(u & concepts(x) for u in rest)) for x in segs]
+    for i, x in enumerate(segs):
+        if not _firm_text(x):
+            continue
+        if names[i] or (not rest):
+            return True
+        if _TAG.match(x) or not any(c for c in _longest_concepts(x) if c not in ("guarantee",)):
+            if (i > 0 and names[i - 1]) or (i + 1 < len(segs) and names[i + 1]):
+                return True
+    return False
+
+
+def _commits_to(clause: str, rest: list[frozenset[str]]) -> bool:
+    """A first-person commitment whose own words name everything else the rule does: "I'll bump you up to
+    business class" (not "while I confirm those seats, I'll issue vouchers")."""
+    if _HEDGE.search(clause):
+        return False
+    for x in _segments(clause):
+        m = _COMMITS.search(x)
+        if m and all(u & concepts(x[m.start():]) for u in rest):
+            return True
+    return False
+
+
 def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     """Each sentence of text that offers or promises something, with the policy item it matches.
 
     A refusal ("I can't refund the whole month") offers nothing; a completed action ("I've booked you on
-    the 7am") is no promise; a hedged one ("I'll try to get it fixed today") is not firm."""
+    the 7am") is no promise; a hedged one ("I'll try to get it fixed today") is not firm; asking about
+    something ("I'll check whether we can refund the earlier months") promises nothing of it."""
     policy = getattr(scenario, "policy", None)
     items = [(r, True) for r in (policy.may_offer if policy else [])] + \
             [(r, False) for r in (policy.may_not_offer if policy else [])]
     out: list[Offer] = []
-    for s in _clauses(text):
+    before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
+    for s0 in _clauses(text):
+        named = {c for c in concepts(s0) if c in _OBJECTS}
+        s = _RATHER.sub(" ", s0).strip() or s0
         if not _offering(s) or _refused(s):
+            before = named or before
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
+        inquiry = bool(_INQUIRY.search(s))
         have = concepts(s)
+        if _POINTS_BACK.search(s) and before:
+            have = have | before
+        before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
-        firm = not _HEDGE.search(s) and not _DONE.search(s) and bool(
-            _FIRM.search(s) or "guarantee" in have or _NEG_PROMISE.search(s) or _DECIDED.search(s))
-        committed = firm or (not _HEDGE.search(s) and bool(_COMMITS.search(s)))
+        firm = _firm_text(s) and not inquiry
         if firm:
             have = have | {"guarantee"}
         elif not ({"guarantee"} & have and not _HEDGE.search(s)):
@@ -355,27 +527,35 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             units = _units(rule)
             if not units:
                 continue
+            if not allowed and inquiry:
+                continue  # finding out whether something can be done promises nothing
             hit = [u for u in units if u & have]
             promise = [u for u in units if "guarantee" in u]
-            if not allowed and promise and not any(u & have for u in promise):
-                # "guaranteed same-day fix" needs a promise, not "we'll aim for today"; but "I'll bump you up to
-                # business class" promises an upgrade: a plain commitment to everything else the rule names.
-                rest = [u for u in units if "guarantee" not in u]
-                if not (committed and rest and all(u & have for u in rest)):
+            rest = [u for u in units if "guarantee" not in u]
+            if not allowed and promise:
+                # "guaranteed same-day fix" needs a promise about the fix, not "we'll aim for today" or a
+                # promise about something else in the same sentence; but "I'll bump you up to business
+                # class" promises an upgrade: a plain commitment to everything else the rule names.
+                if firm and _firm_about(s, rest):
+                    pass
+                elif rest and all(u & have for u in rest) and _commits_to(s, rest):
+                    hit = list(units)
+                else:
                     continue
-                hit = list(units)
             n = len(hit)
             need = 1 if allowed else min(len(units), 2)  # crediting an allowed offer needs less than naming a breach
             cov = n / len(units)
             if n < need or cov < 0.5:
                 continue
+            if allowed and all(u <= _TIME_ONLY | _WEAK for u in hit):
+                continue  # "now" alone is not "call the surgery now"
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
             # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
             key = (sum(0.5 if (u & have or u) <= _WEAK else 1.0 for u in hit), cov, 1 if allowed else 0)
             if key > best_key:
-                best_key, best = key, Offer(text=s, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
-        out.append(best or Offer(text=s, firm=firm))
+                best_key, best = key, Offer(text=s0, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+        out.append(best or Offer(text=s0, firm=firm))
     return out
 
 
