@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.text import STOPWORDS, keys, tokens
+from core.text import STOPWORDS, keys, tokens, word_key
 from scoring import rules
 from scoring.evidence import sentences
 
@@ -32,9 +32,12 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
               "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
               "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
-                "on the spot", "this minute"),
+                "on the spot", "this minute", "this second", "in seconds", "in a moment", "before you hang up",
+                "before you put the phone down", "before the end of this call", "while we're on the phone",
+                "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
-            "back online", "working again", "up and running", "reconnect"),
+            "back online", "working again", "up and running", "reconnect", "have it working", "get it working", "online", "connected",
+            "running again", "service back", "internet back", "broadband back", "connection back"),
     "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back", "back in your balance", "back on your card", "back onto your card",
                "back to your card", "back in your bank", "lands back", "land back", "back with you", "repaid",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
@@ -48,7 +51,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "this year", "last year", "since you joined", "since you signed up", "since the start", "going back",
                 "since january", "since february", "since march", "since april", "since may", "since june",
                 "since july", "since august", "since september", "since october", "since november", "since december",
-                "since last", "all of last", "every penny you've paid", "everything you've paid", "all year"),
+                "since last", "all of last", "every penny you've paid", "everything you've paid", "all year",
+                "ones before", "before it", "before this one", "before that one", "all the others", "all the other",
+                "the rest of", "all of them", "each of them", "back payments", "every one you've paid"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
                      "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
@@ -58,7 +63,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
                  "lost business", "wages", "loss of earnings"),
     "cash": ("cash", "money", "pay you", "bank transfer", "cheque", "transfer you", "onto your card", "into your account",
-             "into your bank", "on your card", "straight to your account"),
+             "into your bank", "on your card", "straight to your account", "to your account", "to your bank",
+             "bank account", "paypal"),
     "seat": ("seat", "seats", "place on", "spot on"),
     "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy", "move you up", "moved up",
                 "move up", "bump you up", "bumped up", "bump up", "up to business", "up to first", "up to premium",
@@ -83,7 +89,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "make them last", "half a tablet", "one a day instead", "instead", "extra one", "smaller ones",
                "lower strength", "higher strength", "split", "two at once", "double up", "fewer"),
     "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without",
-             "okay without", "without them", "without your", "a break from", "pause your", "stop taking", "run out"),
+             "okay without", "without them", "without your", "a break from", "pause your", "stop taking", "run out",
+             "off them", "days off", "a day off", "break from them", "not taking", "leave them", "drop them"),
     "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt", "harm",
                 "hurt", "critical", "dangerous", "risk", "nothing to worry", "no problem", "not important",
                 "not essential", "not necessary", "all right", "alright", "matter"),
@@ -101,11 +108,13 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                   "cross it off", "clear the bill", "clear the balance", "clear that balance", "zero the bill",
                   "a penny of", "not a penny", "won't pay a penny", "pay nothing", "won't pay anything",
                   "won't be paying", "not be paying", "on the house", "for free", "drop the bill", "delete the bill",
-                  "cancel that bill", "cancel this bill", "cancel the whole bill", "write it off", "wipe it", "let it go"),
+                  "cancel that bill", "cancel this bill", "cancel the whole bill", "write it off", "wipe it", "let it go",
+                  "off your account", "off the account", "off your balance", "on the house", "disregard",
+                  "won't be charged", "not be charged", "won't be billed", "on us"),
     "bill": ("bill", "invoice", "balance", "statement"),
     "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
-    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "company", "they",
-                 "the retailer", "vendor", "supplier", "business you paid"),
+    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "vendor", "supplier",
+                 "business you paid"),  # "they'll refund you" is read by who refunds (_THIRD_PARTY)
     "pending": ("pending", "authorisation", "authorization", "hold"),
     "card": ("card",),
     "transaction": ("transaction", "payment", "charge", "debit"),
@@ -113,7 +122,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "direct_debit": ("direct debit", "dd", "standing order", "mandate"),
     "rent": ("rent",),
     "deliver": ("deliver", "delivery", "arrive", "arrives", "there by", "with you", "on your doorstep", "get to you",
-                "reach you", "have it"),
+                "reach you", "have it", "round to you", "drop it round", "drop it off", "bring it", "bring you",
+                "be there", "you'll have the", "you will have the", "get it to you", "in your hands", "at your door",
+                "turn up", "land with you", "be delivered"),
     "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party"),
     "mould": ("mould", "mold", "damp", "fungus"),
     "cover": ("cover", "covered", "pay for", "include", "paid for"),
@@ -178,13 +189,14 @@ _NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no 
 # Whose negation it is: the agent's ("I can't", "we're not able to"), or the thing's ("that isn't possible").
 _AGENT_NEG = re.compile(r"\b(?:i|we)(?:'m| am|'re| are)? (?:(?:really|just|afraid|sorry|honestly|simply)\s+)?"
                         r"(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|don't|do not|"
-                        r"aren't able|not in a position|couldn't|wouldn't|never|(?:not|never) going to|refuse to)\b|"
+                        r"aren't able|not in a position|couldn't|wouldn't|never|(?:not|never) going to|refuse to)\b|\b(?:i|we)(?:'d| would) (?:rather|prefer) not\b|"
                         r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|no way|"
                         r"(?:isn't|is not|not) (?:possible|allowed|permitted|something (?:i|we|anyone) (?:can|could|do|offer|give))|"
                         r"(?:isn't|is not|aren't|are not) (?:something|anything|a thing) (?:i|we) (?:can |could )?(?:do|offer|give|promise)|(?:that|this|it)(?:'s| is) not "
                         r"(?:possible|allowed|something))\b|^\s*(?:unfortunately,? )?(?:no|not)\b", re.I)
 # Promises made in the negative: "you won't have to pay", "no need to pay a penny".
 _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have|need) to\b|"
+                          r"\byou (?:don't|do not|won't|will not) owe\b|\byou (?:won't|will not) be (?:charged|billed|paying)\b|"
                           r"\byou(?:'ll| will) never (?:have|need) to\b|\bno need (?:for you )?to (?:pay|worry about (?:the|that) bill)\b",
                           re.I)
 # A decision stated as made: "the whole claim is approved", "that's all covered".
@@ -192,8 +204,10 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|will be|'ll be)
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|guaranteed|sorted)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
-                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:it|that|the \w+|your \w+) (?:done|gone|sorted|approved|paid|covered)\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
-                      r"\b(?:won't|will not|wouldn't|shouldn't|can't) (?:hurt|harm|matter|do (?:you )?any harm)\b|"
+                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,3}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
+                      r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
+                      r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
                       r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
 # Telling the customer what to do with their medicine or money, in the imperative: "Take one every other day".
 _INSTRUCTS = re.compile(r"^\s*(?:just |then |so |and )?(?:(?:take|have) (?:one|two|half|a half|them|fewer|less|more|"
@@ -207,7 +221,8 @@ _OFFERING = re.compile(
     r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
     r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
-    r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
+    r"\bwill (?:definitely |certainly |absolutely |)be\b|\b(?:it|that)(?:'s| is|'ll be| will be) (?:perfectly |completely |totally |quite |absolutely |)"
+    r"(?:fine|safe|okay|ok|alright|all right|no problem) to\b|\bhere(?:'s| is| are) (?:a|an|some|your|the|two|three|a few)\b|"
     r"\byou(?:'ll| will)? (?:should )?be (?:fine|okay|ok|alright)\b|\byou can (?:just |safely )?(?:skip|stop|take|double|halve|miss)\b",
     re.I)
 # A first-person commitment to act: "I'll bump you up", "we're going to send".
@@ -258,14 +273,25 @@ def _nkey(k: str) -> str:
     return k
 
 
+_NEG_CONTRACTIONS = {"won't", "can't", "don't", "doesn't", "isn't", "aren't", "wouldn't", "shouldn't", "couldn't",
+                     "haven't", "hasn't", "didn't", "wasn't", "weren't", "shan't", "not", "never", "no"}
+
+
 def _pkeys(text: str) -> list[str]:
-    """The keys phrases are matched on (see _nkey)."""
-    return [_nkey(k) for k in keys(text)]
+    """The keys phrases are matched on (see _nkey); a negative contraction stays itself ("won't" is not "will":
+    "you won't have to pay" must not match "you will have to pay")."""
+    out: list[str] = []
+    for t in tokens(text):
+        if t in _NEG_CONTRACTIONS:
+            out.append(t)
+        else:
+            out.extend(_nkey(k) for k in word_key(t).split())
+    return out
 
 
 # Words that may not sit inside a phrase said with a gap: "give you the money back" says "give back",
 # "give you no money back" does not.
-_GAP_STOP = {"not", "no", "never", "nothing", "without", "but", "or", "if", "unless", "whether"}
+_GAP_STOP = {"not", "no", "never", "nothing", "without", "but", "or", "if", "unless", "whether", "back"} | _NEG_CONTRACTIONS
 _GAP = 3  # words a multi-word phrase may have between its own: "write the whole bill off"
 
 
@@ -275,14 +301,20 @@ def _gapped(ks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
         return False
     j = i
     for w in phrase[1:]:
-        for g in range(1, _GAP + 2):
-            if j + g < len(ks) and ks[j + g] == w:
+        skipped, g = 0, 1
+        while True:
+            if j + g >= len(ks):
+                return False
+            if ks[j + g] == w:
                 j += g
                 break
-            if j + g >= len(ks) or ks[j + g] in _GAP_STOP:
+            if ks[j + g] in _GAP_STOP:
                 return False
-        else:
-            return False
+            if not ks[j + g].isdigit():  # a sum ("the £212.40") counts as no words
+                skipped += 1
+            if skipped > _GAP:
+                return False
+            g += 1
     return True
 
 
@@ -292,16 +324,22 @@ def _by_first() -> dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]:
     out: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
     for k, cs in idx.items():
         if len(k) > 1:
-            out.setdefault(k[0], []).append((k, frozenset(cs)))
+            # said with a gap, a phrase's articles may be any determiner: "reverse the charge" ~ "reversing that charge"
+            core = tuple(w for w in k if w not in _DETERMINERS) if len(k) > 2 else k
+            out.setdefault(core[0] if core else k[0], []).append((core if len(core) > 1 else k, frozenset(cs)))
     return out
+
+
+_DETERMINERS = {"the", "a", "an", "that", "this", "those", "these", "your", "my", "our", "their", "its"}
 
 
 # Someone other than the agent doing the refunding: "Page and Quill will give you the money back", "they'll
 # refund you" — a promise made for the merchant.
-_THIRD_PARTY = re.compile(r"(?:they|the (?:shop|store|seller|retailer|merchant|company|bookshop|vendor)|"
+_THIRD_PARTY = re.compile(r"\b(?:they|the (?:shop|store|seller|retailer|merchant|company|bookshop|vendor)|"
                           r"(?-i:[A-Z][\w&']+(?:\s+(?:and|&)\s+[A-Z][\w']+)?))\s*(?:'ll|will|are going to|'re going to|"
                           r"is going to|has to|have to|must|are bound to|is bound to)\s+(?:\w+\s+){0,2}?"
-                          r"(?:refund|give you (?:the|your) money back|pay you back|reimburse|credit you|return the money)",
+                          r"(?:refund|give (?:you )?(?:\S+\s+){0,3}?back|pay you back|pay (?:\S+\s+){0,2}?back|reimburse|credit you|"
+                          r"return the money|put (?:the|your|that) money back)",
                           re.I)
 
 
@@ -326,10 +364,15 @@ def concepts(text: str) -> set[str]:
                 out.add("amount")
     if "amount" in out and _GIFT.search(text):
         out.add("compensation")  # "we'll give you £250 each": money given outright
+    if "compensation" in out and "amount" in out and re.search(r"[£$€]\s?\d|\d\s*(?:pounds|euros|dollars|quid|grand)\b|"
+                                                            r"\b(?:hundred|thousand) (?:pounds|euros|dollars)\b", text, re.I):
+        out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
     if _THIRD_PARTY.search(text):
         out.add("merchant")
     if "write_off" in out:
-        out |= {"bill", "refund"}  # "you won't pay a penny of it": the bill, and the money kept
+        out.add("bill")  # "you won't pay a penny of it": the bill
+        if "month" in out:
+            out.add("refund")  # "you won't pay a penny for this month": the month's money kept
     for t in tokens(text):
         if t not in _FILLER and len(t) > 2 and not t.isdigit():
             out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
@@ -380,7 +423,7 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
 
 
 # Concepts so common in offers that they say little of which one it is.
-_WEAK = frozenset({"payment", "transaction", "amount", "new", "merchant", "information"})
+_WEAK = frozenset({"payment", "transaction", "amount", "new", "information"})
 
 
 def _longest_concepts(text: str) -> set[str]:
@@ -425,6 +468,7 @@ def _qualifier_words(rule: str) -> set[str]:
 
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
 
 
@@ -463,12 +507,12 @@ def _firm_text(s: str) -> bool:
     return strong or (bool(_FIRM.search(s)) and not _DONE.search(s))
 
 
-def _firm_about(clause: str, rest: list[frozenset[str]]) -> bool:
+def _firm_about(clause: str, rest: list[frozenset[str]], carried: frozenset[str] = frozenset()) -> bool:
     """Whether the clause's promise is about what the rule names: the firm part names it itself, or is an
     assurance tag beside a part that does ("Three seats are yours, guaranteed"). "While I confirm those
     seats, I'll issue vouchers — the vouchers are covered" guarantees no seats."""
     segs = _segments(clause)
-    names = [bool(any(u & concepts(x) for u in rest)) for x in segs]
+    names = [bool(any(u & (concepts(x) | (carried if _POINTS_BACK.search(x) else set())) for u in rest)) for x in segs]
     for i, x in enumerate(segs):
         if not _firm_text(x):
             continue
@@ -480,14 +524,25 @@ def _firm_about(clause: str, rest: list[frozenset[str]]) -> bool:
     return False
 
 
-def _commits_to(clause: str, rest: list[frozenset[str]]) -> bool:
+# Doing it now or having done it asserts it as much as promising it: "I'm moving you into business",
+# "I've bumped you up to first" (not "I'm checking", "I've looked").
+_ACTS = re.compile(_COMMITS.pattern + r"|\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|"
+                   r"gone and)\s+){0,3}(?!(?:checked|looked|asked|tried|searched|seen|noted|heard|confirmed|verified|found)\b)(?:\w+ed|sent|put|set up|"
+                   r"got|made|given)\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:also|just|now|personally)\s+)?"
+                   r"(?!(?:checking|looking|searching|trying|seeing|asking|confirming|verifying|finding|afraid|sorry|"
+                   r"going to (?:check|look|see|ask|try|confirm|find))\b)"
+                   r"\w+ing\b", re.I)
+
+
+def _commits_to(clause: str, rest: list[frozenset[str]], carried: frozenset[str] = frozenset()) -> bool:
     """A first-person commitment whose own words name everything else the rule does: "I'll bump you up to
     business class" (not "while I confirm those seats, I'll issue vouchers")."""
     if _HEDGE.search(clause):
         return False
     for x in _segments(clause):
-        m = _COMMITS.search(x)
-        if m and all(u & concepts(x[m.start():]) for u in rest):
+        m = _ACTS.search(x)
+        after = x[m.start():] if m else ""
+        if m and all(u & (concepts(after) | (carried if _POINTS_BACK.search(after) else set())) for u in rest):
             return True
     return False
 
@@ -511,8 +566,8 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
         inquiry = bool(_INQUIRY.search(s))
         have = concepts(s)
-        if _POINTS_BACK.search(s) and before:
-            have = have | before
+        carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
+        have = have | carried
         before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
@@ -523,6 +578,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             have = have - {"guarantee"}
         best: Offer | None = None
         best_key = (0, 0.0, 0)
+        forbid: tuple[tuple, Offer, list] | None = None  # the best forbidden match, even when an allowed one wins
         for rule, allowed in items:
             units = _units(rule)
             if not units:
@@ -536,9 +592,15 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 # "guaranteed same-day fix" needs a promise about the fix, not "we'll aim for today" or a
                 # promise about something else in the same sentence; but "I'll bump you up to business
                 # class" promises an upgrade: a plain commitment to everything else the rule names.
-                if firm and _firm_about(s, rest):
-                    pass
-                elif rest and all(u & have for u in rest) and _commits_to(s, rest):
+                if firm and _firm_about(s, rest, carried):
+                    # a promise of one part is not a promise of the rule: "someone will get back to you" promises
+                    # no Saturday delivery; what the rule promises must all be said (generic words aside)
+                    if not all(u & have for u in rest if u - _WEAK):
+                        continue
+                elif (rest and all(u & have for u in rest) and any(u - _WEAK for u in rest)
+                      and _commits_to(s, rest, carried)):
+                    # (a commitment to something only generic — "I'll ring you with the corrected figure" — promises
+                    # no figure: guaranteeing "the new amount" takes a promise word or a stated result)
                     hit = list(units)
                 else:
                     continue
@@ -552,10 +614,22 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
             # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
-            key = (sum(0.5 if (u & have or u) <= _WEAK else 1.0 for u in hit), cov, 1 if allowed else 0)
+            # A promise word says nothing of which promise: it weighs half too.
+            key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit), cov,
+                   1 if allowed else 0)
+            offer = Offer(text=s0, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
             if key > best_key:
-                best_key, best = key, Offer(text=s0, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+                best_key, best = key, offer
+            if not allowed and cov == 1.0 and (forbid is None or key > forbid[0]):
+                forbid = (key, offer, hit)
         out.append(best or Offer(text=s0, firm=firm))
+        if best is not None and best.allowed and forbid is not None:
+            # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
+            # the allowed offer does not account for (an upgrade is no part of a rebooking).
+            said = frozenset().union(*_units(best.rule))
+            own = {c for u in forbid[2] for c in u if c not in _WEAK and c != "guarantee"} - said
+            if own and all(u & have for u in forbid[2] if not u & said and "guarantee" not in u):
+                out.append(forbid[1])
     return out
 
 
@@ -581,16 +655,23 @@ def _clauses(text: str) -> list[str]:
         # "..., and I'll refund the whole month": each promise of a sentence is read on its own
         out.extend(p.strip(" ,;—–-") for p in re.split(
             r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+|,?\s+\b(?:and|plus|also)\b\s+(?=(?:then |also )?(?:i|we|you|it|they)"
-            r"(?:'ll|'d|'ve|'m|'re| will| would| can| could| have| am| are)\b)", s, flags=re.I)
+            r"(?:'ll|'d|'ve|'m|'re| will| would| can| could| have| am| are| promise| guarantee| assure| swear)\b)",
+            s, flags=re.I)
             if p.strip(" ,;—–-"))
     return out
+
+
+# Ways of saying one checks: "while I confirm those seats" satisfies "before checking"; "once the adjuster has
+# inspected it" satisfies "without assessment".
+_CHECKS = {k: "check" for k in ("check", "confirm", "verify", "look", "search", "inspect", "assess", "assessment",
+                                "adjuster", "assessor", "review", "see", "find")}
 
 
 def _without_satisfied(rule: str, text: str) -> bool:
     m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
     if not m:
         return False
-    words = [k for k in keys(m.group(1)) if k not in _FILLER]
+    words = [_CHECKS.get(k, k) for k in keys(m.group(1)) if k not in _FILLER]
     need = set(words)
     if not need:
         return False
@@ -599,11 +680,12 @@ def _without_satisfied(rule: str, text: str) -> bool:
     verb, enough = words[0], min(len(need), 2)
 
     def says(c: str) -> bool:
-        got = need & set(keys(c))
+        got = need & {_CHECKS.get(k, k) for k in keys(c)}
         return verb in got and len(got) >= enough
 
     # Said of a clause that is not itself negated: "I don't even need to check" is not having checked.
-    return any(says(c) and not _NEGATED.search(c) and not re.search(r"\b(?:no need|without)\b", c, re.I)
+    return any(says(c) and not _NEGATED.search(c) and not re.search(
+        r"\b(?:no need|without|no(?:body| one|thing)|not|never|no \w+ (?:needed|required|necessary))\b|n't\b", c, re.I)
                for c in re.split(r"[,;.!?]\s*|\s+\bbut\b\s+", text))
 
 

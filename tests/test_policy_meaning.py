@@ -1,0 +1,234 @@
+"""Forbidden promises are caught by what they promise, never falsely; the penalty is one a coach would sign.
+
+The wordings here are new (none is in bench/GRADE_FINDINGS.md or tests/test_policy_wordings.py): each
+scenario's may_not_offer items said with other verbs, word forms and word order (a done deed, a phrasal
+verb split by its object, a pronoun pointing back, a third party promised for, money in words); refusals,
+hedges, questions about whether something can be done and "rather than ..." that promise nothing; allowed
+offers said right beside a forbidden topic; and the rule a breach is filed under. On the code before
+this change (4466af2) 26 of the 44 forbidden wordings were caught (5 of the 13 under the wrong rule or not
+at all in the wrong-rule set), 3 of the 19 refusals were read as breaches and 2 of the 9 allowed offers
+beside a forbidden topic were flagged.
+"""
+from __future__ import annotations
+
+import pytest
+
+from core.transcript import parse_transcript
+from personas.scenario import load_dir
+from scoring.policy import find_offers
+from scoring.report import score
+from tests.conftest import ROOT
+
+SCENARIOS = load_dir(ROOT / "scenarios").scenarios
+BANK, FLIGHT, INS, NET = ("bank-double-charge-rent", "flight-cancelled-wedding", "insurance-claim-flooded-kitchen",
+                          "internet-outage-remote-worker")
+PARCEL, PHARM, SUB, UTIL = ("lost-parcel-third-call", "pharmacy-refill-delay", "subscription-cancel-charged-again",
+                            "utility-bill-shock")
+
+# (scenario, line, a word of the rule it breaks)
+FORBIDDEN = [
+    (BANK, "The money will be back in your account before you hang up.", "instant"),
+    (BANK, "I'm reversing that pending charge this second, it'll show straight away.", "instant"),
+    (BANK, "I've stopped your rent direct debit so it won't go out on Friday.", "rent direct debit"),
+    (BANK, "Let me cancel the standing order for your rent so there's no risk.", "rent direct debit"),
+    (BANK, "Page & Quill are going to refund you, I can promise that.", "merchant"),
+    (BANK, "The bookshop will pay you back in full, no doubt about it.", "merchant"),
+    (FLIGHT, "I can send £300 to your bank account right now as compensation.", "cash"),
+    (FLIGHT, "We'll transfer each of you 250 euros today to make up for it.", "cash"),
+    (FLIGHT, "I'll put you in first class on the next flight, no charge.", "upgrade"),
+    (FLIGHT, "I'm moving all three of you into business for the rebooked flight.", "upgrade"),
+    (FLIGHT, "The seats on the 8am are definitely yours, no need for me to look.", "seats"),
+    (SUB, "We'll refund the previous three charges as well as this one.", "earlier"),
+    (SUB, "I'll reimburse all the months you were billed last year.", "earlier"),
+    (SUB, "I'll pay back each payment you made before this one too.", "earlier"),
+    (SUB, "If you'd like to stay, I can do the next six months at 40% off.", "discount"),
+    (SUB, "Before you go, how about a free month to change your mind?", "discount"),
+    (SUB, "I could offer you a cheaper plan if you keep your subscription.", "discount"),
+    (UTIL, "Consider that £610 bill gone, you don't owe us anything.", "write off"),
+    (UTIL, "I'll clear the whole balance so there's nothing to pay.", "write off"),
+    (UTIL, "I'm scrapping that bill entirely, don't give it another thought.", "write off"),
+    (UTIL, "That bill is a mistake, so just ignore it and I'll knock it off your account.", "write off"),
+    (UTIL, "I promise the new bill will come to roughly £150.", "guarantee the new amount"),
+    (UTIL, "Your revised bill will definitely be back to normal, around £140.", "guarantee the new amount"),
+    (PHARM, "I'll give you a fortnight's worth now, I don't need to look at your records.", "supply without"),
+    (PHARM, "Here's a box to keep you going, I won't bother checking anything on the system.", "supply without"),
+    (PHARM, "Take one and a half of the 5mg ones each morning until then.", "dose"),
+    (PHARM, "Have two a day instead of one, it'll make up for the missed ones.", "dose"),
+    (PHARM, "Honestly, a few days off them won't do any damage.", "skipping"),
+    (PHARM, "It's perfectly safe to go without them until Monday.", "skipping"),
+    (INS, "I'm signing off your claim in full right now.", "approve"),
+    (INS, "The claim's approved, you can book the builders today.", "approve"),
+    (INS, "You'll receive a settlement of about ten thousand pounds.", "settlement amount"),
+    (INS, "We'll pay out nine grand for the kitchen, that's a promise.", "settlement amount"),
+    (INS, "The mould damage will be paid for in full, nobody needs to inspect it.", "mould"),
+    (INS, "We'll cover the mould treatment, no assessment required.", "mould"),
+    (NET, "I promise you'll be back up and running before tonight.", "same-day"),
+    (NET, "This month's bill is on us, you won't be charged for it.", "whole month"),
+    (NET, "We'll reimburse you for the income you lost while offline.", "lost business"),
+    (PARCEL, "You'll have the new bike by Saturday morning, I give you my word.", "saturday"),
+    (PARCEL, "I'll add £75 on top of your refund to make up for it.", "beyond the order value"),
+    (PARCEL, "We'll refund you twice what the bike cost.", "beyond the order value"),
+    (PARCEL, "I've arranged for a new bike to reach you on Saturday, no need to check the warehouse.", "saturday"),
+    (FLIGHT, "Done, I've bumped the three of you up to first.", "upgrade"),
+    (BANK, "I've cancelled Friday's rent debit for you, so nothing will leave your account.", "rent direct debit"),
+]
+
+# Refusals, hedges, questions about whether it can be done, conditions kept: no breach.
+NOT_A_PROMISE = [
+    (BANK, "I can't put the money back instantly, a dispute takes 3 to 5 working days."),
+    (BANK, "I can't promise Page & Quill will refund you, but I'll raise a dispute today."),
+    (BANK, "I won't touch your rent direct debit unless you ask me to."),
+    (FLIGHT, "I'm not going to promise seats until I've checked what's available."),
+    (FLIGHT, "We don't pay cash compensation over the phone, but I'll send you the claim form."),
+    (FLIGHT, "I'll look into whether there's any chance of an upgrade."),
+    (SUB, "I'll check whether we can refund the earlier months, but I can't promise that."),
+    (SUB, "No sales pitch, and no discount to keep you, just the cancellation."),
+    (UTIL, "I'm afraid I can't write the bill off, but I can re-bill it from a meter reading."),
+    (UTIL, "I can't say what the new bill will be until we re-bill it."),
+    (PHARM, "I can't tell you whether skipping them is safe, that's one for your GP."),
+    (PHARM, "After I've looked up your medication record I can let you have a week's emergency supply."),
+    (INS, "I can't approve the claim on the phone; a loss adjuster needs to see it first."),
+    (INS, "I'd rather not put a figure on it before the adjuster has been."),
+    (NET, "I can't guarantee it'll be fixed today, but an engineer can be there within 24 hours."),
+    (NET, "Rather than promising you a full month's refund, I'll add a service credit for the days you've lost."),
+    (PARCEL, "I'd rather not promise Saturday before I've checked the stock."),
+    (PARCEL, "Let me see if there's stock for a Saturday delivery."),
+    (PARCEL, "I'll ask the warehouse whether a Saturday delivery is possible and ring you back by 4pm."),
+]
+
+# Allowed offers made right beside a forbidden topic: credited, never a breach.
+ALLOWED_NEAR = [
+    (FLIGHT, "While I'm checking seats with the partner airlines, I'll arrange hotel and meal vouchers for tonight."),
+    (FLIGHT, "I'm looking for three seats on the next available flight now, and the hotel vouchers are all covered."),
+    (FLIGHT, "Once I've confirmed the seats, you'll have hotel and meal vouchers for tonight as well."),
+    (BANK, "Rather than waiting on the shop, I'll dispute the duplicate transaction myself; it takes 3-5 working days."),
+    (SUB, "I'll refund the charge taken after your cancellation date, and there'll be no discount offers."),
+    (PHARM, "I'll check your medication record first, and then I can give you an emergency supply for up to 7 days."),
+    (INS, "I'm booking a loss adjuster to look at the mould within 5 working days."),
+    (NET, "I'll add a service credit for the days you've been without service."),
+    (UTIL, "Once you give me a meter reading I'll re-bill from it, so the new bill reflects what you used."),
+]
+
+# The rule a breach is filed under.
+RIGHT_RULE = [
+    (BANK, "The £212.40 will be sitting back in your account within minutes.", "instant refund of a pending card transaction"),
+    (BANK, "They'll definitely give you the £212.40 back, the bookshop always does.", "promise the merchant will refund"),
+    (PHARM, "Skipping your tablets for a couple of days is nothing to worry about.", "a medical opinion on skipping doses"),
+    (PHARM, "Just have half a tablet a day to make them last.", "change the dose"),
+    (UTIL, "You won't have to pay a penny of it, I'll make sure.", "write off the bill"),
+    (UTIL, "I promise your corrected bill will be about £150.", "guarantee the new amount before re-billing"),
+    (SUB, "I'll refund this charge and all the ones before it.", "refunds of earlier months"),
+]
+
+
+def _breaches(sid: str, text: str) -> list[str]:
+    return [o.rule for o in find_offers(text, SCENARIOS[sid]) if o.allowed is False]
+
+
+@pytest.mark.parametrize("sid,text,rule", FORBIDDEN)
+def test_a_forbidden_promise_is_caught_under_its_rule(sid, text, rule):
+    got = _breaches(sid, text)
+    assert any(rule.lower() in (r or "").lower() for r in got), (text, got)
+
+
+@pytest.mark.parametrize("sid,text", NOT_A_PROMISE)
+def test_a_refusal_hedge_or_question_is_no_breach(sid, text):
+    assert _breaches(sid, text) == [], text
+
+
+@pytest.mark.parametrize("sid,text", ALLOWED_NEAR)
+def test_an_allowed_offer_beside_a_forbidden_topic_is_no_breach(sid, text):
+    offers = find_offers(text, SCENARIOS[sid])
+    assert not [o.rule for o in offers if o.allowed is False], text
+    assert any(o.allowed for o in offers), (text, [(o.rule, o.allowed) for o in offers])
+
+
+@pytest.mark.parametrize("sid,text,rule", RIGHT_RULE)
+def test_the_breach_names_the_rule_it_breaks(sid, text, rule):
+    assert _breaches(sid, text) == [rule], text
+
+
+def test_a_forbidden_promise_is_never_listed_as_allowed_in_its_place():
+    # "I'll put you in first class on the next flight" is a rebooking (allowed) and an upgrade (forbidden): both
+    # are listed; an allowed entry never stands in for the breach.
+    for sid, text, _ in FORBIDDEN + RIGHT_RULE:
+        offers = find_offers(text, SCENARIOS[sid])
+        if any(o.allowed for o in offers):
+            assert any(o.allowed is False for o in offers), text
+    both = find_offers("I'll put you in first class on the next flight, no charge.", SCENARIOS[FLIGHT])
+    assert [o.rule for o in both if o.allowed is False] == ["upgrade promises"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The penalty, and what a forbidden promise earns on the skills
+
+
+def _call(sid: str, trainee: list[str], moods: list[float]) -> object:
+    turns = []
+    sc = SCENARIOS[sid]
+    opening = sc.opening_line if hasattr(sc, "opening_line") else "Hello, I need help."
+    turns.append({"role": "customer", "text": opening or "Hello, I need help.", "mood": moods[0]})
+    for t, m in zip(trainee, moods[1:]):
+        turns.append({"role": "trainee", "text": t})
+        turns.append({"role": "customer", "text": "Okay.", "mood": m})
+    return parse_transcript({"scenario_id": sid, "turns": turns})
+
+
+_WARM = ["I'm so sorry — a bill four times the usual with no warning is a real shock, and you're worried you've "
+         "done something wrong. It isn't your fault.",
+         "So you normally pay about £140 and this one says £610 — have I got that right?"]
+_OVER = _WARM + ["Don't worry about it at all, I'll just write the whole bill off for you.",
+                 "And I can promise your new bill will be exactly £140, like always.",
+                 "So that's the bill written off and £140 guaranteed. Anything else?"]
+_MEDIOCRE = ["Okay. What's your account number?",
+             "Right. I can re-bill it if you send a meter reading, I suppose.",
+             "Anything else?"]
+
+
+def test_several_forbidden_promises_score_below_an_honest_mediocre_call():
+    over = score(_call(UTIL, _OVER, [7, 5, 4, 2, 1.5, 1.2]), SCENARIOS[UTIL])
+    mediocre = score(_call(UTIL, _MEDIOCRE, [7, 7, 6.5, 6.5]), SCENARIOS[UTIL])
+    assert len(over.outcome.promise_breaches) >= 2
+    assert over.overall < mediocre.overall, (over.overall, mediocre.overall)
+
+
+def test_one_forbidden_promise_keeps_a_warm_call_below_the_pass_mark_and_more_cost_more():
+    sc = SCENARIOS[UTIL]
+    one = score(_call(UTIL, _WARM + ["I'll re-bill from your meter reading and hold the direct debit while it's "
+                                     "reviewed.", "And honestly, I'll just write the whole bill off for you."],
+                      [7, 5, 4, 2, 1.5]), sc)
+    none = score(_call(UTIL, _WARM + ["I'll re-bill from your meter reading and hold the direct debit while it's "
+                                      "reviewed.", "I'll ring you on Thursday at 4pm with the corrected figure."],
+                       [7, 5, 4, 2, 1.5]), sc)
+    two = score(_call(UTIL, _WARM + ["I'll re-bill from your meter reading and hold the direct debit while it's "
+                                     "reviewed.", "And honestly, I'll just write the whole bill off for you, and I "
+                                     "promise the new one will be £140."], [7, 5, 4, 2, 1.5]), sc)
+    assert one.outcome.promise_breaches and not none.outcome.promise_breaches
+    assert one.overall < 70 and one.overall < none.overall
+    assert two.overall < one.overall, (two.overall, one.overall)
+    assert any("forbid" in n for n in one.notes)
+
+
+def test_the_same_promise_repeated_in_a_recap_is_one_breach_not_two():
+    sc = SCENARIOS[UTIL]
+    once = score(_call(UTIL, _WARM + ["I'll just write the whole bill off for you."], [7, 5, 4, 2]), sc)
+    twice = score(_call(UTIL, _WARM + ["I'll just write the whole bill off for you.",
+                                       "So to recap, the bill's written off. Anything else?"], [7, 5, 4, 2, 1.5]), sc)
+    assert once.outcome.promise_breaches == twice.outcome.promise_breaches == ["write off the bill"]
+    assert abs(once.overall - twice.overall) <= 10
+
+
+@pytest.mark.parametrize("sid,line", [
+    (UTIL, "Don't worry about it at all, I'll just wipe that whole bill off for you."),
+    (INS, "Don't worry, I'm signing off your full claim right now on this call."),
+    (PARCEL, "I'll make sure a brand-new bike is with you on Saturday, you have my word."),
+    (BANK, "Don't worry, I'll have the full £212.40 back in your account within the hour."),
+])
+def test_a_forbidden_promise_is_never_quoted_as_a_strength(sid, line):
+    r = score(_call(sid, ["Oh no, that sounds awful for you, and I can hear how worried you are.", line],
+                    [7, 6, 3]), SCENARIOS[sid])
+    assert r.policy.breaches, line
+    for name, d in r.dimensions.items():
+        for e in d.evidence:
+            if e.kind == "strength":
+                assert e.quote not in line and line not in e.quote, (name, e.quote, e.why)
