@@ -5,9 +5,9 @@ scenario's may_not_offer items said with other verbs, word forms and word order 
 verb split by its object, a pronoun pointing back, a third party promised for, money in words); refusals,
 hedges, questions about whether something can be done and "rather than ..." that promise nothing; allowed
 offers said right beside a forbidden topic; and the rule a breach is filed under. On the code before
-this change (4466af2) 26 of the 44 forbidden wordings were caught (5 of the 13 under the wrong rule or not
-at all in the wrong-rule set), 3 of the 19 refusals were read as breaches and 2 of the 9 allowed offers
-beside a forbidden topic were flagged.
+this change (4466af2) 24 of the 44 forbidden wordings were caught, 2 of the 19 non-promises were read as
+breaches, 3 of the 7 breaches named the right rule; the penalty and never-a-strength tests failed. The 9
+allowed offers beside a forbidden topic passed there too: they guard the new matching against false breaches.
 """
 from __future__ import annotations
 
