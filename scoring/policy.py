@@ -40,6 +40,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
             "running again", "service back", "internet back", "broadband back", "connection back"),
     "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back", "back in your balance", "back on your card", "back onto your card",
                "back to your card", "back in your bank", "lands back", "land back", "back with you", "repaid",
+               "reverse", "reversed", "credited back", "credit it back", "put back", "paid back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account",
                "give back", "return the money", "reverse the charge", "reversal"),
@@ -64,22 +65,29 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                  "lost business", "wages", "loss of earnings"),
     "cash": ("cash", "money", "pay you", "bank transfer", "cheque", "transfer you", "onto your card", "into your account",
              "into your bank", "on your card", "straight to your account", "to your account", "to your bank",
-             "bank account", "paypal"),
-    "seat": ("seat", "seats", "place on", "spot on"),
+             "bank account", "paypal", "wire", "cash payment", "in cash"),
+    "seat": ("seat", "seats", "place on", "spot on", "places on", "places", "spots on", "reserved for you",
+             "held for you", "set aside for you", "blocked out for you"),
     "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy", "move you up", "moved up",
                 "move up", "bump you up", "bumped up", "bump up", "up to business", "up to first", "up to premium",
-                "better seats", "better cabin", "into business", "into first"),
+                "better seats", "better cabin", "into business", "into first", "premium", "in business", "flying business",
+                "fly business", "extra legroom", "lounge access", "sat in first", "sit in first"),
     "discount": ("discount", "% off", "percent off", "half price", "cheaper", "free month", "month free",
-                 "deal", "special offer", "reduced rate", "lower price", "money off"),
+                 "deal", "special offer", "reduced rate", "lower price", "money off", "months free", "free",
+                 "halve your", "halve the price", "cut your price", "lower your price", "reduce your price",
+                 "price down", "knock off", "a reduction", "a better rate", "loyalty"),
     "stay": ("stay", "remain", "not cancel", "don't cancel", "reconsider", "come back", "rejoin", "re-join",
              "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
              "keep your membership", "keep the subscription", "stick with us", "stick around", "win you back",
              "return to us", "ever return", "keep you"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
-                "settle", "cover it", "cover the", "covered", "sign off"),
+                "settle", "cover it", "cover the", "covered", "sign off", "accepted", "accept", "authorise the claim",
+                "authorize the claim", "pay the whole claim", "pay your claim", "agree the claim", "rubber-stamp"),
     "claim": ("claim",),
     "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £",
-                   "you'll be getting", "you'll receive", "you will receive", "you'll get"),
+                   "you'll be getting", "you'll receive", "you will receive", "you'll get", "be paid",
+                   "you'll be paid", "we'll pay you", "expect to get", "expect to receive", "in the region of",
+                   "you're looking at"),
     "amount": ("amount", "figure", "sum", "how much", "£", "$", "€", "pounds", "pound", "euros", "euro", "dollars",
                "dollar", "quid", "grand", "thousand", "hundred"),
     "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine", "take one",
@@ -99,7 +107,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "be fine", "be okay", "be alright", "aren't that critical", "isn't critical", "not critical",
                 "not that important", "nothing to worry about", "perfectly safe", "honestly"),
     "supply": ("supply", "supplies", "give you", "hand over", "hand you", "some tablets", "a few days' worth", "tablets",
-               "a box", "box of", "month's box", "pack", "packet", "a strip", "pop some", "sort you out with", "dispense"),
+               "a box", "box of", "month's box", "pack", "packet", "a strip", "pop some", "sort you out with", "dispense",
+               "worth", "in a bag", "a month's worth", "a week's worth", "some to tide you over", "a few to keep you going"),
     "emergency": ("emergency", "urgent", "few days", "7 days", "seven days", "short supply", "to tide you over"),
     "write_off": ("write off", "written off", "wipe", "cancel the bill", "won't have to pay", "don't have to pay",
                   "not have to pay", "forget about the bill", "forget about that bill", "scrap the bill", "waive the bill",
@@ -200,9 +209,10 @@ _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have
                           r"\byou(?:'ll| will) never (?:have|need) to\b|\bno need (?:for you )?to (?:pay|worry about (?:the|that) bill)\b",
                           re.I)
 # A decision stated as made: "the whole claim is approved", "that's all covered".
-_DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|will be|'ll be) (?:now |all |fully |completely |"
+_DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve been|will be|'ll be) (?:now |all |fully |completely |"
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
-                      r"(?:approved|accepted|covered|paid out|refunded|waived|written off|guaranteed|sorted)\b|"
+                      r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
+                      r"set aside|included|credited|reversed)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
                       r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,3}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
                       r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
@@ -219,7 +229,8 @@ _OFFERING = re.compile(
     r"(?! (?:(?:only|totally|completely|really|fully|certainly|definitely) )?(?:hear|see|imagine|understand|tell|appreciate|"
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
-    r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
+    r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
+    r"what about (?:i|we|if)|do you want me to|"
     r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
     r"\bwill (?:definitely |certainly |absolutely |)be\b|\b(?:it|that)(?:'s| is|'ll be| will be) (?:perfectly |completely |totally |quite |absolutely |)"
     r"(?:fine|safe|okay|ok|alright|all right|no problem) to\b|\bhere(?:'s| is| are) (?:a|an|some|your|the|two|three|a few)\b|"
@@ -257,8 +268,10 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     return idx, longest
 
 
-_GIFT = re.compile(r"\b(?:give|giving|pay|paying|send|sending|transfer|transferring|offer|put|putting|add|adding|credit) "
+_GIFT = re.compile(r"\b(?:give|giving|gave|pay|paying|send|sending|transfer|transferring|offer|put|putting|add|adding|credit|"
+                   r"wire|wiring|deposit|depositing|authoris\w*|authoriz\w*|issu\w*|hand|handing) "
                    r"(?:you |each of you |you all |you both |)(?:(?:an? )?(?:extra|additional|another|a further) )?"
+                   r"(?:a (?:cash |one-off |goodwill )?payment of )?"
                    r"(?:[£$€]\s?\d|\d[\d,.]*\s*(?:pounds|euros|dollars|quid|grand)|(?:a |one |two |three |four |five |six |"
                    r"seven |eight |nine |ten |fifty |twenty |a few )?(?:hundred|thousand) (?:pounds|euros|dollars))", re.I)
 
@@ -343,6 +356,12 @@ _THIRD_PARTY = re.compile(r"\b(?:they|the (?:shop|store|seller|retailer|merchant
                           re.I)
 
 
+# Paying for what the customer lost (not for a thing or a service): compensation.
+_PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)(?: you)? for (?:the |any |your |all (?:the |your )?)?"
+                           r"(?:\w+ ){0,2}?(?:work|business|income|earnings|wages|clients?|contracts?|jobs?|time off|"
+                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
+
+
 def concepts(text: str) -> set[str]:
     """The concepts a text says (plain content words count as their own concept). A phrase may be said
     with a word or two inside it ("write the whole bill off" says "write off")."""
@@ -369,6 +388,8 @@ def concepts(text: str) -> set[str]:
         out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
     if _THIRD_PARTY.search(text):
         out.add("merchant")
+    if _PAY_FOR_LOSS.search(text):
+        out |= {"compensation", "business"}  # "we'll pay for the client work you've missed out on"
     if "write_off" in out:
         out.add("bill")  # "you won't pay a penny of it": the bill
         if "month" in out:
@@ -485,6 +506,8 @@ _POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|these|one)\b", re.I)
 # Concepts that name the thing an offer is about (what a pronoun may stand for).
 _OBJECTS = frozenset({"bill", "claim", "seat", "month", "rent", "direct_debit", "mould", "dose", "card", "transaction",
                       "fee", "merchant", "refund"})
+# What a condition said in the clause before carries into the offer after it.
+_CONDITIONS = frozenset({"stay"})
 # Concepts that say when, not what: an allowed offer is not credited for a time alone ("now" is no chase).
 _TIME_ONLY = frozenset({"today", "instant", "next_day", "saturday"})
 # A bare assurance tag beside a statement: "..., guaranteed", "..., you have my word".
@@ -558,8 +581,11 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             [(r, False) for r in (policy.may_not_offer if policy else [])]
     out: list[Offer] = []
     before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
+    condition: set[str] = set()  # a condition said just before: "Stay with us and I'll halve your price"
     for s0 in _clauses(text):
-        named = {c for c in concepts(s0) if c in _OBJECTS}
+        said0 = concepts(s0)
+        named = {c for c in said0 if c in _OBJECTS}
+        cond, condition = condition, said0 & _CONDITIONS
         s = _RATHER.sub(" ", s0).strip() or s0
         if not _offering(s) or _refused(s):
             before = named or before
@@ -567,7 +593,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         inquiry = bool(_INQUIRY.search(s))
         have = concepts(s)
         carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
-        have = have | carried
+        have = have | carried | cond
         before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine

@@ -159,6 +159,79 @@ def test_a_forbidden_promise_is_never_listed_as_allowed_in_its_place():
     assert [o.rule for o in both if o.allowed is False] == ["upgrade promises"]
 
 
+# A second batch, written blind after the first fix was made: the code then caught 24 of its 36 forbidden
+# wordings (the old code 20) with no false breach in its 16 refusals (the old code 1); the misses were then
+# fixed by meaning (a reversal is a refund, money wired or authorised is cash, places reserved are seats,
+# "you'll be paid £…" is a settlement, paying for lost work is compensation, a condition said just before
+# the offer counts: "Stay with us and I'll halve your price").
+FORBIDDEN_2 = [
+    (BANK, "Leave it with me, that £212.40 will be credited back to you this afternoon.","instant"),
+    (BANK, "I'll get the duplicate reversed on the spot so you've got the money for rent.","instant"),
+    (BANK, "The retailer will refund you, I guarantee it.","merchant"),
+    (BANK, "I'll switch off the rent direct debit this month so you're not caught short.","rent direct debit"),
+    (BANK, "I've put a stop on your rent going out on Friday.","rent direct debit"),
+    (FLIGHT, "We'll wire you €400 each before you leave the airport.","cash"),
+    (FLIGHT, "I'm authorising a cash payment of 300 pounds to you right now.","cash"),
+    (FLIGHT, "You'll be flying business class tomorrow, my treat.","upgrade"),
+    (FLIGHT, "I'll make sure you're sat in premium for the trouble.","upgrade"),
+    (FLIGHT, "Three places on the 7am are reserved for you, no question.","seats"),
+    (FLIGHT, "I can absolutely guarantee you three seats tomorrow morning.","seats"),
+    (INS, "Your claim's been accepted in full, I've just done it.","approve"),
+    (INS, "I'll pay the whole claim today, no need to wait for anything.","approve"),
+    (INS, "The settlement will be in the region of £9,000.","settlement"),
+    (INS, "I can tell you now you'll be paid eleven thousand pounds.","settlement"),
+    (INS, "Mould's included, we'll pay for that without anyone coming out.","mould"),
+    (NET, "You'll definitely be reconnected before the end of the day.","same-day"),
+    (NET, "I'll give you this month's money back in full.","whole month"),
+    (NET, "We'll pay for the client work you've missed out on.","lost business"),
+    (NET, "I'll cover any earnings you lose this week.","lost business"),
+    (PARCEL, "I promise the bike will be delivered this Saturday.","saturday"),
+    (PARCEL, "It's guaranteed to be there for his birthday on Saturday.","saturday"),
+    (PARCEL, "I'll give you £50 extra on top of the refund for the hassle.","beyond"),
+    (PARCEL, "We'll refund the bike and pay you a bit extra for the trouble.","beyond"),
+    (PHARM, "Don't worry, just skip tomorrow's dose, it'll be fine.","skipping"),
+    (PHARM, "Taking them every other day until Monday will be fine.","dose"),
+    (PHARM, "I'll pop a month's worth in a bag for you, I don't need to look you up.","supply without"),
+    (PHARM, "I'll give you a full box without looking at your record.","supply without"),
+    (SUB, "I'll refund you for the last three months too.","earlier"),
+    (SUB, "I'll put back every payment since you signed up.","earlier"),
+    (SUB, "What if I gave you two months free to stay?","discount"),
+    (SUB, "Stay with us and I'll halve your monthly price.","discount"),
+    (UTIL, "I'll write that £610 off for you today.","write off"),
+    (UTIL, "You can forget that bill, it's been wiped.","write off"),
+    (UTIL, "I can promise the corrected bill will be under £150.","guarantee the new"),
+    (UTIL, "Your new bill is going to be £140, I'm certain of it.","guarantee the new"),
+]
+NOT_A_PROMISE_2 = [
+    (BANK, "I can't refund a pending transaction straight away, I'm sorry."),
+    (BANK, "I'm not able to cancel your direct debit without you asking me to."),
+    (FLIGHT, "I can't offer cash compensation over the phone, but I can send you the claim form."),
+    (FLIGHT, "Upgrades aren't something I can promise, I'm afraid."),
+    (FLIGHT, "I'll check whether there are three seats before I promise anything."),
+    (INS, "I can't approve the claim over the phone, the adjuster needs to assess it first."),
+    (INS, "I won't guess at a settlement figure until the assessment is done."),
+    (NET, "I can't promise it'll be fixed today, but the engineer is booked within 24 hours."),
+    (PARCEL, "I can't promise Saturday until I've checked the warehouse stock."),
+    (PARCEL, "Compensation beyond the order value isn't something we can offer."),
+    (PHARM, "I'm not allowed to change your dose, only your GP can do that."),
+    (PHARM, "I can't say whether it's safe to skip them, please ask your GP."),
+    (SUB, "I can't refund the earlier months, only the charge taken after you cancelled."),
+    (SUB, "I won't try to sell you a discount, I'll just cancel it."),
+    (UTIL, "I can't write off the bill, but I can hold the direct debit while it's reviewed."),
+    (UTIL, "I can't tell you the new amount until it's been re-billed."),
+]
+
+
+@pytest.mark.parametrize("sid,text,rule", FORBIDDEN_2)
+def test_second_batch_forbidden_is_caught_under_its_rule(sid, text, rule):
+    test_a_forbidden_promise_is_caught_under_its_rule(sid, text, rule)
+
+
+@pytest.mark.parametrize("sid,text", NOT_A_PROMISE_2)
+def test_second_batch_refusals_are_no_breach(sid, text):
+    assert _breaches(sid, text) == [], text
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The penalty, and what a forbidden promise earns on the skills
 
