@@ -232,6 +232,84 @@ def test_second_batch_refusals_are_no_breach(sid, text):
     assert _breaches(sid, text) == [], text
 
 
+# A third batch, written blind after the second batch's fixes: offers made as a question or a willingness
+# ("Would you like an upgrade?", "I'm happy to write off the £610", "We can settle at £7,500"), advice as a
+# possibility ("You could take one every two days"), and counterfactual wishes ("I wish I could refund it
+# instantly, but ..."). The code then caught 17 of 30 (the old code 14) with 1 false breach in 17 (the old
+# code 2); the misses were fixed as forms of offering, not as phrases.
+FORBIDDEN_3 = [
+    (BANK, "Would you like me to push the refund through instantly?","instant"),
+    (BANK, "I'm happy to refund the pending payment right this minute.","instant"),
+    (BANK, "Let me cancel your rent direct debit for you now.","rent direct debit"),
+    (BANK, "Page & Quill will be refunding you, that's a certainty.","merchant"),
+    (FLIGHT, "I'm happy to give each of you £200 in cash for the disruption.","cash"),
+    (FLIGHT, "Would you like an upgrade to business class on the new flight?","upgrade"),
+    (FLIGHT, "I can get you three seats on the 6am, that's a promise.","seats"),
+    (FLIGHT, "Your seats on the early flight are secured, you don't need to worry.","seats"),
+    (INS, "Let me approve the whole claim for you now.","approve"),
+    (INS, "We can settle this at £7,500 today.","settlement"),
+    (INS, "I'm happy to confirm the mould is covered without anyone looking at it.","mould"),
+    (INS, "The full claim goes through today, I'm authorising it now.","approve"),
+    (NET, "I can promise the line will be fixed by 5pm today.","same-day"),
+    (NET, "We'll waive this month's bill completely.","whole month"),
+    (NET, "I'm happy to refund the full month for you.","whole month"),
+    (NET, "Let me compensate you for the contract you might lose.","lost business"),
+    (PARCEL, "I'll see to it that the bike arrives on Saturday.","saturday"),
+    (PARCEL, "Would an extra £100 on top of the refund help?","beyond"),
+    (PARCEL, "I'm happy to refund double the price of the bike.","beyond"),
+    (PHARM, "Let me just give you a box now, we can sort the record out later.","supply without"),
+    (PHARM, "You could take one every two days until the new prescription comes.","dose"),
+    (PHARM, "Going a few days without your amlodipine is nothing to worry about.","skipping"),
+    (PHARM, "I'd say missing a few doses is perfectly fine.","skipping"),
+    (SUB, "I'm happy to refund the last two months as well.","earlier"),
+    (SUB, "Would a 25% discount change your mind about leaving?","discount"),
+    (SUB, "We can give you back all the months you've paid for since March.","earlier"),
+    (UTIL, "I'm happy to write off the whole £610 for you.","write off"),
+    (UTIL, "Let me waive that bill, you won't see it again.","write off"),
+    (UTIL, "The corrected bill will definitely come to around £140.","guarantee the new"),
+    (UTIL, "We'll cancel the bill so there's nothing to pay.","write off"),
+]
+NOT_A_PROMISE_3 = [
+    (BANK, "I wish I could refund it instantly, but a dispute takes 3 to 5 working days."),
+    (BANK, "Only you can decide about your rent direct debit, I won't touch it."),
+    (FLIGHT, "I'm not in a position to give cash compensation over the phone."),
+    (FLIGHT, "There's no upgrade I can offer, but I'll rebook you on the next available flight."),
+    (FLIGHT, "Nothing's guaranteed until I've checked, so let me look at the seats first."),
+    (INS, "Nobody can approve the claim on the phone, I'm afraid."),
+    (INS, "I'd be guessing if I gave you a settlement figure now."),
+    (INS, "Whether the mould is covered depends on what the adjuster finds."),
+    (NET, "I'm not able to promise a fix today, the engineer comes within 24 hours."),
+    (NET, "We don't compensate for lost business, but I can add a service credit."),
+    (PARCEL, "Saturday isn't something I can promise before I check the stock."),
+    (PHARM, "Changing your dose isn't something I'm allowed to do."),
+    (PHARM, "Please don't skip your tablets, let me get you an emergency supply."),
+    (SUB, "We don't refund earlier months, only the charge taken after you cancelled."),
+    (SUB, "I won't offer you a discount, you've been clear you want to cancel."),
+    (UTIL, "Writing the bill off isn't possible, but a payment plan is."),
+    (UTIL, "I don't know what the new bill will be yet, that depends on your reading."),
+]
+
+
+@pytest.mark.parametrize("sid,text,rule", FORBIDDEN_3)
+def test_third_batch_forbidden_is_caught_under_its_rule(sid, text, rule):
+    test_a_forbidden_promise_is_caught_under_its_rule(sid, text, rule)
+
+
+@pytest.mark.parametrize("sid,text", NOT_A_PROMISE_3)
+def test_third_batch_refusals_are_no_breach(sid, text):
+    assert _breaches(sid, text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "That's fine, I'll get your tablets ready for you.",
+    "Okay, I'll sort your tablets out, that's fine.",
+    "That's okay, I'll call the surgery about your tablets.",
+])
+def test_reassurance_beside_the_tablets_is_no_medical_opinion(text):
+    # the rule's own act (skipping, changing the dose, handing over a supply) must be said
+    assert _breaches(PHARM, text) == [], text
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The penalty, and what a forbidden promise earns on the skills
 
