@@ -372,6 +372,11 @@ _PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)
 def concepts(text: str) -> set[str]:
     """The concepts a text says (plain content words count as their own concept). A phrase may be said
     with a word or two inside it ("write the whole bill off" says "write off")."""
+    return set(_concepts(text))
+
+
+@lru_cache(maxsize=4096)
+def _concepts(text: str) -> frozenset[str]:
     idx, longest = _index()
     ks = _pkeys(text)
     out: set[str] = set()
@@ -404,7 +409,7 @@ def concepts(text: str) -> set[str]:
     for t in tokens(text):
         if t not in _FILLER and len(t) > 2 and not t.isdigit():
             out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=512)
@@ -454,7 +459,8 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
 _WEAK = frozenset({"payment", "transaction", "amount", "new", "information"})
 
 
-def _longest_concepts(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _longest_concepts(text: str) -> frozenset[str]:
     """The named concepts of a short text, each word read once by its longest phrase: "payment plan" is
     the payment-plan concept, not also "payment"; "write off the bill" is write-off and bill, not a
     discount ("off") or a confirmation ("write")."""
@@ -477,7 +483,7 @@ def _longest_concepts(text: str) -> set[str]:
     for sym in ("£", "$", "€", "%"):
         if sym in text:
             out |= idx.get((sym,), set())
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=None)
