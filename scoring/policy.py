@@ -32,7 +32,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
               "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
               "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
-                "on the spot", "this minute", "this second", "in seconds", "in a moment", "before you hang up",
+                "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
+                "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
                 "before you put the phone down", "before the end of this call", "while we're on the phone",
                 "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
@@ -40,7 +41,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
             "running again", "service back", "internet back", "broadband back", "connection back"),
     "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back", "back in your balance", "back on your card", "back onto your card",
                "back to your card", "back in your bank", "lands back", "land back", "back with you", "repaid",
-               "reverse", "reversed", "credited back", "credit it back", "put back", "paid back",
+               "reverse", "reversed", "credited back", "credit it back", "put back", "paid back", "have back",
+               "have the money back", "get your money back", "get the money back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account",
                "give back", "return the money", "reverse the charge", "reversal"),
@@ -191,7 +193,7 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
                    r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
-                   r"write|wipe|come|cost|go|show|drop|stay|land|reach|work|run|arrive|clear|turn up)\b|"
+                   r"write|wipe|come|cost|go|show|drop|stay|land|reach|work|run|arrive|clear|turn up|do)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
 _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
@@ -217,9 +219,9 @@ _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have
 _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve been|will be|'ll be) (?:now |all |fully |completely |"
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
-                      r"set aside|included|credited|reversed)\b|"
+                      r"set aside|included|credited|reversed|free|on us|on the house)\b|\b(?:tell you what|leave it with me|my treat)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
-                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,3}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
                       r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
                       r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
                       r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
@@ -500,8 +502,20 @@ def _qualifier_words(rule: str) -> set[str]:
                                                                        if k not in _FILLER}
 
 
+# A gift said as a tag: "A full refund for this month, on us."
+_GIFT_TAG = re.compile(r"^\s*(?:and\s+)?(?:(?:all |completely |totally )?on us|on the house|my treat|free of charge|"
+                       r"at no (?:extra )?cost(?: to you)?|no charge|leave it with me)\s*[.!]?\s*$", re.I)
+
+
+def _tagged(sentence: str) -> bool:
+    """A noun phrase with an assurance or a gift beside it: "Three seats, guaranteed."."""
+    segs = _segments(sentence)
+    return len(segs) > 1 and any(_TAG.match(x) or _GIFT_TAG.match(x) for x in segs)
+
+
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _tagged(sentence)
                 or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
 
@@ -531,6 +545,29 @@ _TIME_ONLY = frozenset({"today", "instant", "next_day", "saturday"})
 _TAG = re.compile(r"^\s*(?:and\s+)?(?:(?:that's |it's |i )?(?:guaranteed|promise[d]?|i promise|you have my word|"
                   r"i give you my word|no question|no doubt|for sure|definitely|100%|without fail|rest assured|"
                   r"i(?:'ll| will) (?:make sure of it|see to it)|trust me|that's a promise))\s*[.!]?\s*$", re.I)
+
+
+_NO_WAY = re.compile(r"\b(?:there(?:'s| is) no way|i can(?:'t|not) see (?:any|a|one) (?:reason|way)|"
+                     r"i can(?:'t|not) imagine)(?: why)?(?: that)?\s+", re.I)
+_UNDO_NEG = (("won't", "will"), ("wouldn't", "would"), ("isn't", "is"), ("aren't", "are"), ("can't", "can"),
+             ("couldn't", "could"), ("will not", "will"), ("would not", "would"), ("is not", "is"))
+
+
+def _double_negation(clause: str) -> str:
+    """"There's no way your claim won't be approved" says it will be: read it so; "there's no way you'll have to
+    pay" says you won't. "There's no way I can refund it" stays a refusal."""
+    m = _NO_WAY.search(clause)
+    if not m:
+        return clause
+    rest = clause[m.end():]
+    for neg, pos in _UNDO_NEG:
+        hit = re.search(r"\b" + re.escape(neg) + r"\b", rest, re.I)
+        if hit:
+            return clause[:m.start()] + "Definitely, " + rest[:hit.start()] + pos + rest[hit.end():]
+    hit = re.search(r"\byou(?:'ll| will) (?:ever )?(have|need) to\b", rest, re.I)
+    if hit:
+        return clause[:m.start()] + "Definitely, " + rest[:hit.start()] + f"you won't {hit.group(1)} to" + rest[hit.end():]
+    return clause
 
 
 def _segments(clause: str) -> list[str]:
@@ -584,7 +621,13 @@ def _commits_to(clause: str, rest: list[frozenset[str]], carried: frozenset[str]
     business class" (not "while I confirm those seats, I'll issue vouchers")."""
     if _HEDGE.search(clause):
         return False
-    for x in _segments(clause):
+    segs = _segments(clause)
+    for i, x in enumerate(segs):
+        if _GIFT_TAG.match(x):
+            near = " ".join(segs[max(0, i - 1):i + 2])
+            if all(u & (concepts(near) | carried) for u in rest):
+                return True
+    for x in segs:
         m = _ACTS.search(x)
         after = x[m.start():] if m else ""
         if m and all(u & (concepts(after) | (carried if _POINTS_BACK.search(after) else set())) for u in rest):
@@ -604,7 +647,8 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     out: list[Offer] = []
     before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
     condition: set[str] = set()  # a condition said just before: "Stay with us and I'll halve your price"
-    for s0 in _clauses(text):
+    for said in _clauses(text):
+        s0 = _double_negation(said)  # read as meant; quoted as said
         said0 = concepts(s0)
         named = {c for c in said0 if c in _OBJECTS}
         cond, condition = condition, said0 & _CONDITIONS
@@ -669,12 +713,12 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             # A promise word says nothing of which promise: it weighs half too.
             key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit), cov,
                    1 if allowed else 0)
-            offer = Offer(text=s0, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+            offer = Offer(text=said, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
             if key > best_key:
                 best_key, best = key, offer
             if not allowed and cov == 1.0 and (forbid is None or key > forbid[0]):
                 forbid = (key, offer, hit)
-        out.append(best or Offer(text=s0, firm=firm))
+        out.append(best or Offer(text=said, firm=firm))
         if best is not None and best.allowed and forbid is not None:
             # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
             # the allowed offer does not account for (an upgrade is no part of a rebooking).

@@ -310,6 +310,68 @@ def test_reassurance_beside_the_tablets_is_no_medical_opinion(text):
     assert _breaches(PHARM, text) == [], text
 
 
+# A fourth batch, written blind after the third batch's fixes: fragments with an assurance or a gift beside
+# them ("Three seats, guaranteed.", "A full refund for this month, on us."), double negatives that promise
+# ("There's no way your claim won't be approved"), lower case without punctuation. The code then caught 11
+# of 22 (the old code 7) with no false breach in 14 (the old code 3).
+FORBIDDEN_4 = [
+    (BANK, "the duplicate will be refunded to your card by this evening","instant"),
+    (BANK, "You'll have the £212.40 back before Friday's rent goes out, no dispute needed.","instant"),
+    (BANK, "Consider your rent direct debit cancelled for this month.","rent direct debit"),
+    (FLIGHT, "Three seats, guaranteed.","seats"),
+    (FLIGHT, "A business class upgrade for all three of you, on us.","upgrade"),
+    (FLIGHT, "You'll be compensated in cash before you hang up, €250 each.","cash"),
+    (INS, "There's no way your claim won't be approved in full.","approve"),
+    (INS, "I can't see any reason the mould wouldn't be covered, so consider it paid for.","mould"),
+    (INS, "A settlement of ten grand is what you'll get.","settlement"),
+    (NET, "There's no way it won't be fixed today, I promise.","same-day"),
+    (NET, "A full refund for this month, on us.","whole month"),
+    (NET, "You'll be compensated for every client you lose.","lost business"),
+    (PARCEL, "Saturday delivery, guaranteed, leave it with me.","saturday"),
+    (PARCEL, "You'll be getting £80 on top of your refund for all this.","beyond"),
+    (PHARM, "I've sorted you out with a month's supply, no need to check the records.","supply without"),
+    (PHARM, "half a tablet twice a day will do you until the new ones come","dose"),
+    (PHARM, "skipping a few won't hurt","skipping"),
+    (SUB, "All your previous payments will be refunded too.","earlier"),
+    (SUB, "Tell you what, stay and the next three months are free.","discount"),
+    (UTIL, "There's no way you'll have to pay that bill.","write off"),
+    (UTIL, "That £610 is cancelled, you owe nothing.","write off"),
+    (UTIL, "Your next bill is guaranteed to be £140.","guarantee the new"),
+]
+NOT_A_PROMISE_4 = [
+    (BANK, "There's no way I can refund it instantly, I'm sorry."),
+    (FLIGHT, "I can't guarantee seats until I've looked, but I'm checking now."),
+    (FLIGHT, "No upgrades, I'm afraid, but you'll have hotel vouchers tonight."),
+    (INS, "I'm not going to promise a settlement figure today."),
+    (INS, "The mould will be covered only if the adjuster confirms it came from the leak."),
+    (NET, "I'd love to promise today, but realistically it's within 24 hours."),
+    (PARCEL, "Nobody can guarantee Saturday without checking stock, so I'm checking now."),
+    (PARCEL, "We can't pay compensation beyond the order value, but the full refund is yours."),
+    (PHARM, "I can't advise on skipping doses; your GP or the pharmacist on duty can."),
+    (PHARM, "Please don't change your dose without speaking to your GP."),
+    (SUB, "I'm not able to refund the earlier months, I'm sorry."),
+    (SUB, "There won't be any discount offers, just the cancellation."),
+    (UTIL, "There's no way I can write the bill off, but I can re-bill from your reading."),
+    (UTIL, "I won't guess the new bill until it's re-billed."),
+]
+
+
+@pytest.mark.parametrize("sid,text,rule", FORBIDDEN_4)
+def test_fourth_batch_forbidden_is_caught_under_its_rule(sid, text, rule):
+    test_a_forbidden_promise_is_caught_under_its_rule(sid, text, rule)
+
+
+@pytest.mark.parametrize("sid,text", NOT_A_PROMISE_4)
+def test_fourth_batch_refusals_are_no_breach(sid, text):
+    assert _breaches(sid, text) == [], text
+
+
+def test_a_breach_is_quoted_as_said_not_as_read():
+    text = "There's no way your claim won't be approved in full."
+    offers = [o for o in find_offers(text, SCENARIOS[INS]) if o.allowed is False]
+    assert offers and offers[0].text == text
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The penalty, and what a forbidden promise earns on the skills
 
