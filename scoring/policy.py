@@ -193,7 +193,7 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
                    r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
-                   r"write|wipe|come|cost|go|show|drop|stay|land|reach|work|run|arrive|clear|turn up|do)\b|"
+                   r"write|wipe)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
 _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
@@ -219,7 +219,7 @@ _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have
 _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve been|will be|'ll be) (?:now |all |fully |completely |"
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
-                      r"set aside|included|credited|reversed|free|on us|on the house)\b|\b(?:tell you what|leave it with me|my treat)\b|"
+                      r"set aside|included|credited|reversed|free)\b|\b(?:tell you what|my treat)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
                       r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
                       r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
@@ -237,6 +237,8 @@ _OFFERING = re.compile(
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
+    r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
+    r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
     r"what about (?:i|we|if)|do you want me to|(?:i'm|i am|we're|we are) (?:more than |really |very )?(?:happy|glad|pleased|"
     r"willing|able) to|(?:i'd|i would|we'd|we would) (?:be (?:happy|glad|pleased) to|love to)|would (?:a|an|the) |"
     r"you could (?:just )?(?:take|have|skip|try|stop|miss|halve|double|cut)|i'd say|"
@@ -659,7 +661,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         inquiry = bool(_INQUIRY.search(s))
         have = concepts(s)
         carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
-        have = have | carried | cond
+        extra = carried | cond  # read into forbidden items only: an allowed offer is credited for what it says
         before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
@@ -671,12 +673,14 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         best: Offer | None = None
         best_key = (0, 0.0, 0)
         forbid: tuple[tuple, Offer, list] | None = None  # the best forbidden match, even when an allowed one wins
+        plain = have
         for rule, allowed in items:
             units = _units(rule)
             if not units:
                 continue
             if not allowed and inquiry:
                 continue  # finding out whether something can be done promises nothing
+            have = plain if allowed else plain | extra
             hit = [u for u in units if u & have]
             promise = [u for u in units if "guarantee" in u]
             rest = [u for u in units if "guarantee" not in u]
@@ -722,9 +726,9 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         if best is not None and best.allowed and forbid is not None:
             # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
             # the allowed offer does not account for (an upgrade is no part of a rebooking).
-            said = frozenset().union(*_units(best.rule))
-            own = {c for u in forbid[2] for c in u if c not in _WEAK and c != "guarantee"} - said
-            if own and all(u & have for u in forbid[2] if not u & said and "guarantee" not in u):
+            covered = frozenset().union(*_units(best.rule))
+            own = {c for u in forbid[2] for c in u if c not in _WEAK and c != "guarantee"} - covered
+            if own and all(u & (plain | extra) for u in forbid[2] if not u & covered and "guarantee" not in u):
                 out.append(forbid[1])
     return out
 
