@@ -197,13 +197,13 @@ def score(transcript: Transcript, scenario=None) -> Report:
 NOTHING_DONE_CAP = 55
 REPEATS_CAP = 60
 # A forbidden promise: BREACH_COST for each policy rule broken, and the overall capped at BREACH_CAP (one rule),
-# BREACH_CAP_STEP lower for each further rule (40, 25, 15). 40 is under the default pass mark (70) and the
-# nothing-done cap: a call that over-promises never passes, and one that does it twice or more ranks with
-# hollow and dismissive calls, below an honest mediocre one.
+# BREACH_CAP_STEP lower for each further rule, never below BREACH_CAP_FLOOR (40, 15, 10). 40 is under the
+# default pass mark (70) and the nothing-done cap: a call that over-promises never passes, and one that does
+# it twice or more ranks with hollow and dismissive calls, at or below an honest mediocre one.
 BREACH_COST = 10
 BREACH_CAP = 40
-BREACH_CAP_STEP = 15
-BREACH_CAP_FLOOR = 15
+BREACH_CAP_STEP = 25
+BREACH_CAP_FLOOR = 10
 
 
 def _adjust(ctx: Context, overall: float) -> tuple[float, list[str]]:
