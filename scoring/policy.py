@@ -239,6 +239,7 @@ _OFFERING = re.compile(
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
     r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
+    r"\b(?:will|'ll) (?:call|ring|phone|contact|email|e-mail|text|message) you\b|"
     r"what about (?:i|we|if)|do you want me to|(?:i'm|i am|we're|we are) (?:more than |really |very )?(?:happy|glad|pleased|"
     r"willing|able) to|(?:i'd|i would|we'd|we would) (?:be (?:happy|glad|pleased) to|love to)|would (?:a|an|the) |"
     r"you could (?:just )?(?:take|have|skip|try|stop|miss|halve|double|cut)|i'd say|"
@@ -404,6 +405,8 @@ def _concepts(text: str) -> frozenset[str]:
         out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
     if _THIRD_PARTY.search(text):
         out.add("merchant")
+    if _OWNER.search(text):
+        out.add("handler")
     if _PAY_FOR_LOSS.search(text):
         out |= {"compensation", "business"}  # "we'll pay for the client work you've missed out on"
     if "write_off" in out:
@@ -515,9 +518,14 @@ def _tagged(sentence: str) -> bool:
     return len(segs) > 1 and any(_TAG.match(x) or _GIFT_TAG.match(x) for x in segs)
 
 
+# The agent naming themselves as the owner of the case: "I'm Sam, your case reference is LP-4471".
+_OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+\b)[^.?!]*?\b(?:case|reference|ref|owner|"
+                    r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b", re.I)
+
+
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
-                or _tagged(sentence)
+                or _tagged(sentence) or _OWNER.search(sentence)
                 or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
 
@@ -673,6 +681,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         best: Offer | None = None
         best_key = (0, 0.0, 0)
         forbid: tuple[tuple, Offer, list] | None = None  # the best forbidden match, even when an allowed one wins
+        allowed_hits: list[tuple[tuple, Offer, list]] = []
         plain = have
         for rule, allowed in items:
             units = _units(rule)
@@ -718,11 +727,24 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit), cov,
                    1 if allowed else 0)
             offer = Offer(text=said, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+            if allowed:
+                allowed_hits.append((key, offer, hit))
             if key > best_key:
                 best_key, best = key, offer
             if not allowed and cov == 1.0 and (forbid is None or key > forbid[0]):
                 forbid = (key, offer, hit)
         out.append(best or Offer(text=said, firm=firm))
+        if best is not None and best.allowed:
+            # "I'll re-bill it from your reading and put the direct debit on hold": two allowed offers in one
+            # clause, each credited when it is said by words of its own (not the winner's, not a time alone).
+            taken = set().union(*_units(best.rule))
+            for key, offer, hit in sorted(allowed_hits, key=lambda x: x[0], reverse=True):
+                if offer.rule == best.rule:
+                    continue
+                own = [u for u in hit if not u & taken and u - _WEAK - _TIME_ONLY]
+                if own and (offer.score == 1.0 or len(own) >= 2):
+                    out.append(offer)
+                    taken |= set().union(*_units(offer.rule))
         if best is not None and best.allowed and forbid is not None:
             # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
             # the allowed offer does not account for (an upgrade is no part of a rebooking).
