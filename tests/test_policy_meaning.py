@@ -445,3 +445,26 @@ def test_a_forbidden_promise_is_never_quoted_as_a_strength(sid, line):
         for e in d.evidence:
             if e.kind == "strength":
                 assert e.quote not in line and line not in e.quote, (name, e.quote, e.why)
+
+
+# Allowed offers (bench/GRADE_FINDINGS.md A4), new wordings: two offers in one clause are both credited; a
+# named owner or a colleague's callback is an offer. On the old code each of these lost one of its offers.
+@pytest.mark.parametrize("sid,text,rules", [
+    (UTIL, "I'll re-bill from the reading you've given me and pause the direct debit until it's sorted.",
+     {"re-bill from a customer meter reading", "hold the direct debit while the bill is reviewed"}),
+    (FLIGHT, "I'll arrange hotel vouchers tonight and reimburse reasonable expenses when you send receipts.",
+     {"hotel and meal vouchers", "reimbursement of reasonable expenses with receipts"}),
+    (INS, "I'm booking the loss adjuster within 5 working days and arranging an emergency drying company for tomorrow.",
+     {"book a loss adjuster within 5 working days", "emergency drying company"}),
+    (INS, "Your claims handler, Tom, will ring you on Monday at 9.", {"named claims handler callback"}),
+    (PARCEL, "I'm Leah, I'm looking after your case personally, and I'll call you at 11am tomorrow.",
+     {"a named case owner with a callback time"}),
+])
+def test_every_allowed_offer_of_a_sentence_is_credited(sid, text, rules):
+    offers = find_offers(text, SCENARIOS[sid])
+    assert rules <= {o.rule for o in offers if o.allowed}, [(o.rule, o.allowed) for o in offers]
+    assert not [o for o in offers if o.allowed is False]
+
+
+def test_a_greeting_with_a_name_is_no_offer():
+    assert not [o for o in find_offers("Hi, I'm Sam, how can I help you today?", SCENARIOS[PARCEL]) if o.rule]
