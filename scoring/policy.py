@@ -7,6 +7,14 @@ customer-service call uses for the same thing ("refund" ~ "money back" ~ "reimbu
 its qualifiers ("... without checking stock", "... within 3-5 working days"); a sentence offers an item
 when it holds most of that core. The best-matching item wins; an allowed item wins a tie only when it
 matches at least as many concepts as the forbidden one.
+
+Meaning, not surface: word forms are brought together ("wiping" ~ "wipe"), a phrase may be said with a
+few words inside it ("write the whole bill off"), a pronoun takes what the clause before named, and a
+forbidden item needs its own act or thing said (its head) and, when it is a guarantee, a promise *about*
+that thing. Refusals, hedges, questions about whether something can be done, "rather than ..." and a
+forbidden item's condition met ("while I confirm those seats") are no breach; double negatives that
+promise ("there's no way it won't be approved") are. A forbidden promise beside an allowed offer in one
+clause is reported as well, and every allowed offer a clause makes is credited.
 """
 from __future__ import annotations
 
