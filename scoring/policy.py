@@ -247,7 +247,6 @@ _OFFERING = re.compile(
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
     r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
-    r"\b(?:will|'ll) (?:call|ring|phone|contact|email|e-mail|text|message) you\b|"
     r"what about (?:i|we|if)|do you want me to|(?:i'm|i am|we're|we are) (?:more than |really |very )?(?:happy|glad|pleased|"
     r"willing|able) to|(?:i'd|i would|we'd|we would) (?:be (?:happy|glad|pleased) to|love to)|would (?:a|an|the) |"
     r"you could (?:just )?(?:take|have|skip|try|stop|miss|halve|double|cut)|i'd say|"
@@ -528,7 +527,9 @@ def _tagged(sentence: str) -> bool:
 
 # The agent naming themselves as the owner of the case: "I'm Sam, your case reference is LP-4471".
 _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+\b)[^.?!]*?\b(?:case|reference|ref|owner|"
-                    r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b", re.I)
+                    r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b|"
+                    r"\b(?:handler|case owner|case manager|point of contact)\b[^.?!]*?\b(?:will|'ll) (?:call|ring|phone|contact|"
+                    r"email|text)\b", re.I)
 
 
 def _offering(sentence: str) -> bool:
