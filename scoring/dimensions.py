@@ -1367,8 +1367,41 @@ def suggestion_ok(better: str, scenario: Any) -> bool:
     return bool(better.strip()) and not garbled(better) and not _forbidden_in(better, scenario)
 
 
+def _no_praise_for_forbidden_promises(ctx: Context, out: dict[str, dict]) -> None:
+    """(Policy, class 4 of the s9 brief; owned with scoring/policy.py.) A promise the policy forbids is never a
+    strength of any skill: "I'll just write the whole bill off for you" is no empathy, focus or closure. A
+    strength quoting a sentence that holds a forbidden promise is dropped, and a skill that had one is scored
+    as if that sentence had not been said (never higher than with it). The breach itself stays a named gap."""
+    bad: dict[int, list[str]] = {}
+    for n, o in ctx.breaches():
+        text = ctx.transcript.turns[n - 1].text
+        bad.setdefault(n, []).extend(x for x in sentences(text) if o.text in x or x in o.text)
+    if not bad:
+        return
+
+    def praises_breach(e: dict) -> bool:
+        q = e["quote"].rstrip("…").strip()
+        return e["kind"] == "strength" and any(q and (q in x or x in q) for x in bad.get(e["turn"], ()))
+
+    hit = [name for name in SKILL_NAMES if any(praises_breach(e) for e in out[name]["evidence"])]
+    if not hit:
+        return
+    turns = []
+    for i, t in enumerate(ctx.transcript.turns, start=1):
+        if i in bad:
+            rest = " ".join(x for x in sentences(t.text) if x not in bad[i]).strip()
+            t = t.model_copy(update={"text": rest or "Okay."})
+        turns.append(t)
+    without = Context.build(ctx.transcript.model_copy(update={"turns": turns}), ctx.scenario)
+    for name in hit:
+        d = out[name]
+        d["evidence"] = [e for e in d["evidence"] if not praises_breach(e)]
+        d["score"] = min(d["score"], _SCORERS[name](without)["score"])
+
+
 def score_dimensions(ctx: Context) -> dict[str, dict]:
     out = {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
+    _no_praise_for_forbidden_promises(ctx, out)
     used: set[str] = set()
     for d in out.values():
         # Nothing is both a strength and a gap for one skill: a turn with a gap earns no praise there.

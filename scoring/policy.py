@@ -7,6 +7,14 @@ customer-service call uses for the same thing ("refund" ~ "money back" ~ "reimbu
 its qualifiers ("... without checking stock", "... within 3-5 working days"); a sentence offers an item
 when it holds most of that core. The best-matching item wins; an allowed item wins a tie only when it
 matches at least as many concepts as the forbidden one.
+
+Meaning, not surface: word forms are brought together ("wiping" ~ "wipe"), a phrase may be said with a
+few words inside it ("write the whole bill off"), a pronoun takes what the clause before named, and a
+forbidden item needs its own act or thing said (its head) and, when it is a guarantee, a promise *about*
+that thing. Refusals, hedges, questions about whether something can be done, "rather than ..." and a
+forbidden item's condition met ("while I confirm those seats") are no breach; double negatives that
+promise ("there's no way it won't be approved") are. A forbidden promise beside an allowed offer in one
+clause is reported as well, and every allowed offer a clause makes is credited.
 """
 from __future__ import annotations
 
@@ -15,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.text import STOPWORDS, keys, tokens
+from core.text import STOPWORDS, keys, tokens, word_key
 from scoring import rules
 from scoring.evidence import sentences
 
@@ -29,19 +37,34 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                   "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
                   "rest assured"),
     "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
-              "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today"),
+              "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
+              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
-                "on the spot", "this minute"),
+                "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
+                "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
+                "before you put the phone down", "before the end of this call", "while we're on the phone",
+                "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
-            "back online", "working again", "up and running", "reconnect"),
-    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back",
+            "back online", "working again", "up and running", "reconnect", "have it working", "get it working", "online", "connected",
+            "running again", "service back", "internet back", "broadband back", "connection back"),
+    "refund": ("refund", "money back", "reimburse", "repay", "pay back", "pay you back", "credit back", "put the money back", "back in your balance", "back on your card", "back onto your card",
+               "back to your card", "back in your bank", "lands back", "land back", "back with you", "repaid",
+               "reverse", "reversed", "credited back", "credit it back", "put back", "paid back", "have back",
+               "have the money back", "get your money back", "get the money back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account",
                "give back", "return the money", "reverse the charge", "reversal"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
     "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",
-                "older", "prior", "three months", "two months", "all the months"),
+                "older", "prior", "three months", "two months", "all the months", "every month", "every payment",
+                "each month", "each payment", "all your payments", "all the payments", "every charge", "all your months",
+                "this year", "last year", "since you joined", "since you signed up", "since the start", "going back",
+                "since january", "since february", "since march", "since april", "since may", "since june",
+                "since july", "since august", "since september", "since october", "since november", "since december",
+                "since last", "all of last", "every penny you've paid", "everything you've paid", "all year",
+                "ones before", "before it", "before this one", "before that one", "all the others", "all the other",
+                "the rest of", "all of them", "each of them", "back payments", "every one you've paid"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
                      "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
@@ -50,41 +73,80 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                      "more than it cost"),
     "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
                  "lost business", "wages", "loss of earnings"),
-    "cash": ("cash", "money", "pay you", "bank transfer", "cheque"),
-    "seat": ("seat", "seats", "place on", "spot on"),
-    "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy"),
+    "cash": ("cash", "money", "pay you", "bank transfer", "cheque", "transfer you", "onto your card", "into your account",
+             "into your bank", "on your card", "straight to your account", "to your account", "to your bank",
+             "bank account", "paypal", "wire", "cash payment", "in cash"),
+    "seat": ("seat", "seats", "place on", "spot on", "places on", "places", "spots on", "reserved for you",
+             "held for you", "set aside for you", "blocked out for you"),
+    "upgrade": ("upgrade", "upgraded", "business class", "first class", "premium economy", "move you up", "moved up",
+                "move up", "bump you up", "bumped up", "bump up", "up to business", "up to first", "up to premium",
+                "better seats", "better cabin", "into business", "into first", "premium", "in business", "flying business",
+                "fly business", "extra legroom", "lounge access", "sat in first", "sit in first"),
     "discount": ("discount", "% off", "percent off", "half price", "cheaper", "free month", "month free",
-                 "deal", "special offer", "reduced rate", "lower price", "money off"),
-    "stay": ("stay", "keep your", "remain", "not cancel", "don't cancel", "reconsider"),
+                 "deal", "special offer", "reduced rate", "lower price", "money off", "months free", "free",
+                 "halve your", "halve the price", "cut your price", "lower your price", "reduce your price",
+                 "price down", "knock off", "a reduction", "a better rate", "loyalty"),
+    "stay": ("stay", "remain", "not cancel", "don't cancel", "reconsider", "come back", "rejoin", "re-join",
+             "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
+             "keep your membership", "keep the subscription", "stick with us", "stick around", "win you back",
+             "return to us", "ever return", "keep you"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
-                "settle", "cover it", "cover the", "covered", "sign off"),
+                "settle", "cover it", "cover the", "covered", "sign off", "accepted", "accept", "authorise the claim",
+                "authorize the claim", "pay the whole claim", "pay your claim", "agree the claim", "rubber-stamp",
+                "authorise", "authorize", "goes through", "go through", "put through", "push through", "pass the claim"),
     "claim": ("claim",),
-    "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £"),
-    "amount": ("amount", "figure", "sum", "how much", "£", "$", "€"),
+    "settlement": ("settlement", "settle", "payout", "pay out", "you'll get £", "you will get £", "receive £",
+                   "you'll be getting", "you'll receive", "you will receive", "you'll get", "be paid",
+                   "you'll be paid", "we'll pay you", "expect to get", "expect to receive", "in the region of",
+                   "you're looking at"),
+    "amount": ("amount", "figure", "sum", "how much", "£", "$", "€", "pounds", "pound", "euros", "euro", "dollars",
+               "dollar", "quid", "grand", "thousand", "hundred"),
     "dose": ("dose", "doses", "dosage", "tablet", "tablets", "pill", "pills", "medication", "medicine", "take one",
              "take two", "take half", "take them", "one a day", "two a day"),
     "change": ("change", "adjust", "double", "halve", "half", "cut down", "increase", "reduce", "take less",
-               "take more", "skip", "alternate", "every other day", "every second day", "stretch them out",
-               "make them last", "half a tablet", "one a day instead"),
-    "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without", "okay without"),
-    "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt"),
-    "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe"),
-    "supply": ("supply", "supplies", "give you", "hand over", "some tablets", "a few days' worth", "tablets"),
+               "take more", "alternate", "every other day", "every second day", "stretch them out",
+               "make them last", "half a tablet", "one a day instead", "instead", "extra one", "smaller ones",
+               "lower strength", "higher strength", "split", "two at once", "double up", "fewer", "every two days",
+               "every few days", "every third day", "one every", "space them out", "spread them out", "ration"),
+    "skip": ("skip", "miss", "go without", "going without", "do without", "manage without", "leave out", "fine without",
+             "okay without", "without them", "without your", "a break from", "pause your", "stop taking", "run out",
+             "off them", "days off", "a day off", "break from them", "not taking", "leave them", "drop them"),
+    "medical": ("medical", "clinical", "doctor", "advice", "safe", "harmless", "fine", "okay", "won't hurt", "harm",
+                "hurt", "critical", "dangerous", "risk", "nothing to worry", "no problem", "not important",
+                "not essential", "not necessary", "all right", "alright", "matter"),
+    "opinion": ("opinion", "advice", "advise", "recommend", "suggest", "should be fine", "it's fine", "it's safe",
+                "won't hurt", "won't harm", "won't do you any harm", "no harm", "won't matter", "doesn't matter",
+                "be fine", "be okay", "be alright", "aren't that critical", "isn't critical", "not critical",
+                "not that important", "nothing to worry about", "perfectly safe", "honestly"),
+    "supply": ("supply", "supplies", "give you", "hand over", "hand you", "some tablets", "a few days' worth",
+               "a box", "box of", "month's box", "pack", "packet", "a strip", "pop some", "sort you out with", "dispense",
+               "worth", "in a bag", "a month's worth", "a week's worth", "some to tide you over", "a few to keep you going"),
     "emergency": ("emergency", "urgent", "few days", "7 days", "seven days", "short supply", "to tide you over"),
     "write_off": ("write off", "written off", "wipe", "cancel the bill", "won't have to pay", "don't have to pay",
                   "not have to pay", "forget about the bill", "forget about that bill", "scrap the bill", "waive the bill",
-                  "nothing to pay", "owe nothing", "owe us nothing", "owe anything", "don't owe", "free of charge"),
+                  "nothing to pay", "owe nothing", "owe us nothing", "owe anything", "don't owe", "free of charge",
+                  "ignore the bill", "ignore that bill", "ignore it", "tear it up", "tear up", "bin it", "bin the bill",
+                  "cross it off", "clear the bill", "clear the balance", "clear that balance", "zero the bill",
+                  "a penny of", "not a penny", "won't pay a penny", "pay nothing", "won't pay anything",
+                  "won't be paying", "not be paying", "on the house", "for free", "drop the bill", "delete the bill",
+                  "cancel that bill", "cancel this bill", "cancel the whole bill", "write it off", "wipe it", "let it go",
+                  "off your account", "off the account", "off your balance", "on the house", "disregard",
+                  "won't be charged", "not be charged", "won't be billed", "on us"),
     "bill": ("bill", "invoice", "balance", "statement"),
     "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
-    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "company", "they"),
+    "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "vendor", "supplier",
+                 "business you paid"),  # "they'll refund you" is read by who refunds (_THIRD_PARTY)
     "pending": ("pending", "authorisation", "authorization", "hold"),
     "card": ("card",),
     "transaction": ("transaction", "payment", "charge", "debit"),
-    "cancel": ("cancel", "cancellation", "stop", "close", "terminate", "end"),
+    "cancel": ("cancel", "cancellation", "stop", "close", "terminate", "end", "switch off", "turn off", "put a stop",
+               "halt", "suspend", "freeze", "block", "pull"),
     "direct_debit": ("direct debit", "dd", "standing order", "mandate"),
     "rent": ("rent",),
     "deliver": ("deliver", "delivery", "arrive", "arrives", "there by", "with you", "on your doorstep", "get to you",
-                "reach you", "have it"),
+                "reach you", "have it", "round to you", "drop it round", "drop it off", "bring it", "bring you",
+                "be there", "you'll have the", "you will have the", "get it to you", "in your hands", "at your door",
+                "turn up", "land with you", "be delivered"),
     "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party"),
     "mould": ("mould", "mold", "damp", "fungus"),
     "cover": ("cover", "covered", "pay for", "include", "paid for"),
@@ -139,31 +201,38 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
                    r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
-                   r"write|wipe)\b|\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
+                   r"write|wipe)\b|"
+                   r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
 _HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
-                    r"let me check|i'll check|i will check|i'll see|see if|see whether|whether)\b", re.I)
+                    r"let me check|i'll check|i will check|i'll see(?! to\b)|see if|see whether|whether)\b", re.I)
 _NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|"
                       r"can't|cannot|can not|won't|will not|not able|unable|not allowed|isn't possible|"
                       r"not possible|no way|don't|do not|aren't able|not in a position)\b", re.I)
 # Whose negation it is: the agent's ("I can't", "we're not able to"), or the thing's ("that isn't possible").
 _AGENT_NEG = re.compile(r"\b(?:i|we)(?:'m| am|'re| are)? (?:(?:really|just|afraid|sorry|honestly|simply)\s+)?"
                         r"(?:can't|cannot|can not|won't|will not|not able|unable|not allowed|don't|do not|"
-                        r"aren't able|not in a position|couldn't|wouldn't)\b|"
+                        r"aren't able|not in a position|couldn't|wouldn't|never|(?:not|never) going to|refuse to)\b|\b(?:i|we)(?:'d| would) (?:rather|prefer) not\b|"
+                        r"\b(?:i|we) wish (?:i|we) could\b|\bif only (?:i|we) could\b|"
                         r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|no way|"
-                        r"(?:isn't|is not|not) (?:possible|something (?:i|we) can)|(?:that|this|it)(?:'s| is) not "
+                        r"(?:isn't|is not|not) (?:possible|allowed|permitted|something (?:i|we|anyone) (?:can|could|do|offer|give))|"
+                        r"(?:isn't|is not|aren't|are not) (?:something|anything|a thing) (?:i|we) (?:can |could )?(?:do|offer|give|promise)|(?:that|this|it)(?:'s| is) not "
                         r"(?:possible|allowed|something))\b|^\s*(?:unfortunately,? )?(?:no|not)\b", re.I)
 # Promises made in the negative: "you won't have to pay", "no need to pay a penny".
 _NEG_PROMISE = re.compile(r"\byou (?:won't|will not|don't|do not|shan't) (?:have|need) to\b|"
+                          r"\byou (?:don't|do not|won't|will not) owe\b|\byou (?:won't|will not) be (?:charged|billed|paying)\b|"
                           r"\byou(?:'ll| will) never (?:have|need) to\b|\bno need (?:for you )?to (?:pay|worry about (?:the|that) bill)\b",
                           re.I)
 # A decision stated as made: "the whole claim is approved", "that's all covered".
-_DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|will be|'ll be) (?:now |all |fully |completely |"
+_DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve been|will be|'ll be) (?:now |all |fully |completely |"
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
-                      r"(?:approved|accepted|covered|paid out|refunded|waived|written off|guaranteed|sorted)\b|"
+                      r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
+                      r"set aside|included|credited|reversed|free)\b|\b(?:tell you what|my treat)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
-                      r"\b(?:is|are) (?:all )?yours\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
-                      r"\b(?:won't|will not|wouldn't|shouldn't|can't) (?:hurt|harm|matter|do (?:you )?any harm)\b|"
+                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
+                      r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
+                      r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
                       r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
 # Telling the customer what to do with their medicine or money, in the imperative: "Take one every other day".
 _INSTRUCTS = re.compile(r"^\s*(?:just |then |so |and )?(?:(?:take|have) (?:one|two|half|a half|them|fewer|less|more|"
@@ -174,16 +243,23 @@ _OFFERING = re.compile(
     r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
     r"(?! (?:(?:only|totally|completely|really|fully|certainly|definitely) )?(?:hear|see|imagine|understand|tell|appreciate|"
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
-    r"\b(?:i|we)(?:'ve| have) (?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
-    r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|do you want me to|"
+    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
+    r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
+    r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
+    r"what about (?:i|we|if)|do you want me to|(?:i'm|i am|we're|we are) (?:more than |really |very )?(?:happy|glad|pleased|"
+    r"willing|able) to|(?:i'd|i would|we'd|we would) (?:be (?:happy|glad|pleased) to|love to)|would (?:a|an|the) |"
+    r"you could (?:just )?(?:take|have|skip|try|stop|miss|halve|double|cut)|i'd say|"
     r"what i can (?:do|offer)|i can offer|we can offer|let me)\b|\b(?:guarantee|promise|assure)\b|\bit(?:'ll| will) be\b|"
-    r"\bwill (?:definitely |certainly |absolutely |)be\b|\bit(?:'s| is) (?:fine|safe|okay|ok|alright|no problem) to\b|"
+    r"\bwill (?:definitely |certainly |absolutely |)be\b|\b(?:it|that)(?:'s| is|'ll be| will be) (?:perfectly |completely |totally |quite |absolutely |)"
+    r"(?:fine|safe|okay|ok|alright|all right|no problem) to\b|\bhere(?:'s| is| are) (?:a|an|some|your|the|two|three|a few)\b|"
     r"\byou(?:'ll| will)? (?:should )?be (?:fine|okay|ok|alright)\b|\byou can (?:just |safely )?(?:skip|stop|take|double|halve|miss)\b",
     re.I)
 # A first-person commitment to act: "I'll bump you up", "we're going to send".
 _COMMITS = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to) "
                       r"(?!(?:try|check|see|look|ask|find out|have a look|need|be able)\b)\w+", re.I)
-_DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:just |now |already )?(?:\w+ed|sent|put|set up|got|made)\b", re.I)
+_DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and)\s+){0,3}"
+                   r"(?:\w+ed|sent|put|set up|got|made)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -203,7 +279,7 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     longest = 1
     for concept, phrases in _CONCEPTS.items():
         for p in (concept.replace("_", " "), *phrases):
-            k = tuple(keys(p)) if re.search(r"[a-z0-9]", p, re.I) else (p,)
+            k = tuple(_pkeys(p)) if re.search(r"[a-z0-9]", p, re.I) else (p,)
             if not k:
                 continue
             idx.setdefault(k, set()).add(concept)
@@ -211,31 +287,143 @@ def _index() -> tuple[dict[tuple[str, ...], set[str]], int]:
     return idx, longest
 
 
-_GIFT = re.compile(r"\b(?:give|giving|pay|paying|send|sending|transfer|offer) (?:you|each of you|you all|you both) "
-                   r"(?:(?:an? )?(?:extra|additional|another|a further) )?[£$€]\s?\d", re.I)
+_GIFT = re.compile(r"\b(?:give|giving|gave|pay|paying|send|sending|transfer|transferring|offer|put|putting|add|adding|credit|"
+                   r"wire|wiring|deposit|depositing|authoris\w*|authoriz\w*|issu\w*|hand|handing) "
+                   r"(?:you |each of you |you all |you both |)(?:(?:an? )?(?:extra|additional|another|a further) )?"
+                   r"(?:a (?:cash |one-off |goodwill )?payment of )?"
+                   r"(?:[£$€]\s?\d|\d[\d,.]*\s*(?:pounds|euros|dollars|quid|grand)|(?:a |one |two |three |four |five |six |"
+                   r"seven |eight |nine |ten |fifty |twenty |a few )?(?:hundred|thousand) (?:pounds|euros|dollars))", re.I)
+
+
+def _nkey(k: str) -> str:
+    """A word key with the forms core.text.keys leaves apart brought together: "wipe"/"wiping" (wip),
+    "approve"/"approving", "cancelling"/"cancel" (a final e and a doubled final consonant dropped)."""
+    if len(k) > 3 and k.endswith("e") and k[-2] not in "aeiou":
+        k = k[:-1]
+    if len(k) > 3 and k[-1] == k[-2] and k[-1].isalpha():
+        k = k[:-1]
+    return k
+
+
+_NEG_CONTRACTIONS = {"won't", "can't", "don't", "doesn't", "isn't", "aren't", "wouldn't", "shouldn't", "couldn't",
+                     "haven't", "hasn't", "didn't", "wasn't", "weren't", "shan't", "not", "never", "no"}
+
+
+def _pkeys(text: str) -> list[str]:
+    """The keys phrases are matched on (see _nkey); a negative contraction stays itself ("won't" is not "will":
+    "you won't have to pay" must not match "you will have to pay")."""
+    out: list[str] = []
+    for t in tokens(text):
+        if t in _NEG_CONTRACTIONS:
+            out.append(t)
+        else:
+            out.extend(_nkey(k) for k in word_key(t).split())
+    return out
+
+
+# Words that may not sit inside a phrase said with a gap: "give you the money back" says "give back",
+# "give you no money back" does not.
+_GAP_STOP = {"not", "no", "never", "nothing", "without", "but", "or", "if", "unless", "whether", "back"} | _NEG_CONTRACTIONS
+_GAP = 3  # words a multi-word phrase may have between its own: "write the whole bill off"
+
+
+def _gapped(ks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    """Whether phrase is said from position i, each next word within _GAP words of the last."""
+    if ks[i] != phrase[0]:
+        return False
+    j = i
+    for w in phrase[1:]:
+        skipped, g = 0, 1
+        while True:
+            if j + g >= len(ks):
+                return False
+            if ks[j + g] == w:
+                j += g
+                break
+            if ks[j + g] in _GAP_STOP:
+                return False
+            if not ks[j + g].isdigit():  # a sum ("the £212.40") counts as no words
+                skipped += 1
+            if skipped > _GAP:
+                return False
+            g += 1
+    return True
+
+
+@lru_cache(maxsize=1)
+def _by_first() -> dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]:
+    idx, _ = _index()
+    out: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+    for k, cs in idx.items():
+        if len(k) > 1:
+            # said with a gap, a phrase's articles may be any determiner: "reverse the charge" ~ "reversing that charge"
+            core = tuple(w for w in k if w not in _DETERMINERS) if len(k) > 2 else k
+            out.setdefault(core[0] if core else k[0], []).append((core if len(core) > 1 else k, frozenset(cs)))
+    return out
+
+
+_DETERMINERS = {"the", "a", "an", "that", "this", "those", "these", "your", "my", "our", "their", "its"}
+
+
+# Someone other than the agent doing the refunding: "Page and Quill will give you the money back", "they'll
+# refund you" — a promise made for the merchant.
+_THIRD_PARTY = re.compile(r"\b(?:they|the (?:shop|store|seller|retailer|merchant|company|bookshop|vendor)|"
+                          r"(?-i:[A-Z][\w&']+(?:\s+(?:and|&)\s+[A-Z][\w']+)?))\s*(?:'ll|will|are going to|'re going to|"
+                          r"is going to|has to|have to|must|are bound to|is bound to)\s+(?:\w+\s+){0,2}?"
+                          r"(?:refund|give (?:you )?(?:\S+\s+){0,3}?back|pay you back|pay (?:\S+\s+){0,2}?back|reimburse|credit you|"
+                          r"return the money|put (?:the|your|that) money back)",
+                          re.I)
+
+
+# Paying for what the customer lost (not for a thing or a service): compensation.
+_PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)(?: you)? for (?:the |any |your |all (?:the |your )?)?"
+                           r"(?:\w+ ){0,2}?(?:work|business|income|earnings|wages|clients?|contracts?|jobs?|time off|"
+                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
 
 
 def concepts(text: str) -> set[str]:
-    """The concepts a text says (plain content words count as their own concept)."""
+    """The concepts a text says (plain content words count as their own concept). A phrase may be said
+    with a word or two inside it ("write the whole bill off" says "write off")."""
+    return set(_concepts(text))
+
+
+@lru_cache(maxsize=4096)
+def _concepts(text: str) -> frozenset[str]:
     idx, longest = _index()
-    ks = keys(text)
+    ks = _pkeys(text)
     out: set[str] = set()
+    first = _by_first()
     for i in range(len(ks)):
-        for n in range(1, longest + 1):
-            hit = idx.get(tuple(ks[i:i + n]))
-            if hit:
-                out |= hit
+        hit = idx.get((ks[i],))
+        if hit:
+            out |= hit
+        for phrase, cs in first.get(ks[i], ()):
+            if not cs <= out and _gapped(ks, i, phrase):
+                out |= cs
     for sym in ("£", "$", "€", "%"):
         if sym in text:
             out |= idx.get((sym,), set())
             if sym != "%" and re.search(re.escape(sym) + r"\s?\d", text):
                 out.add("amount")
-                if _GIFT.search(text):
-                    out.add("compensation")  # "we'll give you £250 each": money given outright
+    if "amount" in out and _GIFT.search(text):
+        out.add("compensation")  # "we'll give you £250 each": money given outright
+    if "compensation" in out and "amount" in out and re.search(r"[£$€]\s?\d|\d\s*(?:pounds|euros|dollars|quid|grand)\b|"
+                                                            r"\b(?:hundred|thousand) (?:pounds|euros|dollars)\b", text, re.I):
+        out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
+    if _THIRD_PARTY.search(text):
+        out.add("merchant")
+    if _OWNER.search(text):
+        out.add("handler")
+    if _PAY_FOR_LOSS.search(text):
+        out |= {"compensation", "business"}  # "we'll pay for the client work you've missed out on"
+    if "write_off" in out:
+        out.add("bill")  # "you won't pay a penny of it": the bill
+        if "month" in out:
+            out.add("refund")  # "you won't pay a penny for this month": the month's money kept
     for t in tokens(text):
         if t not in _FILLER and len(t) > 2 and not t.isdigit():
             out.add("w:" + keys(t)[0] if keys(t) else "w:" + t)
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=512)
@@ -251,7 +439,8 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
     covers is a unit of its own ("merchant", "duplicate")."""
     head = _QUALIFIER.split(rule, maxsplit=1)[0] or rule
     idx, longest = _index()
-    ks = keys(head)
+    ks = _pkeys(head)
+    raw = keys(head)  # a plain word is a unit in the keys concepts() gives it
     units: list[frozenset[str]] = []
     i = 0
     while i < len(ks):
@@ -268,26 +457,29 @@ def _units(rule: str) -> tuple[frozenset[str], ...]:
                 i += n
                 break
         else:
-            k = ks[i]
+            k = raw[i] if len(raw) == len(ks) else ks[i]
             if k not in _FILLER and len(k) > 2 and not k.isdigit():
                 units.append(frozenset({"w:" + k}))
             i += 1
     for sym in ("£", "$", "€", "%"):
         if sym in head:
             units.append(frozenset(idx.get((sym,), set())))
+    # For money held or taken, "instant" is any time before the usual days: "back by tonight", "within the hour".
+    units = [u | {"today"} if "instant" in u else u for u in units]
     return tuple(dict.fromkeys(u for u in units if u))
 
 
 # Concepts so common in offers that they say little of which one it is.
-_WEAK = frozenset({"payment", "transaction", "amount", "new", "merchant", "information"})
+_WEAK = frozenset({"payment", "transaction", "amount", "new", "information"})
 
 
-def _longest_concepts(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _longest_concepts(text: str) -> frozenset[str]:
     """The named concepts of a short text, each word read once by its longest phrase: "payment plan" is
     the payment-plan concept, not also "payment"; "write off the bill" is write-off and bill, not a
     discount ("off") or a confirmation ("write")."""
     idx, longest = _index()
-    ks = keys(text)
+    ks = _pkeys(text)
     out: set[str] = set()
     i = 0
     while i < len(ks):
@@ -305,13 +497,13 @@ def _longest_concepts(text: str) -> set[str]:
     for sym in ("£", "$", "€", "%"):
         if sym in text:
             out |= idx.get((sym,), set())
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=None)
 def _listed(concept: str) -> frozenset[tuple[str, ...]]:
     """The phrases a concept lists, as word keys (its name aside)."""
-    return frozenset(tuple(keys(p)) for p in _CONCEPTS.get(concept, ()) if re.search(r"[a-z0-9]", p, re.I))
+    return frozenset(tuple(_pkeys(p)) for p in _CONCEPTS.get(concept, ()) if re.search(r"[a-z0-9]", p, re.I))
 
 
 def _qualifier_words(rule: str) -> set[str]:
@@ -322,60 +514,253 @@ def _qualifier_words(rule: str) -> set[str]:
                                                                        if k not in _FILLER}
 
 
+# A gift said as a tag: "A full refund for this month, on us."
+_GIFT_TAG = re.compile(r"^\s*(?:and\s+)?(?:(?:all |completely |totally )?on us|on the house|my treat|free of charge|"
+                       r"at no (?:extra )?cost(?: to you)?|no charge|leave it with me)\s*[.!]?\s*$", re.I)
+
+
+def _tagged(sentence: str) -> bool:
+    """A noun phrase with an assurance or a gift beside it: "Three seats, guaranteed."."""
+    segs = _segments(sentence)
+    return len(segs) > 1 and any(_TAG.match(x) or _GIFT_TAG.match(x) for x in segs)
+
+
+# The agent naming themselves as the owner of the case: "I'm Sam, your case reference is LP-4471".
+_OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+\b)[^.?!]*?\b(?:case|reference|ref|owner|"
+                    r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b|"
+                    r"\b(?:handler|case owner|case manager|point of contact)\b[^.?!]*?\b(?:will|'ll) (?:call|ring|phone|contact|"
+                    r"email|text)\b", re.I)
+
+
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _tagged(sentence) or _OWNER.search(sentence)
+                or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
+
+
+# Asking about something offers nothing: "I'll look into whether we can refund the earlier months".
+_INQUIRY = re.compile(r"\b(?:look(?:ing)? into|check(?:ing)?|see|find(?:ing)? out|ask(?:ing)?|enquir(?:e|ing)|"
+                      r"investigat(?:e|ing)|explor(?:e|ing)|query|querying|speak to (?:\w+ ){0,2}about|"
+                      r"talk to (?:\w+ ){0,2}about)\s+(?:(?:with|for|about)\s+(?:\w+\s+){0,3}?)?"
+                      r"(?:whether|if|what|how|about|into whether|into if)\b|\b(?:whether|if) (?:we|i|they) (?:can|could|might)\b",
+                      re.I)
+# What the agent says they will not do: "rather than promise Saturday, I'll check stock".
+_RATHER = re.compile(r"\b(?:rather than|instead of)\b[^,;.]*", re.I)
+# Pronouns pointing back at what the sentence before named: "ignore that bill — I'll wipe it off".
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|these|one)\b", re.I)
+# Concepts that name the thing an offer is about (what a pronoun may stand for).
+_OBJECTS = frozenset({"bill", "claim", "seat", "month", "rent", "direct_debit", "mould", "dose", "card", "transaction",
+                      "fee", "merchant", "refund"})
+# Concepts that say how sure, how much, how soon or how it is judged, not what is promised: a forbidden
+# rule's first other unit (its head: the act or thing) must be said for it to be broken.
+_GENERIC = frozenset({"guarantee", "medical", "opinion", "whole", "today", "instant", "amount", "new", "payment",
+                      "transaction", "fee"})
+# What a condition said in the clause before carries into the offer after it.
+_CONDITIONS = frozenset({"stay"})
+# Concepts that say when, not what: an allowed offer is not credited for a time alone ("now" is no chase).
+_TIME_ONLY = frozenset({"today", "instant", "next_day", "saturday"})
+# A bare assurance tag beside a statement: "..., guaranteed", "..., you have my word".
+_TAG = re.compile(r"^\s*(?:and\s+)?(?:(?:that's |it's |i )?(?:guaranteed|promise[d]?|i promise|you have my word|"
+                  r"i give you my word|no question|no doubt|for sure|definitely|100%|without fail|rest assured|"
+                  r"i(?:'ll| will) (?:make sure of it|see to it)|trust me|that's a promise))\s*[.!]?\s*$", re.I)
+
+
+_NO_WAY = re.compile(r"\b(?:there(?:'s| is) no way|i can(?:'t|not) see (?:any|a|one) (?:reason|way)|"
+                     r"i can(?:'t|not) imagine)(?: why)?(?: that)?\s+", re.I)
+_UNDO_NEG = (("won't", "will"), ("wouldn't", "would"), ("isn't", "is"), ("aren't", "are"), ("can't", "can"),
+             ("couldn't", "could"), ("will not", "will"), ("would not", "would"), ("is not", "is"))
+
+
+def _double_negation(clause: str) -> str:
+    """"There's no way your claim won't be approved" says it will be: read it so; "there's no way you'll have to
+    pay" says you won't. "There's no way I can refund it" stays a refusal."""
+    m = _NO_WAY.search(clause)
+    if not m:
+        return clause
+    rest = clause[m.end():]
+    for neg, pos in _UNDO_NEG:
+        hit = re.search(r"\b" + re.escape(neg) + r"\b", rest, re.I)
+        if hit:
+            return clause[:m.start()] + "Definitely, " + rest[:hit.start()] + pos + rest[hit.end():]
+    hit = re.search(r"\byou(?:'ll| will) (?:ever )?(have|need) to\b", rest, re.I)
+    if hit:
+        return clause[:m.start()] + "Definitely, " + rest[:hit.start()] + f"you won't {hit.group(1)} to" + rest[hit.end():]
+    return clause
+
+
+def _segments(clause: str) -> list[str]:
+    return [x for x in re.split(r"\s*[,:](?=\s)\s*", clause) if x.strip()]
+
+
+def _firm_text(s: str) -> bool:
+    """A promise rather than a possibility: a guarantee word, a decision stated as made, a promise in the
+    negative, or an unhedged future result (not a report of something already done)."""
+    if _HEDGE.search(s):
+        return False
+    strong = bool(_NEG_PROMISE.search(s) or _DECIDED.search(s) or
+                  {"guarantee"} & _longest_concepts(s) or _TAG.match(s))
+    return strong or (bool(_FIRM.search(s)) and not _DONE.search(s))
+
+
+def _firm_about(clause: str, rest: list[frozenset[str]], carried: frozenset[str] = frozenset()) -> bool:
+    """Whether the clause's promise is about what the rule names: the firm part names it itself, or is an
+    assurance tag beside a part that does ("Three seats are yours, guaranteed"). "While I confirm those
+    seats, I'll issue vouchers — the vouchers are covered" guarantees no seats."""
+    segs = _segments(clause)
+    names = [bool(any(u & (concepts(x) | (carried if _POINTS_BACK.search(x) else set())) for u in rest)) for x in segs]
+    for i, x in enumerate(segs):
+        if not _firm_text(x):
+            continue
+        if names[i] or (not rest):
+            return True
+        if _TAG.match(x) or not any(c for c in _longest_concepts(x) if c not in ("guarantee",)):
+            if (i > 0 and names[i - 1]) or (i + 1 < len(segs) and names[i + 1]):
+                return True
+    return False
+
+
+# Doing it now or having done it asserts it as much as promising it: "I'm moving you into business",
+# "I've bumped you up to first" (not "I'm checking", "I've looked").
+_ACTS = re.compile(_COMMITS.pattern + r"|\b(?:i|we) (?:can|could)(?! (?:(?:only|just|really|totally|fully) )?(?:hear|see|imagine|"
+                   r"understand|tell|appreciate|feel|sense|relate|try|check|look|ask|find out|have a look)\b)|"
+                   r"\b(?:i'm|i am|we're|we are) (?:more than |really |very )?(?:happy|glad|pleased|willing) to|"
+                   r"\b(?:i'd|i would|we'd|we would) (?:be (?:happy|glad|pleased) to|love to)|\bwould you like\b|"
+                   r"\bwould (?:a|an|the) \w+|\b(?:how|what) about\b|\bwhat if (?:i|we)\b|\blet me\b|\byou could\b|"
+                   r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|"
+                   r"gone and)\s+){0,3}(?!(?:checked|looked|asked|tried|searched|seen|noted|heard|confirmed|verified|found)\b)(?:\w+ed|sent|put|set up|"
+                   r"got|made|given)\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:also|just|now|personally)\s+)?"
+                   r"(?!(?:checking|looking|searching|trying|seeing|asking|confirming|verifying|finding|afraid|sorry|"
+                   r"going to (?:check|look|see|ask|try|confirm|find))\b)"
+                   r"\w+ing\b", re.I)
+
+
+def _commits_to(clause: str, rest: list[frozenset[str]], carried: frozenset[str] = frozenset()) -> bool:
+    """A first-person commitment whose own words name everything else the rule does: "I'll bump you up to
+    business class" (not "while I confirm those seats, I'll issue vouchers")."""
+    if _HEDGE.search(clause):
+        return False
+    segs = _segments(clause)
+    for i, x in enumerate(segs):
+        if _GIFT_TAG.match(x):
+            near = " ".join(segs[max(0, i - 1):i + 2])
+            if all(u & (concepts(near) | carried) for u in rest):
+                return True
+    for x in segs:
+        m = _ACTS.search(x)
+        after = x[m.start():] if m else ""
+        if m and all(u & (concepts(after) | (carried if _POINTS_BACK.search(after) else set())) for u in rest):
+            return True
+    return False
 
 
 def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     """Each sentence of text that offers or promises something, with the policy item it matches.
 
     A refusal ("I can't refund the whole month") offers nothing; a completed action ("I've booked you on
-    the 7am") is no promise; a hedged one ("I'll try to get it fixed today") is not firm."""
+    the 7am") is no promise; a hedged one ("I'll try to get it fixed today") is not firm; asking about
+    something ("I'll check whether we can refund the earlier months") promises nothing of it."""
     policy = getattr(scenario, "policy", None)
     items = [(r, True) for r in (policy.may_offer if policy else [])] + \
             [(r, False) for r in (policy.may_not_offer if policy else [])]
     out: list[Offer] = []
-    for s in _clauses(text):
+    before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
+    condition: set[str] = set()  # a condition said just before: "Stay with us and I'll halve your price"
+    for said in _clauses(text):
+        s0 = _double_negation(said)  # read as meant; quoted as said
+        said0 = concepts(s0)
+        named = {c for c in said0 if c in _OBJECTS}
+        cond, condition = condition, said0 & _CONDITIONS
+        s = _RATHER.sub(" ", s0).strip() or s0
         if not _offering(s) or _refused(s):
+            before = named or before
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
+        inquiry = bool(_INQUIRY.search(s))
         have = concepts(s)
+        carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
+        extra = carried | cond  # read into forbidden items only: an allowed offer is credited for what it says
+        before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
-        firm = not _HEDGE.search(s) and not _DONE.search(s) and bool(
-            _FIRM.search(s) or "guarantee" in have or _NEG_PROMISE.search(s) or _DECIDED.search(s))
-        committed = firm or (not _HEDGE.search(s) and bool(_COMMITS.search(s)))
+        firm = _firm_text(s) and not inquiry
         if firm:
             have = have | {"guarantee"}
         elif not ({"guarantee"} & have and not _HEDGE.search(s)):
             have = have - {"guarantee"}
         best: Offer | None = None
         best_key = (0, 0.0, 0)
+        forbid: tuple[tuple, Offer, list] | None = None  # the best forbidden match, even when an allowed one wins
+        allowed_hits: list[tuple[tuple, Offer, list]] = []
+        plain = have
         for rule, allowed in items:
             units = _units(rule)
             if not units:
                 continue
+            if not allowed and inquiry:
+                continue  # finding out whether something can be done promises nothing
+            have = plain if allowed else plain | extra
             hit = [u for u in units if u & have]
             promise = [u for u in units if "guarantee" in u]
-            if not allowed and promise and not any(u & have for u in promise):
-                # "guaranteed same-day fix" needs a promise, not "we'll aim for today"; but "I'll bump you up to
-                # business class" promises an upgrade: a plain commitment to everything else the rule names.
-                rest = [u for u in units if "guarantee" not in u]
-                if not (committed and rest and all(u & have for u in rest)):
+            rest = [u for u in units if "guarantee" not in u]
+            if not allowed and promise:
+                # "guaranteed same-day fix" needs a promise about the fix, not "we'll aim for today" or a
+                # promise about something else in the same sentence; but "I'll bump you up to business
+                # class" promises an upgrade: a plain commitment to everything else the rule names.
+                if firm and _firm_about(s, rest, carried):
+                    # a promise of one part is not a promise of the rule: "someone will get back to you" promises
+                    # no Saturday delivery; what the rule promises must all be said (generic words aside)
+                    if not all(u & have for u in ([u for u in rest if u - _WEAK] or rest)):
+                        continue  # (a rule of generic words only — "the new amount" — needs them all)
+                elif (rest and all(u & have for u in rest) and any(u - _WEAK for u in rest)
+                      and _commits_to(s, rest, carried)):
+                    # (a commitment to something only generic — "I'll ring you with the corrected figure" — promises
+                    # no figure: guaranteeing "the new amount" takes a promise word or a stated result)
+                    hit = list(units)
+                else:
                     continue
-                hit = list(units)
+            if not allowed:
+                head = next((u for u in units if u - _GENERIC), None)
+                if head is not None and not head & have:
+                    continue  # the rule's own act or thing must be said: "that's fine" and "tablets" skip no doses
             n = len(hit)
             need = 1 if allowed else min(len(units), 2)  # crediting an allowed offer needs less than naming a breach
             cov = n / len(units)
             if n < need or cov < 0.5:
                 continue
+            if allowed and all(u <= _TIME_ONLY | _WEAK for u in hit):
+                continue  # "now" alone is not "call the surgery now"
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
             # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
-            key = (sum(0.5 if (u & have or u) <= _WEAK else 1.0 for u in hit), cov, 1 if allowed else 0)
+            # A promise word says nothing of which promise: it weighs half too.
+            key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit), cov,
+                   1 if allowed else 0)
+            offer = Offer(text=said, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
+            if allowed:
+                allowed_hits.append((key, offer, hit))
             if key > best_key:
-                best_key, best = key, Offer(text=s, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
-        out.append(best or Offer(text=s, firm=firm))
+                best_key, best = key, offer
+            if not allowed and cov == 1.0 and (forbid is None or key > forbid[0]):
+                forbid = (key, offer, hit)
+        out.append(best or Offer(text=said, firm=firm))
+        if best is not None and best.allowed:
+            # "I'll re-bill it from your reading and put the direct debit on hold": two allowed offers in one
+            # clause, each credited when it is said by words of its own (not the winner's, not a time alone).
+            taken = set().union(*_units(best.rule))
+            for key, offer, hit in sorted(allowed_hits, key=lambda x: x[0], reverse=True):
+                if offer.rule == best.rule:
+                    continue
+                own = [u for u in hit if not u & taken and u - _WEAK - _TIME_ONLY]
+                if own and (offer.score == 1.0 or len(own) >= 2):
+                    out.append(offer)
+                    taken |= set().union(*_units(offer.rule))
+        if best is not None and best.allowed and forbid is not None:
+            # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
+            # the allowed offer does not account for (an upgrade is no part of a rebooking).
+            covered = frozenset().union(*_units(best.rule))
+            own = {c for u in forbid[2] for c in u if c not in _WEAK and c != "guarantee"} - covered
+            if own and all(u & (plain | extra) for u in forbid[2] if not u & covered and "guarantee" not in u):
+                out.append(forbid[1])
     return out
 
 
@@ -401,16 +786,23 @@ def _clauses(text: str) -> list[str]:
         # "..., and I'll refund the whole month": each promise of a sentence is read on its own
         out.extend(p.strip(" ,;—–-") for p in re.split(
             r",?\s+\bbut\b\s+|;\s+|\s+[—–]\s+|,?\s+\b(?:and|plus|also)\b\s+(?=(?:then |also )?(?:i|we|you|it|they)"
-            r"(?:'ll|'d|'ve|'m|'re| will| would| can| could| have| am| are)\b)", s, flags=re.I)
+            r"(?:'ll|'d|'ve|'m|'re| will| would| can| could| have| am| are| promise| guarantee| assure| swear)\b)",
+            s, flags=re.I)
             if p.strip(" ,;—–-"))
     return out
+
+
+# Ways of saying one checks: "while I confirm those seats" satisfies "before checking"; "once the adjuster has
+# inspected it" satisfies "without assessment".
+_CHECKS = {k: "check" for k in ("check", "confirm", "verify", "look", "search", "inspect", "assess", "assessment",
+                                "adjuster", "assessor", "review", "see", "find")}
 
 
 def _without_satisfied(rule: str, text: str) -> bool:
     m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
     if not m:
         return False
-    words = [k for k in keys(m.group(1)) if k not in _FILLER]
+    words = [_CHECKS.get(k, k) for k in keys(m.group(1)) if k not in _FILLER]
     need = set(words)
     if not need:
         return False
@@ -419,11 +811,12 @@ def _without_satisfied(rule: str, text: str) -> bool:
     verb, enough = words[0], min(len(need), 2)
 
     def says(c: str) -> bool:
-        got = need & set(keys(c))
+        got = need & {_CHECKS.get(k, k) for k in keys(c)}
         return verb in got and len(got) >= enough
 
     # Said of a clause that is not itself negated: "I don't even need to check" is not having checked.
-    return any(says(c) and not _NEGATED.search(c) and not re.search(r"\b(?:no need|without)\b", c, re.I)
+    return any(says(c) and not _NEGATED.search(c) and not re.search(
+        r"\b(?:no need|without|no(?:body| one|thing)|not|never|no \w+ (?:needed|required|necessary))\b|n't\b", c, re.I)
                for c in re.split(r"[,;.!?]\s*|\s+\bbut\b\s+", text))
 
 

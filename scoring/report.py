@@ -196,6 +196,14 @@ def score(transcript: Transcript, scenario=None) -> Report:
 # A call where nothing was done, or the same message pasted again, never reaches the pass mark.
 NOTHING_DONE_CAP = 55
 REPEATS_CAP = 60
+# A forbidden promise: BREACH_COST for each policy rule broken, and the overall capped at BREACH_CAP (one rule),
+# BREACH_CAP_STEP lower for each further rule, never below BREACH_CAP_FLOOR (40, 15, 10). 40 is under the
+# default pass mark (70) and the nothing-done cap: a call that over-promises never passes, and one that does
+# it twice or more ranks with hollow and dismissive calls, at or below an honest mediocre one.
+BREACH_COST = 10
+BREACH_CAP = 40
+BREACH_CAP_STEP = 25
+BREACH_CAP_FLOOR = 10
 
 
 def _adjust(ctx: Context, overall: float) -> tuple[float, list[str]]:
@@ -203,12 +211,17 @@ def _adjust(ctx: Context, overall: float) -> tuple[float, list[str]]:
     sympathy with nothing done, and one message sent again and again."""
     notes = []
     read = ctx.read()
-    breaches = ctx.breaches()
-    if breaches:
-        cut = min(24, 12 * len(breaches))
-        overall -= cut
-        notes.append(f"Overall lowered by {cut}: {len(breaches)} promise(s) the policy forbids, however pleased "
-                     "the customer sounded.")
+    rules_broken = list(dict.fromkeys(o.rule for _, o in ctx.breaches()))
+    if rules_broken:
+        # A coach fails a call that makes a promise the policy forbids, however pleased the customer sounded:
+        # each rule broken costs BREACH_COST, and the overall is capped below any pass mark, lower with each
+        # further rule broken (the same promise repeated in a recap is one breach, not two).
+        n = len(rules_broken)
+        before = overall
+        cap = max(BREACH_CAP_FLOOR, BREACH_CAP - BREACH_CAP_STEP * (n - 1))
+        overall = min(overall - BREACH_COST * n, cap)
+        notes.append(f"Overall lowered by {max(0, round(before - overall))} (to at most {cap}): {n} promise(s) the "
+                     f"policy forbids ({'; '.join(r for r in rules_broken if r)}), however pleased the customer sounded.")
     if read and not any(r.acted for *_, r in read):
         if overall > NOTHING_DONE_CAP:
             notes.append(f"Overall capped at {NOTHING_DONE_CAP}: nothing was done about the problem "
