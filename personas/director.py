@@ -79,6 +79,12 @@ _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|
                          r"understood me)\b", re.I)
 _NOT_SCRIPTED = re.compile(r"\bnot (?:just )?(?:reading|reciting|following)(?: from)? (?:a|the|your) script|"
                            r"\b(?:not|no) (?:a )?script\b|\boff[- ]script\b", re.I)
+def customer_ask_of(line: str):
+    from scoring.understanding import customer_ask
+
+    return customer_ask(line)
+
+
 def _claims(rx: re.Pattern[str], sentence: str) -> bool:
     """Whether a sentence says it as a statement: "Were you not listening?" complains, it does not thank."""
     return bool(rx.search(sentence)) and not sentence.rstrip().endswith("?") \
@@ -333,6 +339,7 @@ class Director:
         if t["jargon"] and anger < 0:
             anger = 0.0  # words they cannot follow never calm, whatever else the turn did
 
+        s.needs_met.extend(t["new_needs"])  # before the floor: what this turn did counts for it
         # Lag: the change joins what is still pending and only part of it lands this turn.
         s.pending = _clamp(s.pending + anger, -s.mood, 10 - s.mood)
         landed = s.pending * self.archetype.responsiveness
@@ -340,7 +347,9 @@ class Director:
         floor = self._floor(s)
         if mood < floor and landed < 0:
             mood = max(floor, min(s.mood, mood))  # heard but nothing done: calmer, never calm
-            s.pending = 0.0
+            # Part of it done: the rest of the calm waits for the rest of the help (it lands once that comes);
+            # nothing done at all: it is lost.
+            s.pending = max(-3.0, round(s.pending - landed, 3)) if (s.needs_met or s.commitments) else 0.0
         else:
             s.pending = round(s.pending - landed, 3)
         s.mood = round(mood, 3)
@@ -348,7 +357,6 @@ class Director:
         s.hot_turns = s.hot_turns + 1 if s.mood >= self.scenario.end.walkout_mood else 0
         if "ignored_concern" in t["signals"] or "off_topic" in t["signals"]:
             s.ignored += 1
-        s.needs_met.extend(t["new_needs"])
 
         intent, end = self._decide(s, t, anger, moves)
         if intent == "accept":
@@ -425,12 +433,15 @@ class Director:
                 continue
             if any(_norm(c.text) == _norm(x["text"]) for x in s.commitments):
                 continue
-            entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn}
+            entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn,
+                     "acts": bool(getattr(c, "acts", True))}
             s.commitments.append(entry)
-            new_commitments.append(entry)
+            if entry["acts"] or c.reference:
+                new_commitments.append(entry)  # "you're through to Jo" gives a name; it promises nothing
         if new_commitments:
             signals.append("commitment")
-            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(new_commitments[-1])}))
+            c = new_commitments[-1]
+            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
@@ -464,6 +475,12 @@ class Director:
             if "next_step" in moves and any(c.time for c in r.commitments):
                 signals.append("timed_next_step")
 
+        if s.open_ask is not None and (new_needs or new_commitments) and self._asks_for_done(
+                s.open_ask["text"], {"_commitments": s.commitments, "needs_met": [*s.needs_met, *new_needs]}):
+            signals = [x for x in signals if x not in ("unanswered", "unanswered_again")]
+            signals.append("answered")  # "Will you fix the bill?" answered by fixing it
+            s.open_ask = None
+
         # Something the policy forbids and the customer never asked for ("50% off to stay" to someone who
         # cancelled) is pushy; a forbidden promise that meets a need pleases them (the grade says why it shouldn't).
         if any(o.allowed is False for o in r.offers) and not new_needs:
@@ -471,9 +488,11 @@ class Director:
 
         harmful = {"dismissive", "blame", "off_topic", "jargon"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
+            or (r.acted and bool(needs_met(sc, text, moves))) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
+        closing_done = "farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
-                and not new_commitments:
+                and not new_commitments and not closing_done:
             signals.append("ignored_concern")
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
         return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
@@ -505,6 +524,10 @@ class Director:
             # a weak match is a shared word ("come through" ~ "come home"), not their story
             return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"
 
+        for q in questions:
+            c = self._recalled(s, q)
+            if c is not None:
+                return {"match": None, "again": False, "question": q, "recall": c}
         if all(theirs(q) for q in questions):
             return {"match": None, "again": False, "question": questions[0], "theirs": True}
         for q in questions:
@@ -535,6 +558,37 @@ class Director:
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
 
+    # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
+    # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
+    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
+                         r"should you expect|hear from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
+                         r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
+                         r"what(?:'s| is| was) (?:the|our) plan|remind me)\b", re.I)
+
+    def _recalled(self, s: DirectorState, q: str) -> dict | None:
+        """The commitment a question asks the customer to recall, when it asks about one made in this call."""
+        acting = [c for c in s.commitments if c.get("acts", True)]
+        if not acting or not self._RECALL.search(q):
+            return None
+        from core.text import content_words, keys, tokens
+
+        qk = set(keys(" ".join(content_words(tokens(q))))) - {"say", "said", "again", "promise", "remind"}
+        scored = sorted(((len(qk & set(keys(" ".join(content_words(tokens(c["text"])))))), i, c)
+                         for i, c in enumerate(acting)), key=lambda x: (x[0], x[1]), reverse=True)
+        best = scored[0]
+        if best[0] == 0 and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
+            return None  # "When is the wedding again?" is their story, not a promise
+        kind = None
+        from scoring.understanding import ask_kind
+        kind = ask_kind(q)
+        if kind == "when":
+            timed = [c for _, _, c in scored if c.get("time")]
+            return timed[0] if timed and best[0] == 0 else best[2]
+        if kind == "who":
+            owned = [c for _, _, c in scored if c.get("owner")]
+            return owned[0] if owned and best[0] == 0 else best[2]
+        return best[2]
+
     def _satisfied(self, s: DirectorState, kind: str) -> bool:
         """Whether the commitments made so far already answer a question of this kind."""
         if kind == "who":
@@ -547,9 +601,15 @@ class Director:
 
     def _floor(self, s: DirectorState) -> float:
         """How calm the customer can get while nothing is done for them: heard is not helped."""
-        if s.needs_met or s.commitments:
-            return 0.0
         end = self.scenario.end
+        needs = {n.id for n in self.scenario.needs}
+        if needs and needs <= set(s.needs_met):
+            return 0.0
+        if s.needs_met:
+            return max(0.0, end.resolve_mood - 0.5)  # part of it done: calmer, not settled until the rest is
+        if any(c.get("acts", True) for c in s.commitments):
+            # promised, nothing done yet: a callback is what they got last time
+            return min(self.scenario.start_mood, max(end.resolve_mood + 1.0, self.scenario.start_mood - 3.0))
         return min(self.scenario.start_mood, max(end.resolve_mood + 1.5, self.scenario.start_mood - 2.5))
 
     def _effects(self, s: DirectorState, signals: list[str], moves: list[str]) -> tuple[float, float]:
@@ -604,7 +664,13 @@ class Director:
             return "soften", None
         if s.hot_turns >= end.walkout_after:
             return "walk_out", "walked_out"
-        if s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
+        needs = {n.id for n in self.scenario.needs}
+        if "farewell" in moves and needs and needs <= set(s.needs_met) and s.mood <= end.resolve_mood + 2.5 \
+                and not asking:
+            return "farewell", "resolved"  # everything done and the agent says goodbye: so do they
+        all_met = not self.scenario.needs or {n.id for n in self.scenario.needs} <= set(s.needs_met)
+        all_met = not self.scenario.needs or {n.id for n in self.scenario.needs} <= set(s.needs_met)
+        if all_met and s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
             if answer is not None and not answer.get("again") and "farewell" not in moves \
                     and not t["reading"].offers and not _OFFER_QUESTION.search(answer.get("question") or ""):
                 return "answer", None  # "What's the postcode?" gets the postcode; agreeing can wait a turn
@@ -642,7 +708,7 @@ class Director:
         from scoring.understanding import _COMMIT  # the commitment verbs the reading uses
 
         text = c["text"].strip().rstrip(".!")
-        clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|\band\b|\bso\b|\bthen\b)\s*", text)]
+        clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
         clauses = [x for x in clauses if len(x.split()) >= 2]
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and _COMMIT.search(x)), None) \
             or next((x for x in clauses if c.get("time") and c["time"] in x), None) \
@@ -673,8 +739,9 @@ class Director:
                 continue  # "that sounds good" to nothing
             if mood >= 6 and _CALM_WORDS.search(line):
                 continue  # "I'm feeling calmer" while the meter says otherwise
-            if intent == "press" and self._asks_satisfied(line, t):
-                continue  # "Give me a name" after the agent gave one
+            if intent == "press" and (self._asks_satisfied(line, t) or (
+                    customer_ask_of(line) is not None and self._asks_for_done(customer_ask_of(line).text, t))):
+                continue  # "Give me a name" after the agent gave one; "Will you fix the bill?" after the re-bill
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
             # "That's the first time anyone's actually listened" to an agent who never reflected anything, or
@@ -686,6 +753,13 @@ class Director:
                 line = " ".join(kept).strip()
                 if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
                     continue
+            if intent not in ("accept", "farewell"):
+                sents = re.split(r"(?<=[.!?])\s+", line)
+                kept = [x for x in sents if not self._asks_for_done(x, t)]
+                if len(kept) < len(sents):
+                    line = " ".join(kept).strip()
+                    if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
+                        continue  # "I still need a name on this." to an agent who gave one
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
             if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
@@ -725,6 +799,30 @@ class Director:
         anchors = set(keys(line)) & _PUSHBACK_ANCHORS
         return bool(anchors) and not anchors & set(keys(trainee_text))
 
+    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have)|i(?:'ll| will) believe (?:it|the rest|that) "
+                        r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",
+                        re.I)
+
+    def _asks_for_done(self, sentence: str, t: dict) -> bool:
+        """Whether a sentence of a reply asks for, or says it still lacks, what the agent has already given:
+        a need met, a name given, a time or a date set, a reference given."""
+        if not self._STILL.search(sentence.strip()):
+            return False
+        cs = t.get("_commitments") or []
+        low = sentence.lower()
+        if re.search(r"\b(?:name|who(?:'s| is)|own(?:s|er)?)\b", low) and any(c.get("owner") for c in cs):
+            return True
+        if re.search(r"\b(?:date|time|when)\b", low) and any(c.get("time") for c in cs):
+            return True
+        if re.search(r"\breference\b", low) and any(c.get("reference") for c in cs):
+            return True
+        from scoring.needs import need_named
+
+        met = [n for n in self.scenario.needs if n.id in set(t.get("needs_met") or ())]
+        others = [n for n in self.scenario.needs if n.id not in {m.id for m in met}]
+        return any(need_named(n, sentence, others=others) for n in met) and not any(
+            need_named(n, sentence, others=met) for n in others)
+
     def _asks_satisfied(self, line: str, t: dict) -> bool:
         from scoring.understanding import customer_ask
 
@@ -755,6 +853,7 @@ class Director:
             text = _fill(line, values, self._proper)
             if text is None:
                 continue
+            text = text[:1].upper() + text[1:]  # "{commitment}, you said." starts a sentence
             if _norm(text) not in s.said and self._fresh(s, text, min_words):
                 return text
         return None
@@ -785,7 +884,10 @@ class Director:
         # 1. A reaction to what the agent just did (at most one, the most telling).
         if intent not in ("walk_out", "farewell"):
             for name, values in t["react"]:
-                said = self._part(s, name, salt, **values)
+                values = dict(values)
+                c = values.pop("_c", None)
+                only = (lambda x, c=c: self._ack_fits(x, c, s)) if c is not None else None
+                said = self._part(s, name, salt, only=only, **values)
                 if said:
                     parts.append((name, said))
                     break
@@ -807,7 +909,15 @@ class Director:
         main: str | None = None
         if answer is not None and (intent == "answer" or (intent == "push_back" and answer.get("again"))):
             m = answer.get("match")
-            if m is None:
+            if answer.get("recall") is not None:
+                c = answer["recall"]
+                words = self._commitment_words(c)
+                if c.get("owner") and c["owner"] != "I" and c["owner"] not in words:
+                    words = f"{words} — {c['owner']}"
+                main = self._part(s, "recall", salt, commitment=words) or self._part(
+                    s, "commitment_reminder", salt, commitment=words) or f"You said {words}."
+                parts.append(("recall", main))
+            elif m is None:
                 main = (self._part(s, "yours_to_say", salt) if answer.get("theirs") else None) \
                     or self._part(s, "dont_know", salt)
                 intent_used = "answer"
@@ -946,6 +1056,19 @@ class Director:
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
+
+    @staticmethod
+    def _ack_fits(line: str, c: dict, s: DirectorState) -> bool:
+        """A note of a commitment that is true to it: no "I'm noting the time" when none was given, no "I'll
+        want your name on that" from someone who has one, no "I'll want a reference" when one was given."""
+        low = line.lower()
+        if re.search(r"\btime\b", low) and not c.get("time"):
+            return False
+        if re.search(r"\bname\b", low) and any(x.get("owner") for x in s.commitments):
+            return False
+        if re.search(r"\breference\b", low) and any(x.get("reference") for x in s.commitments):
+            return False
+        return True
 
     @staticmethod
     def _said_in(s: DirectorState, part: str) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from core.text import FEELINGS, content_words, keys, plain_quotes, tokens, word_key
 from core.transcript import role_text
+from scoring import needs as _needs
 from scoring import rules
 from scoring.evidence import sentences
 from scoring.moves import detect_moves
@@ -97,6 +98,10 @@ def latest_customer_ask(context: Sequence) -> Ask | None:
 # Commitments
 
 _CLOCK = r"(?:,? (?:at|by|before|between|from) \d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?)?"
+_HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# A clock time in words needs a lead-in or a half/quarter: "at five", "by half four", "quarter past six".
+_CLOCK_WORD = (r"(?:(?<=half )|(?<=half past )|(?<=quarter past )|(?<=quarter to )|(?<=at )|(?<=by )|(?<=around )|"
+               r"(?<=before )|(?<=from )|(?<=after ))(?:" + _HOURS + r")\b(?! (?:days?|weeks?|months?|hours?|minutes?|of|people|seats))")
 TIME = re.compile(
     r"\b(?:(?:today|tonight|tomorrow(?: (?:morning|afternoon|evening))?|this (?:morning|afternoon|evening))" + _CLOCK + "|"
     r"(?:on |next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: (?:morning|afternoon|evening))?" + _CLOCK + "|"
@@ -106,9 +111,14 @@ TIME = re.compile(
     r"close of business|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)|"
     r"(?:at |before |after )?\d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)|at (?:noon|midday)|"
     r"(?:on |next |this )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"in (?:the next )?(?:\d+|an?|one|two|three|half an) (?:minutes?|hours?|days?))\b", re.I)
+    r"in (?:the next )?(?:\d+|an?|one|two|three|half an) (?:minutes?|hours?|days?)|"
+    r"(?:(?:at|by|around|before|from|after) )?(?:half (?:past )?|quarter (?:past|to) )?" + _CLOCK_WORD + r"(?: o'clock)?"
+    r"(?: (?:today|tonight|tomorrow|this (?:morning|afternoon|evening)))?)\b", re.I)
 # Names are capitalised: matched case-sensitively, apart from the lead-in.
 _NAME = re.compile(r"\b(?:[Mm]y name(?:'s| is)|[Ii](?:'m| am)|[Tt]his is|[Ii]t's) (?P<name>[A-Z][a-z]{1,20})\b")
+# A named colleague who will act: "My colleague Omar will call you".
+_NAMED_OTHER = re.compile(r"\b(?:[Mm]y|[Oo]ur) (?:colleague|manager|supervisor|team leader|specialist|engineer) "
+                          r"(?P<name>[A-Z][a-z]{1,20})\b")
 _NOT_NAMES = {"Sorry", "Afraid", "Going", "Here", "Not", "So", "Really", "Just", "Happy", "Glad", "Sure", "Very", "Calling",
               "Able", "Unable", "Looking", "The", "Your", "This", "That", "Now", "Still", "Also", "Checking", "Putting"}
 _OWNER = re.compile(
@@ -120,6 +130,10 @@ _REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"
     r"i(?:'ve| have) (?:just )?(?:\w+ed|sent|put|set|made|got)|you(?:'ll| will) (?:get|have(?! to\b)|receive|hear))\b", re.I)
+# A greeting that gives a name ("you're through to Jo", "thanks for calling, I'm Sam"): an introduction, not a promise.
+_INTRO_ONLY = re.compile(r"^(?:(?!\b(?:i(?:'ll| will)|we(?:'ll| will)|taking|take|own|handle|look after|personally)\b).)*"
+                         r"\b(?:thank(?:s| you) for (?:calling|holding|your call)|you(?:'re| are) (?:through|speaking) to|"
+                         r"how can i help|what can i do)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|can't|cannot|won't|unable|no way|couldn't|wouldn't|don't)\b", re.I)
 
 
@@ -130,6 +144,7 @@ class Commitment:
     owner: str | None = None      # a name ("Sam") or "I" when the trainee takes personal ownership
     time: str | None = None       # "tomorrow at 5pm", "within 48 hours"
     reference: str | None = None  # a case/reference number given
+    acts: bool = True             # commits to doing something (not only "my name's Jo" or a reference)
 
 
 def find_commitments(text: str) -> list[Commitment]:
@@ -138,21 +153,23 @@ def find_commitments(text: str) -> list[Commitment]:
     for s in sentences(text):
         if s.rstrip().endswith("?"):
             continue
-        m_name = next((m for m in _NAME.finditer(s) if m.group("name") not in _NOT_NAMES), None)
+        m_name = next((m for m in _NAME.finditer(s) if m.group("name") not in _NOT_NAMES), None) \
+            or next((m for m in _NAMED_OTHER.finditer(s) if m.group("name") not in _NOT_NAMES), None)
         owner = m_name.group("name") if m_name else ("I" if _OWNER.search(s) else None)
         m_time = TIME.search(s)
         m_ref = _REF.search(s)
-        acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s))
-        m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s)
+        acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s) or _needs.acts(s))
+        m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s) or (acts or None)
         if m_act and not (owner or m_ref):
             # "I can't promise a time" commits to nothing; "..., so you won't run out" still commits
             part = next((p for p in re.split(r",\s*|\s+(?:so|and|because)\s+", s) if _COMMIT.search(p)
-                         or rules.NEXT_STEP.search(p)), s)
+                         or rules.NEXT_STEP.search(p) or _needs.acts(p)), s)
             if _NEGATED.search(part):
                 continue
         if acts or owner or m_ref:
             out.append(Commitment(text=s.strip(), owner=owner, time=m_time.group().strip() if (m_time and acts) else None,
-                                  reference=m_ref.group(1) if m_ref else None))
+                                  reference=m_ref.group(1) if m_ref else None,
+                                  acts=acts and not _INTRO_ONLY.search(s)))
     return out
 
 

@@ -59,6 +59,7 @@ PARTS = {
     "jargon": ("term",),                  # a term they cannot follow
     "commitment_ack": ("commitment",),    # takes note of what the agent committed to (restated: "you'll call me at 5")
     "commitment_reminder": ("commitment",),  # refers back to it: "You said you'd call at 5"
+    "recall": ("commitment",),            # asked what the agent promised: "You said you'd ring me at half four"
     "unanswered": ("ask",),               # their question was not answered (second time)
     "unanswered_again": ("ask",),         # third time: escalates
     "not_yet": (),                        # the agent wraps up before anything is resolved
