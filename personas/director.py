@@ -567,7 +567,7 @@ class Director:
 
     def _recalled(self, s: DirectorState, q: str) -> dict | None:
         """The commitment a question asks the customer to recall, when it asks about one made in this call."""
-        acting = [c for c in s.commitments if c.get("acts", True)]
+        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True)]
         if not acting or not self._RECALL.search(q):
             return None
         from core.text import content_words, keys, tokens
@@ -607,7 +607,7 @@ class Director:
             return 0.0
         if s.needs_met:
             return max(0.0, end.resolve_mood - 0.5)  # part of it done: calmer, not settled until the rest is
-        if any(c.get("acts", True) for c in s.commitments):
+        if any(not isinstance(c, dict) or c.get("acts", True) for c in s.commitments):
             # promised, nothing done yet: a callback is what they got last time
             return min(self.scenario.start_mood, max(end.resolve_mood + 1.0, self.scenario.start_mood - 3.0))
         return min(self.scenario.start_mood, max(end.resolve_mood + 1.5, self.scenario.start_mood - 2.5))
@@ -808,7 +808,7 @@ class Director:
         a need met, a name given, a time or a date set, a reference given."""
         if not self._STILL.search(sentence.strip()):
             return False
-        cs = t.get("_commitments") or []
+        cs = [c for c in (t.get("_commitments") or []) if isinstance(c, dict)]
         low = sentence.lower()
         if re.search(r"\b(?:name|who(?:'s| is)|own(?:s|er)?)\b", low) and any(c.get("owner") for c in cs):
             return True
@@ -1064,9 +1064,10 @@ class Director:
         low = line.lower()
         if re.search(r"\btime\b", low) and not c.get("time"):
             return False
-        if re.search(r"\bname\b", low) and any(x.get("owner") for x in s.commitments):
+        cs = [x for x in s.commitments if isinstance(x, dict)]
+        if re.search(r"\bname\b", low) and any(x.get("owner") for x in cs):
             return False
-        if re.search(r"\breference\b", low) and any(x.get("reference") for x in s.commitments):
+        if re.search(r"\breference\b", low) and any(x.get("reference") for x in cs):
             return False
         return True
 
