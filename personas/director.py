@@ -762,6 +762,8 @@ class Director:
                         continue  # "I still need a name on this." to an agent who gave one
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
+            if intent in ("accept", "farewell", "soften") and self._names_unoffered(line, t.get("agent_said", "")):
+                continue  # "A refund today with your name on it — I'll take that" when no refund was offered
             if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
                 continue  # "if the engineer can come tomorrow morning" when no time was offered for it
             out.append(line)
@@ -776,6 +778,21 @@ class Director:
 
         unmet = [n for n in self.scenario.needs if n.id not in set(met)]
         return any(need_named(n, line, others=[m for m in self.scenario.needs if m is not n]) for n in unmet)
+
+    @staticmethod
+    def _names_unoffered(line: str, agent_said: str) -> bool:
+        """Whether a line takes as offered something specific (a refund, a taxi covered, a replacement) that the
+        agent never spoke of: read by concept, so "money back" in the line is the agent's "refund"."""
+        from scoring.needs import _SPECIFIC, _named_concepts
+
+        sents = [x for x in re.split(r"(?<=[.!?])\s+", line) if not x.rstrip().endswith("?")
+                 and not re.search(r"\b(?:need|want|if|would|could|still|can you|will you)\b", x, re.I)]
+        mine = set().union(*(_named_concepts(x) for x in sents)) if sents else set()
+        theirs = _named_concepts(agent_said)
+        extra = (mine & (_SPECIFIC | {"expenses", "voucher", "compensation", "cover", "discount"})) - theirs
+        if "cover" in extra and theirs & {"expenses", "voucher", "refund", "compensation"}:
+            extra.discard("cover")
+        return bool(extra)
 
     @staticmethod
     def _names_unoffered_time(line: str, agent_said: str) -> bool:

@@ -331,6 +331,8 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
         found.append((m.start(), m.group()))
     for m in _ACRONYM.finditer(text):
         w = m.group()
+        if re.match(r"-?\d", text[m.end():m.end() + 2]) or re.search(r"\d-?$", text[max(0, m.start() - 2):m.start()]):
+            continue  # part of a reference or a flight number ("LP-40912", "QL482"), read out, not jargon
         if w.lower() not in _COMMON_ACRONYMS and w.lower() not in said and not (w == "I" or len(set(w)) == 1):
             found.append((m.start(), w))
     for m in re.finditer(r"[A-Za-z]{12,}", text):

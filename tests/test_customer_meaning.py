@@ -118,3 +118,21 @@ def test_one_need_of_two_is_not_accepted_as_sorted(sid, texts):
     state, _, beats = play(sid, texts)
     assert all(b.intent not in ("accept", "farewell") for b in beats), [(b.intent, b.line) for b in beats]
     assert state.ended != "resolved"
+
+
+# The customer never takes as offered what the agent did not offer, and a reference read out is not jargon.
+@pytest.mark.parametrize("sid,texts,never", [
+    ("lost-parcel-third-call", ["Three calls and still no bike, with the party on Saturday. I'd be fed up too.",
+                                "I'm sending a replacement bike today by next-day delivery, so it's with you tomorrow.",
+                                "I'm Nadia, I'm your case owner, your reference is LP-40912, and I'll call you tomorrow at 5pm.",
+                                "To recap: replacement out today, with you tomorrow, reference LP-40912, my call at 5pm "
+                                "tomorrow. Anything else?", "Take care, bye."], "refund"),
+    ("flight-cancelled-wedding", ["Cancelled at that hour before your sister's wedding, no wonder you're angry.",
+                                  "I've booked the three of you on the 06:40 from Gatwick.", "Right, that's the seats done.",
+                                  "Is there anything else?"], "covered"),
+])
+def test_no_offer_is_taken_that_the_agent_did_not_make(sid, texts, never):
+    _, _, beats = play(sid, texts)
+    for b in beats:
+        assert never not in b.line.lower(), b.line
+        assert "jargon" not in b.signals, (b.signals, b.line)
