@@ -58,7 +58,13 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
     "commitment": (-0.4, 0.8),
     "broken_commitment": (1.5, -1.5),
     "unwanted_offer": (0.6, -0.6),
+    "brush_off": (0.8, -0.6),
+    "vague_promise": (0.5, -0.5),
+    "premature_close": (0.6, -0.5),
 }
+# What a hollow turn loses: the calm its words would otherwise bring.
+_CALMING = frozenset({"reflection", "affirmation", "apology", "acknowledgement", "paraphrase", "summary", "next_step",
+                      "generic_empathy", "specific_empathy", "calm_trigger", "check_more"})
 # A reply that sounds like something was offered, or like a calm customer: only where it is true.
 _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
                              r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
@@ -74,6 +80,14 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
                      "terms", "investigation", "escalat", "form", "email", "jargon"}
+# Words of an escalating phrase that say nothing on their own ("check with your neighbours": check, with).
+_COMMON_TRIGGER_WORDS = frozenset("""i you your we our it is are the a an to of with for in on at have has had be been
+not no do does did can can't cannot will would should could must my me us they them that this there what how why when
+check ask need needs wait have tried turning off try nothing still read say tell give get our""".split()) | frozenset(
+    {"can", "will", "tri", "turn", "need", "ha", "doe"})
+# A trigger phrase said to reassure: "nobody will offer you a discount", "no more waiting 48 hours".
+_REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not going to|shan't|no more|without|"
+                         r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
                          r"understood me)\b", re.I)
@@ -421,10 +435,42 @@ class Director:
             react.append(("jargon", {"term": jargon[0] if jargon else "all that"}))
         if POLICY_RE.search(text):
             signals.append("policy_recital")
-        if any_phrase(sc.triggers.escalate, text):
+        if self._trigger_said(text):
             signals.append("escalate_trigger")
         if any_phrase(sc.triggers.calm, text):
             signals.append("calm_trigger")
+
+        # Hollow moves: sending them elsewhere, "you'll be fine", "leave it with me", a recording notice, holding
+        # the line, "anything else?" before anything is done, the promise they were given before and that was
+        # broken. None of it calms; sending them elsewhere or stonewalling is dismissive.
+        real_help = bool(needs_met(sc, text, moves, skip=s.needs_met)) or any(
+            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
+        hollow = set(r.hollow_moves)
+        if not real_help:
+            if s.needs_met or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments):
+                pass
+            elif "check_more" in moves and not r.commitments and not any(
+                    o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
+                hollow.add("premature_close")
+        broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
+        if broken:
+            hollow.add("broken_promise")
+        hollow_now = bool(hollow & {"deflect", "stonewall", "broken_promise"}) or (bool(hollow) and not real_help)
+        if hollow_now:
+            signals = [x for x in signals if x not in _CALMING]
+            if hollow & {"deflect", "stonewall"}:
+                signals.append("dismissive")
+            if "broken_promise" in hollow:
+                signals.append("broken_commitment")
+            if "brush_off" in hollow and not hollow & {"deflect", "stonewall"}:
+                signals.append("brush_off")
+            if "vague_promise" in hollow:
+                signals.append("vague_promise")
+            if "premature_close" in hollow:
+                signals.append("premature_close")
+                react.append(("not_yet", {}))
+            if "disclaimer" in hollow:
+                signals.append("ignored_concern")
 
         # Commitments: remembered, taken note of, and never asked for again.
         new_commitments = []
@@ -438,6 +484,8 @@ class Director:
             s.commitments.append(entry)
             if entry["acts"] or c.reference:
                 new_commitments.append(entry)  # "you're through to Jo" gives a name; it promises nothing
+        if new_commitments and hollow_now:
+            new_commitments = []  # "leave it with me" noted as a promise is not one
         if new_commitments:
             signals.append("commitment")
             c = new_commitments[-1]
@@ -451,7 +499,7 @@ class Director:
 
             satisfied = self._satisfied(s, s.open_ask["kind"])
             answered = answers_ask(Ask(s.open_ask["kind"], s.open_ask["text"]), text, r.moves, r.commitments, r.offers)
-            if answered or satisfied:
+            if (answered or satisfied) and not hollow_now:
                 signals.append("answered")
                 s.open_ask = None
             elif (asked is None or not asked.get("match")) and not (
@@ -468,7 +516,9 @@ class Director:
                 signals.append("asked_again")
 
         new_needs: list[str] = []
-        if {"next_step", "summary"} & moves or r.offers or r.commitments:
+        if broken:
+            pass  # the promise that was broken before meets nothing
+        elif {"next_step", "summary"} & moves or r.offers or r.commitments or real_help:
             new_needs = [n.id for n in needs_met(sc, text, moves, skip=s.needs_met)]
             if new_needs:
                 signals.append("need_met")
@@ -486,7 +536,8 @@ class Director:
         if any(o.allowed is False for o in r.offers) and not new_needs:
             signals.append("unwanted_offer")
 
-        harmful = {"dismissive", "blame", "off_topic", "jargon"}
+        harmful = {"dismissive", "blame", "off_topic", "jargon", "brush_off", "vague_promise", "premature_close",
+                   "broken_commitment"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
             or (r.acted and bool(needs_met(sc, text, moves))) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
@@ -494,6 +545,8 @@ class Director:
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
                 and not new_commitments and not closing_done:
             signals.append("ignored_concern")
+        if hollow_now:
+            asked = asked if asked is not None and asked.get("match") is not None else asked
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
         return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
@@ -589,6 +642,28 @@ class Director:
             return owned[0] if owned and best[0] == 0 else best[2]
         return best[2]
 
+    def _repeats_broken(self, r) -> bool:
+        """Whether the turn promises again what the customer was promised before and never got ("an adjuster will
+        be in touch" to someone told exactly that twice), with no time, owner or reference to make it new."""
+        from core.text import content_words, keys, tokens
+
+        if not (r.commitments or r.offers or "next_step" in r.moves):
+            return False
+        if any(c.time or c.reference for c in r.commitments):
+            return False
+        told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
+        told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
+        generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "
+                           "nobody anyone never nothing time day days week working hours"))
+        mine = set(keys(" ".join(content_words(tokens(r.text))))) - generic
+        for t in told:
+            theirs = set(keys(" ".join(content_words(tokens(t))))) - generic
+            if len(mine & theirs) >= 1 and re.search(r"\b(?:never|nobody|no one|nothing|didn't|did not|hasn't|"
+                                                     r"haven't|no-one)\b", t, re.I):
+                if len(mine & theirs) >= 2 or len(mine) <= 3:
+                    return True
+        return False
+
     def _satisfied(self, s: DirectorState, kind: str) -> bool:
         """Whether the commitments made so far already answer a question of this kind."""
         if kind == "who":
@@ -599,15 +674,23 @@ class Director:
             return any(c.get("reference") for c in s.commitments)
         return False
 
+    @staticmethod
+    def _contact_only(need) -> bool:
+        """A need that is only about being kept informed (a name, a callback): promised, not yet a fix."""
+        from scoring.needs import _named_concepts
+
+        cs = _named_concepts(" ; ".join(need.keywords))
+        return bool(cs) and cs <= {"handler", "callback", "confirmation", "information", "text"}
+
     def _floor(self, s: DirectorState) -> float:
         """How calm the customer can get while nothing is done for them: heard is not helped."""
         end = self.scenario.end
         needs = {n.id for n in self.scenario.needs}
         if needs and needs <= set(s.needs_met):
             return 0.0
-        if s.needs_met:
+        if any(not self._contact_only(n) for n in self.scenario.needs if n.id in set(s.needs_met)):
             return max(0.0, end.resolve_mood - 0.5)  # part of it done: calmer, not settled until the rest is
-        if any(not isinstance(c, dict) or c.get("acts", True) for c in s.commitments):
+        if s.needs_met or any(not isinstance(c, dict) or c.get("acts", True) for c in s.commitments):
             # promised, nothing done yet: a callback is what they got last time
             return min(self.scenario.start_mood, max(end.resolve_mood + 1.0, self.scenario.start_mood - 3.0))
         return min(self.scenario.start_mood, max(end.resolve_mood + 1.5, self.scenario.start_mood - 2.5))
@@ -807,14 +890,34 @@ class Director:
                 return True
         return False
 
-    @staticmethod
-    def _answers_something_else(line: str, trainee_text: str) -> bool:
+    def _answers_something_else(self, line: str, trainee_text: str) -> bool:
         """Whether a push-back line reacts to something the agent did not say: it names one of the things agents
-        say that customers push back on (sorry, calm down, policy, waiting...) and the agent's turn has none of it."""
+        say that customers push back on (sorry, calm down, policy, waiting...), or a word of one of the scenario's
+        escalating phrases ("Operational reasons?", "in the queue"), and the agent's turn has none of it."""
         from core.text import keys
 
+        said = set(keys(trainee_text))
         anchors = set(keys(line)) & _PUSHBACK_ANCHORS
-        return bool(anchors) and not anchors & set(keys(trainee_text))
+        if anchors and not anchors & said:
+            return True
+        mine = set(keys(line))
+        for trig in self.scenario.triggers.escalate:
+            words = set(keys(trig)) - _COMMON_TRIGGER_WORDS
+            if words and words & mine and not words & said:
+                return True
+        return False
+
+    def _trigger_said(self, text: str) -> bool:
+        """Whether the agent says one of the scenario's escalating phrases, and not to reassure ("nobody will sell
+        you a discount", "you won't be asked to wait 48 hours")."""
+        from core.text import any_phrase
+        from scoring.evidence import sentences
+
+        for sent in sentences(text):
+            for part in re.split(r",\s*|;\s*|\s+(?:but|so|and)\s+", sent):
+                if any_phrase(self.scenario.triggers.escalate, part) and not _REASSURING.search(part):
+                    return True
+        return False
 
     _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have)|i(?:'ll| will) believe (?:it|the rest|that) "
                         r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",

@@ -182,7 +182,13 @@ NON_APOLOGY = re.compile(
     r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
     r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
     r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bapologies (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
-    r"\bsorry,? but\b|\bsorry (?:for|about) how you feel", re.I)
+    r"\bsorry,? but\b|\bsorry (?:for|about) how you feel|"
+    # sorry for how it looks to them, for what they were told, for what bothers them: nothing owned
+    r"\bsorry (?:that )?(?:it|this|that) (?:seems|looks|feels|came across|comes across)\b|\bsorry you see it\b|"
+    r"\bsorry (?:that )?you (?:were|have been|'ve been) (?:told|given|made to feel)\b(?!.{0,30}\b(?:we|our|us)\b)|"
+    r"\bsorry (?:that )?(?:the|your) \w+ (?:is|are|has been|have been) (?:bothering|upsetting|worrying|troubling|annoying) you\b|"
+    r"\bregret (?:that )?you(?:'re| are| feel| were|'ve been| have been)?\b|\bregret (?:your|the) (?:upset|frustration|feelings)\b|"
+    r"\bsorry (?:if|that) (?:you(?:'re| are) )?(?:disappointed|unhappy|annoyed)\b", re.I)
 # Empathy with no content of its own: it would fit any customer.
 GENERIC_EMPATHY = re.compile(
     r"\b(?:i|we) (?:completely |totally |really |fully |do )?(?:understand|hear you|get it|know how you feel|"
@@ -288,6 +294,75 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Hollow moves: words that sound like help and do nothing for this customer
+
+_THIRD_PARTY = (r"(?:the|your|that|their) (?:shop|bookshop|store|retailer|merchant|seller|bank|airline|courier|carrier|"
+                r"surgery|gp|doctor|landlord|supplier|manufacturer|insurer|post office|delivery (?:company|firm|driver)|"
+                r"driver|depot|warehouse|neighbours?|partner airline|other (?:team|department)|\w+ team|\w+ department)")
+HOLLOW = {
+    # sending them elsewhere, or blaming someone else: "take that up with the bookshop, it's their terminal"
+    "deflect": re.compile(
+        r"\b(?:take (?:that|it|this) up with|(?:you(?:'ll| will)? (?:need|have|want|ought) to|you(?:'d| would) (?:need|have|want) to|"
+        r"you (?:should|could|can|must|might want to|may want to|need to|have to)|(?:it's |it is )?best to|try|please|just|"
+        r"^)\W*(?:\w+ )?(?:rais(?:e|ing)|sort(?:ing)?|chas(?:e|ing)|deal(?:ing)? with|speak(?:ing)? to|contact(?:ing)?|"
+        r"talk(?:ing)? to|go(?:ing)? back to|ring(?:ing)?|call(?:ing)?|phon(?:e|ing)|ask(?:ing)?|complain(?:ing)? to|"
+        r"check(?:ing)? with|get(?:ting)? in touch with) (?:that |it |this )?(?:up )?(?:out )?(?:with )?" + _THIRD_PARTY + r"|"
+        r"(?:that's|that is|it's|it is|this is) (?:one for|up to|down to|a matter for|really for|for) " + _THIRD_PARTY + r"|"
+        r"(?:their|the (?:shop|merchant|courier|carrier|surgery|bank|airline)'s) (?:fault|problem|responsibility|terminal|"
+        r"machine|mistake|system|end|side|error)|not (?:our|my) (?:problem|fault|department|responsibility|issue)|"
+        r"nothing to do with (?:us|me|our side)|out of (?:our|my) hands)\b", re.I),
+    # telling them it is fine rather than making it fine: "you'll be fine", "don't worry", "it'll turn up"
+    "brush_off": re.compile(
+        r"\b(?:you(?:'ll| will) (?:be (?:fine|okay|ok|alright|all right)|manage|survive|get through it)|"
+        r"(?:don't|do not|try not to|no need to|there's no need to) (?:you )?(?:worry|panic|stress|fret)|"
+        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|come)(?: (?:somewhere|in the end|eventually))?|"
+        r"(?:it's|it is|it'll be) (?:probably |bound to be |sure to be )?(?:just )?(?:around|somewhere|been put somewhere|in a safe place)|"
+        r"(?:lots|loads|plenty|a lot) of (?:people|customers|folk|us)|these things happen|it happens to (?:everyone|the best)|"
+        r"(?:it's|it is) only (?:£|\$|€)?\d|could be worse|it is what it is|worse things happen|"
+        r"(?:just )?(?:give it|wait) (?:a few|another|a couple of) (?:days|hours|weeks)(?! (?:and|then) (?:i|we)))\b", re.I),
+    # nothing to say and nothing to do: "there's nothing more I can add"
+    "stonewall": re.compile(
+        r"\b(?:nothing (?:more|else|further) (?:i|we) can (?:add|say|do|tell you)|(?:i've|i have|i've got) nothing "
+        r"(?:more |else |further |new )?to (?:add|say|tell you)|(?:there's|there is) (?:really )?(?:nothing|not (?:a lot|much)) "
+        r"(?:more |else |further )?(?:i|we) (?:can|could) (?:do|add|say)|(?:i|we) can only (?:go by|repeat|tell you) what|"
+        r"(?:same|just) (?:as|what) (?:my|our|the) (?:colleagues?|last (?:person|adviser|advisor|agent)) (?:said|told you)|"
+        r"nothing (?:to add|new to tell you) (?:beyond|to) what)\b", re.I),
+    # a promise with no what, who or when: "leave it with me, I'll see what I can do"
+    "vague_promise": re.compile(
+        r"\b(?:leave (?:it|that|this|everything) with (?:me|us)|(?:i'll|i will|let me|we'll|we will) see what (?:i|we) can do|"
+        r"(?:i'll|we'll|i will|we will) (?:get|have) (?:it|this|that|everything) (?:all )?(?:sorted|sorted out|looked at|dealt with|"
+        r"taken care of)|(?:we'll|we will|i'll|i will) (?:look into|sort|deal with|take care of) (?:it|this|that|everything)"
+        r"(?: for you)?(?: (?:shortly|soon|asap))?\s*[.!]?$|(?:we'll|we will|i'll|i will) get (?:it|this|that|everything) "
+        r"(?:sorted|fixed)|someone will be in touch|(?:they|someone|somebody)(?:'ll| will) (?:get back to you|be in touch|contact you))",
+        re.I),
+    # "this call may be recorded for training purposes"
+    "disclaimer": re.compile(
+        r"\b(?:(?:calls?|this call|conversations?) (?:is |are |may be |might be |will be |can be )?(?:being )?(?:recorded|monitored)|"
+        r"for (?:training|quality|monitoring) (?:and (?:\w+ )?)?purposes)\b", re.I),
+    # holding the line: "let me just pull that up", "bear with me": it waits, it does not help yet
+    "holding": re.compile(
+        r"^\W*(?:(?:ok(?:ay)?|right|lovely|great|sure|thanks|thank you|alright)[,.!]?\s+)*(?:(?:let me|i'll|i will|i'm going to|"
+        r"i'm just going to) (?:just )?(?:pull|bring|call|look|have a look|check|find|get|load|open|search)(?: (?:that|it|you|this|your \w+))?"
+        r"(?: up| for you| on (?:my|the) (?:screen|system))?|(?:bear|bare) with me|one (?:moment|second|sec)|just a (?:moment|second|sec)|"
+        r"hold on|give me (?:a|one) (?:moment|second|sec))(?:\s*(?:a|one) (?:moment|second|sec))?(?: (?:please|for me))?\W*$", re.I),
+}
+
+
+def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str, ...]:
+    """The hollow moves a turn makes (see HOLLOW). A vague promise is hollow only when the turn names no time,
+    owner or reference; "I'll look into it and ring you at 4" is a real one."""
+    out = []
+    for kind, rx in HOLLOW.items():
+        if not rx.search(text) and not (kind == "holding" and all(rx.search(x) for x in sentences(text) if x.strip())
+                                        and sentences(text)):
+            continue
+        if kind == "vague_promise" and any(c.time or (c.owner and c.acts) or c.reference for c in commitments):
+            continue
+        out.append(kind)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Greetings, ID requests, acknowledgements, jargon
 
 SCRIPTED_GREETING = re.compile(
@@ -335,6 +410,9 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
             continue  # part of a reference or a flight number ("LP-40912", "QL482"), read out, not jargon
         if w.lower() not in _COMMON_ACRONYMS and w.lower() not in said and not (w == "I" or len(set(w)) == 1):
             found.append((m.start(), w))
+    for m in _INTERNAL_WORDS.finditer(text):
+        if m.group().lower() not in said:
+            found.append((m.start(), m.group()))
     for m in re.finditer(r"[A-Za-z]{12,}", text):
         w = m.group().lower()
         if w not in said and _TECH_SUFFIX.search(w) and w not in _PLAIN_LONG:
@@ -346,6 +424,16 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
     return out
 
 
+# The trade's own words, not a customer's: billing, payments, logistics, pharmacy and support back-office terms.
+_INTERNAL_WORDS = re.compile(
+    r"\b(?:churn(?:ed|ing)?|pro-?rat(?:ion|ed|ing|a)|retroactive(?:ly)?|reconciliation|reconcile[ds]?|acquirer|"
+    r"mandates?|propagat(?:e|ed|ing|ion)|worklists?|work queues?|tokens?|consignments?|geo-?tag(?:ged)?|last[- ]mile|"
+    r"reshipment|soft[- ]cancel(?:led)?|recurring mandate|tier (?:one|two|three|1|2|3)|back[- ]office|"
+    r"provisioning|dispatchable|fulfil(?:l)?ment (?:centre|center|team|queue)|exceptions? team|remit|"
+    r"proof[- ]of[- ]delivery|end[- ]of[- ]day|batch(?:ed)? (?:run|file|process)|ledger|escalation|ticketed|"
+    r"merchant (?:id|category)|interchange|clearing|settled|spine|formulary|dispensing (?:system|queue)|"
+    r"e-?script|nomination|lodged|adjudicat(?:e|ed|ion)|subrogation|excess (?:waiver|layer)|"
+    r"meter (?:exchange|profile)|read cycle|estimated read)\b", re.I)
 # Long words anybody uses: not jargon.
 _PLAIN_LONG = {"unfortunately", "communication", "responsibility", "understandably", "disappointment",
                "organisation", "organization", "recommendation", "confirmation", "information", "compensation",
@@ -500,6 +588,7 @@ class TurnReading:
     premature_solution: bool              # a fix offered before any question or reflection about the problem
     acted: bool                           # does something: a commitment, an offer, a next step
     extra: dict = field(default_factory=dict)
+    hollow_moves: tuple[str, ...] = ()    # HOLLOW kinds: deflect, brush_off, stonewall, vague_promise, disclaimer, holding
 
     @property
     def forbidden(self) -> list[Offer]:
@@ -544,9 +633,9 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
         id_request=id_req, id_first=id_req and explained and not engaged and not substantive,
         empty_ack=bool(EMPTY_ACK.match(text)), jargon=tuple(jargon_terms(text, ctx, scenario)),
         lecture=len(text) >= LECTURE_CHARS, premature_solution=premature,
-        acted=acted)
+        acted=acted, hollow_moves=hollow_kinds(text, commitments))
 
 
-__all__ = ["request_sentences", "ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
+__all__ = ["HOLLOW", "hollow_kinds", "request_sentences", "ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
            "ask_kind", "customer_ask", "empathy_kind", "find_commitments", "jargon_terms", "match_question",
            "question_kinds", "question_sentences", "read_turn"]

@@ -42,6 +42,9 @@ DIRECTOR_SIGNALS += (
     "commitment",        # commits to an action, an owner or a time
     "broken_commitment", # contradicts or walks back something already committed
     "unwanted_offer",    # offers what the policy forbids and the customer never asked for
+    "brush_off",         # "you'll be fine", "don't worry", "it'll turn up": told it is fine, nothing made fine
+    "vague_promise",     # "leave it with me", "I'll see what I can do": no what, who or when
+    "premature_close",   # "anything else?" before anything has been done
 )
 SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
 
