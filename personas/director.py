@@ -34,7 +34,7 @@ ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "brok
 # The moves that carry empathy: only real (specific) empathy keeps their calming effect.
 _EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
 # Closing moves: after the customer accepted, one of these ends the call.
-_CLOSING = {"summary", "check_more", "farewell", "next_step", "acknowledgement"}
+_CLOSING = {"summary", "check_more", "farewell"}  # an offer or an "okay" is not the agent closing the call
 # Extra turns a customer who agreed stays on the line for the agent's questions before the call ends anyway.
 _QUESTION_GRACE = 2
 
@@ -80,6 +80,8 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
                      "terms", "investigation", "escalat", "form", "email", "jargon"}
+_GOODBYE = re.compile(r"\b(?:bye|goodbye|cheerio|ta-ra|have a (?:good|nice|lovely) (?:day|evening|night|one)|take care|"
+                      r"see you|speak soon|talk soon)\b", re.I)
 # Words of an escalating phrase that say nothing on their own ("check with your neighbours": check, with).
 _COMMON_TRIGGER_WORDS = frozenset("""i you your we our it is are the a an to of with for in on at have has had be been
 not no do does did can can't cannot will would should could must my me us they them that this there what how why when
@@ -154,6 +156,10 @@ _VIEW = {"i": "you", "i'll": "you'll", "i'm": "you're", "i've": "you've", "i'd":
          "our": "your", "ours": "yours", "us": "you", "your": "my", "yours": "mine", "you're": "I'm", "you've": "I've",
          "you'll": "I'll", "you'd": "I'd", "yourself": "myself"}
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# Verbs after "you" that make it the subject: "the reading you gave me", "what you said".
+_SUBJECT_VERBS = frozenset("""gave give said say told tell sent send have had has were are was did do does can could will
+would should need needed want wanted mentioned asked called rang paid bought put filled read wrote made got took spoke
+see saw heard know knew think thought mean meant tried try used use ordered booked""".split())
 
 
 def customer_view(sentence: str) -> str:
@@ -165,7 +171,14 @@ def customer_view(sentence: str) -> str:
         low = w.lower().replace("’", "'")
         if low == "you":
             prev = words[k - 1].group().lower() if k else ""
-            new = "I" if (k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when"}) else "me"
+            nxt = words[k + 1].group().lower().replace("’", "'") if k + 1 < len(words) else ""
+            if prev == "thank":
+                new = w  # "thank you" stays a thank-you, never "thank me"
+            elif k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when", "as", "because", "what", "where"} \
+                    or nxt in _SUBJECT_VERBS or (nxt.endswith("ed") and len(nxt) > 4):
+                new = "I"  # "the reading you gave me" -> "the reading I gave you"
+            else:
+                new = "me"
         else:
             new = _VIEW.get(low, w)
         out.append(sentence[pos:m.start()])
@@ -728,6 +741,13 @@ class Director:
         return anger, trust
 
     def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
+        intent, end = self._decide_raw(s, t, anger, moves)
+        if intent == "soften" and s.mood >= 7 and not s.accepted:
+            # a softer reply while the meter still reads angry/anxious is not true to them: they still press
+            return ("press" if s.open_ask or s.last_intent != "vent" else "vent"), end
+        return intent, end
+
+    def _decide_raw(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
         end = self.scenario.end
         sig = set(t["signals"])
         answer = t["answer"]
@@ -796,6 +816,8 @@ class Director:
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and _COMMIT.search(x)), None) \
             or next((x for x in clauses if c.get("time") and c["time"] in x), None) \
             or next((x for x in clauses if _COMMIT.search(x)), None) or (clauses[0] if clauses else text)
+        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,\s]*)+", "", pick,
+                      flags=re.I).strip() or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
@@ -843,6 +865,14 @@ class Director:
                     line = " ".join(kept).strip()
                     if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
                         continue  # "I still need a name on this." to an agent who gave one
+            if intent == "accept" and "farewell" not in t["reading"].moves:
+                # agreeing is not hanging up: the goodbye waits for the agent's own close
+                sents = re.split(r"(?<=[.!?])\s+", line)
+                kept = [x for x in sents if not _GOODBYE.search(x)]
+                if len(kept) < len(sents):
+                    line = " ".join(kept).strip()
+                    if len(line.split()) < 2:
+                        continue
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
             if intent in ("accept", "farewell", "soften") and self._names_unoffered(line, t.get("agent_said", "")):
