@@ -813,9 +813,14 @@ class Director:
         text = c["text"].strip().rstrip(".!")
         clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
         clauses = [x for x in clauses if len(x.split()) >= 2]
-        pick = next((x for x in clauses if c.get("time") and c["time"] in x and _COMMIT.search(x)), None) \
-            or next((x for x in clauses if c.get("time") and c["time"] in x), None) \
-            or next((x for x in clauses if _COMMIT.search(x)), None) or (clauses[0] if clauses else text)
+        from scoring.needs import acts
+
+        def doing(x: str) -> bool:
+            return bool(_COMMIT.search(x) or acts(x))
+
+        pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
+            or next((x for x in clauses if doing(x)), None) \
+            or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
         pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,\s]*)+", "", pick,
                       flags=re.I).strip() or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:

@@ -68,7 +68,7 @@ _ACTS = re.compile(
     r"(?: (?:from|at|in|on) (?:our|the) \w+(?: \w+)?)?(?:'ll| will| is going to| are going to|'s going to) "
     r"(?!not\b|never\b|need\b|have to\b|want\b|try\b|probably\b|hopefully\b)\w+|"
     r"\b(?!you\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)(?:'s|'re| is| are) "
-    r"(?:now |already )?(?:coming|heading|booked|scheduled|due|being sent|on (?:its|their|his|her) way)\b|"
+    r"(?:now |already )?(?:coming|heading|booked|scheduled|being sent|on (?:its|their|his|her) way)\b|"
     r"\b(?:you|you all|you both|all of you|the (?:two|three|four|five) of you|you (?:two|three|four|five)|"
     r"your \w+|the \w+|it|that|this|everything|the lot)(?:'s|'re| is| are| has been| have been| will be|'ll be)"
     r" (?:now |all |already |definitely |fully |both )?(?:on (?:it|the|a|its way|their way)\b|booked|closed|cancell?ed|"

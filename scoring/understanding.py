@@ -157,6 +157,12 @@ def find_commitments(text: str) -> list[Commitment]:
             or next((m for m in _NAMED_OTHER.finditer(s) if m.group("name") not in _NOT_NAMES), None)
         owner = m_name.group("name") if m_name else ("I" if _OWNER.search(s) else None)
         m_time = TIME.search(s)
+        if m_time:
+            # the time of what is done, not of what they told us ("your party is on Saturday and the bike is coming")
+            pieces = re.split(r",\s*|;\s*|\s+(?:and|but|so)\s+(?=(?:i|we|you|it|they|the|your|my|our|a|an|someone)\b)", s)
+            acting = [p for p in pieces if _COMMIT.search(p) or rules.NEXT_STEP.search(p) or _needs.acts(p)]
+            if len(pieces) > 1 and acting:
+                m_time = next((TIME.search(p) for p in acting if TIME.search(p)), None)
         m_ref = _REF.search(s)
         acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s) or _needs.acts(s))
         m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s) or (acts or None)

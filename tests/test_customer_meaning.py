@@ -136,3 +136,15 @@ def test_no_offer_is_taken_that_the_agent_did_not_make(sid, texts, never):
     for b in beats:
         assert never not in b.line.lower(), b.line
         assert "jargon" not in b.signals, (b.signals, b.line)
+
+
+# A reflection that mentions a time (their deadline, their party) commits to nothing: no "I'll hold you to it".
+@pytest.mark.parametrize("sid,text", [
+    ("internet-outage-remote-worker", "So since Tuesday night you've had no connection and the file's due at 9am tomorrow."),
+    ("lost-parcel-third-call", "Your son's party is on Saturday and you still have no bike, I can see why you're fed up."),
+    ("pharmacy-refill-delay", "You were told it would be ready today and it wasn't."),
+])
+def test_a_reflection_with_a_time_in_it_is_not_a_commitment(sid, text):
+    _, _, beats = play(sid, [text])
+    assert "commitment_ack" not in beats[0].parts, beats[0].line
+    assert "hold you to" not in beats[0].line.lower() and "noting the time" not in beats[0].line.lower()
