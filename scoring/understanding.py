@@ -225,6 +225,10 @@ certainly absolutely definitely completely totally experience happen happened go
 call calling called thank thanks welcome hello""".split()}
 
 
+_WHEN_WORDS = frozenset(word_key(w) for w in """day days week weeks hour hours time times today tonight tomorrow yesterday
+night morning afternoon evening month months year years moment minute minutes""".split())
+
+
 def _feeling_words(toks: list[str]) -> set[str]:
     return {t for t in toks if t in FEELINGS}
 
@@ -289,10 +293,15 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
         near = " ".join(sents[max(0, i - 1):i + 2])
         mine = set(keys(" ".join(content_words(tokens(near))))) - _GENERIC_CONTENT
         mine -= {word_key(f) for f in FEELINGS}
-        if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)
-                                          or len(content_words(tokens(near))) >= 5):
+        mine -= _WHEN_WORDS  # "these days", "at the moment": no word of their story
+        # A script line with one word of their story in it ("I understand how much you rely on the internet
+        # these days") is still the script: it needs two of their words, or no script at all around one.
+        if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)):
             return "specific", s
-    feels = customer_feelings(context) | {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
+    # The feeling they showed (or, with nothing said yet, the usual ones); "how stressful this must be" to a
+    # customer who never spoke of stress is the script.
+    spoke = any(role_text(t)[0] == "customer" for t in context)
+    feels = customer_feelings(context) if spoke else {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
     for s in emp:
         if _feeling_words(tokens(s)) & feels and (rules.REFLECTION.search(s) or rules.REFLECTION_SOFT.search(s)):
             return "feeling", s

@@ -114,3 +114,17 @@ def test_push_back_never_quotes_words_the_agent_did_not_say(sid, text, never):
 def test_a_trigger_word_in_a_reassurance_does_not_escalate(sid, text):
     _, _, beats = play(sid, [text])
     assert "escalate_trigger" not in beats[0].signals, beats[0].signals
+
+
+# A third script line never softens, even one that carries a topic word or a feeling the customer never showed.
+@pytest.mark.parametrize("sid,texts", [
+    ("internet-outage-remote-worker", ["I hear how hard that is.",
+                                       "I completely understand how much you rely on the internet these days.",
+                                       "I can imagine how stressful this must be for you."]),
+    ("bank-double-charge-rent", ["I get it.", "I really do understand how important your bank account is.",
+                                 "I can imagine how annoying this is for you."]),
+])
+def test_a_third_generic_line_does_not_soften(sid, texts):
+    _, _, beats = play(sid, texts)
+    assert "hollow_empathy" in beats[-1].signals, beats[-1].signals
+    assert beats[-1].mood >= beats[0].mood and beats[-1].intent != "soften"
