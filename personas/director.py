@@ -216,6 +216,7 @@ class DirectorState(BaseModel):
     commitments: list[dict] = Field(default_factory=list)  # {"text", "owner", "time", "reference", "turn"}
     generic_empathy: int = 0                # generic empathy lines so far
     said: list[str] = Field(default_factory=list)         # every customer line so far (never said twice)
+    answered: list[str] = Field(default_factory=list)     # the customer's questions the agent has answered (normalised)
     sentences: list[str] = Field(default_factory=list)    # every sentence said so far, normalised (never said twice)
     variant: int = 0                        # the attempt's wording variant: another one reads differently
 
@@ -427,8 +428,16 @@ class Director:
             elif s.generic_empathy >= 3 or (s.generic_empathy == 2 and not r.acted and not r.answered):
                 signals.append("hollow_empathy")
                 react.append(("hollow_empathy", {}))
+        elif r.empathy == "feeling" and s.generic_empathy >= 1 and not r.acted:
+            # a feeling named with nothing of their story, after a script line already: the script again
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]
+            s.generic_empathy += 1
+            if s.generic_empathy >= 2:
+                signals.append("hollow_empathy")
+                react.append(("hollow_empathy", {}))
         elif r.empathy == "feeling":
             signals = [x for x in signals if x not in ("affirmation", "acknowledgement")]
+            s.generic_empathy += 1
         elif r.empathy == "specific":
             if not moves & {"reflection", "apology", "paraphrase"}:
                 signals.append("specific_empathy")
@@ -514,6 +523,7 @@ class Director:
             answered = answers_ask(Ask(s.open_ask["kind"], s.open_ask["text"]), text, r.moves, r.commitments, r.offers)
             if (answered or satisfied) and not hollow_now:
                 signals.append("answered")
+                s.answered.append(_norm(s.open_ask["text"]))
                 s.open_ask = None
             elif (asked is None or not asked.get("match")) and not (
                     moves & {"paraphrase", "summary"} or r.empathy == "specific"):
@@ -849,6 +859,9 @@ class Director:
                 continue  # "that sounds good" to nothing
             if mood >= 6 and _CALM_WORDS.search(line):
                 continue  # "I'm feeling calmer" while the meter says otherwise
+            if intent == "press" and customer_ask_of(line) is not None \
+                    and _norm(customer_ask_of(line).text) in t.get("_answered", ()):
+                continue  # "Is my claim still open?" after "Your claim is definitely still open."
             if intent == "press" and (self._asks_satisfied(line, t) or (
                     customer_ask_of(line) is not None and self._asks_for_done(customer_ask_of(line).text, t))):
                 continue  # "Give me a name" after the agent gave one; "Will you fix the bill?" after the re-bill
@@ -1030,6 +1043,7 @@ class Director:
     def _beat(self, s: DirectorState, intent: str, end: EndReason | None, t: dict) -> Beat:
         sc = self.scenario
         t["_commitments"] = s.commitments
+        t["_answered"] = set(s.answered)
         salt = f"{s.turn}|{t['reading'].text}"
         if s.variant:
             salt = f"{s.variant}|{salt}"  # another attempt: other variants, other rotations, same decisions

@@ -142,7 +142,7 @@ def _nphrase_in(phrase: str, have: list[str]) -> bool:
 # Ways of saying a concept of the policy table it does not list (read for needs only).
 _MORE_CONCEPTS: dict[str, tuple[str, ...]] = {
     "visit": ("come out", "come round", "come over", "come and", "pop round", "pop out", "call round", "come to you",
-              "come to your", "come to the house", "at yours", "at your house", "at your home", "on site", "inspect",
+              "come to your house", "come to your home", "come to the house", "at your house", "at your home", "on site", "inspect",
               "inspection", "take a look at the", "have a look at the"),
     "handler": ("taking this on", "take this on", "taking it on", "take it on", "i'll handle", "i'm handling",
                 "i will handle", "i'll look after", "i'm looking after", "i'll deal with this myself", "myself",

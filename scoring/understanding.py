@@ -298,10 +298,7 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
         # these days") is still the script: it needs two of their words, or no script at all around one.
         if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)):
             return "specific", s
-    # The feeling they showed (or, with nothing said yet, the usual ones); "how stressful this must be" to a
-    # customer who never spoke of stress is the script.
-    spoke = any(role_text(t)[0] == "customer" for t in context)
-    feels = customer_feelings(context) if spoke else {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
+    feels = customer_feelings(context) | {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
     for s in emp:
         if _feeling_words(tokens(s)) & feels and (rules.REFLECTION.search(s) or rules.REFLECTION_SOFT.search(s)):
             return "feeling", s
@@ -357,8 +354,8 @@ HOLLOW = {
     # holding the line: "let me just pull that up", "bear with me": it waits, it does not help yet
     "holding": re.compile(
         r"^\W*(?:(?:ok(?:ay)?|right|lovely|great|sure|thanks|thank you|alright)[,.!]?\s+)*(?:(?:let me|i'll|i will|i'm going to|"
-        r"i'm just going to) (?:just )?(?:pull|bring|call|look|have a look|check|find|get|load|open|search)(?: (?:that|it|you|this|your \w+))?"
-        r"(?: up| for you| on (?:my|the) (?:screen|system))?|(?:bear|bare) with me|one (?:moment|second|sec)|just a (?:moment|second|sec)|"
+        r"i'm just going to) (?:just )?(?:pull|bring|call|look|have a look|check|find|get|load|open|search)(?: (?:at|into|up|through|over))?"
+        r"(?: (?:that|it|you|this|(?:the|your|our) \w+(?: \w+)?))?(?: up| for you| on (?:my|the) (?:screen|system)| now)*|(?:bear|bare) with me|one (?:moment|second|sec)|just a (?:moment|second|sec)|"
         r"hold on|give me (?:a|one) (?:moment|second|sec))(?:\s*(?:a|one) (?:moment|second|sec))?(?: (?:please|for me))?\W*$", re.I),
 }
 
@@ -538,7 +535,8 @@ def answers_ask(ask: Ask, text: str, moves: Sequence[str], commitments: Sequence
     if k == "why":
         return bool(_REASON.search(body)) or acts and bool(_HONEST_UNKNOWN.search(body))
     if k == "yes_no":
-        return bool(_YES_NO_ANSWER.search(body)) or acts
+        # "Is my claim still open?" - "Your claim is definitely still open.": said back as a statement
+        return bool(_YES_NO_ANSWER.search(body)) or acts or _shares(ask.text, body, 2)
     # info / where / which: says something about what was asked, or does something about it
     return (_shares(ask.text, body, 1) and len(content_words(tokens(body))) >= 2) or acts \
         or bool(_HONEST_UNKNOWN.search(body))

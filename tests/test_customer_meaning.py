@@ -148,3 +148,22 @@ def test_a_reflection_with_a_time_in_it_is_not_a_commitment(sid, text):
     _, _, beats = play(sid, [text])
     assert "commitment_ack" not in beats[0].parts, beats[0].line
     assert "hold you to" not in beats[0].line.lower() and "noting the time" not in beats[0].line.lower()
+
+
+# A yes/no question answered as a statement is answered, and not pressed again later.
+@pytest.mark.parametrize("answer", ["Your claim is definitely still open.", "The claim is still open on our side, yes it is.",
+                                    "It's open, your claim hasn't been closed."])
+def test_a_question_answered_as_a_statement_is_not_asked_again(answer):
+    _, _, beats = play("insurance-claim-flooded-kitchen", [
+        "I'm so sorry, three weeks with a ruined kitchen and mould is awful.", answer, "Right.", "OK.", "Mm."])
+    for b in beats[1:]:
+        assert "still open" not in b.line.lower(), b.line
+
+
+# Holding the line calms nobody.
+@pytest.mark.parametrize("text", ["Let me just look at your account.", "I'll look that up for you.",
+                                  "Let me check the notes."])
+def test_holding_the_line_does_not_calm(text):
+    _, _, beats = play("insurance-claim-flooded-kitchen", [text])
+    assert beats[0].mood >= SCENARIOS["insurance-claim-flooded-kitchen"].start_mood
+    assert "answered" not in beats[0].signals and beats[0].intent != "soften"
