@@ -67,6 +67,9 @@ _ACTS = re.compile(
     r"\b(?!you\b|you'll\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)"
     r"(?: (?:from|at|in|on) (?:our|the) \w+(?: \w+)?)?(?:'ll| will| is going to| are going to|'s going to) "
     r"(?!not\b|never\b|need\b|have to\b|want\b|try\b|probably\b|hopefully\b)\w+|"
+    # "from next month your prescriptions can come straight here": what will happen, said of their thing
+    r"\b(?:your|the) \w+(?: \w+)? (?:can|will|'ll) (?:now |then |also )?(?:come|go|arrive|be sent|be delivered|be set up|"
+    r"be ready|be waiting|come through)\b|"
     r"\b(?!you\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)(?:'s|'re| is| are) "
     r"(?:now |already )?(?:coming|heading|booked|scheduled|being sent|on (?:its|their|his|her) way)\b|"
     r"\b(?:you|you all|you both|all of you|the (?:two|three|four|five) of you|you (?:two|three|four|five)|"
