@@ -468,12 +468,10 @@ class Director:
         real_help = bool(needs_met(sc, text, moves, skip=s.needs_met)) or any(
             c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         hollow = set(r.hollow_moves)
-        if not real_help:
-            if s.needs_met or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments):
-                pass
-            elif "check_more" in moves and not r.commitments and not any(
-                    o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
-                hollow.add("premature_close")
+        done_before = bool(s.needs_met) or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments)
+        if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
+                o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
+            hollow.add("premature_close")  # "anything else?" when nothing has been done yet
         broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
         if broken:
             hollow.add("broken_promise")
@@ -568,8 +566,6 @@ class Director:
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
                 and not new_commitments and not closing_done:
             signals.append("ignored_concern")
-        if hollow_now:
-            asked = asked if asked is not None and asked.get("match") is not None else asked
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
         return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
