@@ -963,7 +963,7 @@ class Director:
                     return True
         return False
 
-    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have)|i(?:'ll| will) believe (?:it|the rest|that) "
+    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) still like|i(?:'ll| will) believe (?:it|the rest|that) "
                         r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",
                         re.I)
 
@@ -980,6 +980,9 @@ class Director:
             return True
         if re.search(r"\breference\b", low) and any(c.get("reference") for c in cs):
             return True
+        if re.search(r"\b(?:in writing|written|on paper|an email|by email|confirmed)\b", low) and any(
+                re.search(r"\b(?:email|in writing|written|letter|confirm\w*|text)\b", c.get("text", ""), re.I) for c in cs):
+            return True  # "I'd still like it in writing" after "you'll get an email confirming both"
         from scoring.needs import need_named
 
         met = [n for n in self.scenario.needs if n.id in set(t.get("needs_met") or ())]

@@ -70,3 +70,13 @@ def test_echoes_keep_their_pronouns(said, back):
 def test_an_echoed_time_range_keeps_both_ends():
     _, _, beats = play("internet-outage-remote-worker", ["I'm booking an engineer for Friday between 9 and 11."])
     assert "between 9 and 11" in beats[0].line or "9" not in beats[0].line, beats[0].line
+
+
+@pytest.mark.parametrize("confirm", ["You'll get an email confirming both within the hour, reference CX-99120.",
+                                     "I'm sending you written confirmation of both by email right now."])
+def test_a_written_confirmation_given_is_not_asked_for_again(confirm):
+    _, _, beats = play("subscription-cancel-charged-again", [
+        "You cancelled on the 2nd, have the email to prove it, and got charged anyway. That's maddening.",
+        confirm, "I've closed your account as of today and I'm refunding the £14.99 to your card.", "Right."])
+    for b in beats[2:]:
+        assert "in writing" not in b.line.lower(), b.line
