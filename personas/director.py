@@ -420,6 +420,8 @@ class Director:
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             signals.append("non_apology")
             react.append(("non_apology", {}))
+        elif r.empathy == "generic" and "farewell" in moves and (s.accepted or s.needs_met):
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]  # "thanks for your patience, goodbye"
         elif r.empathy == "generic":
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             s.generic_empathy += 1
@@ -432,7 +434,7 @@ class Director:
             # a feeling named with nothing of their story, after a script line already: the script again
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             s.generic_empathy += 1
-            if s.generic_empathy >= 2:
+            if s.generic_empathy >= 3:
                 signals.append("hollow_empathy")
                 react.append(("hollow_empathy", {}))
         elif r.empathy == "feeling":
@@ -562,7 +564,8 @@ class Director:
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
             or (r.acted and bool(needs_met(sc, text, moves))) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
-        closing_done = "farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)
+        closing_done = ("farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)) \
+            or (s.accepted and bool(moves & {"check_more", "farewell", "summary"}))  # wrapping up an agreed call
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
                 and not new_commitments and not closing_done:
             signals.append("ignored_concern")
