@@ -430,7 +430,8 @@ class Director:
             elif s.generic_empathy >= 3 or (s.generic_empathy == 2 and not r.acted and not r.answered):
                 signals.append("hollow_empathy")
                 react.append(("hollow_empathy", {}))
-        elif r.empathy == "feeling" and s.generic_empathy >= 1 and not r.acted:
+        elif r.empathy == "feeling" and (s.generic_empathy >= 1 or s.signal_counts.get("_feeling_lines", 0)) \
+                and not r.acted:
             # a feeling named with nothing of their story, after a script line already: the script again
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             s.generic_empathy += 1
@@ -438,11 +439,13 @@ class Director:
                 signals.append("hollow_empathy")
                 react.append(("hollow_empathy", {}))
         elif r.empathy == "feeling":
+            # the first feeling named is real enough; a second one, or one after a script line, is the script
             signals = [x for x in signals if x not in ("affirmation", "acknowledgement")]
-            s.generic_empathy += 1
         elif r.empathy == "specific":
             if not moves & {"reflection", "apology", "paraphrase"}:
                 signals.append("specific_empathy")
+        if r.empathy == "feeling":
+            s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
         if r.greeting_after_explained:
