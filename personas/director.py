@@ -34,7 +34,7 @@ ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "brok
 # The moves that carry empathy: only real (specific) empathy keeps their calming effect.
 _EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
 # Closing moves: after the customer accepted, one of these ends the call.
-_CLOSING = {"summary", "check_more", "farewell", "next_step", "acknowledgement"}
+_CLOSING = {"summary", "check_more", "farewell"}  # an offer or an "okay" is not the agent closing the call
 # Extra turns a customer who agreed stays on the line for the agent's questions before the call ends anyway.
 _QUESTION_GRACE = 2
 
@@ -58,7 +58,13 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
     "commitment": (-0.4, 0.8),
     "broken_commitment": (1.5, -1.5),
     "unwanted_offer": (0.6, -0.6),
+    "brush_off": (0.8, -0.6),
+    "vague_promise": (0.5, -0.5),
+    "premature_close": (0.6, -0.5),
 }
+# What a hollow turn loses: the calm its words would otherwise bring.
+_CALMING = frozenset({"reflection", "affirmation", "apology", "acknowledgement", "paraphrase", "summary", "next_step",
+                      "generic_empathy", "specific_empathy", "calm_trigger", "check_more"})
 # A reply that sounds like something was offered, or like a calm customer: only where it is true.
 _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that helps|that's a relief|what a relief|"
                              r"relieved|reassuring|perfect|brilliant|lovely|great)\b", re.I)
@@ -74,11 +80,27 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
                      "terms", "investigation", "escalat", "form", "email", "jargon"}
+_GOODBYE = re.compile(r"\b(?:bye|goodbye|cheerio|ta-ra|have a (?:good|nice|lovely) (?:day|evening|night|one)|take care|"
+                      r"see you|speak soon|talk soon)\b", re.I)
+# Words of an escalating phrase that say nothing on their own ("check with your neighbours": check, with).
+_COMMON_TRIGGER_WORDS = frozenset("""i you your we our it is are the a an to of with for in on at have has had be been
+not no do does did can can't cannot will would should could must my me us they them that this there what how why when
+check ask need needs wait have tried turning off try nothing still read say tell give get our""".split()) | frozenset(
+    {"can", "will", "tri", "turn", "need", "ha", "doe"})
+# A trigger phrase said to reassure: "nobody will offer you a discount", "no more waiting 48 hours".
+_REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not going to|shan't|no more|without|"
+                         r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
                          r"understood me)\b", re.I)
 _NOT_SCRIPTED = re.compile(r"\bnot (?:just )?(?:reading|reciting|following)(?: from)? (?:a|the|your) script|"
                            r"\b(?:not|no) (?:a )?script\b|\boff[- ]script\b", re.I)
+def customer_ask_of(line: str):
+    from scoring.understanding import customer_ask
+
+    return customer_ask(line)
+
+
 def _claims(rx: re.Pattern[str], sentence: str) -> bool:
     """Whether a sentence says it as a statement: "Were you not listening?" complains, it does not thank."""
     return bool(rx.search(sentence)) and not sentence.rstrip().endswith("?") \
@@ -134,6 +156,10 @@ _VIEW = {"i": "you", "i'll": "you'll", "i'm": "you're", "i've": "you've", "i'd":
          "our": "your", "ours": "yours", "us": "you", "your": "my", "yours": "mine", "you're": "I'm", "you've": "I've",
          "you'll": "I'll", "you'd": "I'd", "yourself": "myself"}
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# Verbs after "you" that make it the subject: "the reading you gave me", "what you said".
+_SUBJECT_VERBS = frozenset("""gave give said say told tell sent send have had has were are was did do does can could will
+would should need needed want wanted mentioned asked called rang paid bought put filled read wrote made got took spoke
+see saw heard know knew think thought mean meant tried try used use ordered booked""".split())
 
 
 def customer_view(sentence: str) -> str:
@@ -145,7 +171,14 @@ def customer_view(sentence: str) -> str:
         low = w.lower().replace("’", "'")
         if low == "you":
             prev = words[k - 1].group().lower() if k else ""
-            new = "I" if (k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when"}) else "me"
+            nxt = words[k + 1].group().lower().replace("’", "'") if k + 1 < len(words) else ""
+            if prev == "thank":
+                new = w  # "thank you" stays a thank-you, never "thank me"
+            elif k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when", "as", "because", "what", "where"} \
+                    or nxt in _SUBJECT_VERBS or (nxt.endswith("ed") and len(nxt) > 4):
+                new = "I"  # "the reading you gave me" -> "the reading I gave you"
+            else:
+                new = "me"
         else:
             new = _VIEW.get(low, w)
         out.append(sentence[pos:m.start()])
@@ -183,6 +216,7 @@ class DirectorState(BaseModel):
     commitments: list[dict] = Field(default_factory=list)  # {"text", "owner", "time", "reference", "turn"}
     generic_empathy: int = 0                # generic empathy lines so far
     said: list[str] = Field(default_factory=list)         # every customer line so far (never said twice)
+    answered: list[str] = Field(default_factory=list)     # the customer's questions the agent has answered (normalised)
     sentences: list[str] = Field(default_factory=list)    # every sentence said so far, normalised (never said twice)
     variant: int = 0                        # the attempt's wording variant: another one reads differently
 
@@ -358,6 +392,7 @@ class Director:
         if t["jargon"] and anger < 0:
             anger = 0.0  # words they cannot follow never calm, whatever else the turn did
 
+        s.needs_met.extend(t["new_needs"])  # before the floor: what this turn did counts for it
         # Lag: the change joins what is still pending and only part of it lands this turn.
         s.pending = _clamp(s.pending + anger, -s.mood, 10 - s.mood)
         landed = s.pending * self.archetype.responsiveness
@@ -365,7 +400,9 @@ class Director:
         floor = self._floor(s)
         if mood < floor and landed < 0:
             mood = max(floor, min(s.mood, mood))  # heard but nothing done: calmer, never calm
-            s.pending = 0.0
+            # Part of it done: the rest of the calm waits for the rest of the help (it lands once that comes);
+            # nothing done at all: it is lost.
+            s.pending = max(-3.0, round(s.pending - landed, 3)) if (s.needs_met or s.commitments) else 0.0
         else:
             s.pending = round(s.pending - landed, 3)
         s.mood = round(mood, 3)
@@ -373,7 +410,6 @@ class Director:
         s.hot_turns = s.hot_turns + 1 if s.mood >= self.scenario.end.walkout_mood else 0
         if "ignored_concern" in t["signals"] or "off_topic" in t["signals"]:
             s.ignored += 1
-        s.needs_met.extend(t["new_needs"])
 
         intent, end = self._decide(s, t, anger, moves)
         if intent == "accept":
@@ -409,6 +445,8 @@ class Director:
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             signals.append("non_apology")
             react.append(("non_apology", {}))
+        elif r.empathy == "generic" and "farewell" in moves and (s.accepted or s.needs_met):
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]  # "thanks for your patience, goodbye"
         elif r.empathy == "generic":
             signals = [x for x in signals if x not in _EMPATHY_MOVES]
             s.generic_empathy += 1
@@ -417,11 +455,22 @@ class Director:
             elif s.generic_empathy >= 3 or (s.generic_empathy == 2 and not r.acted and not r.answered):
                 signals.append("hollow_empathy")
                 react.append(("hollow_empathy", {}))
+        elif r.empathy == "feeling" and (s.generic_empathy >= 1 or s.signal_counts.get("_feeling_lines", 0)) \
+                and not r.acted:
+            # a feeling named with nothing of their story, after a script line already: the script again
+            signals = [x for x in signals if x not in _EMPATHY_MOVES]
+            s.generic_empathy += 1
+            if s.generic_empathy >= 3:
+                signals.append("hollow_empathy")
+                react.append(("hollow_empathy", {}))
         elif r.empathy == "feeling":
+            # the first feeling named is real enough; a second one, or one after a script line, is the script
             signals = [x for x in signals if x not in ("affirmation", "acknowledgement")]
         elif r.empathy == "specific":
             if not moves & {"reflection", "apology", "paraphrase"}:
                 signals.append("specific_empathy")
+        if r.empathy == "feeling":
+            s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
         if r.greeting_after_explained:
@@ -438,10 +487,40 @@ class Director:
             react.append(("jargon", {"term": jargon[0] if jargon else "all that"}))
         if POLICY_RE.search(text):
             signals.append("policy_recital")
-        if any_phrase(sc.triggers.escalate, text):
+        if self._trigger_said(text):
             signals.append("escalate_trigger")
         if any_phrase(sc.triggers.calm, text):
             signals.append("calm_trigger")
+
+        # Hollow moves: sending them elsewhere, "you'll be fine", "leave it with me", a recording notice, holding
+        # the line, "anything else?" before anything is done, the promise they were given before and that was
+        # broken. None of it calms; sending them elsewhere or stonewalling is dismissive.
+        real_help = bool(needs_met(sc, text, moves, skip=s.needs_met)) or any(
+            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
+        hollow = set(r.hollow_moves)
+        done_before = bool(s.needs_met) or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments)
+        if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
+                o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
+            hollow.add("premature_close")  # "anything else?" when nothing has been done yet
+        broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
+        if broken:
+            hollow.add("broken_promise")
+        hollow_now = bool(hollow & {"deflect", "stonewall", "broken_promise"}) or (bool(hollow) and not real_help)
+        if hollow_now:
+            signals = [x for x in signals if x not in _CALMING]
+            if hollow & {"deflect", "stonewall"}:
+                signals.append("dismissive")
+            if "broken_promise" in hollow:
+                signals.append("broken_commitment")
+            if "brush_off" in hollow and not hollow & {"deflect", "stonewall"}:
+                signals.append("brush_off")
+            if "vague_promise" in hollow:
+                signals.append("vague_promise")
+            if "premature_close" in hollow:
+                signals.append("premature_close")
+                react.append(("not_yet", {}))
+            if "disclaimer" in hollow:
+                signals.append("ignored_concern")
 
         # Commitments: remembered, taken note of, and never asked for again.
         new_commitments = []
@@ -450,12 +529,17 @@ class Director:
                 continue
             if any(_norm(c.text) == _norm(x["text"]) for x in s.commitments):
                 continue
-            entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn}
+            entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn,
+                     "acts": bool(getattr(c, "acts", True))}
             s.commitments.append(entry)
-            new_commitments.append(entry)
+            if entry["acts"] or c.reference:
+                new_commitments.append(entry)  # "you're through to Jo" gives a name; it promises nothing
+        if new_commitments and hollow_now:
+            new_commitments = []  # "leave it with me" noted as a promise is not one
         if new_commitments:
             signals.append("commitment")
-            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(new_commitments[-1])}))
+            c = new_commitments[-1]
+            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
@@ -465,8 +549,9 @@ class Director:
 
             satisfied = self._satisfied(s, s.open_ask["kind"])
             answered = answers_ask(Ask(s.open_ask["kind"], s.open_ask["text"]), text, r.moves, r.commitments, r.offers)
-            if answered or satisfied:
+            if (answered or satisfied) and not hollow_now:
                 signals.append("answered")
+                s.answered.append(_norm(s.open_ask["text"]))
                 s.open_ask = None
             elif (asked is None or not asked.get("match")) and not (
                     moves & {"paraphrase", "summary"} or r.empathy == "specific"):
@@ -482,23 +567,35 @@ class Director:
                 signals.append("asked_again")
 
         new_needs: list[str] = []
-        if {"next_step", "summary"} & moves or r.offers or r.commitments:
+        if broken:
+            pass  # the promise that was broken before meets nothing
+        elif {"next_step", "summary"} & moves or r.offers or r.commitments or real_help:
             new_needs = [n.id for n in needs_met(sc, text, moves, skip=s.needs_met)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):
                 signals.append("timed_next_step")
 
+        if s.open_ask is not None and (new_needs or new_commitments) and self._asks_for_done(
+                s.open_ask["text"], {"_commitments": s.commitments, "needs_met": [*s.needs_met, *new_needs]}):
+            signals = [x for x in signals if x not in ("unanswered", "unanswered_again")]
+            signals.append("answered")  # "Will you fix the bill?" answered by fixing it
+            s.open_ask = None
+
         # Something the policy forbids and the customer never asked for ("50% off to stay" to someone who
         # cancelled) is pushy; a forbidden promise that meets a need pleases them (the grade says why it shouldn't).
         if any(o.allowed is False for o in r.offers) and not new_needs:
             signals.append("unwanted_offer")
 
-        harmful = {"dismissive", "blame", "off_topic", "jargon"}
+        harmful = {"dismissive", "blame", "off_topic", "jargon", "brush_off", "vague_promise", "premature_close",
+                   "broken_commitment"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
+            or (r.acted and bool(needs_met(sc, text, moves))) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
+        closing_done = ("farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)) \
+            or (s.accepted and bool(moves & {"check_more", "farewell", "summary"}))  # wrapping up an agreed call
         if not engaged and not (set(signals) & (harmful | {"hollow_empathy", "non_apology"})) and not new_needs \
-                and not new_commitments:
+                and not new_commitments and not closing_done:
             signals.append("ignored_concern")
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
         return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
@@ -530,6 +627,10 @@ class Director:
             # a weak match is a shared word ("come through" ~ "come home"), not their story
             return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"
 
+        for q in questions:
+            c = self._recalled(s, q)
+            if c is not None:
+                return {"match": None, "again": False, "question": q, "recall": c}
         if all(theirs(q) for q in questions):
             return {"match": None, "again": False, "question": questions[0], "theirs": True}
         found: dict | None = None
@@ -569,6 +670,59 @@ class Director:
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
 
+    # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
+    # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
+    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
+                         r"should you expect|hear from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
+                         r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
+                         r"what(?:'s| is| was) (?:the|our) plan|remind me)\b", re.I)
+
+    def _recalled(self, s: DirectorState, q: str) -> dict | None:
+        """The commitment a question asks the customer to recall, when it asks about one made in this call."""
+        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True)]
+        if not acting or not self._RECALL.search(q):
+            return None
+        from core.text import content_words, keys, tokens
+
+        qk = set(keys(" ".join(content_words(tokens(q))))) - {"say", "said", "again", "promise", "remind"}
+        scored = sorted(((len(qk & set(keys(" ".join(content_words(tokens(c["text"])))))), i, c)
+                         for i, c in enumerate(acting)), key=lambda x: (x[0], x[1]), reverse=True)
+        best = scored[0]
+        if best[0] == 0 and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
+            return None  # "When is the wedding again?" is their story, not a promise
+        kind = None
+        from scoring.understanding import ask_kind
+        kind = ask_kind(q)
+        if kind == "when":
+            timed = [c for _, _, c in scored if c.get("time")]
+            return timed[0] if timed and best[0] == 0 else best[2]
+        if kind == "who":
+            owned = [c for _, _, c in scored if c.get("owner")]
+            return owned[0] if owned and best[0] == 0 else best[2]
+        return best[2]
+
+    def _repeats_broken(self, r) -> bool:
+        """Whether the turn promises again what the customer was promised before and never got ("an adjuster will
+        be in touch" to someone told exactly that twice), with no time, owner or reference to make it new."""
+        from core.text import content_words, keys, tokens
+
+        if not (r.commitments or r.offers or "next_step" in r.moves):
+            return False
+        if any(c.time or c.reference for c in r.commitments):
+            return False
+        told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
+        told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
+        generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "
+                           "nobody anyone never nothing time day days week working hours"))
+        mine = set(keys(" ".join(content_words(tokens(r.text))))) - generic
+        for t in told:
+            theirs = set(keys(" ".join(content_words(tokens(t))))) - generic
+            if len(mine & theirs) >= 1 and re.search(r"\b(?:never|nobody|no one|nothing|didn't|did not|hasn't|"
+                                                     r"haven't|no-one)\b", t, re.I):
+                if len(mine & theirs) >= 2 or len(mine) <= 3:
+                    return True
+        return False
+
     def _satisfied(self, s: DirectorState, kind: str) -> bool:
         """Whether the commitments made so far already answer a question of this kind."""
         if kind == "who":
@@ -579,11 +733,25 @@ class Director:
             return any(c.get("reference") for c in s.commitments)
         return False
 
+    @staticmethod
+    def _contact_only(need) -> bool:
+        """A need that is only about being kept informed (a name, a callback): promised, not yet a fix."""
+        from scoring.needs import _named_concepts
+
+        cs = _named_concepts(" ; ".join(need.keywords))
+        return bool(cs) and cs <= {"handler", "callback", "confirmation", "information", "text"}
+
     def _floor(self, s: DirectorState) -> float:
         """How calm the customer can get while nothing is done for them: heard is not helped."""
-        if s.needs_met or s.commitments:
-            return 0.0
         end = self.scenario.end
+        needs = {n.id for n in self.scenario.needs}
+        if needs and needs <= set(s.needs_met):
+            return 0.0
+        if any(not self._contact_only(n) for n in self.scenario.needs if n.id in set(s.needs_met)):
+            return max(0.0, end.resolve_mood - 0.5)  # part of it done: calmer, not settled until the rest is
+        if s.needs_met or any(not isinstance(c, dict) or c.get("acts", True) for c in s.commitments):
+            # promised, nothing done yet: a callback is what they got last time
+            return min(self.scenario.start_mood, max(end.resolve_mood + 1.0, self.scenario.start_mood - 3.0))
         return min(self.scenario.start_mood, max(end.resolve_mood + 1.5, self.scenario.start_mood - 2.5))
 
     def _effects(self, s: DirectorState, signals: list[str], moves: list[str]) -> tuple[float, float]:
@@ -619,6 +787,13 @@ class Director:
         return anger, trust
 
     def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
+        intent, end = self._decide_raw(s, t, anger, moves)
+        if intent == "soften" and s.mood >= 7 and not s.accepted:
+            # a softer reply while the meter still reads angry/anxious is not true to them: they still press
+            return ("press" if s.open_ask or s.last_intent != "vent" else "vent"), end
+        return intent, end
+
+    def _decide_raw(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
         end = self.scenario.end
         sig = set(t["signals"])
         answer = t["answer"]
@@ -638,7 +813,13 @@ class Director:
             return "soften", None
         if s.hot_turns >= end.walkout_after:
             return "walk_out", "walked_out"
-        if s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
+        needs = {n.id for n in self.scenario.needs}
+        if "farewell" in moves and needs and needs <= set(s.needs_met) and s.mood <= end.resolve_mood + 2.5 \
+                and not asking:
+            return "farewell", "resolved"  # everything done and the agent says goodbye: so do they
+        all_met = not self.scenario.needs or {n.id for n in self.scenario.needs} <= set(s.needs_met)
+        all_met = not self.scenario.needs or {n.id for n in self.scenario.needs} <= set(s.needs_met)
+        if all_met and s.needs_met and s.mood <= end.resolve_mood and s.trust >= self.archetype.quirks.accept_min_trust:
             if answer is not None and not answer.get("again") and "farewell" not in moves \
                     and not t["reading"].offers and not _OFFER_QUESTION.search(answer.get("question") or ""):
                 return "answer", None  # "What's the postcode?" gets the postcode; agreeing can wait a turn
@@ -676,11 +857,18 @@ class Director:
         from scoring.understanding import _COMMIT  # the commitment verbs the reading uses
 
         text = c["text"].strip().rstrip(".!")
-        clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|\band\b|\bso\b|\bthen\b)\s*", text)]
+        clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
         clauses = [x for x in clauses if len(x.split()) >= 2]
-        pick = next((x for x in clauses if c.get("time") and c["time"] in x and _COMMIT.search(x)), None) \
-            or next((x for x in clauses if c.get("time") and c["time"] in x), None) \
-            or next((x for x in clauses if _COMMIT.search(x)), None) or (clauses[0] if clauses else text)
+        from scoring.needs import acts
+
+        def doing(x: str) -> bool:
+            return bool(_COMMIT.search(x) or acts(x))
+
+        pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
+            or next((x for x in clauses if doing(x)), None) \
+            or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
+        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,\s]*)+", "", pick,
+                      flags=re.I).strip() or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
@@ -707,8 +895,12 @@ class Director:
                 continue  # "that sounds good" to nothing
             if mood >= 6 and _CALM_WORDS.search(line):
                 continue  # "I'm feeling calmer" while the meter says otherwise
-            if intent == "press" and self._asks_satisfied(line, t):
-                continue  # "Give me a name" after the agent gave one
+            if intent == "press" and customer_ask_of(line) is not None \
+                    and _norm(customer_ask_of(line).text) in t.get("_answered", ()):
+                continue  # "Is my claim still open?" after "Your claim is definitely still open."
+            if intent == "press" and (self._asks_satisfied(line, t) or (
+                    customer_ask_of(line) is not None and self._asks_for_done(customer_ask_of(line).text, t))):
+                continue  # "Give me a name" after the agent gave one; "Will you fix the bill?" after the re-bill
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
             # "That's the first time anyone's actually listened" to an agent who never reflected anything, or
@@ -720,8 +912,25 @@ class Director:
                 line = " ".join(kept).strip()
                 if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
                     continue
+            if intent not in ("accept", "farewell"):
+                sents = re.split(r"(?<=[.!?])\s+", line)
+                kept = [x for x in sents if not self._asks_for_done(x, t)]
+                if len(kept) < len(sents):
+                    line = " ".join(kept).strip()
+                    if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
+                        continue  # "I still need a name on this." to an agent who gave one
+            if intent == "accept" and "farewell" not in t["reading"].moves:
+                # agreeing is not hanging up: the goodbye waits for the agent's own close
+                sents = re.split(r"(?<=[.!?])\s+", line)
+                kept = [x for x in sents if not _GOODBYE.search(x)]
+                if len(kept) < len(sents):
+                    line = " ".join(kept).strip()
+                    if len(line.split()) < 2:
+                        continue
             if intent in ("accept", "farewell") and self._claims_unmet_need(line, t.get("needs_met", ())):
                 continue  # "Data today and an engineer booked — fine." when only the engineer was offered
+            if intent in ("accept", "farewell", "soften") and self._names_unoffered(line, t.get("agent_said", "")):
+                continue  # "A refund today with your name on it — I'll take that" when no refund was offered
             if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
                 continue  # "if the engineer can come tomorrow morning" when no time was offered for it
             out.append(line)
@@ -738,6 +947,21 @@ class Director:
         return any(need_named(n, line, others=[m for m in self.scenario.needs if m is not n]) for n in unmet)
 
     @staticmethod
+    def _names_unoffered(line: str, agent_said: str) -> bool:
+        """Whether a line takes as offered something specific (a refund, a taxi covered, a replacement) that the
+        agent never spoke of: read by concept, so "money back" in the line is the agent's "refund"."""
+        from scoring.needs import _SPECIFIC, _named_concepts
+
+        sents = [x for x in re.split(r"(?<=[.!?])\s+", line) if not x.rstrip().endswith("?")
+                 and not re.search(r"\b(?:need|want|if|would|could|still|can you|will you)\b", x, re.I)]
+        mine = set().union(*(_named_concepts(x) for x in sents)) if sents else set()
+        theirs = _named_concepts(agent_said)
+        extra = (mine & (_SPECIFIC | {"expenses", "voucher", "compensation", "cover", "discount"})) - theirs
+        if "cover" in extra and theirs & {"expenses", "voucher", "refund", "compensation"}:
+            extra.discard("cover")
+        return bool(extra)
+
+    @staticmethod
     def _names_unoffered_time(line: str, agent_said: str) -> bool:
         """Whether an agreeing line names a time ("tomorrow morning", "Saturday", "by 5pm") the agent never said:
         agreeing to it would invent the offer's details."""
@@ -750,14 +974,61 @@ class Director:
                 return True
         return False
 
-    @staticmethod
-    def _answers_something_else(line: str, trainee_text: str) -> bool:
+    def _answers_something_else(self, line: str, trainee_text: str) -> bool:
         """Whether a push-back line reacts to something the agent did not say: it names one of the things agents
-        say that customers push back on (sorry, calm down, policy, waiting...) and the agent's turn has none of it."""
+        say that customers push back on (sorry, calm down, policy, waiting...), or a word of one of the scenario's
+        escalating phrases ("Operational reasons?", "in the queue"), and the agent's turn has none of it."""
         from core.text import keys
 
+        said = set(keys(trainee_text))
         anchors = set(keys(line)) & _PUSHBACK_ANCHORS
-        return bool(anchors) and not anchors & set(keys(trainee_text))
+        if anchors and not anchors & said:
+            return True
+        mine = set(keys(line))
+        for trig in self.scenario.triggers.escalate:
+            words = set(keys(trig)) - _COMMON_TRIGGER_WORDS
+            if words and words & mine and not words & said:
+                return True
+        return False
+
+    def _trigger_said(self, text: str) -> bool:
+        """Whether the agent says one of the scenario's escalating phrases, and not to reassure ("nobody will sell
+        you a discount", "you won't be asked to wait 48 hours")."""
+        from core.text import any_phrase
+        from scoring.evidence import sentences
+
+        for sent in sentences(text):
+            for part in re.split(r",\s*|;\s*|\s+(?:but|so|and)\s+", sent):
+                if any_phrase(self.scenario.triggers.escalate, part) and not _REASSURING.search(part):
+                    return True
+        return False
+
+    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) still like|i(?:'ll| will) believe (?:it|the rest|that) "
+                        r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",
+                        re.I)
+
+    def _asks_for_done(self, sentence: str, t: dict) -> bool:
+        """Whether a sentence of a reply asks for, or says it still lacks, what the agent has already given:
+        a need met, a name given, a time or a date set, a reference given."""
+        if not self._STILL.search(sentence.strip()):
+            return False
+        cs = [c for c in (t.get("_commitments") or []) if isinstance(c, dict)]
+        low = sentence.lower()
+        if re.search(r"\b(?:name|who(?:'s| is)|own(?:s|er)?)\b", low) and any(c.get("owner") for c in cs):
+            return True
+        if re.search(r"\b(?:date|time|when)\b", low) and any(c.get("time") for c in cs):
+            return True
+        if re.search(r"\breference\b", low) and any(c.get("reference") for c in cs):
+            return True
+        if re.search(r"\b(?:in writing|written|on paper|an email|by email|confirmed)\b", low) and any(
+                re.search(r"\b(?:email|in writing|written|letter|confirm\w*|text)\b", c.get("text", ""), re.I) for c in cs):
+            return True  # "I'd still like it in writing" after "you'll get an email confirming both"
+        from scoring.needs import need_named
+
+        met = [n for n in self.scenario.needs if n.id in set(t.get("needs_met") or ())]
+        others = [n for n in self.scenario.needs if n.id not in {m.id for m in met}]
+        return any(need_named(n, sentence, others=others) for n in met) and not any(
+            need_named(n, sentence, others=met) for n in others)
 
     def _asks_satisfied(self, line: str, t: dict) -> bool:
         from scoring.understanding import customer_ask
@@ -789,6 +1060,7 @@ class Director:
             text = _fill(line, values, self._proper)
             if text is None:
                 continue
+            text = text[:1].upper() + text[1:]  # "{commitment}, you said." starts a sentence
             if _norm(text) not in s.said and self._fresh(s, text, min_words):
                 return text
         return None
@@ -810,6 +1082,7 @@ class Director:
     def _beat(self, s: DirectorState, intent: str, end: EndReason | None, t: dict) -> Beat:
         sc = self.scenario
         t["_commitments"] = s.commitments
+        t["_answered"] = set(s.answered)
         salt = f"{s.turn}|{t['reading'].text}"
         if s.variant:
             salt = f"{s.variant}|{salt}"  # another attempt: other variants, other rotations, same decisions
@@ -819,7 +1092,10 @@ class Director:
         # 1. A reaction to what the agent just did (at most one, the most telling).
         if intent not in ("walk_out", "farewell"):
             for name, values in t["react"]:
-                said = self._part(s, name, salt, **values)
+                values = dict(values)
+                c = values.pop("_c", None)
+                only = (lambda x, c=c: self._ack_fits(x, c, s)) if c is not None else None
+                said = self._part(s, name, salt, only=only, **values)
                 if said:
                     parts.append((name, said))
                     break
@@ -841,7 +1117,15 @@ class Director:
         main: str | None = None
         if answer is not None and (intent == "answer" or (intent == "push_back" and answer.get("again"))):
             m = answer.get("match")
-            if m is None:
+            if answer.get("recall") is not None:
+                c = answer["recall"]
+                words = self._commitment_words(c)
+                if c.get("owner") and c["owner"] != "I" and c["owner"] not in words:
+                    words = f"{words} — {c['owner']}"
+                main = self._part(s, "recall", salt, commitment=words) or self._part(
+                    s, "commitment_reminder", salt, commitment=words) or f"You said {words}."
+                parts.append(("recall", main))
+            elif m is None:
                 main = (self._part(s, "yours_to_say", salt) if answer.get("theirs") else None) \
                     or self._part(s, "dont_know", salt)
                 intent_used = "answer"
@@ -985,6 +1269,20 @@ class Director:
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
+
+    @staticmethod
+    def _ack_fits(line: str, c: dict, s: DirectorState) -> bool:
+        """A note of a commitment that is true to it: no "I'm noting the time" when none was given, no "I'll
+        want your name on that" from someone who has one, no "I'll want a reference" when one was given."""
+        low = line.lower()
+        if re.search(r"\btime\b", low) and not c.get("time"):
+            return False
+        cs = [x for x in s.commitments if isinstance(x, dict)]
+        if re.search(r"\bname\b", low) and any(x.get("owner") for x in cs):
+            return False
+        if re.search(r"\breference\b", low) and any(x.get("reference") for x in cs):
+            return False
+        return True
 
     @staticmethod
     def _said_in(s: DirectorState, part: str) -> bool:

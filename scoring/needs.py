@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import re
+
 from core.text import STOPWORDS, keys, phrase_in
 from scoring import policy
 
@@ -45,6 +47,9 @@ def _time_only(keyword: str) -> bool:
     return not _content(keyword)
 
 
+# Words that say who, not what ("send someone" is about the visit, "someone will phone" is not).
+_ANYONE = frozenset(keys("someone somebody anyone anybody one person people colleague team"))
+
 # Concepts of the policy table that say when, not what.
 _TIME_CONCEPTS = frozenset({"today", "instant", "next_day", "saturday"})
 
@@ -55,21 +60,179 @@ def _what(text: str) -> set[str]:
     return {c for c in policy.concepts(text) if c not in _TIME_CONCEPTS and not (c.startswith("w:") and c[2:] in tk)}
 
 
+# Acting said in other ways than "I'll / we'll": someone else will do it ("An engineer will come out tomorrow",
+# "My colleague Jess will ring you at 5"), it is done or under way ("you three are on it", "the account is
+# closed", "a replacement is on its way"), or in any -ing form of the agent's ("I'm re-billing it").
+_ACTS = re.compile(
+    r"\b(?!you\b|you'll\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)"
+    r"(?: (?:from|at|in|on) (?:our|the) \w+(?: \w+)?)?(?:'ll| will| is going to| are going to|'s going to) "
+    r"(?!not\b|never\b|need\b|have to\b|want\b|try\b|probably\b|hopefully\b)\w+|"
+    # "from next month your prescriptions can come straight here": what will happen, said of their thing
+    r"\b(?:your|the) \w+(?: \w+)? (?:can|will|'ll) (?:now |then |also )?(?:come|go|arrive|be sent|be delivered|be set up|"
+    r"be ready|be waiting|come through)\b|"
+    r"\b(?!you\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)(?:'s|'re| is| are) "
+    r"(?:now |already )?(?:coming|heading|booked|scheduled|being sent|on (?:its|their|his|her) way)\b|"
+    r"\b(?:you|you all|you both|all of you|the (?:two|three|four|five) of you|you (?:two|three|four|five)|"
+    r"your \w+|the \w+|it|that|this|everything|the lot)(?:'s|'re| is| are| has been| have been| will be|'ll be)"
+    r" (?:now |all |already |definitely |fully |both )?(?:on (?:it|the|a|its way|their way)\b|booked|closed|cancell?ed|"
+    r"dispatched|sent|refunded|credited|reversed|arranged|confirmed|added|scheduled|sorted|on hold|paused|held|"
+    r"stopped|covered|approved|ready|reserved|rebooked|re-booked|done|fixed)\b|"
+    r"\b(?:i|we)(?:'m| am|'re| are) (?:now |also |just |personally )?[a-z]+(?:-[a-z]+)*ing\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:now |just |already |also )?(?:[a-z]+-)?[a-z]+ed\b|"
+    r"\b(?:your|the) (?:case |claim |booking |order )?(?:reference|ref|case number|claim number)(?: number)? (?:is|will be)\b|"
+    r"\bi(?:'m| am) (?:your|the) (?:named )?(?:case )?(?:owner|handler|contact|point of contact)\b|"
+    r"\b(?:there(?:'s| is| will be)|you(?:'ve| have) got) (?:an? |your |the )?(?:\w+ )?(?:\w+ )?(?:booked|reserved|on its way|"
+    r"coming|waiting for you|with your name on)\b",
+    re.I)
+# Not acting: "I'm afraid", "I'm not sure", "you'll need to", "I'm going to need".
+_NOT_ACTING = re.compile(r"\b(?:i(?:'m| am) (?:afraid|sorry|not|just checking|looking|checking|wondering|calling|"
+                         r"trying|hoping|going to need)|nothing|no one|nobody|you(?:'ll| will) (?:need|have) to)\b", re.I)
+
+
+def _acts(clause: str) -> bool:
+    """Whether a clause acts in one of the ways _ACTS reads, judged on the part that says it ("I'm putting a
+    hold on it, so nothing comes out" acts; "nothing" is about the money, not the agent)."""
+    for part in re.split(r",\s*|\s+(?:so|until|because|and|which means|so that)\s+", clause):
+        if _ACTS.search(part) and not _NOT_ACTING.search(part) and not policy._HEDGE.search(part):
+            return True
+    return False
+
+
 def acting_clauses(text: str, moves: Iterable[str] = ()) -> list[str]:
     """The clauses of a trainee turn that act: offers, commitments and next steps, never refusals. In a recap
     (a `summary` move) every clause that is not a refusal counts: it restates what was agreed."""
     recap = "summary" in set(moves)
     return [c for c in policy._clauses(text)
-            if not policy._refused(c) and (recap or policy._offering(c))]
+            if not c.rstrip().endswith("?") and not policy._refused(c)
+            and (recap or policy._offering(c) or _acts(c))]
+
+
+def acts(text: str) -> bool:
+    """Whether any clause of text acts (see acting_clauses): the reading counts it as a commitment."""
+    return bool(acting_clauses(text))
+
+
+def _norm_key(k: str) -> str:
+    """A word key with the forms the stemmer leaves apart joined: "close"/"closed" ("clos"), "re-bill"/"rebill"."""
+    return k[:-1] if len(k) > 3 and k.endswith("e") else k
+
+
+_CONTRACTED = [(re.compile(r"(?<=[a-z])'ll\b", re.I), " will"), (re.compile(r"\b(i)'m\b", re.I), r"\1 am"),
+               (re.compile(r"(?<=[a-z])'ve\b", re.I), " have"), (re.compile(r"(?<=[a-z])'re\b", re.I), " are"),
+               (re.compile(r"\bwon't\b", re.I), "will not"), (re.compile(r"\bcan't\b", re.I), "cannot"),
+               (re.compile(r"(?<=[a-z])n't\b", re.I), " not")]
+
+
+def _nkeys(text: str) -> list[str]:
+    text = text.replace("’", "'")
+    for rx, full in _CONTRACTED:
+        text = rx.sub(full, text)
+    ks = keys(text.replace("-", ""))
+    return [_norm_key(k) for k in ks]
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "this", "that", "his", "her", "their", "its"})
+
+
+def _nphrase_in(phrase: str, have: list[str]) -> bool:
+    """phrase_in on normalised keys, the determiners aside ("close the account" ~ "closed your account")."""
+    want = [k for k in _nkeys(phrase) if k not in _DETERMINERS]
+    have = [k for k in have if k not in _DETERMINERS]
+    n = len(want)
+    return bool(want) and any(have[i:i + n] == want for i in range(len(have) - n + 1))
+
+
+# Ways of saying a concept of the policy table it does not list (read for needs only).
+_MORE_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "visit": ("come out", "come round", "come over", "come and", "pop round", "pop out", "call round", "come to you",
+              "come to your house", "come to your home", "come to the house", "at your house", "at your home", "on site", "inspect",
+              "inspection", "take a look at the", "have a look at the"),
+    "handler": ("taking this on", "take this on", "taking it on", "take it on", "i'll handle", "i'm handling",
+                "i will handle", "i'll look after", "i'm looking after", "i'll deal with this myself", "myself",
+                "personally", "stay with you", "your case is with me", "named owner", "case owner", "owner of your case",
+                "with me from now on"),
+    "data": ("gig", "gigs", "gigabyte", "gigabytes", "tether", "tethering", "phone as a", "on your mobile", "to your mobile"),
+    "rebook": ("put you all on", "put you both on", "put all of you on", "put the three of you on", "got you all on",
+               "moved you all", "booked you all", "seats on", "three seats", "places on"),
+    "callback": ("ring you", "call you", "phone you", "give you a ring", "give you a call", "be in touch at"),
+}
+# "you three are on it", "the three of you are booked on": a seat is theirs.
+_ON_IT = re.compile(r"\b(?:you|you all|you both|all of you|the (?:two|three|four|five) of you|you (?:two|three|four|five))"
+                    r"(?:'re| are) (?:now |all |both )?(?:on (?:it|that one|that flight|the)|booked|confirmed)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _concept_index() -> tuple[dict[tuple[str, ...], frozenset[str]], int]:
+    """The policy table's phrases as normalised keys (so "closed the account" says cancel, as "close" does)."""
+    idx: dict[tuple[str, ...], set[str]] = {}
+    longest = 1
+    table = [*policy._CONCEPTS.items(), *_MORE_CONCEPTS.items()]
+    for concept, phrases in table:
+        for p in (concept.replace("_", " "), *phrases):
+            if not re.search(r"[a-z0-9]", p, re.I):
+                continue
+            k = tuple(_nkeys(p))
+            if k:
+                idx.setdefault(k, set()).add(concept)
+                longest = max(longest, len(k))
+    return {k: frozenset(v) for k, v in idx.items()}, longest
+
+
+@lru_cache(maxsize=4096)
+def _named_concepts(text: str) -> frozenset[str]:
+    idx, longest = _concept_index()
+    ks = _nkeys(text)
+    out: set[str] = set()
+    for i in range(len(ks)):
+        for n in range(1, longest + 1):
+            out |= idx.get(tuple(ks[i:i + n]), frozenset())
+    if re.search(r"\b\d+\s*(?:gb|gigs?|gigabytes?)\b", text, re.I):
+        out.add("data")
+    if _ON_IT.search(text):
+        out.add("rebook")
+    if "hold_dd" in out and not out & {"direct_debit", "payment", "bill", "transaction", "rent", "fee", "amount", "cash"}:
+        out.discard("hold_dd")  # "I'm putting you on hold": the call waits, not the money
+    return frozenset(out)
+
+
+# Concepts specific enough to meet a need by meaning alone ("dispatch" is said by "send" and "courier" too,
+# "cancel" by "stop" and "end": those need the keyword's own words).
+_SPECIFIC = frozenset({"hold_dd", "rebook", "visit", "engineer", "adjuster", "data", "handler", "rebill", "refund",
+                       "replace", "emergency", "temporary_credit", "waive", "drying", "interim", "line_test", "dispute",
+                       "payment_plan", "immediate_cancel", "nominate", "chase", "voucher", "expenses", "direct_debit"})
+
+
+@lru_cache(maxsize=1024)
+def _keyword_units(keyword: str) -> tuple[frozenset[str], ...]:
+    """What a need's keyword says, one unit per phrase (the concepts that phrase may be said by), leaving out
+    the units that say only when or say little ("payment"). Empty when it names no concept."""
+    units = [frozenset(c for c in u if not c.startswith("w:")) for u in policy._units(keyword)]
+    if not units or any(not u for u in units):
+        return ()  # a word no concept covers: matched by its word only
+    units = [u for u in units if not (u <= _TIME_CONCEPTS or u <= policy._WEAK)]
+    if not units or any(not (u & _SPECIFIC) for u in units):
+        return ()
+    return tuple(u & _SPECIFIC for u in units)
+
+
+def _said_by_meaning(keyword: str, have: frozenset[str]) -> bool:
+    units = _keyword_units(keyword)
+    return bool(units) and all(u & have for u in units)
 
 
 def need_met_in(need: Need, clauses: Sequence[str]) -> bool:
     """Whether any acting clause meets this need (see the module docstring)."""
     whole = " ".join([need.description, *(k for k in need.keywords if not _time_only(k))])
-    about, what = _content(whole), _what(whole)
+    about = _content(whole) - _ANYONE
+    what = _what(whole) - {"w:" + k for k in _ANYONE}
     for c in clauses:
         ck = keys(c)
-        hits = [k for k in need.keywords if k.strip() and phrase_in(k, ck)]
+        nk = _nkeys(c)
+        have = _named_concepts(c)
+        # A keyword counts said in its own words or word forms ("re-billing it", "closed the account"), or by
+        # meaning: every concept it names said in the clause ("a hold on the direct debit").
+        hits = [k for k in need.keywords if k.strip() and (phrase_in(k, ck) or _nphrase_in(k, nk)
+                                                           or _said_by_meaning(k, have))]
         if not hits:
             continue
         if any(not _time_only(k) for k in hits) or (set(ck) & about) or (_what(c) & what):
@@ -104,4 +267,4 @@ def needs_met(scenario: Scenario | None, text: str, moves: Iterable[str] = (),
     return [n for n in scenario.needs if n.id not in done and need_met_in(n, clauses)]
 
 
-__all__ = ["acting_clauses", "need_met_in", "need_named", "needs_met"]
+__all__ = ["acting_clauses", "acts", "need_met_in", "need_named", "needs_met"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from core.text import FEELINGS, content_words, keys, plain_quotes, tokens, word_key
 from core.transcript import role_text
+from scoring import needs as _needs
 from scoring import rules
 from scoring.evidence import sentences
 from scoring.moves import detect_moves
@@ -97,6 +98,10 @@ def latest_customer_ask(context: Sequence) -> Ask | None:
 # Commitments
 
 _CLOCK = r"(?:,? (?:at|by|before|between|from) \d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)?(?:\s*(?:-|–|to|and)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?)?"
+_HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# A clock time in words needs a lead-in or a half/quarter: "at five", "by half four", "quarter past six".
+_CLOCK_WORD = (r"(?:(?<=half )|(?<=half past )|(?<=quarter past )|(?<=quarter to )|(?<=at )|(?<=by )|(?<=around )|"
+               r"(?<=before )|(?<=from )|(?<=after ))(?:" + _HOURS + r")\b(?! (?:days?|weeks?|months?|hours?|minutes?|of|people|seats))")
 TIME = re.compile(
     r"\b(?:(?:today|tonight|tomorrow(?: (?:morning|afternoon|evening))?|this (?:morning|afternoon|evening))" + _CLOCK + "|"
     r"(?:on |next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: (?:morning|afternoon|evening))?" + _CLOCK + "|"
@@ -106,9 +111,14 @@ TIME = re.compile(
     r"close of business|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow)|"
     r"(?:at |before |after )?\d{1,2}(?::\d{2})?\s*(?:am|pm|o'clock)|at (?:noon|midday)|"
     r"(?:on |next |this )(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"in (?:the next )?(?:\d+|an?|one|two|three|half an) (?:minutes?|hours?|days?))\b", re.I)
+    r"in (?:the next )?(?:\d+|an?|one|two|three|half an) (?:minutes?|hours?|days?)|"
+    r"(?:(?:at|by|around|before|from|after) )?(?:half (?:past )?|quarter (?:past|to) )?" + _CLOCK_WORD + r"(?: o'clock)?"
+    r"(?: (?:today|tonight|tomorrow|this (?:morning|afternoon|evening)))?)\b", re.I)
 # Names are capitalised: matched case-sensitively, apart from the lead-in.
 _NAME = re.compile(r"\b(?:[Mm]y name(?:'s| is)|[Ii](?:'m| am)|[Tt]his is|[Ii]t's) (?P<name>[A-Z][a-z]{1,20})\b")
+# A named colleague who will act: "My colleague Omar will call you".
+_NAMED_OTHER = re.compile(r"\b(?:[Mm]y|[Oo]ur) (?:colleague|manager|supervisor|team leader|specialist|engineer) "
+                          r"(?P<name>[A-Z][a-z]{1,20})\b")
 _NOT_NAMES = {"Sorry", "Afraid", "Going", "Here", "Not", "So", "Really", "Just", "Happy", "Glad", "Sure", "Very", "Calling",
               "Able", "Unable", "Looking", "The", "Your", "This", "That", "Now", "Still", "Also", "Checking", "Putting"}
 _OWNER = re.compile(
@@ -120,6 +130,10 @@ _REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"
     r"i(?:'ve| have) (?:just )?(?:\w+ed|sent|put|set|made|got)|you(?:'ll| will) (?:get|have(?! to\b)|receive|hear))\b", re.I)
+# A greeting that gives a name ("you're through to Jo", "thanks for calling, I'm Sam"): an introduction, not a promise.
+_INTRO_ONLY = re.compile(r"^(?:(?!\b(?:i(?:'ll| will)|we(?:'ll| will)|taking|take|own|handle|look after|personally)\b).)*"
+                         r"\b(?:thank(?:s| you) for (?:calling|holding|your call)|you(?:'re| are) (?:through|speaking) to|"
+                         r"how can i help|what can i do)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|can't|cannot|won't|unable|no way|couldn't|wouldn't|don't)\b", re.I)
 
 
@@ -130,6 +144,7 @@ class Commitment:
     owner: str | None = None      # a name ("Sam") or "I" when the trainee takes personal ownership
     time: str | None = None       # "tomorrow at 5pm", "within 48 hours"
     reference: str | None = None  # a case/reference number given
+    acts: bool = True             # commits to doing something (not only "my name's Jo" or a reference)
 
 
 def find_commitments(text: str) -> list[Commitment]:
@@ -138,21 +153,29 @@ def find_commitments(text: str) -> list[Commitment]:
     for s in sentences(text):
         if s.rstrip().endswith("?"):
             continue
-        m_name = next((m for m in _NAME.finditer(s) if m.group("name") not in _NOT_NAMES), None)
+        m_name = next((m for m in _NAME.finditer(s) if m.group("name") not in _NOT_NAMES), None) \
+            or next((m for m in _NAMED_OTHER.finditer(s) if m.group("name") not in _NOT_NAMES), None)
         owner = m_name.group("name") if m_name else ("I" if _OWNER.search(s) else None)
         m_time = TIME.search(s)
+        if m_time:
+            # the time of what is done, not of what they told us ("your party is on Saturday and the bike is coming")
+            pieces = re.split(r",\s*|;\s*|\s+(?:and|but|so)\s+(?=(?:i|we|you|it|they|the|your|my|our|a|an|someone)\b)", s)
+            acting = [p for p in pieces if _COMMIT.search(p) or rules.NEXT_STEP.search(p) or _needs.acts(p)]
+            if len(pieces) > 1 and acting:
+                m_time = next((TIME.search(p) for p in acting if TIME.search(p)), None)
         m_ref = _REF.search(s)
-        acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s))
-        m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s)
+        acts = bool(_COMMIT.search(s) or rules.NEXT_STEP.search(s) or _needs.acts(s))
+        m_act = _COMMIT.search(s) or rules.NEXT_STEP.search(s) or (acts or None)
         if m_act and not (owner or m_ref):
             # "I can't promise a time" commits to nothing; "..., so you won't run out" still commits
             part = next((p for p in re.split(r",\s*|\s+(?:so|and|because)\s+", s) if _COMMIT.search(p)
-                         or rules.NEXT_STEP.search(p)), s)
+                         or rules.NEXT_STEP.search(p) or _needs.acts(p)), s)
             if _NEGATED.search(part):
                 continue
         if acts or owner or m_ref:
             out.append(Commitment(text=s.strip(), owner=owner, time=m_time.group().strip() if (m_time and acts) else None,
-                                  reference=m_ref.group(1) if m_ref else None))
+                                  reference=m_ref.group(1) if m_ref else None,
+                                  acts=acts and not _INTRO_ONLY.search(s)))
     return out
 
 
@@ -165,7 +188,13 @@ NON_APOLOGY = re.compile(
     r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
     r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
     r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bapologies (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
-    r"\bsorry,? but\b|\bsorry (?:for|about) how you feel", re.I)
+    r"\bsorry,? but\b|\bsorry (?:for|about) how you feel|"
+    # sorry for how it looks to them, for what they were told, for what bothers them: nothing owned
+    r"\bsorry (?:that )?(?:it|this|that) (?:seems|looks|feels|came across|comes across)\b|\bsorry you see it\b|"
+    r"\bsorry (?:that )?you (?:were|have been|'ve been) (?:told|given|made to feel)\b(?!.{0,30}\b(?:we|our|us)\b)|"
+    r"\bsorry (?:that )?(?:the|your) \w+ (?:is|are|has been|have been) (?:bothering|upsetting|worrying|troubling|annoying) you\b|"
+    r"\bregret (?:that )?you(?:'re| are| feel| were|'ve been| have been)?\b|\bregret (?:your|the) (?:upset|frustration|feelings)\b|"
+    r"\bsorry (?:if|that) (?:you(?:'re| are) )?(?:disappointed|unhappy|annoyed)\b", re.I)
 # Empathy with no content of its own: it would fit any customer.
 GENERIC_EMPATHY = re.compile(
     r"\b(?:i|we) (?:completely |totally |really |fully |do )?(?:understand|hear you|get it|know how you feel|"
@@ -194,6 +223,10 @@ way feel feeling feelings frustration concern concerns sorry help today moment t
 understand hear know appreciate patience customer sir madam everything something anything this that day sound sounds
 certainly absolutely definitely completely totally experience happen happened going make sure
 call calling called thank thanks welcome hello""".split()}
+
+
+_WHEN_WORDS = frozenset(word_key(w) for w in """day days week weeks hour hours time times today tonight tomorrow yesterday
+night morning afternoon evening month months year years moment minute minutes""".split())
 
 
 def _feeling_words(toks: list[str]) -> set[str]:
@@ -260,14 +293,85 @@ def empathy_kind(text: str, moves: Sequence[str], context: Sequence, scenario: S
         near = " ".join(sents[max(0, i - 1):i + 2])
         mine = set(keys(" ".join(content_words(tokens(near))))) - _GENERIC_CONTENT
         mine -= {word_key(f) for f in FEELINGS}
-        if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)
-                                          or len(content_words(tokens(near))) >= 5):
+        mine -= _WHEN_WORDS  # "these days", "at the moment": no word of their story
+        # A script line with one word of their story in it ("I understand how much you rely on the internet
+        # these days") is still the script: it needs two of their words, or no script at all around one.
+        if len(mine & situation) >= 1 and (len(mine & situation) >= 2 or not GENERIC_EMPATHY.search(s)):
             return "specific", s
     feels = customer_feelings(context) | {"frustrated", "frustrating", "worried", "worrying", "stressful", "upset"}
     for s in emp:
         if _feeling_words(tokens(s)) & feels and (rules.REFLECTION.search(s) or rules.REFLECTION_SOFT.search(s)):
             return "feeling", s
     return "generic", emp[0] if emp else sents[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Hollow moves: words that sound like help and do nothing for this customer
+
+_THIRD_PARTY = (r"(?:the|your|that|their) (?:shop|bookshop|store|retailer|merchant|seller|bank|airline|courier|carrier|"
+                r"surgery|gp|doctor|landlord|supplier|manufacturer|insurer|post office|delivery (?:company|firm|driver)|"
+                r"driver|depot|warehouse|neighbours?|partner airline|other (?:team|department)|\w+ team|\w+ department)")
+HOLLOW = {
+    # sending them elsewhere, or blaming someone else: "take that up with the bookshop, it's their terminal"
+    "deflect": re.compile(
+        r"\b(?:take (?:that|it|this) up with|(?:you(?:'ll| will)? (?:need|have|want|ought) to|you(?:'d| would) (?:need|have|want) to|"
+        r"you (?:should|could|can|must|might want to|may want to|need to|have to)|(?:it's |it is )?best to|try|please|just|"
+        r"^)\W*(?:\w+ )?(?:rais(?:e|ing)|sort(?:ing)?|chas(?:e|ing)|deal(?:ing)? with|speak(?:ing)? to|contact(?:ing)?|"
+        r"talk(?:ing)? to|go(?:ing)? back to|ring(?:ing)?|call(?:ing)?|phon(?:e|ing)|ask(?:ing)?|complain(?:ing)? to|"
+        r"check(?:ing)? with|get(?:ting)? in touch with) (?:that |it |this )?(?:up )?(?:out )?(?:with )?" + _THIRD_PARTY + r"|"
+        r"(?:that's|that is|it's|it is|this is) (?:one for|up to|down to|a matter for|really for|for) " + _THIRD_PARTY + r"|"
+        r"(?:their|the (?:shop|merchant|courier|carrier|surgery|bank|airline)'s) (?:fault|problem|responsibility|terminal|"
+        r"machine|mistake|system|end|side|error)|not (?:our|my) (?:problem|fault|department|responsibility|issue)|"
+        r"nothing to do with (?:us|me|our side)|out of (?:our|my) hands)\b", re.I),
+    # telling them it is fine rather than making it fine: "you'll be fine", "don't worry", "it'll turn up"
+    "brush_off": re.compile(
+        r"\b(?:you(?:'ll| will) (?:be (?:fine|okay|ok|alright|all right)|manage|survive|get through it)|"
+        r"(?:don't|do not|try not to|no need to|there's no need to) (?:you )?(?:worry|panic|stress|fret)|"
+        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|come)(?: (?:somewhere|in the end|eventually))?|"
+        r"(?:it's|it is|it'll be) (?:probably |bound to be |sure to be )?(?:just )?(?:around|somewhere|been put somewhere|in a safe place)|"
+        r"(?:lots|loads|plenty|a lot) of (?:people|customers|folk|us)|these things happen|it happens to (?:everyone|the best)|"
+        r"(?:it's|it is) only (?:£|\$|€)?\d|could be worse|it is what it is|worse things happen|"
+        r"(?:just )?(?:give it|wait) (?:a few|another|a couple of) (?:days|hours|weeks)(?! (?:and|then) (?:i|we)))\b", re.I),
+    # nothing to say and nothing to do: "there's nothing more I can add"
+    "stonewall": re.compile(
+        r"\b(?:nothing (?:more|else|further) (?:i|we) can (?:add|say|do|tell you)|(?:i've|i have|i've got) nothing "
+        r"(?:more |else |further |new )?to (?:add|say|tell you)|(?:there's|there is) (?:really )?(?:nothing|not (?:a lot|much)) "
+        r"(?:more |else |further )?(?:i|we) (?:can|could) (?:do|add|say)|(?:i|we) can only (?:go by|repeat|tell you) what|"
+        r"(?:same|just) (?:as|what) (?:my|our|the) (?:colleagues?|last (?:person|adviser|advisor|agent)) (?:said|told you)|"
+        r"nothing (?:to add|new to tell you) (?:beyond|to) what)\b", re.I),
+    # a promise with no what, who or when: "leave it with me, I'll see what I can do"
+    "vague_promise": re.compile(
+        r"\b(?:leave (?:it|that|this|everything) with (?:me|us)|(?:i'll|i will|let me|we'll|we will) see what (?:i|we) can do|"
+        r"(?:i'll|we'll|i will|we will) (?:get|have) (?:it|this|that|everything) (?:all )?(?:sorted|sorted out|looked at|dealt with|"
+        r"taken care of)|(?:we'll|we will|i'll|i will) (?:look into|sort|deal with|take care of) (?:it|this|that|everything)"
+        r"(?: for you)?(?: (?:shortly|soon|asap))?\s*[.!]?$|(?:we'll|we will|i'll|i will) get (?:it|this|that|everything) "
+        r"(?:sorted|fixed)|someone will be in touch|(?:they|someone|somebody)(?:'ll| will) (?:get back to you|be in touch|contact you))",
+        re.I),
+    # "this call may be recorded for training purposes"
+    "disclaimer": re.compile(
+        r"\b(?:(?:calls?|this call|conversations?) (?:is |are |may be |might be |will be |can be )?(?:being )?(?:recorded|monitored)|"
+        r"for (?:training|quality|monitoring) (?:and (?:\w+ )?)?purposes)\b", re.I),
+    # holding the line: "let me just pull that up", "bear with me": it waits, it does not help yet
+    "holding": re.compile(
+        r"^\W*(?:(?:ok(?:ay)?|right|lovely|great|sure|thanks|thank you|alright)[,.!]?\s+)*(?:(?:let me|i'll|i will|i'm going to|"
+        r"i'm just going to) (?:just )?(?:pull|bring|call|look|have a look|check|find|get|load|open|search)(?: (?:at|into|up|through|over))?"
+        r"(?: (?:that|it|you|this|(?:the|your|our) \w+(?: \w+)?))?(?: up| for you| on (?:my|the) (?:screen|system)| now)*|(?:bear|bare) with me|one (?:moment|second|sec)|just a (?:moment|second|sec)|"
+        r"hold on|give me (?:a|one) (?:moment|second|sec))(?:\s*(?:a|one) (?:moment|second|sec))?(?: (?:please|for me))?\W*$", re.I),
+}
+
+
+def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str, ...]:
+    """The hollow moves a turn makes (see HOLLOW). A vague promise is hollow only when the turn names no time,
+    owner or reference; "I'll look into it and ring you at 4" is a real one."""
+    out = []
+    for kind, rx in HOLLOW.items():
+        if not rx.search(text) and not (kind == "holding" and all(rx.search(x) for x in sentences(text) if x.strip())
+                                        and sentences(text)):
+            continue
+        if kind == "vague_promise" and any(c.time or (c.owner and c.acts) or c.reference for c in commitments):
+            continue
+        out.append(kind)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -317,8 +421,13 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
         found.append((m.start(), m.group()))
     for m in _ACRONYM.finditer(text):
         w = m.group()
+        if re.match(r"-?\d", text[m.end():m.end() + 2]) or re.search(r"\d-?$", text[max(0, m.start() - 2):m.start()]):
+            continue  # part of a reference or a flight number ("LP-40912", "QL482"), read out, not jargon
         if w.lower() not in _COMMON_ACRONYMS and w.lower() not in said and not (w == "I" or len(set(w)) == 1):
             found.append((m.start(), w))
+    for m in _INTERNAL_WORDS.finditer(text):
+        if m.group().lower() not in said:
+            found.append((m.start(), m.group()))
     for m in re.finditer(r"[A-Za-z]{12,}", text):
         w = m.group().lower()
         if w not in said and _TECH_SUFFIX.search(w) and w not in _PLAIN_LONG:
@@ -330,6 +439,16 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
     return out
 
 
+# The trade's own words, not a customer's: billing, payments, logistics, pharmacy and support back-office terms.
+_INTERNAL_WORDS = re.compile(
+    r"\b(?:churn(?:ed|ing)?|pro-?rat(?:ion|ed|ing|a)|retroactive(?:ly)?|reconciliation|reconcile[ds]?|acquirer|"
+    r"mandates?|propagat(?:e|ed|ing|ion)|worklists?|work queues?|tokens?|consignments?|geo-?tag(?:ged)?|last[- ]mile|"
+    r"reshipment|soft[- ]cancel(?:led)?|recurring mandate|tier (?:one|two|three|1|2|3)|back[- ]office|"
+    r"provisioning|dispatchable|fulfil(?:l)?ment (?:centre|center|team|queue)|exceptions? team|remit|"
+    r"proof[- ]of[- ]delivery|end[- ]of[- ]day|batch(?:ed)? (?:run|file|process)|ledger|escalation|ticketed|"
+    r"merchant (?:id|category)|interchange|clearing|settled|spine|formulary|dispensing (?:system|queue)|"
+    r"e-?script|nomination|lodged|adjudicat(?:e|ed|ion)|subrogation|excess (?:waiver|layer)|"
+    r"meter (?:exchange|profile)|read cycle|estimated read)\b", re.I)
 # Long words anybody uses: not jargon.
 _PLAIN_LONG = {"unfortunately", "communication", "responsibility", "understandably", "disappointment",
                "organisation", "organization", "recommendation", "confirmation", "information", "compensation",
@@ -439,7 +558,8 @@ def answers_ask(ask: Ask, text: str, moves: Sequence[str], commitments: Sequence
     if k == "why":
         return bool(_REASON.search(body)) or acts and bool(_HONEST_UNKNOWN.search(body))
     if k == "yes_no":
-        return bool(_YES_NO_ANSWER.search(body)) or acts
+        # "Is my claim still open?" - "Your claim is definitely still open.": said back as a statement
+        return bool(_YES_NO_ANSWER.search(body)) or acts or _shares(ask.text, body, 2)
     # info / where / which: says something about what was asked, or does something about it
     return (_shares(ask.text, body, 1) and len(content_words(tokens(body))) >= 2) or acts \
         or bool(_HONEST_UNKNOWN.search(body))
@@ -504,6 +624,7 @@ class TurnReading:
     premature_solution: bool              # a fix offered before any question or reflection about the problem
     acted: bool                           # does something: a commitment, an offer, a next step
     extra: dict = field(default_factory=dict)
+    hollow_moves: tuple[str, ...] = ()    # HOLLOW kinds: deflect, brush_off, stonewall, vague_promise, disclaimer, holding
 
     @property
     def forbidden(self) -> list[Offer]:
@@ -548,9 +669,9 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
         id_request=id_req, id_first=id_req and explained and not engaged and not substantive,
         empty_ack=bool(EMPTY_ACK.match(text)), jargon=tuple(jargon_terms(text, ctx, scenario)),
         lecture=len(text) >= LECTURE_CHARS, premature_solution=premature,
-        acted=acted)
+        acted=acted, hollow_moves=hollow_kinds(text, commitments))
 
 
-__all__ = ["request_sentences", "ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
+__all__ = ["HOLLOW", "hollow_kinds", "request_sentences", "ASK_KINDS", "Ask", "Commitment", "EMPATHY_KINDS", "Match", "Offer", "TurnReading", "answers_ask",
            "ask_kind", "customer_ask", "empathy_kind", "find_commitments", "jargon_terms", "match_question",
            "question_kinds", "question_sentences", "read_turn"]

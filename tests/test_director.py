@@ -167,7 +167,8 @@ def test_need_met_only_when_offered_as_a_step():
 def test_exit_door_accept_then_farewell_resolves():
     steps = [("Two days offline before a deadline sounds awful.", ["reflection"]),
              ("So the connection has been down two days and the router restart didn't help.", ["paraphrase"]),
-             ("I'll book an engineer for 8am tomorrow.", ["apology", "next_step"]),
+             ("I'll book an engineer for 8am tomorrow and add 20 GB of mobile data to your phone now.",
+              ["apology", "next_step"]),  # both needs: the fix and a way to work tonight
              ("Anything else?", ["check_more"]),
              ("Thanks for bearing with me. Goodbye.", ["farewell"])]
     out = run(director("irate"), steps)

@@ -61,7 +61,8 @@ GOOD_CALL = [
     "So your tablets aren't on the system, though you did it the same way as always — no wonder that's confusing.",
     "How many have you got left at home?",
     "Right. I can give you an emergency supply of seven days today, once I've checked your medication record, "
-    "and I'll ring the surgery now to chase the prescription.",
+    "and I'll ring the surgery now to chase the prescription. From next month I'll set your prescriptions up to "
+    "come to us electronically, so it doesn't happen again.",
     "To recap: seven days' supply today after I check your record, and I'm chasing the surgery now. Is that okay?",
 ]
 

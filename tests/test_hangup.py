@@ -21,7 +21,7 @@ AGREED = {
         "Oh Harold, that's worrying, only two tablets left. The surgery moved to electronic prescriptions, "
         "so your slip never reached us.",
         "I'll call the surgery right now and arrange an emergency supply today so you have enough until "
-        "it's ready tomorrow.",
+        "it's ready tomorrow, and from next month I'll set it up so your prescriptions come to us electronically.",
         "Would you like me to text you when it's ready?"],
     "internet-outage-remote-worker": [
         "That sounds really stressful, two days without internet before a client deadline.",

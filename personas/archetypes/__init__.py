@@ -42,6 +42,9 @@ DIRECTOR_SIGNALS += (
     "commitment",        # commits to an action, an owner or a time
     "broken_commitment", # contradicts or walks back something already committed
     "unwanted_offer",    # offers what the policy forbids and the customer never asked for
+    "brush_off",         # "you'll be fine", "don't worry", "it'll turn up": told it is fine, nothing made fine
+    "vague_promise",     # "leave it with me", "I'll see what I can do": no what, who or when
+    "premature_close",   # "anything else?" before anything has been done
 )
 SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
 
@@ -59,6 +62,7 @@ PARTS = {
     "jargon": ("term",),                  # a term they cannot follow
     "commitment_ack": ("commitment",),    # takes note of what the agent committed to (restated: "you'll call me at 5")
     "commitment_reminder": ("commitment",),  # refers back to it: "You said you'd call at 5"
+    "recall": ("commitment",),            # asked what the agent promised: "You said you'd ring me at half four"
     "unanswered": ("ask",),               # their question was not answered (second time)
     "unanswered_again": ("ask",),         # third time: escalates
     "not_yet": (),                        # the agent wraps up before anything is resolved
