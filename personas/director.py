@@ -710,11 +710,18 @@ class Director:
             return False
         if any(c.time or c.reference for c in r.commitments):
             return False
+        from scoring.evidence import sentences
+        from scoring.understanding import request_sentences
+
+        asks = set(request_sentences(r.text)) | set(r.questions)
+        said = " ".join(x for x in sentences(r.text) if x.strip() not in asks)
+        if not said.strip():
+            return False  # "I'll just need the claim ref off you": a request, not the old promise again
         told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
         told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
         generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "
                            "nobody anyone never nothing time day days week working hours"))
-        mine = set(keys(" ".join(content_words(tokens(r.text))))) - generic
+        mine = set(keys(" ".join(content_words(tokens(said))))) - generic
         for t in told:
             theirs = set(keys(" ".join(content_words(tokens(t))))) - generic
             if len(mine & theirs) >= 1 and re.search(r"\b(?:never|nobody|no one|nothing|didn't|did not|hasn't|"
@@ -829,9 +836,10 @@ class Director:
             return "walk_out", "turn_limit"
         if sig & set(ESCALATING):
             if answer is not None and answer.get("match") is None and sig & set(ESCALATING) <= {"escalate_trigger"} \
-                    and t["reading"].text.rstrip().endswith("?"):
+                    and (t["reading"].text.rstrip().endswith("?") or t["reading"].questions):
                 # A question with a trigger word in it ("what's the WEATHER like there?") that nothing in their
-                # story answers: an honest, irritated "I don't know", not a line about something else.
+                # story answers: an honest, irritated "I don't know", not a line about something else. One their
+                # story does answer ("Have you CHECKED WITH THE NEIGHBOURS?") is pushed back on, then answered.
                 return "answer", None
             return "push_back", None
         if "jargon" in sig:
@@ -1188,6 +1196,14 @@ class Director:
                 main = sc.opening_line if not parts else ""
                 if main:
                     parts.append((intent, main))
+            # Pushed back on a question their story answers ("Have you tried asking the neighbours?"): the
+            # push-back, then the answer ("...I've asked both neighbours, looked behind the bins...").
+            if intent == "push_back" and answer is not None and answer.get("match") is not None \
+                    and set(t["signals"]) & set(ESCALATING) <= {"escalate_trigger"} \
+                    and not answer.get("again") and answer["match"].text not in " ".join(x for _, x in parts):
+                m = answer["match"]
+                (s.disclosed if m.source == "fact" else s.told).append(m.key)
+                parts.append(("answer", m.text))
             # Pressing again after commitments: refer back to them rather than asking afresh.
             if intent == "press" and s.commitments and not t["new_commitments"] and len(parts) < 3:
                 said = self._part(s, "commitment_reminder", salt,

@@ -281,3 +281,13 @@ def test_an_offer_to_do_something_is_not_read_as_a_request():
 def test_asking_what_the_call_is_about_after_they_explained_is_a_script(sid, question):
     line = reply(sid, question)
     assert re.search(r"\b(?:just|already) (?:told|said|explained)\b", line, re.I), line
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    # a request that starts "I'll" is not the promise they were given before
+    ("insurance-claim-flooded-kitchen", "I'll just need your claim number off you.", "HC-30418"),
+    ("lost-parcel-third-call", "I'll need the order number from you first.", "48-1192-7735"),
+])
+def test_questions_and_requests_are_answered_even_near_a_trigger_or_an_old_promise(sid, question, expected):
+    line = reply(sid, question)
+    assert expected in line, line
