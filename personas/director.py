@@ -269,14 +269,24 @@ def _join(pieces: list[str]) -> str:
     from scoring.evidence import sentences
 
     seen: set[str] = set()
+    openers: set[str] = set()
     out: list[str] = []
     for piece in pieces:
         for sent in sentences(piece):
             key = _norm(sent)
             if key and key not in seen:
                 seen.add(key)
+                m = _OPENER.match(sent)
+                if m and m.group(1).lower() in openers and len(sent) > m.end() + 2:
+                    # "Great, you'll book an engineer… Great, that's exactly what I needed.": one "Great" is enough
+                    sent = sent[m.end()].upper() + sent[m.end() + 1:]
+                elif m:
+                    openers.add(m.group(1).lower())
                 out.append(sent)
     return " ".join(out).strip()
+
+
+_OPENER = re.compile(r"(great|okay|ok|right|fine|good|well|yes|sure|look|listen|oh|um|sorry)[,.!]?\s+(?=[a-z])", re.I)
 
 
 def _norm(line: str) -> str:

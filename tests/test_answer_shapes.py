@@ -291,3 +291,9 @@ def test_asking_what_the_call_is_about_after_they_explained_is_a_script(sid, que
 def test_questions_and_requests_are_answered_even_near_a_trigger_or_an_old_promise(sid, question, expected):
     line = reply(sid, question)
     assert expected in line, line
+
+
+def test_one_reply_does_not_open_two_sentences_with_the_same_word():
+    from personas.director import _join
+    joined = _join(["Right, you'll ring me at four.", "That helps.", "Right, that's what I wanted."])
+    assert joined.count("Right") == 1 and "That's what I wanted." in joined
