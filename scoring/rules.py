@@ -162,7 +162,7 @@ DISMISSIVE = _rx(
     r"\bper (?:our|the) policy\b", r"\bas per (?:our|the)\b", r"\bthere(?:'s| is) nothing (?:i|we) can do\b",
     r"\bnothing (?:i|we) can do\b", r"\bthat(?:'s| is) just how it (?:is|works)\b",
     r"\bno need to (?:shout|yell|get upset|be rude)\b", r"\byou(?:'re| are) overreacting\b",
-    r"\b(?:it|that) happens\b", r"\bthat(?:'s| is) not my (?:problem|department|job)\b",
+    r"(?<!if )(?<!when )(?<!in case )\b(?:it|that) happens\b(?! again)",  # "if it happens, we'll waive the fee" is a plan r"\bthat(?:'s| is) not my (?:problem|department|job)\b",
     r"\bstop (?:shouting|yelling)\b", r"\bdeal with it\b", r"\bwhatever\b", r"\bas i (?:already )?said\b",
     r"\bi can't help (?:you|that)\b", r"\byou(?:'ll| will) (?:just )?have to wait\b",
     r"\bi (?:just )?work here\b", r"\bit is what it is\b", r"\bbe patient\b",
@@ -173,8 +173,13 @@ DISMISSIVE = _rx(
 
 BLAME = _rx(
     # "you shouldn't have been charged" takes the customer's side: passive "have been" is not blame.
-    r"\byou should(?:'ve| have| not have|n't have)\b(?! been)", r"\byou (?:didn't|did not|failed to|forgot to|never)\b",
-    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\byou must have\b",
+    # "you shouldn't have TO chase us" takes their side too; "you should have BEEN IN" blames them.
+    r"\byou should(?:'ve| have| not have|n't have)\b(?! to\b)(?! been (?:\w+ed|told|sent|given|made|put|left|taken|kept|shown|"
+    r"paid|sold|hit|asked|let)\b)",
+    # "telling you never to stop them", "sorry you didn't get a call": said for them, not at them
+    r"(?<!telling )(?<!told )(?<!tell )(?<!asked )(?<!advised )(?<!sorry )(?<!shame )(?<!sorry that )"
+    r"\byou (?:didn't|did not|failed to|forgot to|never)\b(?! (?:get|receive|hear|have)\b)",
+    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\bif you'd\b(?=.{0,60}\b(?:wouldn't|would not|would never|wouldn't have)\b)", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:really |entirely |all |completely )?(?:your|on your) (?:responsibility|lookout|job)\b",
@@ -223,6 +228,7 @@ SUMMARY = _rx(
     r"\bto confirm,? (?:i|we|you|the|your)\b", r"\bhere(?:'s| is) (?:a quick )?(?:summary|recap|what we(?:'ve| have) agreed)\b",
     r"\bso,? (?:we(?:'ve| have)|i(?:'ve| have)) (?:agreed|booked|arranged|set up)\b", r"\bjust to confirm\b",
     r"\bso (?:the plan is|what happens now is|here's where we are)\b",
+    r"^\W*so,?\s*(?:a |quick )?recap\b", r"^\W*so\s*:\s*\w", r"^\W*(?:quick )?recap\s*:",  # "So, recap: ...", "So: ..."
 )
 
 CHECK_MORE = _rx(
@@ -232,7 +238,7 @@ CHECK_MORE = _rx(
 )
 
 FAREWELL = _rx(
-    r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely) (?:rest of (?:your|the) )?(?:day|evening|night|"
+    r"\b(?:good ?bye|bye|take care|(?<!you )(?<!did you )have a (?:good|great|nice|lovely) (?:rest of (?:your|the) )?(?:day|evening|night|"
     r"weekend|one)|all the best|enjoy (?:the rest of )?your (?:day|evening|night|weekend|meal|trip|holiday)|safe travels|"
     r"thanks for (?:calling|contacting|your call|getting in touch|reaching out)|thank you for (?:calling|contacting|your call|getting in touch|reaching out))\b",
 )
