@@ -235,6 +235,13 @@ class Beat(BaseModel):
     signals: list[str] = Field(default_factory=list)  # why the mood moved (for hints, debugging, bench)
 
 
+# Something the agent has done or is doing now, in this call: not a promise for later
+_DONE_NOW = re.compile(r"\bI(?:'ve| have)(?: just| now| already)? (?:put|asked|booked|sent|raised|added|applied|cancelled|"
+                       r"closed|credited|refunded|logged|placed|set|arranged|escalated|flagged|issued|stopped|paused|frozen|"
+                       r"updated|changed|corrected|removed|waived|reversed)\b|"
+                       r"\bI(?:'m| am)(?: just| now)? (?:putting|booking|sending|raising|adding|applying|crediting|refunding|"
+                       r"placing|setting|arranging|escalating|issuing|stopping|pausing|freezing|updating|correcting|"
+                       r"removing|waiving|reversing) (?!you through\b)", re.I)
 _PART_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+(?:also\s+)?|\s+as well as\s+|\s+plus\s+)(?=\S)", re.I)
 _ASKS = re.compile(r"^(?:what|when|where|which|who|whose|why|how|can|could|would|will|do|does|did|is|are|was|were|have|has|"
                    r"tell|give|confirm)\b", re.I)
@@ -727,6 +734,8 @@ class Director:
         said = " ".join(x for x in sentences(r.text) if x.strip() not in asks)
         if not said.strip():
             return False  # "I'll just need the claim ref off you": a request, not the old promise again
+        if _DONE_NOW.search(said):
+            return False  # "I've put your reading on the account and put a hold on the debit": done, not promised
         told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
         told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
         generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "

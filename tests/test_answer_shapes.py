@@ -297,3 +297,15 @@ def test_one_reply_does_not_open_two_sentences_with_the_same_word():
     from personas.director import _join
     joined = _join(["Right, you'll ring me at four.", "That helps.", "Right, that's what I wanted."])
     assert joined.count("Right") == 1 and "That's what I wanted." in joined
+
+
+@pytest.mark.parametrize("sid, lines", [
+    ("utility-bill-shock", ["I've put your meter reading on the account and asked for the bill to be recalculated from it."]),
+    ("insurance-claim-flooded-kitchen", ["I've escalated your claim to a senior handler this morning."]),
+])
+def test_something_done_now_is_not_the_promise_that_was_broken_before(sid, lines):
+    sc = SCENARIOS[sid]
+    d = Director(sc, ARCHETYPES[sc.persona])
+    state, beat = d.start()
+    _, beat, _ = d.step(state, lines[0], [{"role": "customer", "text": beat.line}])
+    assert "broken_commitment" not in beat.signals, beat.signals
