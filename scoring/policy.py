@@ -57,7 +57,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
     "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",
-                "older", "prior", "three months", "two months", "all the months", "every month", "every payment",
+                "older", "prior", "three months", "two months", "four months", "five months", "six months",
+                "twelve months", "last months", "all the months", "every month", "every payment",
                 "each month", "each payment", "all your payments", "all the payments", "every charge", "all your months",
                 "this year", "last year", "since you joined", "since you signed up", "since the start", "going back",
                 "since january", "since february", "since march", "since april", "since may", "since june",
@@ -88,7 +89,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                  "price down", "knock off", "a reduction", "a better rate", "loyalty"),
     "stay": ("stay", "remain", "not cancel", "don't cancel", "reconsider", "come back", "rejoin", "re-join",
              "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
-             "keep your membership", "keep the subscription", "stick with us", "stick around", "win you back",
+             "keep your membership", "keep the subscription", "keep it", "keep it going", "keep it on", "keep going",
+             "carry on", "hang on to it", "stick with us", "stick around", "win you back",
              "return to us", "ever return", "keep you"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
                 "settle", "cover it", "cover the", "covered", "sign off", "accepted", "accept", "authorise the claim",
@@ -203,7 +205,10 @@ _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
                    r"write|wipe)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
-_HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|if|once i(?:'ve| have) checked|"
+_HEDGE = re.compile(r"\b(?:try|trying|hope|hopefully|aim|should|might|may|maybe|possibly|"
+                    # "if you'd like" offers; "if it's approved" hedges
+                    r"if(?! you(?:'d| would)? (?:like|want|prefer|wish|rather)\b| that (?:helps|works|suits)\b| you're happy\b)|"
+                    r"once i(?:'ve| have) checked|"
                     r"subject to|depending|can't promise|cannot promise|can't guarantee|cannot guarantee|no guarantee|"
                     r"let me check|i'll check|i will check|i'll see(?! to\b)|see if|see whether|whether)\b", re.I)
 _NEGATED = re.compile(r"\b(?:nothing (?:more )?(?:i|we|anyone) (?:can|could)|no one can|nobody can|"
@@ -243,6 +248,8 @@ _OFFERING = re.compile(
     r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
     r"(?! (?:(?:only|totally|completely|really|fully|certainly|definitely) )?(?:hear|see|imagine|understand|tell|appreciate|"
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
+    r"\b(?:i|we)(?:'m| am|'re| are) (?:also|just|now|personally|even|happy|glad) (?:going|able|willing) to\b|"
+    r"\b(?:i|we)(?:'ll| will) (?:also|just|now|personally|even|happily|gladly)\b|"
     r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
@@ -558,6 +565,9 @@ _GENERIC = frozenset({"guarantee", "medical", "opinion", "whole", "today", "inst
                       "transaction", "fee"})
 # What a condition said in the clause before carries into the offer after it.
 _CONDITIONS = frozenset({"stay"})
+# Concepts that turn an allowed act into a forbidden one ("refunds of EARLIER months", "an INSTANT refund"):
+# a forbidden rule holding one is not broken without it.
+_RESTRICTIVE = frozenset({"earlier", "instant"})
 # Concepts that say when, not what: an allowed offer is not credited for a time alone ("now" is no chase).
 _TIME_ONLY = frozenset({"today", "instant", "next_day", "saturday"})
 # A bare assurance tag beside a statement: "..., guaranteed", "..., you have my word".
@@ -722,6 +732,10 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 head = next((u for u in units if u - _GENERIC), None)
                 if head is not None and not head & have:
                     continue  # the rule's own act or thing must be said: "that's fine" and "tablets" skip no doses
+                if any(u & _RESTRICTIVE and not u & have for u in units):
+                    # the word that makes it forbidden must be said: refunding THIS month's charge is allowed,
+                    # "refunds of EARLIER months" is not; a refund after the dispute is not an INSTANT one
+                    continue
             n = len(hit)
             need = 1 if allowed else min(len(units), 2)  # crediting an allowed offer needs less than naming a breach
             cov = n / len(units)
