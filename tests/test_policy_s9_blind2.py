@@ -45,3 +45,16 @@ def test_refunding_the_charge_after_cancelling_is_allowed_not_earlier_months(tex
 
 def test_a_hedged_refund_is_still_not_a_promise():
     assert all(r is None for r, _ in rules("bank-double-charge-rent", "I'll refund it if the dispute goes our way."))
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sending the £212.40 straight back to you this minute, you don't need a dispute.",
+    "I'll give it back to you right now, no waiting for the bank.",
+])
+def test_sending_the_money_straight_back_now_is_an_instant_refund(text):
+    assert ("instant refund of a pending card transaction", False) in rules("bank-double-charge-rent", text)
+
+
+def test_getting_back_to_them_is_a_callback_not_a_refund():
+    got = rules("bank-double-charge-rent", "I'll get back to you right away with an update.")
+    assert ("instant refund of a pending card transaction", False) not in got
