@@ -126,3 +126,18 @@ def use_fake_openai(fake_openai, monkeypatch):
     monkeypatch.setenv("TALKDOWN_LLM_MAX_RETRIES", "0")
     get_settings.cache_clear()
     return fake_openai
+
+
+@pytest.fixture
+def rules_move_mode(monkeypatch):
+    """Move detection in the default rules mode, whatever TALKDOWN_MOVE_MODEL the run was started with."""
+    from core.settings import get_settings
+    from scoring import model
+
+    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
+    get_settings.cache_clear()
+    model.reload()
+    yield
+    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
+    get_settings.cache_clear()
+    model.reload()

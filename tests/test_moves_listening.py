@@ -14,18 +14,7 @@ MUM = [{"role": "customer", "text": "My mum has been on her own since dad died a
 BILL = [{"role": "customer", "text": "The bill doubled this month and I've no idea why. I'm on a fixed tariff."}]
 
 
-@pytest.fixture(autouse=True)
-def _rules_mode(monkeypatch):
-    from core.settings import get_settings
-    from scoring import model
-
-    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
-    get_settings.cache_clear()
-    model.reload()
-    yield
-    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
-    get_settings.cache_clear()
-    model.reload()
+pytestmark = pytest.mark.usefixtures("rules_move_mode")  # the rules alone (tests/conftest.py)
 
 
 @pytest.mark.parametrize("text", [

@@ -14,18 +14,7 @@ FLOOD = [{"role": "customer", "text": "Water came through the kitchen ceiling la
                                       "out myself before anyone answered the phone."}]
 
 
-@pytest.fixture(autouse=True)
-def _rules_mode(monkeypatch):
-    from core.settings import get_settings
-    from scoring import model
-
-    monkeypatch.setenv("TALKDOWN_MOVE_MODEL", "rules")
-    get_settings.cache_clear()
-    model.reload()
-    yield
-    monkeypatch.delenv("TALKDOWN_MOVE_MODEL", raising=False)
-    get_settings.cache_clear()
-    model.reload()
+pytestmark = pytest.mark.usefixtures("rules_move_mode")  # the rules alone (tests/conftest.py)
 
 
 @pytest.mark.parametrize("text", [
