@@ -39,6 +39,33 @@ def plain_quotes(text: str) -> str:
     return text.translate(_TYPOGRAPHIC) if text else text
 
 
+_NO_APOSTROPHE = re.compile(r"\b(is|was|are|were|did|does|do|has|have|had|could|would|should|ca|wo)nt\b|"
+                            r"\b(i)m\b|\b(you|they)re\b|\b(i|you|we|they)ve\b|\b(you|they)ll\b|"
+                            r"\b(it|that|there|what|where|who|how|he|she)s(?= (?:the|a|an|on|in|at|for|not|been|still|just|"
+                            r"all|my|your|his|her|our|their|this|that|about|only|over|under|gone|going|got|very|so|too|"
+                            r"really|always|never|because|from|like|meant)\b)", re.I)
+
+
+def restore_apostrophes(text: str) -> str:
+    """Typed without apostrophes, read as said: "its the blue one isnt it" -> "it's the blue one isn't it",
+    "dont", "youre", "ive". Words that are words already ("its colour", "well", "were", "ill", "hell") are left."""
+    def fix(m: re.Match) -> str:
+        g = m.group(0)
+        low = g.lower()
+        if low.endswith("nt"):
+            return g[:-2] + "n't"  # "cant" -> "can't", "wont" -> "won't"
+        if low.endswith("m"):
+            return g[:-1] + "'m"
+        if low.endswith("re"):
+            return g[:-2] + "'re"
+        if low.endswith("ve"):
+            return g[:-2] + "'ve"
+        if low.endswith("ll"):
+            return g[:-2] + "'ll"
+        return g[:-1] + "'s"
+    return _NO_APOSTROPHE.sub(fix, text)
+
+
 def tokens(text: str) -> list[str]:
     """Lowercased word tokens (apostrophes kept inside words)."""
     return WORD_RE.findall(text.lower().replace("’", "'"))

@@ -41,7 +41,9 @@ _QUESTION_GRACE = 2
 # Not move detection (scoring.moves owns that): a Director-only cue moves do not name.
 # Reading rules at the customer is a classic escalator.
 POLICY_RE = re.compile(
-    r"\b(?:(?:our|company|the) polic(?:y|ies)|per (?:our )?policy|policy (?:is|states|says)|"
+    r"\b(?:(?:our|company|the) polic(?:y|ies)(?![\s-]+(?:numbers?|no\b|nos?\.|holders?|documents?|docs?|details|ref|"
+    r"references?|schedules?|covers?|renewals?|wording|excess|start|dates?|papers?|letters?|certificates?|you))|"
+    r"per (?:our )?policy|policy (?:is|states|says)|"
     r"terms (?:and|&) conditions|terms of (?:service|use)|as stated in|procedure is|rules are)\b", re.I)
 
 # Effects of the Director's newer signals for archetypes that do not list them (anger, trust).

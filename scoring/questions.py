@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.text import STOPWORDS, keys, phrase_in, tokens, word_key
+from core.text import STOPWORDS, keys, phrase_in, restore_apostrophes, tokens, word_key
 
 if TYPE_CHECKING:
     from core.scenario import Scenario
@@ -287,6 +287,7 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\bwhereabouts\b(?=\s+(?:is|are|was|were|do|did|does|in|on|abouts?|exactly|'s)\b)", re.I), "where"),
           (re.compile(r"\bur\b", re.I), "your"), (re.compile(r"\bu\b", re.I), "you"),
           (re.compile(r"\bshow(?:ed|s)? up\b", re.I), "arrived"), (re.compile(r"\bin the mail\b", re.I), "in the post"),
           (re.compile(r"\b(when|where|how|what|who|why)'d\b", re.I), r"\1 did"),
@@ -317,7 +318,7 @@ def _numbers(text: str) -> set[str]:
 def plain_question(question: str) -> str:
     """Everyday and typed forms read as the plain words: "your little one" -> "your child", "cell number" ->
     "mobile number", "whats" -> "what's"."""
-    q = question.replace("’", "'")
+    q = restore_apostrophes(question.replace("’", "'"))
     for rx, word in _PLAIN:
         q = rx.sub(word, q)
     return q
@@ -395,8 +396,12 @@ def answer_type(question: str) -> AnswerType:
             amount_of = {word_key(w) for w in tokens(rest)[1:4]} & _NOT_MONEY  # "how much (mobile) DATA"
             return AnswerType("quantity" if (head in _NOT_MONEY or amount_of) and not _COST_VERB.search(rest) else "money",
                               head)
+        if w == "far" and re.match(r"\s*far\s+(?:short|over|under|out|overdrawn|in (?:the red|debt|arrears))\b", rest):
+            return AnswerType("money", _head_after(rest, 2))  # "how far SHORT are you for the rent?": a sum
         if w == "far":
             return AnswerType("distance", _head_after(rest, 1))
+        if w == "many" and re.match(r"\s*many\s+(?:quid|pounds?|dollars?|euros?|bucks|grand|pence|p)\b", rest):
+            return AnswerType("money", _head_after(rest, 2))  # "how many QUID were the books?": a sum of money
         if w in ("big", "tall", "heavy", "large", "wide", "deep", "high"):
             return AnswerType("measure", _head_after(rest, 1))
         if w == "many" and re.match(r"\s*many\s+(?:of\s+(?:you|us|them)|people|are (?:you|there)|(?:will|would) (?:be|you))\b", rest):
@@ -775,6 +780,18 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
         it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
         it["pairs"] = _pairs(it["text"])
+    # The ticket ties a figure to what it was for ("paid £212.40 for textbooks"): a piece saying that figure is
+    # about those things too, so "how much were the books?" finds "It's £212.40, and it shows up twice".
+    for sent in re.split(r"(?<=[.!?])\s+", getattr(scenario, "situation", "") or ""):
+        figures = {n for n in _numbers(sent) if "." in n or len(n) >= 3}
+        if not figures:
+            continue
+        sent_keys = _telling(sent)
+        for it in items:
+            if figures & _numbers(it["text"]):
+                it["bridge"] = it.get("bridge", frozenset()) | (sent_keys - it["all"])
+    for it in items:
+        it.setdefault("bridge", frozenset())
     n = max(1, len(items))
     df: dict[str, int] = {}
     for it in items:
@@ -906,6 +923,9 @@ def _identifies(text: str, k: str) -> bool:
     return False
 
 
+_FIGURES = frozenset({"money", "quantity", "measure"})
+
+
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
@@ -989,13 +1009,17 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     for it in items:
         about_hits = _hits(q, it["about_keys"])
         say_hits = _hits(q, it["say_keys"]) - about_hits
-        lexical = 1.3 * sum(idf.get(k, 0.6) for k in about_hits) + 0.9 * sum(idf.get(k, 0.6) for k in say_hits)
+        # a figure asked for ("how much were the books?"): the ticket's tie between the figure and the books counts
+        bridged = _hits(q, it["bridge"]) - about_hits - say_hits if it["bridge"] and at.type in _FIGURES else set()
+        lexical = 1.3 * sum(idf.get(k, 0.6) for k in about_hits) + 0.9 * sum(idf.get(k, 0.6) for k in say_hits) \
+            + 0.6 * sum(idf.get(k, 0.6) for k in bridged)
+        say_hits = say_hits | bridged
         phrases = sum(1 for a in it["about"] if len(a.split()) > 1 and phrase_in(a, q_kw))
         score = lexical + 0.6 * phrases + 1.2 * len(q_pairs & it["pairs"])
         if it["kind"] in kinds:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
         score -= min(1.5, 0.6 * len(stray))
-        shares_topic = bool(_hits(topic, it["all"]))
+        shares_topic = bool(_hits(topic, it["all"] | (it["bridge"] if at.type in _FIGURES else frozenset())))
         if at.type == "self":
             # "Who am I speaking to?": their own name, whatever else the question's words match.
             own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")

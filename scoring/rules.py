@@ -232,7 +232,10 @@ SUMMARY = _rx(
 )
 
 CHECK_MORE = _rx(
-    r"\banything else\b", r"\bis there (?:anything|something) (?:else|more)\b", r"\bany other (?:questions|concerns|issues|problems)\b",
+    # "Anything else?", "Can I help with anything else?", "Do you need anything else?": offering more help. Not
+    # "Have you had to spend anything else?" or "Did you try anything else?": those ask about their story.
+    r"(?:^|[.!?,;:]\s*|\b(?:there|need|want|with|do|get you|or|and|else|i (?:missed|forgotten|left out)) )anything else\b",
+    r"\bis there (?:anything|something) (?:else|more)\b", r"\bany other (?:questions|concerns|issues|problems)\b",
     r"\bcan i help (?:you )?with anything\b", r"\bdoes that (?:cover|answer|work|sound)\b", r"\bdo you have any (?:other |more )?questions\b",
     r"\bis that (?:ok|okay|alright|all right|everything)\b", r"\bhave i (?:covered|missed|answered)\b",
 )

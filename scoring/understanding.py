@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from core.text import FEELINGS, content_words, keys, plain_quotes, tokens, word_key
+from core.text import FEELINGS, content_words, keys, plain_quotes, restore_apostrophes, tokens, word_key
 from core.transcript import role_text
 from scoring import needs as _needs
 from scoring import rules
@@ -485,6 +485,11 @@ _TAG_CHECK = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|di
                         r"is that it|(?:is|was|are|were) (?:it|that|they) \w+ or \w+)\s*[?.!]*\s*$", re.I)
 
 
+# A negative tag at the end is a check even with no comma or question mark: "it's the blue one isn't it".
+_BARE_TAG = re.compile(r"\b\w+\s+(?:is|was|are|were|did|does|do|have|has|had|would|could|can|wo)n't "
+                       r"(?:it|that|you|they|he|she|we|i|there)\s*[?.!]*\s*$", re.I)
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences of a turn that ask the customer something (not the check for more)."""
     return list(_question_sentences(text))
@@ -494,8 +499,8 @@ def question_sentences(text: str) -> list[str]:
 def _question_sentences(text: str) -> tuple[str, ...]:
     # cached: every later trainee turn asks whether an earlier one asked something
     out = []
-    for s in sentences(text):
-        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 12
+    for s in sentences(restore_apostrophes(text)):  # typed "isnt it", "whats": read as said
+        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _BARE_TAG.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 12
                 or _TRAILING_ASK.search(s)
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
