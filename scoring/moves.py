@@ -125,7 +125,12 @@ def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scena
     # Without any shared word and without a service move, a long-ish turn has wandered off; a suggestion
     # said as a question ("Would a weekly call help?") is about their problem, whatever words it uses.
     return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service) \
-        and not _suggests(text)
+        and not _suggests(text) and not _DETAILS_ASKED.search(text)
+
+
+# Asking for the caller's details ("Can I grab your account number real quick?") is the call's business.
+_DETAILS_ASKED = re.compile(r"\byour (?:\w+ )?(?:account|reference|ref|number|postcode|address|name|date of birth|"
+                            r"email|details|policy|order|booking|card|mobile|phone)\b", re.I)
 
 
 # The four moves the ESConv model knows. A rule can add one of them only when the model gives it at

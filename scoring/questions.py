@@ -287,6 +287,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\b(?:(?:going|leaving|heading|setting off|taking off) out of|(?:leaving|taking off) from)\b", re.I),
+           "flying out of"),
           (re.compile(r"\bwhereabouts\b(?=\s+(?:is|are|was|were|do|did|does|in|on|abouts?|exactly|'s)\b)", re.I), "where"),
           (re.compile(r"\bur\b", re.I), "your"), (re.compile(r"\bu\b", re.I), "you"),
           (re.compile(r"\bshow(?:ed|s)? up\b", re.I), "arrived"), (re.compile(r"\bin the mail\b", re.I), "in the post"),
@@ -295,6 +297,11 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\bwhats\b", re.I), "what's"), (re.compile(r"\bwhos\b", re.I), "who's"),
           (re.compile(r"\bwheres\b", re.I), "where's"), (re.compile(r"\bwhens\b", re.I), "when's"),
           (re.compile(r"\bhows\b", re.I), "how's")]
+
+
+_TAIL_FILLER = re.compile(r"(?:[\s,]+(?:real |really |very )?quick(?:ly)?|[\s,]+for me|[\s,]+please|[\s,]+mate|[\s,]+love|"
+                          r"[\s,]+pal|[\s,]+buddy|[\s,]+dear|[\s,]+if you (?:can|could|don't mind|would|wouldn't mind)|"
+                          r"[\s,]+(?:for )?a (?:sec|second|moment|minute)|[\s,]+then|[\s,]+at all)+(?=\s*[?.!]*\s*$)", re.I)
 
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
@@ -319,6 +326,7 @@ def plain_question(question: str) -> str:
     """Everyday and typed forms read as the plain words: "your little one" -> "your child", "cell number" ->
     "mobile number", "whats" -> "what's"."""
     q = restore_apostrophes(question.replace("’", "'"))
+    q = _TAIL_FILLER.sub("", q)  # "…your account number REAL QUICK?": how it is asked, not what
     for rx, word in _PLAIN:
         q = rx.sub(word, q)
     return q
@@ -925,11 +933,56 @@ def _identifies(text: str, k: str) -> bool:
 
 _FIGURES = frozenset({"money", "quantity", "measure"})
 
+# A check put as a statement ("So the charge is from Waterstones?", "You drove in, did you?", "it's been down since
+# Wednesday then"): the agent says what they believe. What is asked is the detail the statement asserts, and the
+# asserted value is the agent's word, not the customer's: the piece of the story holding that kind of detail answers
+# it, confirming or correcting ("No — Page & Quill").
+_CHECK_START = re.compile(r"^\W*(?:(?:so|and|okay|ok|right|now|sorry|just|oh|then|well|and so|so then)\W+)*"
+                          r"(?!(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|will|"
+                          r"would|should|shall|have|has|had|may|might|must|any)\b)"
+                          r"(?:you|your|it|it's|its|that|that's|this|the|they|there|he|she|we|i|my|our)\b", re.I)
+_CHECK_END = re.compile(r"\?\s*$|,\s*(?:is|was|are|were|did|does|do|have|has|had|would|could|can|wo)(?:n't)? "
+                        r"(?:it|that|you|they|he|she|we|i|there)\s*[?.!]*\s*$|\b(?:then|yeah|right|correct)\s*[?.!]*\s*$|"
+                        r"\b\w+n't (?:it|that|you|they|he|she|we|i|there)\s*[?.!]*\s*$", re.I)
+_CLAIM_TRAVEL = re.compile(r"\b(?:drove|drive|driven|driving|walked|walk|cycled|biked|got a (?:taxi|cab|lift|bus|train)|"
+                           r"took (?:a |the )?(?:taxi|cab|bus|train|tube|tram|car)|came (?:by|on|in) (?:car|taxi|cab|bus|train|foot|bike)|"
+                           r"(?:on|by) (?:foot|bike|car|taxi|train|bus))\b", re.I)
+_CLAIM_MEASURE = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligrams?|grams?|ml|gb|mb|gigs?|kg|kilos?|litres?|"
+                            r"metres?|meters?|inch(?:es)?|feet|foot|percent|%)\b", re.I)
+
+
+def _claim(question: str) -> tuple[str, str] | None:
+    """The detail a statement-check asserts: (answer type, the asserted words), or None for a real question."""
+    body = question.strip()
+    if not (_CHECK_START.match(body) and _CHECK_END.search(body)):
+        return None
+    m = _CLAIM_MEASURE.search(body)
+    if m:
+        return "measure", m.group(0)
+    m = _CLAIM_TRAVEL.search(body)
+    if m:
+        return "method", m.group(0)
+    m = re.search(rf"\b(?:on |since |last |this |from |by )?(?:the )?(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)|{_MONTH})\b", body, re.I)
+    if m:
+        return "day", m.group(0)
+    m = re.search(rf"\b\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)\b|\b\d{{1,2}}[:.]\d{{2}}\b|"
+                  rf"\b(?:half|quarter|(?:ten|twenty|five|twenty-five|\d+)(?: minutes)?) (?:past|to) {_NUMWORD}\b|"
+                  rf"\bhalf {_NUMWORD}\b|\b{_NUMWORD} o'clock\b", body, re.I)
+    if m:
+        return "clock", m.group(0)
+    start = len(_CHECK_START.match(body).group(0))
+    for m in _CAP.finditer(body):
+        w = m.group(0)
+        if m.start() > start and w not in _NOT_NAMES and w.lower() not in _NOT_A_NAME and w.lower() not in STOPWORDS:
+            return "name_of", w  # "…from WATERSTONES?", "…out of GATWICK, weren't you?"
+    return None
+
 
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
+    said = restore_apostrophes(question.replace("’", "'"))
     question = _AGAIN.sub("", plain_question(question))
     items, idf = _index(scenario)
     if not items:
@@ -938,15 +991,20 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     main = _CONDITION.sub(" ", asked)
     if _telling(main) - set(_TYPE_WORDS):
         asked = main  # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked
+    claim = _claim(_LEAD.sub("", said, count=1))  # read as said: "…then", "…, did you?" mark the check
     q = _telling(asked)
+    claimed = _telling(claim[1]) if claim is not None else set()  # the agent's own (perhaps wrong) value
     kinds = question_kinds(question)
     known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known) and k not in _FILLER_HEADS
+             and k not in claimed
              and _GROUP.get(k, "") not in known and k not in _TYPE_WORDS and not _near(k, known)]
     q_kw = keys(question)
     # The kind of answer wanted and what it is about: "When did you CANCEL?" wants a time about cancelling.
     at = answer_type(question)
+    if claim is not None:
+        at = AnswerType(claim[0], None, ())  # "…since Wednesday then": a day, about what the rest says
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
     # a verb the story never uses ("when you CLICK cancel") is no reason to give up while other words match
@@ -971,7 +1029,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
     party_q = at.type == "quantity" and at.head == word_key("people")
     whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
-    travel = at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
+    travel = (claim is not None and claim[0] == "method") or at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
                                                    r"\bcome (?:in|here|over|down|up)\b|\bjourney|\bmake it (?:here|in)\b",
                                                    question, re.I))
     aged = re.search(r"\bhow old(?:\s+(?:is|are|was|were)|'s)\s+(?:your|the|his|her|their)\s+(?:\w+\s+)??(\w+)\s*(?:[?.!,]|$|"
@@ -1020,6 +1078,15 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
         score -= min(1.5, 0.6 * len(stray))
         shares_topic = bool(_hits(topic, it["all"] | (it["bridge"] if at.type in _FIGURES else frozenset())))
+        if claim is not None:
+            held = bool(_TRANSPORT.search(it["text"])) if claim[0] == "method" else \
+                any(m.group() not in _NOT_NAMES for m in _CAP.finditer(it["text"])) if claim[0] == "name_of" else \
+                holds(it["text"], claim[0])
+            if not held:
+                continue  # "…from Waterstones?": only a piece that names a shop can confirm or correct it
+            if claim[0] in ("day", "clock") and it["kind"] == "timeline" and not (about_hits or say_hits):
+                say_hits = say_hits | {"~claim"}  # "it's been down since Wednesday then": when it all started
+                score += 0.8
         if at.type == "self":
             # "Who am I speaking to?": their own name, whatever else the question's words match.
             own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")
