@@ -50,12 +50,12 @@ available availability free convenient suit suits
 room where location
 problem issue fault wrong
 money refund cash
-wait waiting queue queued hold
+wait waiting queue queued hold holding hanging
 photo picture image photograph
 mobile cell cellphone
 reference ref
 contactless tap tapped
-neighbour neighbours next-door
+neighbour neighbours next-door upstairs downstairs
 look looked looking search searched hunt
 people passenger passengers traveller travellers party us adults
 parcel package box packet
@@ -64,7 +64,16 @@ insurance insurer policy cover
 flight plane fly
 taxi cab minicab uber
 job work deadline client meeting due shift shifts placement
-wedding ceremony venue married marrying marriage
+wedding ceremony venue married marrying marriage hitched wed
+washer washing laundry
+mum mom mother mam mummy
+dad father daddy
+partner wife husband girlfriend boyfriend fiance fiancee spouse
+car vehicle motor
+fridge refrigerator freezer
+bin bins rubbish trash garbage
+sofa couch settee
+holiday vacation trip
 leak burst flood flooded water pipe
 show shows showing display displays say says status screen
 online website web internet app broadband wifi wi-fi connection
