@@ -32,7 +32,7 @@ name called surname
 son daughter child kid boy girl children lad lass
 house home flat address live place
 leave depart departure take-off go
-arrive arrival land come came delivered deliver delivery turn-up
+arrive arrival land landing come came delivered deliver delivery turn-up due
 start began begin first notice noticed spot spotted happen happened
 cancel cancelled stop end close terminate
 send sent email emailed post posted message text texted
@@ -63,7 +63,7 @@ plumber engineer technician
 insurance insurer policy cover
 flight plane fly
 taxi cab minicab uber
-job work deadline client meeting due shift shifts placement
+job work deadline client meeting shift shifts placement
 wedding ceremony venue married marrying marriage hitched wed
 washer washing laundry
 mum mom mother mam mummy
@@ -296,6 +296,11 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
+          (re.compile(r"\b(?:meant|supposed|scheduled|expected) to (land|arrive|get in)\b", re.I), r"due to \1"),
+          (re.compile(r"\b(?:a |the )?(?:good|best|decent|handy|suitable) (time|day|number|slot)\b", re.I), r"a convenient \1"),
+          (re.compile(r"\b(say|go|do|show|look|happen|work|try|get|tell|ask|wait|ring|call|pay|charg|book|send|leav|hav|tak|"
+                      r"mak|com|hold|hang|mov|us|stay|keep|runn|stopp)in'?(?=\s|[?.!,]|$)", re.I), r"\1ing"),
+          (re.compile(r"\bthru\b", re.I), "through"), (re.compile(r"\bthem (two|three|ones|things|payments|charges)\b", re.I), r"those \1"),
           (re.compile(r"\b(?:(?:going|leaving|heading|setting off|taking off) out of|(?:leaving|taking off) from)\b", re.I),
            "flying out of"),
           (re.compile(r"\bwhereabouts\b(?=\s+(?:is|are|was|were|do|did|does|in|on|abouts?|exactly|'s)\b)", re.I), "where"),
@@ -308,6 +313,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\bhows\b", re.I), "how's")]
 
 
+_ECHO_Q = re.compile(r"^(\W*(?:(?:and|so|sorry|right|okay|ok)\W+)?)((?:the|your|this|that) (?:\w+ ){0,2}?\w+)('s| is| was)\s+"
+                     r"(how (?:big|much|many|long|old|far)|what|when|where|which \w+|who)\b([^?]*)\?\s*$", re.I)
 _TAIL_FILLER = re.compile(r"(?:[\s,]+(?:real |really |very )?quick(?:ly)?|[\s,]+for me|[\s,]+please|[\s,]+mate|[\s,]+love|"
                           r"[\s,]+pal|[\s,]+buddy|[\s,]+dear|[\s,]+if you (?:can|could|don't mind|would|wouldn't mind)|"
                           r"[\s,]+(?:for )?a (?:sec|second|moment|minute)|[\s,]+then|[\s,]+at all)+(?=\s*[?.!]*\s*$)", re.I)
@@ -336,6 +343,9 @@ def plain_question(question: str) -> str:
     "mobile number", "whats" -> "what's"."""
     q = restore_apostrophes(question.replace("’", "'"))
     q = _TAIL_FILLER.sub("", q)  # "…your account number REAL QUICK?": how it is asked, not what
+    # An echo question asks in place: "And the file's HOW BIG?" is "how big is the file?"
+    q = _ECHO_Q.sub(lambda m: f"{m.group(1)}{m.group(4)} {'was' if m.group(3).strip() == 'was' else 'is'} "
+                              f"{m.group(2)}{m.group(5) or ''}", q)
     for rx, word in _PLAIN:
         q = rx.sub(word, q)
     return q
@@ -1078,7 +1088,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         say_hits = _hits(q, it["say_keys"]) - about_hits
         # a figure asked for ("how much were the books?"): the ticket's tie between the figure and the books counts
         bridged = _hits(q, it["bridge"]) - about_hits - say_hits if it["bridge"] and at.type in _FIGURES else set()
-        lexical = 1.3 * sum(idf.get(k, 0.6) for k in about_hits) + 0.9 * sum(idf.get(k, 0.6) for k in say_hits) \
+        # "what TIME", "which DAY": the kind of answer, weighed by the type checks below, not as a topic word
+        lexical = 1.3 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 1.0) for k in about_hits) \
+            + 0.9 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 1.0) for k in say_hits) \
             + 0.6 * sum(idf.get(k, 0.6) for k in bridged)
         say_hits = say_hits | bridged
         phrases = sum(1 for a in it["about"] if len(a.split()) > 1 and phrase_in(a, q_kw))
