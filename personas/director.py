@@ -1364,9 +1364,10 @@ class Director:
              ("name", "full name", "your name")),
             ("birth", re.compile(r"\b(?:date of birth|dob|d\.o\.b|birthday|born|how old|your age)\b", re.I),
              ("date of birth", "birth", "dob", "born")),
-            ("address", re.compile(r"\b(?:address|postcode|post code|zip|where (?:do )?you live|house number|street)\b", re.I),
+            ("address", re.compile(r"\b(?:address|postcode|post code|zip code|where (?:do )?you live|house number)\b", re.I),
              ("address", "postcode", "home address", "billing address")),
-            ("contact", re.compile(r"\b(?:e-?mail|phone|mobile|telephone|contact number)\b", re.I),
+            ("contact", re.compile(r"\b(?:e-?mail|(?:phone|mobile|telephone|contact) (?:number|details)|"
+                                   r"number (?:to|we can) (?:call|reach|ring))\b", re.I),
              ("email", "email address", "phone", "mobile", "phone number", "telephone")))
     _OTHERS = re.compile(r"\b(?:driver|courier|colleague|agent|adviser|advisor|engineer|neighbour|shop|surgery|landlord|"
                          r"doctor|pharmacist|airline|person you spoke|who you spoke|manager|partner's|daughter's|son's|wife's|"
