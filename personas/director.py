@@ -30,7 +30,7 @@ EndReason = Literal["resolved", "walked_out", "turn_limit"]
 # Moves that show the trainee engaged with what the customer said.
 ENGAGING = frozenset({"question", "paraphrase", "reflection", "affirmation", "apology", "next_step", "summary"})
 # Signals that make the customer push back this turn.
-ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "broken_commitment")
+ESCALATING = ("dismissive", "blame", "policy_recital", "escalate_trigger", "broken_commitment", "minimising")
 # The moves that carry empathy: only real (specific) empathy keeps their calming effect.
 _EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
 # Closing moves: after the customer accepted, one of these ends the call.
@@ -63,6 +63,7 @@ DEFAULT_EFFECTS: dict[str, tuple[float, float]] = {
     "brush_off": (0.8, -0.6),
     "vague_promise": (0.5, -0.5),
     "premature_close": (0.6, -0.5),
+    "minimising": (1.0, -0.8),
 }
 # What a hollow turn loses: the calm its words would otherwise bring.
 _CALMING = frozenset({"reflection", "affirmation", "apology", "acknowledgement", "paraphrase", "summary", "next_step",
@@ -514,7 +515,14 @@ class Director:
         # Hollow moves: sending them elsewhere, "you'll be fine", "leave it with me", a recording notice, holding
         # the line, "anything else?" before anything is done, the promise they were given before and that was
         # broken. None of it calms; sending them elsewhere or stonewalling is dismissive.
-        real_help = bool(needs_met(sc, text, moves, skip=s.needs_met)) or any(
+        from scoring.understanding import vague_deferrals
+
+        deferred = vague_deferrals(text)
+        # "Someone will get back to you" meets no need: what the turn does is read without its deferrals
+        from scoring.evidence import sentences as _sentences
+
+        acting_text = " ".join(x for x in _sentences(text) if x not in deferred) if deferred else text
+        real_help = bool(acting_text.strip() and needs_met(sc, acting_text, moves, skip=s.needs_met)) or any(
             c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         hollow = set(r.hollow_moves)
         done_before = bool(s.needs_met) or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments)
@@ -524,10 +532,19 @@ class Director:
         broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
         if broken:
             hollow.add("broken_promise")
-        hollow_now = bool(hollow & {"deflect", "stonewall", "broken_promise"}) or (bool(hollow) and not real_help)
+        # Blaming them or someone else, or shrinking their problem, is never listening, whatever else is said.
+        hollow_now = bool(hollow & {"deflect", "stonewall", "broken_promise", "blame", "minimise"}) \
+            or (bool(hollow) and not real_help)
         if hollow_now:
             signals = [x for x in signals if x not in _CALMING]
-            if hollow & {"deflect", "stonewall"}:
+            if "blame" in hollow:
+                if "blame" not in signals:
+                    signals.append("blame")
+                react.append(("blamed", {}))
+            if "minimise" in hollow:
+                signals.append("minimising")
+                react.append(("minimised", {}))
+            if hollow & {"deflect", "stonewall"} and "blame" not in hollow:
                 signals.append("dismissive")
             if "broken_promise" in hollow:
                 signals.append("broken_commitment")
@@ -535,6 +552,8 @@ class Director:
                 signals.append("brush_off")
             if "vague_promise" in hollow:
                 signals.append("vague_promise")
+                if s.signal_counts.get("vague_promise", 0):
+                    react.insert(0, ("deferred_again", {}))  # "That's what they said last time."
             if "premature_close" in hollow:
                 signals.append("premature_close")
                 react.append(("not_yet", {}))
@@ -588,8 +607,8 @@ class Director:
         new_needs: list[str] = []
         if broken:
             pass  # the promise that was broken before meets nothing
-        elif {"next_step", "summary"} & moves or r.offers or r.commitments or real_help:
-            new_needs = [n.id for n in needs_met(sc, text, moves, skip=s.needs_met)]
+        elif ({"next_step", "summary"} & moves or r.offers or r.commitments or real_help) and acting_text.strip():
+            new_needs = [n.id for n in needs_met(sc, acting_text, moves, skip=s.needs_met)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):
@@ -799,6 +818,8 @@ class Director:
                 f *= q.next_step_without_time
             if sig == "hollow_empathy" and not has_action:
                 f *= 1.5  # "stop saying you understand and tell me what you'll do"
+            if sig == "vague_promise" and s.signal_counts.get(sig, 0):
+                f *= 2.0  # "someone will be in touch", again: "that's what they said last time"
             if sig == "reflection" and "specific_empathy" not in signals and s.signal_counts.get("reflection", 0):
                 f *= 0.5
             if e.anger < 0:  # saying the same soothing thing again works less each time
@@ -1154,6 +1175,17 @@ class Director:
                 main = self._part(s, "recall", salt, commitment=words) or self._part(
                     s, "commitment_reminder", salt, commitment=words) or f"You said {words}."
                 parts.append(("recall", main))
+            elif m is None and not answer.get("theirs") and self._own_detail(answer.get("question") or "") is not None:
+                # Their own name, date of birth, address...: a caller knows it. From their story when it holds it,
+                # else an honest in-character "Is that really needed? It's on the account."
+                k, say = self._own_detail(answer.get("question") or "")
+                if k is not None and k not in s.told:
+                    s.told.append(k)
+                    main = say
+                    parts.append(("answer", main))
+                else:
+                    main = self._part(s, "own_detail", salt) or "Is that really needed? It's on the account."
+                    parts.append(("own_detail", main))
             elif m is None:
                 main = (self._part(s, "yours_to_say", salt) if answer.get("theirs") else None) \
                     or self._part(s, "dont_know", salt)
@@ -1326,6 +1358,42 @@ class Director:
         """Whether a part was already said inside any earlier reply of this conversation."""
         key = _norm(part)
         return any(key in x for x in s.said)
+
+    # A detail of the caller's own identity: name, date of birth, address, contact details.
+    _OWN = (("name", re.compile(r"\b(?:(?:your|the) (?:full |first |last |sur|maiden )?name|full name|surname|"
+                                r"name (?:of|on) the (?:account|policy|booking|order|card|bill)|"
+                                r"(?:account|policy|card|bill)\s?holder|lead passenger|who (?:am i|i'm) speaking)\b", re.I),
+             ("name", "full name", "your name")),
+            ("birth", re.compile(r"\b(?:date of birth|dob|d\.o\.b|birthday|born|how old|your age)\b", re.I),
+             ("date of birth", "birth", "dob", "born")),
+            ("address", re.compile(r"\b(?:address|postcode|post code|zip code|where (?:do )?you live|house number)\b", re.I),
+             ("address", "postcode", "home address", "billing address")),
+            ("contact", re.compile(r"\b(?:e-?mail|(?:phone|mobile|telephone|contact) (?:number|details)|"
+                                   r"number (?:to|we can) (?:call|reach|ring))\b", re.I),
+             ("email", "email address", "phone", "mobile", "phone number", "telephone")))
+    _OTHERS = re.compile(r"\b(?:driver|courier|colleague|agent|adviser|advisor|engineer|neighbour|shop|surgery|landlord|"
+                         r"doctor|pharmacist|airline|person you spoke|who you spoke|manager|partner's|daughter's|son's|wife's|"
+                         r"husband's)\b", re.I)
+
+    def _own_detail(self, question: str) -> tuple[str | None, str] | None:
+        """(knows key, what they say) when a question asks for a detail of the caller's own identity; key None
+        when their story does not hold it; None when the question asks nothing of the kind."""
+        if not question or self._OTHERS.search(question):
+            return None
+        # "Ruby's date of birth", "Tomek's mobile": someone else's detail, not the caller's
+        if re.search(r"\b(?!(?:what|who|it|that|where|there|here|let|how|when|he|she|one|policyholder|holder)'s\b)"
+                     r"[A-Za-z]+'s\b", question, re.I) or re.search(r"\bname of (?:the|your) (?!(?:main |lead |primary )?(?:account|policy|booking|order|card|bill))",
+                                                                   question, re.I):
+            return None
+        knows = getattr(self.scenario, "knows", None) or []
+        for _, rx, abouts in self._OWN:
+            if not rx.search(question):
+                continue
+            for i, k in enumerate(knows):
+                if k.kind in ("identity", "contact") and any(a.lower() in abouts for a in k.about):
+                    return f"k{i}", k.say
+            return None, ""
+        return None
 
     def _story_kind(self, m) -> str:
         """The kind of the fact or knows item a match points at (identity, timeline...)."""

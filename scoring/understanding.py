@@ -172,6 +172,12 @@ def find_commitments(text: str) -> list[Commitment]:
                          or rules.NEXT_STEP.search(p) or _needs.acts(p)), s)
             if _NEGATED.search(part):
                 continue
+        if vague_deferral(s) and not (owner or m_ref or m_time):
+            continue  # "someone will be in touch": nobody, no time, nothing done
+        if acts and not (owner or m_ref) and not _COMMIT.search(s) and not rules.NEXT_STEP.search(s) \
+                and not any(_needs._acts(c) for c in re.split(r",\s*|;\s*", s)) \
+                and (GENERIC_EMPATHY.search(s) or _FEELING_SAID.search(s)):
+            continue  # "Trust me, I know exactly what that's like": an assurance beside empathy promises nothing
         if acts or owner or m_ref:
             out.append(Commitment(text=s.strip(), owner=owner, time=m_time.group().strip() if (m_time and acts) else None,
                                   reference=m_ref.group(1) if m_ref else None,
@@ -194,7 +200,17 @@ NON_APOLOGY = re.compile(
     r"\bsorry (?:that )?you (?:were|have been|'ve been) (?:told|given|made to feel)\b(?!.{0,30}\b(?:we|our|us)\b)|"
     r"\bsorry (?:that )?(?:the|your) \w+ (?:is|are|has been|have been) (?:bothering|upsetting|worrying|troubling|annoying) you\b|"
     r"\bregret (?:that )?you(?:'re| are| feel| were|'ve been| have been)?\b|\bregret (?:your|the) (?:upset|frustration|feelings)\b|"
-    r"\bsorry (?:if|that) (?:you(?:'re| are) )?(?:disappointed|unhappy|annoyed)\b", re.I)
+    r"\bsorry (?:if|that) (?:you(?:'re| are) )?(?:disappointed|unhappy|annoyed)\b|"
+    # regret aimed at how they take it, not at what went wrong: "sorry that you're so worried", "sorry you've been
+    # left feeling let down", "sorry you're not happy with it", "apologise if that's the impression you got"
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)(?: (?:that|if))? you(?:'re| are|'ve| have| were| had| feel| felt| seem| sound)?"
+    r"(?: (?:been|so|really|very|quite|a bit|left|not|getting|feeling|made to feel|now|still|all|this|that))*"
+    r" (?:feel(?:ing)?|upset|unhappy|disappointed|annoyed|frustrated|angry|cross|worried|anxious|stressed|"
+    r"distressed|let down|dissatisfied|not (?:happy|satisfied|pleased)|happy|satisfied|pleased|think|thought|believe|"
+    r"perceive|see (?:it|things)|took it|take it|got the impression|have the impression)\b|"
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?]{0,20}\b(?:the|any|that|this) (?:impression|perception)\b|"
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)\b[^.!?]{0,30}\bif (?:that|it|this|anything|something|we|i)\b[^.!?]{0,30}"
+    r"\b(?:came|come|comes|coming) (?:across|over)\b", re.I)
 # Empathy with no content of its own: it would fit any customer.
 GENERIC_EMPATHY = re.compile(
     r"\b(?:i|we) (?:completely |totally |really |fully |do )?(?:understand|hear you|get it|know how you feel|"
@@ -205,7 +221,16 @@ GENERIC_EMPATHY = re.compile(
     r"\bi(?:'m| am) (?:sorry|sad) to hear (?:that|this)\b|\bthank you for (?:your patience|bearing with (?:me|us))\b|"
     r"\bi know (?:this|that|it)(?:'s| is) (?:frustrating|difficult|hard|annoying|stressful)|"
     r"\bit(?:'s| is) (?:understandable|natural|normal)\b|\bthat(?:'s| is) (?:completely |totally )?(?:understandable|fair|valid)\b|"
-    r"\bi can (?:tell|see) (?:you(?:'re| are)|this is|that)\b|\bi(?:'m| am) here (?:for you|to help|to listen)\b", re.I)
+    r"\bi can (?:tell|see) (?:you(?:'re| are)|this is|that)\b|\bi(?:'m| am) here (?:for you|to help|to listen)\b|"
+    # empathy said as knowing: "I know how annoying it is", "I totally get it", "believe me, I know", "I've been there"
+    r"\bi (?:completely |totally |really |fully |do |truly |honestly |absolutely )?know(?:,? i know)?"
+    r"(?: (?:exactly|just|only too well|full well|too well))?(?: (?:how (?!to\b)(?:\w+ ){0,4}?(?:it|that|this|you|we|things?)\b|"
+    r"what (?:it's|that's|this is|it is|that is|you mean|you're going through|you are going through|it feels|that feels)|"
+    r"the feeling|that feeling|where you're coming from)|\s*[,.!]|$)|"
+    r"\bi (?:completely |totally |really |fully |do |truly |honestly |absolutely )?get (?:it|that|this|you|where you(?:'re| are) coming from)\b|"
+    r"\b(?:believe|trust) me\b.{0,40}\b(?:i know|i get|i understand|i've been|i have been|been there)\b|"
+    r"\b(?:i(?:'ve| have)|we(?:'ve| have) all) been there\b|\b(?:i'd|i would) (?:feel|be) (?:the same|exactly the same)\b|"
+    r"\b(?:i'd|i would) be (?:\w+ )?(?:upset|annoyed|angry|frustrated|furious|worried|fuming) too\b|\bin your shoes\b", re.I)
 # A feeling said of the customer's experience: "no wonder that's confusing", "it must be really worrying", "you
 # must be exhausted" (not "it's hard to say": a feeling word followed by "to" is about something else).
 _FEEL = "|".join(sorted(FEELINGS, key=len, reverse=True)).replace("-", "\\-")
@@ -360,13 +385,119 @@ HOLLOW = {
 }
 
 
+# Putting it on someone else, or on the customer: "that's the shop's problem, not ours", "you should have read the
+# terms", "if you'd sent readings this wouldn't have happened", "the charge is on you". Never understanding.
+_BLAME_RX = re.compile(
+    r"\byou (?:really |probably |honestly |just |simply )?(?:should|ought to|could|might)(?:'ve| have)(?! been\b)\s+"
+    r"(?:\w+\s+){0,2}?(?:\w+ed|read|sent|kept|known|done|rung|rang|taken|gone|seen|told|made sure|thought)\b|"
+    r"\bif you(?:'d| had)(?: (?:just|only|actually))? (?:\w+ed|read|sent|kept|done|used|rung|taken|known|been)\b"
+    r"[^.?!]{0,60}\b(?:wouldn't|would not|won't|will not|would never|never would)\b|"
+    r"\b(?:it's|that's|this is|it is|that is|the \w+ is|it was|that was)(?: really| all| actually| honestly| very much)? "
+    r"(?:on|down to) you\b|"
+    r"\b(?:it's|that's|it is|that is|it was|that was)(?: really| all| actually| honestly| very much)? (?:all )?(?:your|their|"
+    r"the \w+'s|the \w+ \w+'s|the \w+s') (?:own )?(?:fault|problem|mess|issue|error|mistake|responsibility|lookout|doing)\b|"
+    r"\b(?:it's|it is) (?:your|the customer's) (?:own )?(?:job|responsibility|duty)\b|"
+    r"\byou (?:agreed to|signed up to|accepted|chose|picked|opted for)\b(?! (?:our|the) (?:offer|refund))|"
+    r"\b(?:in|all in|it's in) the terms you\b|"
+    r"\b(?:they|them|the \w+)(?:'re| are| were|'s| is)? (?:the ones?|to blame|at fault|responsible)(?: (?:who|that|here|for))?\b"
+    r"(?!.*\b(?:we|i)(?:'ll| will| am| are|'m|'re)\b)|"
+    r"\b(?:so |and )?(?:that's|it's|that is|it is) on (?:them|the \w+)\b|"
+    r",?\s*(?:not|rather than) (?:ours|us|mine|me|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\s*[.!]?$|"
+    r",?\s*(?:not|rather than) (?:ours|us|mine|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\b|"
+    r"\bblame (?:the|them|it on)\b", re.I)
+# Shrinking the customer's problem: "three weeks isn't that long", "it's only a small amount", "these things
+# happen", "it's not the end of the world", "I wouldn't lose sleep over it". It irritates; it never calms.
+_MINIMISE_RX = re.compile(
+    r"(?<!there )(?<!there's )\b(?:is(?:n't| not)|are(?:n't| not)|was(?:n't| not)|is hardly|are hardly|'s hardly|'s not|'re not)"
+    r"(?: (?:actually|really|exactly|all|even))* (?:that|very|so|too|such|particularly|terribly) (?:long|much|bad|big|serious|"
+    r"unusual|uncommon|rare|expensive|a long time|a big deal|a lot)\b|"
+    r"(?<!there )(?<!there's )\b(?:is(?:n't| not)|are(?:n't| not)|is hardly|are hardly|'s hardly|'s not|'re not)"
+    r"(?: (?:actually|really|exactly|all|even))* (?:a (?:big |huge |massive )?deal|the end of the world|a disaster|"
+    r"a catastrophe|a fortune|(?:a |an )?(?:huge|big|massive|large|great|serious|enormous) (?:sum|amount|deal|problem|issue|"
+    r"delay|wait|bill|charge)|much money|much of a (?:wait|delay|problem|deal)|unusual|uncommon|a long time)\b|"
+    r"\b(?:it's|it is|that's|that is|they're|it was|only|just)(?: (?:only|just|really))? (?:a )?(?:few|couple of|small|little|"
+    r"tiny|minor) (?:quid|pounds|days|hours|weeks|amount|sum|thing|issue|problem|delay|wait|inconvenience|bit|glitch|"
+    r"hiccup|charge|payment)\b|"
+    r"\b(?:it's|it is|that's|that is)(?: (?:only|just))+ (?:one|a single|a|£\s?\d[\d.,]*|\$\s?\d[\d.,]*|\d+)"
+    r"(?: \w+)? (?:month|charge|payment|parcel|bill|day|week|quid|pounds|fee|days|weeks)\b|"
+    r"\b(?:it's|that's|this is|it is|that is|which is|(?:\w+ )?(?:days?|weeks?|months?|hours?)(?: for (?:a|an|the|your) \w+(?: \w+)?)?"
+    r" (?:is|are))(?: (?:actually|really|honestly))? (?:pretty |perfectly |quite |very |completely |totally |fairly )?"
+    r"(?:normal|common|standard|usual|nothing unusual|nothing really|nothing|par for the course)\b(?! (?:to|i|we|more|else|further))|"
+    r"\b\w+ (?:is|are) (?:pretty|perfectly|quite|very|fairly|totally) (?:normal|common|standard|usual)\b|"
+    r"\b(?:happens?|crops? up|comes? up|goes? on) (?:all the time|a lot|every day|quite often|loads|to everyone)\b|"
+    r"\bwe (?:see|get|have) (?:this|it|that|these|loads of these) (?:all the time|a lot|every day)\b|\bno big deal\b|"
+    r"\bnot the end of the world\b|\b(?:could|might) (?:always )?be (?:a lot |much |far )?worse\b|"
+    r"\b(?:some|others?|other people|most people) (?:take|wait|have waited) (?:months|years|longer|much longer|ages)\b|"
+    r"\b(?:wouldn't|would not|don't|do not|shouldn't|needn't) (?:lose (?:any )?sleep|worry too much|get too worked up|"
+    r"make a big deal|make too much)\b|\bthese things happen\b|\bit happens\b|\b(?:stuff|things) like (?:this|that) happen\b", re.I)
+HOLLOW["blame"] = _BLAME_RX
+HOLLOW["minimise"] = _MINIMISE_RX
+
+# A vague deferral: someone, some time, will do something ("the courier will get back to you when they get back
+# to you", "someone will be in touch", "it'll be looked at in due course", "it's been passed on"). With no owner,
+# no time and no action of the agent's own it is not an offer, and it answers nothing.
+_DEFER = re.compile(
+    r"\b(?:(?:someone|somebody|some ?one|they|the \w+(?: \w+)?|our \w+(?: \w+)?|a colleague|one of (?:my|our|the) \w+|"
+    r"billing|claims|support|it|you)(?: (?:from|at|in|on) (?:the |our )?\w+(?: \w+)?)?"
+    r"(?:'ll| will| should| would| ought to| is going to| are going to| shall| might| may| can)(?: (?:then|probably|hopefully|"
+    r"definitely|eventually|soon|also))?\s+(?:get back to you|be (?:in )?(?:touch|contact)(?: with you)?|contact you|"
+    r"reach out|get in touch|call you(?: back)?|ring you(?: back)?|come back to you|respond|reply|follow (?:it |this |that )?up|"
+    r"look (?:at|into) (?:it|this|that|things)|pick (?:it|this|that) up|deal with (?:it|this|that)|review (?:it|this|that)|"
+    r"hear (?:something|back|from (?:them|someone|somebody|us|the \w+))|get (?:a|an) (?:call|response|reply|update|answer)|"
+    r"be (?:looked at|looked into|dealt with|picked up|reviewed|followed up|actioned|progressed|processed|handled|sorted)|"
+    r"get (?:looked at|looked into|dealt with|picked up|reviewed|sorted|actioned)))\b|"
+    r"\b(?:it's|it has|it is|that's|that has|this has|your \w+ (?:has|is))(?: now| already)? (?:been )?(?:passed on|passed along|"
+    r"passed over|logged|noted|forwarded|escalated|flagged|with the (?:\w+ )?(?:team|department|people)|in the (?:system|queue))\b|"
+    r"\bi(?:'ll| will|'ve| have)(?: just| now| also)? (?:pass(?:ed)? (?:it|this|that) (?:on|along)|pass(?:ed)? (?:it|this|that) "
+    r"over|put (?:a|another) note on|make a note|made a note|log(?:ged)? (?:it|this|that)|forward(?:ed)? (?:it|this|that)|"
+    r"flag(?:ged)? (?:it|this|that)|chase(?:d)? (?:it|this|that) up)\b|"
+    r"\b(?:in due (?:course|time)|at some point|sooner or later|eventually|when they (?:can|get (?:a chance|round to it|"
+    r"back to you))|once they(?:'ve| have) had a (?:chance|look))\b", re.I)
+# A deferral's own time words ("in due course") are no time at all.
+_DEFER_TIME = re.compile(r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                         r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|within|by \w+|hours?|minutes?|this (?:morning|afternoon|evening|week))\b",
+                         re.I)
+
+
+def vague_deferral(sentence: str) -> bool:
+    """Whether a sentence only defers: someone, some time, will get back to them, with no named owner, no time
+    and no reference ("My colleague Omar will call you at 2pm" is a commitment, not a deferral)."""
+    s = sentence.strip()
+    if not s or s.endswith("?") or not _DEFER.search(s):
+        return False
+    if _DEFER_TIME.search(s) or _REF.search(s) or _OWNER.search(s):
+        return False
+    if any(m.group("name") not in _NOT_NAMES for m in _NAMED_OTHER.finditer(s)):
+        return False
+    return True
+
+
+def vague_deferrals(text: str) -> list[str]:
+    """The sentences of a turn that only defer (see vague_deferral)."""
+    return [x for x in sentences(text or "") if vague_deferral(x)]
+
+
+# "Did you try asking the neighbours?", "Have you spoken to the shop?": a question about what the customer did
+# sends them nowhere (it may imply blame; it is answered from their story).
+_ASKS_WHAT_THEY_DID = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|right|just|sorry|also|um|er),?\s+)*"
+                                 r"(?:did|have|had|were|was|has) (?:you|anyone|anybody|someone|somebody)\b", re.I)
+
+
 def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str, ...]:
     """The hollow moves a turn makes (see HOLLOW). A vague promise is hollow only when the turn names no time,
-    owner or reference; "I'll look into it and ring you at 4" is a real one."""
+    owner or reference; "I'll look into it and ring you at 4" is a real one. A vague deferral ("someone will be
+    in touch") is a vague promise. A question about what the customer did deflects and blames nothing."""
     out = []
+    sents = sentences(text)
     for kind, rx in HOLLOW.items():
-        if not rx.search(text) and not (kind == "holding" and all(rx.search(x) for x in sentences(text) if x.strip())
-                                        and sentences(text)):
+        if kind in ("deflect", "blame"):
+            hit = any(rx.search(x) for x in sents if not (x.rstrip().endswith("?") and _ASKS_WHAT_THEY_DID.match(x)))
+            if not hit:
+                continue
+        elif kind == "vague_promise" and not rx.search(text) and any(vague_deferral(x) for x in sents):
+            pass
+        elif not rx.search(text) and not (kind == "holding" and all(rx.search(x) for x in sents if x.strip())
+                                          and sents):
             continue
         if kind == "vague_promise" and any(c.time or (c.owner and c.acts) or c.reference for c in commitments):
             continue
@@ -654,6 +785,18 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     ask = latest_customer_ask(ctx)
     commitments = tuple(find_commitments(text))
     offers = tuple(find_offers(text, scenario))
+    # "Trust me, I know exactly what that's like": an assurance beside empathy offers nothing
+    offers = tuple(o for o in offers if not ((GENERIC_EMPATHY.search(o.text) or _FEELING_SAID.search(o.text))
+                                             and not (_COMMIT.search(o.text) or rules.NEXT_STEP.search(o.text)
+                                                      or any(_needs._acts(c) for c in re.split(r",\s*|;\s*", o.text)))))
+    deferred = vague_deferrals(text)
+    if deferred:
+        # "Someone will get back to you": no offer, no next step, unless another sentence of the turn acts
+        offers = tuple(o for o in offers if not any(o.text.strip() in d or d in o.text for d in deferred))
+        rest = [x for x in sentences(text) if x not in deferred]
+        if "next_step" in mv and not commitments and not offers and not any(
+                _COMMIT.search(x) or rules.NEXT_STEP.search(x) or _needs.acts(x) for x in rest):
+            mv = tuple(m for m in mv if m != "next_step")
     acted = bool(commitments or offers or "next_step" in mv)
     answered = answers_ask(ask, text, mv, commitments, offers) if ask is not None else None
     emp, emp_q = empathy_kind(text, mv, ctx, scenario)

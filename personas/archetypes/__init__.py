@@ -45,6 +45,7 @@ DIRECTOR_SIGNALS += (
     "brush_off",         # "you'll be fine", "don't worry", "it'll turn up": told it is fine, nothing made fine
     "vague_promise",     # "leave it with me", "I'll see what I can do": no what, who or when
     "premature_close",   # "anything else?" before anything has been done
+    "minimising",        # "three weeks isn't that long", "it's only a small amount": their problem made small
 )
 SIGNALS = MOVE_SIGNALS + DIRECTOR_SIGNALS
 
@@ -74,6 +75,10 @@ PARTS = {
     "lead_unmoved": (),                   # nothing useful happened: impatience in the persona's voice
     "lead_leaving": (),                   # before the line they walk out with
     "restate": (),                        # still waiting, said in new words when every line has been used
+    "blamed": (),                         # the agent put it on them or on someone else
+    "minimised": (),                      # the agent made their problem small
+    "deferred_again": (),                 # "someone will be in touch" again: what they were told last time
+    "own_detail": (),                     # asked a detail of their own the story does not hold: in character
 }
 FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 
