@@ -109,8 +109,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(r"\b(?:how much|how many|what (?:amount|sum|total)|what (?:did|does|do) (?:it|they|that) cost|"
                          r"what did you pay|cost|price)\b", re.I),
     "tried": re.compile(r"\b(?:have you tried|did you try|what have you (?:tried|done)|tried|already done|"
-                        r"what did you do|have you (?:checked|looked|contacted|spoken|called|rung)|"
-                        r"did you (?:check|contact|call|ring|speak))\b", re.I),
+                        r"what did you do|have you (?:checked|looked|contacted|spoken|called|rung|asked|had a look|been (?:round|to|back))|"
+                        r"did you (?:check|contact|call|ring|speak|ask|look|go back|think to|get a chance to|manage to|bother to|"
+                        r"get round to|have a look))\b", re.I),
     "told_before": re.compile(r"\b(?:what (?:were|was) you told|what did (?:they|we|the \w+|anyone|someone|he|she|"
                               r"\w+ \w+) (?:say|tell|promise)|told you|promised|last time|previous(?:ly)?|spoke(?:n)? to|"
                               r"anyone (?:else )?(?:said|told)|before)\b", re.I),
@@ -952,6 +953,68 @@ def _identifies(text: str, k: str) -> bool:
 
 _FIGURES = frozenset({"money", "quantity", "measure"})
 
+# "Would you know IF MRS HUGHES has had a big bill?", "Any idea whether the shop's system was down?", "Do you reckon
+# that handbook gets a new edition?": asked about someone or something else. The customer can say only what their
+# story says of THAT subject doing THAT: a piece naming the subject for something else ("Mrs Hughes helped me find
+# the meter"), or saying the predicate of someone else, is no answer.
+_EMBED = re.compile(r"\b(?:know|idea|heard|sure|remember|reckon|think|guess|wonder|wondering|tell me)\s*,?\s+(?:if|whether|when|how|why)\s+"
+                    r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that(?:'s)?\b|this\b)(.+)$", re.I)
+_AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
+                        r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|anyone\b|anybody\b|someone\b|somebody\b))"
+                        r"((?i:the|a|an|his|her|their|my)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
+_OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you reckon|you reckon|you think|do you know)\s*[?.!]*\s*$", re.I)
+_SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'ll|would|could|can|got|gets|get|been|'s|"
+                          r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna)\b|"
+                          r"'s\s+(?:been|got|had|having)\b", re.I)
+
+
+def _said_of(text: str, subject: set[str], predicate: set[str], span: int = 8) -> bool:
+    """Whether a piece says the predicate OF the subject: a word of each within a few words of each other."""
+    toks = [_GROUP.get(word_key(w.lower()), word_key(w.lower())) for w in _WORD.findall(text)]
+    subj = {_GROUP.get(k, k) for k in subject}
+    pred = {_GROUP.get(k, k) for k in predicate}
+    at_s = [i for i, k in enumerate(toks) if k in subj or any(_near(k, {x}) for x in subject)]
+    at_p = [i for i, k in enumerate(toks) if k in pred or any(_near(k, {x}) for x in predicate)]
+    return any(abs(i - j) <= span for i in at_s for j in at_p)
+
+
+def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
+    """(subject keys, predicate keys) of a question about a third party or thing, or None."""
+    m = _EMBED.search(question)
+    body = m.group(1) if m else None
+    aux = None
+    opinion = _OPINION_TAIL.search(question)
+    if body is None and opinion:
+        # "Is that handbook getting a new edition next year, do you reckon?": their guess about something else
+        o = re.match(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
+                     r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b)(.+)$", question[:opinion.start()], re.I)
+        body = o.group(1) if o else None
+        if body is not None and not re.search(r"\b(?:next|future|ever|again|soon|later|tomorrow|this (?:year|month|week))\b|"
+                                              r"\b(?:will|going to|gonna|getting)\b", question, re.I):
+            body = None  # a guess about what is, not what will be: left to the usual matching
+    if body is None:
+        aux = _AUX_OTHER.match(question)
+        if not aux:
+            return None
+        body = aux.group(1)
+    if re.match(r"\s*(?:we|us|our)\b", body, re.I):
+        return {"~we"}, set()  # "any idea when WE'LL get it back in stock?": the company's side
+    cut = _SUBJECT_END.search(" " + body)
+    if not cut:
+        return None
+    subject, predicate = (" " + body)[:cut.start()], (" " + body)[cut.start():]
+    if re.match(r"\s*(?:you|your|yours|u|ur)\b", subject, re.I):
+        return None
+    subj = {k for k in _telling(subject) if k not in _TYPE_WORDS}
+    if aux and not (subj & _PERSON_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject)):
+        return None  # "Is the router showing lights?": about their own things, asked directly
+    pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
+    return (subj, pred) if subj and pred else None
+_TRIED_Q = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:did|have|had|has) you\s+(?:already\s+|ever\s+|maybe\s+)?"
+                      r"(?:try|tried|think to|thought to|get a chance to|had a chance to|manage to|managed to|bother to|"
+                      r"get round to|got round to|ask|asked|look|looked|check|checked|contact|contacted|speak|spoken|"
+                      r"call|called|ring|rung|go back|been back|had a look|have a look)\b", re.I)
+
 # A check put as a statement ("So the charge is from Waterstones?", "You drove in, did you?", "it's been down since
 # Wednesday then"): the agent says what they believe. What is asked is the detail the statement asserts, and the
 # asserted value is the agent's word, not the customer's: the piece of the story holding that kind of detail answers
@@ -1082,6 +1145,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
     if deadline and at.type == "duration":
         at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
+    tried_q = bool(_TRIED_Q.match(asked))
+    other_subject = _other_subject(said)
+    if other_subject is not None and "~we" in other_subject[0]:
+        return []
     scored: list[tuple[float, int, Match]] = []
     for it in items:
         about_hits = _hits(q, it["about_keys"])
@@ -1089,14 +1156,18 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         # a figure asked for ("how much were the books?"): the ticket's tie between the figure and the books counts
         bridged = _hits(q, it["bridge"]) - about_hits - say_hits if it["bridge"] and at.type in _FIGURES else set()
         # "what TIME", "which DAY": the kind of answer, weighed by the type checks below, not as a topic word
-        lexical = 1.3 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 1.0) for k in about_hits) \
-            + 0.9 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 1.0) for k in say_hits) \
+        # the agent's claimed value ("on the TUESDAY, didn't you?") is their belief: weak evidence of which piece
+        lexical = 1.3 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 0.3 if k in claimed else 1.0) for k in about_hits) \
+            + 0.9 * sum(idf.get(k, 0.6) * (0.5 if k in _TYPE_WORDS else 0.3 if k in claimed else 1.0) for k in say_hits) \
             + 0.6 * sum(idf.get(k, 0.6) for k in bridged)
         say_hits = say_hits | bridged
         phrases = sum(1 for a in it["about"] if len(a.split()) > 1 and phrase_in(a, q_kw))
         score = lexical + 0.6 * phrases + 1.2 * len(q_pairs & it["pairs"])
         if it["kind"] in kinds:
             score += 1.0 if kinds and it["kind"] == kinds[0] else 0.6
+        if tried_q:
+            # "Did you try SPEAKING to the shop?", "…CONTACTING the bookshop?": what they did, not who they are
+            score += 1.0 if it["kind"] == "tried" else -2.0 if it["kind"] in ("identity", "contact") else 0.0
         score -= min(1.5, 0.6 * len(stray))
         shares_topic = bool(_hits(topic, it["all"] | (it["bridge"] if at.type in _FIGURES else frozenset())))
         if claim is not None:
@@ -1210,6 +1281,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                       else 0.9 if _DEADLINE_SAY.search(it["text"]) else -1.0)
         if it["source"] == "fact":
             score += 0.1  # the story's core wins a tie
+        if other_subject is not None and not _said_of(it["text"], *other_subject):
+            continue  # "if Mrs Hughes has had a big bill": their story says nothing of her bill
         if score >= 1.0:
             scored.append((score, it["order"], Match(it["source"], it["key"], it["text"], round(score, 2))))
     scored.sort(key=lambda x: (-x[0], x[1]))
