@@ -276,6 +276,11 @@ OWN_VOICE = _rx(
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like)|i(?:'m| am) afraid)\b",
+    # an offer on a condition: "If you wanted to bring your partner, I'd be glad to talk to you both"
+    r"\bif you (?:ever )?(?:wanted|needed|liked|(?:would|'d) (?:like|prefer|rather)|wish|feel like|decide|choose|are (?:ever )?"
+    r"(?:interested|ready|happy))\b",
+    r"\bi(?:'d| would) be (?:more than |really |very |only too )?(?:happy|glad|pleased|delighted) to\b",
+    r"\bas i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
     # what they will have to do: "You'll need to be in between eight and twelve"
     r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
@@ -295,7 +300,7 @@ ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:it |that )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
@@ -404,6 +409,12 @@ SUGGESTION_QUESTION = _rx(
     r"(?:\w+ )?(?:help|benefit|be (?:\w+ )?(?:helpful|beneficial|useful|worth|a good idea|an option|good for you))\b",
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:would|could|might) it (?:\w+ )?(?:help|be (?:\w+ )?(?:worth|helpful|"
     r"useful|a good idea|an idea))\b",
+    # "Is that something you'd be willing to do?", "Would that be something you'd consider?": asking them to take it up
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is|would) (?:that|this|it) (?:be )?(?:something|anything) (?:that )?you(?:'d| would)? "
+    r"(?:be )?(?:(?:open|willing|interested|up for|keen) (?:to|in)|like to|want to|consider)\b",
+    # "What would you think about trying a different approach?", "How would you feel about a payment plan?"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:what|how) would you (?:think|feel|say) (?:about|of|to) (?:\w+ing\b|an? |the idea|"
+    r"some |maybe |perhaps )",
     # "Is there anyone you could talk to?", "Do you have a friend you can lean on?": pointing to support
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there|are there|do you have|have you got|do you know)\b[^?]*"
     r"\b(?:you|who|that) (?:can|could|might) (?:\w+ )?(?:talk|speak|confide|turn|lean|reach out|open up|vent|"
@@ -474,7 +485,8 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"\b(?:hi|hello|hey|thanks|thank|bye|welcome|see you|nice to|good to see|morning|afternoon|evening|pleasure|sorry|"
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
-    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really)\b")
+    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really|go(?:t)?t?cha|"
+    r"yep|yup|neat|dear|cheers)\b")
 
 # People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
 PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"

@@ -1,0 +1,141 @@
+"""Move detection, fourth round (issue 12): restatements with no content, offers on a condition,
+one-word reflections, negated reflections, suggestions said as questions.
+
+Every wording is written for this test in a customer-service or everyday setting; none is taken from
+ESConv, AnnoMI or the project's customer-service set. Each rule is checked on three or more wordings
+and on near misses it must leave alone.
+"""
+from __future__ import annotations
+
+import pytest
+
+from scoring import detect_moves
+
+pytestmark = pytest.mark.usefixtures("rules_move_mode")  # the rules alone (tests/conftest.py)
+
+PARCEL = [{"role": "customer", "text": "The parcel says delivered but there's nothing on my doorstep and the "
+                                       "courier won't pick up the phone."}]
+
+
+def _listening(moves: list[str]) -> set[str]:
+    return set(moves) & {"paraphrase", "reflection"}
+
+
+# --- A restatement must carry the customer's content: generic words alone say nothing back.
+
+@pytest.mark.parametrize("text", [
+    "So there's a problem with something.",
+    "So you have an issue.",
+    "Okay, so there's an issue with it.",
+    "So something's wrong with the thing.",
+    "Right, so it's a problem.",
+])
+def test_a_restatement_made_of_generic_words_is_not_a_paraphrase(text):
+    assert not _listening(detect_moves(text, PARCEL))
+
+
+@pytest.mark.parametrize("text", [
+    "So the parcel shows as delivered but it isn't on your doorstep.",  # their content
+    "So there's a problem with the courier not answering.",  # a generic word, and their content
+    "So it's a problem with the delivery.",  # "delivery" is theirs ("delivered")
+])
+def test_a_restatement_with_their_content_is_still_a_paraphrase(text):
+    assert _listening(detect_moves(text, PARCEL))
+
+
+def test_generic_words_the_customer_just_used_are_their_content():
+    ctx = [{"role": "customer", "text": "There's an issue with my account, something is wrong."}]
+    assert _listening(detect_moves("So there's an issue, something's wrong.", ctx))
+
+
+# --- An offer on a condition, or the speaker's own habit, is not a reflection of the customer.
+
+@pytest.mark.parametrize("text", [
+    "If you wanted to bring your partner along, I'd be glad to go through it with you both.",
+    "If you'd prefer a call back later, I would be happy to arrange that.",
+    "If you ever needed the paperwork again, I'd be more than happy to post it.",
+    "You keep the receipts safe, as I always tell everyone.",
+])
+def test_an_offer_on_a_condition_is_not_a_reflection(text):
+    assert not _listening(detect_moves(text, PARCEL))
+
+
+def test_a_statement_of_their_wish_without_a_condition_still_reflects():
+    assert _listening(detect_moves("You'd rather have it left with a neighbour than sent back.", PARCEL))
+
+
+# --- A short echo that answers their question is an answer, not a reflection.
+
+@pytest.mark.parametrize("question, answer", [
+    ("Does the tracking link actually update?", "It does update."),
+    ("Is the refund really automatic?", "It's really automatic."),
+    ("Is the redelivery really free?", "Really free."),
+])
+def test_an_echo_that_answers_their_question_is_not_a_reflection(question, answer):
+    ctx = [{"role": "customer", "text": question}]
+    assert not _listening(detect_moves(answer, ctx))
+
+
+def test_an_echo_of_a_statement_still_reflects():
+    ctx = [{"role": "customer", "text": "I waited in for two days."}]
+    assert _listening(detect_moves("Two days.", ctx))
+
+
+# --- One word can reflect: a feeling, or the word that finishes what they broke off.
+
+@pytest.mark.parametrize("customer, word", [
+    ("Honestly I've rung six times and I'm just-", "Exhausted."),
+    ("I keep thinking it'll never get-", "Sorted."),
+    ("What I really want is a proper-", "Apology."),
+    ("It's the third bill this month and I feel so-", "Mm. Helpless."),
+])
+def test_the_word_that_finishes_their_sentence_reflects(customer, word):
+    assert _listening(detect_moves(word, [{"role": "customer", "text": customer}]))
+
+
+@pytest.mark.parametrize("text", ["Frustrated.", "Anxious.", "Yeah. Disappointed."])
+def test_a_single_feeling_word_reflects(text):
+    assert _listening(detect_moves(text, PARCEL))
+
+
+@pytest.mark.parametrize("customer, word", [
+    ("I'm not sure if-", "Absolutely."),  # agreement
+    ("And then the driver-", "Gotcha."),  # a courtesy
+    ("I've been waiting since Monday.", "Tuesday."),  # a plain word after a finished sentence: not known
+    ("I keep thinking it'll never get-", "Sorted?"),  # asked, not said back
+])
+def test_single_words_that_do_not_reflect(customer, word):
+    assert not _listening(detect_moves(word, [{"role": "customer", "text": customer}]))
+
+
+# --- A reflection said in the negative is still a reflection.
+
+@pytest.mark.parametrize("text", [
+    "It doesn't sound like this was what you signed up for.",
+    "It doesn't seem like anyone has taken it seriously so far.",
+    "That didn't sound like the answer you were hoping for.",
+])
+def test_a_negated_reflection_is_a_reflection(text):
+    moves = detect_moves(text, PARCEL)
+    assert _listening(moves) and "off_topic" not in moves
+
+
+# --- Asking them to weigh up a proposal is a suggestion, not a probing question.
+
+@pytest.mark.parametrize("text", [
+    "What would you think about trying a collection point instead?",
+    "How would you feel about a redelivery on Saturday?",
+    "Is that something you'd be willing to try?",
+    "Would that be something you'd consider?",
+])
+def test_a_proposal_to_weigh_up_is_not_a_probing_question(text):
+    assert "question" not in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "What would you think is the fairest way to put this right?",  # asks their view, proposes nothing
+    "How would you feel if it went missing again?",
+    "Is that something you noticed before?",
+])
+def test_asking_their_view_is_still_a_question(text):
+    assert "question" in detect_moves(text, PARCEL)
