@@ -38,6 +38,10 @@ QUESTION = _rx(
     r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
     r"[^.!]*$",
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
+    # A question word with the verb before "you", whatever the punctuation: "What were you thinking when you drove
+    # home.", "On a scale of one to ten what number would you give it."
+    r"(?<!no matter )(?<!matter )\b(?:what|where|when|why|how|which|who)(?: \w+){0,2} (?:would|do|did|does|will|could|can|"
+    r"are|were|have|had|should) you\b",
 )
 
 # A sentence that is an open question: opens with a question word and ends with "?" ("When do you need

@@ -139,3 +139,24 @@ def test_a_proposal_to_weigh_up_is_not_a_probing_question(text):
 ])
 def test_asking_their_view_is_still_a_question(text):
     assert "question" in detect_moves(text, PARCEL)
+
+
+# --- A question word with the verb before "you" asks, even when the question mark was lost.
+
+@pytest.mark.parametrize("text", [
+    "What were you doing when the screen went black.",
+    "On a scale of one to ten what number would you give the last engineer.",
+    "Right, and where did you leave the old router",
+    "So how long have you had the meter, roughly.",
+])
+def test_an_inverted_question_without_its_mark_is_a_question(text):
+    assert "question" in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "No matter what you decide, the refund stands.",
+    "I know how you feel about the fees.",  # no inversion: a statement
+    "That's what you were promised, and it's what you'll get.",
+])
+def test_a_question_word_in_a_statement_is_not_a_question(text):
+    assert "question" not in detect_moves(text, PARCEL)
