@@ -304,7 +304,7 @@ ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:it |that )?(?:doesn't|does not|didn't|did not) (?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:it |that )?(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."

@@ -160,3 +160,12 @@ def test_an_inverted_question_without_its_mark_is_a_question(text):
 ])
 def test_a_question_word_in_a_statement_is_not_a_question(text):
     assert "question" not in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "We can look at the options, because it does sound like the courier has let you down twice now.",
+    "It really does seem like nobody has owned this for you.",
+    "It must seem as if the parcel just vanished.",
+])
+def test_an_emphatic_or_modal_reflection_is_a_reflection(text):
+    assert _listening(detect_moves(text, PARCEL))
