@@ -259,8 +259,9 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     if found & _SERVICE or rules.OWN_VOICE.search(core):
         return False
     if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
-            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)):
-        return True
+            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)) \
+            and not _asks_or_tells(core):
+        return True  # but not a turn that proposes or tells: "That's a good job. Have you tried the night shift?", "… Pick one."
     if rules.SO_START.match(text):
         return True
     if _about_them(core, toks, context):
@@ -273,7 +274,10 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context):
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
-    return shared >= 2
+    # Two of their words in a general remark ("Facebook is a good place to meet people, I find") is the speaker's
+    # view, not theirs said back: it has to be about them, or short and not in the speaker's own voice.
+    return shared >= 2 and (bool(rules.SECOND_PERSON.search(core))
+                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)))
 
 
 def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:

@@ -302,6 +302,7 @@ INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants
 # A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
 ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
+FIRST_PERSON = _rx(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
 REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:it |that )?(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"

@@ -169,3 +169,34 @@ def test_a_question_word_in_a_statement_is_not_a_question(text):
 ])
 def test_an_emphatic_or_modal_reflection_is_a_reflection(text):
     assert _listening(detect_moves(text, PARCEL))
+
+
+# --- Two of their words in a general remark, or in the speaker's own story, do not say them back.
+
+BOILER = [{"role": "customer", "text": "The boiler engineer never turned up and now the heating is off for the weekend."}]
+
+
+@pytest.mark.parametrize("text", [
+    "Engineers are hard to find at weekends, in general, across most of the country.",
+    "Our boiler went last winter as well and the engineer took ages, I remember it well.",
+    "A weekend engineer visit costs more than a weekday one for most firms.",
+])
+def test_a_general_remark_that_reuses_their_words_is_not_a_reflection(text):
+    assert not _listening(detect_moves(text, BOILER))
+
+
+@pytest.mark.parametrize("text", [
+    "The engineer never came, and the heating's off.",  # short and about their situation
+    "Your heating is off for the whole weekend because the engineer didn't turn up.",
+])
+def test_their_words_said_back_about_them_still_reflect(text):
+    assert _listening(detect_moves(text, BOILER))
+
+
+@pytest.mark.parametrize("text", [
+    "You're keen on the heating being back on. Have you tried the emergency line?",
+    "You want the engineer to come. Have you thought of asking a neighbour to let him in?",
+    "You'd like this sorted today. Would it help to book the first slot tomorrow?",
+])
+def test_a_turn_that_proposes_or_tells_does_not_reflect_on_its_opening_words(text):
+    assert not _listening(detect_moves(text, BOILER))
