@@ -318,7 +318,9 @@ QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|somethin
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
 ENCOURAGEMENT = _rx(
     r"\b(?:i(?:'m| am) sure|i know|i believe|i bet) (?:that )?you(?:'ll| will| can| could| are| have|'re|'ve)\b",
-    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)|get through|make it|handle|manage|overcome|figure|find|"
+    # ("You can do it online" is an option, not encouragement)
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)"
+    r"(?! (?:online|by|in|at|over|from|through|via|on|with|using|for|here|there|yourself|later|now)\b)|get through|make it|handle|manage|overcome|figure|find|"
     r"sort|work (?:it|this|that) out|get (?:past|over)|beat)\b",
     r"\b(?:i )?believe in you\b", r"\bproud of you\b", r"\bhang in there\b", r"\bstay strong\b",
     r"\b(?:don't|do not|never) give up\b", r"\bthere(?:'s| is) (?:always )?hope\b",
@@ -326,6 +328,14 @@ ENCOURAGEMENT = _rx(
     r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
     r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
     r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
+    # "Life will get better for you", "Things will pick up in the new year", "This will pass"
+    r"\b(?:life|things|everything|it|this|that)(?:'ll| will| is going to|'s going to| are going to) (?:\w+ )?(?:get better|improve|"
+    r"pick up|work out|ease|pass|be better)\b",
+    # "You've done really well", "You can do well at the tests", "Don't get discouraged", "Don't beat yourself up"
+    r"\byou(?:'ve| have) done (?:so |very |really |incredibly |extremely )?(?:well|great|amazingly|brilliantly|a (?:great|good|"
+    r"fantastic|wonderful) job)\b",
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |really )?do (?:well|great|fine)\b",
+    r"\b(?:don't|do not|try not to|never) (?:get discouraged|lose hope|give up hope|beat yourself up|be (?:so |too )?hard on yourself)\b",
     # "You've got this", "I admire how you…", "They're lucky to have you", "I'm here for you"
     r"\byou(?:'ve| have)? got this\b", r"\bi (?:really |truly )?admire (?:you|your|how|the way)\b",
     r"\blucky to have you\b", r"\b(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
@@ -361,7 +371,7 @@ ENCOURAGEMENT = _rx(
     # Normalising: "That's not silly at all", "There's nothing strange about wanting that"
     r"\b(?:that|it|this)(?:'s| is)(?: not|n't) (?:at all )?(?:weird|strange|silly|stupid|crazy|odd|selfish|unusual|"
     r"dumb|wrong of you)\b",
-    r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:completely |perfectly |totally |very |quite )?(?:normal|natural|okay|ok|fine|"
+    r"\b(?:it(?:'s| is)|its|that(?:'s| is)) (?:completely |perfectly |totally |very |quite )?(?:normal|natural|okay|ok|fine|"
     r"human) to (?:feel|be|want|have|need|worry|cry|struggle)\b",
     # Reassurance about how it will go for them: "You'll be fine", "I'm sure it'll work out"
     r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",

@@ -200,3 +200,29 @@ def test_their_words_said_back_about_them_still_reflect(text):
 ])
 def test_a_turn_that_proposes_or_tells_does_not_reflect_on_its_opening_words(text):
     assert not _listening(detect_moves(text, BOILER))
+
+
+# --- Reassurance about how it will go, crediting what they did, and "don't be hard on yourself" affirm.
+
+@pytest.mark.parametrize("text", [
+    "Life will get easier for you once the move is done, and it will get better.",
+    "Things are going to pick up once the new contract starts.",
+    "This will pass, I promise.",
+    "You've done really well to keep every letter.",
+    "You can do well at the interview, you know the job inside out.",
+    "Please don't beat yourself up about missing the email.",
+    "Try not to be so hard on yourself, anyone could miss that.",
+    "Don't get discouraged, the second application usually goes through.",
+    "its normal to feel flat after a week like that",
+])
+def test_reassurance_and_credit_are_affirmations(text):
+    assert "affirmation" in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "The price will get better value next year.",  # no reassurance: about a price
+    "You've done the form, so I'll send it on.",  # what they did, not credit for it
+    "You can do it online or by post.",  # an option, not encouragement
+])
+def test_near_misses_are_not_affirmations(text):
+    assert "affirmation" not in detect_moves(text, PARCEL)
