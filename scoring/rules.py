@@ -76,12 +76,13 @@ PARAPHRASE_CUE = _rx(
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
                 r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|"
                 r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you|unpleasant|violating|"
-                r"humiliating|embarrassing|isolating|heartbreaking)")
+                r"humiliating|embarrassing|isolating|heartbreaking|challenging)")
 REFLECTION = _rx(
     # "That must feel really violating": whatever follows "must feel" is a feeling
     r"\b(?:that|this|it) must (?:feel|have felt) (?:\w+ )?(?:really |so |very |incredibly |quite |pretty )?[a-z]{4,}\b",
     # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
-    r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
+    r"\b(?:sounds|must (?:be|have been|feel)|(?:has|have|'s got|has got) to (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |"
+    r"quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
     r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|distressing|draining|alarming|frightening)",
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "

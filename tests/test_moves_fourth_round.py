@@ -226,3 +226,17 @@ def test_reassurance_and_credit_are_affirmations(text):
 ])
 def test_near_misses_are_not_affirmations(text):
     assert "affirmation" not in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "That has to be so frustrating after three missed slots.",
+    "It's got to be exhausting, chasing them every single day.",
+    "That sounds really challenging with the kids at home.",
+    "This must be challenging, with the heating off too.",
+])
+def test_has_to_be_and_challenging_name_the_feeling(text):
+    assert "reflection" in detect_moves(text, PARCEL)
+
+
+def test_has_to_be_as_an_obligation_is_not_a_reflection():
+    assert "reflection" not in detect_moves("The form has to be signed by the account holder.", PARCEL)
