@@ -194,6 +194,8 @@ def _restating_question(q: str) -> bool:
     """"So you were overseas?", "It sounds like part of you wants to stay?", "…, is that right?": checks, not asks."""
     if rules.UNDERSTANDING_CHECK.search(q):
         return True
+    if rules.QUESTION_CUE.search(q) or rules.ASKS_FOR_MORE.search(q):
+        return False  # "…so when you said that, can you give me an example of what you mean?" asks for more
     cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
 

@@ -316,6 +316,10 @@ QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|somethin
                    r"i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
                    r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
 
+# Asking them to say more: "Can you give me an example?", "Could you describe what happened next?"
+ASKS_FOR_MORE = _rx(r"\b(?:can|could|would|will) you (?:please |maybe |just )?(?:tell|give|describe|explain|walk|show|share|"
+                    r"say (?:a (?:bit|little) )?more|talk (?:me|us) through)\b")
+
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
 ENCOURAGEMENT = _rx(
     r"\b(?:i(?:'m| am) sure|i know|i believe|i bet) (?:that )?you(?:'ll| will| can| could| are| have|'re|'ve)\b",

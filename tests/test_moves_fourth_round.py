@@ -240,3 +240,16 @@ def test_has_to_be_and_challenging_name_the_feeling(text):
 
 def test_has_to_be_as_an_obligation_is_not_a_reflection():
     assert "reflection" not in detect_moves("The form has to be signed by the account holder.", PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "So when you said the courier was rude, can you give me an example of what you mean?",
+    "So it sounds like the driver left it somewhere, could you describe where you looked?",
+    "So you've had three missed deliveries, would you walk me through the last one?",
+])
+def test_a_restatement_that_goes_on_to_ask_for_more_is_still_a_question(text):
+    assert "question" in detect_moves(text, PARCEL)
+
+
+def test_a_restatement_checked_with_a_question_mark_is_not_a_new_question():
+    assert "question" not in detect_moves("So you've rung the courier three times and nobody picked up?", PARCEL)
