@@ -152,6 +152,8 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     for move, rx in _RULES:
         if rx.search(text):
             found.add(move)
+    if "question" not in found and "you" in text.lower() and rules.INVERTED_QUESTION.search(text):
+        found.add("question")  # "What were you doing when it went black."
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
             and rules.REFLECTION_SOFT.search(text):
         found.add("reflection")  # "two days offline is awful for you"

@@ -38,11 +38,12 @@ QUESTION = _rx(
     r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
     r"[^.!]*$",
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
-    # A question word with the verb before "you", whatever the punctuation: "What were you thinking when you drove
-    # home.", "On a scale of one to ten what number would you give it."
-    r"(?<!no matter )(?<!matter )\b(?:what|where|when|why|how|which|who)(?: \w+){0,2} (?:would|do|did|does|will|could|can|"
-    r"are|were|have|had|should) you\b",
 )
+# A question word with the verb before "you", whatever the punctuation: "What were you thinking when you drove
+# home.", "On a scale of one to ten what number would you give it." (Kept apart from QUESTION so that it runs only
+# on turns that say "you" and have no other question.)
+INVERTED_QUESTION = _rx(r"(?<!no matter )\b(?:what|where|when|why|how|which|who)(?: \w+){0,2} (?:would|do|did|does|will|"
+                        r"could|can|are|were|have|had|should) you\b")
 
 # A sentence that is an open question: opens with a question word and ends with "?" ("When do you need
 # to be there?"). Inverted ones ("Have you tried…?") are often suggestions, so they are not included.
@@ -306,7 +307,7 @@ ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it
 FIRST_PERSON = _rx(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:it |that )?(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
