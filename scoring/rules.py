@@ -184,8 +184,12 @@ BLAME = _rx(
     r"paid|sold|hit|asked|let)\b)",
     # "telling you never to stop them", "sorry you didn't get a call": said for them, not at them
     r"(?<!telling )(?<!told )(?<!tell )(?<!asked )(?<!advised )(?<!sorry )(?<!shame )(?<!sorry that )"
-    r"\byou (?:didn't|did not|failed to|forgot to|never)\b(?! (?:get|receive|hear|have)\b)",
-    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\bif you'd\b(?=.{0,60}\b(?:wouldn't|would not|would never|wouldn't have)\b)", r"\byou must have\b",
+    # "you didn't want to make a fuss", "you didn't deserve that": what they felt or were owed, not a failing
+    r"\byou (?:didn't|did not|failed to|forgot to|never)\b(?! (?:get|receive|hear|have|want|wanna|mean|deserve|need|expect|"
+    r"ask for|sign up for|like)\b)",
+    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b",
+    # "If you had called earlier we could have fixed it" holds it against them; "if you had a job, you'd feel…" does not
+    r"\bif you had\b(?=.{0,80}\b(?:(?:would|could|might)(?:n't| not)? have|(?:would|could)'ve|wouldn't)\b)", r"\bif you'd\b(?=.{0,60}\b(?:wouldn't|would not|would never|wouldn't have)\b)", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:really |entirely |all |completely )?(?:your|on your) (?:responsibility|lookout|job)\b",

@@ -253,3 +253,25 @@ def test_a_restatement_that_goes_on_to_ask_for_more_is_still_a_question(text):
 
 def test_a_restatement_checked_with_a_question_mark_is_not_a_new_question():
     assert "question" not in detect_moves("So you've rung the courier three times and nobody picked up?", PARCEL)
+
+
+# --- What they felt or were owed is not a failing of theirs; a counterfactual that holds it against them is.
+
+@pytest.mark.parametrize("text", [
+    "You didn't want to make a fuss, so you waited.",
+    "You didn't deserve to be spoken to like that.",
+    "You didn't expect the bill to double.",
+    "So if you had a set delivery day, you'd feel a lot calmer about it.",
+])
+def test_what_they_felt_or_were_owed_is_not_blame(text):
+    assert "blame" not in detect_moves(text, PARCEL)
+
+
+@pytest.mark.parametrize("text", [
+    "If you had read the email, you would have known about the change.",
+    "If you had called us earlier we could have stopped it.",
+    "You didn't fill in the form properly.",
+    "You forgot to give us the flat number.",
+])
+def test_holding_it_against_them_is_still_blame(text):
+    assert "blame" in detect_moves(text, PARCEL)
