@@ -265,7 +265,7 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
             rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)) \
             and not _asks_or_tells(core):
-        return True  # but not a turn that proposes or tells: "That's a good job. Have you tried the night shift?", "… Pick one."
+        return True  # not a turn that proposes or tells: "…. Have you tried the night shift?", "…. Pick one."
     if rules.SO_START.match(text):
         return True
     if _about_them(core, toks, context):
@@ -348,8 +348,10 @@ def _generic_restatement(text: str, context: Sequence[ContextTurn]) -> bool:
     """A "restatement" that carries none of the customer's content: every content word is generic
     (problem, issue, thing, something...) and none comes from what the customer just said."""
     mine = content_words(tokens(rules.FILLER.sub("", text.strip())))
-    if not mine or text.lstrip()[:1] in "-–—" or text.rstrip()[-1:] in "-–—" or any(w not in _GENERIC_CONTENT for w in mine) or any(t in FEELINGS for t in tokens(text)):
+    if not mine or any(w not in _GENERIC_CONTENT for w in mine) or any(t in FEELINGS for t in tokens(text)):
         return False
+    if text.lstrip()[:1] in "-–—" or text.rstrip()[-1:] in "-–—":
+        return False  # a piece of a longer turn: its content may be in the other piece
     last = next((said for role, said in map(_role_text, reversed(context)) if role == "customer"), "")
     return not (_stems([w for w in mine if w not in _NO_CONTENT]) & _stems(content_words(tokens(last))))
 
