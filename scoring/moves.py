@@ -157,6 +157,8 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     for move, rx in _RULES:
         if rx.search(text):
             found.add(move)
+    if "question" not in found and "you" in text.lower() and rules.INVERTED_QUESTION.search(text):
+        found.add("question")  # "What were you doing when it went black."
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
             and rules.REFLECTION_SOFT.search(text):
         found.add("reflection")  # "two days offline is awful for you"
@@ -199,6 +201,8 @@ def _restating_question(q: str) -> bool:
     """"So you were overseas?", "It sounds like part of you wants to stay?", "…, is that right?": checks, not asks."""
     if rules.UNDERSTANDING_CHECK.search(q):
         return True
+    if rules.QUESTION_CUE.search(q) or rules.ASKS_FOR_MORE.search(q):
+        return False  # "…so when you said that, can you give me an example of what you mean?" asks for more
     cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
 
@@ -253,7 +257,10 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     core = rules.FILLER.sub("", text.strip())
     toks = tokens(core)
     if len(toks) < 2:
-        return False
+        # "Exhausted.", or the word that finishes what they broke off ("I'm just, I guess-" / "Discouraged.")
+        return len(toks) == 1 and "?" not in text and bool(content_words(toks)) and not found - {"acknowledgement"} \
+            and not rules.NOT_A_SHORT_REFLECTION.search(core) and text.lstrip()[:1] not in "-–—" \
+            and (toks[0] in FEELINGS or _customer_broke_off(context))
     if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
         # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
         return (_shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
@@ -261,8 +268,9 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     if found & _SERVICE or rules.OWN_VOICE.search(core):
         return False
     if rules.ABOUT_YOU_START.match(core) and rules.SECOND_PERSON.search(core) and (
-            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)):
-        return True
+            rules.INNER_STATE.search(core) or any(t in FEELINGS for t in toks) or _shares_customer_content(core, context)) \
+            and not _asks_or_tells(core):
+        return True  # not a turn that proposes or tells: "…. Have you tried the night shift?", "…. Pick one."
     if rules.SO_START.match(text):
         return True
     if _about_them(core, toks, context):
@@ -272,10 +280,13 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
     if 1 <= len(toks) <= 4 and "?" not in text and content_words(toks) and not rules.NOT_A_SHORT_REFLECTION.search(core) \
             and not _answers(context) and text.lstrip()[:1] not in "-–—":
         return True  # "Totally discouraged.", "A fresh start.": a short word on their situation (not a piece of a longer one)
-    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context):
+    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context):
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
-    return shared >= 2
+    # Two of their words in a general remark ("Facebook is a good place to meet people, I find") is the speaker's
+    # view, not theirs said back: it has to be about them, or short and not in the speaker's own voice.
+    return shared >= 2 and (bool(rules.SECOND_PERSON.search(core))
+                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)))
 
 
 def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -311,6 +322,14 @@ def _trailing_ask(text: str) -> bool:
     return bool(last) and bool(rules.TRAILING_ASK.match(rules.FILLER.sub("", last)))
 
 
+def _customer_broke_off(context: Sequence[ContextTurn]) -> bool:
+    """The customer's latest turn is the one just before and stopped mid-sentence ("I'm trying to get-")."""
+    if not context:
+        return False
+    role, said = _role_text(context[-1])
+    return role == "customer" and said.rstrip()[-1:] in ("-", "–", "—")
+
+
 def _answers(context: Sequence[ContextTurn]) -> bool:
     """The customer's latest turn asked something, so a statement now answers it ("No, you don't.")."""
     for turn in reversed(context):
@@ -319,6 +338,27 @@ def _answers(context: Sequence[ContextTurn]) -> bool:
             return said.rstrip().endswith("?")
         return False
     return False
+
+
+# Words that name no content of their own: "So there's a problem with something." restates nothing.
+_GENERIC_CONTENT = frozenset("""
+problem problems issue issues thing things something anything everything stuff matter matters
+there's here's what's thing's something's problem's issue's happened happening happen wrong going bit kind sort
+lot deal bother fine right sure true
+""".split())
+_NO_CONTENT = frozenset(("there's", "here's", "what's", "happen", "happened", "happening", "go"))
+
+
+def _generic_restatement(text: str, context: Sequence[ContextTurn]) -> bool:
+    """A "restatement" that carries none of the customer's content: every content word is generic
+    (problem, issue, thing, something...) and none comes from what the customer just said."""
+    mine = content_words(tokens(rules.FILLER.sub("", text.strip())))
+    if not mine or any(w not in _GENERIC_CONTENT for w in mine) or any(t in FEELINGS for t in tokens(text)):
+        return False
+    if text.lstrip()[:1] in "-–—" or text.rstrip()[-1:] in "-–—":
+        return False  # a piece of a longer turn: its content may be in the other piece
+    last = next((said for role, said in map(_role_text, reversed(context)) if role == "customer"), "")
+    return not (_stems([w for w in mine if w not in _NO_CONTENT]) & _stems(content_words(tokens(last))))
 
 
 def _echoes(toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -425,6 +465,9 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
     if "question" in found and found & {"paraphrase", "reflection"} and _restating_questions(text):
         found.discard("question")  # "It sounds like part of you wants to stay?" / "…, is that right?" checks a reflection
     _model_additions(text, context, found)
+    if found & {"paraphrase", "reflection"} and context and not rules.REFLECTION.search(text) \
+            and _generic_restatement(text, context):
+        found -= {"paraphrase", "reflection"}  # "So you have an issue.": no content of theirs said back
     if "dismissive" in found or "blame" in found:
         found.discard("affirmation")  # "you need to understand" is not validation
     if rules.GREETING.search(text) or (not any(_role_text(t)[0] == "trainee" for t in context)

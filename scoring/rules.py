@@ -39,6 +39,11 @@ QUESTION = _rx(
     r"[^.!]*$",
     r"\b(?:tell me (?:more|about|what|when|how)|walk me through|help me understand|can you describe)\b",
 )
+# A question word with the verb before "you", whatever the punctuation: "What were you thinking when you drove
+# home.", "On a scale of one to ten what number would you give it." (Kept apart from QUESTION so that it runs only
+# on turns that say "you" and have no other question.)
+INVERTED_QUESTION = _rx(r"(?<!no matter )\b(?:what|where|when|why|how|which|who)(?: \w+){0,2} (?:would|do|did|does|will|"
+                        r"could|can|are|were|have|had|should) you\b")
 
 # A sentence that is an open question: opens with a question word and ends with "?" ("When do you need
 # to be there?"). Inverted ones ("Have you tried…?") are often suggestions, so they are not included.
@@ -72,12 +77,13 @@ PARAPHRASE_CUE = _rx(
 _FEELING_ADJ = (r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|"
                 r"infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|"
                 r"distressing|draining|nerve-wracking|maddening|alarming|frightening|unfair|worrying for you|unpleasant|violating|"
-                r"humiliating|embarrassing|isolating|heartbreaking)")
+                r"humiliating|embarrassing|isolating|heartbreaking|challenging)")
 REFLECTION = _rx(
     # "That must feel really violating": whatever follows "must feel" is a feeling
     r"\b(?:that|this|it) must (?:feel|have felt) (?:\w+ )?(?:really |so |very |incredibly |quite |pretty )?[a-z]{4,}\b",
     # "…two days without internet sounds incredibly stressful": the subject can be the situation itself.
-    r"\b(?:sounds|must (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |quite |pretty )?" + _FEELING_ADJ,
+    r"\b(?:sounds|must (?:be|have been|feel)|(?:has|have|'s got|has got) to (?:be|have been|feel)) (?:really |so |very |incredibly |extremely |"
+    r"quite |pretty )?" + _FEELING_ADJ,
     r"\b(?:that|this|it) (?:sounds|must (?:be|have been|feel)|seems|would be) (?:\w+ )?(?:really |so |very |incredibly |extremely |quite |pretty )?"
     r"(?:frustrating|stressful|upsetting|annoying|worrying|difficult|hard|tough|awful|exhausting|disappointing|infuriating|scary|overwhelming|confusing|painful|rough|unsettling|miserable|horrible|terrible|distressing|draining|alarming|frightening)",
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "
@@ -178,8 +184,12 @@ BLAME = _rx(
     r"paid|sold|hit|asked|let)\b)",
     # "telling you never to stop them", "sorry you didn't get a call": said for them, not at them
     r"(?<!telling )(?<!told )(?<!tell )(?<!asked )(?<!advised )(?<!sorry )(?<!shame )(?<!sorry that )"
-    r"\byou (?:didn't|did not|failed to|forgot to|never)\b(?! (?:get|receive|hear|have)\b)",
-    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b", r"\bif you had\b", r"\bif you'd\b(?=.{0,60}\b(?:wouldn't|would not|would never|wouldn't have)\b)", r"\byou must have\b",
+    # "you didn't want to make a fuss", "you didn't deserve that": what they felt or were owed, not a failing
+    r"\byou (?:didn't|did not|failed to|forgot to|never)\b(?! (?:get|receive|hear|have|want|wanna|mean|deserve|need|expect|"
+    r"ask for|sign up for|like)\b)",
+    r"(?<!not )(?<!n't )\byour (?:fault|mistake|error|problem)\b",
+    # "If you had called earlier we could have fixed it" holds it against them; "if you had a job, you'd feel…" does not
+    r"\bif you had\b(?=.{0,80}\b(?:(?:would|could|might)(?:n't| not)? have|(?:would|could)'ve|wouldn't)\b)", r"\bif you'd\b(?=.{0,60}\b(?:wouldn't|would not|would never|wouldn't have)\b)", r"\byou must have\b",
     r"\bthat(?:'s| is) (?:on you|why you)\b", r"\byou (?:obviously|clearly) (?:didn't|did not|don't)\b",
     r"\byou were supposed to\b", r"\buser error\b", r"\byou caused\b",
     r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:really |entirely |all |completely )?(?:your|on your) (?:responsibility|lookout|job)\b",
@@ -279,6 +289,11 @@ OWN_VOICE = _rx(
     r"\byou (?:can|could|will|might|may|'ll) (?:also |always |still |just )?(?:try|use|do|go|get|look|find|talk|ask|call|"
     r"contact|check|start|join|take|make|put|be|have|see|enjoy|feel better)\b",
     r"\b(?:try to|i hope|i wish|you too|hope you|good luck|best of luck|if you (?:want|need|like)|i(?:'m| am) afraid)\b",
+    # an offer on a condition: "If you wanted to bring your partner, I'd be glad to talk to you both"
+    r"\bif you (?:ever )?(?:wanted|needed|liked|(?:would|'d) (?:like|prefer|rather)|wish|feel like|decide|choose|are (?:ever )?"
+    r"(?:interested|ready|happy))\b",
+    r"\bi(?:'d| would) be (?:more than |really |very |only too )?(?:happy|glad|pleased|delighted) to\b",
+    r"\bas i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
     # what they will have to do: "You'll need to be in between eight and twelve"
     r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
@@ -296,9 +311,10 @@ INNER_STATE = _rx(r"\b(?:feel|feels|felt|feeling|think|thinks|thought|want|wants
 # A statement about the other person: "You're torn...", "It sounds like...", "That's a lot for you".
 ABOUT_YOU_START = _rx(r"^(?:it )?(?:sounds like|seems like|it sounds|it seems|it's like|kind of|sort of|you|you're|you've|"
                       r"you'd|you'll|your|for you|on (?:the )?one hand|part of you|that|this|it)\b")
+FIRST_PERSON = _rx(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'd|we'll|us|our|ours)\b")
 SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
-REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
+REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
@@ -308,10 +324,16 @@ QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|somethin
                    r"i(?:'m| am)? wonder(?:ing)? (?:if|whether|what|how|why)|"
                    r"i(?:'m| am) curious (?:about|what|how|whether|if))\b")
 
+# Asking them to say more: "Can you give me an example?", "Could you describe what happened next?"
+ASKS_FOR_MORE = _rx(r"\b(?:can|could|would|will) you (?:please |maybe |just )?(?:tell|give|describe|explain|walk|show|share|"
+                    r"say (?:a (?:bit|little) )?more|talk (?:me|us) through)\b")
+
 # Reassurance and encouragement about the person ("I know you'll get through this", "That's a good plan").
 ENCOURAGEMENT = _rx(
     r"\b(?:i(?:'m| am) sure|i know|i believe|i bet) (?:that )?you(?:'ll| will| can| could| are| have|'re|'ve)\b",
-    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)|get through|make it|handle|manage|overcome|figure|find|"
+    # ("You can do it online" is an option, not encouragement)
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |surely |still )?(?:do (?:it|this|that)"
+    r"(?! (?:online|by|in|at|over|from|through|via|on|with|using|for|here|there|yourself|later|now)\b)|get through|make it|handle|manage|overcome|figure|find|"
     r"sort|work (?:it|this|that) out|get (?:past|over)|beat)\b",
     r"\b(?:i )?believe in you\b", r"\bproud of you\b", r"\bhang in there\b", r"\bstay strong\b",
     r"\b(?:don't|do not|never) give up\b", r"\bthere(?:'s| is) (?:always )?hope\b",
@@ -319,6 +341,14 @@ ENCOURAGEMENT = _rx(
     r"\b(?:that(?:'s| is| sounds like)|what) (?:a |such a )?(?:really |very )?(?:great|good|wonderful|excellent|smart|"
     r"sensible|brave|positive|healthy) (?:idea|plan|step|start|choice|decision|approach|thing|attitude|sign)\b",
     r"\bgood for you\b", r"\bwell done\b", r"\bgood job\b", r"\byou deserved?\b",
+    # "Life will get better for you", "Things will pick up in the new year", "This will pass"
+    r"\b(?:life|things|everything|it|this|that)(?:'ll| will| is going to|'s going to| are going to) (?:\w+ )?(?:get better|improve|"
+    r"pick up|work out|ease|pass|be better)\b",
+    # "You've done really well", "You can do well at the tests", "Don't get discouraged", "Don't beat yourself up"
+    r"\byou(?:'ve| have) done (?:so |very |really |incredibly |extremely )?(?:well|great|amazingly|brilliantly|a (?:great|good|"
+    r"fantastic|wonderful) job)\b",
+    r"\byou (?:can|will|'ll|could) (?:definitely |totally |certainly |really )?do (?:well|great|fine)\b",
+    r"\b(?:don't|do not|try not to|never) (?:get discouraged|lose hope|give up hope|beat yourself up|be (?:so |too )?hard on yourself)\b",
     # "You've got this", "I admire how you…", "They're lucky to have you", "I'm here for you"
     r"\byou(?:'ve| have)? got this\b", r"\bi (?:really |truly )?admire (?:you|your|how|the way)\b",
     r"\blucky to have you\b", r"\b(?:glad|happy|pleased|relieved) to (?:hear|know) (?:that|this|it)\b", r"\bi(?:'m| am) (?:always )?here (?:for you|to listen)\b",
@@ -354,7 +384,7 @@ ENCOURAGEMENT = _rx(
     # Normalising: "That's not silly at all", "There's nothing strange about wanting that"
     r"\b(?:that|it|this)(?:'s| is)(?: not|n't) (?:at all )?(?:weird|strange|silly|stupid|crazy|odd|selfish|unusual|"
     r"dumb|wrong of you)\b",
-    r"\b(?:it(?:'s| is)|that(?:'s| is)) (?:completely |perfectly |totally |very |quite )?(?:normal|natural|okay|ok|fine|"
+    r"\b(?:it(?:'s| is)|its|that(?:'s| is)) (?:completely |perfectly |totally |very |quite )?(?:normal|natural|okay|ok|fine|"
     r"human) to (?:feel|be|want|have|need|worry|cry|struggle)\b",
     # Reassurance about how it will go for them: "You'll be fine", "I'm sure it'll work out"
     r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",
@@ -407,6 +437,12 @@ SUGGESTION_QUESTION = _rx(
     r"(?:\w+ )?(?:help|benefit|be (?:\w+ )?(?:helpful|beneficial|useful|worth|a good idea|an option|good for you))\b",
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:would|could|might) it (?:\w+ )?(?:help|be (?:\w+ )?(?:worth|helpful|"
     r"useful|a good idea|an idea))\b",
+    # "Is that something you'd be willing to do?", "Would that be something you'd consider?": asking them to take it up
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is|would) (?:that|this|it) (?:be )?(?:something|anything) (?:that )?you(?:'d| would)? "
+    r"(?:be )?(?:(?:open|willing|interested|up for|keen) (?:to|in)|like to|want to|consider)\b",
+    # "What would you think about trying a different approach?", "How would you feel about a payment plan?"
+    r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:what|how) would you (?:think|feel|say) (?:about|of|to) (?:\w+ing\b|an? |the idea|"
+    r"some |maybe |perhaps )",
     # "Is there anyone you could talk to?", "Do you have a friend you can lean on?": pointing to support
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is there|are there|do you have|have you got|do you know)\b[^?]*"
     r"\b(?:you|who|that) (?:can|could|might) (?:\w+ )?(?:talk|speak|confide|turn|lean|reach out|open up|vent|"
@@ -477,7 +513,8 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"\b(?:hi|hello|hey|thanks|thank|bye|welcome|see you|nice to|good to see|morning|afternoon|evening|pleasure|sorry|"
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
-    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really)\b")
+    r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really|go(?:t)?t?cha|"
+    r"yep|yup|neat|dear|cheers)\b")
 
 # People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
 PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"
