@@ -968,6 +968,12 @@ _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'
                           r"'s\s+(?:been|got|had|having)\b", re.I)
 
 
+_TO_THEM = re.compile(r"^\s*(?:(?:has|have|had|did|does|do|will|would|is|was|ever|already|still)\s+)*(?:been\s+)?(?:come|came|coming)\b|"
+                      r"\b(?:you|your|yours|u|ur|round|over|call|called|ring|rang|rung|phone|phoned|contact|"
+                      r"contacted|visit|visited|send|sent|deliver|delivered|drop|dropped|leave|left|told|tell|said|say|ask|asked|"
+                      r"knock|knocked|email|emailed|text|texted|write|wrote|reply|replied|get back)\b", re.I)
+
+
 def _said_of(text: str, subject: set[str], predicate: set[str], span: int = 8) -> bool:
     """Whether a piece says the predicate OF the subject: a word of each within a few words of each other."""
     toks = [_GROUP.get(word_key(w.lower()), word_key(w.lower())) for w in _WORD.findall(text)]
@@ -1008,6 +1014,8 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     subj = {k for k in _telling(subject) if k not in _TYPE_WORDS}
     if aux and not (subj & _PERSON_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject)):
         return None  # "Is the router showing lights?": about their own things, asked directly
+    if aux and _TO_THEM.search(predicate):
+        return None  # "Has an engineer BEEN ROUND?", "Did the driver LEAVE you a card?": what happened to them
     pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
     return (subj, pred) if subj and pred else None
 _TRIED_Q = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:did|have|had|has) you\s+(?:already\s+|ever\s+|maybe\s+)?"
