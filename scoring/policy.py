@@ -53,7 +53,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "have the money back", "get your money back", "get the money back", "send it back", "sending it back",
                "send back", "sending back", "straight back to you", "give it back", "giving it back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
-               "back into your account",
+               "back into your account", "coming back to you", "going back to you", "paid back to you",
                "give back", "return the money", "reverse the charge", "reversal"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
@@ -66,7 +66,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "since july", "since august", "since september", "since october", "since november", "since december",
                 "since last", "all of last", "every penny you've paid", "everything you've paid", "all year",
                 "ones before", "before it", "before this one", "before that one", "all the others", "all the other",
-                "the rest of", "all of them", "each of them", "back payments", "every one you've paid"),
+                "the rest of", "all of them", "each of them", "back payments", "every one you've paid",
+                "old payments", "older payments", "old charges", "older charges", "those old", "the old ones"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
                      "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
@@ -987,4 +988,12 @@ def alternative(rule: str, scenario: Scenario | None) -> str | None:
     return scored[0][1]
 
 
-__all__ = ["Offer", "alternative", "concepts", "find_offers"]
+def names_rule(text: str, rule: str) -> bool:
+    """Whether a text names all a policy item's core does (how sure or how soon aside): a recap's "all your past
+    months refunded" names "refunds of earlier months", "the bookshop will refund you" the merchant's refund."""
+    units = [u for u in _units(rule) if u - _GENERIC - _WEAK]
+    have = concepts(text)
+    return bool(units) and all(u & have for u in units)
+
+
+__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule"]

@@ -83,3 +83,121 @@ def test_promising_the_customer_will_not_run_out_is_no_medical_opinion(text):
 ])
 def test_an_opinion_on_going_without_is_still_a_medical_opinion(text):
     assert _rules(text) == [OPINION], text
+
+
+# --- 2. a recap of a forbidden promise is never a strength ---------------------------------------------------------
+
+from scoring import score  # noqa: E402
+from tests.director_play import transcript  # noqa: E402
+
+RECAPS = [
+    ("insurance-claim-flooded-kitchen",
+     ["Three weeks and mould on the wall — that's a horrible wait, I'm sorry.",
+      "I'm approving your claim for you right now, on this call.",
+      "Just to recap: your claim's approved and Ruth will ring you tomorrow before noon. Anything else?"],
+     "Just to recap"),
+    ("subscription-cancel-charged-again",
+     ["You cancelled and we charged you anyway — that's not on, I'm sorry.",
+      "I'll refund every payment you've made since March, not only this one.",
+      "Quick recap: your account is closed, and all those old payments are coming back to you. Anything else?"],
+     "Quick recap"),
+    ("bank-double-charge-rent",
+     ["Charged twice with the rent due Friday — I can see why you're worried.",
+      "The bookshop will definitely give you your money back, I'll make sure of it.",
+      "To sum up, the bookshop refunds you and I ring you on Thursday after six. Anything else I can do?"],
+     "To sum up"),
+]
+
+
+@pytest.mark.parametrize("sid,texts,cue", RECAPS)
+def test_a_recap_of_a_forbidden_promise_is_a_closure_gap_never_a_strength(sid, texts, cue):
+    t = transcript(sid, texts)
+    report = score(t, SCENARIOS[sid])
+    assert report.policy.breaches, "the promise itself is a breach"
+    recap_turn = next(i for i, x in enumerate(t.turns, start=1) if x.role == "trainee" and cue in x.text)
+    praised = [(k, e.quote) for k, d in report.dimensions.items() for e in d.evidence
+               if e.kind == "strength" and e.turn == recap_turn and cue in e.quote]
+    assert praised == [], praised
+    gaps = [e for e in report.dimensions["closure"].evidence if e.kind == "gap" and e.turn == recap_turn]
+    assert gaps, report.dimensions["closure"].evidence
+
+
+def test_a_recap_of_allowed_offers_is_still_a_strength():
+    t = transcript("insurance-claim-flooded-kitchen",
+                   ["Three weeks and mould on the wall — that's a horrible wait, I'm sorry.",
+                    "I'm booking a loss adjuster to look at the kitchen and the mould within 5 working days.",
+                    "Just to recap: the adjuster within 5 working days, and Ruth will ring you tomorrow before noon. "
+                    "Anything else?"])
+    report = score(t, SCENARIOS["insurance-claim-flooded-kitchen"])
+    assert report.policy.breaches == []
+    assert any(e.kind == "strength" and "Just to recap" in e.quote for e in report.dimensions["closure"].evidence)
+
+
+# --- 3. empathy is a feeling or an impact on this customer; seeing the facts is not ---------------------------------
+
+ACTION = {
+    "flight-cancelled-wedding": "I'm rebooking you on the next available flight including partner airlines.",
+    "bank-double-charge-rent": "I'm raising a dispute on the second payment now, which takes 3 to 5 working days.",
+    "insurance-claim-flooded-kitchen": "I'm booking a loss adjuster visit for Thursday at 10am.",
+    "lost-parcel-third-call": "I'm dispatching a replacement today for next-day delivery.",
+    "utility-bill-shock": "I'll re-bill it from a meter reading you give me today.",
+}
+# (scenario, a line that only sees or checks the facts, a sympathy line with a topic word, a specific reflection)
+EMPATHY_SETS = [
+    ("bank-double-charge-rent", "I can see both charges sitting on your statement.",
+     "I'm sorry to hear about the charges.",
+     "Paying for the same thing twice with the rent due on Friday — no wonder you're worried."),
+    ("insurance-claim-flooded-kitchen", "I've pulled up the claim and it's still marked under review.",
+     "Sorry to hear about the claim.",
+     "Three weeks of silence while mould spreads on your kitchen wall — that's a horrible wait."),
+    ("lost-parcel-third-call", "I can see the parcel was scanned as delivered last week.",
+     "I'm sorry about the parcel.",
+     "Chasing us three times for a parcel that says delivered but never came is a lot to put up with."),
+    ("utility-bill-shock", "I've found the bill, it's the six hundred and ten pound one.",
+     "Sorry to hear about your bill.",
+     "A bill four times what you normally pay would shake anyone, and you've done nothing wrong."),
+]
+
+
+def _empathy_score(sid: str, line: str) -> tuple[int, list]:
+    t = transcript(sid, [line, ACTION[sid]])
+    d = score(t, SCENARIOS[sid]).dimensions["empathy"]
+    return d.score, [e.quote for e in d.evidence if e.kind == "strength"]
+
+
+@pytest.mark.parametrize("sid,seeing,sympathy,specific", EMPATHY_SETS)
+def test_seeing_the_facts_is_no_empathy_and_a_specific_reflection_clearly_beats_sympathy(sid, seeing, sympathy,
+                                                                                        specific):
+    see, see_praised = _empathy_score(sid, seeing)
+    sym, _ = _empathy_score(sid, sympathy)
+    spec, spec_praised = _empathy_score(sid, specific)
+    assert not any(seeing.split(",")[0][:20] in q for q in see_praised), see_praised
+    assert spec >= see + 20 and spec >= sym + 20, (see, sym, spec)
+    assert spec_praised, "the specific reflection is a named strength"
+
+
+@pytest.mark.parametrize("sid,line", [
+    ("lost-parcel-third-call", "Eight days of chasing and the birthday on Saturday — that's a lot to deal with."),
+    ("insurance-claim-flooded-kitchen",
+     "Three weeks without a word and a kitchen you can't use — you shouldn't have had to ring us to find out."),
+    ("utility-bill-shock", "Six hundred and ten pounds when it's usually a hundred and forty is the last thing you need."),
+])
+def test_a_validation_of_their_own_story_is_specific_empathy_without_a_feeling_word(sid, line):
+    s, praised = _empathy_score(sid, line)
+    assert s >= 60 and praised, (s, praised)
+
+
+@pytest.mark.parametrize("sid,line", [
+    ("bank-double-charge-rent", "Having the same charge twice when the rent leaves on Friday, with no overdraft behind you "
+                                "— that's a worrying spot. Is the card still with you?"),
+    ("bank-double-charge-rent", "The double charge has left too little money for Friday's rent, and a bounce fee would make "
+                                "it worse. Which card was used?"),
+    ("bank-double-charge-rent", "One payment taken twice, rent going out Friday and nothing spare to cover a fee. Is the "
+                                "card still with you?"),
+    ("flight-cancelled-wedding", "Your flight's cancelled, the wedding is tomorrow and the rebooking link won't work. Which "
+                                 "airport could you get to?"),
+])
+def test_a_real_restatement_earns_paraphrasing_whatever_the_move_label(sid, line):
+    t = transcript(sid, [line, ACTION[sid]])
+    d = score(t, SCENARIOS[sid]).dimensions["paraphrasing"]
+    assert d.score >= 55 and any(e.kind == "strength" for e in d.evidence), (d.score, d.evidence)
