@@ -125,7 +125,12 @@ _SMALL_TALK_Q = re.compile(
 # A sentence that is only a filler ("Okay.", "Right.", "Sure, got it.") or only a goodbye ("Ok bye.", "Bye now.").
 _FILLER_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
                           r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah)\W*)+$", re.I)
-_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for)\b", re.I)
+_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for|"
+                            r"good luck|enjoy (?:the|your)|look after yourself)\b", re.I)
+# Goodbyes the move rules may not list ("Goodnight.", "Enjoy the wedding, and good luck with the speech."), read
+# as a farewell in the last turns of a call.
+_FAREWELL_MORE = re.compile(r"\bgood ?night\b|\bnight night\b|\bcheerio\b|\bbye for now\b|\bspeak (?:to you )?soon\b|"
+                            r"\b(?:enjoy|good luck with) (?:the|your) \w+", re.I)
 _BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|cheers|thanks|ta|yeah|yes|bye|bye-bye|bye bye|"
                        r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
 # A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
@@ -861,7 +866,8 @@ def active_listening(ctx: Context) -> dict:
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
-            if "farewell" in m and "?" not in prev.text and _CONTENT_CUSTOMER.search(prev.text):
+            bye = "farewell" in m or (n in {k for k, *_ in turns[-2:]} and bool(_FAREWELL_MORE.search(t)))
+            if bye and "?" not in prev.text and _CONTENT_CUSTOMER.search(prev.text):
                 said = False  # "That's me sorted, thank you." -> "You're welcome, take care.": the fitting reply
             if said and (not engaged or {"dismissive", "off_topic"} & set(m) and not _legit_questions(ctx, n, r)):
                 k = len(gaps)
@@ -948,9 +954,11 @@ def paraphrasing(ctx: Context) -> dict:
             if n <= first or _restates(ctx, n, t, m) or {"paraphrase", "summary"} & set(m) or _hollow_turn(r) \
                     and not r.greeting_after_explained:
                 continue
+            if {"farewell", "check_more"} & set(m) or r.forbidden:
+                continue  # a restatement is no fix for a goodbye or a forbidden promise (closure advises on those)
             point = _point_before(ctx, n)
-            if not point:
-                continue
+            if not point or (paras and not ctx.on_issue(point)):
+                continue  # (a second restatement is of the problem, not of a detail: "the 27 is on the door")
             target = _target(t)
             kept = _kept(ctx, n, target, r)
             lead = f"So if I've understood, {point}" if not paras else f"So {point}"
@@ -1333,8 +1341,9 @@ def closure(ctx: Context) -> dict:
                 found["next_step"] = (n, t, how)
         if "check_more" in m:
             found["check_more"] = (n, t, None)
-        if "farewell" in m and n in last_two and any(rules.FAREWELL.search(x) and not x.rstrip().endswith("?")
-                                                     for x in sentences(t)):
+        if ("farewell" in m or _FAREWELL_MORE.search(t)) and n in last_two and any(
+                (rules.FAREWELL.search(x) or _FAREWELL_MORE.search(x)) and not x.rstrip().endswith("?")
+                for x in sentences(t)):
             found["farewell"] = (n, t, None)  # ("Did you have a nice weekend?" is small talk, not a goodbye)
     last = ctx.transcript.turns[-1] if ctx.transcript.turns else None
     # The customer ended the call (the engine marks its closing turn's intent; older transcripts only have the words).
@@ -1356,12 +1365,14 @@ def closure(ctx: Context) -> dict:
         for *_, r in turns for o in r.offers)
     if "farewell" in found and found["farewell"][2] != "customer":
         n, t, _ = found["farewell"]
-        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x)), t)
+        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x) or _FAREWELL_MORE.search(x)), t)
         if not addressed:
             found.pop("farewell")
             s -= 5
             ev.append(_ev(n, t, "says goodbye before the customer's problem is solved", gap=True, sentence=bye))
-        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(bye):
+        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(t) and not (
+                # a plain "Goodbye." after the recap and the next step (this turn or the one before) closes well
+                "summary" in found and found["summary"][0] >= n - 2 and "next_step" in found):
             found.pop("farewell")
             ev.append(_ev(n, t, "ends the call abruptly: no recap, no check that it's sorted, no warm close",
                           gap=True, sentence=bye))
@@ -1522,10 +1533,24 @@ def _no_praise_for_forbidden_promises(ctx: Context, out: dict[str, dict]) -> Non
         d["score"] = min(d["score"], _SCORERS[name](without)["score"])
 
 
+def _lead(better: str) -> str:
+    """The part of a suggested line before what it keeps of the original (its first sentence)."""
+    s = sentences(better)
+    return s[0] if s else better
+
+
 def score_dimensions(ctx: Context) -> dict[str, dict]:
     out = {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
     _no_praise_for_forbidden_promises(ctx, out)
     used: set[str] = set()
+    # A suggestion never keeps a sentence the report names as something to work on ("So the bill is the main
+    # problem. It'll probably be fine." repeats the brush-off it should replace).
+    gap_quotes = {e["quote"].rstrip("…").strip() for d in out.values() for e in d["evidence"] if e["kind"] == "gap"}
+    gap_quotes = {q for q in gap_quotes if len(q) >= 12 and not (  # a goodbye kept after the missing recap is fine
+        len(tokens(q)) <= 8 and (rules.FAREWELL.search(q) or _FAREWELL_MORE.search(q)))}
+    for d in out.values():
+        d["suggestions"] = [sg for sg in d["suggestions"] if not any(
+            q in sg["better"] and q not in _lead(sg["better"]) for q in gap_quotes)]
     for d in out.values():
         # Nothing is both a strength and a gap for one skill: a turn with a gap earns no praise there.
         gap_turns = {e["turn"] for e in d["evidence"] if e["kind"] == "gap"}

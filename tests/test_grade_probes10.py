@@ -10,6 +10,8 @@ the tests measure the behaviour, not the dev-set phrases.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from personas.scenario import load_dir
@@ -201,3 +203,94 @@ def test_a_real_restatement_earns_paraphrasing_whatever_the_move_label(sid, line
     t = transcript(sid, [line, ACTION[sid]])
     d = score(t, SCENARIOS[sid]).dimensions["paraphrasing"]
     assert d.score >= 55 and any(e.kind == "strength" for e in d.evidence), (d.score, d.evidence)
+
+
+# --- 4. a plain goodbye after the recap and the next step is a fine close -----------------------------------------
+
+PARCEL_CALL = [
+    "Three calls and two callbacks that never came, with the birthday on Saturday — that's a lot to deal with.",
+    "I'm dispatching a replacement today for next-day delivery, and I'll ring you at 4pm tomorrow with the tracking.",
+    "So, to sum up: a replacement goes out today on next-day delivery, and I call you at 4pm tomorrow. Anything else?",
+]
+
+
+def _closure(texts: list[str]):
+    t = transcript("lost-parcel-third-call", texts)
+    return score(t, SCENARIOS["lost-parcel-third-call"]).dimensions["closure"], t
+
+
+@pytest.mark.parametrize("bye", ["Bye now.", "Okay, goodbye then.", "Right, bye."])
+def test_a_bare_goodbye_after_the_recap_is_no_abrupt_ending(bye):
+    d, t = _closure(PARCEL_CALL + [bye])
+    last = max(i for i, x in enumerate(t.turns, start=1) if x.role == "trainee")
+    assert t.turns[last - 1].text == bye, "the goodbye was played"
+    assert not any(e.kind == "gap" and e.turn == last for e in d.evidence), d.evidence
+    warm, _ = _closure(PARCEL_CALL + ["Take care, and thanks for bearing with us. Goodbye."])
+    assert d.score == warm.score, (d.score, warm.score)
+
+
+@pytest.mark.parametrize("bye", ["Goodnight, and enjoy the party.", "Good luck with the birthday. Night night."])
+def test_a_goodbye_the_move_rules_do_not_list_is_still_a_close(bye):
+    d, t = _closure(PARCEL_CALL + [bye])
+    last = max(i for i, x in enumerate(t.turns, start=1) if x.role == "trainee")
+    assert any(e.kind == "strength" and e.turn == last and "politely" in e.why for e in d.evidence), d.evidence
+
+
+def test_a_bare_goodbye_with_no_recap_is_still_abrupt():
+    d, t = _closure(PARCEL_CALL[:2] + ["Right, bye."])
+    last = max(i for i, x in enumerate(t.turns, start=1) if x.role == "trainee")
+    assert any(e.kind == "gap" and e.turn == last and "abrupt" in e.why for e in d.evidence), d.evidence
+
+
+# --- 5. advice lines read right and never repeat what they should replace ------------------------------------------
+
+from scoring.advice import customer_point, garbled  # noqa: E402
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Please don't hurry me along like that on the phone, young lady. The boiler has been off since Sunday.", "boiler"),
+    ("Everybody on your helpline keeps saying they understand how upsetting all this is. My card was charged.",
+     "card"),
+    ("I've been given that exact same line by your colleagues before, twice last week. The engineer never came.",
+     "engineer"),
+    ("That still doesn't really help me with the deposit for the new flat on Friday. The landlord won't wait.",
+     "landlord"),
+    ("I honestly can't remember the reference number they gave me last time I rang. The parcel never came.",
+     "parcel"),
+])
+def test_the_point_restated_is_the_customers_problem_not_their_remark_about_the_call(text, want):
+    point = customer_point(text)
+    assert point and want in point, point
+
+
+@pytest.mark.parametrize("line", [
+    "So you need it by Friday. So the refund went to the wrong card. Let me fix that.",
+    "That sounds worrying — the parcel is late. Hello, sorry about that.",
+])
+def test_a_line_glued_from_two_restatements_or_a_late_greeting_reads_wrong(line):
+    assert garbled(line), line
+
+
+CALLS = [
+    ("utility-bill-shock", ["Hi there, sorry about that bill.", "I understand, that must be a pain.",
+                            "It'll most likely sort itself out.", "Our system shows the bill is correct, so it's probably "
+                                                                   "your meter.", "Thanks, bye."]),
+    ("internet-outage-remote-worker", ["Thanks for waiting, sorry about the internet.", "I know exactly how you feel.",
+                                       "We've got lots of calls today, so I can't say when.",
+                                       "It should be back at some point.", "Cheers, bye."]),
+    ("pharmacy-refill-delay", ["Morning, sorry about that.", "I totally understand how you feel.",
+                               "It ought to turn up eventually.", "There's not much I can add, sorry.", "Bye then."]),
+]
+
+
+@pytest.mark.parametrize("sid,texts", CALLS)
+def test_no_advice_is_garbled_or_keeps_a_line_the_report_names_as_a_gap(sid, texts):
+    report = score(transcript(sid, texts), SCENARIOS[sid])
+    gaps = {e.quote.rstrip("…").strip() for d in report.dimensions.values() for e in d.evidence if e.kind == "gap"}
+    gaps = {g for g in gaps if len(g) >= 12 and not re.search(r"\b(?:bye|goodbye|take care)\b", g, re.I)}
+    lines = [sg.better for d in report.dimensions.values() for sg in d.suggestions]
+    assert lines, "the call gets advice"
+    for better in lines:
+        assert garbled(better) == [], (better, garbled(better))
+        kept = better.split(". ", 1)[1] if ". " in better else ""
+        assert not any(g in kept for g in gaps), (better, gaps)
