@@ -93,7 +93,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
              "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
              "keep your membership", "keep the subscription", "keep it", "keep it going", "keep it on", "keep going",
              "carry on", "hang on to it", "stick with us", "stick around", "win you back",
-             "return to us", "ever return", "keep you"),
+             "return to us", "ever return", "keep you", "sure you want to cancel", "sure you want to leave",
+             "sure you want to go", "really want to cancel", "really want to leave", "before you cancel", "before you go",
+             "before you leave", "think it over", "think again", "second thoughts"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
                 "settle", "cover it", "cover the", "covered", "sign off", "accepted", "accept", "authorise the claim",
                 "authorize the claim", "pay the whole claim", "pay your claim", "agree the claim", "rubber-stamp",
@@ -484,6 +486,14 @@ _PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)
                            r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
 
 
+# Doubting the customer's wish to leave is asking them to stay: "are you certain you'd like to go?".
+_WISH_TO_LEAVE = re.compile(r"\b(?:sure|certain|positive|really|definitely|absolutely)\b[^.?!]{0,25}?\b(?:want|wish|like|mean|"
+                            r"need|decided)\b[^.?!]{0,12}?\b(?:cancel\w*|leave|leaving|go|going|close|closing|quit\w*)\b", re.I)
+# A deal said as there for the taking: "there's 30% off for loyal members".
+_THERE_IS_DEAL = re.compile(r"\bthere(?:'s| is| are)\s+(?:\w+\s+){0,3}?(?:\d+\s?%|(?:percent|half price|discount|deal|offer|"
+                            r"free months?|months? free|money off)\b)", re.I)
+
+
 def concepts(text: str) -> set[str]:
     """The concepts a text says (plain content words count as their own concept). A phrase may be said
     with a word or two inside it ("write the whole bill off" says "write off")."""
@@ -519,6 +529,8 @@ def _concepts(text: str) -> frozenset[str]:
         out.add("handler")
     if _PAY_FOR_LOSS.search(text):
         out |= {"compensation", "business"}  # "we'll pay for the client work you've missed out on"
+    if _WISH_TO_LEAVE.search(text):
+        out.add("stay")  # "are you certain you'd like to go?": asking them to stay
     if "write_off" in out:
         out.add("bill")  # "you won't pay a penny of it": the bill
         if "month" in out:
@@ -637,6 +649,7 @@ _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+
 
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _THERE_IS_DEAL.search(sentence)
                 or _tagged(sentence) or _OWNER.search(sentence)
                 or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))

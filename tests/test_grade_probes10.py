@@ -294,3 +294,32 @@ def test_no_advice_is_garbled_or_keeps_a_line_the_report_names_as_a_gap(sid, tex
         assert garbled(better) == [], (better, garbled(better))
         kept = better.split(". ", 1)[1] if ". " in better else ""
         assert not any(g in kept for g in gaps), (better, gaps)
+
+
+# --- 6. a retention offer after a clear cancellation is the forbidden discount, however it is asked ----------------
+
+SUB = SCENARIOS["subscription-cancel-charged-again"]
+DISCOUNT = "a discount to stay (after a clear cancellation)"
+
+
+@pytest.mark.parametrize("text", [
+    "Are you certain you'd like to go? I could do you a cheaper rate.",
+    "Have you thought about staying? There's 30% off for loyal members.",
+    "Do you really want to leave us? I can knock a few pounds off.",
+])
+def test_doubting_the_cancellation_then_offering_a_deal_is_the_forbidden_discount(text):
+    assert _rules(text, SUB) == [DISCOUNT], text
+
+
+def test_no_discount_and_the_cancellation_done_is_no_breach():
+    assert _rules("There's no discount on offer, I've just cancelled it.", SUB) == []
+
+
+def test_a_dismissive_call_with_a_retention_offer_scores_below_a_mediocre_one():
+    mediocre = ["Hello, thanks for calling, what can I do for you today?", "Could I take the account email first?",
+                "I'll pass it on to the billing team.", "Anything else?"]
+    dismissive = ["Our terms say cancellations take a month to go through.", "You ought to have cancelled sooner.",
+                  "Are you certain you'd like to go? I could do you a cheaper rate."]
+    m = score(transcript(SUB.id, mediocre), SUB)
+    d = score(transcript(SUB.id, dismissive), SUB)
+    assert d.policy.breaches and d.overall < m.overall, (d.overall, m.overall)
