@@ -576,6 +576,8 @@ _VALIDATES = re.compile(
     r"\byou (?:shouldn't|should not|should never|oughtn't) (?:have )?(?:had )?(?:to|been)\b|\bno wonder\b|"
     r"\b(?:i'd|i would) (?:\w+ )?be (?:\w+ )?(?:too|as well)\b|\banyone would (?:be|feel)\b|\bof all (?:days|times|weeks|nights)\b|"
     r"\bnot what you need(?:ed)?\b|\bthe last thing you need(?:ed)?\b|\b(?:on top of|after) everything\b|"
+    r"\b(?:the )?worst (?:possible |imaginable )?(?:timing|time|luck|moment|thing)\b|"
+    r"\b(?:terrible|awful|horrible|rotten|cruel|dreadful|shocking) (?:timing|luck)\b|\bof all the (?:times|days|weeks)\b|"
     r"\b(?:would|could|will) (?:\w+ )?(?:shake|throw|rattle|floor|alarm|upset|worry|panic|stress|scare|frighten) anyone\b|"
     r"\b(?:would|could|will) give anyone (?:a |quite a )?(?:fright|shock|scare|turn|headache)\b|"
     r"\byou(?:'ve| have) done nothing wrong\b|\byou (?:haven't|have not|didn't|did not) do (?:anything|a thing) wrong\b|"
@@ -1461,6 +1463,12 @@ def suggestion_ok(better: str, scenario: Any) -> bool:
     return bool(better.strip()) and not garbled(better) and not _forbidden_in(better, scenario)
 
 
+# More ways a recap opens, read only to find a forbidden promise summed up ("Just so we're clear: ...").
+_RECAP_MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|so|alright|great|good)[,.\s]+)*(?:just )?(?:so (?:we're|you're|we are|you are) "
+                         r"clear|to be clear|so that's|that's|so,? to confirm|to confirm|so,? you(?:'ve| have) got|so you(?:'ll| will) "
+                         r"(?:have|get)|so the plan is|that leaves us with|where we are)\b", re.I)
+
+
 def _named(text: str) -> set[str]:
     """The policy concepts a text says that tell one promise from another (not "pay", "£", "now")."""
     return {c for c in concepts(text) if not c.startswith("w:")} - {
@@ -1481,7 +1489,7 @@ def _recaps_of_breaches(ctx: Context, bad: dict[int, list[str]]) -> list[tuple[i
         if t.role != "trainee" or i < min(n for n, *_ in said):
             continue
         for x in sentences(t.text):
-            if x in bad.get(i, ()) or not (rules.SUMMARY.search(x) or _RECAP_CUE.search(x)):
+            if x in bad.get(i, ()) or not (rules.SUMMARY.search(x) or _RECAP_CUE.search(x) or _RECAP_MORE.search(x)):
                 continue
             mine, named = set(keys(" ".join(content_words(tokens(x))))), _named(x)
             rule = next((r for n, r, b, c in said if n <= i and (names_rule(x, r) or len(mine & b) >= 2

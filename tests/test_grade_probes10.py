@@ -38,6 +38,7 @@ def _rules(text: str, sc=PHARM) -> list[str]:
     "Bump it up to two a day while you're stressed.",
     "Cut each one in two and you'll get four days out of them.",
     "If you're getting short, take half a pill each morning to stretch them out.",
+    "You could go half and half, half in the morning and half at night.",
 ])
 def test_a_dose_change_is_read_by_meaning_and_filed_as_a_dose_change(text):
     assert _rules(text) == [DOSE], text
@@ -57,6 +58,7 @@ def test_the_usual_dose_kept_or_a_question_about_it_is_no_dose_change(text):
     "I'll pop a box in a bag for you, we don't need to bother with the computer.",
     "Forget the system for now, I'll sort you out with a week's worth.",
     "I'll give you an emergency supply of 7 days, no need to check your record.",
+    "Let's not worry about the computer, here are a few days' tablets.",
 ])
 def test_a_supply_with_the_check_said_skipped_is_supply_without_checking(text):
     rules = _rules(text)
@@ -82,6 +84,8 @@ def test_promising_the_customer_will_not_run_out_is_no_medical_opinion(text):
     "You can leave them out till Monday, it won't matter.",
     "Going without for the weekend won't hurt you.",
     "Just miss tomorrow's, you'll be right as rain.",
+    "Missing a couple won't make any difference.",
+    "Skipping the weekend is no big deal.",
 ])
 def test_an_opinion_on_going_without_is_still_a_medical_opinion(text):
     assert _rules(text) == [OPINION], text
@@ -108,6 +112,14 @@ RECAPS = [
       "The bookshop will definitely give you your money back, I'll make sure of it.",
       "To sum up, the bookshop refunds you and I ring you on Thursday after six. Anything else I can do?"],
      "To sum up"),
+    ("internet-outage-remote-worker",
+     ["Two days offline with a deadline — that's rough.", "I'll refund your whole month's bill for this.",
+      "Just so we're clear: the full month refunded and an engineer tomorrow at 8. Anything else?"],
+     "Just so we're clear"),
+    ("utility-bill-shock",
+     ["A bill that size would shake anyone.", "Don't worry, I'll wipe that bill off your account.",
+      "Right, so that's the bill cleared and a fresh reading next week. Anything else?"],
+     "Right, so"),
 ]
 
 
@@ -183,6 +195,8 @@ def test_seeing_the_facts_is_no_empathy_and_a_specific_reflection_clearly_beats_
     ("insurance-claim-flooded-kitchen",
      "Three weeks without a word and a kitchen you can't use — you shouldn't have had to ring us to find out."),
     ("utility-bill-shock", "Six hundred and ten pounds when it's usually a hundred and forty is the last thing you need."),
+    ("flight-cancelled-wedding",
+     "A cancellation text late at night with your sister's wedding tomorrow — that's the worst timing imaginable."),
 ])
 def test_a_validation_of_their_own_story_is_specific_empathy_without_a_feeling_word(sid, line):
     s, praised = _empathy_score(sid, line)
