@@ -108,6 +108,8 @@ def customer_point(text: str, about: set[str] | frozenset[str] | None = None) ->
                      r"\b(?:already |just )?(?:told|explained (?:this|that|it) to) (?:you|them)(?: (?:what|this|that|everything|already))?\b"
                      r"(?! (?:would|will|were|was|had))", s, re.I):
             continue  # quoted words, or the agent's own promise read back ("You'll use my reading")
+        if _NO_VERB(s) or _DETAIL.search(s) or _NO_SUBJECT.match(s):
+            continue  # an account number or an email given, or "doesn't deliver a bike" (no subject left)
         if _NO_VERB(s):
             continue  # "27 Linden Avenue, Moseley": a detail given, not a point to restate
         if _ABOUT_THE_CALL.search(s):
@@ -173,17 +175,24 @@ _VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did
 
 
 def _NO_VERB(sentence: str) -> bool:
-    """Whether a sentence has no verb at all and reads as details given (an address, a list of numbers)."""
-    return not _VERBISH.search(sentence) and not re.search(r"\b[a-z]{2,}s\b", sentence) and (
-        bool(re.search(r"\d", sentence)) or sentence.count(",") >= 2)
+    """Whether a sentence has no verb at all: details given ("27 Linden Avenue, Moseley") or a verdict ("Details
+    first, problem never"), not a point to restate."""
+    return not _VERBISH.search(sentence)
 
 
+# Details given in answer to a question: an account or order number, an email address, a postcode.
+_DETAIL = re.compile(r"\d[\d -]{5,}\d|@|\b\w+ at \w+ dot (?:com|co|net|org|uk)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b")
+# A clause whose subject was cut away: "doesn't deliver a bike".
+_NO_SUBJECT = re.compile(r"^(?:doesn't|don't|isn't|aren't|can't|won't|wasn't|weren't|didn't|hasn't|haven't|does|do|is|are|was|"
+                         r"were|has|have|had|will|would|can|could|should)\b", re.I)
 # What the customer says of the call itself, not of their problem: how the agent talks ("you didn't listen",
 # "everyone says they understand", "I'd rather you didn't rush me"), having heard it before, what they cannot
 # remember, a verdict on the last answer ("That doesn't help me before Friday"), a demand for an answer.
 _ABOUT_THE_CALL = re.compile(
     r"\b(?:you|you're|you've|you'd|your|everyone|everybody|people|they|nobody|no one|saying)\b[^.!?]*?\b(?:understand\w*|heard|"
     r"hear(?:ing)?|rush\w*|listen\w*|script\w*|apologi\w*|sorry|patronis\w*|talk(?:ing)? down)\b|\bword for word\b|"
+    r"\bnice try\b|\b(?:i've|i have|i) (?:already |just |now )?(?:said|explained|repeated|gone through|gone over) (?:this|that|it|"
+    r"all (?:this|that))\b|\b(?:second|third|fourth|fifth) time of asking\b|\b(?:i'll|i will|i'd|i would) feel (?:a lot |much )?better\b|"
     r"\b(?:heard|had|been told|been given|got|given)\b (?:\w+ ){0,5}?(?:line|answer|thing|story|excuse|script|that|this|it)\b"
     r"[^.!?]{0,40}?\bbefore\b|"
     r"^(?:i|we) (?:\w+ )?(?:can't|cannot|can not|don't|do not) (?:quite )?(?:remember|recall|know|understand|follow)\b|"

@@ -271,6 +271,10 @@ from scoring.advice import customer_point, garbled  # noqa: E402
      "landlord"),
     ("I honestly can't remember the reference number they gave me last time I rang. The parcel never came.",
      "parcel"),
+    ("My reference is 5521 8830 1174 and I rang about it twice already. The boiler has been off since Sunday.",
+     "boiler"),
+    ("I've explained all this to three different people on your team already. The engineer never came.", "engineer"),
+    ("Nice try, but I'm not falling for the same old excuse again today. The parcel still hasn't turned up at my door.", "parcel"),
 ])
 def test_the_point_restated_is_the_customers_problem_not_their_remark_about_the_call(text, want):
     point = customer_point(text)
