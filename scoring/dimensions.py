@@ -959,8 +959,8 @@ def paraphrasing(ctx: Context) -> dict:
             if {"farewell", "check_more"} & set(m) or r.forbidden:
                 continue  # a restatement is no fix for a goodbye or a forbidden promise (closure advises on those)
             point = _point_before(ctx, n)
-            if not point or (paras and not ctx.on_issue(point)):
-                continue  # (a second restatement is of the problem, not of a detail: "the 27 is on the door")
+            if not point:
+                continue
             target = _target(t)
             kept = _kept(ctx, n, target, r)
             lead = f"So if I've understood, {point}" if not paras else f"So {point}"
