@@ -104,9 +104,16 @@ def customer_point(text: str, about: set[str] | frozenset[str] | None = None) ->
                 and not {stem(w) for w in content_words(tokens(s))} & about:
             continue  # "That's a script, not an answer": the customer's verdict on the call, not their problem
         if re.search(r"[\"“”]|\byou(?:'ll|’ll| will| are going to|'re going to| can| could| might| may)\b|"
+                     r"\byou(?:'re|’re| are) (?!not\b)\w+ing\b|"
                      r"\b(?:already |just )?(?:told|explained (?:this|that|it) to) (?:you|them)(?: (?:what|this|that|everything|already))?\b"
                      r"(?! (?:would|will|were|was|had))", s, re.I):
             continue  # quoted words, or the agent's own promise read back ("You'll use my reading")
+        if _NO_VERB(s) or _DETAIL.search(s) or _NO_SUBJECT.match(s):
+            continue  # an account number or an email given, or "doesn't deliver a bike" (no subject left)
+        if _NO_VERB(s):
+            continue  # "27 Linden Avenue, Moseley": a detail given, not a point to restate
+        if _ABOUT_THE_CALL.search(s):
+            continue  # "I'd rather you didn't rush me", "I've heard that before": the call, not their problem
         if _AT_THE_AGENT.match(s):
             continue  # "You still haven't said what flight we're on": what the agent failed to do, not their problem
         first = _WORD.match(s)
@@ -162,6 +169,37 @@ def _proper(word: str, text: str) -> bool:
     return bool(re.search(r"(?<=[a-z,;:] )" + re.escape(word) + r"\b", text or ""))
 
 
+_VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|can|could|will|would|shall|should|may|"
+                      r"might|must|need|want|got|get|go|goes|went|came|come|says?|said|\w+(?:ed|ing|'s|’s|'ve|’ve|'m|’m|'re|"
+                      r"’re|'d|’d|n't|n’t))\b", re.I)
+
+
+def _NO_VERB(sentence: str) -> bool:
+    """Whether a sentence has no verb at all: details given ("27 Linden Avenue, Moseley") or a verdict ("Details
+    first, problem never"), not a point to restate."""
+    return not _VERBISH.search(sentence)
+
+
+# Details given in answer to a question: an account or order number, an email address, a postcode.
+_DETAIL = re.compile(r"\d[\d -]{5,}\d|@|\b\w+ at \w+ dot (?:com|co|net|org|uk)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b")
+# A clause whose subject was cut away: "doesn't deliver a bike".
+_NO_SUBJECT = re.compile(r"^(?:doesn't|don't|isn't|aren't|can't|won't|wasn't|weren't|didn't|hasn't|haven't|does|do|is|are|was|"
+                         r"were|has|have|had|will|would|can|could|should)\b", re.I)
+# What the customer says of the call itself, not of their problem: how the agent talks ("you didn't listen",
+# "everyone says they understand", "I'd rather you didn't rush me"), having heard it before, what they cannot
+# remember, a verdict on the last answer ("That doesn't help me before Friday"), a demand for an answer.
+_ABOUT_THE_CALL = re.compile(
+    r"\b(?:you|you're|you've|you'd|your|everyone|everybody|people|they|nobody|no one|saying)\b[^.!?]*?\b(?:understand\w*|heard|"
+    r"hear(?:ing)?|rush\w*|listen\w*|script\w*|apologi\w*|sorry|patronis\w*|talk(?:ing)? down)\b|\bword for word\b|"
+    r"\bnice try\b|\b(?:i've|i have|i) (?:already |just |now )?(?:said|explained|repeated|gone through|gone over) (?:this|that|it|"
+    r"all (?:this|that))\b|\b(?:second|third|fourth|fifth) time of asking\b|\b(?:i'll|i will|i'd|i would) feel (?:a lot |much )?better\b|"
+    r"\b(?:heard|had|been told|been given|got|given)\b (?:\w+ ){0,5}?(?:line|answer|thing|story|excuse|script|that|this|it)\b"
+    r"[^.!?]{0,40}?\bbefore\b|"
+    r"^(?:i|we) (?:\w+ )?(?:can't|cannot|can not|don't|do not) (?:quite )?(?:remember|recall|know|understand|follow)\b|"
+    r"^(?:that|this|it|which)(?:'s|’s| is| was)? (?:\w+ )?(?:doesn't|does not|won't|will not|isn't|is not|didn't|did not|"
+    r"wasn't|can't) (?:\w+ ){0,2}?(?:help|answer|stop|change|fix|solve|work|mean|matter)\b|"
+    r"^(?:i|we) (?:just |only |really )?(?:need|want|would like) (?:an? |the |some )?(?:answer|action|date|time|name|number|"
+    r"reference|decision|yes or no|straight answer|to know|you to|someone to)\b", re.I)
 # Sentences starting with these tell the agent what to do; "So don't read us the small print" is no restatement.
 _AT_THE_AGENT = re.compile(r"^(?:and |but |so )?(?:you|you lot|your people|nobody|no one|no-one)(?: still| just| really| clearly| even)? "
                            r"(?:haven't|have not|hasn't|didn't|did not|never|don't|do not|aren't|are not|won't|"
@@ -242,4 +280,8 @@ def garbled(line: str) -> list[str]:
             break
     if re.search(r"—\s*(?:—|$)|^\W", line.strip()):
         out.append("an empty clause")
+    if re.search(r"(?:^|[.!?]\s+)So\b[^.!?]*[.!?]\s+So\b", line.strip()):
+        out.append("two sentences in a row starting with 'So'")
+    if re.search(r"[.!?—–]\s+(?:Hello|Hi|Hiya|Good (?:morning|afternoon|evening))\b", line):
+        out.append("a greeting after the start of the line")
     return out

@@ -21,7 +21,7 @@ from scoring.advice import customer_point, garbled, offer_sentence
 from scoring.evidence import MAX_QUOTE, clip, instead, quote, sentences
 from scoring.moves import detect_moves, is_parroting
 from scoring.needs import needs_met
-from scoring.policy import alternative, concepts, find_offers
+from scoring.policy import alternative, concepts, find_offers, names_rule
 from scoring.text import FEELINGS, content_words, stem, tokens
 from scoring.understanding import ID_REQUEST, SCRIPTED_GREETING, TurnReading, customer_keys, read_turn
 
@@ -125,7 +125,12 @@ _SMALL_TALK_Q = re.compile(
 # A sentence that is only a filler ("Okay.", "Right.", "Sure, got it.") or only a goodbye ("Ok bye.", "Bye now.").
 _FILLER_ONLY = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|sure|fine|alright|all right|i see|got it|understood|noted|yes|yeah|yep|"
                           r"mm+|hmm+|great|perfect|cool|thanks|thank you|cheers|so|well|then|now|oh|ah)\W*)+$", re.I)
-_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for)\b", re.I)
+_FAREWELL_WARM = re.compile(r"\b(?:take care|all the best|have a (?:good|great|nice|lovely)|thanks for|thank you for|"
+                            r"good luck|enjoy (?:the|your)|look after yourself)\b", re.I)
+# Goodbyes the move rules may not list ("Goodnight.", "Enjoy the wedding, and good luck with the speech."), read
+# as a farewell in the last turns of a call.
+_FAREWELL_MORE = re.compile(r"\bgood ?night\b|\bnight night\b|\bcheerio\b|\bbye for now\b|\bspeak (?:to you )?soon\b|"
+                            r"\b(?:enjoy|good luck with) (?:the|your) \w+", re.I)
 _BARE_BYE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|alright|well|so|then|now|cheers|thanks|ta|yeah|yes|bye|bye-bye|bye bye|"
                        r"goodbye|good bye|see ya|see you|later|ciao)\W*)+$", re.I)
 # A vague time ("at some point this week", "at some stage", "soon") or a hedge ("we might be able to", "I'll see"):
@@ -462,11 +467,35 @@ def _admin(question: str) -> bool:
 
 
 def _restates(ctx: Context, n: int, text: str, moves: list[str]) -> bool:
-    """A real restatement: the paraphrase move, the customer's own content, and no policy read out."""
-    if "paraphrase" not in moves or _POLICY.search(text) or {"dismissive", "blame", "blame_shift"} & set(moves):
+    """A real restatement: the paraphrase move (or, whatever the move label, a statement that gives back three
+    or more things the customer brought, in the agent's own words), and no policy read out."""
+    if _POLICY.search(text) or {"dismissive", "blame", "blame_shift"} & set(moves):
         return False
-    mine = set(keys(" ".join(content_words(tokens(text)))))
-    return len(mine & _customer_own(ctx, n)) >= 2 and not is_parroting(text, ctx.transcript.turns[:n - 1])
+    if is_parroting(text, ctx.transcript.turns[:n - 1]):
+        return False
+    own = _customer_own(ctx, n)
+    if "paraphrase" in moves:
+        return len(set(keys(" ".join(content_words(tokens(text))))) & own) >= 2
+    return _restatement(ctx, n, text) is not None
+
+
+# What an agent's own plans sound like (not a restatement of the customer's story).
+_AGENT_PLAN = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| can| could|'ve| have|'m| am|"
+                         r"'re| are)\b|\b(?:let me|here's what|please)\b", re.I)
+
+
+def _restatement(ctx: Context, n: int, text: str) -> str | None:
+    """The sentence (or the part before its dash) that restates three or more things the customer brought, said
+    as a statement of their situation: "So the £212.40 shows twice from Monday and you're now short of the rent"
+    (not a question, not the agent's own plans)."""
+    own = _customer_own(ctx, n)
+    for x in sentences(text):
+        seg = re.split(r"\s+[—–]\s+|;\s+", x)[0]
+        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < 5:
+            continue
+        if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= 3:
+            return x
+    return None
 
 
 def _customer_own(ctx: Context, n: int) -> set[str]:
@@ -534,6 +563,55 @@ def _shown_families(ctx: Context, n: int) -> set[int]:
 _NOT_A_FEELING = re.compile(r"\b(?:don't|do not|no need to|not to|never|nothing to|won't|needn't)\b(?: \w+){0,2} "
                             r"(?:worry|worried|panic|stress|fret|upset)|\b(?:i|we)(?:'ll| will| can|'m going to| am going to)\b",
                             re.I)
+# Saying what this has done to the customer is fair, hard or too much: "that's a lot", "you shouldn't have had to
+# chase us", "no wonder", "the last thing you need" (empathy without a feeling word).
+_VALIDATES = re.compile(
+    r"\b(?:that's|that is|it's|it is|this is|that must be|this must be|what|is|was|has been|must be|would be|must have been|"
+    r"sounds like|sounds) (?:(?:such|quite|really|just|so|far|an?|absolutely|"
+    r"completely|totally|genuinely|properly|honestly|a really|a truly) )*(?:a lot|too much|so much|not (?:on|right|fair|good enough|"
+    r"okay|ok|acceptable|how it should be)|unacceptable|unfair|awful|terrible|horrible|rotten|rough|hard|tough|a nightmare|a mess|"
+    r"a worry|worrying|scary|frightening|stressful|upsetting|miserable|dreadful|appalling|(?:horrible|frightening|awful|rotten|"
+    r"rough|tough|hard|difficult|worrying|scary|stressful|miserable|dreadful|horrid|nasty) (?:\w+ )?(?:spot|position|place|"
+    r"situation|time|thing|week|day|wait|way)|the last thing you need(?:ed)?|a lot to (?:deal with|cope with|put up with|take))\b|"
+    r"\byou (?:shouldn't|should not|should never|oughtn't) (?:have )?(?:had )?(?:to|been)\b|\bno wonder\b|"
+    r"\b(?:i'd|i would) (?:\w+ )?be (?:\w+ )?(?:too|as well)\b|\banyone would (?:be|feel)\b|\bof all (?:days|times|weeks|nights)\b|"
+    r"\bnot what you need(?:ed)?\b|\bthe last thing you need(?:ed)?\b|\b(?:on top of|after) everything\b|"
+    r"\b(?:the )?worst (?:possible |imaginable )?(?:timing|time|luck|moment|thing)\b|"
+    r"\b(?:terrible|awful|horrible|rotten|cruel|dreadful|shocking) (?:timing|luck)\b|\bof all the (?:times|days|weeks)\b|"
+    r"\b(?:would|could|will) (?:\w+ )?(?:shake|throw|rattle|floor|alarm|upset|worry|panic|stress|scare|frighten) anyone\b|"
+    r"\b(?:would|could|will) give anyone (?:a |quite a )?(?:fright|shock|scare|turn|headache)\b|"
+    r"\byou(?:'ve| have) done nothing wrong\b|\byou (?:haven't|have not|didn't|did not) do (?:anything|a thing) wrong\b|"
+    r"\b(?:it's|it is|this is|that's|that is|it isn't|this isn't) (?:not |in no way |)(?:your fault|your doing|on you|down to you)\b|"
+    r"\bnone of (?:this|that|it) is (?:on you|your fault|your doing|down to you)\b", re.I)
+# A report of what the agent sees or checked: "I can see the two payments", "I've pulled up the claim".
+_PERCEIVES = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|so|yes|yeah|thanks|thank you)[,.!]?\s+)*(?:i|we)(?:'ve| have| can| do)? "
+                        r"(?:just |now |already )?(?:see|seen|found|checked|looked|pulled up|got|notice|noticed|spotted|"
+                        r"confirm|confirmed|have|located|brought up|opened)\b|\b(?:it|that|this|the \w+) (?:shows|says|is showing|"
+                        r"is marked|has been marked|was marked|was scanned|is still marked)\b", re.I)
+# Warmth of any kind in a sentence: a feeling named, an apology, a validation, "I can see why".
+_WARMTH = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b|\b(?:see|understand|hear|imagine|get|know) (?:exactly )?(?:why|how)\b",
+                     re.I)
+
+
+# Sorry for a thing that happened to them, said as a clause: "I'm sorry it took a call to get this moving".
+_SORRY_THAT = re.compile(r"\bsorry (?:that )?(?:it|we|you|i|they|this|that|nobody|no one|our)\b(?!'s all)", re.I)
+
+
+def _warm(text: str) -> bool:
+    return any(w in FEELINGS for w in tokens(text)) or bool(_VALIDATES.search(text) or _WARMTH.search(text))
+
+
+def _validation(ctx: Context, n: int, x: str) -> bool:
+    """Whether sentence x validates what happened to this customer: a validation (or a feeling word) said of two
+    or more things of their own story ("Two days offline with a client deadline tomorrow — that's a lot")."""
+    if len(set(keys(" ".join(content_words(tokens(x))))) & ctx.said(n, True)) < 2:
+        return False
+    for seg in re.split(r"\s+[—–-]\s+|;\s+|,\s+(?:and|but|so)\s+", x):
+        if (_VALIDATES.search(seg) or any(w in FEELINGS for w in tokens(seg))) and not _NOT_A_FEELING.search(seg):
+            return True
+    return False
+
+
 # Sympathy by rote, in forms the reading may not list: it fits any call, so it counts as generic.
 _SCRIPTED_SYMPATHY = re.compile(
     r"\b(?:thanks|thank you|cheers) (?:so much |very much )?for (?:your patience|bearing with (?:me|us)|your understanding|"
@@ -574,6 +652,15 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
         own = set(keys(" ".join(content_words(tokens(q))))) & ctx.said(n, True)
         if not own and len(content_words(tokens(q))) < 4:
             kind = "feeling" if any(w in FEELINGS for w in tokens(q)) else "generic"
+        elif not _warm(q) and _PERCEIVES.search(q):
+            # "I can see the two payments": seeing or checking the facts is listening or action, not empathy
+            kind = "none"
+            v = next((x for x in sentences(ctx.transcript.turns[n - 1].text) if _validation(ctx, n, x)), None)
+            if v:
+                kind, q = "specific", v
+        elif len(own) < 2 and not (any(w in FEELINGS for w in tokens(q)) or _VALIDATES.search(q)
+                                   or _SORRY_THAT.search(q)):
+            kind = "generic"  # "I'm sorry to hear about the payment": sympathy with a topic word, no impact on them
     if kind in ("feeling", "generic") and q:
         named = _families([w for w in tokens(q) if w in FEELINGS] + (["let down"] if "let down" in q.lower() else []))
         if kind == "feeling" and (not named & _shown_families(ctx, n) or _SCRIPTED_SYMPATHY.search(q)):
@@ -587,8 +674,9 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
     elif kind == "none" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
         # A feeling said of this customer's own story ("… rent due on Friday — a horrible spot to be in").
         for x in sentences(ctx.transcript.turns[n - 1].text):
-            if any(w in FEELINGS for w in tokens(x)) and not _NOT_A_FEELING.search(x) \
-                    and len(set(keys(" ".join(content_words(tokens(x))))) & ctx.said(n, True)) >= 2:
+            if (any(w in FEELINGS for w in tokens(x)) and not _NOT_A_FEELING.search(x)
+                    and len(set(keys(" ".join(content_words(tokens(x))))) & ctx.said(n, True)) >= 2) \
+                    or _validation(ctx, n, x):
                 kind, q = "specific", x
                 break
     memo[n] = (kind, q)
@@ -725,7 +813,7 @@ def active_listening(ctx: Context) -> dict:
         if not _hollow_turn(r) and not (r.greeting_after_explained or r.id_first) \
                 and not {"dismissive", "blame", "blame_shift"} & set(m) \
                 and (_restates(ctx, n, t, m) or ("summary" in m and n_content >= 4 and _recaps_customer(ctx, n, t))
-                     or r_kind == "specific"
+                     or r_kind == "specific" or (r.empathy == "specific" and r_kind == "none")  # (seeing their facts)
                      or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
                      or ("acknowledgement" in m and ctx.on_issue(t) and n_content >= 4
                          and r_kind not in ("generic", "non_apology"))):
@@ -780,7 +868,8 @@ def active_listening(ctx: Context) -> dict:
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
-            if "farewell" in m and "?" not in prev.text and _CONTENT_CUSTOMER.search(prev.text):
+            bye = "farewell" in m or (n in {k for k, *_ in turns[-2:]} and bool(_FAREWELL_MORE.search(t)))
+            if bye and "?" not in prev.text and _CONTENT_CUSTOMER.search(prev.text):
                 said = False  # "That's me sorted, thank you." -> "You're welcome, take care.": the fitting reply
             if said and (not engaged or {"dismissive", "off_topic"} & set(m) and not _legit_questions(ctx, n, r)):
                 k = len(gaps)
@@ -817,6 +906,8 @@ def active_listening(ctx: Context) -> dict:
     for n, t, m in heard[:2]:
         r = ctx.reading(n)
         kind, q = _empathy(ctx, n, r)
+        if kind == "none" and r.empathy == "specific":
+            kind, q = "specific", r.empathy_quote  # "I can see the two payments": heard, though no empathy
         ev.append(_ev(n, t, "shows they heard what the customer said",
                       sentence=q if kind == "specific" and not _restates(ctx, n, t, m) else _closest(ctx, n, t)))
     for n, t, why, _, better in gaps[:4]:
@@ -851,7 +942,7 @@ def paraphrasing(ctx: Context) -> dict:
     summaries = [(n, t) for n, t, m, r in turns if "summary" in m and (r.commitments or r.acted)]
     s = 20 + 35 * min(len(paras), 2) + (10 if summaries else 0) - 20 * len(parrots) - 10 * len(recitals)
     for n, t in paras[:2]:
-        cue = next((x for x in sentences(t) if rules.PARAPHRASE_CUE.search(x)), None)
+        cue = next((x for x in sentences(t) if rules.PARAPHRASE_CUE.search(x)), None) or _restatement(ctx, n, t)
         ev.append(_ev(n, t, "restates the customer's point in own words", sentence=cue or _closest(ctx, n, t)))
     for n, t in parrots[:2]:
         ev.append(_ev(n, t, "repeats the customer's words back verbatim (parroting)", gap=True))
@@ -865,6 +956,8 @@ def paraphrasing(ctx: Context) -> dict:
             if n <= first or _restates(ctx, n, t, m) or {"paraphrase", "summary"} & set(m) or _hollow_turn(r) \
                     and not r.greeting_after_explained:
                 continue
+            if {"farewell", "check_more"} & set(m) or r.forbidden:
+                continue  # a restatement is no fix for a goodbye or a forbidden promise (closure advises on those)
             point = _point_before(ctx, n)
             if not point:
                 continue
@@ -919,7 +1012,7 @@ def empathy(ctx: Context) -> dict:
         if kind in ("specific", "feeling", "generic"):
             said[key] = n
         if kind == "specific":
-            s += (25, 18)[n_specific] if n_specific < 2 else 4
+            s += (30, 18)[n_specific] if n_specific < 2 else 4
             n_specific += 1
             ev.append(_ev(n, t, "reflects this customer's situation, not a script", sentence=q))
         elif kind == "feeling":
@@ -1250,8 +1343,9 @@ def closure(ctx: Context) -> dict:
                 found["next_step"] = (n, t, how)
         if "check_more" in m:
             found["check_more"] = (n, t, None)
-        if "farewell" in m and n in last_two and any(rules.FAREWELL.search(x) and not x.rstrip().endswith("?")
-                                                     for x in sentences(t)):
+        if ("farewell" in m or _FAREWELL_MORE.search(t)) and n in last_two and any(
+                (rules.FAREWELL.search(x) or _FAREWELL_MORE.search(x)) and not x.rstrip().endswith("?")
+                for x in sentences(t)):
             found["farewell"] = (n, t, None)  # ("Did you have a nice weekend?" is small talk, not a goodbye)
     last = ctx.transcript.turns[-1] if ctx.transcript.turns else None
     # The customer ended the call (the engine marks its closing turn's intent; older transcripts only have the words).
@@ -1273,12 +1367,14 @@ def closure(ctx: Context) -> dict:
         for *_, r in turns for o in r.offers)
     if "farewell" in found and found["farewell"][2] != "customer":
         n, t, _ = found["farewell"]
-        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x)), t)
+        bye = next((x for x in sentences(t) if rules.FAREWELL.search(x) or _FAREWELL_MORE.search(x)), t)
         if not addressed:
             found.pop("farewell")
             s -= 5
             ev.append(_ev(n, t, "says goodbye before the customer's problem is solved", gap=True, sentence=bye))
-        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(bye):
+        elif _BARE_BYE.match(bye.strip()) and not _FAREWELL_WARM.search(t) and not (
+                # a plain "Goodbye." after the recap and the next step (this turn or the one before) closes well
+                "summary" in found and found["summary"][0] >= n - 2 and "next_step" in found):
             found.pop("farewell")
             ev.append(_ev(n, t, "ends the call abruptly: no recap, no check that it's sorted, no warm close",
                           gap=True, sentence=bye))
@@ -1367,6 +1463,42 @@ def suggestion_ok(better: str, scenario: Any) -> bool:
     return bool(better.strip()) and not garbled(better) and not _forbidden_in(better, scenario)
 
 
+# More ways a recap opens, read only to find a forbidden promise summed up ("Just so we're clear: ...").
+_RECAP_MORE = re.compile(r"^\W*(?:(?:ok(?:ay)?|right|so|alright|great|good)[,.\s]+)*(?:just )?(?:so (?:we're|you're|we are|you are) "
+                         r"clear|to be clear|so that's|that's|so,? to confirm|to confirm|so,? you(?:'ve| have) got|so you(?:'ll| will) "
+                         r"(?:have|get)|so the plan is|that leaves us with|where we are)\b", re.I)
+
+
+def _named(text: str) -> set[str]:
+    """The policy concepts a text says that tell one promise from another (not "pay", "£", "now")."""
+    return {c for c in concepts(text) if not c.startswith("w:")} - {
+        "payment", "transaction", "amount", "new", "information", "guarantee", "today", "instant", "whole"}
+
+
+def _recaps_of_breaches(ctx: Context, bad: dict[int, list[str]]) -> list[tuple[int, str, str]]:
+    """(turn, sentence, rule) for each recap sentence, at or after a forbidden promise, that repeats it ("To
+    recap: claim accepted, £8,000 settlement ...") without being the breach itself: what it names is the
+    rule's, or it shares two content words with the promise."""
+    breaches = ctx.breaches()
+    if not breaches:
+        return []
+    said = [(n, o.rule, set(keys(" ".join(content_words(tokens(o.text))))), _named(o.text)) for n, o in breaches
+            if o.rule]
+    out: list[tuple[int, str, str]] = []
+    for i, t in enumerate(ctx.transcript.turns, start=1):
+        if t.role != "trainee" or i < min(n for n, *_ in said):
+            continue
+        for x in sentences(t.text):
+            if x in bad.get(i, ()) or not (rules.SUMMARY.search(x) or _RECAP_CUE.search(x) or _RECAP_MORE.search(x)):
+                continue
+            mine, named = set(keys(" ".join(content_words(tokens(x))))), _named(x)
+            rule = next((r for n, r, b, c in said if n <= i and (names_rule(x, r) or len(mine & b) >= 2
+                                                                   or len(named & c) >= 2)), None)
+            if rule:
+                out.append((i, x, rule))
+    return out
+
+
 def _no_praise_for_forbidden_promises(ctx: Context, out: dict[str, dict]) -> None:
     """(Policy, class 4 of the s9 brief; owned with scoring/policy.py.) A promise the policy forbids is never a
     strength of any skill: "I'll just write the whole bill off for you" is no empathy, focus or closure. A
@@ -1376,6 +1508,16 @@ def _no_praise_for_forbidden_promises(ctx: Context, out: dict[str, dict]) -> Non
     for n, o in ctx.breaches():
         text = ctx.transcript.turns[n - 1].text
         bad.setdefault(n, []).extend(x for x in sentences(text) if o.text in x or x in o.text)
+    recaps = _recaps_of_breaches(ctx, bad)
+    for n, x, _ in recaps:
+        bad.setdefault(n, []).append(x)
+    if recaps:
+        # A recap that repeats a forbidden promise confirms it: a closure gap, never a strength of any skill.
+        have = {(e["turn"], e["quote"]) for e in out["closure"]["evidence"] if e["kind"] == "gap"}
+        for n, x, rule in recaps:
+            e = _ev(n, x, f"sums up a promise the policy forbids ({rule}) as if it were agreed", gap=True, sentence=x)
+            if (n, e["quote"]) not in have:
+                out["closure"]["evidence"].append(e)
     if not bad:
         return
 
@@ -1399,10 +1541,24 @@ def _no_praise_for_forbidden_promises(ctx: Context, out: dict[str, dict]) -> Non
         d["score"] = min(d["score"], _SCORERS[name](without)["score"])
 
 
+def _lead(better: str) -> str:
+    """The part of a suggested line before what it keeps of the original (its first sentence)."""
+    s = sentences(better)
+    return s[0] if s else better
+
+
 def score_dimensions(ctx: Context) -> dict[str, dict]:
     out = {name: _SCORERS[name](ctx) for name in SKILL_NAMES}
     _no_praise_for_forbidden_promises(ctx, out)
     used: set[str] = set()
+    # A suggestion never keeps a sentence the report names as something to work on ("So the bill is the main
+    # problem. It'll probably be fine." repeats the brush-off it should replace).
+    gap_quotes = {e["quote"].rstrip("…").strip() for d in out.values() for e in d["evidence"] if e["kind"] == "gap"}
+    gap_quotes = {q for q in gap_quotes if len(q) >= 12 and not (  # a goodbye kept after the missing recap is fine
+        len(tokens(q)) <= 8 and (rules.FAREWELL.search(q) or _FAREWELL_MORE.search(q)))}
+    for d in out.values():
+        d["suggestions"] = [sg for sg in d["suggestions"] if not any(
+            q in sg["better"] and q not in _lead(sg["better"]) for q in gap_quotes)]
     for d in out.values():
         # Nothing is both a strength and a gap for one skill: a turn with a gap earns no praise there.
         gap_turns = {e["turn"] for e in d["evidence"] if e["kind"] == "gap"}

@@ -53,7 +53,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "have the money back", "get your money back", "get the money back", "send it back", "sending it back",
                "send back", "sending back", "straight back to you", "give it back", "giving it back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
-               "back into your account",
+               "back into your account", "coming back to you", "going back to you", "paid back to you",
                "give back", "return the money", "reverse the charge", "reversal"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
@@ -66,7 +66,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "since july", "since august", "since september", "since october", "since november", "since december",
                 "since last", "all of last", "every penny you've paid", "everything you've paid", "all year",
                 "ones before", "before it", "before this one", "before that one", "all the others", "all the other",
-                "the rest of", "all of them", "each of them", "back payments", "every one you've paid"),
+                "the rest of", "all of them", "each of them", "back payments", "every one you've paid",
+                "old payments", "older payments", "old charges", "older charges", "those old", "the old ones"),
     "compensation": ("compensation", "compensate", "goodwill", "make up for", "make it up to you", "payout",
                      "pay out", "pay you for", "cover your loss", "cover the loss", "damages", "for the trouble",
                      "for your trouble", "on top of", "extra £", "something extra", "as a gesture", "for the inconvenience",
@@ -92,7 +93,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
              "resubscribe", "re-subscribe", "sign up again", "change your mind", "keep your subscription",
              "keep your membership", "keep the subscription", "keep it", "keep it going", "keep it on", "keep going",
              "carry on", "hang on to it", "stick with us", "stick around", "win you back",
-             "return to us", "ever return", "keep you"),
+             "return to us", "ever return", "keep you", "sure you want to cancel", "sure you want to leave",
+             "sure you want to go", "really want to cancel", "really want to leave", "before you cancel", "before you go",
+             "before you leave", "think it over", "think again", "second thoughts"),
     "approve": ("approve", "approved", "accept the claim", "accept your claim", "pay the claim", "pay out",
                 "settle", "cover it", "cover the", "covered", "sign off", "accepted", "accept", "authorise the claim",
                 "authorize the claim", "pay the whole claim", "pay your claim", "agree the claim", "rubber-stamp",
@@ -134,7 +137,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                   "won't be paying", "not be paying", "on the house", "for free", "drop the bill", "delete the bill",
                   "cancel that bill", "cancel this bill", "cancel the whole bill", "write it off", "wipe it", "let it go",
                   "off your account", "off the account", "off your balance", "on the house", "disregard",
-                  "won't be charged", "not be charged", "won't be billed", "on us"),
+                  "won't be charged", "not be charged", "won't be billed", "on us", "bill cleared", "bill wiped",
+                  "bill gone", "bill's gone", "balance cleared", "balance wiped", "cleared off", "wiped off"),
     "bill": ("bill", "invoice", "balance", "statement"),
     "new": ("new", "corrected", "revised", "updated", "next", "lower", "right"),
     "merchant": ("merchant", "shop", "bookshop", "store", "retailer", "landlord", "seller", "vendor", "supplier",
@@ -244,6 +248,105 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve bee
 _INSTRUCTS = re.compile(r"^\s*(?:just |then |so |and )?(?:(?:take|have) (?:one|two|half|a half|them|fewer|less|more|"
                         r"an extra)|skip|halve|double up|(?:cut|split) (?:them|it|the|each|your)|miss (?:a|one|the)|"
                         r"stop taking)\b", re.I)
+# A dose changed, by meaning: a number per period said against another ("two a day instead of one"), a day
+# left between doses ("every other day"), doubling or halving, an extra one, making them stretch. Said by the
+# agent as advice, not refused ("don't halve them"), asked about or said of what the doctor may do.
+_PER = (r"(?:a day|per day|each day|daily|a night|every (?:day|morning|evening|night)|each (?:morning|evening|night)|"
+        r"at night|in the (?:morning|evening)|a week|per week|at once|at a time|together)")
+_QTY = (r"(?:one and a half|one|two|three|four|a couple|half(?: a)?|a|an|\d+(?:\.\d+)?)\s+(?:of (?:them|those|the \w+ ones)\s+|"
+        r"(?:\d+\s?mg |small(?:er)? |big(?:ger)? |larg(?:er)? |low(?:er)? |high(?:er)? |strong(?:er)? |weak(?:er)? )?"
+        r"(?:tablets?|pills?|doses?|capsules?|ones?)\s+)?")
+_DOSE_CHANGE = re.compile(
+    r"\b" + _QTY + _PER + r"\b[^.?!]*?\b(?:instead|rather than|not (?:one|two|the usual)|than (?:usual|normal|you (?:normally|usually)))\b|"
+    r"\b(?:instead of|rather than|not)\s+(?:the usual |your usual |your normal )?(?:one|two|three|half|a|an|\d+)\s+(?:\w+\s+)?" + _PER + r"|"
+    r"\b(?:up|down|back|over) to " + _QTY + _PER + r"|\b(?:go|switch|move|drop|cut|bump|step|change) (?:\w+ )?(?:up |down |back |over )?to "
+    + _QTY + _PER + r"|"
+    r"\bevery (?:other|second|third|fourth|two|three|few|couple of) (?:days?|mornings?|nights?|evenings?)\b|\balternate (?:days|mornings|nights)\b|"
+    r"\bdouble (?:up|the dose|your dose|the tablets|your tablets|it up|them up)\b|\b(?:take|have) (?:two|both|a couple|them all) (?:at once|together|in one go)\b|"
+    r"\b(?:take|have|pop|swallow) (?:two|both|three|a couple|2|3)(?: of (?:them|those))?(?: in)? (?:tonight|tomorrow|today|"
+    r"this (?:morning|evening)|at once|together|in one go)\b|"
+    r"\bhalf (?:of (?:one|it|a tablet) )?(?:in the morning|at night|in the evening|a day|each day|every day|daily)\b|"
+    r"\bhalf and half\b|\bhalve (?:them|it|the|your|each)\b|\bhalf (?:a|the|each|your) (?:tablet|pill|dose|one)\b|\bhalf[- ]doses?\b|\bone and a half\b|"
+    r"\b(?:cut|split|break|snap|chop) (?:\w+ ){0,3}?(?:in half|in two|into (?:two|halves|pieces)|down the middle)\b|"
+    r"\b(?:an? |one )?(?:extra|additional|spare|second) (?:one|tablet|pill|dose|capsule)\b|\btake another (?:one|tablet|pill)\b|"
+    r"\bstretch (?:them|it|those|the (?:\w+ )?(?:tablets|pills)|your (?:tablets|pills)|what you(?:'ve got| have))(?: out)?\b|"
+    r"\bmake (?:them|it|those|the (?:\w+ )?(?:tablets|pills)|your (?:tablets|pills)|what you(?:'ve got| have)) (?:last|go further|stretch)\b|"
+    r"\b(?:ration|eke out|space out|spread out) (?:them|it|those|the|your)\b|\b(?:eke|space|spread) (?:them|it|those|the \w+|your \w+) out\b|"
+    r"\b(?:up|increase|raise|lower|reduce|cut|drop|change|adjust|double|halve) (?:the|your) (?:dose|dosage)\b|"
+    r"\b(?:fewer|less|more) (?:tablets|pills|doses|often)\b", re.I)
+_DOSE_NOT = re.compile(r"\b(?:don't|do not|never|not to|no need to|shouldn't|should not|mustn't|must not|can't|cannot|"
+                       r"won't|wouldn't|not (?:allowed|able))\b(?! worry)|\b(?:doctor|gp|surgery|prescriber|consultant|nurse)\b",
+                       re.I)
+
+
+def _dose_change(clause: str) -> bool:
+    """Whether the agent tells or lets the customer take their medicine differently: "have two a day instead of
+    one", "take an extra one tonight", "halve them so they last" (not "keep to one a day", "don't halve them")."""
+    for seg in re.split(r"\s*[,;:]\s+|\s+[—–-]\s+", clause):
+        m = _DOSE_CHANGE.search(seg)
+        if not m:
+            continue
+        if seg.rstrip().endswith("?") and not _INSTRUCTS.search(seg):
+            continue  # "did they tell you to take two a day?" asks
+        if _DOSE_NOT.search(seg[:m.start()]) or re.search(r"\bas (?:usual|normal|prescribed|always)\b", seg, re.I):
+            continue
+        return True
+    return False
+
+
+# The check a policy item requires, said as skipped: "no need to look anything up", "we can skip the record
+# check", "never mind the system", "without looking you up".
+_BYPASS = re.compile(
+    r"\b(?:no need (?:for (?:me|us|you) )?to|no need for(?: an?| any)?|(?:i|we|you) (?:don't|do not|won't|will not|needn't|need not|shan't)(?: even)?"
+    r"(?: need to| have to| bother(?: to| with)?)?|(?:won't|not|don't|no) (?:bother|bothering)(?: to| with)?|without(?: any)?|"
+    r"skip(?:ping)?|bypass(?:ing)?|never mind|forget(?: about)?|ignore|ignoring|not worry(?:ing)? about|no point|"
+    r"no (?:check|checks|checking|looking)|leave (?:out|aside))\s+(?:(?!until|till|before|first|once|after)\w+\s+){0,3}?"
+    r"(?:check\w*|look\w*(?: \w+)? up|look\w* (?:at|into|through|on)|records?|system|computer|paperwork|details|file|screen|"
+    r"verif\w*|confirm\w*|assess\w*|inspect\w*|history)\b|"
+    r"\b(?:check\w*|looking (?:it |you |anything )?up)\s+(?:isn't|is not|won't be|not) (?:needed|necessary|required)\b", re.I)
+
+
+# What judges a medicine (an opinion): "safe", "fine", "won't hurt", "nothing to worry about".
+_JUDGEMENT = frozenset({"medical", "opinion"})
+# Letting or telling the customer skip: "you can leave them out till Monday", "just miss tomorrow's".
+_PERMITS = re.compile(r"\b(?:you can|you could|feel free to|it's (?:ok|okay|fine|safe) to|go ahead and|just|and|then)\s+(?:\w+\s+){0,2}?"
+                      r"(?:skip|miss|stop|leave (?:them|it|those) out|go without|do without|manage without|have a break|"
+                      r"take a break|give (?:them|it) a rest)\b|^\s*(?:just |so |then )?(?:skip|miss|stop taking|leave (?:them|it) out|"
+                      r"go without|do without|give (?:them|it) a rest)\b", re.I)
+# Not skipping: "so you don't run out", "you won't go without", "you're not left without them".
+_NOT_SKIPPING = re.compile(r"\b(?:don't|do not|won't|will not|not|never|shan't|isn't|aren't|no one|nobody)\s+"
+                           r"(?:(?:ever|have to|need to|be|been|left|end up|going to|get|got to|find yourself)\s+){0,2}"
+                           r"(?:run(?:ning)? (?:out|short|low)|go(?:ing)? without|do(?:ing)? without|be without|without|"
+                           r"miss(?:ing)?|skip(?:ping)?|out of)\b[^,.;!?]*", re.I)
+# Judging what skipping does: "a day or two without them is fine", "missing a few won't matter".
+_JUDGES = re.compile(r"\b(?:is|are|'s|'re|will be|'ll be|should be|would be)\s+(?:perfectly |totally |absolutely |quite |really |"
+                     r"completely |honestly |)(?:fine|okay|ok|safe|alright|all right|no problem|nothing to worry about|harmless|"
+                     r"no (?:big )?(?:deal|problem|issue|worry|risk)|not a (?:big )?(?:deal|problem|issue|worry))\b|"
+                     r"\b(?:won't|will not|wouldn't|doesn't|does not|shouldn't|can't) (?:really )?(?:make (?:any|much|a|the slightest|"
+                     r"a blind bit of) difference|matter|hurt|harm|do (?:you |them |any |much )*(?:harm|damage))\b", re.I)
+
+
+def _skips_read(clause: str, have: set[str] | frozenset[str]) -> set[str]:
+    """The clause's concepts with "skip" kept only when a dose is skipped: not "so you don't run out" (the
+    opposite), not "we can skip the record check" (the check is skipped, not a medicine)."""
+    have = set(have)
+    if "skip" in have:
+        rest = _BYPASS.sub(" ", _NOT_SKIPPING.sub(" ", clause))
+        if "skip" not in concepts(rest):
+            have.discard("skip")
+    return have
+
+
+def _judges_skipping(clause: str) -> bool:
+    """A judgement of going without the medicine, said as a statement: "a day or two without them is fine"."""
+    return bool(_JUDGES.search(clause)) and "skip" in _skips_read(clause, concepts(clause))
+
+
+def _bypassed(text: str) -> bool:
+    """Whether a text says the check is skipped (not "I'll check before I give you any")."""
+    return bool(_BYPASS.search(text))
+
+
 _OFFERING = re.compile(
     # "I can hear / see / imagine / understand" perceives; it offers nothing
     r"\b(?:i|we)(?:'ll| will| can| could| am going to|'m going to| are going to|'re going to| would like to| want to)\b"
@@ -389,6 +492,17 @@ _PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)
                            r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
 
 
+# Medicine handed over: "here are a few days' tablets", "let you have a few pills".
+_HANDS_OVER = re.compile(r"\b(?:here(?:'s| is| are)|(?:give|hand|let) you(?: have)?|pass you|pop)\s+(?:\w+['’]?\s+){0,4}?"
+                         r"(?:tablets|pills|capsules|box|packet|strip|pack|bottle)\b", re.I)
+# Doubting the customer's wish to leave is asking them to stay: "are you certain you'd like to go?".
+_WISH_TO_LEAVE = re.compile(r"\b(?:sure|certain|positive|really|definitely|absolutely)\b[^.?!]{0,25}?\b(?:want|wish|like|mean|"
+                            r"need|decided)\b[^.?!]{0,12}?\b(?:cancel\w*|leave|leaving|go|going|close|closing|quit\w*)\b", re.I)
+# A deal said as there for the taking: "there's 30% off for loyal members".
+_THERE_IS_DEAL = re.compile(r"\bthere(?:'s| is| are)\s+(?:\w+\s+){0,3}?(?:\d+\s?%|(?:percent|half price|discount|deal|offer|"
+                            r"free months?|months? free|money off)\b)", re.I)
+
+
 def concepts(text: str) -> set[str]:
     """The concepts a text says (plain content words count as their own concept). A phrase may be said
     with a word or two inside it ("write the whole bill off" says "write off")."""
@@ -424,6 +538,10 @@ def _concepts(text: str) -> frozenset[str]:
         out.add("handler")
     if _PAY_FOR_LOSS.search(text):
         out |= {"compensation", "business"}  # "we'll pay for the client work you've missed out on"
+    if _HANDS_OVER.search(text):
+        out.add("supply")  # "here are a few days' tablets": medicine handed over
+    if _WISH_TO_LEAVE.search(text):
+        out.add("stay")  # "are you certain you'd like to go?": asking them to stay
     if "write_off" in out:
         out.add("bill")  # "you won't pay a penny of it": the bill
         if "month" in out:
@@ -542,6 +660,7 @@ _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+
 
 def _offering(sentence: str) -> bool:
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
+                or _THERE_IS_DEAL.search(sentence)
                 or _tagged(sentence) or _OWNER.search(sentence)
                 or _THIRD_PARTY.search(sentence)
                 or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
@@ -683,16 +802,26 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         named = {c for c in said0 if c in _OBJECTS}
         cond, condition = condition, said0 & _CONDITIONS
         s = _RATHER.sub(" ", s0).strip() or s0
-        if not _offering(s) or _refused(s):
+        dose_change = _dose_change(s0)
+        permits = bool(_PERMITS.search(s0)) and "skip" in _skips_read(s0, concepts(s0))
+        if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s):
             before = named or before
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
         inquiry = bool(_INQUIRY.search(s))
-        have = concepts(s)
+        have = _skips_read(s0, concepts(s))
         carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
         extra = carried | cond  # read into forbidden items only: an allowed offer is credited for what it says
         before = named or before
         if _INSTRUCTS.search(s):
             have = have | {"dose"}  # "cut them in half": telling them how to take their medicine
+        if dose_change:
+            have = have | {"change", "dose"}  # "have two a day instead of one": the dose changed, whatever the words
+        if permits:
+            have = have | {"opinion"}  # "just miss tomorrow's": telling them to go without is an opinion on it
+        if _JUDGES.search(s0) and "skip" in have:
+            have = have | {"opinion"}  # "missing a couple won't make any difference": a judgement of going without
+        judged = bool(have & _JUDGEMENT) or bool(_INSTRUCTS.search(s0))
+        bypass = _bypassed(text)
         firm = _firm_text(s) and not inquiry
         if firm:
             have = have | {"guarantee"}
@@ -733,6 +862,8 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 head = next((u for u in units if u - _GENERIC), None)
                 if head is not None and not head & have:
                     continue  # the rule's own act or thing must be said: "that's fine" and "tablets" skip no doses
+                if any(u <= _JUDGEMENT for u in units) and not judged:
+                    continue  # an opinion must be given: "we'll sort it so you don't run out" judges no medicine
                 if any(u & _RESTRICTIVE and not u & have for u in units):
                     # the word that makes it forbidden must be said: refunding THIS month's charge is allowed,
                     # "refunds of EARLIER months" is not; a refund after the dispute is not an INSTANT one
@@ -746,10 +877,11 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 continue  # "now" alone is not "call the surgery now"
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
+            skipped_check = not allowed and bypass and _check_rule(rule)
             # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
             # A promise word says nothing of which promise: it weighs half too.
-            key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit), cov,
-                   1 if allowed else 0)
+            key = (sum(0.5 if (u & have or u) & (_WEAK | {"guarantee", "fee"}) else 1.0 for u in hit)
+                   + (10 if skipped_check else 0), cov, 1 if allowed else 0)  # the check said skipped: that rule
             offer = Offer(text=said, rule=rule, allowed=allowed, firm=firm, score=round(cov, 2))
             if allowed:
                 allowed_hits.append((key, offer, hit))
@@ -813,10 +945,19 @@ _CHECKS = {k: "check" for k in ("check", "confirm", "verify", "look", "search", 
                                 "adjuster", "assessor", "review", "see", "find")}
 
 
+def _check_rule(rule: str) -> bool:
+    """A forbidden item whose qualifier is a check left out: "supply without checking the record", "guarantee of
+    seats before checking", "cover mould without assessment"."""
+    m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
+    return bool(m) and any(_CHECKS.get(k) == "check" for k in keys(m.group(1)))
+
+
 def _without_satisfied(rule: str, text: str) -> bool:
     m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
     if not m:
         return False
+    if _check_rule(rule) and _bypassed(text):
+        return False  # "we can skip the record check today": the check said left out is not one made
     words = [_CHECKS.get(k, k) for k in keys(m.group(1)) if k not in _FILLER]
     need = set(words)
     if not need:
@@ -873,4 +1014,12 @@ def alternative(rule: str, scenario: Scenario | None) -> str | None:
     return scored[0][1]
 
 
-__all__ = ["Offer", "alternative", "concepts", "find_offers"]
+def names_rule(text: str, rule: str) -> bool:
+    """Whether a text names all a policy item's core does (how sure or how soon aside): a recap's "all your past
+    months refunded" names "refunds of earlier months", "the bookshop will refund you" the merchant's refund."""
+    units = [u for u in _units(rule) if u - _GENERIC - _WEAK]
+    have = concepts(text)
+    return bool(units) and all(u & have for u in units)
+
+
+__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule"]
