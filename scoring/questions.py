@@ -962,6 +962,7 @@ _EMBED = re.compile(r"\b(?:know|idea|heard|sure|remember|reckon|think|guess|wond
 _AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
                         r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|anyone\b|anybody\b|someone\b|somebody\b))"
                         r"((?i:the|a|an|his|her|their|my)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
+_FUTURE_OF = re.compile(r"\b(?:next (?:year|month|week|term|season|time)|in (?:the )?future|ever again|in a (?:year|few years))\b", re.I)
 _OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you reckon|you reckon|you think|do you know)\s*[?.!]*\s*$", re.I)
 _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'ll|would|could|can|got|gets|get|been|'s|"
                           r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna)\b|"
@@ -989,11 +990,12 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     m = _EMBED.search(question)
     body = m.group(1) if m else None
     aux = None
-    opinion = _OPINION_TAIL.search(question)
+    opinion = _OPINION_TAIL.search(question) or _FUTURE_OF.search(question)
     if body is None and opinion:
         # "Is that handbook getting a new edition next year, do you reckon?": their guess about something else
         o = re.match(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
-                     r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b)(.+)$", question[:opinion.start()], re.I)
+                     r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b)(.+)$",
+                     question[:opinion.start()] if opinion.re is _OPINION_TAIL else question, re.I)
         body = o.group(1) if o else None
         if body is not None and not re.search(r"\b(?:next|future|ever|again|soon|later|tomorrow|this (?:year|month|week))\b|"
                                               r"\b(?:will|going to|gonna|getting)\b", question, re.I):

@@ -539,12 +539,29 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
 _TECH_SUFFIX = re.compile(r"(?:isation|ization|ication|ability|ational|ologies|ology|ometric|ivity|ments)$")
 
 
+_STORY_TOKENS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _story_tokens(scenario) -> frozenset[str]:
+    """Every word of the customer's own story (situation, backstory, opening, facts, what they know), cached."""
+    hit = _STORY_TOKENS.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    text = " ".join([scenario.situation, scenario.customer.backstory, scenario.opening_line]
+                    + [f.text for f in scenario.facts] + [k.say for k in (getattr(scenario, "knows", None) or [])])
+    out = frozenset(tokens(text))
+    if len(_STORY_TOKENS) > 256:
+        _STORY_TOKENS.clear()
+    _STORY_TOKENS[id(scenario)] = (scenario, out)
+    return out
+
+
 def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = None) -> list[str]:
     """Terms this customer is unlikely to follow: the jargon list, internal acronyms, units, and long
     technical words they never used themselves. In the order they appear, each once."""
     said = {t for turn in context for r, x in [role_text(turn)] if r == "customer" for t in _text_tokens(x)}
     if scenario is not None:
-        said |= set(tokens(f"{scenario.situation} {scenario.customer.backstory} {scenario.opening_line}"))
+        said |= _story_tokens(scenario)  # their own story's words ("QL 482", "pharmacology") are theirs, not jargon
     found: list[tuple[int, str]] = []
     for m in rules.JARGON.finditer(text):
         found.append((m.start(), m.group()))
@@ -552,7 +569,7 @@ def jargon_terms(text: str, context: Sequence = (), scenario: Scenario | None = 
         found.append((m.start(), m.group()))
     for m in _ACRONYM.finditer(text):
         w = m.group()
-        if re.match(r"-?\d", text[m.end():m.end() + 2]) or re.search(r"\d-?$", text[max(0, m.start() - 2):m.start()]):
+        if re.match(r"[- ]?\d", text[m.end():m.end() + 2]) or re.search(r"\d-?$", text[max(0, m.start() - 2):m.start()]):
             continue  # part of a reference or a flight number ("LP-40912", "QL482"), read out, not jargon
         if w.lower() not in _COMMON_ACRONYMS and w.lower() not in said and not (w == "I" or len(set(w)) == 1):
             found.append((m.start(), w))
