@@ -301,6 +301,7 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(?:a |the )?(?:good|best|decent|handy|suitable) (time|day|number|slot)\b", re.I), r"a convenient \1"),
           (re.compile(r"\b(say|go|do|show|look|happen|work|try|get|tell|ask|wait|ring|call|pay|charg|book|send|leav|hav|tak|"
                       r"mak|com|hold|hang|mov|us|stay|keep|runn|stopp)in'?(?=\s|[?.!,]|$)", re.I), r"\1ing"),
+          (re.compile(r"\b(went|gone|go|goes|going|been|is|was) down\b(?! (?:the|to|a|from|into|stairs) )", re.I), r"\1 dropped"),
           (re.compile(r"\bthru\b", re.I), "through"), (re.compile(r"\bthem (two|three|ones|things|payments|charges)\b", re.I), r"those \1"),
           (re.compile(r"\b(?:(?:going|leaving|heading|setting off|taking off) out of|(?:leaving|taking off) from)\b", re.I),
            "flying out of"),
@@ -319,6 +320,9 @@ _ECHO_Q = re.compile(r"^(\W*(?:(?:and|so|sorry|right|okay|ok)\W+)?)((?:the|your|
 _TAIL_FILLER = re.compile(r"(?:[\s,]+(?:real |really |very )?quick(?:ly)?|[\s,]+for me|[\s,]+please|[\s,]+mate|[\s,]+love|"
                           r"[\s,]+pal|[\s,]+buddy|[\s,]+dear|[\s,]+if you (?:can|could|don't mind|would|wouldn't mind)|"
                           r"[\s,]+(?:for )?a (?:sec|second|moment|minute)|[\s,]+then|[\s,]+at all)+(?=\s*[?.!]*\s*$)", re.I)
+
+
+_WENT_DOWN = re.compile(r"\b(went|gone|go|goes|going|been|is|was|keeps going|kept going) down\b(?! (?:the|to|a|from|into|stairs) )", re.I)
 
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
@@ -804,7 +808,8 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
                       "order": 100 + i, "answers": tuple(getattr(k, "answers", None) or ())})
     for it in items:
         it["about_keys"] = _telling(" ".join(it["about"]))
-        it["say_keys"] = _telling(_EXCEPT.sub(" ", it["text"]))  # "apart from the plumber": not about the plumber
+        # "apart from the plumber": not about the plumber; "it went DOWN": it dropped (an outage, not a direction)
+        it["say_keys"] = _telling(_WENT_DOWN.sub(r"\1 dropped", _EXCEPT.sub(" ", it["text"])))
         it["about_keys"], it["say_keys"] = frozenset(it["about_keys"]), frozenset(it["say_keys"])
         it["all"] = it["about_keys"] | it["say_keys"]
         it["pairs"] = _pairs(it["text"])
@@ -952,6 +957,9 @@ def _identifies(text: str, k: str) -> bool:
 
 
 _FIGURES = frozenset({"money", "quantity", "measure"})
+_TIMES = re.compile(rf"\b(?:once|twice|thrice|(?:\d+|{_NUMWORD}) times)\b", re.I)
+_PARTY_HEADS = frozenset(word_key(w) for w in "people seat seats ticket tickets place places passenger passengers traveller "
+                                          "travellers travelers adult adults".split())
 
 # "Would you know IF MRS HUGHES has had a big bill?", "Any idea whether the shop's system was down?", "Do you reckon
 # that handbook gets a new edition?": asked about someone or something else. The customer can say only what their
@@ -1051,6 +1059,9 @@ def _claim(question: str) -> tuple[str, str] | None:
     m = _CLAIM_MEASURE.search(body)
     if m:
         return "measure", m.group(0)
+    m = re.search(rf"\b(?:once|twice|thrice|(?:\d+|{_NUMWORD}) times|a (?:couple|few) (?:of )?times)\b", body, re.I)
+    if m:
+        return "quantity", m.group(0)  # "You've rung us ONCE before, haven't you?": how many times
     m = _CLAIM_TRAVEL.search(body)
     if m:
         return "method", m.group(0)
@@ -1119,7 +1130,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         and named_owner.group(1).lower() not in _NOT_A_NAME else None
     asked_of_others = at.type in ("name", "self") and bool(re.search(
         r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
-    party_q = at.type == "quantity" and at.head == word_key("people")
+    party_q = at.type == "quantity" and at.head in _PARTY_HEADS  # "how many SEATS do you need?": the party
     whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
     travel = (claim is not None and claim[0] == "method") or at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
                                                    r"\bcome (?:in|here|over|down|up)\b|\bjourney|\bmake it (?:here|in)\b",
@@ -1186,6 +1197,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                 holds(it["text"], claim[0])
             if not held:
                 continue  # "…from Waterstones?": only a piece that names a shop can confirm or correct it
+            if claim[0] == "quantity" and _TIMES.search(it["text"]):
+                score += 1.0  # "once before, haven't you?": the piece that says how many times ("I've rung twice")
             if claim[0] in ("day", "clock") and it["kind"] == "timeline" and not (about_hits or say_hits):
                 say_hits = say_hits | {"~claim"}  # "it's been down since Wednesday then": when it all started
                 score += 0.8
