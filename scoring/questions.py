@@ -315,6 +315,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\bhows\b", re.I), "how's")]
 
 
+_TOPIC_FIRST = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|now)\W+)?((?:the|your|that|this) (?:\w+ ){0,2}?\w+)(?: itself| then| though)?"
+                          r"\s*(?:[-–—:,]\s*)+((?:what|when|where|which|who|how)\b[^?]*?\b)(?:that|it|they|those|them)(\b[^?]*)\?\s*$", re.I)
 _ECHO_Q = re.compile(r"^(\W*(?:(?:and|so|sorry|right|okay|ok)\W+)?)((?:the|your|this|that) (?:\w+ ){0,2}?\w+)('s| is| was)\s+"
                      r"(how (?:big|much|many|long|old|far)|what|when|where|which \w+|who)\b([^?]*)\?\s*$", re.I)
 _TAIL_FILLER = re.compile(r"(?:[\s,]+(?:real |really |very )?quick(?:ly)?|[\s,]+for me|[\s,]+please|[\s,]+mate|[\s,]+love|"
@@ -348,6 +350,10 @@ def plain_question(question: str) -> str:
     "mobile number", "whats" -> "what's"."""
     q = restore_apostrophes(question.replace("’", "'"))
     q = _TAIL_FILLER.sub("", q)  # "…your account number REAL QUICK?": how it is asked, not what
+    # A topic first, then the question about it: "And the ceremony itself - what time's THAT?"
+    q = _TOPIC_FIRST.sub(lambda m: f"{m.group(2)}{m.group(1)}{m.group(3)}?", q)
+    # "What router've you got": "what router have you got"
+    q = re.sub(r"\b(?!(?:i|you|we|they|who|what|could|would|should|might|must)\b)([a-z]+)'ve\b", r"\1 have", q, flags=re.I)
     # An echo question asks in place: "And the file's HOW BIG?" is "how big is the file?"
     q = _ECHO_Q.sub(lambda m: f"{m.group(1)}{m.group(4)} {'was' if m.group(3).strip() == 'was' else 'is'} "
                               f"{m.group(2)}{m.group(5) or ''}", q)
@@ -1128,6 +1134,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                             r"address|passport|school|job|work|details)\b", question)
     named_owner_k = named_owner.group(1) if named_owner and named_owner.group(1) not in _NOT_NAMES \
         and named_owner.group(1).lower() not in _NOT_A_NAME else None
+    first_name_q = bool(re.search(r"\b(?:first|full|christian|given) name\b", question, re.I))
     asked_of_others = at.type in ("name", "self") and bool(re.search(
         r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
     party_q = at.type == "quantity" and at.head in _PARTY_HEADS  # "how many SEATS do you need?": the party
@@ -1256,6 +1263,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             say_hits = say_hits | {"~number"}
         if named_owner_k and named_owner_k not in it["text"]:
             continue  # "JESS's date of birth": his own is no answer
+        if named_owner_k and first_name_q and not re.search(
+                rf"\b(?!(?:Dr|Mr|Mrs|Ms|Miss|Doctor|My|The|Our|Her|His|Their)\b)[A-Z][a-z]+ {re.escape(named_owner_k)}\b|"
+                rf"\b{re.escape(named_owner_k)}(?:'s| is) (?:first |full |last )?(?:name|called)\b", it["text"]):
+            continue  # "Dr Ahmed's FIRST name": "Dr Ahmed told me…" names him, but not his first name
         if asked_of_others and it["kind"] == "identity":
             continue  # "who have you spoken to here before?": not their own name
         if others_q and not re.search(r"\bother|\belse\b", it["text"], re.I):
