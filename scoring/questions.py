@@ -294,8 +294,12 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(youngest|eldest|oldest)\b(?=\s*(?:[?.!,]|$|is\b|was\b|and\b))", re.I), r"\1 child"),
           (re.compile(r"\bbe (?:in|around|about|at home|home|in the house|in the flat)(?=\s*(?:[?.!,]|$|if\b|when\b|on\b|"
                       r"at\b|all\b|tomorrow\b|today\b|this\b|that\b|for\b))", re.I), "be at home"),
-          (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she) (?:has |have |had )?"
+          (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she|[a-z]+er|[a-z]+or) (?:has |have |had )?"
                       r"been (?:out|round|over|around)\b", re.I), r"\1 come"),
+          (re.compile(r"\b(?:get|got|had|have|has) (?:a|the) chance to\s+|\b(?:manage|managed|think|thought|bother|bothered) to\s+|"
+                      r"\b(?:get|got) round to\s+", re.I), ""),  # "did you get a chance to SPEAK to them?": did you speak
+          (re.compile(r"\b(?:booked|flying|flew|flown|departing|set to fly) out of\b|\b(?:flying|flew|flown|departing) from\b", re.I),
+           "flying out of"),
           (re.compile(r"\bzip ?codes?\b", re.I), "postcode"),
           (re.compile(r"\b(?:meant|supposed|scheduled|expected) to (land|arrive|get in)\b", re.I), r"due to \1"),
           (re.compile(r"\b(?:a |the )?(?:good|best|decent|handy|suitable) (time|day|number|slot)\b", re.I), r"a convenient \1"),
@@ -979,7 +983,8 @@ _AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:
 _FUTURE_OF = re.compile(r"\b(?:next (?:year|month|week|term|season|time)|in (?:the )?future|ever again|in a (?:year|few years))\b", re.I)
 _OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you reckon|you reckon|you think|do you know)\s*[?.!]*\s*$", re.I)
 _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'ll|would|could|can|got|gets|get|been|'s|"
-                          r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna)\b|"
+                          r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna|be|become|stay|"
+                          r"cost|costs|go|goes|pay|pays|paid|use|uses|used)\b|"
                           r"'s\s+(?:been|got|had|having)\b", re.I)
 
 
@@ -1103,6 +1108,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     claim = _claim(_LEAD.sub("", said, count=1))  # read as said: "…then", "…, did you?" mark the check
     q = _telling(asked)
     claimed = _telling(claim[1]) if claim is not None else set()  # the agent's own (perhaps wrong) value
+    claim_place = claim is not None and claim[0] == "name_of" and bool(
+        re.search(rf"\b(?:at|from|in|with|through|to)\s+(?:the\s+)?{re.escape(claim[1])}", said))
     kinds = question_kinds(question)
     known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
@@ -1204,6 +1211,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
                 holds(it["text"], claim[0])
             if not held:
                 continue  # "…from Waterstones?": only a piece that names a shop can confirm or correct it
+            if claim_place and it["kind"] == "place":
+                score += 1.0  # "…was AT Blackwell's, wasn't it?": where it was, so the place piece confirms or corrects
             if claim[0] == "quantity" and _TIMES.search(it["text"]):
                 score += 1.0  # "once before, haven't you?": the piece that says how many times ("I've rung twice")
             if claim[0] in ("day", "clock") and it["kind"] == "timeline" and not (about_hits or say_hits):

@@ -638,6 +638,11 @@ _BARE_TAG = re.compile(r"\b\w+\s+(?:is|was|are|were|did|does|do|have|has|had|wou
                        r"(?:it|that|you|they|he|she|we|i|there)\s*[?.!]*\s*$", re.I)
 
 
+# "so it's been off since Thursday then": a check on what the customer said, asked as a statement.
+_SO_THEN = re.compile(r"^\W*so,?\s+(?:it|it's|you|you've|you're|your|the|that|that's|they|they're|there|he|she|this)\b"
+                      r"[^.!?]{3,80}?\bthen\s*$", re.I)
+
+
 def question_sentences(text: str) -> list[str]:
     """The sentences of a turn that ask the customer something (not the check for more)."""
     return list(_question_sentences(text))
@@ -648,7 +653,7 @@ def _question_sentences(text: str) -> tuple[str, ...]:
     # cached: every later trainee turn asks whether an earlier one asked something
     out = []
     for s in sentences(restore_apostrophes(text)):  # typed "isnt it", "whats": read as said
-        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _BARE_TAG.search(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 12
+        if (s.rstrip().endswith("?") or _TAG_CHECK.search(s) or _BARE_TAG.search(s) or _SO_THEN.match(s) or _FOLLOW_UP.match(s) and len(s.split()) <= 12
                 or _TRAILING_ASK.search(s)
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
