@@ -162,7 +162,8 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 # Verbs after "you" that make it the subject: "the reading you gave me", "what you said".
 _SUBJECT_VERBS = frozenset("""gave give said say told tell sent send have had has were are was did do does can could will
 would should need needed want wanted mentioned asked called rang paid bought put filled read wrote made got took spoke
-see saw heard know knew think thought mean meant tried try used use ordered booked""".split())
+see saw heard know knew think thought mean meant tried try used use ordered booked wait come came go went get arrive
+leave left stay pick collect ring call pop drop""".split())
 
 
 def customer_view(sentence: str) -> str:
@@ -177,7 +178,9 @@ def customer_view(sentence: str) -> str:
             nxt = words[k + 1].group().lower().replace("’", "'") if k + 1 < len(words) else ""
             if prev == "thank":
                 new = w  # "thank you" stays a thank-you, never "thank me"
-            elif k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when", "as", "because", "what", "where"} \
+            elif k == 0 or prev in {"and", "but", "so", "then", "if", "that", "when", "as", "because", "what", "where",
+                                    "while", "until", "till", "before", "after", "unless", "once", "whether", "how",
+                                    "why", "who", "which", "whatever", "wherever", "whenever"} \
                     or nxt in _SUBJECT_VERBS or (nxt.endswith("ed") and len(nxt) > 4):
                 new = "I"  # "the reading you gave me" -> "the reading I gave you"
             else:
@@ -434,6 +437,9 @@ class Director:
         intent, end = self._decide(s, t, anger, moves)
         if intent == "accept":
             s.accepted = True
+        if intent == "farewell" and end == "resolved" and self.scenario.needs \
+                and {n.id for n in self.scenario.needs} <= set(s.needs_met):
+            s.mood = round(s.mood * 0.6, 3)  # everything they needed done, and the call closed: relief
         s.ended = end
         beat = self._beat(s, intent, end, t)
         self._note_ask(s, t.get("_ask_text", beat.line))
