@@ -41,7 +41,7 @@ try tried attempt attempted done do check checked
 want need like expect prefer hope hoping outcome
 book booked booking reservation ticket tickets
 light lights led lamp
-router box hub modem
+router hub modem
 doctor gp surgery practice dr doc
 tablet tablets pill pills medicine medication prescription
 card account
@@ -306,6 +306,7 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(say|go|do|show|look|happen|work|try|get|tell|ask|wait|ring|call|pay|charg|book|send|leav|hav|tak|"
                       r"mak|com|hold|hang|mov|us|stay|keep|runn|stopp)in'?(?=\s|[?.!,]|$)", re.I), r"\1ing"),
           (re.compile(r"\b(went|gone|go|goes|going|been|is|was) down\b(?! (?:the|to|a|from|into|stairs) )", re.I), r"\1 dropped"),
+          (re.compile(r"\b(what(?:'s| is| was| were| are)) (?:inside|within)\b", re.I), r"\1 in"),
           (re.compile(r"\bthru\b", re.I), "through"), (re.compile(r"\bthem (two|three|ones|things|payments|charges)\b", re.I), r"those \1"),
           (re.compile(r"\b(?:(?:going|leaving|heading|setting off|taking off) out of|(?:leaving|taking off) from)\b", re.I),
            "flying out of"),
@@ -1272,6 +1273,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             say_hits = say_hits | {"~number"}
         if named_owner_k and named_owner_k not in it["text"]:
             continue  # "JESS's date of birth": his own is no answer
+        if first_name_q and not named_owner_k and at.type in ("name", "self") and not re.search(
+                r"\b(?!(?:Dr|Mr|Mrs|Ms|Miss|Doctor|My|The|Our|Her|His|Their|It's|I'm)\b)[A-Z][a-z]+ [A-Z][a-z]+|"
+                r"\b(?:called|named|name is|name's|it's|i'm) [A-Z][a-z]+", it["text"]):
+            continue  # "your neighbour's FIRST name": "my neighbour Mrs Hughes" gives none
         if named_owner_k and first_name_q and not re.search(
                 rf"\b(?!(?:Dr|Mr|Mrs|Ms|Miss|Doctor|My|The|Our|Her|His|Their)\b)[A-Z][a-z]+ {re.escape(named_owner_k)}\b|"
                 rf"\b{re.escape(named_owner_k)}(?:'s| is) (?:first |full |last )?(?:name|called)\b", it["text"]):

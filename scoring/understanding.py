@@ -669,6 +669,8 @@ _REQUEST = re.compile(
     r"(?:tell|give|read|remind|send)\s+(?:me|us)\b(?!\s+(?:more\b|a (?:minute|moment|second|sec)\b))|"
     r"(?:confirm|spell)\s+(?:your|the|that|it)\b|"
     r"i(?:'ll|'d| will| would)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:need|like|want)\s+(?:to (?:know|check|take|have|get|confirm)|your|the)\b|"
+    r"i(?:'ll|'d| will| would)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:need|like|want)\s+an?\s+(?:\w+\s+){0,2}?"
+    r"(?:number|reference|ref|name|address|postcode|date|email|time|day|details|contact|phone|mobile)\b|"
     r"i(?:'m| am)\s+(?:going to need|after|looking for)\s+(?:your|the)\b|"
     r"i(?:'ll| will)?(?:\s+(?:just|also|quickly|first|now))*\s+(?:grab|take|jot down|note down|have|get)\s+(?:your|the|that)\s+"
     r"(?:\w+\s+){0,3}?(?:number|reference|ref|digits|name|address|postcode|date of birth|email|details|code)\b)", re.I)

@@ -52,6 +52,7 @@ def test_a_statement_check_is_confirmed_or_corrected_from_the_story(sid, questio
     ("lost-parcel-third-call", "Do you know when we'll have more of those bikes in?"),
     ("bank-double-charge-rent", "Will that anatomy book be cheaper in the future, do you think?"),
     ("insurance-claim-flooded-kitchen", "Would you know whether the people next door have had a leak as well?"),
+    ("pharmacy-refill-delay", "Do you know your GP's first name at all?"),
 ])
 def test_a_question_about_someone_or_something_else_gets_an_honest_dont_know(sid, question):
     line = reply(sid, question)
@@ -79,6 +80,9 @@ def test_what_the_story_says_of_a_third_party_is_still_answered(sid, question, e
     ("insurance-claim-flooded-kitchen", "Has the flood cost you anything else so far, on top of the plumber?", "60"),
     ("bank-double-charge-rent", "How much did the textbooks come to?", "212.40"),
     ("internet-outage-remote-worker", "when did it first go down", "Tuesday"),
+    ("lost-parcel-third-call", "And what was inside the package?", "bike"),
+    ("flight-cancelled-wedding", "I'll need an email address to send the new tickets to.", "gmail"),
+    ("flight-cancelled-wedding", "And what's your partner's first name?", "Jess"),
 ])
 def test_typed_and_spoken_forms_are_answered(sid, question, expected):
     assert expected in reply(sid, question)
