@@ -976,8 +976,11 @@ _PARTY_HEADS = frozenset(word_key(w) for w in "people seat seats ticket tickets 
 # that handbook gets a new edition?": asked about someone or something else. The customer can say only what their
 # story says of THAT subject doing THAT: a piece naming the subject for something else ("Mrs Hughes helped me find
 # the meter"), or saying the predicate of someone else, is no answer.
-_EMBED = re.compile(r"\b(?:know|idea|heard|sure|remember|reckon|think|guess|wonder|wondering|tell me)\s*,?\s+(?:if|whether|when|how|why)\s+"
-                    r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that(?:'s)?\b|this\b)(.+)$", re.I)
+_EMBED = re.compile(r"\b(?:know|idea|heard|sure|remember|reckon|think|guess|wonder|wondering)\s*,?\s+"
+                    r"(?:(?:roughly|exactly|just|even|offhand)\s+)?(if|whether|when|how|why|what|which|who|where)\s+"
+                    r"(?:(?:much|many|long|soon|far|often|big|old|time|day|kind of|sort of|type of)\s+)?"
+                    r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|it's\b|that(?:'s)?\b|this\b|is\b|was\b|are\b|were\b|did\b|"
+                    r"does\b|do\b|will\b|would\b|'s\b)(.+)$", re.I)
 _AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
                         r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|anyone\b|anybody\b|someone\b|somebody\b))"
                         r"((?i:the|a|an|his|her|their|my)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
@@ -1008,8 +1011,10 @@ def _said_of(text: str, subject: set[str], predicate: set[str], span: int = 8) -
 def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     """(subject keys, predicate keys) of a question about a third party or thing, or None."""
     m = _EMBED.search(question)
-    body = m.group(1) if m else None
-    aux = None
+    body = m.group(2) if m else None
+    aux = m is not None and m.group(1).lower() in ("what", "which", "who", "where")  # "…know what X pays": X a person
+    if not aux:
+        aux = None
     opinion = _OPINION_TAIL.search(question) or _FUTURE_OF.search(question)
     if body is None and opinion:
         # "Is that handbook getting a new edition next year, do you reckon?": their guess about something else
@@ -1025,6 +1030,7 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
         if not aux:
             return None
         body = aux.group(1)
+        aux = True
     if re.match(r"\s*(?:we|us|our)\b", body, re.I):
         return {"~we"}, set()  # "any idea when WE'LL get it back in stock?": the company's side
     cut = _SUBJECT_END.search(" " + body)
