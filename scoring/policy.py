@@ -42,7 +42,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
                 "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
                 "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
-                "before you put the phone down", "before the end of this call", "while we're on the phone",
+                "before you put the phone down", "before we hang up", "before we put the phone down", "before we finish",
+                "before the call ends", "before this call ends", "by the time we hang up", "before the end of this call", "while we're on the phone",
                 "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
             "back online", "working again", "up and running", "reconnect", "have it working", "get it working", "online", "connected",
@@ -241,7 +242,7 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve bee
                       r"set aside|included|credited|reversed|free)\b|\b(?:tell you what|my treat)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got(?! (?:no|nothing|none|not|any|zero)\b)|booked|on the)\b|"
                       r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
-                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b|"
+                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't|(?:isn't|is not|aren't|are not) going to) (?:hurt|harm|matter|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b|"
                       r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
                       r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
                       r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
@@ -323,7 +324,7 @@ _NOT_SKIPPING = re.compile(r"\b(?:don't|do not|won't|will not|not|never|shan't|i
 _JUDGES = re.compile(r"\b(?:is|are|'s|'re|will be|'ll be|should be|would be)\s+(?:perfectly |totally |absolutely |quite |really |"
                      r"completely |honestly |)(?:fine|okay|ok|safe|alright|all right|no problem|nothing to worry about|harmless|"
                      r"no (?:big )?(?:deal|problem|issue|worry|risk)|not a (?:big )?(?:deal|problem|issue|worry))\b|"
-                     r"\b(?:won't|will not|wouldn't|doesn't|does not|shouldn't|can't) (?:really )?(?:make (?:any|much|a|the slightest|"
+                     r"\b(?:won't|will not|wouldn't|doesn't|does not|shouldn't|can't|(?:isn't|is not|aren't|are not) going to) (?:really )?(?:make (?:any|much|a|the slightest|"
                      r"a blind bit of) difference|matter|hurt|harm|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b", re.I)
 
 
@@ -495,7 +496,7 @@ _MONEY_BACK = re.compile(r"\b(?:push|pushing|send|sending|move|moving|transfer\w
                          r"\d[\d.,]*|pounds|quid)\s+){0,4}back\s+(?:to|into|onto|in|on|with)\s+(?:you|your)\b", re.I)
 # A wait of days stated for the money: "those take three to five working days", "by the middle of next week" — not
 # an instant refund, whatever "now" the sentence also says of opening the dispute.
-_WAIT = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several)"
+_WAIT = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several)"
                    r"(?:\s*(?:to|-|–|or)\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten))?\s+"
                    r"(?:working |business |bank |more )?(?:days?|weeks?)\b|\bnext week\b|"
                    r"\b(?:middle|end|start|beginning) of (?:the |next )?week\b|"
@@ -819,6 +820,9 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     out: list[Offer] = []
     before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
     condition: set[str] = set()  # a condition said just before: "Stay with us and I'll halve your price"
+    # the clauses of a sentence that tells the customer back their own situation: "so you cancelled on the 2nd
+    # and you've got the confirmation email" (the second clause recounts too)
+    recounted = {c for x in sentences(text) if recounts(x) for c in _clauses(x)}
     for said in _clauses(text):
         s0 = _double_negation(said)  # read as meant; quoted as said
         said0 = concepts(s0)
@@ -827,13 +831,19 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         s = _RATHER.sub(" ", s0).strip() or s0
         dose_change = _dose_change(s0)
         permits = bool(_PERMITS.search(s0)) and "skip" in _skips_read(s0, concepts(s0))
-        if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s) or _recounts(s):
+        if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s) or recounts(s) or (
+                said in recounted and not _AGENT_DOES.search(said)):
             before = named or before
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
         inquiry = bool(_INQUIRY.search(s))
         have = _skips_read(s0, concepts(s))
-        if "refund" in have and _WAIT.search(s) and not _NOW_STRONG.search(s):
-            have = have - {"instant", "today"}  # "..., those take three to five working days": not instant
+        if "refund" in have and _WAIT.search(s) and not any(
+                (_NOW_STRONG.search(x) or concepts(x) & {"instant", "today"}) and not _WAIT.search(x)
+                and "refund" in concepts(x)
+                for x in re.split(r"\s*[,;:]\s*|\s+[—–-]\s+|\s+\b(?:and|so|but)\b\s+", s)):
+            # "I'm raising a dispute right now, those take three to five working days": the money's wait is
+            # said, so no instant refund (unless the money itself is said to come back at once)
+            have = have - {"instant", "today"}
         carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
         extra = carried | cond  # read into forbidden items only: an allowed offer is credited for what it says
         before = named or before
@@ -941,7 +951,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 if offer.rule == best.rule:
                     continue
                 own = [u for u in hit if not u & taken and u - _WEAK - _TIME_ONLY - {"guarantee"}]
-                if own and all(u & (plain | extra) for u in _units(offer.rule)):
+                if own:
                     out.append(offer)
                     taken |= set().union(*_units(offer.rule))
         if best is not None and best.allowed and forbid is not None:
@@ -967,7 +977,7 @@ _AGENT_DOES = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are 
                          r"(?!(?:see|hear|know|understand|imagine)\b)\w+", re.I)
 
 
-def _recounts(clause: str) -> bool:
+def recounts(clause: str) -> bool:
     """Whether the clause only tells the customer back their own situation (nothing done by the agent in it)."""
     if not _RECOUNT.search(clause):
         return False
@@ -1091,4 +1101,4 @@ def names_rule(text: str, rule: str) -> bool:
     return bool(units) and all(u & have for u in units)
 
 
-__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule"]
+__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule", "recounts"]
