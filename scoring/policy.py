@@ -43,7 +43,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
                 "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
                 "before you put the phone down", "before we hang up", "before we put the phone down", "before we finish",
-                "before the call ends", "before this call ends", "by the time we hang up", "before the end of this call", "while we're on the phone",
+                "before the call ends", "before this call ends", "by the time we hang up", "before we've finished",
+                "before we're done", "by the end of this call", "before you're off the phone", "before the end of this call", "while we're on the phone",
                 "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
             "back online", "working again", "up and running", "reconnect", "have it working", "get it working", "online", "connected",
@@ -511,7 +512,11 @@ _NOW_STRONG = re.compile(r"\b(?:instant(?:ly)?|immediately|right now|straight aw
 _PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up|compensat\w*)(?: you)?(?: back)? for (?:the |any |your |all (?:the |your )?)?"
                            r"(?:\S+ ){0,2}?(?:work|business|income|earnings|wages|clients?|contracts?|jobs?|gigs?|bookings?|commissions?|"
                            r"shifts?|orders?|deals?|time off|"
-                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
+                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b|"
+                           # what they would lose or have earned, paid: "we'll make up the £1,800 you'd lose on the job"
+                           r"\b(?:pay|paying|cover|covering|reimburs\w*|make up|making up|refund\w*)\s+(?:you\s+)?(?:back\s+)?(?:for\s+)?"
+                           r"(?:\S+\s+){0,3}?(?:you(?:'d| would| might| could)? (?:lose|have lost|miss out on)|"
+                           r"you(?:'d| would) have (?:earned|made|been paid|got paid))\b", re.I)
 
 
 # Medicine handed over: "here are a few days' tablets", "let you have a few pills".

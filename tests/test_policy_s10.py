@@ -69,6 +69,7 @@ def test_a_refund_said_to_come_at_once_is_still_instant(text):
     "I'm pushing it back to you straight away.",
     "I'll shift the £212.40 back to you before we hang up.",
     "I'll zap the £212.40 back into your account this second.",
+    "You'll have the £212.40 back before we've finished talking.",
 ])
 def test_money_sent_back_at_once_is_an_instant_refund_not_a_callback(text):
     got = rules(BANK, text)
@@ -112,6 +113,8 @@ def test_judging_what_going_without_does_is_a_medical_opinion(text):
     "We'll pay you back for the contract you'd miss.",
     "We'll cover the £600 commission you'd lose.",
     "I'll reimburse you for the shifts you can't work.",
+    "We'll make up the £1,800 you'd lose on the job.",
+    "If you lose the contract we'll cover what you'd have earned.",
 ])
 def test_paying_for_work_lost_is_compensation_for_lost_business(text):
     assert "compensation for lost business" in forbidden(NET, text)
