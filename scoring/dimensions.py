@@ -502,7 +502,8 @@ def _restatement(ctx: Context, n: int, text: str) -> str | None:
 # rules read out ("that's policy", "those are the rules"), the thing going ahead unchanged ("it'll still come out
 # as normal"), a status with no one acting on it ("it's in the queue", "under review like everyone else's").
 _STALL = re.compile(
-    r"\b(?:i|we)(?:'ve| have) (?:got )?nothing\b|\bnothing (?:(?:more|else) )?(?:for (?:me|us) )?to (?:\w+)\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:got )?nothing\b|\bnothing (?:(?:more|else) )?for (?:me|us) to\b|"
+    r"\bthere(?:'s| is) nothing (?:(?:more|else) )?to (?!worry|fear|pay|lose)\w+|"
     r"\bnothing (?:more |else )?(?:i|we) (?:can|could)\b|"
     r"\b(?:that's|that is|it's|it is|those are|them's) (?:just |simply |all )?(?:our |the |company )?(?:polic(?:y|ies)|rules?|procedure|process|"
     r"system|terms)\b(?! (?:is|says|states) (?:that )?(?:i|we) (?:can|will|'ll))|"
