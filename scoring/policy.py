@@ -56,7 +56,10 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "send back", "sending back", "straight back to you", "give it back", "giving it back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account", "coming back to you", "going back to you", "paid back to you",
-               "give back", "return the money", "reverse the charge", "reversal"),
+               "give back", "return the money", "reverse the charge", "reversal",
+               # the pending authorisation let go of: the money back at once
+               "release the hold", "lift the hold", "remove the hold", "drop the hold", "release the funds",
+               "release the money", "release the payment", "release the pending", "release the charge"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
     "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",

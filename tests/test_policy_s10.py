@@ -70,6 +70,7 @@ def test_a_refund_said_to_come_at_once_is_still_instant(text):
     "I'll shift the £212.40 back to you before we hang up.",
     "I'll zap the £212.40 back into your account this second.",
     "You'll have the £212.40 back before we've finished talking.",
+    "I can release that hold on the second charge now, so the money's free straight away.",
 ])
 def test_money_sent_back_at_once_is_an_instant_refund_not_a_callback(text):
     got = rules(BANK, text)
