@@ -21,7 +21,7 @@ from scoring.advice import customer_point, garbled, offer_sentence
 from scoring.evidence import MAX_QUOTE, clip, instead, quote, sentences
 from scoring.moves import detect_moves, is_parroting
 from scoring.needs import needs_met
-from scoring.policy import alternative, concepts, find_offers, names_rule
+from scoring.policy import alternative, concepts, find_offers, names_rule, recounts
 from scoring.text import FEELINGS, content_words, stem, tokens
 from scoring.understanding import ID_REQUEST, SCRIPTED_GREETING, TurnReading, customer_keys, read_turn
 
@@ -498,6 +498,48 @@ def _restatement(ctx: Context, n: int, text: str) -> str | None:
     return None
 
 
+# What does nothing for the customer, however it is worded: a refusal ("there's nothing for me to refund"), the
+# rules read out ("that's policy", "those are the rules"), the thing going ahead unchanged ("it'll still come out
+# as normal"), a status with no one acting on it ("it's in the queue", "under review like everyone else's").
+_STALL = re.compile(
+    r"\b(?:i|we)(?:'ve| have) (?:got )?nothing\b|\bnothing (?:(?:more|else) )?for (?:me|us) to\b|"
+    r"\bthere(?:'s| is) nothing (?:(?:more|else) )?to (?!worry|fear|pay|lose)\w+|"
+    r"\bnothing (?:more |else )?(?:i|we) (?:can|could)\b|"
+    r"\b(?:that's|that is|it's|it is|those are|them's) (?:just |simply |all )?(?:our |the |company )?(?:polic(?:y|ies)|rules?|procedure|process|"
+    r"system|terms)\b(?! (?:is|says|states) (?:that )?(?:i|we) (?:can|will|'ll))|"
+    r"\b(?:as (?:normal|usual|planned|scheduled|always|standard)|still (?:go|come|be) (?:out|ahead|taken|charged|collected))\b|"
+    r"\b(?:in (?:the|a|our) (?:queue|backlog|pile|list|system)|under review|(?:being|still being) (?:processed|reviewed|assessed|looked at)|"
+    r"same as (?:every|any)(?:one|body)(?: else)?(?:'s)?|like (?:every|any)(?:one|body) else(?:'s)?|wait (?:your|its) turn|"
+    r"(?:high|huge|large|big) (?:volume|number) of|a (?:big |huge |long )?backlog)\b", re.I)
+# The agent doing something in the sentence: "I'll", "we're going to", "I've sent", "let me" (not "I can see").
+_AGENT_ACTS = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to| can| could)\s+"
+                         r"(?!(?:see|hear|imagine|understand|tell|appreciate|only|not)\b)\w+|"
+                         r"\b(?:i|we)(?:'ve| have) (?:just |now |already )?(?!(?:got|had|been)\b)\w+(?:ed|t|en)\b|"
+                         r"\b(?:i|we)(?:'m| am|'re| are) (?:now |just )?(?!(?:afraid|sorry|not|unable)\b)\w+ing\b|\blet me\b", re.I)
+_YOU_HAVE = re.compile(r"^\W*(?:(?:okay|ok|right|so|yes|yeah|and|um|alright)\W+)*you(?:'ve| have)? (?:(?:already|still|now|got|both)\s+)*"
+                       r"(?:got|have|received)\b", re.I)
+
+
+def _does_nothing(ctx: Context, n: int, text: str) -> bool:
+    """Whether a sentence read as an offer or a commitment does nothing for the customer: it refuses, reads
+    out the rules, lets the thing go ahead unchanged, reports a status nobody acts on, shifts the blame, or
+    only tells the customer what they already have ("you've got the confirmation email", their own words)."""
+    if shifts_blame(text) or blames_customer(text):
+        return True
+    if _AGENT_ACTS.search(text):
+        return False
+    if _STALL.search(text) or recounts(text):
+        return True
+    if _YOU_HAVE.search(text):
+        mine = set(keys(" ".join(content_words(tokens(text))))) - _GENERIC_WORDS
+        theirs = _customer_own(ctx, n)
+        return bool(mine) and len(mine & theirs) * 2 >= len(mine)
+    return False
+
+
+_GENERIC_WORDS = frozenset(keys("okay right yes yeah already still got have received fine good"))
+
+
 def _customer_own(ctx: Context, n: int) -> set[str]:
     """Content keys the customer brought before turn n: said by the customer before the agent said them
     (a customer repeating the agent's offer back does not make it theirs)."""
@@ -713,11 +755,17 @@ def _jargon_said(text: str) -> bool:
                for m in rules.JARGON.finditer(x))
 
 
+# A reference or number on its own: digits (and a few letters) joined by dashes, slashes, dots or spaces.
+_REFERENCE = re.compile(r"#?(?:[A-Za-z]{1,4}[-/ ]?)?\d[\d]*(?:[-/. ]\d+)*(?:[-/ ]?[A-Za-z]{1,3})?")
+
+
 def real_jargon(text: str, terms) -> list[str]:
     """The terms a customer would not follow, less capitals that are only shouting ("I WILL BOOK AN ENGINEER")
     and the letters of a case reference the agent gives them ("LP-4471")."""
     out = []
     for term in terms:
+        if _REFERENCE.fullmatch(term.strip()):
+            continue  # an order or case number read back ("48-1192-7735", "LP-2208"): the customer's own, not jargon
         if re.fullmatch(r"[A-Z]{1,6}s?", term):
             if re.search(r"\b" + re.escape(term) + r"[-/ ]?\d", text):
                 continue
@@ -747,7 +795,8 @@ def _kept(ctx: Context, n: int, original: str, r: TurnReading) -> list[str]:
         st = s.strip()
         if (not st or len(st) > 200 or EMPTY_ACK.match(st) or SCRIPTED_GREETING.search(st)
                 or rules.DISMISSIVE.search(st) or rules.BLAME.search(st) or _POLICY.search(st)
-                or rules.JARGON.search(st) or any(j in st for j in r.jargon) or rules.OFF_TOPIC_CUE.search(st)
+                or real_jargon(st, [m.group() for m in rules.JARGON.finditer(st)] + [j for j in r.jargon if j in st])
+                or rules.OFF_TOPIC_CUE.search(st)
                 or any(f in st or st in f for f in forbidden) or NON_APOLOGY.search(st) or GENERIC_EMPATHY.search(st)
                 or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))
                 or blames_customer(st) or shifts_blame(st) or minimises(st) or _forbidden_in(st, ctx.scenario)
@@ -1149,14 +1198,18 @@ def focus(ctx: Context) -> dict:
             s -= 10
             ev.append(_ev(n, t, "repeats an earlier turn: the conversation loops", gap=True))
         seen.append(words)
+    def real(n, r):  # what the turn does for the customer (not a refusal, a stall or their own words told back)
+        return ([c for c in r.commitments if not _does_nothing(ctx, n, c.text)],
+                [o for o in r.offers if o.allowed is not False and not _does_nothing(ctx, n, o.text)])
+
     steps = [(n, t, r) for n, t, m, r in turns if not _hollow_turn(r) and not {"blame", "blame_shift", "dismissive"} & set(m) and (
-        "next_step" in m or r.commitments or any(o.allowed is not False for o in r.offers))
-        and not (r.forbidden and not any(o.allowed is not False for o in r.offers))]
+        ("next_step" in m and not _does_nothing(ctx, n, t)) or any(real(n, r)))
+        and not (r.forbidden and not real(n, r)[1])]
     if steps:
         s += 15
         n, t, r = steps[0]
-        act = next((c.text for c in r.commitments), None) or next((o.text for o in r.offers if o.allowed is not False),
-                                                                  None)
+        cs, os_ = real(n, r)
+        act = next((c.text for c in cs), None) or next((o.text for o in os_), None)
         ev.append(_ev(n, t, "moves toward a resolution", rules.NEXT_STEP, sentence=act))
     elif turns:
         s -= 10
@@ -1324,10 +1377,11 @@ def closure(ctx: Context) -> dict:
     for n, t, m, r in turns:
         if _hollow_turn(r) or r.greeting:
             continue
-        clean = [o for o in r.offers if o.allowed is not False]
+        clean = [o for o in r.offers if o.allowed is not False and not _does_nothing(ctx, n, o.text)]
         if "summary" in m and len(content_words(tokens(t))) >= 4:
             found["summary"] = (n, t, None)
         acts = [c for c in r.commitments if not any(c.text in f.text or f.text in c.text for f in r.forbidden)
+                and not _does_nothing(ctx, n, c.text)
                 and (c.time or c.owner or c.reference or ctx.on_issue(c.text)
                      or any(o.allowed and (o.text in c.text or c.text in o.text) for o in r.offers))]
         clean = [o for o in clean if o.allowed or ctx.on_issue(o.text) or rules.TIME_WORDS.search(o.text)]
@@ -1364,7 +1418,7 @@ def closure(ctx: Context) -> dict:
     step = found.get("next_step")
     addressed = "summary" in found or (step is not None and step[2] != "weak") or ctx.need_met() or any(
         o.allowed and _step_strength(o.text, [o.text]) not in ("weak", "none") and _needs_met_by(ctx, o.text)
-        for *_, r in turns for o in r.offers)
+        and not _does_nothing(ctx, n, o.text) for n, *_, r in turns for o in r.offers)
     if "farewell" in found and found["farewell"][2] != "customer":
         n, t, _ = found["farewell"]
         bye = next((x for x in sentences(t) if rules.FAREWELL.search(x) or _FAREWELL_MORE.search(x)), t)
@@ -1409,7 +1463,7 @@ def closure(ctx: Context) -> dict:
     credited = 0
     for n, t, m, r in turns:
         for o in r.offers:
-            if o.allowed and credited < 2:
+            if o.allowed and credited < 2 and not _does_nothing(ctx, n, o.text):
                 strength = _step_strength(o.text, [o.text])
                 if strength == "none":
                     continue  # "we might be able to sort something out": a hedge, not an offer

@@ -42,7 +42,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
                 "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
                 "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
-                "before you put the phone down", "before the end of this call", "while we're on the phone",
+                "before you put the phone down", "before we hang up", "before we put the phone down", "before we finish",
+                "before the call ends", "before this call ends", "by the time we hang up", "before we've finished",
+                "before we're done", "by the end of this call", "before you're off the phone", "before the end of this call", "while we're on the phone",
                 "while you're on the line", "while we speak", "on this call", "as we speak"),
     "fix": ("fix", "fixed", "repair", "resolve", "resolved", "sort", "sorted", "restore", "restored", "back up",
             "back online", "working again", "up and running", "reconnect", "have it working", "get it working", "online", "connected",
@@ -54,7 +56,10 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "send back", "sending back", "straight back to you", "give it back", "giving it back",
                "putting the money back", "money straight back", "put that money back", "putting that money", "back in your account",
                "back into your account", "coming back to you", "going back to you", "paid back to you",
-               "give back", "return the money", "reverse the charge", "reversal"),
+               "give back", "return the money", "reverse the charge", "reversal",
+               # the pending authorisation let go of: the money back at once
+               "release the hold", "lift the hold", "remove the hold", "drop the hold", "release the funds",
+               "release the money", "release the payment", "release the pending", "release the charge"),
     "whole": ("whole", "full", "entire", "all of", "complete", "total", "every penny", "in full"),
     "month": ("month", "monthly", "month's", "months"),
     "earlier": ("earlier", "previous", "past", "last few", "backdate", "back-date", "backdated", "before that",
@@ -74,7 +79,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                      "pay you back for", "reimburse you for", "for the work you lost", "for what you lost",
                      "for the business you lost", "make good", "double", "twice", "more than you paid",
                      "more than it cost"),
-    "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work",
+    "business": ("business", "work", "income", "earnings", "client", "clients", "contract", "lost work", "job", "jobs",
+                 "gig", "commission", "shift", "shifts",
                  "lost business", "wages", "loss of earnings"),
     "cash": ("cash", "money", "pay you", "bank transfer", "cheque", "transfer you", "onto your card", "into your account",
              "into your bank", "on your card", "straight to your account", "to your account", "to your bank",
@@ -238,9 +244,9 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve bee
                       r"totally |definitely |already )?|(?:fully|completely|totally|already|definitely) )"
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
                       r"set aside|included|credited|reversed|free)\b|\b(?:tell you what|my treat)\b|"
-                      r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got|booked|on the)\b|"
+                      r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got(?! (?:no|nothing|none|not|any|zero)\b)|booked|on the)\b|"
                       r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
-                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't) (?:hurt|harm|matter|do (?:you |them )?(?:any )?(?:harm|damage))\b|"
+                      r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't|(?:isn't|is not|aren't|are not) going to) (?:hurt|harm|matter|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b|"
                       r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
                       r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
                       r"\b(?:i'm|i am|i'll be|i will be) your (?:\w+ )?(?:case owner|contact|handler|named)\b", re.I)
@@ -322,8 +328,8 @@ _NOT_SKIPPING = re.compile(r"\b(?:don't|do not|won't|will not|not|never|shan't|i
 _JUDGES = re.compile(r"\b(?:is|are|'s|'re|will be|'ll be|should be|would be)\s+(?:perfectly |totally |absolutely |quite |really |"
                      r"completely |honestly |)(?:fine|okay|ok|safe|alright|all right|no problem|nothing to worry about|harmless|"
                      r"no (?:big )?(?:deal|problem|issue|worry|risk)|not a (?:big )?(?:deal|problem|issue|worry))\b|"
-                     r"\b(?:won't|will not|wouldn't|doesn't|does not|shouldn't|can't) (?:really )?(?:make (?:any|much|a|the slightest|"
-                     r"a blind bit of) difference|matter|hurt|harm|do (?:you |them |any |much )*(?:harm|damage))\b", re.I)
+                     r"\b(?:won't|will not|wouldn't|doesn't|does not|shouldn't|can't|(?:isn't|is not|aren't|are not) going to) (?:really )?(?:make (?:any|much|a|the slightest|"
+                     r"a blind bit of) difference|matter|hurt|harm|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b", re.I)
 
 
 def _skips_read(clause: str, have: set[str] | frozenset[str]) -> set[str]:
@@ -354,7 +360,7 @@ _OFFERING = re.compile(
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'m| am|'re| are) (?:also|just|now|personally|even|happy|glad) (?:going|able|willing) to\b|"
     r"\b(?:i|we)(?:'ll| will) (?:also|just|now|personally|even|happily|gladly)\b|"
-    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|got|made)\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
     r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
@@ -370,7 +376,7 @@ _OFFERING = re.compile(
 _COMMITS = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to) "
                       r"(?!(?:try|check|see|look|ask|find out|have a look|need|be able)\b)\w+", re.I)
 _DONE = re.compile(r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and)\s+){0,3}"
-                   r"(?:\w+ed|sent|put|set up|got|made)\b", re.I)
+                   r"(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -486,10 +492,34 @@ _THIRD_PARTY = re.compile(r"\b(?:they|the (?:shop|store|seller|retailer|merchant
                           re.I)
 
 
+# Money moved back to the customer, said by any verb of moving it: "push the £212.40 back to you", "transfer it
+# back into your account" (getting, ringing or coming back to them is a callback, not money).
+_MONEY_BACK = re.compile(r"\b(?:push|pushing|send|sending|move|moving|transfer\w*|pop|popping|shift\w*|wire|wiring|zap\w*|"
+                         r"bounce|bouncing|return\w*|stick|sticking|whizz\w*|fire|firing|pay|paying)\s+"
+                         r"(?:(?:it|that|this|them|those|the|your|all|of|money|amount|sum|payment|charge|[£$€]\s?[\d.,]+|"
+                         r"\d[\d.,]*|pounds|quid)\s+){0,4}back\s+(?:to|into|onto|in|on|with)\s+(?:you|your)\b", re.I)
+# A wait of days stated for the money: "those take three to five working days", "by the middle of next week" — not
+# an instant refund, whatever "now" the sentence also says of opening the dispute.
+_WAIT = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several)"
+                   r"(?:\s*(?:to|-|–|or)\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten))?\s+"
+                   r"(?:working |business |bank |more )?(?:days?|weeks?)\b|\bnext week\b|"
+                   r"\b(?:middle|end|start|beginning) of (?:the |next )?week\b|"
+                   r"\bby (?:about |around )?(?:next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# Saying it is instant outright, which a stated wait does not undo.
+_NOW_STRONG = re.compile(r"\b(?:instant(?:ly)?|immediately|right now|straight away|right away|this (?:minute|second)|"
+                         r"before (?:you|we) (?:hang up|put the phone down)|while (?:you're|we're) on the (?:phone|line)|"
+                         r"in (?:seconds|minutes)|within (?:the hour|minutes))\b", re.I)
+
+
 # Paying for what the customer lost (not for a thing or a service): compensation.
-_PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up)(?: you)? for (?:the |any |your |all (?:the |your )?)?"
-                           r"(?:\w+ ){0,2}?(?:work|business|income|earnings|wages|clients?|contracts?|jobs?|time off|"
-                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b", re.I)
+_PAY_FOR_LOSS = re.compile(r"\b(?:pay|paying|cover|covering|reimburs\w*|make up|compensat\w*)(?: you)?(?: back)? for (?:the |any |your |all (?:the |your )?)?"
+                           r"(?:\S+ ){0,2}?(?:work|business|income|earnings|wages|clients?|contracts?|jobs?|gigs?|bookings?|commissions?|"
+                           r"shifts?|orders?|deals?|time off|"
+                           r"money you(?:'ve)? lost)\b|\b(?:missed out on|lost out on)\b|"
+                           # what they would lose or have earned, paid: "we'll make up the £1,800 you'd lose on the job"
+                           r"\b(?:pay|paying|cover|covering|reimburs\w*|make up|making up|refund\w*)\s+(?:you\s+)?(?:back\s+)?(?:for\s+)?"
+                           r"(?:\S+\s+){0,3}?(?:you(?:'d| would| might| could)? (?:lose|have lost|miss out on)|"
+                           r"you(?:'d| would) have (?:earned|made|been paid|got paid))\b", re.I)
 
 
 # Medicine handed over: "here are a few days' tablets", "let you have a few pills".
@@ -532,6 +562,8 @@ def _concepts(text: str) -> frozenset[str]:
     if "compensation" in out and "amount" in out and re.search(r"[£$€]\s?\d|\d\s*(?:pounds|euros|dollars|quid|grand)\b|"
                                                             r"\b(?:hundred|thousand) (?:pounds|euros|dollars)\b", text, re.I):
         out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
+    if _MONEY_BACK.search(text):
+        out.add("refund")  # "I'll push the £212.40 back to you": money sent back (not "I'll get back to you")
     if _THIRD_PARTY.search(text):
         out.add("merchant")
     if _OWNER.search(text):
@@ -759,7 +791,7 @@ _ACTS = re.compile(_COMMITS.pattern + r"|\b(?:i|we) (?:can|could)(?! (?:(?:only|
                    r"\bwould (?:a|an|the) \w+|\b(?:how|what) about\b|\bwhat if (?:i|we)\b|\blet me\b|\byou could\b|"
                    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|"
                    r"gone and)\s+){0,3}(?!(?:checked|looked|asked|tried|searched|seen|noted|heard|confirmed|verified|found)\b)(?:\w+ed|sent|put|set up|"
-                   r"got|made|given)\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:also|just|now|personally)\s+)?"
+                   r"got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b))|made|given)\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:also|just|now|personally)\s+)?"
                    r"(?!(?:checking|looking|searching|trying|seeing|asking|confirming|verifying|finding|afraid|sorry|"
                    r"going to (?:check|look|see|ask|try|confirm|find))\b)"
                    r"\w+ing\b", re.I)
@@ -796,6 +828,9 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     out: list[Offer] = []
     before: set[str] = set()   # what the clauses before named (a pronoun may point back at it)
     condition: set[str] = set()  # a condition said just before: "Stay with us and I'll halve your price"
+    # the clauses of a sentence that tells the customer back their own situation: "so you cancelled on the 2nd
+    # and you've got the confirmation email" (the second clause recounts too)
+    recounted = {c for x in sentences(text) if recounts(x) for c in _clauses(x)}
     for said in _clauses(text):
         s0 = _double_negation(said)  # read as meant; quoted as said
         said0 = concepts(s0)
@@ -804,11 +839,19 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         s = _RATHER.sub(" ", s0).strip() or s0
         dose_change = _dose_change(s0)
         permits = bool(_PERMITS.search(s0)) and "skip" in _skips_read(s0, concepts(s0))
-        if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s):
+        if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s) or recounts(s) or (
+                said in recounted and not _AGENT_DOES.search(said)):
             before = named or before
             continue  # a refusal offers nothing: "I can't refund the whole month" (its "but ..." is a clause of its own)
         inquiry = bool(_INQUIRY.search(s))
         have = _skips_read(s0, concepts(s))
+        if "refund" in have and _WAIT.search(s) and not any(
+                (_NOW_STRONG.search(x) or concepts(x) & {"instant", "today"}) and not _WAIT.search(x)
+                and "refund" in concepts(x)
+                for x in re.split(r"\s*[,;:]\s*|\s+[—–-]\s+|\s+\b(?:and|so|but)\b\s+", s)):
+            # "I'm raising a dispute right now, those take three to five working days": the money's wait is
+            # said, so no instant refund (unless the money itself is said to come back at once)
+            have = have - {"instant", "today"}
         carried = frozenset(before) if _POINTS_BACK.search(s) else frozenset()
         extra = carried | cond  # read into forbidden items only: an allowed offer is credited for what it says
         before = named or before
@@ -831,6 +874,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         best_key = (0, 0.0, 0)
         forbid: tuple[tuple, Offer, list] | None = None  # the best forbidden match, even when an allowed one wins
         allowed_hits: list[tuple[tuple, Offer, list]] = []
+        forbid_hits: list[tuple[tuple, Offer, list]] = []
         plain = have
         for rule, allowed in items:
             units = _units(rule)
@@ -871,9 +915,13 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             n = len(hit)
             need = 1 if allowed else min(len(units), 2)  # crediting an allowed offer needs less than naming a breach
             cov = n / len(units)
+            if allowed and cov < 0.5 and n >= 1 and units[0] in hit and _head_act(units[0]) and any(
+                    units[0] & concepts(x) and not _HEDGE.search(x) for x in _segments(s)) and all(
+                    u in hit or all(c.startswith("w:") or c in _WEAK for c in u) for u in units):
+                cov = 0.5  # "I'm opening a dispute" offers "dispute the duplicate transaction": the act itself, named
             if n < need or cov < 0.5:
                 continue
-            if allowed and all(u <= _TIME_ONLY | _WEAK for u in hit):
+            if allowed and all((u & have) <= _TIME_ONLY | _WEAK for u in hit):
                 continue  # "now" alone is not "call the surgery now"
             if not allowed and _without_satisfied(rule, text):
                 continue  # "... without checking stock": the trainee said they checked
@@ -889,6 +937,8 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 best_key, best = key, offer
             if not allowed and cov == 1.0 and (forbid is None or key > forbid[0]):
                 forbid = (key, offer, hit)
+            if not allowed:
+                forbid_hits.append((key, offer, hit))
         out.append(best or Offer(text=said, firm=firm))
         if best is not None and best.allowed:
             # "I'll re-bill it from your reading and put the direct debit on hold": two allowed offers in one
@@ -901,6 +951,17 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 if own and (offer.score == 1.0 or len(own) >= 2):
                     out.append(offer)
                     taken |= set().union(*_units(offer.rule))
+        if best is not None and not best.allowed:
+            # "I guarantee a same-day fix plus a full refund of this month": each forbidden promise a clause makes
+            # is a rule broken, when it is said by words of its own (not the winner's, not a promise word alone).
+            taken = set().union(*_units(best.rule))
+            for key, offer, hit in sorted(forbid_hits, key=lambda x: x[0], reverse=True):
+                if offer.rule == best.rule:
+                    continue
+                own = [u for u in hit if not u & taken and u - _WEAK - _TIME_ONLY - {"guarantee"}]
+                if own:
+                    out.append(offer)
+                    taken |= set().union(*_units(offer.rule))
         if best is not None and best.allowed and forbid is not None:
             # "I'll rebook you on the next flight in first class": an allowed offer and, beside it, a forbidden one
             # the allowed offer does not account for (an upgrade is no part of a rebooking).
@@ -911,10 +972,36 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
     return out
 
 
+# Telling the customer back what they have or did is no offer: "so you cancelled on the 2nd, you've got the
+# confirmation email", "I can see you've already got the letter" (unless the agent also does something in it).
+_RECOUNT = re.compile(r"\bso,? (?:you|you've|you have)\s+(?:(?:already|still|just|both|also)\s+)?"
+                      r"(?:\w+ed|said|told|rang|paid|got|had|were|went|did|sent|made|took|came|bought|spoke|heard|saw|"
+                      r"lost|left|kept|found|tried|wrote|filled|rung|phoned)\b|"
+                      r"\byou(?:'ve| have) (?:already|still) got\b|"
+                      r"\b(?:you said|you mentioned|you told (?:me|us)|you've told (?:me|us)|i can see|i see|i know|i understand|"
+                      r"i hear|as you say|like you said)(?: that)?,? you(?:'ve| have)?\s+(?:(?:already|still|just)\s+)?got\b", re.I)
+_AGENT_DOES = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to|'ve| have| can| could|"
+                         r"'m| am|'re| are)\s+(?!(?:can|could)\s+(?:see|hear|tell|imagine|understand)\b)"
+                         r"(?!(?:see|hear|know|understand|imagine)\b)\w+", re.I)
+
+
+def recounts(clause: str) -> bool:
+    """Whether the clause only tells the customer back their own situation (nothing done by the agent in it)."""
+    if not _RECOUNT.search(clause):
+        return False
+    rest = _RECOUNT.sub(" ", clause)
+    return not _AGENT_DOES.search(rest) and not {"guarantee"} & _longest_concepts(clause)
+
+
+def _head_act(unit: frozenset[str]) -> bool:
+    """A unit that names an act or thing of its own (not how sure, how soon or a plain word)."""
+    return any(not c.startswith("w:") and c not in _GENERIC and c not in _WEAK and c not in _TIME_ONLY for c in unit)
+
+
 def _refused(clause: str) -> bool:
     """Whether the part of a clause that offers is the agent refusing ("I can't do that", "that isn't
     possible"); "..., don't worry", "so it can't bounce" and "you won't have to pay" are not refusals."""
-    for part in re.split(r",\s*", clause):
+    for part in re.split(r"[,:]\s*", clause):  # "I don't need to check: it'll be there Saturday" promises after the colon
         if _offering(part):
             return _refusal(part)
     return _refusal(clause)
@@ -1022,4 +1109,4 @@ def names_rule(text: str, rule: str) -> bool:
     return bool(units) and all(u & have for u in units)
 
 
-__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule"]
+__all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule", "recounts"]
