@@ -985,6 +985,8 @@ _AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:
                         r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|anyone\b|anybody\b|someone\b|somebody\b))"
                         r"((?i:the|a|an|his|her|their|my)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
 _FUTURE_OF = re.compile(r"\b(?:next (?:year|month|week|term|season|time)|in (?:the )?future|ever again|in a (?:year|few years))\b", re.I)
+_RECKON = re.compile(r"\b(?:do|d'you|would|did) you (?:reckon|think|suppose|expect|imagine|figure)\s+(?:that\s+)?"
+                     r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|i'm\b|i'll\b|it\b|it's\b|that\b|this\b|we\b|so\b|not\b|about\b|of\b)(.+)$", re.I)
 _OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you reckon|you reckon|you think|do you know)\s*[?.!]*\s*$", re.I)
 _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'ll|would|could|can|got|gets|get|been|'s|"
                           r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna|be|become|stay|"
@@ -1012,6 +1014,17 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     """(subject keys, predicate keys) of a question about a third party or thing, or None."""
     m = _EMBED.search(question)
     body = m.group(2) if m else None
+    if body is None:
+        r = _RECKON.search(question)  # "Do you reckon the handbook will still be on the list next year?"
+        body = r.group(1) if r else None
+    if body is not None:
+        there = re.match(r"\s*there(?:'s|'re| is| are| was| were| has been| have been| been)\s+(?:any\s+|some\s+|a\s+|an\s+)?(\w+)(.*)$",
+                         body, re.I)
+        if there:
+            # "…if THERE ARE ROADWORKS on Mill Lane": the roadworks are what is asked about
+            subj = {k for k in _telling(there.group(1)) if k not in _TYPE_WORDS}
+            pred = {k for k in _telling(there.group(2)) if k not in _TYPE_WORDS} - subj
+            return (subj, pred) if subj and pred else None
     aux = m is not None and m.group(1).lower() in ("what", "which", "who", "where")  # "…know what X pays": X a person
     if not aux:
         aux = None

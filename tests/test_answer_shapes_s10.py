@@ -53,6 +53,8 @@ def test_a_statement_check_is_confirmed_or_corrected_from_the_story(sid, questio
     ("bank-double-charge-rent", "Will that anatomy book be cheaper in the future, do you think?"),
     ("insurance-claim-flooded-kitchen", "Would you know whether the people next door have had a leak as well?"),
     ("pharmacy-refill-delay", "Do you know your GP's first name at all?"),
+    ("internet-outage-remote-worker", "Any idea whether there's been a power cut on your street?"),
+    ("bank-double-charge-rent", "Do you think the anatomy book will go up in price?"),
 ])
 def test_a_question_about_someone_or_something_else_gets_an_honest_dont_know(sid, question):
     line = reply(sid, question)
