@@ -288,6 +288,8 @@ class AnswerType:
     about: tuple[str, ...] = ()   # the noun phrase asked about, as word keys ("seat", "number")
 
 
+_WENT_DOWN = re.compile(r"\b(went|gone|go|goes|going|been|is|was|keeps going|kept going) down\b(?! (?:the|to|a|from|into|stairs) )", re.I)
+# "it went DOWN": the outage, not a direction (questions and story pieces alike)
 _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"),
           (re.compile(r"\bcell(?:phone)?(?= number| phone|\b)", re.I), "mobile"),
           (re.compile(r"\bnext[ -]door\b(?!\s+to\b)", re.I), "the neighbours"),
@@ -305,7 +307,7 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\b(?:a |the )?(?:good|best|decent|handy|suitable) (time|day|number|slot)\b", re.I), r"a convenient \1"),
           (re.compile(r"\b(say|go|do|show|look|happen|work|try|get|tell|ask|wait|ring|call|pay|charg|book|send|leav|hav|tak|"
                       r"mak|com|hold|hang|mov|us|stay|keep|runn|stopp)in'?(?=\s|[?.!,]|$)", re.I), r"\1ing"),
-          (re.compile(r"\b(went|gone|go|goes|going|been|is|was) down\b(?! (?:the|to|a|from|into|stairs) )", re.I), r"\1 dropped"),
+          (_WENT_DOWN, r"\1 dropped"),
           (re.compile(r"\b(what(?:'s| is| was| were| are)) (?:inside|within)\b", re.I), r"\1 in"),
           (re.compile(r"\bthru\b", re.I), "through"), (re.compile(r"\bthem (two|three|ones|things|payments|charges)\b", re.I), r"those \1"),
           (re.compile(r"\b(?:(?:going|leaving|heading|setting off|taking off) out of|(?:leaving|taking off) from)\b", re.I),
@@ -329,7 +331,6 @@ _TAIL_FILLER = re.compile(r"(?:[\s,]+(?:real |really |very )?quick(?:ly)?|[\s,]+
                           r"[\s,]+(?:for )?a (?:sec|second|moment|minute)|[\s,]+then|[\s,]+at all)+(?=\s*[?.!]*\s*$)", re.I)
 
 
-_WENT_DOWN = re.compile(r"\b(went|gone|go|goes|going|been|is|was|keeps going|kept going) down\b(?! (?:the|to|a|from|into|stairs) )", re.I)
 
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
@@ -981,7 +982,9 @@ _EMBED = re.compile(r"\b(?:know|idea|heard|sure|remember|reckon|think|guess|wond
                     r"(?:(?:much|many|long|soon|far|often|big|old|time|day|kind of|sort of|type of)\s+)?"
                     r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|it's\b|that(?:'s)?\b|this\b|is\b|was\b|are\b|were\b|did\b|"
                     r"does\b|do\b|will\b|would\b|'s\b)(.+)$", re.I)
-_AUX_OTHER = re.compile(r"^\W*(?i:(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
+# what a question may open with before its verb: "And so, sorry, did you…"
+_OPENERS = r"(?:(?:and|so|okay|ok|right|sorry|just)\W+)*"
+_AUX_OTHER = re.compile(r"^\W*(?i:" + _OPENERS + r"(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
                         r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|anyone\b|anybody\b|someone\b|somebody\b))"
                         r"((?i:the|a|an|his|her|their|my)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
 _FUTURE_OF = re.compile(r"\b(?:next (?:year|month|week|term|season|time)|in (?:the )?future|ever again|in a (?:year|few years))\b", re.I)
@@ -1031,7 +1034,7 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     opinion = _OPINION_TAIL.search(question) or _FUTURE_OF.search(question)
     if body is None and opinion:
         # "Is that handbook getting a new edition next year, do you reckon?": their guess about something else
-        o = re.match(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
+        o = re.match(r"^\W*" + _OPENERS + r"(?:has|have|had|is|are|was|were|does|do|did|will|would|could|can)\s+"
                      r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b)(.+)$",
                      question[:opinion.start()] if opinion.re is _OPINION_TAIL else question, re.I)
         body = o.group(1) if o else None
@@ -1059,7 +1062,7 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
         return None  # "Has an engineer BEEN ROUND?", "Did the driver LEAVE you a card?": what happened to them
     pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
     return (subj, pred) if subj and pred else None
-_TRIED_Q = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|sorry|just)\W+)*(?:did|have|had|has) you\s+(?:already\s+|ever\s+|maybe\s+)?"
+_TRIED_Q = re.compile(r"^\W*" + _OPENERS + r"(?:did|have|had|has) you\s+(?:already\s+|ever\s+|maybe\s+)?"
                       r"(?:try|tried|think to|thought to|get a chance to|had a chance to|manage to|managed to|bother to|"
                       r"get round to|got round to|ask|asked|look|looked|check|checked|contact|contacted|speak|spoken|"
                       r"call|called|ring|rung|go back|been back|had a look|have a look)\b", re.I)

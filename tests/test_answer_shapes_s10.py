@@ -13,24 +13,15 @@ import re
 import pytest
 
 from core.text import restore_apostrophes
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
 from scoring.questions import match_question
 from scoring.understanding import jargon_terms, question_sentences
-
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
+from tests.director_play import SCENARIOS, play
 DONT_KNOW = re.compile(r"\b(?:don'?t know|not sure|no idea|does (?:that|it) matter|couldn'?t (?:say|tell you)|"
                        r"haven'?t (?:a|the faintest) (?:clue|idea)|can'?t (?:say|remember|recall)|how would i know|not that i know)", re.I)
 
 
 def reply(sid: str, question: str) -> str:
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    _, beat, _ = d.step(state, question, [{"role": "customer", "text": beat.line}])
-    return beat.line
+    return play(sid, [question])[2][0].line
 
 
 @pytest.mark.parametrize("sid, question, expected", [

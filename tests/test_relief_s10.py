@@ -4,12 +4,7 @@ open does not get that relief. Found by the third blind script set (pharmacy: en
 sorted then', and the bench read it as not calmed). Scripts below are this file's own."""
 from __future__ import annotations
 
-from personas.archetypes import load_archetypes
-from personas.director import Director
-from personas.scenario import load_dir
-
-SCENARIOS = load_dir("scenarios").scenarios
-ARCHETYPES = load_archetypes()
+from tests.director_play import SCENARIOS, play
 
 GOOD = [
     "Two tablets left and a weekend coming is a worry, I can see why you came straight in. When did you hand the slip in?",
@@ -24,18 +19,8 @@ GOOD = [
 
 
 def _play(sid: str, lines: list[str]) -> tuple[list[float], object, object]:
-    sc = SCENARIOS[sid]
-    d = Director(sc, ARCHETYPES[sc.persona])
-    state, beat = d.start()
-    context = [{"role": "customer", "text": beat.line}]
-    moods = [beat.mood]
-    for line in lines:
-        if state.ended:
-            break
-        state, beat, _ = d.step(state, line, context)
-        context += [{"role": "trainee", "text": line}, {"role": "customer", "text": beat.line}]
-        moods.append(beat.mood)
-    return moods, state, sc
+    state, history, _ = play(sid, lines)
+    return [t["mood"] for t in history if t["role"] == "customer"], state, SCENARIOS[sid]
 
 
 def test_a_call_closed_with_everything_done_ends_in_relief():
