@@ -68,7 +68,12 @@ def restore_apostrophes(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lowercased word tokens (apostrophes kept inside words)."""
-    return WORD_RE.findall(text.lower().replace("’", "'"))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 15)  # the same turn and scenario texts are tokenised by moves, scoring and the Director
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(text.lower().replace("’", "'")))
 
 
 def content_words(toks: list[str]) -> list[str]:
@@ -122,10 +127,15 @@ def word_key(word: str) -> str:
 
 def keys(text: str) -> list[str]:
     """The matching keys of a text, in order ("checked with your neighbours" -> check, with, your, neighbour)."""
+    return list(_keys(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _keys(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for t in tokens(text):
+    for t in _tokens(text):
         out.extend(word_key(t).split())
-    return out
+    return tuple(out)
 
 
 def phrase_in(phrase: str, text: str | list[str]) -> bool:

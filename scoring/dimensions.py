@@ -543,13 +543,17 @@ _GENERIC_WORDS = frozenset(keys("okay right yes yeah already still got have rece
 def _customer_own(ctx: Context, n: int) -> set[str]:
     """Content keys the customer brought before turn n: said by the customer before the agent said them
     (a customer repeating the agent's offer back does not make it theirs)."""
-    agent, theirs = set(), set()
-    for t in ctx.transcript.turns[:n - 1]:
-        if t.role == "customer":
-            theirs |= customer_keys([t]) - agent
-        else:
-            agent |= set(keys(" ".join(content_words(tokens(t.text)))))
-    return theirs
+    cache = ctx.__dict__.setdefault("_own", {})  # asked for every trainee turn by three skills: once per n
+    hit = cache.get(n)
+    if hit is None:
+        agent, theirs = set(), set()
+        for t in ctx.transcript.turns[:n - 1]:
+            if t.role == "customer":
+                theirs |= customer_keys([t]) - agent
+            else:
+                agent |= set(keys(" ".join(content_words(tokens(t.text)))))
+        hit = cache[n] = frozenset(theirs)
+    return set(hit)
 
 
 def _recaps_customer(ctx: Context, n: int, text: str) -> bool:
