@@ -684,6 +684,13 @@ class Director:
                 continue  # "is that right?" checks a restatement; answered by confirming
             for part in _parts_asked(q):
                 matches = match_question(part, self.scenario)
+                lean = self._leans_on(r.text, q, part)
+                if lean:
+                    # "The scan says delivered. What time have you got for THAT?": the sentence before says what
+                    # "that" is; asked with it, the question finds the piece the agent means.
+                    wider = match_question(lean, self.scenario)
+                    if wider and wider[0].score >= 2.0 and (not matches or wider[0].score > matches[0].score + 0.5):
+                        matches = wider
                 if not matches:
                     continue
                 best = matches[0]
@@ -713,6 +720,31 @@ class Director:
         if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
+
+    _ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|they|there|one|ones|the two|both)\b(?!\s+(?:is|was)\s+(?:right|correct))", re.I)
+
+    @classmethod
+    def _leans_on(cls, text: str, q: str, part: str | None = None) -> str | None:
+        """A question that points back into the turn ("…what time have you got for THAT?", "Rent. How much,
+        what day?"), with the statement or fragment before it put in front; None when it stands alone."""
+        from scoring.evidence import sentences
+
+        said = [x.strip() for x in sentences(text) if x.strip()]
+        if q.strip() not in said:
+            return None
+        i = said.index(q.strip())
+        if i == 0:
+            return None
+        prev = said[i - 1]
+        if prev.rstrip().endswith("?") or len(prev.split()) > 25:
+            return None
+        from scoring.questions import _telling
+
+        part = (part or q).strip()
+        own = {k for k in _telling(part) if not k.startswith("~")}
+        if not (cls._ANAPHOR.search(q) or len(own) <= 1):
+            return None
+        return f"{prev.rstrip(' .!')}, {part[0].lower()}{part[1:]}"
 
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
@@ -1257,6 +1289,8 @@ class Director:
                     parts.append((intent, main))
             # Pushed back on a question their story answers ("Have you tried asking the neighbours?"): the
             # push-back, then the answer ("...I've asked both neighbours, looked behind the bins...").
+            # So is a question put in words they object to but can still answer ("The POD scan says delivered —
+            # what date have you got?"): "Don't hide behind 'POD'…", then the date.
             if intent == "push_back" and answer is not None and answer.get("match") is not None \
                     and set(t["signals"]) & set(ESCALATING) <= {"escalate_trigger"} \
                     and not answer.get("again") and answer["match"].text not in " ".join(x for _, x in parts):

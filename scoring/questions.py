@@ -291,6 +291,9 @@ class AnswerType:
 _WENT_DOWN = re.compile(r"\b(went|gone|go|goes|going|been|is|was|keeps going|kept going) down\b(?! (?:the|to|a|from|into|stairs) )", re.I)
 # "it went DOWN": the outage, not a direction (questions and story pieces alike)
 _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"),
+          # "you've GOT THROUGH TO us twice": reached on the phone
+          (re.compile(r"\b(?:got|get|getting|gotten) through to (?=us\b|you\b|someone\b|anyone\b|anybody\b|somebody\b|a person\b|"
+                      r"the (?:helpline|call centre|team|office)\b)", re.I), "called "),
           (re.compile(r"\bcell(?:phone)?(?= number| phone|\b)", re.I), "mobile"),
           (re.compile(r"\bnext[ -]door\b(?!\s+to\b)", re.I), "the neighbours"),
           (re.compile(r"\b(youngest|eldest|oldest)\b(?=\s*(?:[?.!,]|$|is\b|was\b|and\b))", re.I), r"\1 child"),
@@ -351,10 +354,61 @@ def _numbers(text: str) -> set[str]:
     return out
 
 
+# What is asked, without the wrapping a polite or careful agent puts round it. The wrapping says how the agent asks
+# (an apology, a courtesy, how they came to think it, why they need it), never what they want to know:
+# "I'm so sorry to put you through this, but would you be so kind as to give me the reference?" asks for the reference;
+# "I think what you mean is the neighbours have it too, is that it?" checks the neighbours; "Can I take the order
+# number so I can pull up the file?" asks for the order number.
+_ASKS = re.compile(r"^\W*(?:(?:and|so|then|but|now|okay|ok)\W+)?(?:(?:who|whom|whose|what|when|where|which|why|how|is|are|was|"
+                   r"were|do|does|did|can|could|would|will|should|shall|may|might|have|has|had|any|tell|give|confirm|"
+                   r"remind|read|spell)\b|i(?:'d| would)? (?:need|like|want)\b)", re.I)
+_COURTESY = re.compile(r"\b(?:(?:would|could|will) you (?:be (?:so|very) kind as to|be able to|mind)|(?:might|may|could|can) i "
+                       r"(?:possibly |just |also |please )*(?:ask|check|trouble you (?:for|to))|if (?:it|that) (?:isn't|is not|wouldn't be|"
+                       r"'s not) (?:too much (?:trouble|bother)|a problem)|if you (?:don't|wouldn't) mind(?: me asking)?|"
+                       r"(?:when|whenever) you(?:'re| are) ready|when you (?:get|have) a (?:chance|moment|sec(?:ond)?)|"
+                       r"i (?:really |do )?(?:hate|don't want) to (?:ask|bother you)|i (?:do |really )?appreciate (?:that|this|it)(?: but)?)"
+                       r"[\s,]*", re.I)
+_FRAMING = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|now|sorry)\W+)*(?:"
+                      r"(?:if|so|just so|am) i(?:'m| am)? (?:hearing|understanding|reading|getting) (?:you|this|that|it) "
+                      r"(?:right|correctly|properly)|"
+                      r"(?:i think |i guess |so )?what you(?:'re| are)? (?:mean|meant|saying|said|telling me)(?: is| was)?|"
+                      r"(?:so )?you(?:'re| are) (?:saying|telling me)|from what you(?:'ve| have)? (?:said|say|told me)|"
+                      r"i (?:think|guess|gather|assume|imagine|suppose|reckon|take it|understand)(?: that)?|"
+                      r"i(?:'m| am) (?:guessing|assuming|thinking|taking it)(?: that)?|it sounds like|sounds like|"
+                      r"(?:it )?looks like|correct me if i'm wrong(?: but)?)\b[\s,]*", re.I)
+_SOUND_OF = re.compile(r"[\s,]*\bby the (?:sound|sounds|look|looks) of (?:it|things|that)\b[\s,]*", re.I)
+_PURPOSE = re.compile(r"[\s,]+(?:so (?:that )?(?:i|we) (?:can|could|'ll be able to)|and (?:i|we)(?:'ll| will) (?:pull up|look up|"
+                      r"bring up|find|check|look into))\b[^?:]*?(?=\s*\??\s*$)", re.I)
+
+
+def focus_question(question: str) -> str:
+    """The part of a question that asks, without apologies, courtesies, framing and purpose (see _ASKS)."""
+    q = question.strip()
+    # an apology or remark before ", but" / ", so could I": what follows asks
+    for m in reversed(list(re.finditer(r"(?:,\s*but|;\s*but|\bbut\b(?=\s+(?:would|could|can|may|might|what|when|which|"
+                                       r"where|who|how|is|are|do|did))|,\s*so(?=\s+(?:could|can|may|might)\s+i\b))\s*",
+                                       q, re.I))):
+        rest, before = q[m.end():], q[:m.start()]
+        if "?" not in before and not _ASKS.match(before) and _ASKS.match(_COURTESY.sub("", rest)) and len(rest.split()) >= 3:
+            q = rest
+            break
+    q = _COURTESY.sub("", q)
+    q = _SOUND_OF.sub(", ", q).strip(" ,")
+    framed = _FRAMING.match(q)
+    if framed and len(q[framed.end():].split()) >= 3:
+        q = q[framed.end():]
+    purpose = _PURPOSE.search(q)
+    if purpose and len(q[:purpose.start()].split()) >= 2 and _ASKS.match(q[:purpose.start()]):
+        q = q[:purpose.start()] + q[purpose.end():]
+    q = re.sub(r"^\W*(?:to\s+)?(?=give|tell|confirm|read|spell|send)", "", q, flags=re.I)  # "be so kind as TO give me…"
+    q = re.sub(r"[\s,;]+([?.!])", r"\1", q).strip(" ,;")
+    return q or question
+
+
 def plain_question(question: str) -> str:
     """Everyday and typed forms read as the plain words: "your little one" -> "your child", "cell number" ->
     "mobile number", "whats" -> "what's"."""
-    q = restore_apostrophes(question.replace("’", "'"))
+    q = focus_question(restore_apostrophes(question.replace("’", "'")))
     q = _TAIL_FILLER.sub("", q)  # "…your account number REAL QUICK?": how it is asked, not what
     # A topic first, then the question about it: "And the ceremony itself - what time's THAT?"
     q = _TOPIC_FIRST.sub(lambda m: f"{m.group(2)}{m.group(1)}{m.group(3)}?", q)
@@ -390,6 +444,9 @@ def answer_type(question: str) -> AnswerType:
     if _SELF_NAME.search(q) and not re.search(r"\bnames? of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
         return AnswerType("self", None)
     m = _WH.search(low)
+    while m is not None and re.match(r"when (?:you|u|they|he|she|we)(?: first)? (?:say|said|mention|mentioned|talk about|"
+                                     r"talked about|told me|tell me|describe|described|call it|called it)\b", low[m.start():]):
+        m = _WH.search(low, m.end())  # "WHEN YOU SAY the box is dead, what colour is it?": a clause, not the question
     if m is not None and m.start() > 0 and body != q and not _AUX.match(low) \
             and re.match(r"(?:the|your|my|his|her|their|its|our|a|an)\b", low):
         # "(Do you know) the name of the driver WHO delivered it?": a request for the thing named; the
@@ -438,6 +495,9 @@ def answer_type(question: str) -> AnswerType:
         if w in ("much",):
             head = _head_after(rest, 1)
             amount_of = {word_key(w) for w in tokens(rest)[1:4]} & _NOT_MONEY  # "how much (mobile) DATA"
+            if not amount_of and re.search(r"\b(?:left|remaining|to spare|spare)\b", rest) and not re.search(
+                    r"\b(?:money|cash|pounds?|quid|account|bank|balance|budget|wallet|purse)\b", rest):
+                amount_of = {"~left"}  # "how much have you got LEFT on that?": what remains of it, not a price
             return AnswerType("quantity" if (head in _NOT_MONEY or amount_of) and not _COST_VERB.search(rest) else "money",
                               head)
         if w == "far" and re.match(r"\s*far\s+(?:short|over|under|out|overdrawn|in (?:the red|debt|arrears))\b", rest):
@@ -776,6 +836,8 @@ _index_cache: dict[int, tuple[object, list[dict], dict[str, float]]] = {}
 # What a piece sets aside is not what it is about: "Apart from the plumber, I've spent £60" is not the plumber's bill.
 _EXCEPT = re.compile(r"\b(?:apart from|aside from|except(?: for)?|other than|besides|not counting|not including|"
                      r"on top of)\s+(?:the |my |a |an |your |our )?[\w']+", re.I)
+_EXCEPT_Q = re.compile(r"\b(?:other than|apart from|aside from|except(?: for)?|besides|instead of|rather than|as well as)\s+"
+                       r"((?:the |my |a |an |your |our )?[\w']+(?: [A-Z][\w']+)?)", re.I)
 _VALUE_RX = {"money": _MONEY_RX, "day": _DAY_RX, "clock": _CLOCK_RX, "duration": _DURATION_RX,
              "measure": _MEASURE_RX, "code": _CODE_RX}
 _WORD = re.compile(r"[\w']+")
@@ -969,7 +1031,8 @@ def _identifies(text: str, k: str) -> bool:
 
 
 _FIGURES = frozenset({"money", "quantity", "measure"})
-_TIMES = re.compile(rf"\b(?:once|twice|thrice|(?:\d+|{_NUMWORD}) times)\b", re.I)
+_TIMES = re.compile(rf"\b(?:once|twice|thrice|(?:\d+|{_NUMWORD}) times|(?:second|third|fourth|fifth|2nd|3rd|4th|5th) "
+                    r"(?:go|time|call|attempt|try))\b", re.I)
 _PARTY_HEADS = frozenset(word_key(w) for w in "people seat seats ticket tickets place places passenger passengers traveller "
                                           "travellers travelers adult adults".split())
 
@@ -1119,7 +1182,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
-    said = restore_apostrophes(question.replace("’", "'"))
+    said = focus_question(restore_apostrophes(question.replace("’", "'")))
     question = _AGAIN.sub("", plain_question(question))
     items, idf = _index(scenario)
     if not items:
@@ -1130,6 +1193,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         asked = main  # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked
     claim = _claim(_LEAD.sub("", said, count=1))  # read as said: "…then", "…, did you?" mark the check
     q = _telling(asked)
+    # "…fly from an airport OTHER THAN HEATHROW?", "anyone BESIDES the courier?": what is set aside is not asked
+    q -= {k for m in _EXCEPT_Q.finditer(asked) for k in _telling(m.group(1))}
     claimed = _telling(claim[1]) if claim is not None else set()  # the agent's own (perhaps wrong) value
     claim_place = claim is not None and claim[0] == "name_of" and bool(
         re.search(rf"\b(?:at|from|in|with|through|to)\s+(?:the\s+)?{re.escape(claim[1])}", said))

@@ -408,9 +408,10 @@ _BLAME_RX = re.compile(
 # Shrinking the customer's problem: "three weeks isn't that long", "it's only a small amount", "these things
 # happen", "it's not the end of the world", "I wouldn't lose sleep over it". It irritates; it never calms.
 _MINIMISE_RX = re.compile(
-    r"(?<!there )(?<!there's )\b(?:is(?:n't| not)|are(?:n't| not)|was(?:n't| not)|is hardly|are hardly|'s hardly|'s not|'re not)"
+    r"(?<!there )(?<!there's )(?<!if it )(?<!if that )(?<!if this )\b(?:is(?:n't| not)|are(?:n't| not)|was(?:n't| not)|is hardly|"
+    r"are hardly|'s hardly|'s not|'re not)"
     r"(?: (?:actually|really|exactly|all|even))* (?:that|very|so|too|such|particularly|terribly) (?:long|much|bad|big|serious|"
-    r"unusual|uncommon|rare|expensive|a long time|a big deal|a lot)\b|"
+    r"unusual|uncommon|rare|expensive|a long time|a big deal|a lot)\b(?! (?:trouble|bother|hassle|of an? (?:ask|imposition))\b| to ask\b)|"
     r"(?<!there )(?<!there's )\b(?:is(?:n't| not)|are(?:n't| not)|is hardly|are hardly|'s hardly|'s not|'re not)"
     r"(?: (?:actually|really|exactly|all|even))* (?:a (?:big |huge |massive )?deal|the end of the world|a disaster|"
     r"a catastrophe|a fortune|(?:a |an )?(?:huge|big|massive|large|great|serious|enormous) (?:sum|amount|deal|problem|issue|"
