@@ -654,7 +654,19 @@ class Director:
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
         questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
         questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
+        if not questions and self._fragment_ask(r.text):
+            questions = [self._fragment_question(r.text)]  # typed shorthand: "card ending", "tried anything yet"
         if not questions:
+            # Told a detail of their own story wrongly ("Card on file's the Visa ending 0847."): they put it right.
+            from scoring.evidence import sentences
+            from scoring.questions import wrong_claim
+
+            for x in sentences(r.text):
+                m = wrong_claim(x, self.scenario)
+                if m is not None:
+                    told = s.disclosed if m.source == "fact" else s.told
+                    return {"match": m, "again": False, "question": x, "also": [], "corrects": True} \
+                        if m.key not in told else None
             return None
         questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)
                      and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)]
@@ -720,6 +732,31 @@ class Director:
         if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
+
+    # A few words with no one doing anything in them ("card ending", "date of birth", "tried anything yet",
+    # "and the postcode"): typed shorthand for a question about their story, when their story answers it well.
+    _NOT_FRAGMENT = re.compile(r"\b(?:i|i'm|i'll|i've|i'd|we|we'll|we're|we've|you're|you'll|you've|let|let's|hold|hang|"
+                               r"wait|sorry|thanks|thank|cheers|ok|okay|right|sure|great|fine|perfect|lovely|understood|noted|"
+                               r"bye|goodbye|hello|hi|morning|afternoon|evening|please hold|one moment|bear with)\b", re.I)
+
+    def _fragment_ask(self, text: str) -> bool:
+        from scoring.questions import match_question
+
+        t = text.strip()
+        words = re.findall(r"[\w']+", t)
+        if not 1 <= len(words) <= 5 or re.search(r"[.!]\s*\S", t) or self._NOT_FRAGMENT.search(t) or t.endswith("!"):
+            return False
+        found = match_question(self._fragment_question(t), self.scenario)
+        return bool(found) and found[0].score >= 2.5
+
+    @staticmethod
+    def _fragment_question(t: str) -> str:
+        """Shorthand said in full: "tried anything yet" -> "Have you tried anything yet?"."""
+        t = t.strip().rstrip(" .?")
+        if re.match(r"(?:tried|checked|spoken|spoke|rung|rang|called|phoned|contacted|emailed|been|got|had|heard|asked|"
+                    r"looked|done|sent|seen)\b", t, re.I):
+            t = "Have you " + t
+        return t + "?"
 
     _ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|they|there|one|ones|the two|both)\b(?!\s+(?:is|was)\s+(?:right|correct))", re.I)
 
@@ -1249,7 +1286,13 @@ class Director:
                 if not parts:
                     templates = templates + [f"{x} {{fact}}" for x in self.archetype.part_lines("lead_asked", sc.band(s.mood))
                                              if "{" not in x and not _CALM_WORDS.search(x)]
-                main = self._pick(s, "answer", templates, salt, fact=m.text) or m.text  # the fact, whatever else
+                fact = m.text
+                if answer.get("corrects"):
+                    # put right, not merely told: "No, it's paid by my Mastercard ending 0847."
+                    first = fact.split()[0] if fact.split() else ""
+                    keep = re.match(r"I(?:'\w+)?$", first) or (len(first) > 1 and first[1:2].isupper())
+                    fact = "No, " + (fact if keep else fact[:1].lower() + fact[1:])
+                main = self._pick(s, "answer", templates, salt, fact=fact) or fact  # the fact, whatever else
                 parts.append(("answer", main))
                 for extra in answer.get("also") or ():
                     # the other parts of a two-part question, each said once

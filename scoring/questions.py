@@ -184,6 +184,8 @@ _NOT_NAMES = {w.capitalize() for w in (
     "i monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december christmas easter visa mastercard premium nhs gp dr mr mrs ms "
     "miss sir madam the it".split())}
+# Names of things (a card, a plan, a service) are names for "which one?": only people's titles, days and months are not
+_NOT_THING_NAMES = _NOT_NAMES - {"Visa", "Mastercard", "Premium", "Nhs", "Gp"}
 _PERSON_RX = re.compile(r"\b(?:dr|mr|mrs|ms|miss)\.? [A-Z]\w+|\b(?:called|named|name is|name's) [A-Z]\w+|"
                         r"\b(?:nobody|no one|no-one|neither|a (?:woman|man|lady|gentleman|young (?:man|lady|woman))|"
                         r"my (?:partner|wife|husband|son|daughter|mum|dad|mother|father|sister|brother|neighbour|"
@@ -360,8 +362,8 @@ def _numbers(text: str) -> set[str]:
 # "I think what you mean is the neighbours have it too, is that it?" checks the neighbours; "Can I take the order
 # number so I can pull up the file?" asks for the order number.
 _ASKS = re.compile(r"^\W*(?:(?:and|so|then|but|now|okay|ok)\W+)?(?:(?:who|whom|whose|what|when|where|which|why|how|is|are|was|"
-                   r"were|do|does|did|can|could|would|will|should|shall|may|might|have|has|had|any|tell|give|confirm|"
-                   r"remind|read|spell)\b|i(?:'d| would)? (?:need|like|want)\b)", re.I)
+                   r"were|do|does|did|can|could|would|will|should|shall|may|might|have|has|had|any|tell(?:ing)?|giv(?:e|ing)|confirm(?:ing)?|"
+                   r"remind(?:ing)?|read(?:ing)?|spell(?:ing)?)\b|i(?:'d| would)? (?:need|like|want)\b)", re.I)
 _COURTESY = re.compile(r"\b(?:(?:would|could|will) you (?:be (?:so|very) kind as to|be able to|mind)|(?:might|may|could|can) i "
                        r"(?:possibly |just |also |please )*(?:ask|check|trouble you (?:for|to))|if (?:it|that) (?:isn't|is not|wouldn't be|"
                        r"'s not) (?:too much (?:trouble|bother)|a problem)|if you (?:don't|wouldn't) mind(?: me asking)?|"
@@ -370,7 +372,8 @@ _COURTESY = re.compile(r"\b(?:(?:would|could|will) you (?:be (?:so|very) kind as
                        r"[\s,]*", re.I)
 _FRAMING = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|now|sorry)\W+)*(?:"
                       r"(?:if|so|just so|am) i(?:'m| am)? (?:hearing|understanding|reading|getting) (?:you|this|that|it) "
-                      r"(?:right|correctly|properly)|"
+                      r"(?:right|correctly|properly)|(?:if|so|just so) i(?:'ve| have)? (?:got|understood) (?:you|this|that|it|"
+                      r"everything)(?: right| correctly| properly)?|if i understand (?:you |that |this )?(?:right|correctly)|"
                       r"(?:i think |i guess |so )?what you(?:'re| are)? (?:mean|meant|saying|said|telling me)(?: is| was)?|"
                       r"(?:so )?you(?:'re| are) (?:saying|telling me)|from what you(?:'ve| have)? (?:said|say|told me)|"
                       r"i (?:think|guess|gather|assume|imagine|suppose|reckon|take it|understand)(?: that)?|"
@@ -709,7 +712,7 @@ def holds(text: str, atype: str) -> bool:
     if atype == "place":
         return bool(_PLACE_RX.search(text))
     if atype == "name_of":  # what a thing is called: a proper name, a brand or model ("FibreHub 3", "amlodipine")
-        return bool(any(m.group() not in _NOT_NAMES for m in _CAP.finditer(text))
+        return bool(any(m.group() not in _NOT_THING_NAMES for m in _CAP.finditer(text))
                     or re.search(r"\b[A-Z][a-z]+[A-Z]\w*|\b(?:called|named|says)\b|\b[a-z]+(?:ine|ol|am|ide|in)\b", text))
     if atype == "method":
         return bool(_METHOD_RX.search(text))
@@ -1156,13 +1159,18 @@ def _claim(question: str) -> tuple[str, str] | None:
     m = _CLAIM_MEASURE.search(body)
     if m:
         return "measure", m.group(0)
+    m = re.search(r"[£$€]\s?\d[\d,]*(?:\.\d\d)?|\b\d[\d,]*(?:\.\d\d)? (?:pounds|quid|dollars|euros)\b", body, re.I)
+    if m:
+        return "money", m.group(0)  # "And this one's £510, is it?": the sum is checked
     m = re.search(rf"\b(?:once|twice|thrice|(?:\d+|{_NUMWORD}) times|a (?:couple|few) (?:of )?times)\b", body, re.I)
     if m:
         return "quantity", m.group(0)  # "You've rung us ONCE before, haven't you?": how many times
     m = _CLAIM_TRAVEL.search(body)
     if m:
         return "method", m.group(0)
-    m = re.search(rf"\b(?:on |since |last |this |from |by )?(?:the )?(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)|{_MONTH})\b", body, re.I)
+    m = re.search(rf"\b(?:on |since |last |this |from |by )?(?:the )?(?:{_WEEKDAY}|\d{{1,2}}(?:st|nd|rd|th)|{_MONTH})\b|"
+                  r"\b(?:yesterday|the day before yesterday|last week|(?:a|one|two|three|\d+) "
+                  r"(?:days?|weeks?) ago)\b", body, re.I)
     if m:
         return "day", m.group(0)
     m = re.search(rf"\b\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)\b|\b\d{{1,2}}[:.]\d{{2}}\b|"
@@ -1173,9 +1181,61 @@ def _claim(question: str) -> tuple[str, str] | None:
     start = len(_CHECK_START.match(body).group(0))
     for m in _CAP.finditer(body):
         w = m.group(0)
-        if m.start() > start and w not in _NOT_NAMES and w.lower() not in _NOT_A_NAME and w.lower() not in STOPWORDS:
+        if m.start() > start and w not in _NOT_THING_NAMES and w.lower() not in _NOT_A_NAME and w.lower() not in STOPWORDS:
             return "name_of", w  # "…from WATERSTONES?", "…out of GATWICK, weren't you?"
     return None
+
+
+def _near_figure(claimed: str, text: str) -> bool:
+    """Whether the text holds the claimed sum or one the agent could have misheard or misread: the same digits
+    ("£212.40" for "£221.40"), or all but one of them."""
+    want = re.sub(r"\D", "", claimed)
+    if len(want) < 2:
+        return False
+    for m in re.finditer(r"[£$€]\s?\d[\d,]*(?:\.\d\d)?", text):
+        have = re.sub(r"\D", "", m.group())
+        if len(have) == len(want) and (sorted(have) == sorted(want) or sum(a != b for a, b in zip(have, want)) <= 1):
+            return True
+    return False
+
+
+def wrong_claim(statement: str, scenario: Scenario | None) -> Match | None:
+    """The piece of the customer's story that a statement about it gets wrong ("Card on file's the Visa ending
+    0847." when it is a Mastercard; "You rang on Tuesday." when it was Monday), or None: the agent says it
+    as fact, and a caller puts it right. A statement the story bears out, or one it says nothing about, is None."""
+    if scenario is None:
+        return None
+    body = _LEAD.sub("", focus_question(restore_apostrophes(statement.strip())), count=1).rstrip(" .!")
+    if not body or "?" in body:
+        return None
+    # what the agent will do, could do or wants is no claim about the story ("I'll book an engineer for Thursday")
+    if re.search(r"\b(?:will|'ll|shall|going to|gonna|could|would|'d|should|might|may|must|need|want|let|please|"
+                 r"can(?! see\b)|can't|cannot|hope|try|trying)\b", body, re.I):
+        return None
+    if not _CHECK_START.match(body):
+        if not re.match(r"[A-Za-z]+\b", body) or re.match(r"(?:i|we|you|he|she|they|it|there)\b", body, re.I):
+            return None
+        body = "The " + body[0].lower() + body[1:]  # typed without the article: "Card on file's the Visa…"
+        if not _CHECK_START.match(body):
+            return None
+    claim = _claim(body + "?")
+    if claim is None:
+        return None
+    found = match_question(body + "?", scenario)
+    if not found or found[0].score < 1.8:
+        return None
+    best = found[0]
+    items, _ = _index(scenario)
+    if any(it["key"] == best.key and it["kind"] in ("wants", "deadline") for it in items):
+        return None  # what they want is not a fact the agent can get wrong ("The engineer's booked for Thursday.")
+    if claim[0] != "method" and not holds(best.text, claim[0]) \
+            and not (claim[0] == "name_of" and (_numbers(body) - {"0", "1"}) & _numbers(best.text)):
+        return None  # the piece found says no such detail, so it cannot put this one right
+    said = {word_key(w) for w in tokens(claim[1])} - STOPWORDS - {"the", "on", "at", "from", "since", "last", "this", "by"}
+    held = {word_key(w) for w in tokens(best.text)}
+    if not said or said <= held:
+        return None  # what they said is what the story says: nothing to put right
+    return best
 
 
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
@@ -1295,14 +1355,17 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
         shares_topic = bool(_hits(topic, it["all"] | (it["bridge"] if at.type in _FIGURES else frozenset())))
         if claim is not None:
             held = bool(_TRANSPORT.search(it["text"])) if claim[0] == "method" else \
-                any(m.group() not in _NOT_NAMES for m in _CAP.finditer(it["text"])) if claim[0] == "name_of" else \
+                (any(m.group() not in _NOT_THING_NAMES for m in _CAP.finditer(it["text"]))
+                 or bool(q_numbers & _numbers(it["text"]))) if claim[0] == "name_of" else \
                 holds(it["text"], claim[0])
             if not held:
                 continue  # "…from Waterstones?": only a piece that names a shop can confirm or correct it
             if claim_place and it["kind"] == "place":
                 score += 1.0  # "…was AT Blackwell's, wasn't it?": where it was, so the place piece confirms or corrects
-            if claim[0] == "quantity" and _TIMES.search(it["text"]):
+            if (claim[0] == "quantity" or _TIMES.search(said)) and _TIMES.search(it["text"]):
                 score += 1.0  # "once before, haven't you?": the piece that says how many times ("I've rung twice")
+            if claim[0] == "money" and _near_figure(claim[1], it["text"]):
+                score += 1.0  # "£221.40, is that right?": the piece with £212.40, misheard, confirms or corrects
             if claim[0] in ("day", "clock") and it["kind"] == "timeline" and not (about_hits or say_hits):
                 say_hits = say_hits | {"~claim"}  # "it's been down since Wednesday then": when it all started
                 score += 0.8
