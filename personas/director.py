@@ -75,7 +75,8 @@ _OFFER_REACTION = re.compile(r"\b(?:sounds (?:good|great|fine)|that works|that h
 _OPEN_STORY = re.compile(
     r"\b(?:what(?:'s| has| have)? (?:\w+ )?happened|what(?:'s| is) (?:going on|been going on|the (?:problem|issue|matter))|"
     r"tell me (?:more|what|about|everything)|walk me through|talk me through|take me through|"
-    r"can you (?:explain|describe|tell me)|could you (?:explain|describe|tell me)|what went wrong|"
+    r"(?:can|could) you (?:explain|describe|tell me(?!\s+(?:if|whether|which|who|when|where|how (?:much|many|long|far|old)|"
+    r"your|the (?:\w+ )?(?:number|name|date|time|day|reference|address|postcode|amount))\b))|what went wrong|"
     r"how (?:did|does) (?:it|this|that|all this) (?:start|happen|begin)|in your own words|from the (?:start|beginning))\b", re.I)
 # Reply parts whose question is the customer's own, to be answered (the rest are reactions).
 _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "push_back", "soften", "clarify", "accept"}
@@ -1470,8 +1471,13 @@ class Director:
             return None
         knows = getattr(self.scenario, "knows", None) or []
         for _, rx, abouts in self._OWN:
-            if not rx.search(question):
+            hit = rx.search(question)
+            if not hit:
                 continue
+            head = re.search(r"\b(?:which|what|whose)\s+(?!(?:is|was|are|were|'s|do|does|did|your|the|my|a|an)\b)(\w+)",
+                             question[:hit.start()], re.I)
+            if head and head.group(1).lower() not in hit.group(0).lower():
+                return None  # "which FIRM covers your postcode?": asked about something else, the detail is context
             for i, k in enumerate(knows):
                 if k.kind in ("identity", "contact") and any(a.lower() in abouts for a in k.about):
                     return f"k{i}", k.say

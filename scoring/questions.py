@@ -1105,7 +1105,8 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
                      question[:opinion.start()] if opinion.re is _OPINION_TAIL else question, re.I)
         body = o.group(1) if o else None
         if body is not None and not re.search(r"\b(?:next|future|ever|again|soon|later|tomorrow|this (?:year|month|week))\b|"
-                                              r"\b(?:will|going to|gonna|getting)\b", question, re.I):
+                                              r"\b(?:will|going to|gonna|getting|be able to|would (?:they|he|she|it) )\b|"
+                                              r"^\W*(?:would|could)\b", question, re.I):
             body = None  # a guess about what is, not what will be: left to the usual matching
     if body is None:
         aux = _AUX_OTHER.match(question)
@@ -1122,11 +1123,18 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     if re.match(r"\s*(?:you|your|yours|u|ur)\b", subject, re.I):
         return None
     subj = {k for k in _telling(subject) if k not in _TYPE_WORDS}
-    if aux and not (subj & _PERSON_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject)):
+    would = bool(re.match(r"^\W*(?:would|could)\s+(?:the|a|an|his|her|their)\b(?!.*\b(?:you|your|u)\b)", question, re.I)) \
+        and bool(re.search(r"\bbe able to\b|\bbe (?:willing|happy|ok|okay) to\b|\bagree to\b|\blet\b", predicate, re.I))
+    if aux and not (subj & _PERSON_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject) or would):
         return None  # "Is the router showing lights?": about their own things, asked directly
     if aux and _TO_THEM.search(predicate):
         return None  # "Has an engineer BEEN ROUND?", "Did the driver LEAVE you a card?": what happened to them
     pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
+    if opinion or re.match(r"^\W*(?:would|could)\b", question, re.I):
+        # "Would the quinta be able to PUSH the ceremony BACK?": a guess at what they would do; only the story
+        # saying that doing of them answers it (the ceremony being at the quinta does not)
+        order = [k for k in keys(predicate) if k in pred]
+        pred = set(order[:2])
     return (subj, pred) if subj and pred else None
 _TRIED_Q = re.compile(r"^\W*" + _OPENERS + r"(?:did|have|had|has) you\s+(?:already\s+|ever\s+|maybe\s+)?"
                       r"(?:try|tried|think to|thought to|get a chance to|had a chance to|manage to|managed to|bother to|"

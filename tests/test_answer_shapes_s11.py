@@ -112,3 +112,25 @@ def test_a_courtesy_is_not_minimising():
 
     assert "minimise" not in hollow_kinds("If it isn't too much bother, could you spell your surname?", ())
     assert "minimise" in hollow_kinds("Honestly it isn't that much money, is it?", ())
+
+
+DONT_KNOW_RX = __import__("re").compile(r"\b(?:don'?t know|not sure|no idea|does (?:that|it) matter|haven'?t a clue|"
+                                        r"couldn'?t (?:say|tell you)|isn'?t that on your)", __import__("re").I)
+
+
+@pytest.mark.parametrize("sid, question", [
+    ("insurance-claim-flooded-kitchen", "Any idea which contractor we use for your area code?"),
+    ("pharmacy-refill-delay", "Do you know what wholesaler supplies the branch near your address?"),
+    ("lost-parcel-third-call", "Could you tell me whether we've got more of those bikes in the depot?"),
+    ("flight-cancelled-wedding", "Would the venue be able to start the ceremony later, do you think?"),
+    ("internet-outage-remote-worker", "Could your neighbour lend you her wifi, do you reckon?"),
+])
+def test_the_company_side_and_others_doings_are_not_theirs_to_tell(sid, question):
+    line = reply(sid, question)
+    assert DONT_KNOW_RX.search(line), line
+
+
+def test_tell_me_if_is_a_specific_question_not_an_invitation_to_tell_the_story():
+    line = reply("lost-parcel-third-call", "Can you tell me if we've sent you a replacement before?")
+    assert "3rd" not in line or DONT_KNOW_RX.search(line)
+    assert "3rd" in reply("lost-parcel-third-call", "Can you tell me what's happened so far?")
