@@ -43,7 +43,7 @@ book booked booking reservation ticket tickets
 light lights led lamp
 router hub modem
 doctor gp surgery practice dr doc
-tablet tablets pill pills medicine medication prescription
+tablet tablets pill pills medicine medication prescription meds
 card account
 landlord letting lettings agent agency rent
 available availability free convenient suit suits
@@ -299,6 +299,8 @@ _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"
           (re.compile(r"\bcell(?:phone)?(?= number| phone|\b)", re.I), "mobile"),
           (re.compile(r"\bnext[ -]door\b(?!\s+to\b)", re.I), "the neighbours"),
           (re.compile(r"\b(youngest|eldest|oldest)\b(?=\s*(?:[?.!,]|$|is\b|was\b|and\b))", re.I), r"\1 child"),
+          (re.compile(r"\b(?:are|were|will) you (?:be )?(?:around|about|at home|home|in the house|in the flat)(?=\s*(?:[?.!,]|$|if\b|"
+                      r"when\b|on\b|at\b|all\b|during\b|in the\b|tomorrow\b|today\b|this\b|for\b))", re.I), "are you at home"),
           (re.compile(r"\bbe (?:in|around|about|at home|home|in the house|in the flat)(?=\s*(?:[?.!,]|$|if\b|when\b|on\b|"
                       r"at\b|all\b|tomorrow\b|today\b|this\b|that\b|for\b))", re.I), "be at home"),
           (re.compile(r"\b(anyone|anybody|someone|somebody|nobody|an engineer|the engineer|they|he|she|[a-z]+er|[a-z]+or) (?:has |have |had )?"
@@ -364,7 +366,7 @@ def _numbers(text: str) -> set[str]:
 _ASKS = re.compile(r"^\W*(?:(?:and|so|then|but|now|okay|ok)\W+)?(?:(?:who|whom|whose|what|when|where|which|why|how|is|are|was|"
                    r"were|do|does|did|can|could|would|will|should|shall|may|might|have|has|had|any|tell(?:ing)?|giv(?:e|ing)|confirm(?:ing)?|"
                    r"remind(?:ing)?|read(?:ing)?|spell(?:ing)?)\b|i(?:'d| would)? (?:need|like|want)\b)", re.I)
-_COURTESY = re.compile(r"\b(?:(?:would|could|will) you (?:be (?:so|very) kind as to|be able to|mind)|(?:might|may|could|can) i "
+_COURTESY = re.compile(r"\b(?:(?:do you |would you )?mind if i ask(?: you)?|(?:would|could|will) you (?:be (?:so|very) kind as to|be able to|mind)|(?:might|may|could|can) i "
                        r"(?:possibly |just |also |please )*(?:ask|check|trouble you (?:for|to))|if (?:it|that) (?:isn't|is not|wouldn't be|"
                        r"'s not) (?:too much (?:trouble|bother)|a problem)|if you (?:don't|wouldn't) mind(?: me asking)?|"
                        r"(?:when|whenever) you(?:'re| are) ready|when you (?:get|have) a (?:chance|moment|sec(?:ond)?)|"
@@ -447,9 +449,14 @@ def answer_type(question: str) -> AnswerType:
     if _SELF_NAME.search(q) and not re.search(r"\bnames? of\b|\b\w+'s name\b|\bwho (?:did|was|were|is your)\b", low):
         return AnswerType("self", None)
     m = _WH.search(low)
-    while m is not None and re.match(r"when (?:you|u|they|he|she|we)(?: first)? (?:say|said|mention|mentioned|talk about|"
-                                     r"talked about|told me|tell me|describe|described|call it|called it)\b", low[m.start():]):
-        m = _WH.search(low, m.end())  # "WHEN YOU SAY the box is dead, what colour is it?": a clause, not the question
+    while m is not None and (re.match(r"when (?:you|u|they|he|she|we)(?: first)? (?:say|said|mention|mentioned|talk about|"
+                                      r"talked about|told me|tell me|describe|described|call it|called it)\b", low[m.start():])
+                             or re.match(r"when (?:you|u|they|he|she|we|i) (?!(?:did|do|does|is|was|were|are|will|would|can|could|"
+                                         r"should|has|have|had)\b)\w+[^?]*?,?\s*\b(?:what|who|which|how|why|where)\s+(?:did|do|does|"
+                                         r"is|was|were|are|had|have|has|would|could|will)\b", low[m.start():])):
+        # "WHEN YOU SAY the box is dead, what colour is it?", "When you rang on the 11th, what did they tell you?":
+        # a clause setting the scene, not the question
+        m = _WH.search(low, m.end())
     if m is not None and m.start() > 0 and body != q and not _AUX.match(low) \
             and re.match(r"(?:the|your|my|his|her|their|its|our|a|an)\b", low):
         # "(Do you know) the name of the driver WHO delivered it?": a request for the thing named; the
@@ -618,8 +625,10 @@ def _answer_type_wh(rest: str, direct: str | None, typed: list[str]) -> AnswerTy
     if shows and shows.group(1) and word_key(shows.group(1)) not in _NOT_TELLING | _PERSON_NOUNS:
         k = word_key(shows.group(1))  # "what does the ROUTER say?": what is on the router
         return AnswerType("thing", k, (k,))
-    if re.search(r"\b(?:set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|(?:shell|fork|cough)(?:ed)? out)\b", rest):
-        return AnswerType("money", _head_after(rest, 0))  # "what would a cab SET YOU BACK?": a sum
+    if re.search(r"\b(?:set (?:you|me|us|them|him|her) back|run (?:you|me|us|them)|(?:shell|fork|cough)(?:ed)? out)\b|"
+                 r"^\s*(?:'d|did|does|do|will|would|has|had)?\s*(?:it|that|this|they|the \w+|your \w+|the whole (?:\w+ )?thing|"
+                 r"everything|the lot) (?:c[oa]me|comes|add(?:ed|s)? up) to\b", rest):
+        return AnswerType("money", _head_after(rest, 0))  # "what would a cab SET YOU BACK?", "what'd it COME TO?": a sum
     verb = re.match(r"\s*(?:did|does|do|has|have|had|will|would|can|could|should)\s+(?:(?:the|your|my|his|her|their|a|an|"
                     r"this|that)\s+)?(?:\w+(?:'s)?\s+)??(?:you|i|we|they|he|she|it|\w+)\s+(\w+)", rest)
     if verb and verb.group(1) not in STOPWORDS and word_key(verb.group(1)) not in _NOT_TELLING:
@@ -730,9 +739,18 @@ class Match:
     score: float
 
 
+_SCENE = re.compile(r"\W*(?:and |so )?when (?:you|u|they|he|she|we|i) (?!(?:did|do|does|is|was|were|are|will|would|can|"
+                    r"could|should|has|have|had)\b)\w+[^?]*?,?\s*(?=\b(?:what|who|which|how|why|where)\s+(?:did|do|does|is|was|"
+                    r"were|are|had|have|has|would|could|will)\b)", re.I)
+
+
 def question_kinds(question: str) -> list[str]:
     """The kinds of knowledge a question asks for (core.scenario.KNOW_KINDS), most specific first."""
-    found = [(m.start(), i, k) for i, (k, rx) in enumerate(KIND_CUES.items()) if (m := rx.search(question))]
+    # a scene-setting clause first ("WHEN YOU RANG on the 11th, what did they tell you?") leads nothing
+    scene = _SCENE.match(question)
+    off = scene.end() if scene else 0
+    found = [(m.start() if m.start() >= off else m.start() + len(question), i, k)
+             for i, (k, rx) in enumerate(KIND_CUES.items()) if (m := rx.search(question))]
     return [k for _, _, k in sorted(found)]  # the cue nearest the start leads: "What were you told when…"
 
 
@@ -1256,7 +1274,11 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     if not items:
         return []
     asked = _LEAD.sub("", question.replace("’", "'"), count=1)  # "Just to check, …": the lead asks nothing
-    main = _CONDITION.sub(" ", asked)
+    main = _CONDITION.sub(" ", re.sub(r"^\W*(?:and |so )?(?:if|when|once|assuming|supposing) [^,?]{3,60},\s*(?=\w)", "", asked,
+                                      flags=re.I))
+    scene = _SCENE.match(main)
+    if scene and _telling(main[scene.end():]) - set(_TYPE_WORDS):
+        main = main[scene.end():]  # "When you rang on the 11th, what did they tell you?": the scene is context
     if _telling(main) - set(_TYPE_WORDS):
         asked = main  # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked
     claim = _claim(_LEAD.sub("", said, count=1))  # read as said: "…then", "…, did you?" mark the check
@@ -1333,6 +1355,15 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     attr_each = bool(attr) and not _OWNED_POSS.search(question.replace("’", "'"))
     if attr and attr not in known and not _hits({attr}, known) and _group_of(attr) not in known:
         return []  # "your son's SCHOOL": nothing in their story about it
+    # "How long have you been WITHOUT it?", "how many days has it BEEN DOWN?": when it began says how long
+    lasting = (at.type == "duration" or (at.type == "quantity" and head in ("day", "days", "week", "weeks", "hour", "hours"))) \
+        and bool(re.search(r"\b(?:without|since|been (?:down|off|out|broken|gone|waiting|stuck|like this)|gone on|lasted|"
+                           r"had (?:no|nothing)|not (?:had|got|working))\b", question, re.I))
+    if lasting and head in ("day", "days", "week", "weeks", "hour", "hours"):
+        # the unit counted is the kind of answer, not a thing to find in the story
+        topic = {k for k in topic if k != head}
+        stray = [k for k in stray if k != head]
+        head = None
     deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
     if deadline and at.type == "duration":
         at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
@@ -1361,6 +1392,12 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             score += 1.0 if it["kind"] == "tried" else -2.0 if it["kind"] in ("identity", "contact") else 0.0
         score -= min(1.5, 0.6 * len(stray))
         shares_topic = bool(_hits(topic, it["all"] | (it["bridge"] if at.type in _FIGURES else frozenset())))
+        if lasting and it["kind"] == "timeline" and holds(it["text"], "day"):
+            score += 1.0  # "how many days have you been without it?": the day it all started
+            if re.search(r"\b(?:went|gone|go) (?:down|off|out)|\bstart(?:ed)?\b|\bbegan\b|\bsince\b|\bfirst\b|\bstopped\b|"
+                         r"\bbroke\b|\bcut out\b", it["text"], re.I):
+                score += 0.6
+            say_hits = say_hits | {"~lasting"}
         if claim is not None:
             held = bool(_TRANSPORT.search(it["text"])) if claim[0] == "method" else \
                 (any(m.group() not in _NOT_THING_NAMES for m in _CAP.finditer(it["text"]))
@@ -1382,7 +1419,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")
             score = max(score, 0.0) + (2.5 if own else -2.5)
         elif at.type in HARD_TYPES:
-            kind_held = holds(it["text"], "named" if at.type == "name" and head in _PERSON_NOUNS else at.type)
+            kind_held = holds(it["text"], "named" if at.type == "name" and head in _PERSON_NOUNS else at.type) \
+                or (lasting and holds(it["text"], "day"))
             if kind_held and (at.type != "colour" or _colour_of(it["text"], topic)):
                 score += 0.8
                 if at.type == "name" and _PERSON_RX.search(it["text"]):

@@ -134,3 +134,14 @@ def test_tell_me_if_is_a_specific_question_not_an_invitation_to_tell_the_story()
     line = reply("lost-parcel-third-call", "Can you tell me if we've sent you a replacement before?")
     assert "3rd" not in line or DONT_KNOW_RX.search(line)
     assert "3rd" in reply("lost-parcel-third-call", "Can you tell me what's happened so far?")
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("internet-outage-remote-worker", "How long have you been without a connection now?", "Tuesday"),
+    ("internet-outage-remote-worker", "how many days has it been down for you", "Tuesday"),
+    ("internet-outage-remote-worker", "When we send someone, will you be around tomorrow?", "all day"),
+    ("lost-parcel-third-call", "So what did the whole thing come to, with postage?", "289.99"),
+    ("pharmacy-refill-delay", "Do you mind if I ask, are you taking any other meds?", "anything else"),
+])
+def test_more_everyday_forms_are_answered(sid, question, expected):
+    assert expected in reply(sid, question)
