@@ -623,7 +623,11 @@ _PSEUDO_CLEFT = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|how|when|where)\s+(?:i|
                            r"\s+(?:going to |gonna |do|suggest|recommend|can|will|need)", re.I)
 # "The little display in your kitchen, when did that stop working": the question after the comma
 _TRAILING_ASK = re.compile(r",\s*(?:and\s+|so\s+)?(?:when|what|where|which|who|why|how|is|was|are|were|did|does|do|has|have)\b"
-                           r"(?:\s+\w+){1,8}\s*$", re.I)
+                           r"(?:\s+\w+){1,8}\s*$|"
+                           # typed and unpunctuated, the question in the middle: "the reading, what was the reading you
+                           # took, the meter reading"
+                           r"(?:^|,)\s*(?:and\s+|so\s+)?(?:what|when|where|which|who|how)\s+(?:was|is|were|are|did|do|does|"
+                           r"have|has|had|time|day|date|much|many|long)\b[^.!?]{2,60}(?:,|$)", re.I)
 # "And the postcode for billing": a follow-up asking for the next detail
 _FOLLOW_UP = re.compile(r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,48}$|"
                         r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,40}\bif you(?:'ve| have)? (?:got|have) (?:it|them|that|one)\b"
