@@ -636,7 +636,8 @@ _FOLLOW_UP = re.compile(r"^\s*(?:and|also|plus|oh and)\s+(?:the|your)\b[^.!]{0,4
 _TAG_CHECK = re.compile(r",\s*(?:is that (?:right|correct)|(?:is|was|are|were|did|does|do|have|has|had|would|could|can)(?:n't)? "
                         r"(?:it|that|you|they|he|she|we|i|there)|right|correct|yeah|yes|no|am i right|have i got that right|"
                         r"is that it|(?:is|was|are|were) (?:it|that|they) \w+ or \w+)\s*[?.!]*\s*$|"
-                        r"\s(?:(?:is )?that right|that correct|(?:have i|did i) got that right|am i right)\s*[?.!]*\s*$", re.I)
+                        r"\s(?:(?:is )?that right|that correct|(?:have i|did i) got that right|am i right|(?:tho|though|yeah) right)"
+                        r"\s*[?.!]*\s*$", re.I)
 
 
 # A negative tag at the end is a check even with no comma or question mark: "it's the blue one isn't it".
