@@ -1234,6 +1234,12 @@ def wrong_claim(statement: str, scenario: Scenario | None) -> Match | None:
     body = _LEAD.sub("", focus_question(restore_apostrophes(statement.strip())), count=1).rstrip(" .!")
     if not body or "?" in body:
         return None
+    # the agent's own view, feeling or doing ("I can hear how stressful…", "That sounds awful", "We've logged it")
+    # is no claim about their story either; only what is said of them or their things is checked
+    if re.match(r"\W*(?:i|i'm|i've|i'd|we|we're|we've|our|let|that sounds|it sounds|sounds)\b", body, re.I) \
+            or re.search(r"\b(?:sound|sounds|must be|feel|feeling|understand|sorry|apologi[sz]e|worr(?:y|ied|ying)|"
+                         r"frustrat\w*|stress\w*|upset\w*)\b", body, re.I):
+        return None
     # what the agent will do, could do or wants is no claim about the story ("I'll book an engineer for Thursday")
     if re.search(r"\b(?:will|'ll|shall|going to|gonna|could|would|'d|should|might|may|must|need|want|let|please|"
                  r"can(?! see\b)|can't|cannot|hope|try|trying)\b", body, re.I):

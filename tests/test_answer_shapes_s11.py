@@ -83,6 +83,7 @@ def test_a_detail_told_back_wrongly_is_put_right(sid, statement, expected):
     ("internet-outage-remote-worker", "I'll send an engineer on Friday."),  # the agent's own plan
     ("internet-outage-remote-worker", "The engineer is booked for Friday morning."),
     ("bank-double-charge-rent", "I can see both payments from Page & Quill."),
+    ("bank-double-charge-rent", "That sounds so stressful with the rent due on Monday."),  # empathy, not a claim
 ])
 def test_a_statement_the_story_bears_out_or_an_offer_is_not_corrected(sid, statement):
     assert wrong_claim(statement, SCENARIOS[sid]) is None
