@@ -212,7 +212,7 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
                         r"with receipts|with a)\b|\s*\(", re.I)
 # An unhedged future result is a promise, even without the word: "it'll be fixed today".
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
-                   r"(?:just |definitely |certainly |absolutely |100% |all |both |)(?:be|have(?! to\b)|get|arrive|land|reach|make it|receive|refund|fix|cover|pay|"
+                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|land|reach|make it|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
                    r"write|wipe)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
@@ -505,7 +505,7 @@ _MONEY_BACK = re.compile(r"\b(?:push|pushing|send|sending|move|moving|transfer\w
 # A firm bill or price stated for the future is a new amount promised: "it'll come out at £140 like usual", "it'll
 # be back down to about £140", "your next one will be £140" (the future says it is not today's figure).
 _FUTURE_AMOUNT = re.compile(r"\b(?:'ll|will|is going to|'s going to|are going to|'re going to)\s+(?:\w+\s+){0,2}?"
-                            r"(?:be|come|cost|work|end|go|drop|fall|settle|total|land)\b(?:\s+(?:back|down|up|out|to|at|"
+                            r"(?:be|come|cost|work|end|go|drop|fall|settle|total|land|pay|paying)\b(?:\s+(?:\w+\s+)?(?:usual|normal|old|regular)|\s+(?:back|down|up|out|to|at|"
                             r"around|about|roughly|just|only|like|under|exactly|in|nearer|closer|more|a|bit|lot|right|"
                             r"to about|about|approximately))*\s*[£$€]\s?\d", re.I)
 # Arriving, for a traveller: "you'll land by lunchtime", "you'll definitely be there by noon", "you'll make it to
@@ -587,7 +587,7 @@ def _concepts(text: str) -> frozenset[str]:
     if "compensation" in out and "amount" in out and re.search(r"[£$€]\s?\d|\d\s*(?:pounds|euros|dollars|quid|grand)\b|"
                                                             r"\b(?:hundred|thousand) (?:pounds|euros|dollars)\b", text, re.I):
         out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
-    if _FUTURE_AMOUNT.search(text):
+    if _FUTURE_AMOUNT.search(text) and "payment_plan" not in out:
         out |= {"new", "amount"}  # "it'll come out at £140": a future figure stated
     if _ARRIVES.search(text) or _ON_BOARD.search(text):
         out.add("arrival")  # "I promise you'll all be on a plane that lands by lunchtime" (read as a seat when firm)
@@ -1072,7 +1072,7 @@ _CHECKS = {k: "check" for k in ("check", "confirm", "verify", "look", "search", 
                                 "adjuster", "assessor", "review", "see", "find")}
 
 
-_LATER = re.compile(r"\b(?:when|once|after|as soon as|by the time|the minute|the moment)\b", re.I)
+_LATER = re.compile(r"\b(?:when|once|after|as soon as|by the time|the minute|the moment|will|going to)\b|'ll\b", re.I)
 
 
 def _check_rule(rule: str) -> bool:

@@ -1,0 +1,138 @@
+"""Grades a coach would sign, on the faults the fourth blind graded set (bench/grade_probes4) found.
+
+Every wording here is new (none is in bench/grade_probes4 or the findings): the tests measure the behaviour, not
+the dev-set phrases.
+
+1. A forbidden promise is read by meaning: a firm outcome the agent may not give — money back where the customer
+   keeps it at once (any verb), a traveller's arrival stated firmly (the seat that gets them there), a future bill
+   figure — while hedged or honest lines are no breach; a breaching line is no strength and its recap no summary.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from core.transcript import parse_transcript
+from personas.actors import Actor, get_backend
+from personas.archetypes import get_archetype
+from personas.engine import PracticeEngine
+from personas.scenario import load_dir
+from scoring import score
+from scoring.policy import find_offers
+from tests.conftest import ROOT
+
+SCENARIOS = load_dir(ROOT / "scenarios").scenarios
+BANK = SCENARIOS["bank-double-charge-rent"]
+FLIGHT = SCENARIOS["flight-cancelled-wedding"]
+UTILITY = SCENARIOS["utility-bill-shock"]
+INSTANT = "instant refund of a pending card transaction"
+SEATS = "guarantee of seats before checking"
+AMOUNT = "guarantee the new amount before re-billing"
+
+
+def _forbidden(text: str, sc) -> list[str]:
+    return [o.rule for o in find_offers(text, sc) if o.allowed is False]
+
+
+def _allowed(text: str, sc) -> list[str]:
+    return [o.rule for o in find_offers(text, sc) if o.allowed]
+
+
+@lru_cache(maxsize=None)
+def _report(sid: str, lines: tuple[str, ...]):
+    sc = SCENARIOS[sid]
+    engine = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
+    engine.play(list(lines))
+    if not engine.ended:
+        engine.end("script_ended")
+    return score(parse_transcript(engine.transcript()), sc)
+
+
+def _strengths(report) -> list[tuple[str, str]]:
+    return [(name, ev.quote) for name, d in report.dimensions.items() for ev in d.evidence if ev.kind == "strength"]
+
+
+# --- 1. forbidden promises read by meaning -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I'll whip that £212.40 back onto your card this second.",
+    "Consider it back in your account by the time we finish talking.",
+    "I'm bouncing the duplicate back to your current account right now, no need for the dispute.",
+])
+def test_money_back_at_once_by_any_verb_is_the_instant_refund(text):
+    assert INSTANT in _forbidden(text, BANK), text
+
+
+def test_a_dispute_waved_away_is_not_the_dispute_offered():
+    text = "Don't bother with a dispute, I'll flick the £212.40 back into your account now."
+    assert INSTANT in _forbidden(text, BANK)
+    assert not any("dispute" in r for r in _allowed(text, BANK))
+
+
+@pytest.mark.parametrize("text", [
+    "You'll definitely make it to Lisbon in time for the ceremony, I give you my word.",
+    "Trust me, you'll all be on the first flight out in the morning, guaranteed.",
+    "I'm certain you'll land before noon.",
+    "You'll be there in time for the speeches, don't you worry.",
+])
+def test_a_travellers_arrival_stated_firmly_guarantees_the_seat(text):
+    assert SEATS in _forbidden(text, FLIGHT), text
+
+
+@pytest.mark.parametrize("text", [
+    "Once it's redone, your bill will be about £140, you have my word.",
+    "I guarantee it'll drop back to £140 when it's re-billed.",
+    "Your next bill is going to be around £140, definitely.",
+    "Once it's re-billed from your reading, you'll be back to about £140, I promise.",
+])
+def test_a_future_bill_figure_stated_as_certain_guarantees_the_new_amount(text):
+    assert AMOUNT in _forbidden(text, UTILITY), text
+
+
+@pytest.mark.parametrize("sc,text", [
+    (FLIGHT, "I'll look for seats on the first flight; I can't guarantee anything until I've checked."),
+    (FLIGHT, "I'll do my best to get you there for the ceremony."),
+    (FLIGHT, "I'll put you on the next flight out."),
+    (UTILITY, "I'll re-bill it from your reading, and it should come out lower, but I can't promise a figure."),
+    (UTILITY, "It ought to come out nearer £140, but I can't guarantee that until it's re-billed."),
+    (UTILITY, "I'll pause the £610 direct debit while it's reviewed."),
+    (BANK, "I can't put it straight back, but I'll raise a dispute today."),
+    (BANK, "I'll raise a dispute now, and the money should come back in three to five working days."),
+])
+def test_hedged_honest_or_allowed_lines_are_no_breach(sc, text):
+    assert _forbidden(text, sc) == [], text
+
+
+UTILITY_OVERPROMISE = (
+    "Oh no, £610 when you normally pay £140 — that's a horrible shock to open.",
+    "Is the bill marked as an estimate, and do you have a meter reading to hand?",
+    "Right, so it was estimated and your real reading is much lower — is that it?",
+    "I'll get it re-billed from your reading and put the direct debit on hold meanwhile.",
+    "You'll be paying your normal £140 again once that's done, I guarantee it.",
+    "So: re-bill from your reading, direct debit on hold, and back to £140. Anything else?",
+    "Thanks, goodbye.",
+)
+FLIGHT_OVERPROMISE = (
+    "That's awful — a cancellation text the night before your sister's wedding, with you as best man.",
+    "How many are travelling, and what's your booking reference?",
+    "Right, three of you on the early flight and you need to be there by three — yes?",
+    "Don't worry, you'll all be landing in Lisbon well before the ceremony, I'll make sure of it.",
+    "I'm emailing you hotel and meal vouchers for tonight too.",
+    "So: you'll be in Lisbon by lunch, and vouchers are on the way. Anything else?",
+    "Bye now.",
+)
+
+
+@pytest.mark.parametrize("sid,lines,rule", [
+    ("utility-bill-shock", UTILITY_OVERPROMISE, AMOUNT),
+    ("flight-cancelled-wedding", FLIGHT_OVERPROMISE, SEATS),
+])
+def test_a_played_overpromise_is_flagged_capped_and_never_a_strength(sid, lines, rule):
+    report = _report(sid, lines)
+    assert rule in report.outcome.promise_breaches
+    assert report.overall <= 40
+    bad = [o.text for line in lines for o in find_offers(line, SCENARIOS[sid]) if o.allowed is False]
+    assert bad
+    for name, quote in _strengths(report):
+        assert not any(quote in b or b in quote for b in bad), (name, quote)
