@@ -484,6 +484,12 @@ _AGENT_PLAN = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re g
                          r"'re| are)\b|\b(?:let me|here's what|please)\b", re.I)
 
 
+# A check-back tag closing a statement of what the customer said: "..., yeah?", "... — right?", "..., is that it?".
+_CHECK_TAG = re.compile(r"[,\s—–-]*\b(?:yeah|yes|right|correct|ok(?:ay)?|yep|isn't it|is it|aren't you|don't you|did you|"
+                        r"have i got (?:that|it|this|all that|everything)(?: right)?|is that (?:right|correct|it|about right)|"
+                        r"am i right|did i get (?:that|it) right|does that sound right|fair|true|no)\s*\?\s*$", re.I)
+
+
 def _restatement(ctx: Context, n: int, text: str) -> str | None:
     """The sentence (or the part before its dash) that restates three or more things the customer brought, said
     as a statement of their situation: "So the £212.40 shows twice from Monday and you're now short of the rent"
@@ -491,9 +497,13 @@ def _restatement(ctx: Context, n: int, text: str) -> str | None:
     own = _customer_own(ctx, n)
     for x in sentences(text):
         seg = re.split(r"\s+[—–]\s+|;\s+", x)[0]
-        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < 5:
+        whole = seg
+        seg = _CHECK_TAG.sub("", seg) or seg  # "so X, and Y, yeah?": a statement checked back, not a question
+        # checked back ("..., right?", "... — have I got that?"), two of their own things are enough
+        checked = seg != whole or (x != whole and bool(_CHECK_TAG.search(x)))
+        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < (4 if checked else 5):
             continue
-        if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= 3:
+        if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= (2 if checked else 3):
             return x
     return None
 
@@ -643,6 +653,11 @@ _WARMTH = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b|\b(?:see|understand|
 _SORRY_THAT = re.compile(r"\bsorry (?:that )?(?:it|we|you|i|they|this|that|nobody|no one|our)\b(?!'s all)", re.I)
 
 
+# The fault said to be someone else's or nobody's: "it's not our fault", "that wasn't a mistake on our part".
+_DISOWNS = re.compile(r"\b(?:not|never|isn't|wasn't|no|hardly)\s+(?:\w+\s+)?(?:(?:my|our) (?:mistake|fault|error)|"
+                      r"(?:a )?(?:mistake|fault|error) (?:on|of) (?:our|my))\b", re.I)
+
+
 def _warm(text: str) -> bool:
     return any(w in FEELINGS for w in tokens(text)) or bool(_VALIDATES.search(text) or _WARMTH.search(text))
 
@@ -725,6 +740,13 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
                     or _validation(ctx, n, x):
                 kind, q = "specific", x
                 break
+    if kind == "generic" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
+        # A greeting or a script read as the turn's sympathy, beside a sentence that says what this has done to
+        # the customer ("Hiya, you're through to Sam. Charged twice the week your rent's due … is a scary spot"):
+        # the reflection is the turn's empathy.
+        v = next((x for x in sentences(ctx.transcript.turns[n - 1].text) if _validation(ctx, n, x)), None)
+        if v:
+            kind, q = "specific", v
     memo[n] = (kind, q)
     return kind, q
 
@@ -1053,8 +1075,8 @@ def empathy(ctx: Context) -> dict:
     said: dict[str, int] = {}
     n_specific = n_feeling = n_generic = n_owned = 0
     for n, t, m, r in turns:
-        if _hollow_turn(r):
-            continue
+        if _hollow_turn(r) and _empathy(ctx, n, r)[0] != "specific":
+            continue  # (a greeting that also says what this has done to the customer is empathy all the same)
         kind, q = _empathy(ctx, n, r)
         key = _norm(q or "")
         if kind in ("specific", "feeling", "generic") and key in said:
@@ -1107,6 +1129,13 @@ def empathy(ctx: Context) -> dict:
                 sugg.append(_suggest(n, target, _with_kept(
                     f"I'm sorry — we let you down on your {ctx.topic()}, and I'm going to put it right.",
                     _kept(ctx, n, target, r))))
+        elif "apology" not in m and not {"blame", "blame_shift", "dismissive"} & set(m) and (
+                own_m := rules.APOLOGY_OWNERSHIP.search(t)) and not _DISOWNS.search(t) and not re.search(
+                r"\bsorry\b", own_m.group(0), re.I):
+            # "That's our mistake, and I'm not going to try to keep you": owning it is accountability, sorry or not
+            s += (12, 5)[min(n_owned, 1)]
+            n_owned += 1
+            ev.append(_ev(n, t, "owns the mistake", rules.APOLOGY_OWNERSHIP))
         if "affirmation" in m and kind not in ("generic", "non_apology") and not {"dismissive", "blame"} & set(m) \
                 and rules.AFFIRMATION.search(t) and not re.search(r"\b(?:i|we) (?:\w+ )?understand\b", t, re.I):
             s += 5

@@ -724,6 +724,8 @@ _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+
 
 
 def _offering(sentence: str) -> bool:
+    if recounts(sentence):
+        return False  # "you cancelled on the 2nd, you've got the email": their own story told back offers nothing
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
                 or _THERE_IS_DEAL.search(sentence)
                 or _tagged(sentence) or _OWNER.search(sentence)
@@ -1018,6 +1020,12 @@ _RECOUNT = re.compile(r"\bso,? (?:you|you've|you have)\s+(?:(?:already|still|jus
                       r"(?:\w+ed|said|told|rang|paid|got|had|were|went|did|sent|made|took|came|bought|spoke|heard|saw|"
                       r"lost|left|kept|found|tried|wrote|filled|rung|phoned)\b|"
                       r"\byou(?:'ve| have) (?:already|still) got\b|"
+                      # opening on the customer's own past: "you cancelled on the 2nd, you've got the email" (not
+                      # "you've got a full refund", which grants)
+                      r"^\W*(?:(?:hi|hello|hey|right|ok|okay|so|oh|ah|well|yes|yeah|and|now|sorry|thanks|thank you)\b[\s,.!—–-]*)*"
+                      r"(?:you (?:(?:already|still|just|both|also|actually|definitely|only)\s+)?(?:(?!need)\w+ed|said|told|rang|"
+                      r"paid|got|had|were|went|did|sent|made|took|came|bought|spoke|heard|saw|lost|left|kept|found|tried|"
+                      r"wrote|filled|rung|phoned|gave|put|set)|you(?:'ve| have) (?:(?:already|still|also)\s+)?got the)\b|"
                       r"\b(?:you said|you mentioned|you told (?:me|us)|you've told (?:me|us)|i can see|i see|i know|i understand|"
                       r"i hear|as you say|like you said)(?: that)?,? you(?:'ve| have)?\s+(?:(?:already|still|just)\s+)?got\b", re.I)
 _AGENT_DOES = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to|'ve| have| can| could|"

@@ -136,3 +136,79 @@ def test_a_played_overpromise_is_flagged_capped_and_never_a_strength(sid, lines,
     assert bad
     for name, quote in _strengths(report):
         assert not any(quote in b or b in quote for b in bad), (name, quote)
+
+
+# --- 2. telling back, owning the mistake, a specific reflection, check-backs ---------------------------------------
+
+SUB = SCENARIOS["subscription-cancel-charged-again"]
+
+
+@pytest.mark.parametrize("text", [
+    "You've got the letter saying it was cancelled, and you were still billed.",
+    "Hi, you've got the cancellation confirmation and the charge still came out.",
+    "You've got the email from us confirming it.",
+    "Hello — you closed it on the 2nd, you've got the email to prove it, and we billed you anyway.",
+    "Right, you cancelled last month and you were still charged.",
+])
+def test_telling_the_customer_back_their_own_story_is_no_offer(text):
+    from scoring.understanding import read_turn
+
+    assert _allowed(text, SUB) == [] and _forbidden(text, SUB) == [], text
+    r = read_turn(text, [{"role": "customer", "text": SUB.opening_line}], SUB)
+    assert not r.offers and not r.acted, text  # the customer is not offered anything either
+
+
+def test_a_told_back_story_beside_a_real_offer_keeps_the_offer():
+    assert "written confirmation by email" in _allowed(
+        "You cancelled on the 2nd, and I'm emailing you written confirmation now.", SUB)
+
+
+def _evidence(report, skill: str, turn: int, kind: str = "strength") -> list[str]:
+    return [ev.why for ev in report.dimensions[skill].evidence if ev.turn == turn and ev.kind == kind]
+
+
+@pytest.mark.parametrize("opener", [
+    "Hello. That charge should never have gone out — that one's our fault.",
+    "Hi there, we got this wrong and I'm not going to argue with you about it.",
+    "Hello, that was our error, plain and simple.",
+])
+def test_owning_the_mistake_earns_empathy_credit_without_a_sorry(opener):
+    lines = (opener, "What date did you cancel on?", "I'm cancelling it with immediate effect and refunding the charge.",
+             "Bye.")
+    report = _report("subscription-cancel-charged-again", lines)
+    assert _evidence(report, "empathy", 2), report.dimensions["empathy"].evidence
+    baseline = _report("subscription-cancel-charged-again", ("Hello.",) + lines[1:])
+    assert report.dimensions["empathy"].score > baseline.dimensions["empathy"].score
+
+
+def test_disowning_the_mistake_is_no_ownership():
+    lines = ("Hello. It's not our fault the payment went out.", "What date did you cancel on?", "Bye.")
+    report = _report("subscription-cancel-charged-again", lines)
+    assert "owns the mistake" not in _evidence(report, "empathy", 2)
+
+
+@pytest.mark.parametrize("opener", [
+    "Hiya, you're through to Alex. Paying twice the same week your rent leaves, with nothing in reserve, is a "
+    "frightening position to be in, so let's sort it.",
+    "Hello, you're through to Jo. Two identical payments with rent due on Friday and no overdraft to lean on is a "
+    "really tough spot, so let's fix it.",
+    "Hello, thanks for calling. Charged twice right before rent day and no money to cover it would frighten anyone, "
+    "so let's get it fixed.",
+])
+def test_a_reflection_of_the_customers_situation_beside_a_greeting_counts_for_empathy(opener):
+    lines = (opener, "How much was the payment?", "I'm raising a dispute now and putting a temporary credit on.", "Bye.")
+    report = _report("bank-double-charge-rent", lines)
+    assert "reflects this customer's situation, not a script" in _evidence(report, "empathy", 2), \
+        report.dimensions["empathy"].evidence
+
+
+@pytest.mark.parametrize("sid,check", [
+    ("bank-double-charge-rent", "Right, the same £212.40 from the bookshop twice, and Friday's rent at risk, yes?"),
+    ("utility-bill-shock", "So £610 on the bill when it's usually £140 — have I got that?"),
+    ("utility-bill-shock", "OK, a £610 bill against your usual £140, and it was estimated — is that about right?"),
+])
+def test_a_check_back_of_what_the_customer_said_is_a_paraphrase(sid, check):
+    lines = ("Hello, let me help with that.", "Can you tell me what happened?", check, "Bye.")
+    report = _report(sid, lines)
+    assert "restates the customer's point in own words" in _evidence(report, "paraphrasing", 6), \
+        report.dimensions["paraphrasing"].evidence
