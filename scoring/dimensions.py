@@ -79,7 +79,11 @@ _NOT_BLAME = re.compile(
     r"\byou (?:didn't|did not|never|haven't|have not) (?:\w+ )?(?:get|got|gotten|receive[d]?|hear[d]?|see|seen|have|had|need(?:ed)?|"
     r"deserve[d]?|ask(?:ed)? for|expect(?:ed)?|sign(?:ed)? up for|agree[d]? to|authori[sz]e[d]?|want(?:ed)?|order(?:ed)?)\b|"
     r"\byou (?:did|have done|'ve done) (?:nothing|everything) (?:wrong|right)\b|\byou (?:didn't|did not) do anything wrong\b|"
-    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b", re.I)
+    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b|"
+    # a feeling said of them: "you must have been so worried"
+    r"\byou must (?:have been|be|have felt|feel) (?:\w+ )?(?:so |really |very |absolutely |completely )?(?:worried|frightened|scared|"
+    r"stressed|upset|anxious|exhausted|frustrated|fed up|angry|furious|shocked|panicking|panicked|gutted|devastated|"
+    r"beside yourself|at your wits' end|livid|distraught|terrified|confused)\b", re.I)
 # Blame the move rules miss: the counterfactual ("If you'd set the router up properly in the first place …").
 _PP = (r"(?:\w+ed|set|done|read|put|kept|made|told|sent|paid|left|taken|given|written|got|gotten|shut|run|rung|known|"
        r"brought|bought|chosen|spoken|checked|rung|thought|worn|drawn|shown|seen|come|gone|hung|stuck|switched)")
@@ -89,7 +93,14 @@ _BLAME_MORE = re.compile(
     r"\byou(?:'d| would) have known\b|\byou should(?:'ve| have) been (?!(?:told|sent|paid|given|kept|made|put|set|shown|left|"
     r"sold|billed|charged|refunded|offered|warned|informed|contacted|called|rung|helped|treated|able)\b)(?!\w+(?:ed|en)\b)\w+|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
     r"\byou (?:were|are) (?:meant|supposed|expected) to\b|\byou (?:really )?ought to have\b|"
-    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b", re.I)
+    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b|"
+    # the fault guessed to be at the customer's side: "it's probably something on your end", "the issue will be your setup"
+    r"\b(?:something|an? (?:issue|problem|fault)|the (?:issue|problem|fault)|it|that)(?:'s| is| must be| will be| could be| "
+    r"has to be)? (?:(?:probably|likely|most likely|almost certainly|definitely|clearly|obviously|just|more than likely) )?"
+    r"(?:be )?(?:something |a problem |an issue |a fault )?(?:on|at|with|in) your (?:end|side|equipment|setup|set-up|wiring|"
+    r"kit|devices?|settings)\b|"
+    r"\byou must(?:'ve| have) (?:\w+ed|used|left|done|forgotten|put|made|got|typed|entered|set|switched|missed|broken|"
+    r"knocked|misread|lost)\b(?<!\bbeen)", re.I)
 # Fault put on someone else (a third party) instead of dealing with it: "that's the surgery's fault, not ours",
 # "that's not on us", "take it up with the bookshop", "you'll have to ring them yourself".
 _SHIFT = re.compile(
@@ -112,6 +123,11 @@ _MINIMISE = re.compile(
     r"\bover (?:a few|a couple of|a little|a bit of|such a small|nothing)\b|\b(?:only|just) (?:a few|a couple of) (?:quid|pounds|bucks|dollars|euros)\b|"
     r"\bdon't be (?:so )?(?:silly|daft|dramatic|ridiculous|hysterical|like that)\b|\b(?:you're|you are) being (?:dramatic|silly|daft|hysterical|unreasonable)\b|"
     r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b|"
+    # what the customer needs ruled none of the company's business: "your work deadlines aren't our responsibility"
+    r"\b(?:isn't|aren't|is not|are not|wasn't|weren't|not) (?:really |exactly )?(?:our|my|the company's) (?:responsibility|problem|"
+    r"concern|lookout|business|worry|issue)\b|"
+    # the record taken over the customer's word: "as far as we're concerned it's been delivered"
+    r"\bas far as (?:we're|we are|i'm|i am|the company is|(?:the|our) (?:system|records?|tracking) (?:is|are|goes)) concerned\b|"
     # the record set against what the customer says: "It says delivered, so it was delivered."
     r"\b(?:it|the (?:system|tracking|record|records|app|screen|website|computer|meter))(?: clearly)? (?:says|shows) "
     r"[^.!?]{0,40}\bso (?:it|that|you)(?: must| definitely| clearly)? (?:was|is|were|has|did|must|have)\b", re.I)
@@ -415,8 +431,34 @@ def _legit_questions(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return list(memo[n])
 
 
+# Asking for what identifies the customer or the account (the move reading may not list the wording): "the last four
+# digits of your card", "your account number", "the postcode on the account".
+_ID_ASK = re.compile(
+    r"\b(?:last|first|long) (?:four|4|three|3|two|2|six|6|eight|8|few|\w+) (?:digits|numbers)\b|"
+    r"\b(?:digits|numbers?|code) (?:of|on|from|across) (?:your|the) (?:(?:front|back) of (?:your|the) )?(?:card|account|"
+    r"reference|booking|order|policy|front|back)\b|\blong (?:number|card number)\b|"
+    r"\b(?:card|account|sort|reference|booking|order|policy|customer|member(?:ship)?|meter|mobile|phone|claim|case|prescription) "
+    r"(?:number|code|ref|reference|id)\b|\b(?:booking|order|case|claim) ref(?:erence)?\b|"
+    r"\bsecurity (?:question|answer|word|code|check|details)\b|\b(?:date of birth|dob|postcode|post code|passcode|password|pin)\b|"
+    r"\b(?:verify|confirm) (?:your|who you are|you)\b|\b(?:full )?name (?:on|for) the (?:account|card|booking|order|policy)\b|"
+    r"\bemail address\b|\b(?:first line of )?(?:your|the) address\b", re.I)
+# Checking the agent was understood or helped, which draws nothing out: "Does that help?", "Does that make sense?".
+_CHECKS_IN = re.compile(r"^\W*(?:(?:so|ok(?:ay)?|right|and|well|now)[,\s]+)*(?:does|did|is|would|will|has|have) (?:that|this|it|"
+                        r"all (?:that|this)|everything) (?:\w+ )?(?:help(?:ed)?|make sense|made sense|work|suit|answer|clear|"
+                        r"sound (?:ok|okay|good|fair|alright|all right|right)|cover (?:it|everything)|do)\b[^?]*\?\s*$", re.I)
+
+
+def _id_only(question: str) -> bool:
+    """A question that only asks for identifying details, however many: "Can I take your name and the last four
+    digits of your card?" (not "What's the booking ref, and what time was your flight?")."""
+    parts = [p for p in re.split(r",?\s+\b(?:and|or|plus|also)\b\s+|,\s+|;\s+", question)
+             if not re.fullmatch(r"\W*(?:(?:please|thanks|thank you|then|now|too|first|quickly|just)\W*)*", p, re.I)]
+    return bool(parts) and all(_ID_ASK.search(p) or ID_REQUEST.search(p) for p in parts)
+
+
 def _legit_uncached(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return [q for q in r.questions if not (SCRIPTED_GREETING.search(q) or ID_REQUEST.search(q) or _admin(q)
+                                           or _id_only(q) or _CHECKS_IN.search(q)
                                            or rules.CHECK_MORE.search(q) or rules.DISMISSIVE.search(q)
                                            or blames_customer(q) or shifts_blame(q) or minimises(q)
                                            or _small_talk(ctx, q) or _bare_echo(ctx, n, q) or _doubts(ctx, n, q))]
@@ -530,11 +572,47 @@ _YOU_HAVE = re.compile(r"^\W*(?:(?:okay|ok|right|so|yes|yeah|and|um|alright)\W+)
                        r"(?:got|have|received)\b", re.I)
 
 
+# Reassurance with nothing behind it: a good outcome or a good will said of nothing in particular ("I'm sure it'll
+# all work out", "rest assured we do care", "we'll always try our best", "try to stay positive").
+_REASSURE = re.compile(
+    r"\b(?:will|'ll|is going to|'s going to|are going to|'re going to) (?:all )?(?:be (?:fine|ok|okay|alright|all right|good|grand|"
+    r"for the best)|work (?:itself |themselves )?out|turn out (?:fine|ok|okay|well|alright|all right|for the best)|come (?:good|right)|"
+    r"sort (?:itself|themselves) out|(?:all )?fall into place)\b|"
+    r"\brest assured\b|\b(?:want to |just want to |can )?reassure you\b|"
+    r"\b(?:try|trying) (?:not to (?:stress|worry|panic|fret|get upset|think about it)|to (?:stay|keep|be|think|remain) "
+    r"(?:positive|calm|cheerful|optimistic|strong))\b|\b(?:stay|keep) positive\b|\blook on the bright side\b|"
+    r"\b(?:we|i) (?:do |really |truly |genuinely |honestly )?(?:care|value (?:you|your custom|our customers))\b|"
+    r"\b(?:we|i)(?:'ll| will)? (?:always )?(?:try|do) (?:our|my) (?:very )?(?:best|utmost)\b|"
+    r"\b(?:we|i) (?:take|are taking) (?:this|it|these things|your \w+) (?:very |really |extremely )?seriously\b|"
+    r"\b(?:you're|you are) (?:in (?:good|safe) hands|important to us|a valued customer)\b|\bthese things happen\b", re.I)
+# What a reassurance must name to do something: the policy's things, a time, a sum ("rest assured, the refund is
+# on its way today" acts).
+_CONCRETE_GENERIC = frozenset({"guarantee", "instant", "new", "amount", "payment", "transaction", "fee", "medical",
+                               "opinion", "fix", "whole", "arrival"})
+
+
+def empty_reassurance(text: str) -> bool:
+    """Whether every sentence of text is reassurance that names nothing done: "I'm sure it'll be fine, try not to
+    stress", "Rest assured we'll always try our best for you" (not "Rest assured, I'm refunding it today")."""
+    ss = [x for x in sentences(text) if x.strip()]
+    if not ss:
+        return False
+    for x in ss:
+        if not _REASSURE.search(x) or rules.TIME_WORDS.search(x) or re.search(r"\d", x):
+            return False
+        rest = re.sub(r"\b(?:in the end|eventually|one way or (?:another|the other)|at the end of the day)\b", " ",
+                      _REASSURE.sub(" ", x), flags=re.I)
+        named = {c for c in concepts(rest) if not c.startswith("w:")} - _CONCRETE_GENERIC
+        if named:
+            return False
+    return True
+
+
 def _does_nothing(ctx: Context, n: int, text: str) -> bool:
     """Whether a sentence read as an offer or a commitment does nothing for the customer: it refuses, reads
     out the rules, lets the thing go ahead unchanged, reports a status nobody acts on, shifts the blame, or
     only tells the customer what they already have ("you've got the confirmation email", their own words)."""
-    if shifts_blame(text) or blames_customer(text):
+    if shifts_blame(text) or blames_customer(text) or empty_reassurance(text):
         return True
     if _AGENT_ACTS.search(text):
         return False
@@ -891,7 +969,8 @@ def active_listening(ctx: Context) -> dict:
                      or r_kind == "specific" or (r.empathy == "specific" and r_kind == "none")  # (seeing their facts)
                      or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
                      or ("acknowledgement" in m and ctx.on_issue(t) and n_content >= 4
-                         and r_kind not in ("generic", "non_apology"))):
+                         and r_kind not in ("generic", "non_apology") and "farewell" not in m
+                         and not _SCRIPTED_SYMPATHY.search(t) and not empty_reassurance(t))):
             heard.append((n, t, m))
         prev = all_turns[n - 2] if n >= 2 else None
         after_customer = prev is not None and prev.role == "customer"
@@ -932,7 +1011,8 @@ def active_listening(ctx: Context) -> dict:
                                     "Let me take it from here.")))
             continue
         engaged = (bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
-                                  "summary"}) or (r.acted and not r.forbidden) or _recap(t)) and not _hollow_turn(r)
+                                  "summary"}) or (r.acted and not r.forbidden and not empty_reassurance(t)) or _recap(t)) \
+            and not _hollow_turn(r)
         real_ask = r.ask is not None and (r.ask.kind in ("when", "who", "action", "why", "amount", "reference")
                                           or len(content_words(tokens(r.ask.text))) >= 2)
         if r.answered is False and real_ask and not (
@@ -971,7 +1051,7 @@ def active_listening(ctx: Context) -> dict:
                     better = None  # the closure advice replaces the forbidden promise with what can be offered
                 gaps.append((n, t, "does not respond to what the customer had just said", 15, better))
                 continue
-        if r.premature_solution:
+        if r.premature_solution and not empty_reassurance(t):  # (a reassurance offers no solution at all)
             gaps.append((n, t, "offers a solution before understanding the problem (no question or reflection yet)", 8,
                          _with_kept(f"{restate[:-1]} — is that right?", kept)))
     s = 35 + 15 * min(len(asked), 2) + 25 * min(1.0, len(heard) / max(1, len(turns)) * 2) \
@@ -1199,7 +1279,8 @@ def focus(ctx: Context) -> dict:
     for n, t, m, r in turns:
         # Drifting is leaving the issue: a vague line about it ("there may be some help with costs") or jargon
         # about it ("a POD scan exception on the last-mile DSP") is on the topic, and named for what it is.
-        drift = "off_topic" in m and not real_jargon(t, r.jargon) and (
+        drift = "off_topic" in m and not real_jargon(t, r.jargon) and not empty_reassurance(t) \
+            and not {"blame", "blame_shift", "dismissive"} & set(m) and (
             not ctx.on_issue(t) or bool(rules.OFF_TOPIC_CUE.search(t) or _SMALL_TALK_Q.search(t)))
         if drift:
             s -= 20

@@ -212,3 +212,85 @@ def test_a_check_back_of_what_the_customer_said_is_a_paraphrase(sid, check):
     report = _report(sid, lines)
     assert "restates the customer's point in own words" in _evidence(report, "paraphrasing", 6), \
         report.dimensions["paraphrasing"].evidence
+
+
+# --- 3. empty reassurance, ID requests and check-ins, blame and dismissal by meaning ------------------------------
+
+from scoring import dimensions  # noqa: E402
+from scoring.dimensions import blames_customer, minimises  # noqa: E402
+
+
+def empty_reassurance(text: str) -> bool:
+    return dimensions.empty_reassurance(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Honestly, it'll all come good, there's no sense fretting over it.",
+    "Keep your chin up — I'm confident things will sort themselves out.",
+    "Please be assured we value you enormously as a customer.",
+    "We'll always do our utmost for you, rest assured.",
+])
+def test_empty_reassurance_is_read_as_doing_nothing(text):
+    assert empty_reassurance(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Rest assured, I'm raising the dispute this afternoon.",
+    "It'll be fine once the engineer has been tomorrow morning.",
+    "I'll refund the £14.99 and it'll all be sorted.",
+])
+def test_reassurance_with_something_done_is_not_empty(text):
+    assert not empty_reassurance(text), text
+
+
+@pytest.mark.parametrize("sid,line", [
+    ("internet-outage-remote-worker", "Honestly, it'll all come good, there's no sense fretting over it."),
+    ("pharmacy-refill-delay", "Keep your chin up — I'm confident things will sort themselves out."),
+    ("lost-parcel-third-call", "We'll always do our utmost for you, rest assured."),
+])
+def test_empty_reassurance_is_no_progress(sid, line):
+    report = _report(sid, ("Hello there.", line, "Goodbye."))
+    assert "moves toward a resolution" not in _evidence(report, "focus", 4), report.dimensions["focus"].evidence
+    assert not any("drifts away" in w for w in _evidence(report, "focus", 4, "gap"))
+
+
+@pytest.mark.parametrize("sid,ask", [
+    ("bank-double-charge-rent", "Could you read me the long number on the front of your card?"),
+    ("subscription-cancel-charged-again", "Can I grab the email address and postcode on your account?"),
+    ("utility-bill-shock", "What's your account number, please?"),
+    ("insurance-claim-flooded-kitchen", "Did all that make sense?"),
+    ("internet-outage-remote-worker", "Has that helped at all?"),
+])
+def test_id_requests_and_check_ins_draw_nothing_out(sid, ask):
+    report = _report(sid, ("Hello, let me help.", ask, "Goodbye."))
+    assert "asks a question that draws out the problem" not in _evidence(report, "active_listening", 4)
+
+
+def test_a_real_question_beside_a_reference_still_draws_out_the_problem():
+    report = _report("lost-parcel-third-call", ("Hello, let me help.",
+                                                "What's the order number, and where did the driver say he left it?",
+                                                "Goodbye."))
+    assert "asks a question that draws out the problem" in _evidence(report, "active_listening", 4)
+
+
+@pytest.mark.parametrize("text", [
+    "Nothing's showing on our side, so the fault is most likely with your equipment.",
+    "It'll be something at your end, our network's fine.",
+    "You must have used a lot more than you think.",
+])
+def test_blame_guessed_onto_the_customer_is_blame(text):
+    assert blames_customer(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Your client calls aren't really our problem.",
+    "The party isn't our concern, I'm afraid.",
+    "As far as the system is concerned, the bill is correct.",
+])
+def test_dismissal_is_read_by_meaning(text):
+    assert minimises(text), text
+
+
+@pytest.mark.parametrize("text", ["You must have been so frightened.", "That's not your fault at all."])
+def test_a_feeling_or_a_clearing_is_not_blame(text):
+    assert not blames_customer(text)
