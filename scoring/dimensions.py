@@ -43,6 +43,16 @@ fine great good bad hold phone number""".split()}
 _DOUBT = re.compile(
     r"\b(?:are you (?:sure|certain|positive)|you sure|is it possible (?:that )?you|could you have|maybe you|"
     r"(?:have|did) you (?:actually|really|even) |are you (?:really|actually) )", re.I)
+# The customer's word set against what usually happens: "Most people don't.", "Nine times out of ten that's where it
+# is.", "In my experience it's always the router." — doubt said as a statement.
+_DOUBT_SAID = re.compile(
+    r"\b(?:most (?:people|customers|folk|of the time)|nine times out of ten|\d+ times out of \d+|(?:almost )?always turns out|"
+    r"usually turns out|in my experience|(?:a lot of|lots of|many) (?:people|customers) (?:forget|don't|never|think|say)|"
+    r"people (?:often|usually|always|tend to) (?:forget|think|say|miss|don't)|customers (?:often|usually|always|tend to)|"
+    r"(?:it's|that's|it is|that is) (?:usually|normally|nearly always|almost always|generally|often) (?:where|what|the|because|down to|"
+    r"user error|something)|(?:usually|normally|nearly always|almost always|generally|typically|more often than not|"
+    r"most of the time),? (?:it's|that's|it is|it turns out|it was|people|customers|they|you'll find|the (?:problem|issue|fault)))\b",
+    re.I)
 # Second-guessing where the thing is: "Could someone at home have taken it in?", "Did you check your safe place?"
 _ELSEWHERE = re.compile(r"\b(?:neighbou?rs?|next door|safe place|porch|doorstep|garden|shed|bins?|recycling|reception|"
                         r"signed for|someone (?:at home|else)|somebody (?:at home|else)|spam|junk(?: folder)?|"
@@ -290,15 +300,46 @@ class Context:
         want: set[str] = set()
         for n in self.scenario.needs:
             want |= concepts(" ".join([n.description, *n.keywords]))
-        scored = [(len(concepts(item) & want), -i, item) for i, item in enumerate(self.policy.may_offer)]
-        return max(scored)[2]
+        # never what the trainee already offered or did: advice offering the booked callback again reads wrong
+        made = self.offered_rules
+        scored = [(len(concepts(item) & want), -i, item) for i, item in enumerate(self.policy.may_offer)
+                  if item not in made]
+        return max(scored)[2] if scored else None
+
+    @cached_property
+    def offered_rules(self) -> frozenset[str]:
+        """The allowed offers the trainee made in the call (each policy item, by name)."""
+        from scoring.policy import _GENERIC, _WEAK, _units
+
+        made = {o.rule for _, _, _, r in self.read() for o in r.offers if o.allowed and o.rule}
+        if self.policy is not None:
+            # ... or said in other words in a turn that acts: "Dev Patel on my team will ring you Thursday" books
+            # the named handler's callback, however the reading filed it
+            for _, t, _, r in self.read():
+                if not r.acted:
+                    continue
+                have = concepts(t)
+                for item in self.policy.may_offer:
+                    units = [u for u in _units(item) if u - _GENERIC - _WEAK]
+                    if len(units) >= 2 and 3 * sum(1 for u in units if u & have) >= 2 * len(units):
+                        made.add(item)
+
+            def head(item: str) -> frozenset[str] | None:
+                return next((u for u in _units(item) if u - _GENERIC - _WEAK), None)
+
+            # two items for the same act ("refund of the charge …", "refund within 5 working days"): one made is both
+            heads = [h for h in (head(x) for x in made) if h]
+            made |= {x for x in self.policy.may_offer if (h := head(x)) and any(h & g for g in heads)}
+        return frozenset(made)
 
     def offer_line(self) -> str:
-        """A line promising what can be done: an allowed offer, else a follow-up with a time."""
+        """A line promising what can be done: an allowed offer not yet made, else a follow-up with a time."""
         if self.best_offer:
             line = offer_sentence(self.best_offer)
             if line and not _forbidden_in(line, self.scenario):
                 return line
+        if self.policy is not None and self.policy.may_offer and self.offered_rules:
+            return "I'll call you back by 5pm to confirm it's all in place."  # everything it allows is offered
         return f"I'll look into your {self.topic()} today and call you back by 5pm with an update."
 
     @cached_property
@@ -393,8 +434,14 @@ def _low(s: str) -> str:
     return s if re.match(r"^I\b|^I'", s) else s[:1].lower() + s[1:]
 
 
-def _feeling(ctx: Context) -> str:
-    """A feeling adjective fitting what the customer showed ("frustrating", "worrying"...)."""
+# The feeling each way of playing a customer shows in every line (whatever words they use); a sceptic shows doubt.
+_PERSONA_FEELING = {"irate": "frustrating", "angry": "frustrating", "anxious": "worrying", "worried": "worrying",
+                    "confused": "confusing", "skeptical": "doubt", "sceptical": "doubt"}
+
+
+def _feeling(ctx: Context) -> str | None:
+    """A feeling adjective fitting what the customer showed ("frustrating", "worrying"...): a feeling word of their
+    own, else the one their manner shows ("doubt" for a sceptic), else None (no feeling is named for them)."""
     for t in ctx.transcript.turns:
         if t.role == "customer":
             for w in tokens(t.text):
@@ -402,7 +449,7 @@ def _feeling(ctx: Context) -> str:
                     for start, adj in _FEEL_ADJ:
                         if w.startswith(start):
                             return adj
-    return "worrying"
+    return _PERSONA_FEELING.get(str(getattr(ctx.scenario, "persona", "") or "").lower())
 
 
 def _point_before(ctx: Context, n: int) -> str | None:
@@ -904,6 +951,7 @@ def _kept(ctx: Context, n: int, original: str, r: TurnReading) -> list[str]:
                 or any(f in st or st in f for f in forbidden) or NON_APOLOGY.search(st) or GENERIC_EMPATHY.search(st)
                 or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))
                 or blames_customer(st) or shifts_blame(st) or minimises(st) or _forbidden_in(st, ctx.scenario)
+                or _DOUBT_SAID.search(st)
                 or re.match(r"^\W*(?:thanks|thank you|cheers)\b", st, re.I) or _SMALL_TALK_Q.search(st)
                 or (_hedged(st) and not rules.TIME_WORDS.search(st))):
             continue
@@ -936,7 +984,8 @@ def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
     it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet."""
     if ask and ctx.policy is not None and kind not in ("when", "who", "reference"):
         want = concepts(ask) - concepts("what happens if you can will do")
-        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)]
+        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)
+                if item not in ctx.offered_rules]  # (never what was already offered or done)
         fits = [f for f in fits if f[0] > 0]
         if fits:
             line = offer_sentence(max(fits)[2])
@@ -1137,8 +1186,15 @@ def paraphrasing(ctx: Context) -> dict:
 
 
 def _reflect_line(ctx: Context, n: int | None = None) -> str:
+    """A reflection naming only a feeling the customer showed: frustration to an angry one, worry to an anxious
+    one, doubt to a sceptic; none named when they showed none."""
     feel = _feeling(ctx)
     point = _point_before(ctx, n) if n is not None else None
+    if feel == "doubt":
+        return (f"I can see why you'd doubt us — {point}." if point else
+                f"I can see why you'd doubt us after how your {ctx.topic()} has been handled.")
+    if feel is None:
+        return f"That's a lot to deal with — {point}." if point else f"That's a lot to deal with on your {ctx.topic()}."
     if point:
         return f"That sounds really {feel} — {point}."
     return f"I can hear how {feel} this has been with your {ctx.topic()}."
@@ -1280,7 +1336,8 @@ def focus(ctx: Context) -> dict:
         # Drifting is leaving the issue: a vague line about it ("there may be some help with costs") or jargon
         # about it ("a POD scan exception on the last-mile DSP") is on the topic, and named for what it is.
         drift = "off_topic" in m and not real_jargon(t, r.jargon) and not empty_reassurance(t) \
-            and not {"blame", "blame_shift", "dismissive"} & set(m) and (
+            and not {"blame", "blame_shift", "dismissive"} & set(m) \
+            and not any(o.rule for o in r.offers) and (
             not ctx.on_issue(t) or bool(rules.OFF_TOPIC_CUE.search(t) or _SMALL_TALK_Q.search(t)))
         if drift:
             s -= 20
@@ -1588,7 +1645,7 @@ def closure(ctx: Context) -> dict:
                                                                                   if met else ""), sentence=o.text))
     for k, (n, o) in enumerate(ctx.breaches()):
         s -= 20 if k < 2 else 5
-        alt = alternative(o.rule, ctx.scenario) if o.rule else None
+        alt = alternative(o.rule, ctx.scenario, exclude=ctx.offered_rules) if o.rule else None
         ev.append(_ev(n, ctx.transcript.turns[n - 1].text,
                       f"promises what the policy forbids ({o.rule})" + (f"; could have offered: {alt}" if alt else ""),
                       gap=True, sentence=o.text))
@@ -1601,12 +1658,15 @@ def closure(ctx: Context) -> dict:
         n, t, m, r = spot
         target = _target(t)
         parts = []
-        agreed = _agreed(ctx, turns, n) if "summary" in missing and "next_step" not in missing else []
+        done = _agreed(ctx, turns, n)
+        agreed = done if "summary" in missing and "next_step" not in missing else []
         if agreed:
             # A recap of what this trainee agreed, in their words: never fewer things than they offered.
             parts.append("To recap: " + _join(agreed) + ".")
         elif "summary" in missing or "next_step" in missing:
-            parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing else ctx.offer_line())
+            # nothing agreed: there is nothing to recap, so the line offers it ("To recap, I can arrange …" of a
+            # call where nothing was arranged reads wrong)
+            parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing and done else ctx.offer_line())
         else:
             parts += [x for x in sentences(target) if not (rules.FAREWELL.search(x) or rules.CHECK_MORE.search(x))
                       and not _forbidden_in(x, ctx.scenario)]

@@ -360,7 +360,7 @@ _OFFERING = re.compile(
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'m| am|'re| are) (?:also|just|now|personally|even|happy|glad) (?:going|able|willing) to\b|"
     r"\b(?:i|we)(?:'ll| will) (?:also|just|now|personally|even|happily|gladly)\b|"
-    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:now|also|just|personally) )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
     r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
@@ -720,7 +720,10 @@ def _tagged(sentence: str) -> bool:
 _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+\b)[^.?!]*?\b(?:case|reference|ref|owner|"
                     r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b|"
                     r"\b(?:handler|case owner|case manager|point of contact)\b[^.?!]*?\b(?:will|'ll) (?:call|ring|phone|contact|"
-                    r"email|text)\b", re.I)
+                    r"email|text)\b|"
+                    # a named colleague who will ring: "Dev Patel on my team will ring you Thursday"
+                    r"(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+\b)[^.?!]{0,30}?\b(?:will|'ll|is going to) (?:personally )?(?:call|ring|phone|"
+                    r"contact|email|text) you\b", re.I)
 
 
 def _offering(sentence: str) -> bool:
@@ -1140,15 +1143,17 @@ def _families(cs: set[str] | frozenset[str], text: str = "") -> set[str]:
     return out
 
 
-def alternative(rule: str, scenario: Scenario | None) -> str | None:
+def alternative(rule: str, scenario: Scenario | None, exclude: frozenset[str] | set[str] = frozenset()) -> str | None:
     """The allowed offer closest to a forbidden one (what could have been offered instead): the most shared
-    concepts, then the most shared families of concepts (money for money, a fix for a fix), in policy order."""
+    concepts, then the most shared families of concepts (money for money, a fix for a fix), in policy order.
+    `exclude`: offers already made (never suggested again), unless every one was."""
     policy = getattr(scenario, "policy", None)
     if not policy or not policy.may_offer:
         return None
     want = _core(rule)
     fam = _families({c for c in concepts(rule) if not c.startswith("w:")})
-    scored = sorted(enumerate(policy.may_offer), key=lambda ir: (
+    pool = [x for x in policy.may_offer if x not in exclude] or list(policy.may_offer)
+    scored = sorted(enumerate(pool), key=lambda ir: (
         -len(_core(ir[1]) & want), -len(_families({c for c in concepts(ir[1]) if not c.startswith("w:")}, ir[1]) & fam),
         ir[0]))
     return scored[0][1]

@@ -294,3 +294,88 @@ def test_dismissal_is_read_by_meaning(text):
 @pytest.mark.parametrize("text", ["You must have been so frightened.", "That's not your fault at all."])
 def test_a_feeling_or_a_clearing_is_not_blame(text):
     assert not blames_customer(text)
+
+
+# --- 4. advice a coach would give ------------------------------------------------------------------------------------
+
+def _advice(report) -> list[str]:
+    return [sg.better for d in report.dimensions.values() for sg in d.suggestions]
+
+
+WORRY = ("worrying", "worried", "worry", "scary", "frightening")
+
+
+@pytest.mark.parametrize("sid,lines", [
+    ("flight-cancelled-wedding", ("Thanks for calling, how can I help?", "Right, I see.", "OK then, bye.")),
+    ("internet-outage-remote-worker", ("Hello, how may I assist you today?", "Mm, OK.", "Thanks, goodbye.")),
+    ("lost-parcel-third-call", ("Good afternoon, what can I do for you?", "I see, right.", "Cheers, bye.")),
+    ("subscription-cancel-charged-again", ("Hi, how can I help today?", "Understood.", "Bye then.")),
+])
+def test_advice_names_no_worry_to_a_customer_who_showed_anger_or_doubt(sid, lines):
+    advice = " ".join(_advice(_report(sid, lines))).lower()
+    assert advice
+    assert not any(w in advice for w in WORRY), advice
+
+
+def test_advice_to_a_sceptic_names_doubt_and_to_an_anxious_customer_worry():
+    sceptic = " ".join(_advice(_report("lost-parcel-third-call", ("Good afternoon, what can I do for you?",
+                                                                  "I see, right.", "Cheers, bye.")))).lower()
+    anxious = " ".join(_advice(_report("bank-double-charge-rent", ("Good afternoon, what can I do for you?",
+                                                                   "I see, right.", "Cheers, bye.")))).lower()
+    assert "doubt" in sceptic
+    assert "worr" in anxious
+
+
+@pytest.mark.parametrize("sid,line,doubt", [
+    ("internet-outage-remote-worker", "Are you sure it's switched on at the wall? Usually it's something simple like that.",
+     "Usually it's something simple like that."),
+    ("lost-parcel-third-call", "Did you really check round the back? In my experience they turn up in the garden.",
+     "In my experience they turn up in the garden."),
+    ("utility-bill-shock", "Are you certain you read the meter right? Most customers misread the dials.",
+     "Most customers misread the dials."),
+])
+def test_advice_never_keeps_a_doubting_sentence(sid, line, doubt):
+    report = _report(sid, ("Hello, let me help.", line, "Bye."))
+    advice = _advice(report)
+    assert advice
+    assert not any(doubt in a for a in advice), advice
+
+
+@pytest.mark.parametrize("sid,lines", [
+    ("insurance-claim-flooded-kitchen", ("Hello there.", "We value all our customers hugely.", "Have a good day, bye.")),
+    ("pharmacy-refill-delay", ("Morning.", "These things do happen, I'm afraid.", "Take care now.")),
+    ("utility-bill-shock", ("Hi.", "I hear you, it's frustrating.", "Bye for now.")),
+])
+def test_no_recap_is_suggested_when_nothing_was_agreed(sid, lines):
+    report = _report(sid, lines)
+    assert not any(a.lower().startswith("to recap") or "to recap," in a.lower() for a in _advice(report)), _advice(report)
+
+
+@pytest.mark.parametrize("sid,offer,rule", [
+    ("lost-parcel-third-call", "I'll get a replacement out on next-day delivery and give you £200 on top for the trouble.",
+     "next-day replacement dispatch"),
+    ("internet-outage-remote-worker", "I'll put a service credit on for the days you've been offline, and refund the "
+     "whole month as well.", "service credit for days without service"),
+    ("subscription-cancel-charged-again", "I'm refunding the £14.99 after your cancellation date, and I'll give you "
+     "three months free if you stay.", "refund of the charge taken after the cancellation date"),
+])
+def test_advice_never_offers_what_was_already_offered(sid, offer, rule):
+    from scoring.advice import offer_sentence
+
+    report = _report(sid, ("Hello, sorry about this.", offer, "Bye."))
+    assert report.outcome.promise_breaches  # the breach's advice names an alternative: not the offer already made
+    line = offer_sentence(rule).lower().rstrip(".")
+    line = line.split("arrange ", 1)[-1]
+    assert not any(line in a.lower() for a in _advice(report)), _advice(report)
+
+
+@pytest.mark.parametrize("line", [
+    "Don't bother with the screen, I'll nip out back and fetch you a pack of the 5mg off the shelf now.",
+    "Never mind the computer, let me grab you a strip of those from the back room.",
+    "Skip the paperwork, I'll whizz round the back and get you a box of them off the rack.",
+])
+def test_an_on_topic_breach_is_a_policy_gap_not_drift(line):
+    lines = ("Hello, I'm sorry about the mix-up.", "Which tablets are they?", line, "Bye.")
+    report = _report("pharmacy-refill-delay", lines)
+    assert report.outcome.promise_breaches
+    assert not any("drifts away" in w for w in _evidence(report, "focus", 6, "gap"))
