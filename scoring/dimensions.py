@@ -166,7 +166,8 @@ _VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)(?: (?:this|next|dur
                          r"in the (?:near )?future|shortly|(?:later|sometime) (?:this|next) (?:week|month))\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b(?:i'll|we'll|let me) see\b|\bmaybe\b|\bperhaps\b|"
                     r"\bpossibly\b|\bhopefully\b|\bshould be (?:in touch|able)\b|\bsomeone (?:should|will|may|might) (?:be in touch|get back|call)\b|"
-                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b", re.I)
+                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b|"
+                    r"\bsee what (?:they|he|she|it|we) (?:say|says|come back with|can do)\b", re.I)
 # A recap said as one ("So: seven days of tablets today, I'm chasing the surgery, and …", "So, recap: …").
 _RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
                         r"(?:so|right|okay|ok|alright|now)?(?:,? then)? ?[:—–]|so,? that(?:'s| is) (?:\w+ ){0,4}(?:and|plus)\b|"
@@ -1483,7 +1484,9 @@ def _agreed(ctx: Context, turns: list, upto: int) -> list[str]:
             continue
         pieces = [o.text for o in r.offers if o.allowed]  # only what the policy is known to allow
         for p in pieces:
-            p = re.sub(r"^(?:and|so|also|then|plus|but)\s+", "", p.strip().rstrip(".!;,"), flags=re.I)
+            p = re.sub(r"^(?:(?:and|so|also|then|plus|but|ok(?:ay)?|right|alright|sure)\b[,\s]+)+", "",
+                       p.strip().rstrip(".!;,"), flags=re.I)
+            p = re.sub(r"\b(I'm|I'll|we're|we'll|I've|we've) also\b", r"\1", p)  # "I'm also sending …" recapped
             if not p or _hedged(p) or _vague(p) or _forbidden_in(p, ctx.scenario) or len(p) > 120 \
                     or any(p in q or q in p for q in out):
                 continue
