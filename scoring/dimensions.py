@@ -172,7 +172,10 @@ _HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b
 _RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
                         r"(?:so|right|okay|ok|alright|now)?(?:,? then)? ?[:—–]|so,? that(?:'s| is) (?:\w+ ){0,4}(?:and|plus)\b|"
                         r"(?:so,? )?(?:just )?to (?:go over|run through|sum|wrap) (?:that|what|it|everything|up)\b|"
-                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
+                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b|"
+                        # "So that's: account closed today, £14.99 back …", "Here's the plan — …"
+                        r"(?:so,? )?(?:that(?:'s| is)|here(?:'s| is))(?: (?:it|everything|all|the plan|what's happening))?\s*[:—–])",
+                        re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -296,13 +299,15 @@ class Context:
     @cached_property
     def best_offer(self) -> str | None:
         """The allowed offer that best meets the customer's needs (what closure advice may promise)."""
+        return self._best_offer(self.offered_rules)
+
+    def _best_offer(self, made: frozenset[str]) -> str | None:
         if self.policy is None or not self.policy.may_offer:
             return None
         want: set[str] = set()
         for n in self.scenario.needs:
             want |= concepts(" ".join([n.description, *n.keywords]))
         # never what the trainee already offered or did: advice offering the booked callback again reads wrong
-        made = self.offered_rules
         scored = [(len(concepts(item) & want), -i, item) for i, item in enumerate(self.policy.may_offer)
                   if item not in made]
         return max(scored)[2] if scored else None
@@ -310,14 +315,22 @@ class Context:
     @cached_property
     def offered_rules(self) -> frozenset[str]:
         """The allowed offers the trainee made in the call (each policy item, by name)."""
+        return self.offered_upto(10 ** 9)
+
+    def offered_upto(self, upto: int) -> frozenset[str]:
+        """The allowed offers the trainee made in turns before `upto` (each policy item, by name): what advice on a
+        later turn must not offer again."""
         from scoring.policy import _GENERIC, _WEAK, _units
 
-        made = {o.rule for _, _, _, r in self.read() for o in r.offers if o.allowed and o.rule}
+        memo = self.__dict__.setdefault("_offered_upto", {})
+        if upto in memo:
+            return memo[upto]
+        made = {o.rule for k, _, _, r in self.read() if k < upto for o in r.offers if o.allowed and o.rule}
         if self.policy is not None:
             # ... or said in other words in a turn that acts: "Dev Patel on my team will ring you Thursday" books
             # the named handler's callback, however the reading filed it
-            for _, t, _, r in self.read():
-                if not r.acted:
+            for k, t, _, r in self.read():
+                if k >= upto or not r.acted:
                     continue
                 have = concepts(t)
                 for item in self.policy.may_offer:
@@ -331,15 +344,19 @@ class Context:
             # two items for the same act ("refund of the charge …", "refund within 5 working days"): one made is both
             heads = [h for h in (head(x) for x in made) if h]
             made |= {x for x in self.policy.may_offer if (h := head(x)) and any(h & g for g in heads)}
-        return frozenset(made)
+        memo[upto] = frozenset(made)
+        return memo[upto]
 
-    def offer_line(self) -> str:
-        """A line promising what can be done: an allowed offer not yet made, else a follow-up with a time."""
-        if self.best_offer:
-            line = offer_sentence(self.best_offer)
+    def offer_line(self, n: int | None = None) -> str:
+        """A line promising what can be done: an allowed offer not yet made (before turn `n`, or in the whole call),
+        else a follow-up with a time."""
+        made = self.offered_rules if n is None else self.offered_upto(n)
+        best = self.best_offer if n is None else self._best_offer(made)
+        if best:
+            line = offer_sentence(best)
             if line and not _forbidden_in(line, self.scenario):
                 return line
-        if self.policy is not None and self.policy.may_offer and self.offered_rules:
+        if self.policy is not None and self.policy.may_offer and made:
             return "I'll call you back by 5pm to confirm it's all in place."  # everything it allows is offered
         return f"I'll look into your {self.topic()} today and call you back by 5pm with an update."
 
@@ -980,13 +997,15 @@ def _with_kept(lead: str, kept: list[str], tail: str | None = None) -> str:
 # Active listening
 
 
-def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
+def _answer_line(ctx: Context, kind: str, ask: str = "", n: int | None = None) -> str:
     """A reply that answers a question of this kind: with what the policy allows when the question is about
-    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet."""
+    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet.
+    `n`: the turn it replaces (what was offered before it is never offered again)."""
     if ask and ctx.policy is not None and kind not in ("when", "who", "reference"):
         want = concepts(ask) - concepts("what happens if you can will do")
+        made = ctx.offered_upto(n) if n is not None else ctx.offered_rules
         fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)
-                if item not in ctx.offered_rules]  # (never what was already offered or done)
+                if item not in made]  # (never what was already offered or done)
         fits = [f for f in fits if f[0] > 0]
         if fits:
             line = offer_sentence(max(fits)[2])
@@ -1000,7 +1019,7 @@ def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
         return "I'll give you a reference number before we finish, so you never have to explain this again."
     if kind in ("yes_no", "why", "amount", "where", "which", "info"):
         return "Honestly, I don't know yet — I'll check now and tell you before we finish this call."
-    return f"Here's what I'll do: {_low(ctx.offer_line())}"
+    return f"Here's what I'll do: {_low(ctx.offer_line(n))}"
 
 
 def active_listening(ctx: Context) -> dict:
@@ -1069,7 +1088,7 @@ def active_listening(ctx: Context) -> dict:
                 _restates(ctx, n, t, m) or r_kind in ("specific", "feeling") or _legit_questions(ctx, n, r)
                 or set(m) & _HEARD):
             gaps.append((n, t, f"does not answer the customer's question (\u201c{clip(r.ask.text, 70)}\u201d)", 12,
-                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text), [])))
+                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text, n), [])))
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
@@ -1091,7 +1110,7 @@ def active_listening(ctx: Context) -> dict:
                     from scoring.understanding import ask_kind
 
                     q = next((x for x in reversed(sentences(prev.text)) if x.rstrip().endswith("?")), prev.text)
-                    better = _answer_line(ctx, ask_kind(q), q)
+                    better = _answer_line(ctx, ask_kind(q), q, n)
                 elif kept:  # keep what the turn did, with the customer's point taken up first
                     better = _with_kept(f"So {point}." if point else f"So the {ctx.topic()} is the main problem.", kept)
                 else:

@@ -366,7 +366,9 @@ def test_advice_never_offers_what_was_already_offered(sid, offer, rule):
     assert report.outcome.promise_breaches  # the breach's advice names an alternative: not the offer already made
     line = offer_sentence(rule).lower().rstrip(".")
     line = line.split("arrange ", 1)[-1]
-    assert not any(line in a.lower() for a in _advice(report)), _advice(report)
+    # (advice on the opening, before anything was offered, may offer it: answering the customer then was right)
+    later = [sg.better for d in report.dimensions.values() for sg in d.suggestions if sg.turn >= 4]
+    assert later and not any(line in a.lower() for a in later), later
 
 
 @pytest.mark.parametrize("line", [
