@@ -603,12 +603,14 @@ def _restatement(ctx: Context, n: int, text: str) -> str | None:
     (not a question, not the agent's own plans)."""
     own = _customer_own(ctx, n)
     for x in sentences(text):
-        seg = re.split(r"\s+[—–]\s+|;\s+", x)[0]
+        segs = re.split(r"\s+[—–]\s+|;\s+", x)
+        # the part before a dash ("… twice, and the rent's due — that's a lot"), past a greeting ("Hi — you …")
+        seg = next((g for g in segs if len(content_words(tokens(g))) >= 2), segs[0])
         whole = seg
         seg = _CHECK_TAG.sub("", seg) or seg  # "so X, and Y, yeah?": a statement checked back, not a question
         # checked back ("..., right?", "... — have I got that?"), two of their own things are enough
         checked = seg != whole or (x != whole and bool(_CHECK_TAG.search(x)))
-        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < (4 if checked else 5):
+        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < 4:
             continue
         if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= (2 if checked else 3):
             return x
@@ -1080,8 +1082,8 @@ def active_listening(ctx: Context) -> dict:
                                     "Let me take it from here.")))
             continue
         engaged = (bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
-                                  "summary"}) or (r.acted and not r.forbidden and not empty_reassurance(t)) or _recap(t)) \
-            and not _hollow_turn(r)
+                                  "summary"}) or (r.acted and not r.forbidden and not empty_reassurance(t)) or _recap(t)
+                   or _restates(ctx, n, t, m) or r_kind in ("specific", "feeling")) and not _hollow_turn(r)
         real_ask = r.ask is not None and (r.ask.kind in ("when", "who", "action", "why", "amount", "reference")
                                           or len(content_words(tokens(r.ask.text))) >= 2)
         if r.answered is False and real_ask and not (
