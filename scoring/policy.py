@@ -35,10 +35,13 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "guarantee": ("guarantee", "guaranteed", "promise", "promised", "assure", "definitely", "certainly", "for sure",
                   "bound to", "i'm certain", "i am certain", "i'm sure", "i am sure", "no doubt", "without a doubt",
                   "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
-                  "rest assured"),
+                  "rest assured", "trust me", "no question", "mark my words", "take it from me", "i'm sure of it",
+                  "i'd put money on it", "you can count on it", "count on it"),
     "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
               "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
-              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
+              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today",
+              "teatime", "tea time", "by noon", "by midday", "before noon", "before midday", "by dinnertime", "by bedtime",
+              "before bedtime", "by the time you get home", "before you finish work"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
                 "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
                 "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
@@ -160,7 +163,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "reach you", "have it", "round to you", "drop it round", "drop it off", "bring it", "bring you",
                 "be there", "you'll have the", "you will have the", "get it to you", "in your hands", "at your door",
                 "turn up", "land with you", "be delivered"),
-    "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party"),
+    "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party",
+                 "in time for the party", "before the party", "for his birthday", "for the birthday", "for the party"),
     "mould": ("mould", "mold", "damp", "fungus"),
     "cover": ("cover", "covered", "pay for", "include", "paid for"),
     "replace": ("replace", "replacement", "new one", "send another", "resend", "re-send", "reship", "send a new"),
@@ -212,7 +216,7 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
                         r"with receipts|with a)\b|\s*\(", re.I)
 # An unhedged future result is a promise, even without the word: "it'll be fixed today".
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
-                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|land|reach|make it|receive|refund|fix|cover|pay|"
+                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|land|reach|make it|come to|come out at|cost|total|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
                    r"write|wipe)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)

@@ -90,7 +90,19 @@ def test_a_future_bill_figure_stated_as_certain_guarantees_the_new_amount(text):
     assert AMOUNT in _forbidden(text, UTILITY), text
 
 
+@pytest.mark.parametrize("sid,text,rule", [
+    ("internet-outage-remote-worker", "You'll be back online by teatime, I promise.", "guaranteed same-day fix"),
+    ("lost-parcel-third-call", "You'll have the bike in time for the party, I guarantee it.",
+     "guaranteed Saturday delivery without checking stock"),
+    ("insurance-claim-flooded-kitchen", "The payout will come to roughly £6,000, trust me.", "promise a settlement amount"),
+    ("bank-double-charge-rent", "I'll have it back with you in a jiffy, no dispute needed.", INSTANT),
+])
+def test_a_firm_outcome_is_read_as_the_scenarios_forbidden_promise(sid, text, rule):
+    assert rule in _forbidden(text, SCENARIOS[sid]), text
+
+
 @pytest.mark.parametrize("sc,text", [
+    (SCENARIOS["lost-parcel-third-call"], "I can't promise it'll be there for the party, but I'll check stock now."),
     (FLIGHT, "I'll look for seats on the first flight; I can't guarantee anything until I've checked."),
     (FLIGHT, "I'll do my best to get you there for the ceremony."),
     (FLIGHT, "I'll put you on the next flight out."),
