@@ -508,9 +508,11 @@ _ID_ASK = re.compile(
     r"\b(?:verify|confirm) (?:your|who you are|you)\b|\b(?:full )?name (?:on|for) the (?:account|card|booking|order|policy)\b|"
     r"\bemail address\b|\b(?:first line of )?(?:your|the) address\b", re.I)
 # Checking the agent was understood or helped, which draws nothing out: "Does that help?", "Does that make sense?".
-_CHECKS_IN = re.compile(r"^\W*(?:(?:so|ok(?:ay)?|right|and|well|now)[,\s]+)*(?:does|did|is|would|will|has|have) (?:that|this|it|"
-                        r"all (?:that|this)|everything) (?:\w+ )?(?:help(?:ed)?|make sense|made sense|work|suit|answer|clear|"
-                        r"sound (?:ok|okay|good|fair|alright|all right|right)|cover (?:it|everything)|do)\b[^?]*\?\s*$", re.I)
+_CHECKS_IN = re.compile(r"^\W*(?:(?:so|ok(?:ay)?|right|and|well|now)[,\s]+)*(?:(?:does|did|is|was|would|will|has|have) (?:that|this|it|"
+                        r"all (?:that|this)|everything) (?:\w+ )?(?:help(?:ed|ful)?|useful|make sense|made sense|work|suit|answer|"
+                        r"clear|ok|okay|alright|all right|fine|sound (?:ok|okay|good|fair|alright|all right|right)|"
+                        r"cover (?:it|everything)|do)|are you (?:ok|okay|happy|alright|all right|good) with (?:that|this|it))"
+                        r"\b[^?]*\?\s*$", re.I)
 
 
 def _id_only(question: str) -> bool:

@@ -272,6 +272,7 @@ def test_empty_reassurance_is_no_progress(sid, line):
     ("utility-bill-shock", "What's your account number, please?"),
     ("insurance-claim-flooded-kitchen", "Did all that make sense?"),
     ("internet-outage-remote-worker", "Has that helped at all?"),
+    ("pharmacy-refill-delay", "Is that helpful?"),
 ])
 def test_id_requests_and_check_ins_draw_nothing_out(sid, ask):
     report = _report(sid, ("Hello, let me help.", ask, "Goodbye."))
