@@ -43,6 +43,16 @@ fine great good bad hold phone number""".split()}
 _DOUBT = re.compile(
     r"\b(?:are you (?:sure|certain|positive)|you sure|is it possible (?:that )?you|could you have|maybe you|"
     r"(?:have|did) you (?:actually|really|even) |are you (?:really|actually) )", re.I)
+# The customer's word set against what usually happens: "Most people don't.", "Nine times out of ten that's where it
+# is.", "In my experience it's always the router." — doubt said as a statement.
+_DOUBT_SAID = re.compile(
+    r"\b(?:most (?:people|customers|folk|of the time)|nine times out of ten|\d+ times out of \d+|(?:almost )?always turns out|"
+    r"usually turns out|in my experience|(?:a lot of|lots of|many) (?:people|customers) (?:forget|don't|never|think|say)|"
+    r"people (?:often|usually|always|tend to) (?:forget|think|say|miss|don't)|customers (?:often|usually|always|tend to)|"
+    r"(?:it's|that's|it is|that is) (?:usually|normally|nearly always|almost always|generally|often) (?:where|what|the|because|down to|"
+    r"user error|something)|(?:usually|normally|nearly always|almost always|generally|typically|more often than not|"
+    r"most of the time),? (?:it's|that's|it is|it turns out|it was|people|customers|they|you'll find|the (?:problem|issue|fault)))\b",
+    re.I)
 # Second-guessing where the thing is: "Could someone at home have taken it in?", "Did you check your safe place?"
 _ELSEWHERE = re.compile(r"\b(?:neighbou?rs?|next door|safe place|porch|doorstep|garden|shed|bins?|recycling|reception|"
                         r"signed for|someone (?:at home|else)|somebody (?:at home|else)|spam|junk(?: folder)?|"
@@ -79,7 +89,11 @@ _NOT_BLAME = re.compile(
     r"\byou (?:didn't|did not|never|haven't|have not) (?:\w+ )?(?:get|got|gotten|receive[d]?|hear[d]?|see|seen|have|had|need(?:ed)?|"
     r"deserve[d]?|ask(?:ed)? for|expect(?:ed)?|sign(?:ed)? up for|agree[d]? to|authori[sz]e[d]?|want(?:ed)?|order(?:ed)?)\b|"
     r"\byou (?:did|have done|'ve done) (?:nothing|everything) (?:wrong|right)\b|\byou (?:didn't|did not) do anything wrong\b|"
-    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b", re.I)
+    r"\bnone of (?:this|it|that) (?:is|was) (?:your|on you)\b|"
+    # a feeling said of them: "you must have been so worried"
+    r"\byou must (?:have been|be|have felt|feel) (?:\w+ )?(?:so |really |very |absolutely |completely )?(?:worried|frightened|scared|"
+    r"stressed|upset|anxious|exhausted|frustrated|fed up|angry|furious|shocked|panicking|panicked|gutted|devastated|"
+    r"beside yourself|at your wits' end|livid|distraught|terrified|confused)\b", re.I)
 # Blame the move rules miss: the counterfactual ("If you'd set the router up properly in the first place …").
 _PP = (r"(?:\w+ed|set|done|read|put|kept|made|told|sent|paid|left|taken|given|written|got|gotten|shut|run|rung|known|"
        r"brought|bought|chosen|spoken|checked|rung|thought|worn|drawn|shown|seen|come|gone|hung|stuck|switched)")
@@ -89,7 +103,14 @@ _BLAME_MORE = re.compile(
     r"\byou(?:'d| would) have known\b|\byou should(?:'ve| have) been (?!(?:told|sent|paid|given|kept|made|put|set|shown|left|"
     r"sold|billed|charged|refunded|offered|warned|informed|contacted|called|rung|helped|treated|able)\b)(?!\w+(?:ed|en)\b)\w+|\byour own (?:fault|doing|mistake)\b|\b(?:it's|it is|that's|that is) (?:down to|on) you\b|"
     r"\byou (?:were|are) (?:meant|supposed|expected) to\b|\byou (?:really )?ought to have\b|"
-    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b", re.I)
+    r"\byou (?:clearly|obviously|evidently) (?:haven't|have not|weren't|didn't|did not|can't)\b|"
+    # the fault guessed to be at the customer's side: "it's probably something on your end", "the issue will be your setup"
+    r"\b(?:something|an? (?:issue|problem|fault)|the (?:issue|problem|fault)|it|that)(?:'s| is| must be| will be| could be| "
+    r"has to be)? (?:(?:probably|likely|most likely|almost certainly|definitely|clearly|obviously|just|more than likely) )?"
+    r"(?:be )?(?:something |a problem |an issue |a fault )?(?:on|at|with|in) your (?:end|side|equipment|setup|set-up|wiring|"
+    r"kit|devices?|settings)\b|"
+    r"\byou must(?:'ve| have) (?:\w+ed|used|left|done|forgotten|put|made|got|typed|entered|set|switched|missed|broken|"
+    r"knocked|misread|lost)\b(?<!\bbeen)", re.I)
 # Fault put on someone else (a third party) instead of dealing with it: "that's the surgery's fault, not ours",
 # "that's not on us", "take it up with the bookshop", "you'll have to ring them yourself".
 _SHIFT = re.compile(
@@ -112,6 +133,11 @@ _MINIMISE = re.compile(
     r"\bover (?:a few|a couple of|a little|a bit of|such a small|nothing)\b|\b(?:only|just) (?:a few|a couple of) (?:quid|pounds|bucks|dollars|euros)\b|"
     r"\bdon't be (?:so )?(?:silly|daft|dramatic|ridiculous|hysterical|like that)\b|\b(?:you're|you are) being (?:dramatic|silly|daft|hysterical|unreasonable)\b|"
     r"\b(?:chill out|settle down|get a grip|simmer down|take a chill pill)\b|"
+    # what the customer needs ruled none of the company's business: "your work deadlines aren't our responsibility"
+    r"\b(?:isn't|aren't|is not|are not|wasn't|weren't|not) (?:really |exactly )?(?:our|my|the company's) (?:responsibility|problem|"
+    r"concern|lookout|business|worry|issue)\b|"
+    # the record taken over the customer's word: "as far as we're concerned it's been delivered"
+    r"\bas far as (?:we're|we are|i'm|i am|the company is|(?:the|our) (?:system|records?|tracking) (?:is|are|goes)) concerned\b|"
     # the record set against what the customer says: "It says delivered, so it was delivered."
     r"\b(?:it|the (?:system|tracking|record|records|app|screen|website|computer|meter))(?: clearly)? (?:says|shows) "
     r"[^.!?]{0,40}\bso (?:it|that|you)(?: must| definitely| clearly)? (?:was|is|were|has|did|must|have)\b", re.I)
@@ -140,12 +166,16 @@ _VAGUE_TIME = re.compile(r"\b(?:at some (?:point|stage|time)(?: (?:this|next|dur
                          r"in the (?:near )?future|shortly|(?:later|sometime) (?:this|next) (?:week|month))\b", re.I)
 _HEDGE = re.compile(r"\b(?:might|may|could) (?:be able to|possibly|perhaps)\b|\b(?:i'll|we'll|let me) see\b|\bmaybe\b|\bperhaps\b|"
                     r"\bpossibly\b|\bhopefully\b|\bshould be (?:in touch|able)\b|\bsomeone (?:should|will|may|might) (?:be in touch|get back|call)\b|"
-                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b", re.I)
+                    r"\bi(?:'ll| will) (?:try|see what i can do)\b|\bsort something out\b|\bno promises\b|"
+                    r"\bsee what (?:they|he|she|it|we) (?:say|says|come back with|can do)\b", re.I)
 # A recap said as one ("So: seven days of tablets today, I'm chasing the surgery, and …", "So, recap: …").
 _RECAP_CUE = re.compile(r"^\W*(?:so|ok(?:ay)?|right|alright)?[,\s]*(?:(?:a )?(?:quick |just a )?(?:recap|summary|to (?:recap|sum up|summari[sz]e|confirm))\b|"
                         r"(?:so|right|okay|ok|alright|now)?(?:,? then)? ?[:—–]|so,? that(?:'s| is) (?:\w+ ){0,4}(?:and|plus)\b|"
                         r"(?:so,? )?(?:just )?to (?:go over|run through|sum|wrap) (?:that|what|it|everything|up)\b|"
-                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b)", re.I)
+                        r"(?:so )?here(?:'s| is) where we are\b|in short\b|(?:so )?all in all\b|"
+                        # "So that's: account closed today, £14.99 back …", "Here's the plan — …"
+                        r"(?:so,? )?(?:that(?:'s| is)|here(?:'s| is))(?: (?:it|everything|all|the plan|what's happening))?\s*[:—–])",
+                        re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -269,20 +299,65 @@ class Context:
     @cached_property
     def best_offer(self) -> str | None:
         """The allowed offer that best meets the customer's needs (what closure advice may promise)."""
+        return self._best_offer(self.offered_rules)
+
+    def _best_offer(self, made: frozenset[str]) -> str | None:
         if self.policy is None or not self.policy.may_offer:
             return None
         want: set[str] = set()
         for n in self.scenario.needs:
             want |= concepts(" ".join([n.description, *n.keywords]))
-        scored = [(len(concepts(item) & want), -i, item) for i, item in enumerate(self.policy.may_offer)]
-        return max(scored)[2]
+        # never what the trainee already offered or did: advice offering the booked callback again reads wrong
+        scored = [(len(concepts(item) & want), -i, item) for i, item in enumerate(self.policy.may_offer)
+                  if item not in made]
+        return max(scored)[2] if scored else None
 
-    def offer_line(self) -> str:
-        """A line promising what can be done: an allowed offer, else a follow-up with a time."""
-        if self.best_offer:
-            line = offer_sentence(self.best_offer)
+    @cached_property
+    def offered_rules(self) -> frozenset[str]:
+        """The allowed offers the trainee made in the call (each policy item, by name)."""
+        return self.offered_upto(10 ** 9)
+
+    def offered_upto(self, upto: int) -> frozenset[str]:
+        """The allowed offers the trainee made in turns before `upto` (each policy item, by name): what advice on a
+        later turn must not offer again."""
+        from scoring.policy import _GENERIC, _WEAK, _units
+
+        memo = self.__dict__.setdefault("_offered_upto", {})
+        if upto in memo:
+            return memo[upto]
+        made = {o.rule for k, _, _, r in self.read() if k < upto for o in r.offers if o.allowed and o.rule}
+        if self.policy is not None:
+            # ... or said in other words in a turn that acts: "Dev Patel on my team will ring you Thursday" books
+            # the named handler's callback, however the reading filed it
+            for k, t, _, r in self.read():
+                if k >= upto or not r.acted:
+                    continue
+                have = concepts(t)
+                for item in self.policy.may_offer:
+                    units = [u for u in _units(item) if u - _GENERIC - _WEAK]
+                    if len(units) >= 2 and 3 * sum(1 for u in units if u & have) >= 2 * len(units):
+                        made.add(item)
+
+            def head(item: str) -> frozenset[str] | None:
+                return next((u for u in _units(item) if u - _GENERIC - _WEAK), None)
+
+            # two items for the same act ("refund of the charge …", "refund within 5 working days"): one made is both
+            heads = [h for h in (head(x) for x in made) if h]
+            made |= {x for x in self.policy.may_offer if (h := head(x)) and any(h & g for g in heads)}
+        memo[upto] = frozenset(made)
+        return memo[upto]
+
+    def offer_line(self, n: int | None = None) -> str:
+        """A line promising what can be done: an allowed offer not yet made (before turn `n`, or in the whole call),
+        else a follow-up with a time."""
+        made = self.offered_rules if n is None else self.offered_upto(n)
+        best = self.best_offer if n is None else self._best_offer(made)
+        if best:
+            line = offer_sentence(best)
             if line and not _forbidden_in(line, self.scenario):
                 return line
+        if self.policy is not None and self.policy.may_offer and made:
+            return "I'll call you back by 5pm to confirm it's all in place."  # everything it allows is offered
         return f"I'll look into your {self.topic()} today and call you back by 5pm with an update."
 
     @cached_property
@@ -377,8 +452,14 @@ def _low(s: str) -> str:
     return s if re.match(r"^I\b|^I'", s) else s[:1].lower() + s[1:]
 
 
-def _feeling(ctx: Context) -> str:
-    """A feeling adjective fitting what the customer showed ("frustrating", "worrying"...)."""
+# The feeling each way of playing a customer shows in every line (whatever words they use); a sceptic shows doubt.
+_PERSONA_FEELING = {"irate": "frustrating", "angry": "frustrating", "anxious": "worrying", "worried": "worrying",
+                    "confused": "confusing", "skeptical": "doubt", "sceptical": "doubt"}
+
+
+def _feeling(ctx: Context) -> str | None:
+    """A feeling adjective fitting what the customer showed ("frustrating", "worrying"...): a feeling word of their
+    own, else the one their manner shows ("doubt" for a sceptic), else None (no feeling is named for them)."""
     for t in ctx.transcript.turns:
         if t.role == "customer":
             for w in tokens(t.text):
@@ -386,7 +467,7 @@ def _feeling(ctx: Context) -> str:
                     for start, adj in _FEEL_ADJ:
                         if w.startswith(start):
                             return adj
-    return "worrying"
+    return _PERSONA_FEELING.get(str(getattr(ctx.scenario, "persona", "") or "").lower())
 
 
 def _point_before(ctx: Context, n: int) -> str | None:
@@ -415,8 +496,36 @@ def _legit_questions(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return list(memo[n])
 
 
+# Asking for what identifies the customer or the account (the move reading may not list the wording): "the last four
+# digits of your card", "your account number", "the postcode on the account".
+_ID_ASK = re.compile(
+    r"\b(?:last|first|long) (?:four|4|three|3|two|2|six|6|eight|8|few|\w+) (?:digits|numbers)\b|"
+    r"\b(?:digits|numbers?|code) (?:of|on|from|across) (?:your|the) (?:(?:front|back) of (?:your|the) )?(?:card|account|"
+    r"reference|booking|order|policy|front|back)\b|\blong (?:number|card number)\b|"
+    r"\b(?:card|account|sort|reference|booking|order|policy|customer|member(?:ship)?|meter|mobile|phone|claim|case|prescription) "
+    r"(?:number|code|ref|reference|id)\b|\b(?:booking|order|case|claim) ref(?:erence)?\b|"
+    r"\bsecurity (?:question|answer|word|code|check|details)\b|\b(?:date of birth|dob|postcode|post code|passcode|password|pin)\b|"
+    r"\b(?:verify|confirm) (?:your|who you are|you)\b|\b(?:full )?name (?:on|for) the (?:account|card|booking|order|policy)\b|"
+    r"\bemail address\b|\b(?:first line of )?(?:your|the) address\b", re.I)
+# Checking the agent was understood or helped, which draws nothing out: "Does that help?", "Does that make sense?".
+_CHECKS_IN = re.compile(r"^\W*(?:(?:so|ok(?:ay)?|right|and|well|now)[,\s]+)*(?:(?:does|did|is|was|would|will|has|have) (?:that|this|it|"
+                        r"all (?:that|this)|everything) (?:\w+ )?(?:help(?:ed|ful)?|useful|make sense|made sense|work|suit|answer|"
+                        r"clear|ok|okay|alright|all right|fine|sound (?:ok|okay|good|fair|alright|all right|right)|"
+                        r"cover (?:it|everything)|do)|are you (?:ok|okay|happy|alright|all right|good) with (?:that|this|it))"
+                        r"\b[^?]*\?\s*$", re.I)
+
+
+def _id_only(question: str) -> bool:
+    """A question that only asks for identifying details, however many: "Can I take your name and the last four
+    digits of your card?" (not "What's the booking ref, and what time was your flight?")."""
+    parts = [p for p in re.split(r",?\s+\b(?:and|or|plus|also)\b\s+|,\s+|;\s+", question)
+             if not re.fullmatch(r"\W*(?:(?:please|thanks|thank you|then|now|too|first|quickly|just)\W*)*", p, re.I)]
+    return bool(parts) and all(_ID_ASK.search(p) or ID_REQUEST.search(p) for p in parts)
+
+
 def _legit_uncached(ctx: Context, n: int, r: TurnReading) -> list[str]:
     return [q for q in r.questions if not (SCRIPTED_GREETING.search(q) or ID_REQUEST.search(q) or _admin(q)
+                                           or _id_only(q) or _CHECKS_IN.search(q)
                                            or rules.CHECK_MORE.search(q) or rules.DISMISSIVE.search(q)
                                            or blames_customer(q) or shifts_blame(q) or minimises(q)
                                            or _small_talk(ctx, q) or _bare_echo(ctx, n, q) or _doubts(ctx, n, q))]
@@ -484,16 +593,28 @@ _AGENT_PLAN = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re g
                          r"'re| are)\b|\b(?:let me|here's what|please)\b", re.I)
 
 
+# A check-back tag closing a statement of what the customer said: "..., yeah?", "... — right?", "..., is that it?".
+_CHECK_TAG = re.compile(r"[,\s—–-]*\b(?:yeah|yes|right|correct|ok(?:ay)?|yep|isn't it|is it|aren't you|don't you|did you|"
+                        r"have i got (?:that|it|this|all that|everything)(?: right)?|is that (?:right|correct|it|about right)|"
+                        r"am i right|did i get (?:that|it) right|does that sound right|fair|true|no)\s*\?\s*$", re.I)
+
+
 def _restatement(ctx: Context, n: int, text: str) -> str | None:
     """The sentence (or the part before its dash) that restates three or more things the customer brought, said
     as a statement of their situation: "So the £212.40 shows twice from Monday and you're now short of the rent"
     (not a question, not the agent's own plans)."""
     own = _customer_own(ctx, n)
     for x in sentences(text):
-        seg = re.split(r"\s+[—–]\s+|;\s+", x)[0]
-        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < 5:
+        segs = re.split(r"\s+[—–]\s+|;\s+", x)
+        # the part before a dash ("… twice, and the rent's due — that's a lot"), past a greeting ("Hi — you …")
+        seg = next((g for g in segs if len(content_words(tokens(g))) >= 2), segs[0])
+        whole = seg
+        seg = _CHECK_TAG.sub("", seg) or seg  # "so X, and Y, yeah?": a statement checked back, not a question
+        # checked back ("..., right?", "... — have I got that?"), two of their own things are enough
+        checked = seg != whole or (x != whole and bool(_CHECK_TAG.search(x)))
+        if seg.rstrip().endswith("?") or _AGENT_PLAN.search(seg) or len(content_words(tokens(seg))) < 4:
             continue
-        if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= 3:
+        if len(set(keys(" ".join(content_words(tokens(seg))))) & own) >= (2 if checked else 3):
             return x
     return None
 
@@ -520,11 +641,47 @@ _YOU_HAVE = re.compile(r"^\W*(?:(?:okay|ok|right|so|yes|yeah|and|um|alright)\W+)
                        r"(?:got|have|received)\b", re.I)
 
 
+# Reassurance with nothing behind it: a good outcome or a good will said of nothing in particular ("I'm sure it'll
+# all work out", "rest assured we do care", "we'll always try our best", "try to stay positive").
+_REASSURE = re.compile(
+    r"\b(?:will|'ll|is going to|'s going to|are going to|'re going to) (?:all )?(?:be (?:fine|ok|okay|alright|all right|good|grand|"
+    r"for the best)|work (?:itself |themselves )?out|turn out (?:fine|ok|okay|well|alright|all right|for the best)|come (?:good|right)|"
+    r"sort (?:itself|themselves) out|(?:all )?fall into place)\b|"
+    r"\brest assured\b|\b(?:want to |just want to |can )?reassure you\b|"
+    r"\b(?:try|trying) (?:not to (?:stress|worry|panic|fret|get upset|think about it)|to (?:stay|keep|be|think|remain) "
+    r"(?:positive|calm|cheerful|optimistic|strong))\b|\b(?:stay|keep) positive\b|\blook on the bright side\b|"
+    r"\b(?:we|i) (?:do |really |truly |genuinely |honestly )?(?:care|value (?:you|your custom|our customers))\b|"
+    r"\b(?:we|i)(?:'ll| will)? (?:always )?(?:try|do) (?:our|my) (?:very )?(?:best|utmost)\b|"
+    r"\b(?:we|i) (?:take|are taking) (?:this|it|these things|your \w+) (?:very |really |extremely )?seriously\b|"
+    r"\b(?:you're|you are) (?:in (?:good|safe) hands|important to us|a valued customer)\b|\bthese things happen\b", re.I)
+# What a reassurance must name to do something: the policy's things, a time, a sum ("rest assured, the refund is
+# on its way today" acts).
+_CONCRETE_GENERIC = frozenset({"guarantee", "instant", "new", "amount", "payment", "transaction", "fee", "medical",
+                               "opinion", "fix", "whole", "arrival"})
+
+
+def empty_reassurance(text: str) -> bool:
+    """Whether every sentence of text is reassurance that names nothing done: "I'm sure it'll be fine, try not to
+    stress", "Rest assured we'll always try our best for you" (not "Rest assured, I'm refunding it today")."""
+    ss = [x for x in sentences(text) if x.strip()]
+    if not ss:
+        return False
+    for x in ss:
+        if not _REASSURE.search(x) or rules.TIME_WORDS.search(x) or re.search(r"\d", x):
+            return False
+        rest = re.sub(r"\b(?:in the end|eventually|one way or (?:another|the other)|at the end of the day)\b", " ",
+                      _REASSURE.sub(" ", x), flags=re.I)
+        named = {c for c in concepts(rest) if not c.startswith("w:")} - _CONCRETE_GENERIC
+        if named:
+            return False
+    return True
+
+
 def _does_nothing(ctx: Context, n: int, text: str) -> bool:
     """Whether a sentence read as an offer or a commitment does nothing for the customer: it refuses, reads
     out the rules, lets the thing go ahead unchanged, reports a status nobody acts on, shifts the blame, or
     only tells the customer what they already have ("you've got the confirmation email", their own words)."""
-    if shifts_blame(text) or blames_customer(text):
+    if shifts_blame(text) or blames_customer(text) or empty_reassurance(text):
         return True
     if _AGENT_ACTS.search(text):
         return False
@@ -643,6 +800,11 @@ _WARMTH = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b|\b(?:see|understand|
 _SORRY_THAT = re.compile(r"\bsorry (?:that )?(?:it|we|you|i|they|this|that|nobody|no one|our)\b(?!'s all)", re.I)
 
 
+# The fault said to be someone else's or nobody's: "it's not our fault", "that wasn't a mistake on our part".
+_DISOWNS = re.compile(r"\b(?:not|never|isn't|wasn't|no|hardly)\s+(?:\w+\s+)?(?:(?:my|our) (?:mistake|fault|error)|"
+                      r"(?:a )?(?:mistake|fault|error) (?:on|of) (?:our|my))\b", re.I)
+
+
 def _warm(text: str) -> bool:
     return any(w in FEELINGS for w in tokens(text)) or bool(_VALIDATES.search(text) or _WARMTH.search(text))
 
@@ -725,6 +887,13 @@ def _empathy(ctx: Context, n: int, r: TurnReading) -> tuple[str, str | None]:
                     or _validation(ctx, n, x):
                 kind, q = "specific", x
                 break
+    if kind == "generic" and not {"dismissive", "blame", "blame_shift"} & set(ctx.graded[n - 1] if ctx.graded else ()):
+        # A greeting or a script read as the turn's sympathy, beside a sentence that says what this has done to
+        # the customer ("Hiya, you're through to Sam. Charged twice the week your rent's due … is a scary spot"):
+        # the reflection is the turn's empathy.
+        v = next((x for x in sentences(ctx.transcript.turns[n - 1].text) if _validation(ctx, n, x)), None)
+        if v:
+            kind, q = "specific", v
     memo[n] = (kind, q)
     return kind, q
 
@@ -804,6 +973,7 @@ def _kept(ctx: Context, n: int, original: str, r: TurnReading) -> list[str]:
                 or any(f in st or st in f for f in forbidden) or NON_APOLOGY.search(st) or GENERIC_EMPATHY.search(st)
                 or (r.id_first and ID_REQUEST.search(st)) or (st.endswith("?") and _doubts(ctx, n, st))
                 or blames_customer(st) or shifts_blame(st) or minimises(st) or _forbidden_in(st, ctx.scenario)
+                or _DOUBT_SAID.search(st)
                 or re.match(r"^\W*(?:thanks|thank you|cheers)\b", st, re.I) or _SMALL_TALK_Q.search(st)
                 or (_hedged(st) and not rules.TIME_WORDS.search(st))):
             continue
@@ -831,12 +1001,15 @@ def _with_kept(lead: str, kept: list[str], tail: str | None = None) -> str:
 # Active listening
 
 
-def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
+def _answer_line(ctx: Context, kind: str, ask: str = "", n: int | None = None) -> str:
     """A reply that answers a question of this kind: with what the policy allows when the question is about
-    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet."""
+    it ("What happens if it bounces?" -> the temporary credit), else honestly, when the answer is not known yet.
+    `n`: the turn it replaces (what was offered before it is never offered again)."""
     if ask and ctx.policy is not None and kind not in ("when", "who", "reference"):
         want = concepts(ask) - concepts("what happens if you can will do")
-        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)]
+        made = ctx.offered_upto(n) if n is not None else ctx.offered_rules
+        fits = [(len(concepts(item) & want), -i, item) for i, item in enumerate(ctx.policy.may_offer)
+                if item not in made]  # (never what was already offered or done)
         fits = [f for f in fits if f[0] > 0]
         if fits:
             line = offer_sentence(max(fits)[2])
@@ -850,7 +1023,7 @@ def _answer_line(ctx: Context, kind: str, ask: str = "") -> str:
         return "I'll give you a reference number before we finish, so you never have to explain this again."
     if kind in ("yes_no", "why", "amount", "where", "which", "info"):
         return "Honestly, I don't know yet — I'll check now and tell you before we finish this call."
-    return f"Here's what I'll do: {_low(ctx.offer_line())}"
+    return f"Here's what I'll do: {_low(ctx.offer_line(n))}"
 
 
 def active_listening(ctx: Context) -> dict:
@@ -869,7 +1042,8 @@ def active_listening(ctx: Context) -> dict:
                      or r_kind == "specific" or (r.empathy == "specific" and r_kind == "none")  # (seeing their facts)
                      or (r_kind == "feeling" and "reflection" in m and _voiced_feeling(ctx, n, t))
                      or ("acknowledgement" in m and ctx.on_issue(t) and n_content >= 4
-                         and r_kind not in ("generic", "non_apology"))):
+                         and r_kind not in ("generic", "non_apology") and "farewell" not in m
+                         and not _SCRIPTED_SYMPATHY.search(t) and not empty_reassurance(t))):
             heard.append((n, t, m))
         prev = all_turns[n - 2] if n >= 2 else None
         after_customer = prev is not None and prev.role == "customer"
@@ -910,14 +1084,15 @@ def active_listening(ctx: Context) -> dict:
                                     "Let me take it from here.")))
             continue
         engaged = (bool(set(m) & {"question", "paraphrase", "reflection", "affirmation", "apology", "next_step",
-                                  "summary"}) or (r.acted and not r.forbidden) or _recap(t)) and not _hollow_turn(r)
+                                  "summary"}) or (r.acted and not r.forbidden and not empty_reassurance(t)) or _recap(t)
+                   or _restates(ctx, n, t, m) or r_kind in ("specific", "feeling")) and not _hollow_turn(r)
         real_ask = r.ask is not None and (r.ask.kind in ("when", "who", "action", "why", "amount", "reference")
                                           or len(content_words(tokens(r.ask.text))) >= 2)
         if r.answered is False and real_ask and not (
                 _restates(ctx, n, t, m) or r_kind in ("specific", "feeling") or _legit_questions(ctx, n, r)
                 or set(m) & _HEARD):
             gaps.append((n, t, f"does not answer the customer's question (\u201c{clip(r.ask.text, 70)}\u201d)", 12,
-                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text), [])))
+                         _with_kept(_answer_line(ctx, r.ask.kind, r.ask.text, n), [])))
             continue
         if after_customer:
             said = "?" in prev.text or len(content_words(tokens(prev.text))) >= 5
@@ -939,7 +1114,7 @@ def active_listening(ctx: Context) -> dict:
                     from scoring.understanding import ask_kind
 
                     q = next((x for x in reversed(sentences(prev.text)) if x.rstrip().endswith("?")), prev.text)
-                    better = _answer_line(ctx, ask_kind(q), q)
+                    better = _answer_line(ctx, ask_kind(q), q, n)
                 elif kept:  # keep what the turn did, with the customer's point taken up first
                     better = _with_kept(f"So {point}." if point else f"So the {ctx.topic()} is the main problem.", kept)
                 else:
@@ -949,7 +1124,7 @@ def active_listening(ctx: Context) -> dict:
                     better = None  # the closure advice replaces the forbidden promise with what can be offered
                 gaps.append((n, t, "does not respond to what the customer had just said", 15, better))
                 continue
-        if r.premature_solution:
+        if r.premature_solution and not empty_reassurance(t):  # (a reassurance offers no solution at all)
             gaps.append((n, t, "offers a solution before understanding the problem (no question or reflection yet)", 8,
                          _with_kept(f"{restate[:-1]} — is that right?", kept)))
     s = 35 + 15 * min(len(asked), 2) + 25 * min(1.0, len(heard) / max(1, len(turns)) * 2) \
@@ -1035,8 +1210,15 @@ def paraphrasing(ctx: Context) -> dict:
 
 
 def _reflect_line(ctx: Context, n: int | None = None) -> str:
+    """A reflection naming only a feeling the customer showed: frustration to an angry one, worry to an anxious
+    one, doubt to a sceptic; none named when they showed none."""
     feel = _feeling(ctx)
     point = _point_before(ctx, n) if n is not None else None
+    if feel == "doubt":
+        return (f"I can see why you'd doubt us — {point}." if point else
+                f"I can see why you'd doubt us after how your {ctx.topic()} has been handled.")
+    if feel is None:
+        return f"That's a lot to deal with — {point}." if point else f"That's a lot to deal with on your {ctx.topic()}."
     if point:
         return f"That sounds really {feel} — {point}."
     return f"I can hear how {feel} this has been with your {ctx.topic()}."
@@ -1053,8 +1235,8 @@ def empathy(ctx: Context) -> dict:
     said: dict[str, int] = {}
     n_specific = n_feeling = n_generic = n_owned = 0
     for n, t, m, r in turns:
-        if _hollow_turn(r):
-            continue
+        if _hollow_turn(r) and _empathy(ctx, n, r)[0] != "specific":
+            continue  # (a greeting that also says what this has done to the customer is empathy all the same)
         kind, q = _empathy(ctx, n, r)
         key = _norm(q or "")
         if kind in ("specific", "feeling", "generic") and key in said:
@@ -1107,6 +1289,13 @@ def empathy(ctx: Context) -> dict:
                 sugg.append(_suggest(n, target, _with_kept(
                     f"I'm sorry — we let you down on your {ctx.topic()}, and I'm going to put it right.",
                     _kept(ctx, n, target, r))))
+        elif "apology" not in m and not {"blame", "blame_shift", "dismissive"} & set(m) and (
+                own_m := rules.APOLOGY_OWNERSHIP.search(t)) and not _DISOWNS.search(t) and not re.search(
+                r"\bsorry\b", own_m.group(0), re.I):
+            # "That's our mistake, and I'm not going to try to keep you": owning it is accountability, sorry or not
+            s += (12, 5)[min(n_owned, 1)]
+            n_owned += 1
+            ev.append(_ev(n, t, "owns the mistake", rules.APOLOGY_OWNERSHIP))
         if "affirmation" in m and kind not in ("generic", "non_apology") and not {"dismissive", "blame"} & set(m) \
                 and rules.AFFIRMATION.search(t) and not re.search(r"\b(?:i|we) (?:\w+ )?understand\b", t, re.I):
             s += 5
@@ -1170,7 +1359,9 @@ def focus(ctx: Context) -> dict:
     for n, t, m, r in turns:
         # Drifting is leaving the issue: a vague line about it ("there may be some help with costs") or jargon
         # about it ("a POD scan exception on the last-mile DSP") is on the topic, and named for what it is.
-        drift = "off_topic" in m and not real_jargon(t, r.jargon) and (
+        drift = "off_topic" in m and not real_jargon(t, r.jargon) and not empty_reassurance(t) \
+            and not {"blame", "blame_shift", "dismissive"} & set(m) \
+            and not any(o.rule for o in r.offers) and (
             not ctx.on_issue(t) or bool(rules.OFF_TOPIC_CUE.search(t) or _SMALL_TALK_Q.search(t)))
         if drift:
             s -= 20
@@ -1316,7 +1507,9 @@ def _agreed(ctx: Context, turns: list, upto: int) -> list[str]:
             continue
         pieces = [o.text for o in r.offers if o.allowed]  # only what the policy is known to allow
         for p in pieces:
-            p = re.sub(r"^(?:and|so|also|then|plus|but)\s+", "", p.strip().rstrip(".!;,"), flags=re.I)
+            p = re.sub(r"^(?:(?:and|so|also|then|plus|but|ok(?:ay)?|right|alright|sure)\b[,\s]+)+", "",
+                       p.strip().rstrip(".!;,"), flags=re.I)
+            p = re.sub(r"\b(I'm|I'll|we're|we'll|I've|we've) also\b", r"\1", p)  # "I'm also sending …" recapped
             if not p or _hedged(p) or _vague(p) or _forbidden_in(p, ctx.scenario) or len(p) > 120 \
                     or any(p in q or q in p for q in out):
                 continue
@@ -1478,7 +1671,7 @@ def closure(ctx: Context) -> dict:
                                                                                   if met else ""), sentence=o.text))
     for k, (n, o) in enumerate(ctx.breaches()):
         s -= 20 if k < 2 else 5
-        alt = alternative(o.rule, ctx.scenario) if o.rule else None
+        alt = alternative(o.rule, ctx.scenario, exclude=ctx.offered_rules) if o.rule else None
         ev.append(_ev(n, ctx.transcript.turns[n - 1].text,
                       f"promises what the policy forbids ({o.rule})" + (f"; could have offered: {alt}" if alt else ""),
                       gap=True, sentence=o.text))
@@ -1491,12 +1684,15 @@ def closure(ctx: Context) -> dict:
         n, t, m, r = spot
         target = _target(t)
         parts = []
-        agreed = _agreed(ctx, turns, n) if "summary" in missing and "next_step" not in missing else []
+        done = _agreed(ctx, turns, n)
+        agreed = done if "summary" in missing and "next_step" not in missing else []
         if agreed:
             # A recap of what this trainee agreed, in their words: never fewer things than they offered.
             parts.append("To recap: " + _join(agreed) + ".")
         elif "summary" in missing or "next_step" in missing:
-            parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing else ctx.offer_line())
+            # nothing agreed: there is nothing to recap, so the line offers it ("To recap, I can arrange …" of a
+            # call where nothing was arranged reads wrong)
+            parts.append(("To recap, " + _low(ctx.offer_line())) if "summary" in missing and done else ctx.offer_line())
         else:
             parts += [x for x in sentences(target) if not (rules.FAREWELL.search(x) or rules.CHECK_MORE.search(x))
                       and not _forbidden_in(x, ctx.scenario)]

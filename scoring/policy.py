@@ -35,10 +35,13 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "guarantee": ("guarantee", "guaranteed", "promise", "promised", "assure", "definitely", "certainly", "for sure",
                   "bound to", "i'm certain", "i am certain", "i'm sure", "i am sure", "no doubt", "without a doubt",
                   "without fail", "100%", "hundred percent", "absolutely", "i give you my word", "you have my word",
-                  "rest assured"),
+                  "rest assured", "trust me", "no question", "mark my words", "take it from me", "i'm sure of it",
+                  "i'd put money on it", "you can count on it", "count on it"),
     "today": ("today", "same day", "same-day", "tonight", "this afternoon", "this evening", "this morning",
               "within the hour", "within hours", "in a few hours", "by the end of the day", "end of today",
-              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today"),
+              "end of the day", "as we speak", "in minutes", "within minutes", "by lunchtime", "later today",
+              "teatime", "tea time", "by noon", "by midday", "before noon", "before midday", "by dinnertime", "by bedtime",
+              "before bedtime", "by the time you get home", "before you finish work"),
     "instant": ("instant", "instantly", "immediately", "right now", "straight away", "right away", "now",
                 "on the spot", "this minute", "this second", "no dispute needed", "without a dispute", "no need for a dispute",
                 "without waiting", "no waiting", "in seconds", "in a moment", "before you hang up",
@@ -160,7 +163,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "reach you", "have it", "round to you", "drop it round", "drop it off", "bring it", "bring you",
                 "be there", "you'll have the", "you will have the", "get it to you", "in your hands", "at your door",
                 "turn up", "land with you", "be delivered"),
-    "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party"),
+    "saturday": ("saturday", "weekend", "in time for the birthday", "before the birthday", "by the party",
+                 "in time for the party", "before the party", "for his birthday", "for the birthday", "for the party"),
     "mould": ("mould", "mold", "damp", "fungus"),
     "cover": ("cover", "covered", "pay for", "include", "paid for"),
     "replace": ("replace", "replacement", "new one", "send another", "resend", "re-send", "reship", "send a new"),
@@ -212,7 +216,7 @@ _QUALIFIER = re.compile(r"\b(?:without|within|before|after|beyond|unless|while|p
                         r"with receipts|with a)\b|\s*\(", re.I)
 # An unhedged future result is a promise, even without the word: "it'll be fixed today".
 _FIRM = re.compile(r"\b\w+(?:'ll| will| are going to|'re going to| is going to|'s going to) "
-                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|receive|refund|fix|cover|pay|"
+                   r"(?:just |definitely |certainly |absolutely |100% |)(?:be|have(?! to\b)|get|arrive|land|reach|make it|come to|come out at|cost|total|receive|refund|fix|cover|pay|"
                    r"approve|settle|make sure|see|sort|give|deliver|send|take|reimburse|compensate|upgrade|waive|"
                    r"write|wipe)\b|"
                    r"\bi(?:'ll| will) make sure\b|\bmake sure (?:it|you|that)\b", re.I)
@@ -245,7 +249,7 @@ _DECIDED = re.compile(r"\b(?:(?:is|are|'s|'re|has been|have been|'s been|'ve bee
                       r"(?:approved|accepted|covered|paid out|refunded|waived|written off|wiped|guaranteed|sorted|reserved|held|"
                       r"set aside|included|credited|reversed|free)\b|\b(?:tell you what|my treat)\b|"
                       r"\b(?:you've|you have|you're|you are) (?:definitely |now |already |all )?(?:got(?! (?:no|nothing|none|not|any|zero)\b)|booked|on the)\b|"
-                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
+                      r"\b(?:is|are|'s|'re) (?:all |definitely |now )?yours\b|\bconsider (?:\S+\s+){1,5}?(?:done|gone|sorted|approved|paid|covered|cancelled|settled|dealt with|back|refunded|returned)\b|\b(?:bill|month|charge|payment|invoice|balance)(?:'s| is| are) on (?:us|the house)\b|\b(?:just|simply) (?:ignore|forget(?: about)?|bin|tear up|disregard)\b|\bdon't (?:bother )?pay(?:ing)?\b|\b(?:is|are|'s|'re) (?:bound|sure|certain|guaranteed) to\b|\byou owe (?:us )?nothing\b|\bforget (?:about )?(?:the|that|this) bill\b|"
                       r"\b(?:won't|will not|wouldn't|shouldn't|can't|doesn't|does not|don't|(?:isn't|is not|aren't|are not) going to) (?:hurt|harm|matter|do (?:\w+['’]?\s+){0,4}?(?:any |much |the slightest )?(?:harm|damage))\b|"
                       r"\b(?:is|are|'s|'re) (?:really |perfectly |completely |totally |absolutely |quite )?(?:nothing to worry about|"
                       r"harmless|no (?:big )?(?:deal|problem|risk|danger))\b|\bno (?:harm|risk|danger) (?:in|to|at all)\b|"
@@ -360,7 +364,7 @@ _OFFERING = re.compile(
     r"feel|sense|relate|empathi[sz]e|sympathi[sz]e)\b)|"
     r"\b(?:i|we)(?:'m| am|'re| are) (?:also|just|now|personally|even|happy|glad) (?:going|able|willing) to\b|"
     r"\b(?:i|we)(?:'ll| will) (?:also|just|now|personally|even|happily|gladly)\b|"
-    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b|\b(?:i|we)(?:'m| am|'re| are) (?:now )?\w+ing\b|"
+    r"\b(?:i|we)(?:'ve| have) (?:(?:also|just|now|already|personally|gone ahead and|gone and|even)\s+){0,3}(?:\w+ed|sent|put|set up|made|got(?=\s+(?:you\b|(?:[^,.;:!?]|[.,]\d)*?\b(?:for you|booked|sorted|arranged|coming|going|ready|set up|lined up|on (?:your|the|its) (?:account|way)|in place|to you)\b)))\b|\b(?:i|we)(?:'m| am|'re| are) (?:(?:now|also|just|personally) )?\w+ing\b|"
     r"\byou(?:'ll| will) (?:get|have(?! to\b)|receive|be|see)\b|\b(?:would you like|can i offer|shall i|how about|what if (?:i|we)|"
     r"\b(?:will|'ll) (?:definitely|certainly|absolutely|100%|for sure|without fail) \w+|"
     r"\b(?:tablets?|pills?|doses?)\b(?: \w+){0,4} (?:will|'ll|should) (?:do|be (?:fine|enough|ok|okay)|last|see you)\b|"
@@ -497,7 +501,32 @@ _THIRD_PARTY = re.compile(r"\b(?:they|the (?:shop|store|seller|retailer|merchant
 _MONEY_BACK = re.compile(r"\b(?:push|pushing|send|sending|move|moving|transfer\w*|pop|popping|shift\w*|wire|wiring|zap\w*|"
                          r"bounce|bouncing|return\w*|stick|sticking|whizz\w*|fire|firing|pay|paying)\s+"
                          r"(?:(?:it|that|this|them|those|the|your|all|of|money|amount|sum|payment|charge|[£$€]\s?[\d.,]+|"
-                         r"\d[\d.,]*|pounds|quid)\s+){0,4}back\s+(?:to|into|onto|in|on|with)\s+(?:you|your)\b", re.I)
+                         r"\d[\d.,]*|pounds|quid)\s+){0,4}back\s+(?:to|into|onto|in|on|with)\s+(?:you|your)\b|"
+                         # whatever the verb, money landing back where the customer keeps it: "zap the second £212.40
+                         # straight back into your balance" (not "I'll get back to you")
+                         r"\bback\s+(?:in|into|onto|on|to)\s+(?:your|the)\s+(?:\w+\s+)?(?:account|balance|card|bank|pocket|wallet)\b",
+                         re.I)
+# A firm bill or price stated for the future is a new amount promised: "it'll come out at £140 like usual", "it'll
+# be back down to about £140", "your next one will be £140" (the future says it is not today's figure).
+_FUTURE_AMOUNT = re.compile(r"\b(?:'ll|will|is going to|'s going to|are going to|'re going to)\s+(?:\w+\s+){0,2}?"
+                            r"(?:be|come|cost|work|end|go|drop|fall|settle|total|land|pay|paying)\b(?:\s+(?:\w+\s+)?(?:usual|normal|old|regular)|\s+(?:back|down|up|out|to|at|"
+                            r"around|about|roughly|just|only|like|under|exactly|in|nearer|closer|more|a|bit|lot|right|"
+                            r"to about|about|approximately))*\s*[£$€]\s?\d", re.I)
+# Arriving, for a traveller: "you'll land by lunchtime", "you'll definitely be there by noon", "you'll make it to
+# Lisbon in time". Said firmly, it guarantees the seat that gets them there; "I'll put you on the next flight" is a
+# rebooking (the agent's act); "you'll be on the first flight out" states the seat as theirs.
+_ARRIVES = re.compile(r"\b(?:you|all (?:\w+ )?of you|the \w+ of you|your (?:family|party|group))\b(?:'ll|'re| will| are| are going to|"
+                      r"'re going to)?\s+(?:\w+\s+){0,3}?(?:lands?|landing|touch(?:es)? down|be there|get there|arriv\w*|"
+                      r"make it(?: to \w+)?(?: there| in time| for| by)|reach \w+|be in (?:\w+ )?(?:by|for|in time|before))\b", re.I)
+_ON_BOARD = re.compile(r"\b(?:be|you're|you are) (?:all |both )?on (?:a|the|that|this|an|another|the next|the first|an earlier)\s+"
+                       r"(?:\S+\s+){0,2}?(?:plane|flight)\b", re.I)
+# The end of the call: "by the time we finish talking", "before you're off the phone".
+_CALL_END = re.compile(r"\b(?:before|by the time|while) (?:we|you)(?:'re|'ve| are| have)? (?:still )?(?:finish\w*|done|"
+                       r"off the (?:phone|line)|hang up|put the phone down|end (?:the|this) call|(?:stop|finish(?:ed)?) talking|"
+                       r"on the (?:phone|line)|talking|speaking)\b", re.I)
+# The wait or the process waved away is the money at once: "don't worry about a dispute or waiting days".
+_WAVED = re.compile(r"\b(?:don't|do not|no need to|needn't|you won't need to) (?:worry|bother|fuss)(?: yourself)? (?:about|with) "
+                    r"(?:a |the |any |all )?(?:dispute|chargeback|claim process|process|paperwork|wait(?:ing)?|forms?)\b", re.I)
 # A wait of days stated for the money: "those take three to five working days", "by the middle of next week" — not
 # an instant refund, whatever "now" the sentence also says of opening the dispute.
 _WAIT = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several)"
@@ -562,6 +591,14 @@ def _concepts(text: str) -> frozenset[str]:
     if "compensation" in out and "amount" in out and re.search(r"[£$€]\s?\d|\d\s*(?:pounds|euros|dollars|quid|grand)\b|"
                                                             r"\b(?:hundred|thousand) (?:pounds|euros|dollars)\b", text, re.I):
         out.add("cash")  # a sum of money as compensation is cash compensation, however it is paid
+    if _FUTURE_AMOUNT.search(text) and "payment_plan" not in out:
+        out |= {"new", "amount"}  # "it'll come out at £140": a future figure stated
+    if _ARRIVES.search(text) or _ON_BOARD.search(text):
+        out.add("arrival")  # "I promise you'll all be on a plane that lands by lunchtime" (read as a seat when firm)
+    if _CALL_END.search(text):
+        out.add("instant")  # "back in your account by the time we finish talking"
+    if _WAVED.search(text):
+        out.add("instant")  # "no need to bother with a dispute": the money without the wait
     if _MONEY_BACK.search(text):
         out.add("refund")  # "I'll push the £212.40 back to you": money sent back (not "I'll get back to you")
     if _THIRD_PARTY.search(text):
@@ -687,10 +724,15 @@ def _tagged(sentence: str) -> bool:
 _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+\b)[^.?!]*?\b(?:case|reference|ref|owner|"
                     r"own|owning|look(?:ing)? after|handl\w+|point of contact|ring you|call you)\b|"
                     r"\b(?:handler|case owner|case manager|point of contact)\b[^.?!]*?\b(?:will|'ll) (?:call|ring|phone|contact|"
-                    r"email|text)\b", re.I)
+                    r"email|text)\b|"
+                    # a named colleague who will ring: "Dev Patel on my team will ring you Thursday"
+                    r"(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+\b)[^.?!]{0,30}?\b(?:will|'ll|is going to) (?:personally )?(?:call|ring|phone|"
+                    r"contact|email|text) you\b", re.I)
 
 
 def _offering(sentence: str) -> bool:
+    if recounts(sentence):
+        return False  # "you cancelled on the 2nd, you've got the email": their own story told back offers nothing
     return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
                 or _THERE_IS_DEAL.search(sentence)
                 or _tagged(sentence) or _OWNER.search(sentence)
@@ -837,6 +879,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         named = {c for c in said0 if c in _OBJECTS}
         cond, condition = condition, said0 & _CONDITIONS
         s = _RATHER.sub(" ", s0).strip() or s0
+        s = _WAVED.sub(" instantly ", s).strip() or s  # a dispute waved away is not one offered
         dose_change = _dose_change(s0)
         permits = bool(_PERMITS.search(s0)) and "skip" in _skips_read(s0, concepts(s0))
         if not (_offering(s) or dose_change or permits or _judges_skipping(s0)) or _refused(s) or recounts(s) or (
@@ -868,6 +911,8 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
         firm = _firm_text(s) and not inquiry
         if firm:
             have = have | {"guarantee"}
+            if "arrival" in have:
+                have = have | {"seat"}  # "you'll land by lunchtime" promises the seat that lands them
         elif not ({"guarantee"} & have and not _HEDGE.search(s)):
             have = have - {"guarantee"}
         best: Offer | None = None
@@ -885,7 +930,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             have = plain if allowed else plain | extra
             hit = [u for u in units if u & have]
             promise = [u for u in units if "guarantee" in u]
-            rest = [u for u in units if "guarantee" not in u]
+            rest = [u | {"arrival"} if firm and "seat" in u else u for u in units if "guarantee" not in u]
             if not allowed and promise:
                 # "guaranteed same-day fix" needs a promise about the fix, not "we'll aim for today" or a
                 # promise about something else in the same sentence; but "I'll bump you up to business
@@ -923,7 +968,7 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
                 continue
             if allowed and all((u & have) <= _TIME_ONLY | _WEAK for u in hit):
                 continue  # "now" alone is not "call the surgery now"
-            if not allowed and _without_satisfied(rule, text):
+            if not allowed and _without_satisfied(rule, text, bool(promise)):
                 continue  # "... without checking stock": the trainee said they checked
             skipped_check = not allowed and bypass and _check_rule(rule)
             # Generic concepts ("pay", "£") weigh half: "we'll pay for the mould" is about the mould.
@@ -967,6 +1012,10 @@ def find_offers(text: str, scenario: Scenario | None = None) -> list[Offer]:
             # the allowed offer does not account for (an upgrade is no part of a rebooking).
             covered = frozenset().union(*_units(best.rule))
             own = {c for u in forbid[2] for c in u if c not in _WEAK and c != "guarantee"} - covered
+            if not own and not any(u - _WEAK - _GENERIC for u in _units(forbid[1].rule)):
+                # a rule of generic words only ("the new amount"), all said beside the allowed offer: "once it's
+                # re-billed you'll be back to about £140, I promise"
+                own = {c for u in forbid[2] for c in u if c != "guarantee"} - covered
             if own and all(u & (plain | extra) for u in forbid[2] if not u & covered and "guarantee" not in u):
                 out.append(forbid[1])
     return out
@@ -978,6 +1027,12 @@ _RECOUNT = re.compile(r"\bso,? (?:you|you've|you have)\s+(?:(?:already|still|jus
                       r"(?:\w+ed|said|told|rang|paid|got|had|were|went|did|sent|made|took|came|bought|spoke|heard|saw|"
                       r"lost|left|kept|found|tried|wrote|filled|rung|phoned)\b|"
                       r"\byou(?:'ve| have) (?:already|still) got\b|"
+                      # opening on the customer's own past: "you cancelled on the 2nd, you've got the email" (not
+                      # "you've got a full refund", which grants)
+                      r"^\W*(?:(?:hi|hello|hey|right|ok|okay|so|oh|ah|well|yes|yeah|and|now|sorry|thanks|thank you)\b[\s,.!—–-]*)*"
+                      r"(?:you (?:(?:already|still|just|both|also|actually|definitely|only)\s+)?(?:(?!need)\w+ed|said|told|rang|"
+                      r"paid|got|had|were|went|did|sent|made|took|came|bought|spoke|heard|saw|lost|left|kept|found|tried|"
+                      r"wrote|filled|rung|phoned|gave|put|set)|you(?:'ve| have) (?:(?:already|still|also)\s+)?got the)\b|"
                       r"\b(?:you said|you mentioned|you told (?:me|us)|you've told (?:me|us)|i can see|i see|i know|i understand|"
                       r"i hear|as you say|like you said)(?: that)?,? you(?:'ve| have)?\s+(?:(?:already|still|just)\s+)?got\b", re.I)
 _AGENT_DOES = re.compile(r"\b(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to|'ve| have| can| could|"
@@ -1032,6 +1087,9 @@ _CHECKS = {k: "check" for k in ("check", "confirm", "verify", "look", "search", 
                                 "adjuster", "assessor", "review", "see", "find")}
 
 
+_LATER = re.compile(r"\b(?:when|once|after|as soon as|by the time|the minute|the moment|will|going to)\b|'ll\b", re.I)
+
+
 def _check_rule(rule: str) -> bool:
     """A forbidden item whose qualifier is a check left out: "supply without checking the record", "guarantee of
     seats before checking", "cover mould without assessment"."""
@@ -1039,7 +1097,9 @@ def _check_rule(rule: str) -> bool:
     return bool(m) and any(_CHECKS.get(k) == "check" for k in keys(m.group(1)))
 
 
-def _without_satisfied(rule: str, text: str) -> bool:
+def _without_satisfied(rule: str, text: str, promise: bool = False) -> bool:
+    """Whether the text says the rule's check is made ("while I confirm those seats"). For a guarantee the check
+    said for later does not count: "I guarantee it'll be £140 once it's re-billed" still promises the figure."""
     m = re.search(r"\b(?:without|before) (.+)$", rule, re.I)
     if not m:
         return False
@@ -1058,7 +1118,7 @@ def _without_satisfied(rule: str, text: str) -> bool:
         return verb in got and len(got) >= enough
 
     # Said of a clause that is not itself negated: "I don't even need to check" is not having checked.
-    return any(says(c) and not _NEGATED.search(c) and not re.search(
+    return any(says(c) and not _NEGATED.search(c) and not (promise and _LATER.search(c)) and not re.search(
         r"\b(?:no need|without|no(?:body| one|thing)|not|never|no \w+ (?:needed|required|necessary))\b|n't\b", c, re.I)
                for c in re.split(r"[,;.!?]\s*|\s+\bbut\b\s+", text))
 
@@ -1087,15 +1147,17 @@ def _families(cs: set[str] | frozenset[str], text: str = "") -> set[str]:
     return out
 
 
-def alternative(rule: str, scenario: Scenario | None) -> str | None:
+def alternative(rule: str, scenario: Scenario | None, exclude: frozenset[str] | set[str] = frozenset()) -> str | None:
     """The allowed offer closest to a forbidden one (what could have been offered instead): the most shared
-    concepts, then the most shared families of concepts (money for money, a fix for a fix), in policy order."""
+    concepts, then the most shared families of concepts (money for money, a fix for a fix), in policy order.
+    `exclude`: offers already made (never suggested again), unless every one was."""
     policy = getattr(scenario, "policy", None)
     if not policy or not policy.may_offer:
         return None
     want = _core(rule)
     fam = _families({c for c in concepts(rule) if not c.startswith("w:")})
-    scored = sorted(enumerate(policy.may_offer), key=lambda ir: (
+    pool = [x for x in policy.may_offer if x not in exclude] or list(policy.may_offer)
+    scored = sorted(enumerate(pool), key=lambda ir: (
         -len(_core(ir[1]) & want), -len(_families({c for c in concepts(ir[1]) if not c.startswith("w:")}, ir[1]) & fam),
         ir[0]))
     return scored[0][1]
