@@ -122,6 +122,13 @@ _WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|aft
                    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|noon|midday|"
                    r"\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)|half (?:past|six|five|four|three|two|one|seven|eight|nine|ten|eleven|twelve))\b",
                    re.I)
+# Thanks for being told or shown something ("Thank you for explaining", "I see now", "That makes sense now"): true
+# only after the agent explained or did something, never after a reflection of the customer's own words.
+_UNDERSTOOD = re.compile(r"\b(?:thanks? (?:you )?for (?:explaining|clearing|going through|telling me|sorting|that explanation)|"
+                         r"i see now|now i see|(?:that|it) (?:all )?makes (?:more )?sense(?: now)?|i understand now|"
+                         r"now i understand|(?:that's|it's) (?:much )?clearer|less of a muddle|that explains)\b", re.I)
+# A lead that agrees with what was said ("Yes, exactly.", "That's right."): a reply to a statement, not to a goodbye.
+_CONFIRMING = re.compile(r"\W*(?:(?:oh|mm|well),?\s+)?(?:yes|yeah|yep|exactly|that's (?:right|it|true)|right|correct|quite)\b", re.I)
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
 _REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
 _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
@@ -528,9 +535,13 @@ class Director:
         from scoring.evidence import sentences as _sentences
 
         acting_text = " ".join(x for x in _sentences(text) if x not in deferred) if deferred else text
-        real_help = bool(acting_text.strip() and needs_met(sc, acting_text, moves, skip=s.needs_met)) or any(
-            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         hollow = set(r.hollow_moves)
+        # Being told plainly what went wrong meets a need for an explanation; words they cannot follow, or an
+        # "explanation" that blames, shrinks or brushes them off, do not.
+        telling = not (r.jargon or r.lecture) and not hollow & {"deflect", "stonewall", "blame", "minimise", "brush_off"}
+        real_help = bool(acting_text.strip() and needs_met(sc, acting_text, moves, skip=s.needs_met,
+                                                           telling=telling)) or any(
+            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         done_before = bool(s.needs_met) or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments)
         if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
                 o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
@@ -614,7 +625,8 @@ class Director:
         if broken:
             pass  # the promise that was broken before meets nothing
         elif ({"next_step", "summary"} & moves or r.offers or r.commitments or real_help) and acting_text.strip():
-            new_needs = [n.id for n in needs_met(sc, acting_text, moves, skip=s.needs_met)]
+            new_needs = [n.id for n in needs_met(sc, acting_text, moves, skip=s.needs_met,
+                                                 telling=telling and not hollow_now)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):
@@ -644,7 +656,8 @@ class Director:
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
         return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
-                "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary"})}
+                "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary", "reflection"}
+                                                               or r.empathy == "specific")}
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
@@ -680,7 +693,7 @@ class Director:
         found: dict | None = None
         also: list = []
         for q in questions:
-            if _CHECK_BACK.search(q) and len(q.split()) <= 6:
+            if self._checks_back(q, r):
                 continue  # "is that right?" checks a restatement; answered by confirming
             for part in _parts_asked(q):
                 matches = match_question(part, self.scenario)
@@ -697,7 +710,7 @@ class Director:
         if found is not None:
             found["also"] = also
             return found
-        real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
+        real = [q for q in questions if not self._checks_back(q, r)]
         story = next((q for q in real if _OPEN_STORY.search(q)), None)
         if story is not None:
             # "What happened exactly?": they tell the next part of their story they have not told yet.
@@ -713,6 +726,21 @@ class Director:
         if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
+
+    @staticmethod
+    def _checks_back(q: str, r) -> bool:
+        """Whether a question only checks the agent's restatement of what the customer said ("So it's the
+        amlodipine and you've two left — have I got that right?"): confirmed, not answered from the story again.
+        A question of its own before the tag ("which surgery is it, is that right?") still asks."""
+        m = _CHECK_BACK.search(q)
+        if not m:
+            return False
+        if len(q.split()) <= 6:
+            return True
+        restates = bool(set(r.moves) & {"paraphrase", "summary", "reflection"}) or r.empathy == "specific"
+        head = q[:m.start()]
+        return restates and not re.match(r"^\W*(?:(?:and|so|okay|ok|right|then)\W+)*(?:what|when|where|which|who|whose|why|"
+                                         r"how|can|could|would|will|do|does|did|have you|has|is it|are you)\b", head, re.I)
 
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
@@ -957,12 +985,16 @@ class Director:
             if intent == "press" and (self._asks_satisfied(line, t) or (
                     customer_ask_of(line) is not None and self._asks_for_done(customer_ask_of(line).text, t))):
                 continue  # "Give me a name" after the agent gave one; "Will you fix the bill?" after the re-bill
+            if self._echoes_unsaid(line, t["reading"].text):
+                continue  # "Ring them myself?" before anyone told them to ring anyone
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
             # "That's the first time anyone's actually listened" to an agent who never reflected anything, or
             # "at least you're not reading from a script" after a scripted greeting: that sentence is left out.
             untrue = [rx for rx, on in ((_FELT_HEARD, not t.get("heard", True)), (_NOT_SCRIPTED, t.get("scripted")))
                       if on]
+            if not t.get("explained", True):
+                untrue.append(_UNDERSTOOD)  # "Thank you for explaining" to an agent who explained nothing
             if untrue and any(_claims(rx, x) for rx in untrue for x in re.split(r"(?<=[.!?])\s+", line)):
                 kept = [x for x in re.split(r"(?<=[.!?])\s+", line) if not any(_claims(rx, x) for rx in untrue)]
                 line = " ".join(kept).strip()
@@ -993,6 +1025,21 @@ class Director:
         if not out and intent == "press":
             return []  # everything they would press for is already promised: the caller finds another line
         return out or lines
+
+    @staticmethod
+    def _explained(t: dict) -> bool:
+        """Whether the agent's turn told the customer something or did something (so "thank you for explaining"
+        is true): an offer, a commitment, a need met, or a statement of 6+ words that is not a restatement of
+        the customer's own words."""
+        r = t["reading"]
+        if t["new_needs"] or t["new_commitments"] or r.offers or r.commitments:
+            return True
+        if set(r.moves) & {"paraphrase", "reflection", "summary"} or r.empathy in ("specific", "feeling"):
+            return False
+        from scoring.evidence import sentences
+
+        return any(len(x.split()) >= 6 and not x.rstrip().endswith("?") and x not in r.questions
+                   for x in sentences(r.text))
 
     def _claims_unmet_need(self, line: str, met: Sequence[str]) -> bool:
         """Whether a line takes as given a need the agent has not met: it names that need (its keywords, or a
@@ -1029,6 +1076,33 @@ class Director:
             if not words <= said and m.group(0).lower() not in agent_said.lower():
                 return True
         return False
+
+    # A line that opens by saying the agent's words back as a question ("Ring them myself?", "Thirty days?",
+    # "Operational reasons?"): a reaction to something the agent just said.
+    _ECHO = re.compile(r"^\W*(?!(?:what|why|how|when|where|who|whose|which|can|could|will|would|do|does|did|is|are|was|"
+                       r"were|have|has|had|so|and|but|shall|should|am|isn't|aren't|don't|doesn't|didn't|won't|you|i|"
+                       r"sorry|pardon|really|seriously|meaning|eh|huh|right|okay|ok|well|oh)\b)([A-Za-z][^.?!{}']{0,38})\?", re.I)
+    _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                     "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "fourteen": "14", "twenty": "20",
+                     "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+
+    def _echoes_unsaid(self, line: str, trainee_text: str) -> bool:
+        """Whether a line opens by echoing words ("Ring them myself?") the agent's turn does not say: the
+        customer would be answering a suggestion nobody made. Read by word forms, from the agent's side
+        ("myself" is the agent's "yourself"), numbers either way ("Thirty days?" ~ "30 days")."""
+        from core.text import STOPWORDS, keys
+
+        m = self._ECHO.match(line)
+        if not m or len(m.group(1).split()) > 5:
+            return False
+        echo = customer_view(m.group(1))  # "ring them myself" -> "ring them yourself"
+        said = set(keys(trainee_text.replace("-", " ")))
+        said |= {self._NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", trainee_text.lower()) if w in self._NUMBER_WORDS}
+        want = [k for k in keys(echo) if k not in STOPWORDS or k in ("yourself", "myself")]
+        same = {"phone": "ring", "call": "ring", "telephon": "ring", "rang": "ring", "contact": "ring"}
+        said |= {same[k] for k in said if k in same}
+        want = [same.get(k, self._NUMBER_WORDS.get(k, k)) for k in want]
+        return bool(want) and not all(k in said for k in want)
 
     def _answers_something_else(self, line: str, trainee_text: str) -> bool:
         """Whether a push-back line reacts to something the agent did not say: it names one of the things agents
@@ -1083,8 +1157,27 @@ class Director:
 
         met = [n for n in self.scenario.needs if n.id in set(t.get("needs_met") or ())]
         others = [n for n in self.scenario.needs if n.id not in {m.id for m in met}]
+        if met and self._about_only(sentence, met, others):
+            return True  # "Can you get my tablets today?" once the emergency supply is agreed
         return any(need_named(n, sentence, others=others) for n in met) and not any(
             need_named(n, sentence, others=met) for n in others)
+
+    # Words of a need's description too general to say which need a sentence is about.
+    _GENERAL = frozenset({"back", "put", "new", "date", "help", "way", "someone", "full", "other", "another", "actual",
+                          "take", "three", "send", "get", "give", "make", "know", "need", "want", "sure", "right",
+                          "thing", "clear", "plain", "enough", "avoid"})
+
+    def _about_only(self, sentence: str, met: Sequence, others: Sequence) -> bool:
+        """Whether a sentence is about a need already met and no other: it shares a word with that need's own
+        description or keywords ("my tablets" ~ "enough tablets to avoid a gap") that no unmet need has."""
+        from scoring.needs import _content
+
+        def about(n) -> set[str]:
+            return _content(" ".join([n.description, *n.keywords])) - self._GENERAL
+
+        mine = _content(sentence) - self._GENERAL
+        theirs = set().union(*(about(n) for n in others)) if others else set()
+        return bool(mine & (set().union(*(about(n) for n in met)) - theirs)) and not mine & theirs
 
     def _asks_satisfied(self, line: str, t: dict) -> bool:
         from scoring.understanding import customer_ask
@@ -1240,7 +1333,7 @@ class Director:
             heard = any(s.signal_counts.get(k) for k in _HEARD) or bool(set(t["signals"]) & _HEARD)
             scripted = bool(s.signal_counts.get("scripted_greeting") or "scripted_greeting" in t["signals"])
             used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met), "heard": heard,
-                                                            "scripted": scripted})
+                                                            "scripted": scripted, "explained": self._explained(t)})
             if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
                 name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
                 said = self._part(s, name, salt, ask=s.open_ask["text"])
@@ -1340,7 +1433,8 @@ class Director:
 
         def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
-                and not stems(x) & opening
+                and not stems(x) & opening \
+                and not (intent == "farewell" and _CONFIRMING.match(x))  # "Yes, exactly." to "goodbye" agrees to nothing
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None

@@ -352,7 +352,8 @@ HOLLOW = {
     "brush_off": re.compile(
         r"\b(?:you(?:'ll| will) (?:be (?:fine|okay|ok|alright|all right)|manage|survive|get through it)|"
         r"(?:don't|do not|try not to|no need to|there's no need to) (?:you )?(?:worry|panic|stress|fret)|"
-        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|come)(?: (?:somewhere|in the end|eventually))?|"
+        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|"
+        r"come(?=\s*(?:[.!,;]|$| somewhere| in the end| eventually| soon enough| sooner or later)))(?: (?:somewhere|in the end|eventually))?|"
         r"(?:it's|it is|it'll be) (?:probably |bound to be |sure to be )?(?:just )?(?:around|somewhere|been put somewhere|in a safe place)|"
         r"(?:lots|loads|plenty|a lot) of (?:people|customers|folk|us)|these things happen|it happens to (?:everyone|the best)|"
         r"(?:it's|it is) only (?:£|\$|€)?\d|could be worse|it is what it is|worse things happen|"
@@ -658,8 +659,20 @@ def _question_sentences(text: str) -> tuple[str, ...]:
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
                 and not rules.CHECK_MORE.search(s):
+            if not (s.rstrip().endswith("?") or _TAG_CHECK.search(s)) and _BARE_TAG.search(s) \
+                    and not _tag_has_subject(s, _BARE_TAG.search(s)) and not (
+                    _SO_THEN.match(s) or _FOLLOW_UP.match(s) or _TRAILING_ASK.search(s) or _ASKING_START.match(s)):
+                continue  # "...your tablets aren't there.": the verb of a statement, not a tag on one
             out.append(s.strip())
     return tuple(out)
+
+
+def _tag_has_subject(sentence: str, tag: re.Match) -> bool:
+    """Whether a bare "...aren't there" tag has the clause it checks before it ("there are two left aren't there"),
+    rather than being the statement's own verb and place ("your tablets aren't there", "it wasn't there")."""
+    if tag.group(0).split()[-1].strip("?.!").lower() != "there":
+        return True
+    return bool(re.search(r"\bthere(?:'s|'re| is| are| was| were| has| have| had)\b", sentence[:tag.start()], re.I))
 
 
 # A request for a detail that is not phrased as a question: "Tell me your booking reference.", "I'll need your
