@@ -693,7 +693,8 @@ class Director:
         found: dict | None = None
         also: list = []
         for q in questions:
-            if self._checks_back(q, r):
+            check = self._checks_back(q, r)
+            if check and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
             for part in _parts_asked(q):
                 matches = match_question(part, self.scenario)
@@ -701,6 +702,8 @@ class Director:
                     continue
                 best = matches[0]
                 told = s.disclosed if best.source == "fact" else s.told
+                if check and best.key in told:
+                    break  # what they told, said back and checked: confirmed ("Yes, that's it"), not told again
                 if found is None:
                     # "I already told you" when asked again
                     found = {"match": best, "again": best.key in told, "question": q}
@@ -710,7 +713,9 @@ class Director:
         if found is not None:
             found["also"] = also
             return found
-        real = [q for q in questions if not self._checks_back(q, r)]
+        real = [q for q in questions if not (self._checks_back(q, r) and (
+            len(q.split()) <= 6 or any(m.key in (s.disclosed if m.source == "fact" else s.told)
+                                       for m in match_question(q, self.scenario)[:1])))]
         story = next((q for q in real if _OPEN_STORY.search(q)), None)
         if story is not None:
             # "What happened exactly?": they tell the next part of their story they have not told yet.
