@@ -82,7 +82,7 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 # What agents say that customers push back on, as word keys: a push-back line naming one needs the agent to have said it.
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
-                     "terms", "investigation", "escalat", "form", "email", "jargon"}
+                     "terms", "investigation", "escalat", "form", "email", "jargon", "discount"}
 _GOODBYE = re.compile(r"\b(?:bye|goodbye|cheerio|ta-ra|have a (?:good|nice|lovely) (?:day|evening|night|one)|take care|"
                       r"see you|speak soon|talk soon)\b", re.I)
 # Words of an escalating phrase that say nothing on their own ("check with your neighbours": check, with).
@@ -95,7 +95,7 @@ _REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not go
                          r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
-                         r"understood me)\b", re.I)
+                         r"understood me|paying attention|who gets it|gets it|taking (?:me|this) seriously)\b", re.I)
 _NOT_SCRIPTED = re.compile(r"\bnot (?:just )?(?:reading|reciting|following)(?: from)? (?:a|the|your) script|"
                            r"\b(?:not|no) (?:a )?script\b|\boff[- ]script\b", re.I)
 def customer_ask_of(line: str):
@@ -127,6 +127,10 @@ _WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|aft
 _UNDERSTOOD = re.compile(r"\b(?:thanks? (?:you )?for (?:explaining|clearing|going through|telling me|sorting|that explanation)|"
                          r"i see now|now i see|(?:that|it) (?:all )?makes (?:more )?sense(?: now)?|i understand now|"
                          r"now i understand|(?:that's|it's) (?:much )?clearer|less of a muddle|that explains)\b", re.I)
+# A reply to blame that takes it as put on someone else, or as put on the customer.
+_BLAME_OTHERS = re.compile(r"\b(?:someone|somebody|anyone) else|somebody else's|nobody's going to take|pass the blame\b", re.I)
+_BLAME_ME = re.compile(r"\b(?:on me|my fault|i did (?:nothing|everything)|i didn't do anything|did anything wrong|"
+                       r"(?:done|did) something wrong)\b", re.I)
 # A lead that agrees with what was said ("Yes, exactly.", "That's right."): a reply to a statement, not to a goodbye.
 _CONFIRMING = re.compile(r"\W*(?:(?:oh|mm|well),?\s+)?(?:yes|yeah|yep|exactly|that's (?:right|it|true)|right|correct|quite)\b", re.I)
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
@@ -506,6 +510,9 @@ class Director:
             s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
+        if "paraphrase" in signals and not r.acted and r.empathy != "specific" and not self._restates(text, history):
+            # "That's an E-flagged read, derived from the EAC": nothing of theirs said back, so nothing heard
+            signals = [x for x in signals if x != "paraphrase"]
         if r.greeting_after_explained:
             signals = [x for x in signals if x not in ("question", "acknowledgement", "farewell")]
             signals.append("scripted_greeting")
@@ -557,7 +564,7 @@ class Director:
             if "blame" in hollow:
                 if "blame" not in signals:
                     signals.append("blame")
-                react.append(("blamed", {}))
+                react.append(("blamed", {"_target": self._blamed_whom(text)}))
             if "minimise" in hollow:
                 signals.append("minimising")
                 react.append(("minimised", {}))
@@ -654,7 +661,7 @@ class Director:
                 and not new_commitments and not closing_done:
             signals.append("ignored_concern")
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
-        return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
+        return {"history": list(history), "signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
                 "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary", "reflection"}
                                                                or r.empathy == "specific")}
@@ -796,6 +803,15 @@ class Director:
             return False  # "I'll just need the claim ref off you": a request, not the old promise again
         if _DONE_NOW.search(said):
             return False  # "I've put your reading on the account and put a hold on the debit": done, not promised
+        # Only the part that promises is the promise: "a text at ten to eleven the night before... that's awful, and
+        # I'm going to focus on getting you there" restates their story (the text, the cancellation), then acts.
+        from scoring import policy
+        from scoring.needs import acts
+        from scoring.understanding import _COMMIT
+
+        acting = [c for c in policy._clauses(said) if acts(c) or _COMMIT.search(c)]
+        if acting:
+            said = " ".join(acting)
         told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
         told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
         generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "
@@ -956,8 +972,8 @@ class Director:
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
             or next((x for x in clauses if doing(x)), None) \
             or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
-        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,\s]*)+", "", pick,
-                      flags=re.I).strip() or pick  # "and I'm booking..." is said back without the agent's "and"
+        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,:;\s]*)+", "", pick,
+                      flags=re.I).strip(" :;,—–-") or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
@@ -967,6 +983,7 @@ class Director:
         fallbacks = {"clarify": ("clarify", "push_back"), "answer": ("answer",),
                      "farewell": ("farewell", "accept", "soften"), "accept": ("accept", "soften")}
         fallbacks["press"] = ("press", "vent", "soften")
+        fallbacks["push_back"] = ("push_back", "vent", "press")  # no push-back line fits what was said: they vent
         for name in fallbacks.get(intent, (intent,)):
             lines = self.scenario.lines_for(name, mood)
             if lines:
@@ -1027,8 +1044,10 @@ class Director:
             if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
                 continue  # "if the engineer can come tomorrow morning" when no time was offered for it
             out.append(line)
-        if not out and intent == "press":
-            return []  # everything they would press for is already promised: the caller finds another line
+        if not out and intent in ("press", "push_back"):
+            # everything they would press for is already promised, or every push-back answers something the
+            # agent did not say: the caller finds another line
+            return []
         return out or lines
 
     @staticmethod
@@ -1091,6 +1110,31 @@ class Director:
                      "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "fourteen": "14", "twenty": "20",
                      "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
 
+    def _restates(self, text: str, history: Sequence) -> bool:
+        """Whether the agent's turn says back something of the customer's (so "Yes, that's it" is true): two of
+        its content words are from what they said or from their story ("an E-flagged read derived from the EAC"
+        restates nothing)."""
+        from scoring.needs import _content
+
+        sc = self.scenario
+        # what they said, and their story as the agent may know it from the account (situation, facts)
+        theirs = [x for role, x in map(_role_text, history) if role == "customer"]
+        # not the agent's own words the customer only asked about ("What does 'EAC' mean?")
+        theirs = [" ".join(y for y in _SENTENCE_END.split(re.sub(r"'[^']{1,40}'", " ", x))
+                           if not re.search(r"\b(?:mean|means|meant|what's|what is)\b", y, re.I)) for x in theirs]
+        theirs += [sc.opening_line, sc.situation]
+        theirs += [f.text for f in sc.facts]
+        heard = set().union(*(_content(x) for x in theirs))
+        return len((_content(text) & heard) - self._GENERAL) >= 2
+
+    @staticmethod
+    def _blamed_whom(text: str) -> str:
+        """Who the agent's blame falls on: the customer ("you should have...", "at your end") or someone else."""
+        from scoring.understanding import _BLAME_RX
+
+        hits = " ".join(m.group(0) for m in _BLAME_RX.finditer(text))
+        return "customer" if re.search(r"\b(?:you|your|yours|yourself)\b", hits, re.I) else "other"
+
     def _echoes_unsaid(self, line: str, trainee_text: str) -> bool:
         """Whether a line opens by echoing words ("Ring them myself?") the agent's turn does not say: the
         customer would be answering a suggestion nobody made. Read by word forms, from the agent's side
@@ -1138,13 +1182,20 @@ class Director:
                     return True
         return False
 
-    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) still like|i(?:'ll| will) believe (?:it|the rest|that) "
+    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) (?:still |just |really )?like (?:to know|a |the |my |it )|i(?:'ll| will) believe (?:it|the rest|that) "
                         r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",
                         re.I)
+
+    _NEED_SORTED = re.compile(r"\b(?:i|we)(?:'d| would)? (?:just |really |still |only )?(?:need|want|like) (?:this|it|that|everything|"
+                              r"things|all this|it all) (?:to be )?(?:sorted|fixed|done|dealt with|put right|sorting|fixing|"
+                              r"to move|moving)\b", re.I)
 
     def _asks_for_done(self, sentence: str, t: dict) -> bool:
         """Whether a sentence of a reply asks for, or says it still lacks, what the agent has already given:
         a need met, a name given, a time or a date set, a reference given."""
+        needs = {n.id for n in self.scenario.needs}
+        if needs and needs <= set(t.get("needs_met") or ()) and self._NEED_SORTED.search(sentence):
+            return True  # "I just need this sorted" once everything is
         if not self._STILL.search(sentence.strip()):
             return False
         cs = [c for c in (t.get("_commitments") or []) if isinstance(c, dict)]
@@ -1248,17 +1299,26 @@ class Director:
             for name, values in t["react"]:
                 values = dict(values)
                 c = values.pop("_c", None)
+                target = values.pop("_target", None)
                 only = (lambda x, c=c: self._ack_fits(x, c, s)) if c is not None else None
+                if target is not None:
+                    # "Blaming someone else isn't an answer" when the agent blamed the customer, or "Don't put this
+                    # on me" when the agent blamed the shop: the reply answers the blame that was made
+                    rx = _BLAME_OTHERS if target == "customer" else _BLAME_ME
+                    only = (lambda x, rx=rx: not rx.search(x))
                 said = self._part(s, name, salt, only=only, **values)
                 if said:
                     parts.append((name, said))
                     break
-            if not parts and t["check_back"] and intent in ("soften", "press", "vent", "accept"):
+            if not parts and t["check_back"] and intent in ("soften", "press", "vent", "accept") \
+                and self._restates(t["reading"].text, t.get("history") or ()):
                 said = self._part(s, "confirm", salt)
                 if said:
                     parts.append(("confirm", said))
             elif not parts and intent == "soften" and set(t["reading"].moves) & {"paraphrase", "reflection"} \
+                    and not t["reading"].acted and self._restates(t["reading"].text, t.get("history") or ()) \
                     and zlib.crc32(f"confirm|{salt}".encode()) % 2 == 0:
+                # (an agent saying what they have done is not putting the customer into words: no "you've got it")
                 # They were put into words rightly: "Yes, that's right." before softening (varied by the turn);
                 # only a plain confirmation, not one that asks or demands ("So fix it.") before a softer line.
                 said = self._part(s, "confirm", salt, only=lambda x: not re.search(r"\?|\b(?:so|now|don't)\b", x, re.I)
@@ -1418,7 +1478,9 @@ class Director:
         question (they answer), to an offer or commitment (only when one was made), to being heard, or to
         nothing useful. Never a farewell, never relief while the meter is high."""
         acted = bool(t["new_needs"] or t["new_commitments"] or t["reading"].offers)
-        heard = bool(set(t["signals"]) & _HEARD)
+        heard = bool(set(t["signals"]) & _HEARD) and (
+            bool(set(t["signals"]) & {"specific_empathy", "reflection"})
+            or self._restates(t["reading"].text, t.get("history") or ()))
         if intent == "walk_out":
             name = "lead_leaving"
         elif intent in ("answer", "push_back") and t["answer"] is not None:

@@ -405,7 +405,10 @@ _BLAME_RX = re.compile(
     r"\b(?:so |and )?(?:that's|it's|that is|it is) on (?:them|the \w+)\b|"
     r",?\s*(?:not|rather than) (?:ours|us|mine|me|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\s*[.!]?$|"
     r",?\s*(?:not|rather than) (?:ours|us|mine|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\b|"
-    r"\bblame (?:the|them|it on)\b", re.I)
+    r"\bblame (?:the|them|it on)\b|"
+    # "the cancellation didn't go through properly at your end": the fault put on their side
+    r"\b(?:didn't|did not|never|wasn't|was not|weren't|hasn't|haven't|not)\b[^.?!]{0,50}\b(?:at|on|from) your (?:end|side)\b",
+    re.I)
 # Shrinking the customer's problem: "three weeks isn't that long", "it's only a small amount", "these things
 # happen", "it's not the end of the world", "I wouldn't lose sleep over it". It irritates; it never calms.
 _MINIMISE_RX = re.compile(
@@ -423,7 +426,8 @@ _MINIMISE_RX = re.compile(
     r"(?: \w+)? (?:month|charge|payment|parcel|bill|day|week|quid|pounds|fee|days|weeks)\b|"
     r"\b(?:it's|that's|this is|it is|that is|which is|(?:\w+ )?(?:days?|weeks?|months?|hours?)(?: for (?:a|an|the|your) \w+(?: \w+)?)?"
     r" (?:is|are))(?: (?:actually|really|honestly))? (?:pretty |perfectly |quite |very |completely |totally |fairly )?"
-    r"(?:normal|common|standard|usual|nothing unusual|nothing really|nothing|par for the course)\b(?! (?:to|i|we|more|else|further))|"
+    r"(?:normal|common|standard|usual|nothing unusual|nothing really|nothing|par for the course)\b"
+    r"(?! (?:to|i|we|more|else|further|you(?:'ve)? (?:did|done|could|caused|had)))|"  # "that's nothing you did" clears them
     r"\b\w+ (?:is|are) (?:pretty|perfectly|quite|very|fairly|totally) (?:normal|common|standard|usual)\b|"
     r"\b(?:happens?|crops? up|comes? up|goes? on) (?:all the time|a lot|every day|quite often|loads|to everyone)\b|"
     r"\bwe (?:see|get|have) (?:this|it|that|these|loads of these) (?:all the time|a lot|every day)\b|\bno big deal\b|"
@@ -595,7 +599,8 @@ _INTERNAL_WORDS = re.compile(
     r"reshipment|soft[- ]cancel(?:led)?|recurring mandate|tier (?:one|two|three|1|2|3)|back[- ]office|"
     r"provisioning|dispatchable|fulfil(?:l)?ment (?:centre|center|team|queue)|exceptions? team|remit|"
     r"proof[- ]of[- ]delivery|end[- ]of[- ]day|batch(?:ed)? (?:run|file|process)|ledger|escalation|ticketed|"
-    r"merchant (?:id|category)|interchange|clearing|settled|spine|formulary|dispensing (?:system|queue)|"
+    r"merchant (?:id|category)|interchange|clearing|(?:has|have|hasn't|haven't|has not|not yet|not|once it's|once it has) settled|"
+    r"settled (?:transaction|payment|funds|balance)s?|spine|formulary|dispensing (?:system|queue)|"
     r"e-?script|nomination|lodged|adjudicat(?:e|ed|ion)|subrogation|excess (?:waiver|layer)|"
     r"meter (?:exchange|profile)|read cycle|estimated read)\b", re.I)
 # Long words anybody uses: not jargon.
