@@ -215,3 +215,106 @@ def test_no_echo_of_a_suggestion_not_made(sid, lines, echo):
 def test_the_echo_needs_the_agents_own_words(said, expected):
     d = _director(PHARMACY)
     assert d._echoes_unsaid("Ring them myself? I wouldn't know who to ask for!", said) is expected
+
+
+# -- 4. replies a real customer would not give (read-through of the fourth blind script set) ------------------
+
+from scoring.understanding import _BLAME_RX, _MINIMISE_RX, jargon_terms  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "Looks like the cancellation never went through at your end.",
+    "The request didn't reach us, so it must not have been sent properly on your side.",
+    "Our records show nothing, so the form wasn't submitted from your end.",
+])
+def test_a_fault_put_on_the_customers_side_is_blame(text):
+    assert _BLAME_RX.search(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Your card was used twice by the shop's machine, and that's nothing you did.",
+    "It went to the wrong door, which is nothing you've done wrong.",
+    "That's nothing you could have known about.",
+])
+def test_clearing_the_customer_is_not_minimising(text):
+    assert not _MINIMISE_RX.search(text)
+
+
+@pytest.mark.parametrize("text", ["It's nothing, honestly.", "A week is nothing really.", "That's nothing unusual."])
+def test_real_minimising_still_counts(text):
+    assert _MINIMISE_RX.search(text)
+
+
+@pytest.mark.parametrize("lines", [
+    ["Our side shows it active, so the cancel didn't go through at your end."],
+    ["Honestly the cancellation wasn't completed on your side, that's why it charged."],
+    ["You didn't finish the last step, so it never cancelled from your end."],
+])
+def test_blame_on_the_customer_gets_a_reply_to_that_blame(lines):
+    _, _, beats = play("subscription-cancel-charged-again", lines)
+    b = beats[0]
+    assert "blame" in b.signals, b.signals
+    assert not re.search(r"\bsomeone else|somebody else", b.line, re.I), b.line
+    assert "discount" not in b.line.lower(), b.line  # nobody offered one
+
+
+@pytest.mark.parametrize("text", [
+    "Disputes like this are normally settled within five working days.",
+    "Once it's looked at, it's usually settled by Friday.",
+    "I'll get that settled for you today.",
+])
+def test_settled_in_plain_words_is_not_jargon(text):
+    assert not jargon_terms(text, [], None)
+
+
+@pytest.mark.parametrize("sid,lines", [
+    ("utility-bill-shock", ["The estimate came from your EAC.", "So it's an EAC-derived read off your profile class."]),
+    ("pharmacy-refill-delay", ["It's not on the spine.", "So the spine didn't pull it, it's down as an acute on the PMR."]),
+    ("bank-double-charge-rent", ["It's a pre-auth hold.", "So the pre-auth is sat against the MCC as a pending presentment."]),
+])
+def test_a_restatement_of_nothing_they_said_neither_calms_nor_is_confirmed(sid, lines):
+    # the second turn says the agent's terms again (no longer new jargon), read as a "paraphrase" of nothing of theirs
+    _, history, beats = play(sid, lines)
+    b = beats[-1]
+    assert b.mood >= beats[-2].mood, (b.mood, b.signals)
+    assert "confirm" not in b.parts and not re.match(r"\W*(?:yes|that's (?:right|it))\b", b.line, re.I), b.line
+
+
+@pytest.mark.parametrize("line", [
+    "I just need this sorted.",
+    "I really want it all sorted, that's all.",
+    "I'd just like it fixed.",
+])
+def test_no_need_for_it_sorted_once_everything_is(line):
+    d = _director("internet-outage-remote-worker")
+    met = [n.id for n in d.scenario.needs]
+    assert d._asks_for_done(line, {"needs_met": met, "_commitments": []})
+    assert not d._asks_for_done(line, {"needs_met": [], "_commitments": []})  # nothing done yet: a fair ask
+
+
+@pytest.mark.parametrize("line", ["I'd just like to know when.", "I'd like to know when, that's all.",
+                                  "I'd really like a time for it."])
+def test_no_asking_when_once_a_time_was_given(line):
+    d = _director("insurance-claim-flooded-kitchen")
+    given = {"needs_met": [], "_commitments": [{"text": "I'll ring you Friday at 2pm", "time": "Friday at 2pm"}]}
+    assert d._asks_for_done(line, given)
+
+
+@pytest.mark.parametrize("text", [
+    "A cancellation text late at night before your sister's wedding, with no alternative offered, is awful, and I'm going to get you there.",
+    "Nobody told you anything and the link just failed, that's not good enough, and I'm finding you seats right now.",
+    "You were cancelled by text with no reason given; I'm now looking at every flight that lands before three.",
+])
+def test_restating_their_story_beside_a_new_promise_is_no_broken_promise(text):
+    _, _, beats = play("flight-cancelled-wedding", [text])
+    assert "broken_commitment" not in beats[0].signals, beats[0].signals
+
+
+@pytest.mark.parametrize("text,time", [
+    ("So: account cancelled today, and the refund of £14.99 within five working days.", "today"),
+    ("Right: the account's closed today and your money back by Friday.", "today"),
+    ("And; cancelled today, refund Friday.", "today"),
+])
+def test_a_commitment_said_back_has_no_stray_punctuation(text, time):
+    words = _director("subscription-cancel-charged-again")._commitment_words({"text": text, "time": time})
+    assert not re.match(r"\W", words), words
