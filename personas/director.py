@@ -124,7 +124,7 @@ _WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|aft
                    re.I)
 # Thanks for being told or shown something ("Thank you for explaining", "I see now", "That makes sense now"): true
 # only after the agent explained or did something, never after a reflection of the customer's own words.
-_UNDERSTOOD = re.compile(r"\b(?:thanks? (?:you )?for (?:explaining|clearing|going through|telling me|sorting|that explanation)|"
+_UNDERSTOOD = re.compile(r"\b(?:thanks? (?:you )?for (?:explaining|clearing (?:that|it) up|going through|telling me|that explanation)|"
                          r"i see now|now i see|(?:that|it) (?:all )?makes (?:more )?sense(?: now)?|i understand now|"
                          r"now i understand|(?:that's|it's) (?:much )?clearer|less of a muddle|that explains)\b", re.I)
 # A reply to blame that takes it as put on someone else, or as put on the customer.
@@ -601,7 +601,12 @@ class Director:
         if new_commitments:
             signals.append("commitment")
             c = new_commitments[-1]
-            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
+            from scoring.needs import recaps
+
+            if not ("summary" in moves or recaps(text)) or (c.get("time") and not any(
+                    x.get("time") == c["time"] for x in s.commitments[:-len(new_commitments)] if isinstance(x, dict))):
+                # (a recap goes back over what they were told: no "So, to recap: ... Let me write that down")
+                react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
@@ -972,7 +977,8 @@ class Director:
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
             or next((x for x in clauses if doing(x)), None) \
             or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
-        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,:;\s]*)+", "", pick,
+        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright|just|to recap|recap|"
+                      r"to sum up|in summary|to confirm|to go over it|going over it)\b[,:;\s]*)+", "", pick,
                       flags=re.I).strip(" :;,—–-") or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
@@ -1056,12 +1062,25 @@ class Director:
         is true): an offer, a commitment, a need met, or a statement of 6+ words that is not a restatement of
         the customer's own words."""
         r = t["reading"]
-        if t["new_needs"] or t["new_commitments"] or r.offers or r.commitments:
-            return True
-        if set(r.moves) & {"paraphrase", "reflection", "summary"} or r.empathy in ("specific", "feeling"):
-            return False
-        from scoring.evidence import sentences
+        from scoring.needs import recaps
 
+        if t["new_needs"] or t["new_commitments"] or r.offers or r.commitments or "summary" in r.moves \
+                or recaps(r.text):
+            return True
+        from scoring import policy
+        from scoring.evidence import sentences
+        from scoring.understanding import _FEELING_SAID, GENERIC_EMPATHY
+
+        if set(r.moves) & {"paraphrase", "reflection"} or r.empathy in ("specific", "feeling"):
+            # their own words said back explain nothing; a part about the thing, not them, may ("...and you've
+            # done nothing wrong: that bill was an estimate")
+            clauses = [c for x in policy._clauses(r.text) for c in re.split(r":\s+", x)]
+            return any(len(c.split()) >= 3 and not c.rstrip().endswith("?") and c not in r.questions
+                       and not re.search(r"\b(?:you|your|you're|you've|yours|sorry|apologi[sz]e)\b", c, re.I)
+                       and not _FEELING_SAID.search(c) and not GENERIC_EMPATHY.search(c)
+                       and not re.search(r"\b(?:what|how) an?\b|\b(?:awful|terrible|horrible|stressful|worrying|"
+                                         r"frightening|scary|upsetting|fright|nightmare|worry)\b", c, re.I)
+                       for c in clauses)
         return any(len(x.split()) >= 6 and not x.rstrip().endswith("?") and x not in r.questions
                    for x in sentences(r.text))
 
