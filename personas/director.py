@@ -326,6 +326,9 @@ def _sentence_keys(text: str, min_words: int = 1) -> list[str]:
     return [k for k in keys if k and len(k.split()) >= min_words]
 
 
+_SENTENCE_STARTERS = frozenset("now what so and but then well right okay ok yes no please look listen".split())
+
+
 def proper_words(texts: Sequence[str]) -> frozenset[str]:
     """Words written with a capital inside a sentence somewhere in these texts (names, places, brands):
     never lower-cased when a sentence starting with one is folded into another."""
@@ -333,7 +336,9 @@ def proper_words(texts: Sequence[str]) -> frozenset[str]:
     for text in texts:
         for sent in _SENTENCE_END.split(" ".join((text or "").split())):
             words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sent)
-            out.update(w for w in words[1:] if w[:1].isupper())
+            # ("{fact} Now what?": "Now" starts a sentence after the placeholder, it is no name)
+            out.update(w for k, w in enumerate(words[1:], 1) if w[:1].isupper()
+                       and not (w.lower() in _SENTENCE_STARTERS and re.search(r"[}.!?]\s*$", sent[:sent.find(w)])))
     return frozenset(out)
 
 
@@ -659,6 +664,8 @@ class Director:
                    "broken_commitment"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
             or (r.acted and bool(needs_met(sc, text, moves))) \
+            or (r.acted and not hollow_now and not any(o.allowed is False for o in r.offers) and bool(
+                r.offers or r.commitments)) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
         closing_done = ("farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)) \
             or (s.accepted and bool(moves & {"check_more", "farewell", "summary"}))  # wrapping up an agreed call
@@ -969,6 +976,14 @@ class Director:
         text = c["text"].strip().rstrip(".!")
         clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
         clauses = [x for x in clauses if len(x.split()) >= 2]
+        # "sort out both the fix and tonight": "both" joins what the "and" split
+        joined: list[str] = []
+        for x in clauses:
+            if joined and re.search(r"\bboth\b(?!.*\band\b)", joined[-1], re.I) and len(x.split()) <= 4:
+                joined[-1] = f"{joined[-1]} and {x}"
+            else:
+                joined.append(x)
+        clauses = joined
         from scoring.needs import acts
 
         def doing(x: str) -> bool:
@@ -1247,10 +1262,14 @@ class Director:
         description or keywords ("my tablets" ~ "enough tablets to avoid a gap") that no unmet need has."""
         from scoring.needs import _content
 
-        def about(n) -> set[str]:
-            return _content(" ".join([n.description, *n.keywords])) - self._GENERAL
+        def content(text: str) -> set[str]:
+            # "work" is a time word to the needs reading ("working days"), but "a way to work today" is about work
+            return _content(text) | ({"work"} if re.search(r"\bwork(?:ing)?\b(?! days?\b)", text, re.I) else set())
 
-        mine = _content(sentence) - self._GENERAL
+        def about(n) -> set[str]:
+            return content(" ".join([n.description, *n.keywords])) - self._GENERAL
+
+        mine = content(sentence) - self._GENERAL
         theirs = set().union(*(about(n) for n in others)) if others else set()
         return bool(mine & (set().union(*(about(n) for n in met)) - theirs)) and not mine & theirs
 
@@ -1413,6 +1432,7 @@ class Director:
                     said = self._part(s, "pressure", salt, only=lambda x: not self._said_in(s, x))
                     if said:
                         parts.append(("pressure", said))
+        answered_main = main is not None  # the content is an answer from their story (or a recall)
         if main is None:
             heard = any(s.signal_counts.get(k) for k in _HEARD) or bool(set(t["signals"]) & _HEARD)
             scripted = bool(s.signal_counts.get("scripted_greeting") or "scripted_greeting" in t["signals"])
@@ -1446,12 +1466,24 @@ class Director:
                                   commitment=self._commitment_words(s.commitments[-1]))
                 if said:
                     parts.insert(0, ("commitment_reminder", said))
-        elif intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
+        if answered_main and intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
                 and not (s.said and _norm(s.open_ask["text"]) in s.said[-1]):
             name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
             said = self._part(s, name, salt, ask=s.open_ask["text"])
             if said:
                 parts.append((name, said))
+
+        if intent == "accept" and answer is not None and answer.get("match") is not None and not answer.get("again") \
+                and answer["match"].text not in " ".join(p for _, p in parts):
+            # agreeing, and still answering what the agent asked ("How big is the file?")
+            m = answer["match"]
+            (s.disclosed if m.source == "fact" else s.told).append(m.key)
+            if m.source == "fact":
+                fact_id = m.key
+            else:
+                knowledge = m.key
+            reveal = m.text
+            parts.append(("answer", m.text))
 
         # Never a sentence said twice in one conversation: what was said already is left out; when nothing is
         # left, the customer says it again in other words (their open question pressed harder, or the
@@ -1520,7 +1552,8 @@ class Director:
         def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
                 and not stems(x) & opening \
-                and not (intent == "farewell" and _CONFIRMING.match(x))  # "Yes, exactly." to "goodbye" agrees to nothing
+                and not ((intent == "farewell" or not heard) and _CONFIRMING.match(x))
+            # "Yes, exactly." to "goodbye", or to an agent who said nothing of theirs back, agrees to nothing
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
@@ -1624,4 +1657,6 @@ class Director:
         if ask is not None:
             if s.open_ask and _norm(s.open_ask["text"]) and _norm(s.open_ask["text"]) in _norm(ask.text):
                 return  # they repeated their open question (in a harder sentence): still the same one, still counting
+            if s.open_ask and len(_norm(ask.text).split()) <= 3 < len(_norm(s.open_ask["text"]).split()):
+                return  # "Now what?" after "What are you going to do about it?": the real question is still the old one
             s.open_ask = {"kind": ask.kind, "text": ask.text, "times": 0}

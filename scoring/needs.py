@@ -82,6 +82,9 @@ _ACTS = re.compile(
     r"stopped|covered|approved|ready|reserved|rebooked|re-booked|done|fixed)\b|"
     r"\b(?:i|we)(?:'m| am|'re| are) (?:now |also |just |personally )?[a-z]+(?:-[a-z]+)*ing\b|"
     r"\b(?:i|we)(?:'ve| have) (?:now |just |already |also )?(?:[a-z]+-)?[a-z]+ed\b|"
+    # the same with a verb that does not end in -ed: "I've just run a line test", "we've sent it", "I've put a hold on"
+    r"\b(?:i|we)(?:'ve| have) (?:now |just |already |also )?(?:run|done|sent|put|set up|made|got|taken|given|found|"
+    r"rung|written|paid|held|frozen|begun|brought|spoken to)\b|"
     r"\b(?:your|the) (?:case |claim |booking |order )?(?:reference|ref|case number|claim number)(?: number)? (?:is|will be)\b|"
     r"\bi(?:'m| am) (?:your|the) (?:named )?(?:case )?(?:owner|handler|contact|point of contact)\b|"
     r"\b(?:there(?:'s| is| will be)|you(?:'ve| have) got) (?:an? |your |the )?(?:\w+ )?(?:\w+ )?(?:booked|reserved|on its way|"
@@ -124,9 +127,18 @@ def acting_clauses(text: str, moves: Iterable[str] = ()) -> list[str]:
     (a `summary` move, or a turn opening with "just to go over it") every clause that is not a refusal counts:
     it restates what was agreed."""
     recap = "summary" in set(moves) or recaps(text)
-    return [c for c in policy._clauses(text)
-            if not c.rstrip().endswith("?") and not policy._refused(c)
-            and (recap or policy._offering(c) or _acts(c))]
+    out = []
+    for clause in policy._clauses(text):
+        # "I can't promise it'll be fixed today, so for tonight I'm adding a data boost": the refusal, then an offer
+        parts = _AFTER_REFUSAL.split(clause) if policy._refused(clause) else [clause]
+        out += [c for c in parts if c.strip() and not c.rstrip().endswith("?") and not policy._refused(c)
+                and (recap or policy._offering(c) or _acts(c))]
+    return out
+
+
+# Where an offer starts after a refusal in one clause: ", so for tonight I'm...", ", but what I can do is...", ", instead we'll..."
+_AFTER_REFUSAL = re.compile(r",\s*(?:so|but|instead|though|and so)\s+(?=(?:(?:for|from|in the meantime|meanwhile)\b[^,]{0,20}?\s+)?"
+                            r"(?:i|we|what i|what we)\b)", re.I)
 
 
 def acts(text: str) -> bool:
