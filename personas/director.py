@@ -975,15 +975,14 @@ class Director:
 
         text = c["text"].strip().rstrip(".!")
         clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
-        clauses = [x for x in clauses if len(x.split()) >= 2]
         # "sort out both the fix and tonight": "both" joins what the "and" split
         joined: list[str] = []
         for x in clauses:
-            if joined and re.search(r"\bboth\b(?!.*\band\b)", joined[-1], re.I) and len(x.split()) <= 4:
+            if joined and x and re.search(r"\bboth\b(?!.*\band\b)", joined[-1], re.I) and len(x.split()) <= 4:
                 joined[-1] = f"{joined[-1]} and {x}"
             else:
                 joined.append(x)
-        clauses = joined
+        clauses = [x for x in joined if len(x.split()) >= 2]
         from scoring.needs import acts
 
         def doing(x: str) -> bool:

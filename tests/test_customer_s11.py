@@ -318,3 +318,71 @@ def test_restating_their_story_beside_a_new_promise_is_no_broken_promise(text):
 def test_a_commitment_said_back_has_no_stray_punctuation(text, time):
     words = _director("subscription-cancel-charged-again")._commitment_words({"text": text, "time": time})
     assert not re.match(r"\W", words), words
+
+
+@pytest.mark.parametrize("text", [
+    "I can't promise it'll be fixed today, so for tonight I'm adding a 10 GB data boost to your mobile.",
+    "I'm not able to get an engineer out this evening, but I'm putting a mobile data boost on your phone right now.",
+    "I can't fix the line from here, so in the meantime we'll send you a 4G hotspot by courier today.",
+])
+def test_an_offer_after_a_refusal_in_the_same_clause_meets_the_need(text):
+    assert "stopgap" in [n.id for n in needs_met(SCENARIOS["internet-outage-remote-worker"], text)]
+
+
+@pytest.mark.parametrize("text", [
+    "I've just run a remote line test and it shows a fault on our side.",
+    "We've sent an engineer request through for the first slot tomorrow.",
+    "I've put a hold on the direct debit so nothing leaves on the 15th.",
+])
+def test_a_done_act_with_an_irregular_verb_acts(text):
+    assert acting_clauses(text)
+
+
+_OUTAGE_START = [
+    "Two days without internet when you work from home, and a client deadline tomorrow, that's rotten. What are the router lights doing?",
+    "Flashing red, thanks. I've just run a line test and there's no signal reaching your flat, so it's a fault on our line.",
+]
+
+
+@pytest.mark.parametrize("text", [
+    "On top of that I'm putting a goodwill credit on your account for the days without service.",
+    "I'm also adding a note to your account so nobody asks you to restart the router again.",
+    "I'm waiving this month's line rental as well, it'll show on your next bill.",
+])
+def test_a_goodwill_act_is_not_ignoring_them(text):
+    offer = "I'm booking an engineer for 8 to 10am tomorrow, inside 24 hours. How big is the file you need to send?"
+    _, _, beats = play("internet-outage-remote-worker", [_OUTAGE_START[0], offer, text])
+    assert "ignored_concern" not in beats[-1].signals, beats[-1].signals
+
+
+@pytest.mark.parametrize("question", [
+    "How large is the file you have to send?",
+    "What's the file you need to deliver, and how big is it?",
+    "Roughly what size is the file for your client?",
+])
+def test_agreeing_still_answers_the_question_asked(question):
+    offer = ("I'm booking an engineer for 8 to 10am tomorrow, and for tonight I'm adding a 20 GB mobile data boost to "
+             "your phone, live in ten minutes. ")
+    _, _, beats = play("internet-outage-remote-worker", _OUTAGE_START + [offer + question])
+    b = beats[-1]
+    assert b.intent == "accept", (b.intent, b.mood)  # the line fault found, the engineer and tonight sorted
+    assert "4 GB" in b.line, b.line  # and the question is still answered
+
+
+@pytest.mark.parametrize("short", ["Now what?", "And?", "So?"])
+def test_a_short_prompt_does_not_replace_the_open_question(short):
+    d = _director("internet-outage-remote-worker")
+    state, _ = d.start()
+    before = state.open_ask["text"]
+    d._note_ask(state, f"I've restarted it twice. {short}")
+    assert state.open_ask["text"] == before
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to sort out both the fix and tonight.",
+    "I'll handle both the engineer and the data.",
+    "We'll cover both the hotel and meals.",
+])
+def test_both_x_and_y_is_said_back_whole(text):
+    words = _director("internet-outage-remote-worker")._commitment_words({"text": text, "time": None})
+    assert re.search(r"\bboth \w+(?: \w+)? and \w+", words), words
