@@ -407,7 +407,9 @@ _BLAME_RX = re.compile(
     r",?\s*(?:not|rather than) (?:ours|us|mine|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\b|"
     r"\bblame (?:the|them|it on)\b|"
     # "the cancellation didn't go through properly at your end": the fault put on their side
-    r"\b(?:didn't|did not|never|wasn't|was not|weren't|hasn't|haven't|not)\b[^.?!]{0,50}\b(?:at|on|from) your (?:end|side)\b",
+    # (not "it wasn't a problem at your end": that clears them)
+    r"\b(?:didn't|did not|never|wasn't|was not|weren't|hasn't|haven't)\b(?![^.?!]{0,30}\b(?:problem|fault|issue|wrong|"
+    r"mistake|error|anything you)\b)[^.?!]{0,50}\b(?:at|on|from) your (?:end|side)\b",
     re.I)
 # Shrinking the customer's problem: "three weeks isn't that long", "it's only a small amount", "these things
 # happen", "it's not the end of the world", "I wouldn't lose sleep over it". It irritates; it never calms.

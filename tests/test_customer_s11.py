@@ -232,6 +232,15 @@ def test_a_fault_put_on_the_customers_side_is_blame(text):
 
 
 @pytest.mark.parametrize("text", [
+    "It's not a problem on your side at all.",
+    "It wasn't a mistake at your end, it's ours.",
+    "You haven't done anything wrong on your side.",
+])
+def test_clearing_their_side_is_not_blame(text):
+    assert not _BLAME_RX.search(text)
+
+
+@pytest.mark.parametrize("text", [
     "Your card was used twice by the shop's machine, and that's nothing you did.",
     "It went to the wrong door, which is nothing you've done wrong.",
     "That's nothing you could have known about.",
