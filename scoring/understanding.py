@@ -490,6 +490,17 @@ _ASKS_WHAT_THEY_DID = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|right|just|sorry|a
                                  r"(?:did|have|had|were|was|has) (?:you|anyone|anybody|someone|somebody)\b", re.I)
 
 
+_DEFLECT_THEM = re.compile(
+    r"\b(?:you(?:'ll| will)? (?:need|have|want|ought) to|you(?:'d| would) (?:need|have|want) to|you (?:could|should|can|"
+    r"might want to|may want to|need to|have to|must)|(?:it's |it is )?best to|just)\s+(?:try\s+|maybe\s+|just\s+)?"
+    r"(?:giv(?:e|ing) them a (?:call|ring|bell)|ring(?:ing)? them|call(?:ing)? them|phon(?:e|ing) them|contact(?:ing)? them|"
+    r"chas(?:e|ing) them|speak(?:ing)? to them|talk(?:ing)? to them|get(?:ting)? in touch with them|ask(?:ing)? them|"
+    r"go(?:ing)? back to them|pop(?:ping)? (?:in|round) to them)\b", re.I)
+_THIRD_PARTY_NAMED = re.compile(r"\b(?:surgery|doctor'?s?|gp|practice|shop|bookshop|store|retailer|merchant|seller|airline|"
+                                r"courier|carrier|landlord|supplier|manufacturer|insurer|post office|driver|depot|"
+                                r"neighbours?|other (?:team|department))\b", re.I)
+
+
 def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str, ...]:
     """The hollow moves a turn makes (see HOLLOW). A vague promise is hollow only when the turn names no time,
     owner or reference; "I'll look into it and ring you at 4" is a real one. A vague deferral ("someone will be
@@ -499,6 +510,9 @@ def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str
     for kind, rx in HOLLOW.items():
         if kind in ("deflect", "blame"):
             hit = any(rx.search(x) for x in sents if not (x.rstrip().endswith("?") and _ASKS_WHAT_THEY_DID.match(x)))
+            # "It's not come through from the doctor's. You could try giving them a call.": "them" is the third party
+            hit = hit or (kind == "deflect" and bool(_THIRD_PARTY_NAMED.search(text)) and any(
+                _DEFLECT_THEM.search(x) for x in sents if not x.rstrip().endswith("?")))
             if not hit:
                 continue
         elif kind == "vague_promise" and not rx.search(text) and any(vague_deferral(x) for x in sents):

@@ -395,3 +395,24 @@ def test_a_short_prompt_does_not_replace_the_open_question(short):
 def test_both_x_and_y_is_said_back_whole(text):
     words = _director("internet-outage-remote-worker")._commitment_words({"text": text, "time": None})
     assert re.search(r"\bboth \w+(?: \w+)? and \w+", words), words
+
+
+from scoring.understanding import hollow_kinds  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "It hasn't come through from the doctor's. You could try giving them a call.",
+    "The surgery never sent it, so you'll need to ring them and ask.",
+    "That's with the courier now. Best to contact them directly.",
+])
+def test_sending_them_to_the_third_party_by_pronoun_deflects(text):
+    assert "deflect" in hollow_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "It hasn't come through from the doctor's, so I'll give them a call now.",
+    "The surgery never sent it. Shall I ring them for you?",
+    "I've spoken to the courier and I'm chasing them again at noon.",
+])
+def test_the_agent_contacting_the_third_party_is_no_deflection(text):
+    assert "deflect" not in hollow_kinds(text)
