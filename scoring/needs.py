@@ -215,6 +215,12 @@ def _concept_index() -> tuple[dict[tuple[str, ...], frozenset[str]], int]:
     return {k: frozenset(v) for k, v in idx.items()}, longest
 
 
+_NO_COST = re.compile(r"\b(?:at no|no|without (?:any )?|free of)\s+(?:extra |additional |further )?(?:cost|charge)s?"
+                      r"(?: to you)?\b", re.I)
+_EXPENSE_WORDS = re.compile(r"\b(?:costs?|expenses?|receipts?|reimburs\w*|out of pocket|hotel|meals?|taxi|food|"
+                            r"accommodation|travel)\b", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _named_concepts(text: str) -> frozenset[str]:
     idx, longest = _concept_index()
@@ -227,6 +233,8 @@ def _named_concepts(text: str) -> frozenset[str]:
         out.add("data")
     if _ON_IT.search(text):
         out.add("rebook")
+    if "expenses" in out and _NO_COST.search(text) and not _EXPENSE_WORDS.search(_NO_COST.sub(" ", text)):
+        out.discard("expenses")  # "I'm booking those seats at no cost to you": the seats are free, no costs are covered
     if "hold_dd" in out and not out & {"direct_debit", "payment", "bill", "transaction", "rent", "fee", "amount", "cash"}:
         out.discard("hold_dd")  # "I'm putting you on hold": the call waits, not the money
     return frozenset(out)

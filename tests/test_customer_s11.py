@@ -416,3 +416,21 @@ def test_sending_them_to_the_third_party_by_pronoun_deflects(text):
 ])
 def test_the_agent_contacting_the_third_party_is_no_deflection(text):
     assert "deflect" not in hollow_kinds(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm booking those three seats for you now, at no cost to you.",
+    "I've moved all three of you onto the 06:25 free of charge.",
+    "You're rebooked on the morning flight with no extra charge.",
+])
+def test_a_free_rebooking_is_not_the_expenses_covered(text):
+    met = [n.id for n in needs_met(SCENARIOS["flight-cancelled-wedding"], text)]
+    assert "expenses" not in met, met
+
+
+@pytest.mark.parametrize("text", [
+    "Keep your receipts and we'll reimburse the taxi and meals at no cost to you.",
+    "We'll cover your hotel tonight, so there's no cost to you.",
+])
+def test_costs_covered_still_meet_the_expenses_need(text):
+    assert "expenses" in [n.id for n in needs_met(SCENARIOS["flight-cancelled-wedding"], text)]
