@@ -194,6 +194,9 @@ NON_APOLOGY = re.compile(
     r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
     r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
     r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bapologies (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
+    # sorry for "the experience you've had": their experience, not the failure
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)(?: (?:for|about))? (?:the|your|any) (?:experience|experiences)"
+    r"(?: (?:you(?:'ve| have)? had|you(?:'ve| have) been through|of (?:this|it)))?(?! (?:we|our)\b)\b|"
     r"\bsorry,? but\b|\bsorry (?:for|about) how you feel|"
     # sorry for how it looks to them, for what they were told, for what bothers them: nothing owned
     r"\bsorry (?:that )?(?:it|this|that) (?:seems|looks|feels|came across|comes across)\b|\bsorry you see it\b|"

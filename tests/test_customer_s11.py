@@ -434,3 +434,21 @@ def test_a_free_rebooking_is_not_the_expenses_covered(text):
 ])
 def test_costs_covered_still_meet_the_expenses_need(text):
     assert "expenses" in [n.id for n in needs_met(SCENARIOS["flight-cancelled-wedding"], text)]
+
+
+from scoring.understanding import NON_APOLOGY  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "I apologise for the experience you've had with your order.",
+    "We're sorry for your experience with us this week.",
+    "Apologies for the experience you have had so far.",
+])
+def test_sorry_for_their_experience_is_a_non_apology(text):
+    assert NON_APOLOGY.search(text)
+
+
+@pytest.mark.parametrize("text", ["I'm sorry we sent it to the wrong house.", "Sorry about the time you've lost on this.",
+                                  "I'm sorry, that was our mistake."])
+def test_owning_it_is_an_apology(text):
+    assert not NON_APOLOGY.search(text)
