@@ -83,7 +83,7 @@ _ASKING_PARTS = {"unanswered", "unanswered_again", "jargon", "vent", "press", "p
 # What agents say that customers push back on, as word keys: a push-back line naming one needs the agent to have said it.
 _PUSHBACK_ANCHORS = {"calm", "sorry", "apolog", "apology", "policy", "procedure", "rule", "wait", "neighbour", "script",
                      "understand", "fault", "blame", "relax", "patient", "hour", "48", "24", "system", "process",
-                     "terms", "investigation", "escalat", "form", "email", "jargon"}
+                     "terms", "investigation", "escalat", "form", "email", "jargon", "discount"}
 _GOODBYE = re.compile(r"\b(?:bye|goodbye|cheerio|ta-ra|have a (?:good|nice|lovely) (?:day|evening|night|one)|take care|"
                       r"see you|speak soon|talk soon)\b", re.I)
 # Words of an escalating phrase that say nothing on their own ("check with your neighbours": check, with).
@@ -96,7 +96,7 @@ _REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not go
                          r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
-                         r"understood me)\b", re.I)
+                         r"understood me|paying attention|who gets it|gets it|taking (?:me|this) seriously)\b", re.I)
 _NOT_SCRIPTED = re.compile(r"\bnot (?:just )?(?:reading|reciting|following)(?: from)? (?:a|the|your) script|"
                            r"\b(?:not|no) (?:a )?script\b|\boff[- ]script\b", re.I)
 def customer_ask_of(line: str):
@@ -123,6 +123,17 @@ _WHEN = re.compile(r"\b(?:(?:today|tonight|tomorrow|this|next)(?: (?:morning|aft
                    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|noon|midday|"
                    r"\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)|half (?:past|six|five|four|three|two|one|seven|eight|nine|ten|eleven|twelve))\b",
                    re.I)
+# Thanks for being told or shown something ("Thank you for explaining", "I see now", "That makes sense now"): true
+# only after the agent explained or did something, never after a reflection of the customer's own words.
+_UNDERSTOOD = re.compile(r"\b(?:thanks? (?:you )?for (?:explaining|clearing (?:that|it) up|going through|telling me|that explanation)|"
+                         r"i see now|now i see|(?:that|it) (?:all )?makes (?:more )?sense(?: now)?|i understand now|"
+                         r"now i understand|(?:that's|it's) (?:much )?clearer|less of a muddle|that explains)\b", re.I)
+# A reply to blame that takes it as put on someone else, or as put on the customer.
+_BLAME_OTHERS = re.compile(r"\b(?:someone|somebody|anyone) else|somebody else's|nobody's going to take|pass the blame\b", re.I)
+_BLAME_ME = re.compile(r"\b(?:on me|my fault|i did (?:nothing|everything)|i didn't do anything|did anything wrong|"
+                       r"(?:done|did) something wrong)\b", re.I)
+# A lead that agrees with what was said ("Yes, exactly.", "That's right."): a reply to a statement, not to a goodbye.
+_CONFIRMING = re.compile(r"\W*(?:(?:oh|mm|well),?\s+)?(?:yes|yeah|yep|exactly|that's (?:right|it|true)|right|correct|quite)\b", re.I)
 _CALM_WORDS = re.compile(r"\b(?:calmer|relief|relieved|reassur\w*|much better)\b", re.I)
 _REPEAT_WORDS = re.compile(r"\b(?:again|third time|already|told you|for the \w+ time|as i said)\b", re.I)
 _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|did i get that right|is that correct|"
@@ -316,6 +327,9 @@ def _sentence_keys(text: str, min_words: int = 1) -> list[str]:
     return [k for k in keys if k and len(k.split()) >= min_words]
 
 
+_SENTENCE_STARTERS = frozenset("now what so and but then well right okay ok yes no please look listen".split())
+
+
 def proper_words(texts: Sequence[str]) -> frozenset[str]:
     """Words written with a capital inside a sentence somewhere in these texts (names, places, brands):
     never lower-cased when a sentence starting with one is folded into another."""
@@ -323,7 +337,9 @@ def proper_words(texts: Sequence[str]) -> frozenset[str]:
     for text in texts:
         for sent in _SENTENCE_END.split(" ".join((text or "").split())):
             words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sent)
-            out.update(w for w in words[1:] if w[:1].isupper())
+            # ("{fact} Now what?": "Now" starts a sentence after the placeholder, it is no name)
+            out.update(w for k, w in enumerate(words[1:], 1) if w[:1].isupper()
+                       and not (w.lower() in _SENTENCE_STARTERS and re.search(r"[}.!?]\s*$", sent[:sent.find(w)])))
     return frozenset(out)
 
 
@@ -500,6 +516,9 @@ class Director:
             s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
+        if "paraphrase" in signals and not r.acted and r.empathy != "specific" and not self._restates(text, history):
+            # "That's an E-flagged read, derived from the EAC": nothing of theirs said back, so nothing heard
+            signals = [x for x in signals if x != "paraphrase"]
         if r.greeting_after_explained:
             signals = [x for x in signals if x not in ("question", "acknowledgement", "farewell")]
             signals.append("scripted_greeting")
@@ -529,9 +548,13 @@ class Director:
         from scoring.evidence import sentences as _sentences
 
         acting_text = " ".join(x for x in _sentences(text) if x not in deferred) if deferred else text
-        real_help = bool(acting_text.strip() and needs_met(sc, acting_text, moves, skip=s.needs_met)) or any(
-            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         hollow = set(r.hollow_moves)
+        # Being told plainly what went wrong meets a need for an explanation; words they cannot follow, or an
+        # "explanation" that blames, shrinks or brushes them off, do not.
+        telling = not (r.jargon or r.lecture) and not hollow & {"deflect", "stonewall", "blame", "minimise", "brush_off"}
+        real_help = bool(acting_text.strip() and needs_met(sc, acting_text, moves, skip=s.needs_met,
+                                                           telling=telling)) or any(
+            c.time or c.reference or (c.owner and c.acts) for c in r.commitments)
         done_before = bool(s.needs_met) or any(isinstance(c, dict) and c.get("acts", True) for c in s.commitments)
         if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
                 o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
@@ -547,7 +570,7 @@ class Director:
             if "blame" in hollow:
                 if "blame" not in signals:
                     signals.append("blame")
-                react.append(("blamed", {}))
+                react.append(("blamed", {"_target": self._blamed_whom(text)}))
             if "minimise" in hollow:
                 signals.append("minimising")
                 react.append(("minimised", {}))
@@ -584,7 +607,12 @@ class Director:
         if new_commitments:
             signals.append("commitment")
             c = new_commitments[-1]
-            react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
+            from scoring.needs import recaps
+
+            if not ("summary" in moves or recaps(text)) or (c.get("time") and not any(
+                    x.get("time") == c["time"] for x in s.commitments[:-len(new_commitments)] if isinstance(x, dict))):
+                # (a recap goes back over what they were told: no "So, to recap: ... Let me write that down")
+                react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
@@ -615,7 +643,8 @@ class Director:
         if broken:
             pass  # the promise that was broken before meets nothing
         elif ({"next_step", "summary"} & moves or r.offers or r.commitments or real_help) and acting_text.strip():
-            new_needs = [n.id for n in needs_met(sc, acting_text, moves, skip=s.needs_met)]
+            new_needs = [n.id for n in needs_met(sc, acting_text, moves, skip=s.needs_met,
+                                                 telling=telling and not hollow_now)]
             if new_needs:
                 signals.append("need_met")
             if "next_step" in moves and any(c.time for c in r.commitments):
@@ -636,6 +665,8 @@ class Director:
                    "broken_commitment"}
         engaged = (moves & ENGAGING and r.empathy not in ("generic", "non_apology")) or "answered" in signals \
             or (r.acted and bool(needs_met(sc, text, moves))) \
+            or (r.acted and not hollow_now and not any(o.allowed is False for o in r.offers) and bool(
+                r.offers or r.commitments)) \
             or r.empathy == "specific" or (r.empathy == "generic" and s.generic_empathy <= 2) or asked
         closing_done = ("farewell" in moves and bool(sc.needs) and {n.id for n in sc.needs} <= set(s.needs_met)) \
             or (s.accepted and bool(moves & {"check_more", "farewell", "summary"}))  # wrapping up an agreed call
@@ -643,9 +674,10 @@ class Director:
                 and not new_commitments and not closing_done:
             signals.append("ignored_concern")
         agent_said = " ".join([x for role, x in map(_role_text, history) if role == "trainee"] + [text])
-        return {"signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
+        return {"history": list(history), "signals": signals, "react": react, "answer": answer_to, "new_needs": new_needs, "agent_said": agent_said,
                 "new_commitments": new_commitments, "jargon": bool(jargon or r.lecture), "reading": r,
-                "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary"})}
+                "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary", "reflection"}
+                                                               or r.empathy == "specific")}
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
@@ -693,7 +725,8 @@ class Director:
         found: dict | None = None
         also: list = []
         for q in questions:
-            if _CHECK_BACK.search(q) and len(q.split()) <= 6:
+            check = self._checks_back(q, r)
+            if check and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
             for part in _parts_asked(q):
                 matches = match_question(part, self.scenario)
@@ -708,6 +741,8 @@ class Director:
                     continue
                 best = matches[0]
                 told = s.disclosed if best.source == "fact" else s.told
+                if check and best.key in told:
+                    break  # what they told, said back and checked: confirmed ("Yes, that's it"), not told again
                 if found is None:
                     # "I already told you" when asked again
                     found = {"match": best, "again": best.key in told, "question": q}
@@ -717,7 +752,9 @@ class Director:
         if found is not None:
             found["also"] = also
             return found
-        real = [q for q in questions if not (_CHECK_BACK.search(q) and len(q.split()) <= 6)]
+        real = [q for q in questions if not (self._checks_back(q, r) and (
+            len(q.split()) <= 6 or any(m.key in (s.disclosed if m.source == "fact" else s.told)
+                                       for m in match_question(q, self.scenario)[:1])))]
         story = next((q for q in real if _OPEN_STORY.search(q)), None)
         if story is not None:
             # "What happened exactly?": they tell the next part of their story they have not told yet.
@@ -784,6 +821,21 @@ class Director:
             return None
         return f"{prev.rstrip(' .!')}, {part[0].lower()}{part[1:]}"
 
+    @staticmethod
+    def _checks_back(q: str, r) -> bool:
+        """Whether a question only checks the agent's restatement of what the customer said ("So it's the
+        amlodipine and you've two left — have I got that right?"): confirmed, not answered from the story again.
+        A question of its own before the tag ("which surgery is it, is that right?") still asks."""
+        m = _CHECK_BACK.search(q)
+        if not m:
+            return False
+        if len(q.split()) <= 6:
+            return True
+        restates = bool(set(r.moves) & {"paraphrase", "summary", "reflection"}) or r.empathy == "specific"
+        head = q[:m.start()]
+        return restates and not re.match(r"^\W*(?:(?:and|so|okay|ok|right|then)\W+)*(?:what|when|where|which|who|whose|why|"
+                                         r"how|can|could|would|will|do|does|did|have you|has|is it|are you)\b", head, re.I)
+
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
     _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
@@ -833,6 +885,15 @@ class Director:
             return False  # "I'll just need the claim ref off you": a request, not the old promise again
         if _DONE_NOW.search(said):
             return False  # "I've put your reading on the account and put a hold on the debit": done, not promised
+        # Only the part that promises is the promise: "a text at ten to eleven the night before... that's awful, and
+        # I'm going to focus on getting you there" restates their story (the text, the cancellation), then acts.
+        from scoring import policy
+        from scoring.needs import acts
+        from scoring.understanding import _COMMIT
+
+        acting = [c for c in policy._clauses(said) if acts(c) or _COMMIT.search(c)]
+        if acting:
+            said = " ".join(acting)
         told = [k.say for k in (getattr(self.scenario, "knows", None) or []) if k.kind == "told_before"]
         told += [f.text for f in self.scenario.facts if f.kind == "told_before"]
         generic = set(keys("call ring phone back you me someone somebody will would get be touch told said promised "
@@ -984,7 +1045,14 @@ class Director:
 
         text = c["text"].strip().rstrip(".!")
         clauses = [x.strip(" ,;:—–-") for x in re.split(r"\s*(?:[—–;,]|(?<!\d)\s\band\b|\band\b(?!\s*\d)|\bso\b|\bthen\b)\s*", text)]
-        clauses = [x for x in clauses if len(x.split()) >= 2]
+        # "sort out both the fix and tonight": "both" joins what the "and" split
+        joined: list[str] = []
+        for x in clauses:
+            if joined and x and re.search(r"\bboth\b(?!.*\band\b)", joined[-1], re.I) and len(x.split()) <= 4:
+                joined[-1] = f"{joined[-1]} and {x}"
+            else:
+                joined.append(x)
+        clauses = [x for x in joined if len(x.split()) >= 2]
         from scoring.needs import acts
 
         def doing(x: str) -> bool:
@@ -993,8 +1061,9 @@ class Director:
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
             or next((x for x in clauses if doing(x)), None) \
             or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
-        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright)\b[,\s]*)+", "", pick,
-                      flags=re.I).strip() or pick  # "and I'm booking..." is said back without the agent's "and"
+        pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright|just|to recap|recap|"
+                      r"to sum up|in summary|to confirm|to go over it|going over it)\b[,:;\s]*)+", "", pick,
+                      flags=re.I).strip(" :;,—–-") or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
@@ -1004,6 +1073,7 @@ class Director:
         fallbacks = {"clarify": ("clarify", "push_back"), "answer": ("answer",),
                      "farewell": ("farewell", "accept", "soften"), "accept": ("accept", "soften")}
         fallbacks["press"] = ("press", "vent", "soften")
+        fallbacks["push_back"] = ("push_back", "vent", "press")  # no push-back line fits what was said: they vent
         for name in fallbacks.get(intent, (intent,)):
             lines = self.scenario.lines_for(name, mood)
             if lines:
@@ -1027,12 +1097,16 @@ class Director:
             if intent == "press" and (self._asks_satisfied(line, t) or (
                     customer_ask_of(line) is not None and self._asks_for_done(customer_ask_of(line).text, t))):
                 continue  # "Give me a name" after the agent gave one; "Will you fix the bill?" after the re-bill
+            if self._echoes_unsaid(line, t["reading"].text):
+                continue  # "Ring them myself?" before anyone told them to ring anyone
             if intent in ("push_back", "clarify") and self._answers_something_else(line, t["reading"].text):
                 continue  # "Don't tell me to calm down" when nobody said it
             # "That's the first time anyone's actually listened" to an agent who never reflected anything, or
             # "at least you're not reading from a script" after a scripted greeting: that sentence is left out.
             untrue = [rx for rx, on in ((_FELT_HEARD, not t.get("heard", True)), (_NOT_SCRIPTED, t.get("scripted")))
                       if on]
+            if not t.get("explained", True):
+                untrue.append(_UNDERSTOOD)  # "Thank you for explaining" to an agent who explained nothing
             if untrue and any(_claims(rx, x) for rx in untrue for x in re.split(r"(?<=[.!?])\s+", line)):
                 kept = [x for x in re.split(r"(?<=[.!?])\s+", line) if not any(_claims(rx, x) for rx in untrue)]
                 line = " ".join(kept).strip()
@@ -1060,9 +1134,39 @@ class Director:
             if intent in ("accept", "farewell") and self._names_unoffered_time(line, t.get("agent_said", "")):
                 continue  # "if the engineer can come tomorrow morning" when no time was offered for it
             out.append(line)
-        if not out and intent == "press":
-            return []  # everything they would press for is already promised: the caller finds another line
+        if not out and intent in ("press", "push_back"):
+            # everything they would press for is already promised, or every push-back answers something the
+            # agent did not say: the caller finds another line
+            return []
         return out or lines
+
+    @staticmethod
+    def _explained(t: dict) -> bool:
+        """Whether the agent's turn told the customer something or did something (so "thank you for explaining"
+        is true): an offer, a commitment, a need met, or a statement of 6+ words that is not a restatement of
+        the customer's own words."""
+        r = t["reading"]
+        from scoring.needs import recaps
+
+        if t["new_needs"] or t["new_commitments"] or r.offers or r.commitments or "summary" in r.moves \
+                or recaps(r.text):
+            return True
+        from scoring import policy
+        from scoring.evidence import sentences
+        from scoring.understanding import _FEELING_SAID, GENERIC_EMPATHY
+
+        if set(r.moves) & {"paraphrase", "reflection"} or r.empathy in ("specific", "feeling"):
+            # their own words said back explain nothing; a part about the thing, not them, may ("...and you've
+            # done nothing wrong: that bill was an estimate")
+            clauses = [c for x in policy._clauses(r.text) for c in re.split(r":\s+", x)]
+            return any(len(c.split()) >= 3 and not c.rstrip().endswith("?") and c not in r.questions
+                       and not re.search(r"\b(?:you|your|you're|you've|yours|sorry|apologi[sz]e)\b", c, re.I)
+                       and not _FEELING_SAID.search(c) and not GENERIC_EMPATHY.search(c)
+                       and not re.search(r"\b(?:what|how) an?\b|\b(?:awful|terrible|horrible|stressful|worrying|"
+                                         r"frightening|scary|upsetting|fright|nightmare|worry)\b", c, re.I)
+                       for c in clauses)
+        return any(len(x.split()) >= 6 and not x.rstrip().endswith("?") and x not in r.questions
+                   for x in sentences(r.text))
 
     def _claims_unmet_need(self, line: str, met: Sequence[str]) -> bool:
         """Whether a line takes as given a need the agent has not met: it names that need (its keywords, or a
@@ -1100,6 +1204,58 @@ class Director:
                 return True
         return False
 
+    # A line that opens by saying the agent's words back as a question ("Ring them myself?", "Thirty days?",
+    # "Operational reasons?"): a reaction to something the agent just said.
+    _ECHO = re.compile(r"^\W*(?!(?:what|why|how|when|where|who|whose|which|can|could|will|would|do|does|did|is|are|was|"
+                       r"were|have|has|had|so|and|but|shall|should|am|isn't|aren't|don't|doesn't|didn't|won't|you|i|"
+                       r"sorry|pardon|really|seriously|meaning|eh|huh|right|okay|ok|well|oh)\b)([A-Za-z][^.?!{}']{0,38})\?", re.I)
+    _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                     "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "fourteen": "14", "twenty": "20",
+                     "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+
+    def _restates(self, text: str, history: Sequence) -> bool:
+        """Whether the agent's turn says back something of the customer's (so "Yes, that's it" is true): two of
+        its content words are from what they said or from their story ("an E-flagged read derived from the EAC"
+        restates nothing)."""
+        from scoring.needs import _content
+
+        sc = self.scenario
+        # what they said, and their story as the agent may know it from the account (situation, facts)
+        theirs = [x for role, x in map(_role_text, history) if role == "customer"]
+        # not the agent's own words the customer only asked about ("What does 'EAC' mean?")
+        theirs = [" ".join(y for y in _SENTENCE_END.split(re.sub(r"'[^']{1,40}'", " ", x))
+                           if not re.search(r"\b(?:mean|means|meant|what's|what is)\b", y, re.I)) for x in theirs]
+        theirs += [sc.opening_line, sc.situation]
+        theirs += [f.text for f in sc.facts]
+        heard = set().union(*(_content(x) for x in theirs))
+        return len((_content(text) & heard) - self._GENERAL) >= 2
+
+    @staticmethod
+    def _blamed_whom(text: str) -> str:
+        """Who the agent's blame falls on: the customer ("you should have...", "at your end") or someone else."""
+        from scoring.understanding import _BLAME_RX
+
+        hits = " ".join(m.group(0) for m in _BLAME_RX.finditer(text))
+        return "customer" if re.search(r"\b(?:you|your|yours|yourself)\b", hits, re.I) else "other"
+
+    def _echoes_unsaid(self, line: str, trainee_text: str) -> bool:
+        """Whether a line opens by echoing words ("Ring them myself?") the agent's turn does not say: the
+        customer would be answering a suggestion nobody made. Read by word forms, from the agent's side
+        ("myself" is the agent's "yourself"), numbers either way ("Thirty days?" ~ "30 days")."""
+        from core.text import STOPWORDS, keys
+
+        m = self._ECHO.match(line)
+        if not m or len(m.group(1).split()) > 5:
+            return False
+        echo = customer_view(m.group(1))  # "ring them myself" -> "ring them yourself"
+        said = set(keys(trainee_text.replace("-", " ")))
+        said |= {self._NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", trainee_text.lower()) if w in self._NUMBER_WORDS}
+        want = [k for k in keys(echo) if k not in STOPWORDS or k in ("yourself", "myself")]
+        same = {"phone": "ring", "call": "ring", "telephon": "ring", "rang": "ring", "contact": "ring"}
+        said |= {same[k] for k in said if k in same}
+        want = [same.get(k, self._NUMBER_WORDS.get(k, k)) for k in want]
+        return bool(want) and not all(k in said for k in want)
+
     def _answers_something_else(self, line: str, trainee_text: str) -> bool:
         """Whether a push-back line reacts to something the agent did not say: it names one of the things agents
         say that customers push back on (sorry, calm down, policy, waiting...), or a word of one of the scenario's
@@ -1129,13 +1285,20 @@ class Director:
                     return True
         return False
 
-    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) still like|i(?:'ll| will) believe (?:it|the rest|that) "
+    _STILL = re.compile(r"\b(?:still (?:need|want|waiting for|have no|don't have|like)|(?:i'd|i would) (?:still |just |really )?like (?:to know|a |the |my |it )|i(?:'ll| will) believe (?:it|the rest|that) "
                         r"(?:once|when)|once there's|until there's|i need (?:a|the|my|us|it|to know)|i want (?:a|the|my|it))\b|\?$",
                         re.I)
+
+    _NEED_SORTED = re.compile(r"\b(?:i|we)(?:'d| would)? (?:just |really |still |only )?(?:need|want|like) (?:this|it|that|everything|"
+                              r"things|all this|it all) (?:to be )?(?:sorted|fixed|done|dealt with|put right|sorting|fixing|"
+                              r"to move|moving)\b", re.I)
 
     def _asks_for_done(self, sentence: str, t: dict) -> bool:
         """Whether a sentence of a reply asks for, or says it still lacks, what the agent has already given:
         a need met, a name given, a time or a date set, a reference given."""
+        needs = {n.id for n in self.scenario.needs}
+        if needs and needs <= set(t.get("needs_met") or ()) and self._NEED_SORTED.search(sentence):
+            return True  # "I just need this sorted" once everything is
         if not self._STILL.search(sentence.strip()):
             return False
         cs = [c for c in (t.get("_commitments") or []) if isinstance(c, dict)]
@@ -1153,8 +1316,31 @@ class Director:
 
         met = [n for n in self.scenario.needs if n.id in set(t.get("needs_met") or ())]
         others = [n for n in self.scenario.needs if n.id not in {m.id for m in met}]
+        if met and self._about_only(sentence, met, others):
+            return True  # "Can you get my tablets today?" once the emergency supply is agreed
         return any(need_named(n, sentence, others=others) for n in met) and not any(
             need_named(n, sentence, others=met) for n in others)
+
+    # Words of a need's description too general to say which need a sentence is about.
+    _GENERAL = frozenset({"back", "put", "new", "date", "help", "way", "someone", "full", "other", "another", "actual",
+                          "take", "three", "send", "get", "give", "make", "know", "need", "want", "sure", "right",
+                          "thing", "clear", "plain", "enough", "avoid"})
+
+    def _about_only(self, sentence: str, met: Sequence, others: Sequence) -> bool:
+        """Whether a sentence is about a need already met and no other: it shares a word with that need's own
+        description or keywords ("my tablets" ~ "enough tablets to avoid a gap") that no unmet need has."""
+        from scoring.needs import _content
+
+        def content(text: str) -> set[str]:
+            # "work" is a time word to the needs reading ("working days"), but "a way to work today" is about work
+            return _content(text) | ({"work"} if re.search(r"\bwork(?:ing)?\b(?! days?\b)", text, re.I) else set())
+
+        def about(n) -> set[str]:
+            return content(" ".join([n.description, *n.keywords])) - self._GENERAL
+
+        mine = content(sentence) - self._GENERAL
+        theirs = set().union(*(about(n) for n in others)) if others else set()
+        return bool(mine & (set().union(*(about(n) for n in met)) - theirs)) and not mine & theirs
 
     def _asks_satisfied(self, line: str, t: dict) -> bool:
         from scoring.understanding import customer_ask
@@ -1220,17 +1406,26 @@ class Director:
             for name, values in t["react"]:
                 values = dict(values)
                 c = values.pop("_c", None)
+                target = values.pop("_target", None)
                 only = (lambda x, c=c: self._ack_fits(x, c, s)) if c is not None else None
+                if target is not None:
+                    # "Blaming someone else isn't an answer" when the agent blamed the customer, or "Don't put this
+                    # on me" when the agent blamed the shop: the reply answers the blame that was made
+                    rx = _BLAME_OTHERS if target == "customer" else _BLAME_ME
+                    only = (lambda x, rx=rx: not rx.search(x))
                 said = self._part(s, name, salt, only=only, **values)
                 if said:
                     parts.append((name, said))
                     break
-            if not parts and t["check_back"] and intent in ("soften", "press", "vent", "accept"):
+            if not parts and t["check_back"] and intent in ("soften", "press", "vent", "accept") \
+                and self._restates(t["reading"].text, t.get("history") or ()):
                 said = self._part(s, "confirm", salt)
                 if said:
                     parts.append(("confirm", said))
             elif not parts and intent == "soften" and set(t["reading"].moves) & {"paraphrase", "reflection"} \
+                    and not t["reading"].acted and self._restates(t["reading"].text, t.get("history") or ()) \
                     and zlib.crc32(f"confirm|{salt}".encode()) % 2 == 0:
+                # (an agent saying what they have done is not putting the customer into words: no "you've got it")
                 # They were put into words rightly: "Yes, that's right." before softening (varied by the turn);
                 # only a plain confirmation, not one that asks or demands ("So fix it.") before a softer line.
                 said = self._part(s, "confirm", salt, only=lambda x: not re.search(r"\?|\b(?:so|now|don't)\b", x, re.I)
@@ -1312,11 +1507,12 @@ class Director:
                     said = self._part(s, "pressure", salt, only=lambda x: not self._said_in(s, x))
                     if said:
                         parts.append(("pressure", said))
+        answered_main = main is not None  # the content is an answer from their story (or a recall)
         if main is None:
             heard = any(s.signal_counts.get(k) for k in _HEARD) or bool(set(t["signals"]) & _HEARD)
             scripted = bool(s.signal_counts.get("scripted_greeting") or "scripted_greeting" in t["signals"])
             used, lines = self._candidates(intent, s.mood, {**t, "needs_met": list(s.needs_met), "heard": heard,
-                                                            "scripted": scripted})
+                                                            "scripted": scripted, "explained": self._explained(t)})
             if intent == "press" and s.open_ask and 1 <= s.open_ask.get("times", 0) <= 2:
                 name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
                 said = self._part(s, name, salt, ask=s.open_ask["text"])
@@ -1347,12 +1543,24 @@ class Director:
                                   commitment=self._commitment_words(s.commitments[-1]))
                 if said:
                     parts.insert(0, ("commitment_reminder", said))
-        elif intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
+        if answered_main and intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
                 and not (s.said and _norm(s.open_ask["text"]) in s.said[-1]):
             name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
             said = self._part(s, name, salt, ask=s.open_ask["text"])
             if said:
                 parts.append((name, said))
+
+        if intent == "accept" and answer is not None and answer.get("match") is not None and not answer.get("again") \
+                and answer["match"].text not in " ".join(p for _, p in parts):
+            # agreeing, and still answering what the agent asked ("How big is the file?")
+            m = answer["match"]
+            (s.disclosed if m.source == "fact" else s.told).append(m.key)
+            if m.source == "fact":
+                fact_id = m.key
+            else:
+                knowledge = m.key
+            reveal = m.text
+            parts.append(("answer", m.text))
 
         # Never a sentence said twice in one conversation: what was said already is left out; when nothing is
         # left, the customer says it again in other words (their open question pressed harder, or the
@@ -1398,7 +1606,9 @@ class Director:
         question (they answer), to an offer or commitment (only when one was made), to being heard, or to
         nothing useful. Never a farewell, never relief while the meter is high."""
         acted = bool(t["new_needs"] or t["new_commitments"] or t["reading"].offers)
-        heard = bool(set(t["signals"]) & _HEARD)
+        heard = bool(set(t["signals"]) & _HEARD) and (
+            bool(set(t["signals"]) & {"specific_empathy", "reflection"})
+            or self._restates(t["reading"].text, t.get("history") or ()))
         if intent == "walk_out":
             name = "lead_leaving"
         elif intent in ("answer", "push_back") and t["answer"] is not None:
@@ -1418,7 +1628,9 @@ class Director:
 
         def fits(x: str) -> bool:  # true to the moment, and not "Please. But please..."
             return self._fits_mood(s, x) and (acted or not _OFFER_REACTION.search(x)) \
-                and not stems(x) & opening
+                and not stems(x) & opening \
+                and not ((intent == "farewell" or not heard) and _CONFIRMING.match(x))
+            # "Yes, exactly." to "goodbye", or to an agent who said nothing of theirs back, agrees to nothing
 
         said = self._part(s, name, salt, only=fits, min_words=1) or self._part(s, name, salt, only=fits)
         return (name, said) if said else None
@@ -1527,4 +1739,6 @@ class Director:
         if ask is not None:
             if s.open_ask and _norm(s.open_ask["text"]) and _norm(s.open_ask["text"]) in _norm(ask.text):
                 return  # they repeated their open question (in a harder sentence): still the same one, still counting
+            if s.open_ask and len(_norm(ask.text).split()) <= 3 < len(_norm(s.open_ask["text"]).split()):
+                return  # "Now what?" after "What are you going to do about it?": the real question is still the old one
             s.open_ask = {"kind": ask.kind, "text": ask.text, "times": 0}

@@ -70,6 +70,9 @@ _ACTS = re.compile(
     # "from next month your prescriptions can come straight here": what will happen, said of their thing
     r"\b(?:your|the) \w+(?: \w+)? (?:can|will|'ll) (?:now |then |also )?(?:come|go|arrive|be sent|be delivered|be set up|"
     r"be ready|be waiting|come through)\b|"
+    # "...next month it'll come straight here", "they'll go straight to us": where it will go, not "it'll come eventually"
+    r"\b(?:it|they)(?:'ll| will| can) (?:now |then |also |just )?(?:come|go|arrive|be sent|come through|drop)"
+    r" (?:straight|directly|right|here|to us|to you|to your|through to)\b|"
     r"\b(?!you\b|it\b)(?:someone|somebody|an? \w+|the \w+|our \w+|my \w+(?: \w+)?|[A-Z][a-z]+)(?:'s|'re| is| are) "
     r"(?:now |already )?(?:coming|heading|booked|scheduled|being sent|on (?:its|their|his|her) way)\b|"
     r"\b(?:you|you all|you both|all of you|the (?:two|three|four|five) of you|you (?:two|three|four|five)|"
@@ -79,6 +82,9 @@ _ACTS = re.compile(
     r"stopped|covered|approved|ready|reserved|rebooked|re-booked|done|fixed)\b|"
     r"\b(?:i|we)(?:'m| am|'re| are) (?:now |also |just |personally )?[a-z]+(?:-[a-z]+)*ing\b|"
     r"\b(?:i|we)(?:'ve| have) (?:now |just |already |also )?(?:[a-z]+-)?[a-z]+ed\b|"
+    # the same with a verb that does not end in -ed: "I've just run a line test", "we've sent it", "I've put a hold on"
+    r"\b(?:i|we)(?:'ve| have) (?:now |just |already |also )?(?:run|done|sent|put|set up|made|got|taken|given|found|"
+    r"rung|written|paid|held|frozen|begun|brought|spoken to)\b|"
     r"\b(?:your|the) (?:case |claim |booking |order )?(?:reference|ref|case number|claim number)(?: number)? (?:is|will be)\b|"
     r"\bi(?:'m| am) (?:your|the) (?:named )?(?:case )?(?:owner|handler|contact|point of contact)\b|"
     r"\b(?:there(?:'s| is| will be)|you(?:'ve| have) got) (?:an? |your |the )?(?:\w+ )?(?:\w+ )?(?:booked|reserved|on its way|"
@@ -98,13 +104,41 @@ def _acts(clause: str) -> bool:
     return False
 
 
+# A turn that goes back over what was agreed, however it says so: "Just to go over it:", "So, running through
+# that again", "Let me read that back", "To sum up", "So that's ...". Read alongside the `summary` move.
+_RECAP = re.compile(
+    r"^\W*(?:(?:so|okay|ok|right|alright|now|and)\W+)*(?:just |quickly |briefly )?(?:to |let me |let's |i'll |i will |i'm going to )?"
+    r"(?:just |quickly |briefly )?(?:go(?:ing)? (?:back )?(?:over|through)|run(?:ning)? (?:through|over|back over)|recap(?:ping)?|"
+    r"sum(?:ming)? (?:\w+ ){0,2}?up|summari[sz](?:e|ing)|read(?:ing)? (?:\w+ ){0,3}?back|"
+    r"check what we(?:'ve| have) (?:agreed|said|done)|(?:re)?cap what we(?:'ve| have))\b(?!\s+(?:to|into|at) (?:the|a|your|our)\b)|"
+    r"^\W*(?:so|okay|ok|right)\W+(?:that's|here's) (?:what (?:we've|we have|happens|we're doing)|the plan|where we are)\b",
+    re.I)
+
+
+def recaps(text: str) -> bool:
+    """Whether a turn opens with going back over what was agreed (see _RECAP)."""
+    from scoring.evidence import sentences
+
+    return any(_RECAP.search(s) for s in sentences(text or "")[:2])
+
+
 def acting_clauses(text: str, moves: Iterable[str] = ()) -> list[str]:
     """The clauses of a trainee turn that act: offers, commitments and next steps, never refusals. In a recap
-    (a `summary` move) every clause that is not a refusal counts: it restates what was agreed."""
-    recap = "summary" in set(moves)
-    return [c for c in policy._clauses(text)
-            if not c.rstrip().endswith("?") and not policy._refused(c)
-            and (recap or policy._offering(c) or _acts(c))]
+    (a `summary` move, or a turn opening with "just to go over it") every clause that is not a refusal counts:
+    it restates what was agreed."""
+    recap = "summary" in set(moves) or recaps(text)
+    out = []
+    for clause in policy._clauses(text):
+        # "I can't promise it'll be fixed today, so for tonight I'm adding a data boost": the refusal, then an offer
+        parts = _AFTER_REFUSAL.split(clause) if policy._refused(clause) else [clause]
+        out += [c for c in parts if c.strip() and not c.rstrip().endswith("?") and not policy._refused(c)
+                and (recap or policy._offering(c) or _acts(c))]
+    return out
+
+
+# Where an offer starts after a refusal in one clause: ", so for tonight I'm...", ", but what I can do is...", ", instead we'll..."
+_AFTER_REFUSAL = re.compile(r",\s*(?:so|but|instead|though|and so)\s+(?=(?:(?:for|from|in the meantime|meanwhile)\b[^,]{0,20}?\s+)?"
+                            r"(?:i|we|what i|what we)\b)", re.I)
 
 
 def acts(text: str) -> bool:
@@ -113,7 +147,10 @@ def acts(text: str) -> bool:
 
 
 def _norm_key(k: str) -> str:
-    """A word key with the forms the stemmer leaves apart joined: "close"/"closed" ("clos"), "re-bill"/"rebill"."""
+    """A word key with the forms the stemmer leaves apart joined: "close"/"closed" ("clos"), "re-bill"/"rebill",
+    "electronic"/"electronically"."""
+    if len(k) > 6 and k.endswith("ical"):
+        return k[:-2]  # "electronically" (electronical) is said as "electronic"
     return k[:-1] if len(k) > 3 and k.endswith("e") else k
 
 
@@ -178,6 +215,12 @@ def _concept_index() -> tuple[dict[tuple[str, ...], frozenset[str]], int]:
     return {k: frozenset(v) for k, v in idx.items()}, longest
 
 
+_NO_COST = re.compile(r"\b(?:at no|no|without (?:any )?|free of)\s+(?:extra |additional |further )?(?:cost|charge)s?"
+                      r"(?: to you)?\b", re.I)
+_EXPENSE_WORDS = re.compile(r"\b(?:costs?|expenses?|receipts?|reimburs\w*|out of pocket|hotel|meals?|taxi|food|"
+                            r"accommodation|travel)\b", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _named_concepts(text: str) -> frozenset[str]:
     idx, longest = _concept_index()
@@ -190,6 +233,8 @@ def _named_concepts(text: str) -> frozenset[str]:
         out.add("data")
     if _ON_IT.search(text):
         out.add("rebook")
+    if "expenses" in out and _NO_COST.search(text) and not _EXPENSE_WORDS.search(_NO_COST.sub(" ", text)):
+        out.discard("expenses")  # "I'm booking those seats at no cost to you": the seats are free, no costs are covered
     if "hold_dd" in out and not out & {"direct_debit", "payment", "bill", "transaction", "rent", "fee", "amount", "cash"}:
         out.discard("hold_dd")  # "I'm putting you on hold": the call waits, not the money
     return frozenset(out)
@@ -255,16 +300,41 @@ def need_named(need: Need, text: str, others: Sequence[Need] = ()) -> bool:
     return bool(own & _what(text))
 
 
+# A need for being told something ("A plain explanation of what went wrong and what to do next month", "Clear
+# information about what costs will be reimbursed"): an explanation meets it, not only an offer.
+_TELL_NEED = re.compile(r"\b(?:explanation|explain\w*|information|informed|clear (?:answer|idea|picture)|"
+                        r"understand\w*|know (?:what|why|how|when|where))\b", re.I)
+
+
+def informational(need: Need) -> bool:
+    """Whether a need is met by telling the customer something (see _TELL_NEED)."""
+    return bool(_TELL_NEED.search(need.description or ""))
+
+
+def telling_clauses(text: str) -> list[str]:
+    """The clauses of a turn that tell the customer something as fact: no question, refusal, hedge, blame or
+    shrinking of their problem ("it's all electronic now, you should have been told" explains nothing)."""
+    from scoring.understanding import _BLAME_RX, _MINIMISE_RX  # here: scoring.understanding imports this module
+
+    return [c for c in policy._clauses(text)
+            if not c.rstrip().endswith("?") and not policy._refused(c) and not policy._HEDGE.search(c)
+            and not _BLAME_RX.search(c) and not _MINIMISE_RX.search(c) and len(c.split()) >= 4]
+
+
 def needs_met(scenario: Scenario | None, text: str, moves: Iterable[str] = (),
-              skip: Iterable[str] = ()) -> list[Need]:
-    """The scenario's needs (in scenario order) this trainee turn meets, leaving out the ids in `skip`."""
+              skip: Iterable[str] = (), telling: bool = False) -> list[Need]:
+    """The scenario's needs (in scenario order) this trainee turn meets, leaving out the ids in `skip`.
+    `telling`: a need for being told something (see `informational`) is met by a plain explanation too
+    ("your surgery sends it electronically now, so next month..."), not only by an acting clause."""
     if scenario is None or not scenario.needs:
         return []
     clauses = acting_clauses(text, moves)
-    if not clauses:
+    told = telling_clauses(text) if telling and any(informational(n) for n in scenario.needs) else []
+    if not clauses and not told:
         return []
     done = set(skip)
-    return [n for n in scenario.needs if n.id not in done and need_met_in(n, clauses)]
+    return [n for n in scenario.needs if n.id not in done and (
+        (clauses and need_met_in(n, clauses)) or (told and informational(n) and need_met_in(n, told)))]
 
 
-__all__ = ["acting_clauses", "acts", "need_met_in", "need_named", "needs_met"]
+__all__ = ["acting_clauses", "acts", "informational", "need_met_in", "need_named", "needs_met", "recaps", "telling_clauses"]

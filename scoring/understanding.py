@@ -194,6 +194,9 @@ NON_APOLOGY = re.compile(
     r"you're upset|you are upset|to hear you feel|for any (?:inconvenience|trouble|confusion|upset|frustration)(?: (?:this|that) (?:may|might) have caused)?|"
     r"for (?:the|your) (?:inconvenience|frustration|feelings)\b(?! (?:of|that we|we)))|"
     r"\bapologi[sz]e (?:if|for any|for the inconvenience)\b|\bapologies (?:if|for any|for the inconvenience)\b|\bregret (?:any|if)\b|"
+    # sorry for "the experience you've had": their experience, not the failure
+    r"\b(?:sorry|apologi[sz]e|apologies|regret)(?: (?:for|about))? (?:the|your|any) (?:experience|experiences)"
+    r"(?: (?:you(?:'ve| have)? had|you(?:'ve| have) been through|of (?:this|it)))?(?! (?:we|our)\b)\b|"
     r"\bsorry,? but\b|\bsorry (?:for|about) how you feel|"
     # sorry for how it looks to them, for what they were told, for what bothers them: nothing owned
     r"\bsorry (?:that )?(?:it|this|that) (?:seems|looks|feels|came across|comes across)\b|\bsorry you see it\b|"
@@ -352,7 +355,8 @@ HOLLOW = {
     "brush_off": re.compile(
         r"\b(?:you(?:'ll| will) (?:be (?:fine|okay|ok|alright|all right)|manage|survive|get through it)|"
         r"(?:don't|do not|try not to|no need to|there's no need to) (?:you )?(?:worry|panic|stress|fret)|"
-        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|come)(?: (?:somewhere|in the end|eventually))?|"
+        r"it(?:'ll| will) (?:all )?(?:turn up|show up|work out|be fine|be okay|be ok|sort itself out|"
+        r"come(?=\s*(?:[.!,;]|$| somewhere| in the end| eventually| soon enough| sooner or later)))(?: (?:somewhere|in the end|eventually))?|"
         r"(?:it's|it is|it'll be) (?:probably |bound to be |sure to be )?(?:just )?(?:around|somewhere|been put somewhere|in a safe place)|"
         r"(?:lots|loads|plenty|a lot) of (?:people|customers|folk|us)|these things happen|it happens to (?:everyone|the best)|"
         r"(?:it's|it is) only (?:£|\$|€)?\d|could be worse|it is what it is|worse things happen|"
@@ -404,7 +408,12 @@ _BLAME_RX = re.compile(
     r"\b(?:so |and )?(?:that's|it's|that is|it is) on (?:them|the \w+)\b|"
     r",?\s*(?:not|rather than) (?:ours|us|mine|me|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\s*[.!]?$|"
     r",?\s*(?:not|rather than) (?:ours|us|mine|our (?:fault|problem|mistake|issue|doing|end|side|responsibility))\b|"
-    r"\bblame (?:the|them|it on)\b", re.I)
+    r"\bblame (?:the|them|it on)\b|"
+    # "the cancellation didn't go through properly at your end": the fault put on their side
+    # (not "it wasn't a problem at your end": that clears them)
+    r"\b(?:didn't|did not|never|wasn't|was not|weren't|hasn't|haven't)\b(?![^.?!]{0,30}\b(?:problem|fault|issue|wrong|"
+    r"mistake|error|anything you)\b)[^.?!]{0,50}\b(?:at|on|from) your (?:end|side)\b",
+    re.I)
 # Shrinking the customer's problem: "three weeks isn't that long", "it's only a small amount", "these things
 # happen", "it's not the end of the world", "I wouldn't lose sleep over it". It irritates; it never calms.
 _MINIMISE_RX = re.compile(
@@ -423,7 +432,8 @@ _MINIMISE_RX = re.compile(
     r"(?: \w+)? (?:month|charge|payment|parcel|bill|day|week|quid|pounds|fee|days|weeks)\b|"
     r"\b(?:it's|that's|this is|it is|that is|which is|(?:\w+ )?(?:days?|weeks?|months?|hours?)(?: for (?:a|an|the|your) \w+(?: \w+)?)?"
     r" (?:is|are))(?: (?:actually|really|honestly))? (?:pretty |perfectly |quite |very |completely |totally |fairly )?"
-    r"(?:normal|common|standard|usual|nothing unusual|nothing really|nothing|par for the course)\b(?! (?:to|i|we|more|else|further))|"
+    r"(?:normal|common|standard|usual|nothing unusual|nothing really|nothing|par for the course)\b"
+    r"(?! (?:to|i|we|more|else|further|you(?:'ve)? (?:did|done|could|caused|had)))|"  # "that's nothing you did" clears them
     r"\b\w+ (?:is|are) (?:pretty|perfectly|quite|very|fairly|totally) (?:normal|common|standard|usual)\b|"
     r"\b(?:happens?|crops? up|comes? up|goes? on) (?:all the time|a lot|every day|quite often|loads|to everyone)\b|"
     r"\bwe (?:see|get|have) (?:this|it|that|these|loads of these) (?:all the time|a lot|every day)\b|\bno big deal\b|"
@@ -484,6 +494,17 @@ _ASKS_WHAT_THEY_DID = re.compile(r"^\W*(?:(?:and|so|ok(?:ay)?|right|just|sorry|a
                                  r"(?:did|have|had|were|was|has) (?:you|anyone|anybody|someone|somebody)\b", re.I)
 
 
+_DEFLECT_THEM = re.compile(
+    r"\b(?:you(?:'ll| will)? (?:need|have|want|ought) to|you(?:'d| would) (?:need|have|want) to|you (?:could|should|can|"
+    r"might want to|may want to|need to|have to|must)|(?:it's |it is )?best to|just)\s+(?:try\s+|maybe\s+|just\s+)?"
+    r"(?:giv(?:e|ing) them a (?:call|ring|bell)|ring(?:ing)? them|call(?:ing)? them|phon(?:e|ing) them|contact(?:ing)? them|"
+    r"chas(?:e|ing) them|speak(?:ing)? to them|talk(?:ing)? to them|get(?:ting)? in touch with them|ask(?:ing)? them|"
+    r"go(?:ing)? back to them|pop(?:ping)? (?:in|round) to them)\b", re.I)
+_THIRD_PARTY_NAMED = re.compile(r"\b(?:surgery|doctor'?s?|gp|practice|shop|bookshop|store|retailer|merchant|seller|airline|"
+                                r"courier|carrier|landlord|supplier|manufacturer|insurer|post office|driver|depot|"
+                                r"neighbours?|other (?:team|department))\b", re.I)
+
+
 def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str, ...]:
     """The hollow moves a turn makes (see HOLLOW). A vague promise is hollow only when the turn names no time,
     owner or reference; "I'll look into it and ring you at 4" is a real one. A vague deferral ("someone will be
@@ -493,6 +514,9 @@ def hollow_kinds(text: str, commitments: Sequence[Commitment] = ()) -> tuple[str
     for kind, rx in HOLLOW.items():
         if kind in ("deflect", "blame"):
             hit = any(rx.search(x) for x in sents if not (x.rstrip().endswith("?") and _ASKS_WHAT_THEY_DID.match(x)))
+            # "It's not come through from the doctor's. You could try giving them a call.": "them" is the third party
+            hit = hit or (kind == "deflect" and bool(_THIRD_PARTY_NAMED.search(text)) and any(
+                _DEFLECT_THEM.search(x) for x in sents if not x.rstrip().endswith("?")))
             if not hit:
                 continue
         elif kind == "vague_promise" and not rx.search(text) and any(vague_deferral(x) for x in sents):
@@ -595,7 +619,8 @@ _INTERNAL_WORDS = re.compile(
     r"reshipment|soft[- ]cancel(?:led)?|recurring mandate|tier (?:one|two|three|1|2|3)|back[- ]office|"
     r"provisioning|dispatchable|fulfil(?:l)?ment (?:centre|center|team|queue)|exceptions? team|remit|"
     r"proof[- ]of[- ]delivery|end[- ]of[- ]day|batch(?:ed)? (?:run|file|process)|ledger|escalation|ticketed|"
-    r"merchant (?:id|category)|interchange|clearing|settled|spine|formulary|dispensing (?:system|queue)|"
+    r"merchant (?:id|category)|interchange|clearing|(?:has|have|hasn't|haven't|has not|not yet|not|once it's|once it has) settled|"
+    r"settled (?:transaction|payment|funds|balance)s?|spine|formulary|dispensing (?:system|queue)|"
     r"e-?script|nomination|lodged|adjudicat(?:e|ed|ion)|subrogation|excess (?:waiver|layer)|"
     r"meter (?:exchange|profile)|read cycle|estimated read)\b", re.I)
 # Long words anybody uses: not jargon.
@@ -665,8 +690,20 @@ def _question_sentences(text: str) -> tuple[str, ...]:
                 or _ASKING_START.match(s) and (rules.QUESTION.search(s) or not re.search(r"[.!]\s*$", s))
                 and not _PSEUDO_CLEFT.search(s)) \
                 and not rules.CHECK_MORE.search(s):
+            if not (s.rstrip().endswith("?") or _TAG_CHECK.search(s)) and _BARE_TAG.search(s) \
+                    and not _tag_has_subject(s, _BARE_TAG.search(s)) and not (
+                    _SO_THEN.match(s) or _FOLLOW_UP.match(s) or _TRAILING_ASK.search(s) or _ASKING_START.match(s)):
+                continue  # "...your tablets aren't there.": the verb of a statement, not a tag on one
             out.append(s.strip())
     return tuple(out)
+
+
+def _tag_has_subject(sentence: str, tag: re.Match) -> bool:
+    """Whether a bare "...aren't there" tag has the clause it checks before it ("there are two left aren't there"),
+    rather than being the statement's own verb and place ("your tablets aren't there", "it wasn't there")."""
+    if tag.group(0).split()[-1].strip("?.!").lower() != "there":
+        return True
+    return bool(re.search(r"\bthere(?:'s|'re| is| are| was| were| has| have| had)\b", sentence[:tag.start()], re.I))
 
 
 # A request for a detail that is not phrased as a question: "Tell me your booking reference.", "I'll need your
