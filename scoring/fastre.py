@@ -217,9 +217,7 @@ class Fast:
 
     def _pick(self, s) -> re.Pattern | None:
         """The pattern to run on s, or None when s cannot match."""
-        if not isinstance(s, str):
-            return self.rx
-        low = _plain_lower(s)
+        low = _plain_lower(s) if type(s) is str else None
         if low is None:
             return self.rx
         if self.need is not None and self.need.search(low) is None:
