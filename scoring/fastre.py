@@ -21,6 +21,7 @@ from re import _parser
 
 MAX_STRINGS = 64      # a run of literals is followed through at most this many alternatives
 MAX_FACTORS = 400     # a pattern with more factors than this is not prefiltered
+MIN_FACTOR = 3        # a factor as short as "?" or "is" is in nearly every text: no prefilter then
 MIN_PATTERN = 120     # shorter patterns are about as fast as the check itself: left as they are
 _CONTROL = re.compile(r"[\x1c-\x1f]")
 
@@ -141,7 +142,7 @@ def factors(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     for s in kept:
         if not any(k in s for k in out):
             out.append(s)
-    if len(out) > MAX_FACTORS:
+    if len(out) > MAX_FACTORS or len(out[0]) < MIN_FACTOR:
         return None
     return tuple(out)
 
@@ -224,9 +225,13 @@ class Fast:
             return None
         return self.twin or self.rx
 
-    def search(self, string, *args):
-        rx = self._pick(string)
-        return rx.search(string, *args) if rx is not None else None
+    def search(self, string, *args):  # the most used: _pick inlined
+        low = _plain_lower(string) if type(string) is str else None
+        if low is None:
+            return self.rx.search(string, *args)
+        if self.need is not None and self.need.search(low) is None:
+            return None
+        return (self.twin or self.rx).search(string, *args)
 
     def match(self, string, *args):
         rx = self._pick(string)
