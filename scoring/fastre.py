@@ -20,7 +20,7 @@ from re import _constants as C  # noqa: N812 (the parser's opcodes)
 from re import _parser
 
 MAX_STRINGS = 64      # a run of literals is followed through at most this many alternatives
-MAX_FACTORS = 400     # a pattern with more factors than this is not prefiltered
+MAX_FACTORS = 1000    # a pattern with more factors than this is not prefiltered
 MIN_FACTOR = 3        # a factor as short as "?" or "is" is in nearly every text: no prefilter then
 MIN_PATTERN = 120     # shorter patterns are about as fast as the check itself: left as they are
 _CONTROL = re.compile(r"[\x1c-\x1f]")
