@@ -84,9 +84,15 @@ def load_transcript(path: str | Path) -> Transcript:
     return parse_transcript(read_capped(path, MAX_TRANSCRIPT_BYTES, "a transcript"), source=str(Path(path)))
 
 
+_IS_MAPPING: dict[type, bool] = {}
+
+
 def role_text(turn) -> tuple[str, str]:
     """(role, text) of a Turn or of a {"role", "text"} mapping (saved turns are dicts)."""
-    if isinstance(turn, Mapping):
+    mapping = _IS_MAPPING.get(type(turn))
+    if mapping is None:  # isinstance(x, Mapping) is an ABC check, slow on the ~2,000 calls of a report: once per type
+        mapping = _IS_MAPPING[type(turn)] = isinstance(turn, Mapping)
+    if mapping:
         return str(turn.get("role", "")), str(turn.get("text", "") or "")
     return str(getattr(turn, "role", "")), str(getattr(turn, "text", "") or "")
 

@@ -285,3 +285,8 @@ def garbled(line: str) -> list[str]:
     if re.search(r"[.!?—–]\s+(?:Hello|Hi|Hiya|Good (?:morning|afternoon|evening))\b", line):
         out.append("a greeting after the start of the line")
     return out
+
+
+from scoring.fastre import speed_up as _speed_up  # noqa: E402 (last: every pattern above, same results, faster)
+
+_speed_up(globals())

@@ -149,3 +149,8 @@ def one_per_quote(advice: list[str]) -> list[str]:
             seen.add(original)
             out.append(a)
     return out
+
+
+from scoring.fastre import speed_up as _speed_up  # noqa: E402 (last: every pattern above, same results, faster)
+
+_speed_up(globals())

@@ -733,11 +733,8 @@ _OWNER = re.compile(r"(?-i:\b(?:I'm|I am|[Mm]y name is|[Mm]y name's) [A-Z][a-z]+
 def _offering(sentence: str) -> bool:
     if recounts(sentence):
         return False  # "you cancelled on the 2nd, you've got the email": their own story told back offers nothing
-    return bool(_OFFERING.search(sentence) or _FIRM.search(sentence) or rules.NEXT_STEP.search(sentence)
-                or _THERE_IS_DEAL.search(sentence)
-                or _tagged(sentence) or _OWNER.search(sentence)
-                or _THIRD_PARTY.search(sentence)
-                or _NEG_PROMISE.search(sentence) or _DECIDED.search(sentence) or _INSTRUCTS.search(sentence))
+    # _OFFER_CUES: _OFFERING, _FIRM, _THERE_IS_DEAL, _OWNER, _THIRD_PARTY, _NEG_PROMISE, _DECIDED, _INSTRUCTS
+    return bool(_OFFER_CUES.search(sentence) or rules.NEXT_STEP.search(sentence) or _tagged(sentence))
 
 
 # Asking about something offers nothing: "I'll look into whether we can refund the earlier months".
@@ -1172,3 +1169,12 @@ def names_rule(text: str, rule: str) -> bool:
 
 
 __all__ = ["Offer", "alternative", "concepts", "find_offers", "names_rule", "recounts"]
+
+# _offering's cues as one alternation, one pass over the sentence (whether any of them matches is whether it does)
+_OFFER_CUES = re.compile("|".join(f"(?:{rx.pattern})" for rx in (
+    _OFFERING, _FIRM, _THERE_IS_DEAL, _OWNER, _THIRD_PARTY, _NEG_PROMISE, _DECIDED, _INSTRUCTS)), re.I)
+
+
+from scoring.fastre import speed_up as _speed_up  # noqa: E402 (last: every pattern above, same results, faster)
+
+_speed_up(globals())

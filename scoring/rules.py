@@ -520,3 +520,8 @@ NOT_A_SHORT_REFLECTION = _rx(
 PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"
                         r"most (?:of us|people)|people|us all|all of us|for us|each of us|the world|in general|"
                         r"for many|for most)\b")
+
+
+from scoring.fastre import speed_up as _speed_up  # noqa: E402 (last: every pattern above, same results, faster)
+
+_speed_up(globals())
