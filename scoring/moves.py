@@ -160,8 +160,8 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     if "question" not in found and "you" in text.lower() and rules.INVERTED_QUESTION.search(text):
         found.add("question")  # "What were you doing when it went black."
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
-            and rules.REFLECTION_SOFT.search(text):
-        found.add("reflection")  # "two days offline is awful for you"
+            and rules.REFLECTION_SOFT.search(text) and not rules.NORMAL_TO_FEEL.search(text):
+        found.add("reflection")  # "two days offline is awful for you"; "it's okay to feel sad" normalises (affirmation)
     if context:
         shared, coverage = paraphrase_overlap(text, context)
         cue = bool(rules.PARAPHRASE_CUE.search(text))
@@ -261,7 +261,9 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return len(toks) == 1 and "?" not in text and bool(content_words(toks)) and not found - {"acknowledgement"} \
             and not rules.NOT_A_SHORT_REFLECTION.search(core) and text.lstrip()[:1] not in "-–—" \
             and (toks[0] in FEELINGS or _customer_broke_off(context))
-    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
+    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}) \
+            and not (rules.APPRAISAL.search(core) and not rules.REFLECTIVE_CUE.search(rules.APPRAISAL.sub(" ", core))):
+        # (not "That sounds like a great plan": an appraisal of their idea, an affirmation, restates nothing)
         # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
         return (_shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
                 or bool(rules.INNER_STATE.search(core)))

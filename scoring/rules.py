@@ -33,6 +33,11 @@ def _unicode_words(pattern: str) -> str:
     return "".join(out)
 
 
+# Praise of the person's idea or plan ("That sounds like a great plan", "Both sound like good options").
+_APPRAISAL = (r"\b(?:sounds?|seems?|looks?) like (?:a |an |such a )?(?:really |very |pretty |truly )?(?:great|good|"
+              r"wonderful|excellent|smart|sensible|brilliant|healthy|positive|nice|solid|reasonable|fun|lovely|fantastic) "
+              r"(?:idea|plan|step|start|choice|decision|approach|way|thing|goal|option)s?\b")
+
 QUESTION = _rx(
     r"\?",
     r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
@@ -269,6 +274,8 @@ OFF_TOPIC_CUE = _rx(
 
 # A feeling word used about the customer's situation: "two days offline is awful for you".
 REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
+# A feeling said to be all right to have ("It's okay to feel sad", "It's natural to be nervous"): normalising, not reflecting.
+NORMAL_TO_FEEL = _rx(r"\b(?:ok|okay|normal|natural|fine|alright|all right|human|understandable|common|valid) to (?:feel|be|get)\b")
 
 # --- Reflective listening in the counsellor's sense (restating content or feeling, often beyond the words).
 # Designed on the structure of reflections (MI coding manuals: a statement about the other person's
@@ -316,6 +323,8 @@ SECOND_PERSON = _rx(r"\b(?:you|you're|you've|you'd|your|yourself)\b")
 # Phrasings that mark a reflection whatever else the turn does.
 REFLECTIVE_CUE = _rx(r"\b(?:sounds like|it sounds|(?:doesn't|does not|didn't|did not|does|did|must|would) (?:really |certainly |definitely )?(?:sound|seem) (?:like|as if|as though)|it seems like|(?:sounds|seems) as (?:though|if)|what i(?:'m)? hear|^(?:it )?seems like|(?:kind of |sort of )?feels like you|(?:it )?looks like you|i(?:'m)? hear(?:ing)? (?:you|that)|"
                      r"on (?:the )?one hand|part of you|you(?:'re| are) saying|i get the (?:sense|impression|feeling))\b")
+# "That sounds like a great plan", "Those both sound like good ideas": praise of their idea, not a reflection of it.
+APPRAISAL = _rx(_APPRAISAL)
 SO_START = _rx(r"^\W*(?:(?:okay|ok|yeah|right|all right|alright|mm-hmm|mm+|hmm|uh-huh|um|well|oh)\W+)*so\b")
 # Asking without a question mark: "Tell me a bit about...", "I'm wondering whether..."
 QUESTION_CUE = _rx(r"\b(?:tell (?:me|us) (?:a (?:little|bit)|more|about|something about)|start by telling me|"
@@ -390,6 +399,26 @@ ENCOURAGEMENT = _rx(
     r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",
     r"\bi(?:'m| am) (?:sure|confident|certain) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
     r"\b(?:stay|keep) (?:staying |being )?(?:positive|strong|hopeful)\b", r"\bkeep (?:your|that) (?:head|chin) up\b",
+    # Fifth round. Normalising: "You're certainly not the only one", "Any sensible person would hesitate",
+    # "That's a really common worry", "That's very understandable"
+    r"\byou(?:'re| are)(?: \w+ly| definitely)? not the only (?:one|person)\b", r"\byou (?:aren't|are not|'re not) alone\b",
+    r"\b(?:anybody|any (?:\w+ )?(?:person|parent|one of us)|most people|no one could blame you|nobody could blame you)"
+    r" (?:would|in your (?:shoes|position|situation))\b",
+    r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:a |an )?(?:very |really |so |pretty |quite |extremely )?common (?:worry|"
+    r"feeling|reaction|fear|concern|experience|response|thing to (?:feel|worry))\b",
+    r"\b(?:that(?:'s| is| was)|it(?:'s| is)|that seems) (?:very |really |so |quite |absolutely |more than )understandable\b",
+    # Reassurance: "Try not to worry too much", "It does get better", "I have every confidence you'll manage"
+    r"(?<!\bi )(?<!\bwe )(?<!\bi just )\btry (?:not to|to not) (?:worry|stress|panic|blame yourself|beat yourself)\b",
+    r"\b(?:it|things|life) (?:really |honestly |always |usually |does |do )*gets? (?:better|easier)\b",
+    r"\bi(?:'m| am) (?:so |very |really )?(?:confident|certain) (?:that )?you\b",
+    r"\bi have (?:every |total |full |complete )?(?:confidence|faith) (?:in you|that you)\b",
+    # Crediting effort and worth: "You've been working so hard on it", "You're doing your best", "You're worth it"
+    r"\byou(?:'re| are|'ve| have)(?: clearly| really| obviously)?(?: been)? (?:working|trying) (?:really |so |very |"
+    r"incredibly )?hard\b", _APPRAISAL,
+    r"\byou(?:'re| are|'ve been| have been) (?:clearly |really )?(?:doing|trying) (?:your|the) (?:very )?best\b",
+    r"\byou(?:'ve| have) (?:been making|made|put in) (?:a (?:real |huge |big )?|so much |real |great )?efforts?\b",
+    r"\byou(?:'re| are) (?:so |totally |definitely )?worth (?:it|more|so much|better)\b",
+    r"\byou(?:'re| are)? (?:\w+ )?right to (?:be|feel|want|ask|question|worry|say|raise|speak)\b",
 )
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(

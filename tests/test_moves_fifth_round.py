@@ -1,0 +1,101 @@
+"""Move detection, fifth round (issue 12): normalising and crediting effort are affirmations, a feeling
+said to be all right to have is not a reflection, praise of a plan restates nothing.
+
+Every wording is written for this test in a customer-service or everyday setting; none is taken from
+ESConv, AnnoMI or the project's customer-service set. Each rule is checked on three or more wordings
+and on near misses it must leave alone.
+"""
+from __future__ import annotations
+
+import pytest
+
+from scoring import detect_moves
+
+pytestmark = pytest.mark.usefixtures("rules_move_mode")  # the rules alone (tests/conftest.py)
+
+BOILER = [{"role": "customer", "text": "The boiler's broken again, it's the third time this winter, and I've "
+                                       "got two kids at home with no heating."}]
+PLAN = [{"role": "customer", "text": "I was thinking I could take the train to my sister's on Friday and sort "
+                                     "the paperwork from there."}]
+
+
+def _listening(moves: list[str]) -> set[str]:
+    return set(moves) & {"paraphrase", "reflection"}
+
+
+# --- Normalising, reassurance and credit for effort are affirmations.
+
+@pytest.mark.parametrize("text", [
+    "You're certainly not the only one this has happened to.",
+    "You aren't alone with this, lots of our customers have had the same.",
+    "Any reasonable person would be fed up by now.",
+    "Anybody in your position would want it sorted.",
+    "That's a really common worry with these tanks.",
+    "That's very understandable after three visits.",
+    "Try not to worry too much, the engineer is on his way.",
+    "It does get easier once the new unit is in.",
+    "I'm confident you'll have it back up and running tonight.",
+    "You've clearly been working so hard to keep the house warm.",
+    "You're doing your best with two little ones and no heat.",
+    "You've made a real effort to keep every receipt.",
+    "You're really right to ask for that in writing.",
+])
+def test_normalising_reassuring_and_crediting_effort_are_affirmations(text):
+    assert "affirmation" in detect_moves(text, BOILER)
+
+
+@pytest.mark.parametrize("text", [
+    "I try not to worry about the weather.",  # the speaker's own habit, not reassurance
+    "We try not to stress the old pipes.",
+    "It's not a common fault with this model.",  # no normalising of the person
+    "You're the only one on the list for today.",  # a fact, not "not the only one"
+    "The engineer has been working on the pipes.",  # effort, but not the customer's
+])
+def test_near_misses_are_not_affirmations(text):
+    assert "affirmation" not in detect_moves(text, BOILER)
+
+
+# --- A feeling said to be all right to have normalises it: affirmation, not a reflection.
+
+@pytest.mark.parametrize("text", [
+    "It's okay to feel angry about this.",
+    "It is completely natural to be nervous after a flood.",
+    "Honestly, it's normal to feel upset when the heating goes.",
+    "It's fine to be annoyed, anyone would be.",
+])
+def test_a_feeling_said_to_be_all_right_is_not_a_reflection(text):
+    moves = detect_moves(text, BOILER)
+    assert "reflection" not in moves
+    assert "affirmation" in moves
+
+
+@pytest.mark.parametrize("text", [
+    "It's awful for you, with the kids at home.",  # the soft reflection still holds
+    "That must be really stressful with two kids and no heating.",
+    "You must be exhausted after three breakdowns.",
+])
+def test_feelings_said_of_the_customer_still_reflect(text):
+    assert "reflection" in detect_moves(text, BOILER)
+
+
+# --- Praising their plan ("That sounds like a great plan") is an affirmation, not a restatement.
+
+@pytest.mark.parametrize("text", [
+    "That sounds like a great plan.",
+    "Sounds like a really sensible idea to me!",
+    "Both of those sound like good options.",
+    "That looks like a solid plan, honestly.",
+])
+def test_praise_of_a_plan_is_not_a_restatement(text):
+    moves = detect_moves(text, PLAN)
+    assert not _listening(moves)
+    assert "affirmation" in moves
+
+
+@pytest.mark.parametrize("text", [
+    "It sounds like you'd rather sort the paperwork from your sister's.",  # about them: still a restatement
+    "That sounds like a great plan, and it sounds like you'd feel calmer away from home.",
+    "So you're heading to your sister's on Friday to do the paperwork there.",
+])
+def test_restating_their_plan_is_still_a_restatement(text):
+    assert _listening(detect_moves(text, PLAN))
