@@ -261,9 +261,7 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return len(toks) == 1 and "?" not in text and bool(content_words(toks)) and not found - {"acknowledgement"} \
             and not rules.NOT_A_SHORT_REFLECTION.search(core) and text.lstrip()[:1] not in "-–—" \
             and (toks[0] in FEELINGS or _customer_broke_off(context))
-    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}) \
-            and not (rules.APPRAISAL.search(core) and not rules.REFLECTIVE_CUE.search(rules.APPRAISAL.sub(" ", core))):
-        # (not "That sounds like a great plan": an appraisal of their idea, an affirmation, restates nothing)
+    if rules.REFLECTIVE_CUE.search(core) and not (found & {"dismissive", "blame"}):
         # "It sounds like you've had enough": about the customer, if it restates them or names a feeling
         return (_shares_customer_content(core, context) or any(t in FEELINGS for t in toks)
                 or bool(rules.INNER_STATE.search(core)))
