@@ -207,6 +207,15 @@ def _restating_question(q: str) -> bool:
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
 
 
+def _restates_then_checks(text: str) -> bool:
+    """Besides the check ("Is that right?"), the turn says something back about the person: "So you…",
+    "It sounds like you…", "Your test came back clear." (not "I think Dr Lee usually sees you, is that right?")."""
+    body = rules.EXPLICIT_CHECK.sub(" ", text)
+    return bool(rules.PARAPHRASE_CUE.search(body) or rules.REFLECTIVE_CUE.search(body) or rules.SO_START.match(body)
+                or any(rules.ABOUT_YOU_START.match(sent) and rules.SECOND_PERSON.search(sent) and not rules.AGREEING.match(sent)
+                       for sent in (rules.FILLER.sub("", m.group().strip()) for m in SENTENCE.finditer(body))))
+
+
 def _feelings_of_people_in_general(text: str) -> bool:
     """Every sentence that names a feeling says it of people in general ("It's been hard for everyone")."""
     felt = [m.group() for m in SENTENCE.finditer(text)
@@ -462,6 +471,10 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
+    if context and rules.EXPLICIT_CHECK.search(text) and _restates_then_checks(text):
+        # "So the refund never came and you're fed up, is that right?": the speaker says it is restating them
+        found.discard("reflection")
+        found.add("paraphrase")
     if "question" in found and found & {"paraphrase", "reflection"} and _restating_questions(text):
         found.discard("question")  # "It sounds like part of you wants to stay?" / "…, is that right?" checks a reflection
     _model_additions(text, context, found)

@@ -534,6 +534,17 @@ UNDERSTANDING_CHECK = _rx(
     r"\b(?:is that|does that sound) (?:about )?right\b",
 )
 
+# The speaker asking whether they have understood ("…, is that right?", "Correct me if I'm wrong."): what comes
+# before it is a restatement. (Not a tag question, "…, aren't you?", which may state a feeling.)
+EXPLICIT_CHECK = _rx(
+    r"\b(?:is|was) (?:that|this|it) (?:right|correct|accurate)\b", r"\bam i (?:right|correct|close)\b",
+    r"\bcorrect me if i(?:'m| am)? wrong\b", r"\b(?:did|have|do) i (?:get|got|understand|hear|have) (?:that|this|it|you|"
+    r"everything)(?: \w+)? (?:right|correctly|straight)\b", r"\b(?:does|did) (?:that|this) sound (?:about )?(?:right|correct|accurate)\b",
+)
+
+# Agreeing with them or thanking them, not saying anything back: "You're right.", "You're welcome."
+AGREEING = _rx(r"^(?:you(?:'re| are) (?:absolutely |quite |so |totally )?(?:right|correct|welcome)|thank you)\b")
+
 # A short reply that is a courtesy, an agreement or the speaker's reaction, or hands the choice back ("That's your
 # decision."), not a word on the customer's situation.
 NOT_A_SHORT_REFLECTION = _rx(

@@ -98,3 +98,35 @@ def test_praise_of_a_plan_is_an_affirmation(text):
 ])
 def test_other_remarks_about_a_plan_are_not_praise(text):
     assert "affirmation" not in detect_moves(text, PLAN)
+
+
+# --- A turn that says something back and then asks whether it understood is a restatement, not a new question.
+
+LEASE = [{"role": "customer", "text": "The landlord kept my deposit and won't say why, and now the agency has "
+                                      "stopped answering my emails."}]
+
+
+@pytest.mark.parametrize("text", [
+    "So nobody is telling you anything, is that right?",
+    "It sounds like you've been left completely in the dark. Correct me if I'm wrong.",
+    "Okay, so you're out of pocket and getting no answers, am I right?",
+    "Your emails have gone unanswered for weeks. Did I get that right?",
+    "I hear you saying the whole thing feels unfair, does that sound right?",
+])
+def test_a_checked_restatement_is_a_paraphrase_not_a_question(text):
+    moves = detect_moves(text, LEASE)
+    assert "paraphrase" in moves
+    assert "question" not in moves
+    assert "reflection" not in moves  # the speaker says they are restating, whatever it names
+
+
+@pytest.mark.parametrize("text", [
+    "Is that right?",  # the check alone restates nothing
+    "I think Dr Lee usually handles your account, is that right?",  # the speaker's own information
+    "You're right. Did the agency give you a reason at all?",  # agreeing, then a new question
+    "When did you last hear from the agency, and is that the right email address?",
+])
+def test_a_check_without_a_restatement_is_still_a_question(text):
+    moves = detect_moves(text, LEASE)
+    assert "question" in moves
+    assert "paraphrase" not in moves
