@@ -14,7 +14,7 @@ from scoring import rules
 from scoring.evidence import SENTENCE
 from scoring.features import features_for
 from scoring.model import get_model
-from scoring.text import FEELINGS, content_words, stem, tokens
+from scoring.text import FEELINGS as _BASE_FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
     from core.transcript import Turn
@@ -30,6 +30,15 @@ _ENDS_WITH_OR = re.compile(r"\bor\W*$", re.IGNORECASE)
 _NOT_SAID = re.compile(r"(?<![\w!:\]])\[[^\[\]()]{0,60}\](?!\()")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
+
+# Feeling words for reading reflections: the shared list plus states a listener names back ("ignored",
+# "uncomfortable", "worthless"). Kept here: the shared list also drives the customer's mood.
+FEELINGS = _BASE_FEELINGS | frozenset("""
+uncomfortable uneasy ignored abandoned unwanted unloved unappreciated unheard invisible worthless useless insecure
+awkward drained isolated trapped stuck torn conflicted discouraged demoralised demoralized hurting shocked shaken
+powerless resentful bitter humiliated embarrassing humiliating defeated rejected neglected overlooked dismissed
+disrespected misunderstood unsupported panicky terrified petrified dreading dread grief grieving heartbreaking
+""".split())
 
 
 def _stems(words: list[str]) -> set[str]:

@@ -94,7 +94,13 @@ REFLECTION = _rx(
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "
     r"(?:frustrated|stressed|upset|annoyed|worried|anxious|angry|furious|disappointed|overwhelmed|confused|scared|exhausted|fed up|let down|hurt|sad|lonely)",
     r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
-    r"\bi can hear (?:the|your) (?:frustration|stress|worry|anger|disappointment)",
+    r"\bi(?:'m| am)? (?:can |could )?(?:hear|sense|feel|see)(?:ing)? (?:the|your|how much) (?:frustration|stress|worry|anger|disappointment|hurt|"
+    r"pain|sadness|fear|anxiety|exhaustion|loneliness)",
+    # "That has to be a horrible feeling", "It must have been an awful experience"
+    r"\b(?:that|this|it) (?:must|has to|would|will|could) (?:be|have been) (?:a |an |such a )(?:really |very |so |truly )?(?:horrible|"
+    r"awful|terrible|scary|lonely|hard|tough|difficult|painful|frightening|upsetting|stressful|horrid|unsettling|"
+    r"frustrating|worrying|distressing|exhausting|heartbreaking|humiliating) (?:feeling|experience|place|time|situation|"
+    r"position|thing|spot)\b",
     r"\bi can (?:hear|see|tell) (?:this|that|it)(?:'s| is| has been| was) (?:\w+ )?(?:frustrat|stress|upset|annoy|worr|"
     r"anxious|difficult|hard|tough|awful|disappoint|overwhelm|scar|confus)",
     r"\bno wonder you(?:'re| are| feel)\b",
@@ -273,7 +279,9 @@ OFF_TOPIC_CUE = _rx(
 )
 
 # A feeling word used about the customer's situation: "two days offline is awful for you".
-REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
+REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds|"
+                     r"(?:made|make|makes|making|left|leaves|leaving) you (?:feel|feeling|so|very|really|more|quite|pretty|"
+                     r"a (?:bit|little)|\w+(?:ed|ous|ful|less)))\b")
 # A feeling said to be all right to have ("It's okay to feel sad", "It's natural to be nervous"): normalising, not reflecting.
 NORMAL_TO_FEEL = _rx(r"\b(?:ok|okay|normal|natural|fine|alright|all right|human|understandable|common|valid) to (?:feel|be|get)\b")
 
@@ -433,7 +441,8 @@ REFLECTION_MORE = _rx(
     r"fear|sadness|anger|disappointment|hurt|loneliness)\b",
     r"\b(?:that|this|it) (?:can|could|would|will) (?:be|feel) (?:\w+ )?(?:really |so |very |incredibly |quite )?"
     r"(?:frustrating|stressful|upsetting|hard|difficult|tough|awful|scary|overwhelming|painful|hurtful|lonely|"
-    r"depressing|rough|exhausting|disappointing|isolating|confusing)\b",
+    r"depressing|rough|exhausting|disappointing|isolating|confusing|awkward|embarrassing|humiliating|unsettling|"
+    r"nerve-wracking|worrying|upsetting|frightening|draining|heartbreaking)\b",
     r"\b(?:that|this|it)(?:'s| is) (?:a |such a )?(?:really |so |very )?(?:tough|hard|difficult|rough|painful|scary|"
     r"stressful|lonely) (?:situation|time|place|spot|thing|position|one)\b",
     r"\byou(?:'re| are| must be| seem| sound)(?: so| really| very| quite)? (?:feeling )?(?:\w+ )?(?:and )?"

@@ -130,3 +130,31 @@ def test_a_check_without_a_restatement_is_still_a_question(text):
     moves = detect_moves(text, LEASE)
     assert "question" in moves
     assert "paraphrase" not in moves
+
+
+# --- Reflections of feeling said without "you feel": states named back, what it made them feel, a feeling heard.
+
+HOLD = [{"role": "customer", "text": "I've rung six times, every time I'm put on hold and then cut off, and "
+                                     "nobody ever rings back."}]
+
+
+@pytest.mark.parametrize("text", [
+    "You're feeling completely ignored by us.",  # states named back beyond the shared list
+    "Six calls and nothing, it's no wonder you feel invisible.",
+    "That's left you feeling powerless, with nobody calling back.",
+    "All of that has made you really anxious about phoning us.",
+    "I'm hearing your frustration with being passed around.",
+    "That has to be a horrible feeling, being cut off after waiting so long.",
+    "That could be really awkward at work, being cut off mid-call.",
+])
+def test_reflections_of_feeling_without_you_feel(text):
+    assert "reflection" in detect_moves(text, HOLD)
+
+
+@pytest.mark.parametrize("text", [
+    "I can make you an appointment with the stress clinic.",  # "make you" + a noun, no feeling
+    "The line was left unattended for an hour on Monday.",
+    "Hold times are usually around ten minutes.",
+])
+def test_near_misses_are_not_reflections_of_feeling(text):
+    assert "reflection" not in detect_moves(text, HOLD)
