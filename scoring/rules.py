@@ -308,7 +308,10 @@ OWN_VOICE = _rx(
     r"\bif you (?:ever )?(?:wanted|needed|liked|(?:would|'d) (?:like|prefer|rather)|wish|feel like|decide|choose|are (?:ever )?"
     r"(?:interested|ready|happy))\b",
     r"\bi(?:'d| would) be (?:more than |really |very |only too )?(?:happy|glad|pleased|delighted) to\b",
-    r"\bas i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
+    r"\b(?:as|like) i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
+    # the speaker's own next step: "So I'll plan to see you again in a fortnight"
+    r"\bi(?:'ll| will) (?!never\b)(?:\w+ )?(?:plan|see|meet|send|give|get|make|book|call|ring|write|check|ask|look|talk|share|"
+    r"put|set|bring|leave|let|come|go|follow|pass|print|email)\b",
     # what they will have to do: "You'll need to be in between eight and twelve"
     r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
@@ -471,8 +474,10 @@ SUGGESTION_QUESTION = _rx(
     # "Do you think a second opinion would help?", "Would it be worth asking them?": a proposal to weigh up
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:do|don't) you think\b[^?]*\b(?:would|could|might|will) "
     r"(?:\w+ )?(?:help|benefit|be (?:\w+ )?(?:helpful|beneficial|useful|worth|a good idea|an option|good for you))\b",
+    # (not an offer of the speaker's own: "Would it be helpful if I sent you…", "…to give you some information?")
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:would|could|might) it (?:\w+ )?(?:help|be (?:\w+ )?(?:worth|helpful|"
-    r"useful|a good idea|an idea))\b",
+    r"useful|a good idea|an idea))\b(?! (?:you )?(?:if (?:i|we)\b|for (?:me|us) to\b|(?:for you )?to (?:give|send|share|tell|show|"
+    r"go (?:over|through)|talk (?:you )?through|explain|email|post|print) (?:you|some|a|the|more)\b))",
     # "Is that something you'd be willing to do?", "Would that be something you'd consider?": asking them to take it up
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is|would) (?:that|this|it) (?:be )?(?:something|anything) (?:that )?you(?:'d| would)? "
     r"(?:be )?(?:(?:open|willing|interested|up for|keen) (?:to|in)|like to|want to|consider)\b",

@@ -158,3 +158,42 @@ def test_reflections_of_feeling_without_you_feel(text):
 ])
 def test_near_misses_are_not_reflections_of_feeling(text):
     assert "reflection" not in detect_moves(text, HOLD)
+
+
+# --- The speaker's own plans are not a reflection; an offer of the speaker's own is a question, not a suggestion.
+
+@pytest.mark.parametrize("text", [
+    "So, like I said, we need the engineer's report first.",
+    "Okay, so then I'll talk to the heating team about your boiler.",
+    "Right, so after this I'll look into where the part for your boiler has got to.",
+    "So, the boiler's on the list and I'll see you again once it's in.",
+])
+def test_the_speakers_own_plans_are_not_a_reflection(text):
+    assert not _listening(detect_moves(text, BOILER))
+
+
+@pytest.mark.parametrize("text", [
+    "So you've had three breakdowns this winter with the kids at home.",  # about them: still reflects
+    "So the heating's gone again, for the third time.",
+    "So you'll be without heating until the part comes.",  # not the speaker's plan
+])
+def test_restatements_still_reflect_after_the_plans_rule(text):
+    assert _listening(detect_moves(text, BOILER))
+
+
+@pytest.mark.parametrize("text", [
+    "Would it be helpful if I sent you the warranty terms?",
+    "Would it help to give you a number for the emergency line?",
+    "Might it be useful for me to go over what the engineer found?",
+])
+def test_an_offer_of_the_speakers_own_is_a_question(text):
+    assert "question" in detect_moves(text, BOILER)
+
+
+@pytest.mark.parametrize("text", [
+    "Would it help to keep a heater in the kids' room?",  # what they could do: a suggestion
+    "Would it be worth asking a neighbour to keep an eye out?",
+    "Could it help to bleed the radiators first?",
+])
+def test_a_suggestion_of_what_they_could_do_is_still_not_a_question(text):
+    assert "question" not in detect_moves(text, BOILER)
