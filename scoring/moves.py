@@ -293,18 +293,21 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True
     if _about_them(core, toks, context):
         return True  # "So you took the whole day off for it, and nobody came."
-    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
+    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?") \
+            and not _tells(core):  # not "You've listed what you want. Pick one."
         return True  # "And how she feels about you matters to you."
     if 1 <= len(toks) <= 4 and "?" not in text and content_words(toks) and not rules.NOT_A_SHORT_REFLECTION.search(core) \
             and not _answers(context) and text.lstrip()[:1] not in "-–—":
         return True  # "Totally discouraged.", "A fresh start.": a short word on their situation (not a piece of a longer one)
-    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context):
+    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context) \
+            and not rules.NOT_A_SHORT_REFLECTION.search(core):  # "Good night!" after "Good night" is a courtesy
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
     # Two of their words in a general remark ("Facebook is a good place to meet people, I find") is the speaker's
     # view, not theirs said back: it has to be about them, or short and not in the speaker's own voice.
     return shared >= 2 and (bool(rules.SECOND_PERSON.search(core))
-                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)))
+                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)
+                                and not (len(toks) <= 4 and rules.NOT_A_SHORT_REFLECTION.search(core))))
 
 
 def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -326,6 +329,11 @@ def _asks_or_tells(core: str) -> bool:
         if rules.ASKS_OPENING.match(sent) or rules.IMPERATIVE.match(sent):
             return True
     return False
+
+
+def _tells(core: str) -> bool:
+    """Some sentence tells the person what to do ("Pick one.", "Break it into smaller steps.")."""
+    return any(rules.IMPERATIVE.match(rules.FILLER.sub("", m.group().strip())) for m in SENTENCE.finditer(core))
 
 
 def _trailing_ask(text: str) -> bool:

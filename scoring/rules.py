@@ -524,7 +524,7 @@ IMPERATIVE = _rx(r"^(?:please |just |maybe |perhaps |first of all,? |also,? |and
                  r"ask|tell|talk|write|read|join|reach|let|focus|practice|practise|start|avoid|treat|put|see|check|listen|"
                  r"learn|imagine|leave|send|bring|set|hold|stay|move|turn|open|close|watch|wait|believe|trust|accept|"
                  r"allow|forget|speak|contact|visit|seek|apply|sign|share|show|explain|eat|sleep|drink|rest|relax|grab|"
-                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save)\b")
+                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save|break|write|split|pace|limit)\b")
 
 # Asking for agreement to a proposal ("Does that sound okay?", "Would that work for you?"): a question, even
 # though the check for more shares its words ("Does that cover everything?").
@@ -566,7 +566,8 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
     r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really|go(?:t)?t?cha|"
-    r"yep|yup|neat|dear|cheers)\b")
+    r"yep|yup|neat|dear|cheers|night|fingers crossed|nailed it|(?:happy|glad) to|my pleasure|same here|me too|you too|"
+    r"likewise|take care|bless you)\b")
 
 # People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
 PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"

@@ -197,3 +197,35 @@ def test_an_offer_of_the_speakers_own_is_a_question(text):
 ])
 def test_a_suggestion_of_what_they_could_do_is_still_not_a_question(text):
     assert "question" not in detect_moves(text, BOILER)
+
+
+# --- A courtesy said back ("Good night!" after "Good night") restates nothing; nor does advice after a "you want".
+
+@pytest.mark.parametrize("said, text", [
+    ("Thanks so much, good night!", "Good night!"),
+    ("Fingers crossed the part comes tomorrow.", "Fingers crossed!"),
+    ("You too, take care now.", "You too, take care."),
+    ("Cheers, happy to have it sorted.", "Happy to help!"),
+])
+def test_a_courtesy_said_back_is_not_a_restatement(said, text):
+    assert not _listening(detect_moves(text, [{"role": "customer", "text": said}]))
+
+
+@pytest.mark.parametrize("text", [
+    "You want the heating back before the weekend. Pick a slot that works.",
+    "You'd like this sorted for good. Write down every date it failed.",
+    "You want it fixed properly. Break it down with the engineer step by step.",
+])
+def test_advice_after_a_you_want_is_not_a_reflection(text):
+    assert not _listening(detect_moves(text, BOILER))
+
+
+@pytest.mark.parametrize("text", [
+    "You want the heating back before the weekend.",  # no advice: still reflects
+    "And how the kids cope with the cold matters a lot to you.",
+    "Two weeks.",  # their words handed back (a short echo)
+])
+def test_inner_states_and_echoes_still_reflect(text):
+    ctx = BOILER + [{"role": "trainee", "text": "How long has it been off?"},
+                    {"role": "customer", "text": "Two weeks, and the kids are freezing."}]
+    assert _listening(detect_moves(text, ctx))
