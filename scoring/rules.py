@@ -136,7 +136,7 @@ AFFIRMATION = _rx(
     r"\bwe(?:'ll| will) (?:get (?:this|it|you)|sort (?:this|it)|fix (?:this|it))\b",
     r"\bi(?:'ll| will) make sure\b",
     r"\byou(?:'re| are) in (?:good|safe) hands\b",
-    r"\b(?:i|we) (?:completely |totally |really )?understand\b",
+    # ("I understand" alone is generic: an acknowledgement, see data/cs_moves/LABELLING.md rule 3)
     r"\bthank you for (?:your patience|bearing with|explaining|telling me|letting me know|being patient)\b",
     r"\bi(?:'m| am) (?:here|going) to help\b",
     r"\b(?:great|good) (?:question|point|idea)\b",
@@ -166,6 +166,7 @@ ACKNOWLEDGEMENT = _rx(
     r"^\s*(?:ok(?:ay)?|right|i see|got it|understood|sure|alright|thanks|thank you|mm+|ah|oh)\b",
     r"\bthank(?:s| you) for (?:telling|explaining|letting me know|sharing|that|the|your)",
     r"\bi (?:see|hear you|understand|get it|hear what you(?:'re| are) saying)\b",
+    r"\b(?:i|we) (?:completely |totally |really |fully |definitely )understand\b",
     r"\bthat makes sense\b", r"\bnoted\b", r"\bi(?:'ve| have) (?:got|noted) (?:that|this)\b",
 )
 

@@ -229,3 +229,25 @@ def test_inner_states_and_echoes_still_reflect(text):
     ctx = BOILER + [{"role": "trainee", "text": "How long has it been off?"},
                     {"role": "customer", "text": "Two weeks, and the kids are freezing."}]
     assert _listening(detect_moves(text, ctx))
+
+
+# --- "I understand" on its own is generic (an acknowledgement, LABELLING.md rule 3), not an affirmation.
+
+@pytest.mark.parametrize("text", [
+    "I understand.",
+    "I completely understand, let me have a look.",
+    "We totally understand, the line's been busy all morning.",
+])
+def test_i_understand_alone_is_an_acknowledgement_not_an_affirmation(text):
+    moves = detect_moves(text, BOILER)
+    assert "affirmation" not in moves
+    assert "acknowledgement" in moves
+
+
+@pytest.mark.parametrize("text", [
+    "I understand, and you were right to ring us straight away.",  # credit as well: an affirmation
+    "I understand, and honestly it's completely understandable to be fed up.",
+    "I understand how hard that must be with two kids at home.",  # a reflection
+])
+def test_i_understand_with_more_keeps_what_else_it_says(text):
+    assert set(detect_moves(text, BOILER)) & {"affirmation", "reflection"}
