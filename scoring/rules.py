@@ -167,6 +167,8 @@ ACKNOWLEDGEMENT = _rx(
     r"\bthank(?:s| you) for (?:telling|explaining|letting me know|sharing|that|the|your)",
     r"\bi (?:see|hear you|understand|get it|hear what you(?:'re| are) saying)\b",
     r"\b(?:i|we) (?:completely |totally |really |fully |definitely )understand\b",
+    r"\bi (?:can |could )?(?:totally |completely |really |definitely |fully )?(?:understand|know|imagine|get|see) (?:exactly |just )?"
+    r"how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b",
     r"\bthat makes sense\b", r"\bnoted\b", r"\bi(?:'ve| have) (?:got|noted) (?:that|this)\b",
 )
 
@@ -438,8 +440,10 @@ REFLECTION_MORE = _rx(
     r"\bi can (?:definitely |totally |really |certainly )?(?:tell|see|feel|sense) (?:this|that|it|you)(?:'s| is| are|'re)? "
     r"(?:\w+ ){0,3}?(?:hurt|frustrat|stress|upset|anxi|worr|sad|lonely|scar|afraid|angry|overwhelm|disappoint|weigh|"
     r"pain|exhaust|tired)",
-    r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) (?:how|why|that|what|your) (?:\w+ ){0,4}?"
-    r"(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
+    # (not the stock line "I understand how you feel." with nothing after it: generic, an acknowledgement)
+    r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) "
+    r"(?!(?:exactly |just )?how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b\W*(?:$|[.!,;:]))"
+    r"(?:how|why|that|what|your) (?:\w+ ){0,4}?(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
     r"overwhelm|disappoint|miss)",
     r"\bi (?:can )?(?:understand|feel|sense|hear) (?:your|the) (?:frustration|anxiety|stress|pain|worry|worries|concern|"
     r"fear|sadness|anger|disappointment|hurt|loneliness)\b",

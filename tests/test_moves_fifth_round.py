@@ -251,3 +251,23 @@ def test_i_understand_alone_is_an_acknowledgement_not_an_affirmation(text):
 ])
 def test_i_understand_with_more_keeps_what_else_it_says(text):
     assert set(detect_moves(text, BOILER)) & {"affirmation", "reflection"}
+
+
+@pytest.mark.parametrize("text", [
+    "I know exactly how you feel.",
+    "I understand how you're feeling.",
+    "I can imagine how you feel, honestly.",
+])
+def test_the_stock_line_how_you_feel_is_an_acknowledgement(text):
+    moves = detect_moves(text, BOILER)
+    assert "reflection" not in moves
+    assert "acknowledgement" in moves
+
+
+@pytest.mark.parametrize("text", [
+    "I can imagine how you feel with two kids in a cold house.",  # tied to their situation: a reflection
+    "I understand how stressful this is for you.",
+    "I can see how worried you are about the kids.",
+])
+def test_how_you_feel_tied_to_their_situation_still_reflects(text):
+    assert "reflection" in detect_moves(text, BOILER)
