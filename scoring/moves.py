@@ -120,21 +120,37 @@ def _topic_words(scenario: Scenario | None) -> set[str]:
 
 def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scenario: Scenario | None,
                found: set[str]) -> bool:
-    mine = _stems(content_words(toks))
+    mine = _content_stems(text, toks)
     if not mine:
         return False
-    related = _topic_words(scenario)
+    cue = rules.OFF_TOPIC_CUE.search(text) and not (found & {"next_step", "apology", "reflection", "paraphrase"})
+    if not cue and (len(mine) < 4 or found & _OFF_TOPIC_SERVICE or (scenario is None and not context)):
+        return False  # decided without the topic words (the same answer, much cheaper)
+    related = set(_topic_words(scenario))
     for turn in context[-6:]:
-        related |= _stems(content_words(tokens(_role_text(turn)[1])))
+        said = _role_text(turn)[1]
+        related |= _content_stems(said, tokens(said))
     on_topic = bool(mine & related)
-    if rules.OFF_TOPIC_CUE.search(text) and not (found & {"next_step", "apology", "reflection", "paraphrase"}):
+    if cue:
         return not on_topic or len(mine - related) >= 2
-    service = {"apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
-               "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"}
     # Without any shared word and without a service move, a long-ish turn has wandered off; a suggestion
     # said as a question ("Would a weekly call help?") is about their problem, whatever words it uses.
-    return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service) \
-        and not _suggests(text) and not _DETAILS_ASKED.search(text)
+    return not on_topic and not _suggests(text) and not _DETAILS_ASKED.search(text)
+
+
+_OFF_TOPIC_SERVICE = frozenset(("apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
+                                "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"))
+_STEMS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _content_stems(text: str, toks: list[str]) -> frozenset[str]:
+    """The stems of a text's content words, kept per text (the same customer turns are read on every later turn)."""
+    got = _STEMS_CACHE.get(text)
+    if got is None:
+        if len(_STEMS_CACHE) >= 4096:
+            _STEMS_CACHE.clear()
+        got = _STEMS_CACHE[text] = frozenset(_stems(content_words(toks)))
+    return got
 
 
 # Asking for the caller's details ("Can I grab your account number real quick?") is the call's business.
@@ -187,10 +203,11 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
 
 _RULES = (
     ("question", rules.QUESTION), ("reflection", rules.REFLECTION), ("affirmation", rules.AFFIRMATION),
-    ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("dismissive", rules.DISMISSIVE),
+    ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("acknowledgement", rules.ACKNOWLEDGEMENT_MORE),
+    ("dismissive", rules.DISMISSIVE),
     ("blame", rules.BLAME), ("jargon", rules.JARGON), ("next_step", rules.NEXT_STEP), ("summary", rules.SUMMARY),
     ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
-    ("affirmation", rules.ENCOURAGEMENT), ("reflection", rules.REFLECTION_MORE),
+    ("affirmation", rules.ENCOURAGEMENT), ("affirmation", rules.AFFIRMATION_MORE), ("reflection", rules.REFLECTION_MORE),
 )
 
 
@@ -214,6 +231,12 @@ def _restating_question(q: str) -> bool:
         return False  # "…so when you said that, can you give me an example of what you mean?" asks for more
     cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
+
+
+def _may_check(text: str) -> bool:
+    """The cheap test before EXPLICIT_CHECK: every check says one of these words."""
+    low = text.lower()
+    return "right" in low or "correct" in low or "wrong" in low or "straight" in low or "accurate" in low
 
 
 def _restates_then_checks(text: str) -> bool:
@@ -488,7 +511,7 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
-    if context and rules.EXPLICIT_CHECK.search(text) and _restates_then_checks(text):
+    if context and _may_check(text) and rules.EXPLICIT_CHECK.search(text) and _restates_then_checks(text):
         # "So the refund never came and you're fed up, is that right?": the speaker says it is restating them
         found.discard("reflection")
         found.add("paraphrase")

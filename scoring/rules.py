@@ -33,6 +33,25 @@ def _unicode_words(pattern: str) -> str:
     return "".join(out)
 
 
+class Gated:
+    """Patterns each searched only when the lower-cased text holds its key word: a long alternation costs
+    time at every position of every turn, a substring test almost nothing. `search` gives the first match."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: tuple[str | tuple[str, ...], str]) -> None:
+        self.parts = tuple(((k,) if isinstance(k, str) else k, _rx(p)) for k, p in parts)
+
+    def search(self, text: str):
+        low = text.lower()
+        for keys, rx in self.parts:
+            if any(k in low for k in keys):
+                m = rx.search(text)
+                if m:
+                    return m
+        return None
+
+
 # Praise of the person's idea or plan ("That sounds like a great plan", "Both sound like good options").
 _APPRAISAL = (r"\b(?:sounds?|seems?|looks?) like (?:a |an |such a )?(?:really |very |pretty |truly )?(?:great|good|"
               r"wonderful|excellent|smart|sensible|brilliant|healthy|positive|nice|solid|reasonable|fun|lovely|fantastic) "
@@ -166,10 +185,14 @@ ACKNOWLEDGEMENT = _rx(
     r"^\s*(?:ok(?:ay)?|right|i see|got it|understood|sure|alright|thanks|thank you|mm+|ah|oh)\b",
     r"\bthank(?:s| you) for (?:telling|explaining|letting me know|sharing|that|the|your)",
     r"\bi (?:see|hear you|understand|get it|hear what you(?:'re| are) saying)\b",
-    r"\b(?:i|we) (?:completely |totally |really |fully |definitely )understand\b",
-    r"\bi (?:can |could )?(?:totally |completely |really |definitely |fully )?(?:understand|know|imagine|get|see) (?:exactly |just )?"
-    r"how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b",
     r"\bthat makes sense\b", r"\bnoted\b", r"\bi(?:'ve| have) (?:got|noted) (?:that|this)\b",
+)
+
+# Generic understanding, fifth round: "I completely understand", "I know exactly how you feel" (LABELLING.md rule 3).
+ACKNOWLEDGEMENT_MORE = Gated(
+    ("understand", r"\b(?:i|we) (?:completely |totally |really |fully |definitely )understand\b"),
+    ("how you", r"\bi (?:can |could )?(?:totally |completely |really |definitely |fully )?(?:understand|know|imagine|get|see) "
+                r"(?:exactly |just )?how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b"),
 )
 
 DISMISSIVE = _rx(
@@ -411,27 +434,35 @@ ENCOURAGEMENT = _rx(
     r"\byou(?:'ll| will) (?:be (?:fine|ok|okay|alright|all right|great)|get there|nail it|do (?:great|fine|well))\b",
     r"\bi(?:'m| am) (?:sure|confident|certain) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
     r"\b(?:stay|keep) (?:staying |being )?(?:positive|strong|hopeful)\b", r"\bkeep (?:your|that) (?:head|chin) up\b",
-    # Fifth round. Normalising: "You're certainly not the only one", "Any sensible person would hesitate",
-    # "That's a really common worry", "That's very understandable"
-    r"\byou(?:'re| are)(?: \w+ly| definitely)? not the only (?:one|person)\b", r"\byou (?:aren't|are not|'re not) alone\b",
-    r"\b(?:anybody|any (?:\w+ )?(?:person|parent|one of us)|most people|no one could blame you|nobody could blame you)"
-    r" (?:would|in your (?:shoes|position|situation))\b",
-    r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:a |an )?(?:very |really |so |pretty |quite |extremely )?common (?:worry|"
-    r"feeling|reaction|fear|concern|experience|response|thing to (?:feel|worry))\b",
-    r"\b(?:that(?:'s| is| was)|it(?:'s| is)|that seems) (?:very |really |so |quite |absolutely |more than )understandable\b",
-    # Reassurance: "Try not to worry too much", "It does get better", "I have every confidence you'll manage"
-    r"(?<!\bi )(?<!\bwe )(?<!\bi just )\btry (?:not to|to not) (?:worry|stress|panic|blame yourself|beat yourself)\b",
-    r"\b(?:it|things|life) (?:really |honestly |always |usually |does |do )*gets? (?:better|easier)\b",
-    r"\bi(?:'m| am) (?:so |very |really )?(?:confident|certain) (?:that )?you\b",
-    r"\bi have (?:every |total |full |complete )?(?:confidence|faith) (?:in you|that you)\b",
-    # Crediting effort and worth: "You've been working so hard on it", "You're doing your best", "You're worth it"
-    r"\byou(?:'re| are|'ve| have)(?: clearly| really| obviously)?(?: been)? (?:working|trying) (?:really |so |very |"
-    r"incredibly )?hard\b", _APPRAISAL,
-    r"\byou(?:'re| are|'ve been| have been) (?:clearly |really )?(?:doing|trying) (?:your|the) (?:very )?best\b",
-    r"\byou(?:'ve| have) (?:been making|made|put in) (?:a (?:real |huge |big )?|so much |real |great )?efforts?\b",
-    r"\byou(?:'re| are) (?:so |totally |definitely )?worth (?:it|more|so much|better)\b",
-    r"\byou(?:'re| are)? (?:\w+ )?right to (?:be|feel|want|ask|question|worry|say|raise|speak)\b",
 )
+# Fifth round: more affirmations (each pattern holds one of the key words).
+AFFIRMATION_MORE = Gated(
+    # Normalising: "You're certainly not the only one", "Any sensible person would hesitate",
+    # "That's a really common worry", "That's very understandable"
+    (("only one", "only person"), r"\byou(?:'re| are)(?: \w+ly| definitely)? not the only (?:one|person)\b"),
+    ("alone", r"\byou (?:aren't|are not|'re not) alone\b"),
+    (("anybody", "any ", "most people", "blame you"),
+     r"\b(?:anybody|any (?:\w+ )?(?:person|parent|one of us)|most people|no one could blame you|nobody could blame you)"
+     r" (?:would|in your (?:shoes|position|situation))\b"),
+    ("common", r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:a |an )?(?:very |really |so |pretty |quite |extremely )?common (?:worry|"
+               r"feeling|reaction|fear|concern|experience|response|thing to (?:feel|worry))\b"),
+    ("understandable", r"\b(?:that(?:'s| is| was)|it(?:'s| is)|that seems) (?:very |really |so |quite |absolutely |more than )"
+                       r"understandable\b"),
+    # Reassurance: "Try not to worry too much", "It does get better", "I have every confidence you'll manage"
+    ("try", r"(?<!\bi )(?<!\bwe )(?<!\bi just )\btry (?:not to|to not) (?:worry|stress|panic|blame yourself|beat yourself)\b"),
+    (("better", "easier"), r"\b(?:it|things|life) (?:really |honestly |always |usually |does |do )*gets? (?:better|easier)\b"),
+    (("confiden", "certain", "faith"), r"\bi(?:'m| am) (?:so |very |really )?(?:confident|certain) (?:that )?you\b|"
+                                       r"\bi have (?:every |total |full |complete )?(?:confidence|faith) (?:in you|that you)\b"),
+    # Crediting effort and worth: "You've been working so hard on it", "You're doing your best", "You're worth it"
+    ("hard", r"\byou(?:'re| are|'ve| have)(?: clearly| really| obviously)?(?: been)? (?:working|trying) (?:really |so |very |"
+             r"incredibly )?hard\b"),
+    ("like", _APPRAISAL),  # "That sounds like a great plan"
+    ("best", r"\byou(?:'re| are|'ve been| have been) (?:clearly |really )?(?:doing|trying) (?:your|the) (?:very )?best\b"),
+    ("effort", r"\byou(?:'ve| have) (?:been making|made|put in) (?:a (?:real |huge |big )?|so much |real |great )?efforts?\b"),
+    ("worth", r"\byou(?:'re| are) (?:so |totally |definitely )?worth (?:it|more|so much|better)\b"),
+    ("right to", r"\byou(?:'re| are)? (?:\w+ )?right to (?:be|feel|want|ask|question|worry|say|raise|speak)\b"),
+)
+
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
     # "I can understand wanting to avoid a row", "I can tell this is really hurting you"
