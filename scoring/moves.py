@@ -67,8 +67,10 @@ def is_parroting(text: str, context: Sequence[ContextTurn]) -> bool:
 
 def paraphrase_overlap(text: str, context: Sequence[ContextTurn]) -> tuple[int, float]:
     """(shared content stems, share of the customer's content stems restated) against recent customer turns."""
-    mine = _stems(content_words(tokens(text)))
-    cust = _stems(content_words([t for c in customer_context(context) for t in tokens(c)]))
+    mine = _text_stems(text)
+    cust: set[str] | frozenset[str] = frozenset()
+    for c in customer_context(context):
+        cust = cust | _text_stems(c)
     if not mine or not cust:
         return 0, 0.0
     shared = mine & cust
@@ -89,11 +91,26 @@ def _loose_keys(words: list[str]) -> set[str]:
 def _shares_customer_content(text: str, context: Sequence[ContextTurn]) -> bool:
     """Whether the turn shares a content word (loosely matched) with anything the customer has said so far."""
     mine = _loose_keys(content_words(tokens(text)))
+    if not mine:
+        return False
     for turn in context:
         role, said = _role_text(turn)
-        if role == "customer" and mine & _loose_keys(content_words(tokens(said))):
+        if role == "customer" and not mine.isdisjoint(_text_loose_keys(said)):
             return True
     return False
+
+
+_LOOSE_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _text_loose_keys(text: str) -> frozenset[str]:
+    """_loose_keys of a text's content words, kept per text (every later turn reads the customer's turns again)."""
+    got = _LOOSE_CACHE.get(text)
+    if got is None:
+        if len(_LOOSE_CACHE) >= 4096:
+            _LOOSE_CACHE.clear()
+        got = _LOOSE_CACHE[text] = frozenset(_loose_keys(content_words(tokens(text))))
+    return got
 
 
 def _restated_points(text: str, context: Sequence[ContextTurn]) -> int:
@@ -102,8 +119,8 @@ def _restated_points(text: str, context: Sequence[ContextTurn]) -> int:
     for turn in context:
         role, said = _role_text(turn)
         if role == "customer":
-            cust |= _stems(content_words(tokens(said)))
-    return len(_stems(content_words(tokens(text))) & cust)
+            cust |= _text_stems(said)
+    return len(_text_stems(text) & cust)
 
 
 def _topic_words(scenario: Scenario | None) -> set[str]:
@@ -141,6 +158,10 @@ def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scena
 _OFF_TOPIC_SERVICE = frozenset(("apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
                                 "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"))
 _STEMS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _text_stems(text: str) -> frozenset[str]:
+    return _content_stems(text, tokens(text))
 
 
 def _content_stems(text: str, toks: list[str]) -> frozenset[str]:

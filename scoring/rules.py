@@ -45,10 +45,12 @@ class Gated:
     def search(self, text: str):
         low = text.lower()
         for keys, rx in self.parts:
-            if any(k in low for k in keys):
-                m = rx.search(text)
-                if m:
-                    return m
+            for k in keys:
+                if k in low:
+                    m = rx.search(text)
+                    if m:
+                        return m
+                    break
         return None
 
 
