@@ -271,3 +271,26 @@ def test_the_stock_line_how_you_feel_is_an_acknowledgement(text):
 ])
 def test_how_you_feel_tied_to_their_situation_still_reflects(text):
     assert "reflection" in detect_moves(text, BOILER)
+
+
+# --- The speed comparison against another checkout (bench/scoring.py --against DIR) loads it beside this one.
+
+def test_bench_loads_another_checkout_beside_this_one(capsys):
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    import scoring.moves as ours
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("bench_scoring_for_test", root / "bench" / "scoring.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    other = bench._other_detect_moves(root)
+    assert other is not ours.detect_moves  # its own module objects...
+    assert sys.modules["scoring.moves"] is ours  # ...and ours are back in place
+    for text in ("That sounds really frustrating.", "When did it start?", "I understand."):
+        assert other(text, BOILER) == ours.detect_moves(text, BOILER)
+    bench.against(root, reps=1, chunk=100, limit=300)
+    out = capsys.readouterr().out
+    assert "this checkout" in out and "vs other" in out
