@@ -257,7 +257,8 @@ def _restating_question(q: str) -> bool:
 def _may_check(text: str) -> bool:
     """The cheap test before EXPLICIT_CHECK: every check says one of these words."""
     low = text.lower()
-    return "right" in low or "correct" in low or "wrong" in low or "straight" in low or "accurate" in low
+    return ("right" in low or "correct" in low or "wrong" in low or "straight" in low or "accurate" in low
+            or "close" in low)
 
 
 def _restates_then_checks(text: str) -> bool:

@@ -112,6 +112,7 @@ LEASE = [{"role": "customer", "text": "The landlord kept my deposit and won't sa
     "Okay, so you're out of pocket and getting no answers, am I right?",
     "Your emails have gone unanswered for weeks. Did I get that right?",
     "I hear you saying the whole thing feels unfair, does that sound right?",
+    "So the deposit's gone and the agency has gone quiet. Am I close?",
 ])
 def test_a_checked_restatement_is_a_paraphrase_not_a_question(text):
     moves = detect_moves(text, LEASE)
