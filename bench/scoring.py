@@ -18,6 +18,7 @@ baseline, in one run.
     python bench/scoring.py --grades   # the grade validity table only
     python bench/scoring.py --speed    # the speed tables only
     python bench/scoring.py --against DIR  # `moves` here vs another checkout (e.g. main), interleaved in one process
+    python bench/scoring.py --halves   # the design slices: AnnoMI dev by transcript place (even / odd), ESConv train fifth
 """
 from __future__ import annotations
 
@@ -221,6 +222,9 @@ def main() -> None:
             raise SystemExit("--against needs a checkout of this project (a folder holding scoring/moves.py).")
         against(Path(sys.argv[i + 1]))
         return
+    if "--halves" in sys.argv[1:]:
+        halves()
+        return
     if "--speed" in sys.argv[1:]:
         speed()
         return
@@ -274,6 +278,30 @@ def mode_speed(t, scenario, items) -> None:
     for m in modes:
         a, r = statistics.median(ms[m]), statistics.median(rate[m])
         print(f"{LABELS.get(m, m):<40} {a:12.1f} {a / m0:8.2f}x {r:10,.0f} {r / r0:8.2f}x")
+
+
+def halves() -> None:
+    """Default-mode macro-F1 on the slices move rules are designed on: AnnoMI dev split by transcript (its ids
+    are all even, so by order of appearance: even places are read for errors, odd places only scored) and the
+    ESConv train conversations whose index is divisible by 5 (ESConv valid is scored by --moves, at the end)."""
+    from scoring import annomi, esconv
+    from scoring.moves import detect_moves
+
+    rows = []
+    if ANNOMI_DEV.exists():
+        ex = annomi.load_examples(ANNOMI_DEV)
+        for name, part in (("AnnoMI dev, even places (design)", 0), ("AnnoMI dev, odd places (check)", 1)):
+            sub = [e for e in ex if e.conv % 2 == part]
+            rows.append((name, len(sub), annomi.evaluate(sub, detect_moves).macro_f1))
+    train = EVAL_DATA / "esconv" / "train_rl.txt"
+    if train.exists():
+        sub = [e for e in esconv.load_examples(train) if e.conv % 5 == 0]
+        rows.append(("ESConv train, index % 5 == 0 (design)", len(sub), esconv.evaluate(sub, detect_moves).macro_f1))
+    if not rows:
+        raise SystemExit(f"No evaluation data under {EVAL_DATA}.")
+    print(f"{'slice (default mode)':<42} {'turns':>6} {'macro-F1':>9}")
+    for name, n, f in rows:
+        print(f"{name:<42} {n:6d} {f:9.4f}")
 
 
 def _other_detect_moves(root: Path):
