@@ -295,3 +295,20 @@ def test_bench_loads_another_checkout_beside_this_one(capsys):
     bench.against(root, reps=1, chunk=100, limit=300)
     out = capsys.readouterr().out
     assert "this checkout" in out and "vs other" in out
+
+
+def test_bench_prints_the_design_and_check_slices(capsys):
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("bench_scoring_halves", root / "bench" / "scoring.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    if not bench.ANNOMI_DEV.exists():
+        pytest.skip("no AnnoMI dev file here")
+    bench.halves()
+    out = capsys.readouterr().out
+    assert "even places (design)" in out and "odd places (check)" in out
+    figures = [float(line.split()[-1]) for line in out.splitlines()[1:]]
+    assert all(0.0 < f < 1.0 for f in figures)
