@@ -17,6 +17,8 @@ baseline, in one run.
     python bench/scoring.py --moves    # the move validity table only
     python bench/scoring.py --grades   # the grade validity table only
     python bench/scoring.py --speed    # the speed tables only
+    python bench/scoring.py --against DIR  # `moves` here vs another checkout (e.g. main), interleaved in one process
+    python bench/scoring.py --halves   # the design slices: AnnoMI dev by transcript place (even / odd), ESConv train fifth
 """
 from __future__ import annotations
 
@@ -214,6 +216,15 @@ def main() -> None:
         raise SystemExit(print_validity())
     if "--moves" in sys.argv[1:]:
         raise SystemExit(print_move_validity())
+    if "--against" in sys.argv[1:]:
+        i = sys.argv.index("--against")
+        if i + 1 >= len(sys.argv) or not (Path(sys.argv[i + 1]) / "scoring" / "moves.py").is_file():
+            raise SystemExit("--against needs a checkout of this project (a folder holding scoring/moves.py).")
+        against(Path(sys.argv[i + 1]))
+        return
+    if "--halves" in sys.argv[1:]:
+        halves()
+        return
     if "--speed" in sys.argv[1:]:
         speed()
         return
@@ -267,6 +278,88 @@ def mode_speed(t, scenario, items) -> None:
     for m in modes:
         a, r = statistics.median(ms[m]), statistics.median(rate[m])
         print(f"{LABELS.get(m, m):<40} {a:12.1f} {a / m0:8.2f}x {r:10,.0f} {r / r0:8.2f}x")
+
+
+def halves() -> None:
+    """Default-mode macro-F1 on the slices move rules are designed on: AnnoMI dev split by transcript (its ids
+    are all even, so by order of appearance: even places are read for errors, odd places only scored) and the
+    ESConv train conversations whose index is divisible by 5 (ESConv valid is scored by --moves, at the end)."""
+    from scoring import annomi, esconv
+    from scoring.moves import detect_moves
+
+    rows = []
+    if ANNOMI_DEV.exists():
+        ex = annomi.load_examples(ANNOMI_DEV)
+        for name, part in (("AnnoMI dev, even places (design)", 0), ("AnnoMI dev, odd places (check)", 1)):
+            sub = [e for e in ex if e.conv % 2 == part]
+            rows.append((name, len(sub), annomi.evaluate(sub, detect_moves).macro_f1))
+    train = EVAL_DATA / "esconv" / "train_rl.txt"
+    if train.exists():
+        sub = [e for e in esconv.load_examples(train) if e.conv % 5 == 0]
+        rows.append(("ESConv train, index % 5 == 0 (design)", len(sub), esconv.evaluate(sub, detect_moves).macro_f1))
+    if not rows:
+        raise SystemExit(f"No evaluation data under {EVAL_DATA}.")
+    print(f"{'slice (default mode)':<42} {'turns':>6} {'macro-F1':>9}")
+    for name, n, f in rows:
+        print(f"{name:<42} {n:6d} {f:9.4f}")
+
+
+def _other_detect_moves(root: Path):
+    """detect_moves of another checkout, imported beside this one (its own core/scoring modules)."""
+    import importlib
+
+    ours = {k: v for k, v in sys.modules.items() if k.split(".")[0] in ("core", "scoring", "personas")}
+    for k in ours:
+        del sys.modules[k]
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("scoring.moves").detect_moves
+    finally:
+        sys.path.remove(str(root))
+        for k in [k for k in sys.modules if k.split(".")[0] in ("core", "scoring", "personas")]:
+            del sys.modules[k]
+        sys.modules.update(ours)
+
+
+def against(root: Path, reps: int = 7, chunk: int = 250, limit: int = 3000) -> None:
+    """`moves` throughput here vs another checkout on the same turns, chunks alternated (which goes first
+    alternates too) so load from other work hits both alike; CPU time. Turns: ESConv valid when present,
+    else the speed table's synthetic turns."""
+    from scoring.moves import detect_moves as here
+
+    there = _other_detect_moves(root)
+    if ESCONV_VALID.exists():
+        from scoring.esconv import load_examples
+
+        items = [(e.text, e.context) for e in load_examples(ESCONV_VALID)[:limit]]
+        what = f"{len(items)} ESConv valid turns with their context"
+    else:
+        items = [(TRAINEE[i % len(TRAINEE)], [{"role": "customer", "text": CUSTOMER[i % len(CUSTOMER)]}])
+                 for i in range(limit)]
+        what = f"{len(items)} synthetic turns"
+    for f in (here, there):
+        for text, ctx in items[:300]:
+            f(text, ctx)
+    tot = {"here": 0.0, "there": 0.0}
+    ratios: list[float] = []
+    for rep in range(reps):
+        for n, i in enumerate(range(0, len(items), chunk)):
+            part = items[i:i + chunk]
+            took = {}
+            for name, f in ((("here", here), ("there", there)) if (rep + n) % 2 == 0 else (("there", there), ("here", here))):
+                t0 = time.process_time()
+                for text, ctx in part:
+                    f(text, ctx)
+                took[name] = time.process_time() - t0
+                tot[name] += took[name]
+            if took["here"] > 0:
+                ratios.append(took["there"] / took["here"])
+    done = len(items) * reps
+    print(f"{'moves, interleaved in one process':<40} {'turns/s (CPU)':>14} {'vs other':>9}")
+    print(f"{'this checkout':<40} {done / tot['here']:14,.0f} {statistics.median(ratios):8.3f}x")
+    print(f"{'other: ' + str(root)[-33:]:<40} {done / tot['there']:14,.0f} {1.0:8.3f}x")
+    print(f"({what}; {reps} passes in chunks of {chunk}; 'vs other' = median over {len(ratios)} chunk pairs of the "
+          f"other's time / this one's, above 1 = this one is faster)")
 
 
 if __name__ == "__main__":

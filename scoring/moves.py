@@ -15,7 +15,7 @@ from scoring import rules
 from scoring.evidence import SENTENCE
 from scoring.features import features_for
 from scoring.model import get_model
-from scoring.text import FEELINGS, content_words, stem, tokens
+from scoring.text import FEELINGS as _BASE_FEELINGS, content_words, stem, tokens
 
 if TYPE_CHECKING:  # imported for type hints only: keep import time small
     from core.transcript import Turn
@@ -31,6 +31,15 @@ _ENDS_WITH_OR = re.compile(r"\bor\W*$", re.IGNORECASE)
 _NOT_SAID = re.compile(r"(?<![\w!:\]])\[[^\[\]()]{0,60}\](?!\()")
 
 ContextTurn = Any  # core.transcript.Turn or {"role": ..., "text": ...}
+
+# Feeling words for reading reflections: the shared list plus states a listener names back ("ignored",
+# "uncomfortable", "worthless"). Kept here: the shared list also drives the customer's mood.
+FEELINGS = _BASE_FEELINGS | frozenset("""
+uncomfortable uneasy ignored abandoned unwanted unloved unappreciated unheard invisible worthless useless insecure
+awkward drained isolated trapped stuck torn conflicted discouraged demoralised demoralized hurting shocked shaken
+powerless resentful bitter humiliated embarrassing humiliating defeated rejected neglected overlooked dismissed
+disrespected misunderstood unsupported panicky terrified petrified dreading dread grief grieving heartbreaking
+""".split())
 
 
 def _stems(words: list[str]) -> set[str]:
@@ -59,8 +68,10 @@ def is_parroting(text: str, context: Sequence[ContextTurn]) -> bool:
 
 def paraphrase_overlap(text: str, context: Sequence[ContextTurn]) -> tuple[int, float]:
     """(shared content stems, share of the customer's content stems restated) against recent customer turns."""
-    mine = _stems(content_words(tokens(text)))
-    cust = _stems(content_words([t for c in customer_context(context) for t in tokens(c)]))
+    mine = _text_stems(text)
+    cust: set[str] | frozenset[str] = frozenset()
+    for c in customer_context(context):
+        cust = cust | _text_stems(c)
     if not mine or not cust:
         return 0, 0.0
     shared = mine & cust
@@ -81,11 +92,26 @@ def _loose_keys(words: list[str]) -> set[str]:
 def _shares_customer_content(text: str, context: Sequence[ContextTurn]) -> bool:
     """Whether the turn shares a content word (loosely matched) with anything the customer has said so far."""
     mine = _loose_keys(content_words(tokens(text)))
+    if not mine:
+        return False
     for turn in context:
         role, said = _role_text(turn)
-        if role == "customer" and mine & _loose_keys(content_words(tokens(said))):
+        if role == "customer" and not mine.isdisjoint(_text_loose_keys(said)):
             return True
     return False
+
+
+_LOOSE_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _text_loose_keys(text: str) -> frozenset[str]:
+    """_loose_keys of a text's content words, kept per text (every later turn reads the customer's turns again)."""
+    got = _LOOSE_CACHE.get(text)
+    if got is None:
+        if len(_LOOSE_CACHE) >= 4096:
+            _LOOSE_CACHE.clear()
+        got = _LOOSE_CACHE[text] = frozenset(_loose_keys(content_words(tokens(text))))
+    return got
 
 
 def _restated_points(text: str, context: Sequence[ContextTurn]) -> int:
@@ -94,8 +120,8 @@ def _restated_points(text: str, context: Sequence[ContextTurn]) -> int:
     for turn in context:
         role, said = _role_text(turn)
         if role == "customer":
-            cust |= _stems(content_words(tokens(said)))
-    return len(_stems(content_words(tokens(text))) & cust)
+            cust |= _text_stems(said)
+    return len(_text_stems(text) & cust)
 
 
 def _topic_words(scenario: Scenario | None) -> set[str]:
@@ -119,21 +145,41 @@ def _topic_words_of(topic_keywords: tuple[str, ...], need_keywords: tuple[tuple[
 
 def _off_topic(text: str, toks: list[str], context: Sequence[ContextTurn], scenario: Scenario | None,
                found: set[str]) -> bool:
-    mine = _stems(content_words(toks))
+    mine = _content_stems(text, toks)
     if not mine:
         return False
-    related = _topic_words(scenario)
+    cue = rules.OFF_TOPIC_CUE.search(text) and not (found & {"next_step", "apology", "reflection", "paraphrase"})
+    if not cue and (len(mine) < 4 or found & _OFF_TOPIC_SERVICE or (scenario is None and not context)):
+        return False  # decided without the topic words (the same answer, much cheaper)
+    related = set(_topic_words(scenario))
     for turn in context[-6:]:
-        related |= _stems(content_words(tokens(_role_text(turn)[1])))
+        said = _role_text(turn)[1]
+        related |= _content_stems(said, tokens(said))
     on_topic = bool(mine & related)
-    if rules.OFF_TOPIC_CUE.search(text) and not (found & {"next_step", "apology", "reflection", "paraphrase"}):
+    if cue:
         return not on_topic or len(mine - related) >= 2
-    service = {"apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
-               "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"}
     # Without any shared word and without a service move, a long-ish turn has wandered off; a suggestion
     # said as a question ("Would a weekly call help?") is about their problem, whatever words it uses.
-    return (scenario is not None or bool(context)) and not on_topic and len(mine) >= 4 and not (found & service) \
-        and not _suggests(text) and not _DETAILS_ASKED.search(text)
+    return not on_topic and not _suggests(text) and not _DETAILS_ASKED.search(text)
+
+
+_OFF_TOPIC_SERVICE = frozenset(("apology", "reflection", "affirmation", "next_step", "summary", "check_more", "farewell",
+                                "acknowledgement", "dismissive", "blame", "paraphrase", "jargon"))
+_STEMS_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _text_stems(text: str) -> frozenset[str]:
+    return _content_stems(text, tokens(text))
+
+
+def _content_stems(text: str, toks: list[str]) -> frozenset[str]:
+    """The stems of a text's content words, kept per text (the same customer turns are read on every later turn)."""
+    got = _STEMS_CACHE.get(text)
+    if got is None:
+        if len(_STEMS_CACHE) >= 4096:
+            _STEMS_CACHE.clear()
+        got = _STEMS_CACHE[text] = frozenset(_stems(content_words(toks)))
+    return got
 
 
 # Asking for the caller's details ("Can I grab your account number real quick?") is the call's business.
@@ -168,8 +214,8 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
     if "question" not in found and "you" in text.lower() and rules.INVERTED_QUESTION.search(text):
         found.add("question")  # "What were you doing when it went black."
     if "reflection" not in found and "dismissive" not in found and any(t in FEELINGS for t in toks) \
-            and rules.REFLECTION_SOFT.search(text):
-        found.add("reflection")  # "two days offline is awful for you"
+            and rules.REFLECTION_SOFT.search(text) and not rules.NORMAL_TO_FEEL.search(text):
+        found.add("reflection")  # "two days offline is awful for you"; "it's okay to feel sad" normalises (affirmation)
     if context:
         shared, coverage = paraphrase_overlap(text, context)
         cue = bool(rules.PARAPHRASE_CUE.search(text))
@@ -186,10 +232,11 @@ def _rule_moves(text: str, toks: list[str], context: Sequence[ContextTurn]) -> t
 
 _RULES = (
     ("question", rules.QUESTION), ("reflection", rules.REFLECTION), ("affirmation", rules.AFFIRMATION),
-    ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("dismissive", rules.DISMISSIVE),
+    ("apology", rules.APOLOGY), ("acknowledgement", rules.ACKNOWLEDGEMENT), ("acknowledgement", rules.ACKNOWLEDGEMENT_MORE),
+    ("dismissive", rules.DISMISSIVE),
     ("blame", rules.BLAME), ("jargon", rules.JARGON), ("next_step", rules.NEXT_STEP), ("summary", rules.SUMMARY),
     ("check_more", rules.CHECK_MORE), ("farewell", rules.FAREWELL),
-    ("affirmation", rules.ENCOURAGEMENT), ("reflection", rules.REFLECTION_MORE),
+    ("affirmation", rules.ENCOURAGEMENT), ("affirmation", rules.AFFIRMATION_MORE), ("reflection", rules.REFLECTION_MORE),
 )
 
 
@@ -213,6 +260,22 @@ def _restating_question(q: str) -> bool:
         return False  # "…so when you said that, can you give me an example of what you mean?" asks for more
     cue = rules.PARAPHRASE_CUE.search(q) or rules.REFLECTIVE_CUE.search(q)
     return bool(cue) and not rules.ASKS_OPENING.match(rules.FILLER.sub("", q) or q) and not rules.OPEN_QUESTION.search(q)
+
+
+def _may_check(text: str) -> bool:
+    """The cheap test before EXPLICIT_CHECK: every check says one of these words."""
+    low = text.lower()
+    return ("right" in low or "correct" in low or "wrong" in low or "straight" in low or "accurate" in low
+            or "close" in low)
+
+
+def _restates_then_checks(text: str) -> bool:
+    """Besides the check ("Is that right?"), the turn says something back about the person: "So you…",
+    "It sounds like you…", "Your test came back clear." (not "I think Dr Lee usually sees you, is that right?")."""
+    body = rules.EXPLICIT_CHECK.sub(" ", text)
+    return bool(rules.PARAPHRASE_CUE.search(body) or rules.REFLECTIVE_CUE.search(body) or rules.SO_START.match(body)
+                or any(rules.ABOUT_YOU_START.match(sent) and rules.SECOND_PERSON.search(sent) and not rules.AGREEING.match(sent)
+                       for sent in (rules.FILLER.sub("", m.group().strip()) for m in SENTENCE.finditer(body))))
 
 
 def _feelings_of_people_in_general(text: str) -> bool:
@@ -283,18 +346,21 @@ def _reflective(text: str, context: Sequence[ContextTurn], found: set[str]) -> b
         return True
     if _about_them(core, toks, context):
         return True  # "So you took the whole day off for it, and nobody came."
-    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?"):
+    if len(toks) <= 25 and rules.INNER_STATE_OF_YOU.search(core) and not text.rstrip().endswith("?") \
+            and not _tells(core):  # not "You've listed what you want. Pick one."
         return True  # "And how she feels about you matters to you."
     if 1 <= len(toks) <= 4 and "?" not in text and content_words(toks) and not rules.NOT_A_SHORT_REFLECTION.search(core) \
             and not _answers(context) and text.lstrip()[:1] not in "-–—":
         return True  # "Totally discouraged.", "A fresh start.": a short word on their situation (not a piece of a longer one)
-    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context):
+    if len(toks) <= 5 and not text.rstrip().endswith("?") and _echoes(toks, context) and not _answers(context) \
+            and not rules.NOT_A_SHORT_REFLECTION.search(core):  # "Good night!" after "Good night" is a courtesy
         return True  # "Two days." / "Probably a six.": the customer's own words handed back, a simple reflection
     shared, _ = paraphrase_overlap(core, context)
     # Two of their words in a general remark ("Facebook is a good place to meet people, I find") is the speaker's
     # view, not theirs said back: it has to be about them, or short and not in the speaker's own voice.
     return shared >= 2 and (bool(rules.SECOND_PERSON.search(core))
-                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)))
+                            or (len(toks) <= 10 and not rules.FIRST_PERSON.search(core)
+                                and not (len(toks) <= 4 and rules.NOT_A_SHORT_REFLECTION.search(core))))
 
 
 def _about_them(core: str, toks: list[str], context: Sequence[ContextTurn]) -> bool:
@@ -316,6 +382,11 @@ def _asks_or_tells(core: str) -> bool:
         if rules.ASKS_OPENING.match(sent) or rules.IMPERATIVE.match(sent):
             return True
     return False
+
+
+def _tells(core: str) -> bool:
+    """Some sentence tells the person what to do ("Pick one.", "Break it into smaller steps.")."""
+    return any(rules.IMPERATIVE.match(rules.FILLER.sub("", m.group().strip())) for m in SENTENCE.finditer(core))
 
 
 def _trailing_ask(text: str) -> bool:
@@ -470,6 +541,10 @@ def detect_moves(text: str, context: Sequence[Turn | Mapping[str, str]] = (),
         found.discard("paraphrase")  # restating needs the customer's content, not just "so you're saying"
     else:
         _add_reflective(text, context, found, ratio)
+    if context and _may_check(text) and rules.EXPLICIT_CHECK.search(text) and _restates_then_checks(text):
+        # "So the refund never came and you're fed up, is that right?": the speaker says it is restating them
+        found.discard("reflection")
+        found.add("paraphrase")
     if "question" in found and found & {"paraphrase", "reflection"} and _restating_questions(text):
         found.discard("question")  # "It sounds like part of you wants to stay?" / "…, is that right?" checks a reflection
     _model_additions(text, context, found)

@@ -33,6 +33,32 @@ def _unicode_words(pattern: str) -> str:
     return "".join(out)
 
 
+class Gated:
+    """Patterns each searched only when the lower-cased text holds its key word: a long alternation costs
+    time at every position of every turn, a substring test almost nothing. `search` gives the first match."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: tuple[str | tuple[str, ...], str]) -> None:
+        self.parts = tuple(((k,) if isinstance(k, str) else k, _rx(p)) for k, p in parts)
+
+    def search(self, text: str):
+        low = text.lower()
+        for keys, rx in self.parts:
+            for k in keys:
+                if k in low:
+                    m = rx.search(text)
+                    if m:
+                        return m
+                    break
+        return None
+
+
+# Praise of the person's idea or plan ("That sounds like a great plan", "Both sound like good options").
+_APPRAISAL = (r"\b(?:sounds?|seems?|looks?) like (?:a |an |such a )?(?:really |very |pretty |truly )?(?:great|good|"
+              r"wonderful|excellent|smart|sensible|brilliant|healthy|positive|nice|solid|reasonable|fun|lovely|fantastic) "
+              r"(?:idea|plan|step|start|choice|decision|approach|way|thing|goal|option)s?\b")
+
 QUESTION = _rx(
     r"\?",
     r"^\s*(?:can|could|would|will|do|does|did|is|are|was|were|have|has|what(?! an?\b)|when|where|which|who|why|how)\b"
@@ -89,7 +115,13 @@ REFLECTION = _rx(
     r"\byou(?:'re| are| must be| must feel| seem| sound| feel|'ve been| have been)(?: so| really| very| quite| incredibly| understandably)? "
     r"(?:frustrated|stressed|upset|annoyed|worried|anxious|angry|furious|disappointed|overwhelmed|confused|scared|exhausted|fed up|let down|hurt|sad|lonely)",
     r"\bi can (?:hear|see|tell|imagine|understand) (?:how|that|why) (?:\w+ ){0,4}(?:frustrat|stress|upset|annoy|worr|anxious|angry|difficult|hard|tough|awful|disappoint|overwhelm|scar)",
-    r"\bi can hear (?:the|your) (?:frustration|stress|worry|anger|disappointment)",
+    r"\bi(?:'m| am)? (?:can |could )?(?:hear|sense|feel|see)(?:ing)? (?:the|your|how much) (?:frustration|stress|worry|anger|disappointment|hurt|"
+    r"pain|sadness|fear|anxiety|exhaustion|loneliness)",
+    # "That has to be a horrible feeling", "It must have been an awful experience"
+    r"\b(?:that|this|it) (?:must|has to|would|will|could) (?:be|have been) (?:a |an |such a )(?:really |very |so |truly )?(?:horrible|"
+    r"awful|terrible|scary|lonely|hard|tough|difficult|painful|frightening|upsetting|stressful|horrid|unsettling|"
+    r"frustrating|worrying|distressing|exhausting|heartbreaking|humiliating) (?:feeling|experience|place|time|situation|"
+    r"position|thing|spot)\b",
     r"\bi can (?:hear|see|tell) (?:this|that|it)(?:'s| is| has been| was) (?:\w+ )?(?:frustrat|stress|upset|annoy|worr|"
     r"anxious|difficult|hard|tough|awful|disappoint|overwhelm|scar|confus)",
     r"\bno wonder you(?:'re| are| feel)\b",
@@ -125,7 +157,7 @@ AFFIRMATION = _rx(
     r"\bwe(?:'ll| will) (?:get (?:this|it|you)|sort (?:this|it)|fix (?:this|it))\b",
     r"\bi(?:'ll| will) make sure\b",
     r"\byou(?:'re| are) in (?:good|safe) hands\b",
-    r"\b(?:i|we) (?:completely |totally |really )?understand\b",
+    # ("I understand" alone is generic: an acknowledgement, see data/cs_moves/LABELLING.md rule 3)
     r"\bthank you for (?:your patience|bearing with|explaining|telling me|letting me know|being patient)\b",
     r"\bi(?:'m| am) (?:here|going) to help\b",
     r"\b(?:great|good) (?:question|point|idea)\b",
@@ -156,6 +188,13 @@ ACKNOWLEDGEMENT = _rx(
     r"\bthank(?:s| you) for (?:telling|explaining|letting me know|sharing|that|the|your)",
     r"\bi (?:see|hear you|understand|get it|hear what you(?:'re| are) saying)\b",
     r"\bthat makes sense\b", r"\bnoted\b", r"\bi(?:'ve| have) (?:got|noted) (?:that|this)\b",
+)
+
+# Generic understanding, fifth round: "I completely understand", "I know exactly how you feel" (LABELLING.md rule 3).
+ACKNOWLEDGEMENT_MORE = Gated(
+    ("understand", r"\b(?:i|we) (?:completely |totally |really |fully |definitely )understand\b"),
+    ("how you", r"\bi (?:can |could )?(?:totally |completely |really |definitely |fully )?(?:understand|know|imagine|get|see) "
+                r"(?:exactly |just )?how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b"),
 )
 
 DISMISSIVE = _rx(
@@ -268,7 +307,11 @@ OFF_TOPIC_CUE = _rx(
 )
 
 # A feeling word used about the customer's situation: "two days offline is awful for you".
-REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds)\b")
+REFLECTION_SOFT = _rx(r"\b(?:for you|you(?:'re| are| must| feel| seem)|that(?:'s| is)|it(?:'s| is)|must be|sounds|"
+                     r"(?:made|make|makes|making|left|leaves|leaving) you (?:feel|feeling|so|very|really|more|quite|pretty|"
+                     r"a (?:bit|little)|\w+(?:ed|ous|ful|less)))\b")
+# A feeling said to be all right to have ("It's okay to feel sad", "It's natural to be nervous"): normalising, not reflecting.
+NORMAL_TO_FEEL = _rx(r"\b(?:ok|okay|normal|natural|fine|alright|all right|human|understandable|common|valid) to (?:feel|be|get)\b")
 
 # --- Reflective listening in the counsellor's sense (restating content or feeling, often beyond the words).
 # Designed on the structure of reflections (MI coding manuals: a statement about the other person's
@@ -293,7 +336,10 @@ OWN_VOICE = _rx(
     r"\bif you (?:ever )?(?:wanted|needed|liked|(?:would|'d) (?:like|prefer|rather)|wish|feel like|decide|choose|are (?:ever )?"
     r"(?:interested|ready|happy))\b",
     r"\bi(?:'d| would) be (?:more than |really |very |only too )?(?:happy|glad|pleased|delighted) to\b",
-    r"\bas i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
+    r"\b(?:as|like) i (?:always |often |keep )?(?:say|said|tell|told|mentioned)\b",
+    # the speaker's own next step: "So I'll plan to see you again in a fortnight"
+    r"\bi(?:'ll| will) (?!never\b)(?:\w+ )?(?:plan|see|meet|send|give|get|make|book|call|ring|write|check|ask|look|talk|share|"
+    r"put|set|bring|leave|let|come|go|follow|pass|print|email)\b",
     # what they will have to do: "You'll need to be in between eight and twelve"
     r"\byou(?:'ll| will) (?:need|have|want) to\b",
     # advice and the speaker's own story: "I suggest you…", "All you need is…", "I used to…", "I myself…"
@@ -391,6 +437,34 @@ ENCOURAGEMENT = _rx(
     r"\bi(?:'m| am) (?:sure|confident|certain) (?:that )?(?:it|things|everything|they|this)(?:'ll| will)\b",
     r"\b(?:stay|keep) (?:staying |being )?(?:positive|strong|hopeful)\b", r"\bkeep (?:your|that) (?:head|chin) up\b",
 )
+# Fifth round: more affirmations (each pattern holds one of the key words).
+AFFIRMATION_MORE = Gated(
+    # Normalising: "You're certainly not the only one", "Any sensible person would hesitate",
+    # "That's a really common worry", "That's very understandable"
+    (("only one", "only person"), r"\byou(?:'re| are)(?: \w+ly| definitely)? not the only (?:one|person)\b"),
+    ("alone", r"\byou (?:aren't|are not|'re not) alone\b"),
+    (("anybody", "any ", "most people", "blame you"),
+     r"\b(?:anybody|any (?:\w+ )?(?:person|parent|one of us)|most people|no one could blame you|nobody could blame you)"
+     r" (?:would|in your (?:shoes|position|situation))\b"),
+    ("common", r"\b(?:that(?:'s| is)|it(?:'s| is)) (?:a |an )?(?:very |really |so |pretty |quite |extremely )?common (?:worry|"
+               r"feeling|reaction|fear|concern|experience|response|thing to (?:feel|worry))\b"),
+    ("understandable", r"\b(?:that(?:'s| is| was)|it(?:'s| is)|that seems) (?:very |really |so |quite |absolutely |more than )"
+                       r"understandable\b"),
+    # Reassurance: "Try not to worry too much", "It does get better", "I have every confidence you'll manage"
+    ("try", r"(?<!\bi )(?<!\bwe )(?<!\bi just )\btry (?:not to|to not) (?:worry|stress|panic|blame yourself|beat yourself)\b"),
+    (("better", "easier"), r"\b(?:it|things|life) (?:really |honestly |always |usually |does |do )*gets? (?:better|easier)\b"),
+    (("confiden", "certain", "faith"), r"\bi(?:'m| am) (?:so |very |really )?(?:confident|certain) (?:that )?you\b|"
+                                       r"\bi have (?:every |total |full |complete )?(?:confidence|faith) (?:in you|that you)\b"),
+    # Crediting effort and worth: "You've been working so hard on it", "You're doing your best", "You're worth it"
+    ("hard", r"\byou(?:'re| are|'ve| have)(?: clearly| really| obviously)?(?: been)? (?:working|trying) (?:really |so |very |"
+             r"incredibly )?hard\b"),
+    ("like", _APPRAISAL),  # "That sounds like a great plan"
+    ("best", r"\byou(?:'re| are|'ve been| have been) (?:clearly |really )?(?:doing|trying) (?:your|the) (?:very )?best\b"),
+    ("effort", r"\byou(?:'ve| have) (?:been making|made|put in) (?:a (?:real |huge |big )?|so much |real |great )?efforts?\b"),
+    ("worth", r"\byou(?:'re| are) (?:so |totally |definitely )?worth (?:it|more|so much|better)\b"),
+    ("right to", r"\byou(?:'re| are)? (?:\w+ )?right to (?:be|feel|want|ask|question|worry|say|raise|speak)\b"),
+)
+
 # Feeling named as understood ("I understand how hard that is", "I can feel your anxiety", "That can be so hurtful").
 REFLECTION_MORE = _rx(
     # "I can understand wanting to avoid a row", "I can tell this is really hurting you"
@@ -399,14 +473,17 @@ REFLECTION_MORE = _rx(
     r"\bi can (?:definitely |totally |really |certainly )?(?:tell|see|feel|sense) (?:this|that|it|you)(?:'s| is| are|'re)? "
     r"(?:\w+ ){0,3}?(?:hurt|frustrat|stress|upset|anxi|worr|sad|lonely|scar|afraid|angry|overwhelm|disappoint|weigh|"
     r"pain|exhaust|tired)",
-    r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) (?:how|why|that|what|your) (?:\w+ ){0,4}?"
-    r"(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
+    # (not the stock line "I understand how you feel." with nothing after it: generic, an acknowledgement)
+    r"\bi (?:can )?(?:understand|imagine|see|feel|sense|tell) "
+    r"(?!(?:exactly |just )?how you(?:'re| are)? (?:must |might |may )?(?:be )?(?:feel|feeling|felt)\b\W*(?:$|[.!,;:]))"
+    r"(?:how|why|that|what|your) (?:\w+ ){0,4}?(?:feel|hurt|frustrat|stress|upset|anxi|worr|sad|lonely|alone|scar|afraid|angry|hard|difficult|tough|rough|"
     r"overwhelm|disappoint|miss)",
     r"\bi (?:can )?(?:understand|feel|sense|hear) (?:your|the) (?:frustration|anxiety|stress|pain|worry|worries|concern|"
     r"fear|sadness|anger|disappointment|hurt|loneliness)\b",
     r"\b(?:that|this|it) (?:can|could|would|will) (?:be|feel) (?:\w+ )?(?:really |so |very |incredibly |quite )?"
     r"(?:frustrating|stressful|upsetting|hard|difficult|tough|awful|scary|overwhelming|painful|hurtful|lonely|"
-    r"depressing|rough|exhausting|disappointing|isolating|confusing)\b",
+    r"depressing|rough|exhausting|disappointing|isolating|confusing|awkward|embarrassing|humiliating|unsettling|"
+    r"nerve-wracking|worrying|upsetting|frightening|draining|heartbreaking)\b",
     r"\b(?:that|this|it)(?:'s| is) (?:a |such a )?(?:really |so |very )?(?:tough|hard|difficult|rough|painful|scary|"
     r"stressful|lonely) (?:situation|time|place|spot|thing|position|one)\b",
     r"\byou(?:'re| are| must be| seem| sound)(?: so| really| very| quite)? (?:feeling )?(?:\w+ )?(?:and )?"
@@ -435,8 +512,10 @@ SUGGESTION_QUESTION = _rx(
     # "Do you think a second opinion would help?", "Would it be worth asking them?": a proposal to weigh up
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:do|don't) you think\b[^?]*\b(?:would|could|might|will) "
     r"(?:\w+ )?(?:help|benefit|be (?:\w+ )?(?:helpful|beneficial|useful|worth|a good idea|an option|good for you))\b",
+    # (not an offer of the speaker's own: "Would it be helpful if I sent you…", "…to give you some information?")
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:would|could|might) it (?:\w+ )?(?:help|be (?:\w+ )?(?:worth|helpful|"
-    r"useful|a good idea|an idea))\b",
+    r"useful|a good idea|an idea))\b(?! (?:you )?(?:if (?:i|we)\b|for (?:me|us) to\b|(?:for you )?to (?:give|send|share|tell|show|"
+    r"go (?:over|through)|talk (?:you )?through|explain|email|post|print) (?:you|some|a|the|more)\b))",
     # "Is that something you'd be willing to do?", "Would that be something you'd consider?": asking them to take it up
     r"^\W*(?:(?:and|so|well|also|or|but),?\s+)?(?:is|would) (?:that|this|it) (?:be )?(?:something|anything) (?:that )?you(?:'d| would)? "
     r"(?:be )?(?:(?:open|willing|interested|up for|keen) (?:to|in)|like to|want to|consider)\b",
@@ -483,7 +562,7 @@ IMPERATIVE = _rx(r"^(?:please |just |maybe |perhaps |first of all,? |also,? |and
                  r"ask|tell|talk|write|read|join|reach|let|focus|practice|practise|start|avoid|treat|put|see|check|listen|"
                  r"learn|imagine|leave|send|bring|set|hold|stay|move|turn|open|close|watch|wait|believe|trust|accept|"
                  r"allow|forget|speak|contact|visit|seek|apply|sign|share|show|explain|eat|sleep|drink|rest|relax|grab|"
-                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save)\b")
+                 r"breathe|exercise|meditate|journal|note|list|plan|prepare|pay|save|break|write|split|pace|limit)\b")
 
 # Asking for agreement to a proposal ("Does that sound okay?", "Would that work for you?"): a question, even
 # though the check for more shares its words ("Does that cover everything?").
@@ -507,6 +586,17 @@ UNDERSTANDING_CHECK = _rx(
     r"\b(?:is that|does that sound) (?:about )?right\b",
 )
 
+# The speaker asking whether they have understood ("…, is that right?", "Correct me if I'm wrong."): what comes
+# before it is a restatement. (Not a tag question, "…, aren't you?", which may state a feeling.)
+EXPLICIT_CHECK = _rx(
+    r"\b(?:is|was) (?:that|this|it) (?:right|correct|accurate)\b", r"\bam i (?:right|correct|close)\b",
+    r"\bcorrect me if i(?:'m| am)? wrong\b", r"\b(?:did|have|do) i (?:get|got|understand|hear|have) (?:that|this|it|you|"
+    r"everything)(?: \w+)? (?:right|correctly|straight)\b", r"\b(?:does|did) (?:that|this) sound (?:about )?(?:right|correct|accurate)\b",
+)
+
+# Agreeing with them or thanking them, not saying anything back: "You're right.", "You're welcome."
+AGREEING = _rx(r"^(?:you(?:'re| are) (?:absolutely |quite |so |totally )?(?:right|correct|welcome)|thank you)\b")
+
 # A short reply that is a courtesy, an agreement or the speaker's reaction, or hands the choice back ("That's your
 # decision."), not a word on the customer's situation.
 NOT_A_SHORT_REFLECTION = _rx(
@@ -514,7 +604,8 @@ NOT_A_SHORT_REFLECTION = _rx(
     r"excuse|interesting|sounds good|good|great|fine|cool|awesome|exactly|absolutely|definitely|certainly|of course|"
     r"indeed|true|agree|correct|no problem|no rush|no worries|that's right|understood|noted|brilliant|lovely|perfect|"
     r"one (?:second|moment|sec)|up to you|your (?:decision|choice|call)|it depends|nice|no kidding|wow|really|go(?:t)?t?cha|"
-    r"yep|yup|neat|dear|cheers)\b")
+    r"yep|yup|neat|dear|cheers|night|fingers crossed|nailed it|(?:happy|glad) to|my pleasure|same here|me too|you too|"
+    r"likewise|take care|bless you)\b")
 
 # People in general, not the customer: "It's a stressful time for everyone", "Covid has hit many of us hard".
 PEOPLE_IN_GENERAL = _rx(r"\b(?:everyone|everybody|many (?:of us|people)|a lot of (?:us|people|folks)|lots of people|"
