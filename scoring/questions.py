@@ -1263,6 +1263,11 @@ def wrong_claim(statement: str, scenario: Scenario | None) -> Match | None:
     if claim[0] != "method" and not holds(best.text, claim[0]) \
             and not (claim[0] == "name_of" and (_numbers(body) - {"0", "1"}) & _numbers(best.text)):
         return None  # the piece found says no such detail, so it cannot put this one right
+    if claim[0] == "quantity" and re.search(r"\btimes?\b|once|twice", claim[1]) and not _TIMES.search(best.text):
+        return None  # "told three times": only a piece that counts times can put a count of times right
+    rest = _telling(body) - _telling(claim[1]) - set(_TYPE_WORDS)
+    if not _hits(rest, set(_telling(best.text))):
+        return None  # the piece shares nothing with the statement but the kind of value: it is about something else
     said = {word_key(w) for w in tokens(claim[1])} - STOPWORDS - {"the", "on", "at", "from", "since", "last", "this", "by"}
     held = {word_key(w) for w in tokens(best.text)}
     if not said or said <= held:
