@@ -1240,6 +1240,15 @@ def wrong_claim(statement: str, scenario: Scenario | None) -> Match | None:
             or re.search(r"\b(?:sound|sounds|must be|feel|feeling|understand|sorry|apologi[sz]e|worr(?:y|ied|ying)|"
                          r"frustrat\w*|stress\w*|upset\w*)\b", body, re.I):
         return None
+    # a recap of what was arranged, or anything still to come ("To sum up: the new flight arrives at 9am
+    # tomorrow."), is the agent's side of the call, not their story told back
+    if re.match(r"\W*(?:to (?:sum up|recap|summari[sz]e|confirm)|so to (?:sum up|recap)|just to (?:recap|confirm|sum up)|"
+                r"recap|summary|in summary)\b", statement, re.I) \
+            or re.search(r"\b(?:tomorrow|tonight|later|next (?:week|month|bill|time)|from now|new|replacement|corrected|"
+                         r"revised|refund(?:ed)?|rebooked|reissued|in (?:a|an|\d+|two|three) "
+                         r"(?:hours?|days?|weeks?)|by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end))\b",
+                         body, re.I):
+        return None
     # what the agent will do, could do or wants is no claim about the story ("I'll book an engineer for Thursday")
     if re.search(r"\b(?:will|'ll|shall|going to|gonna|could|would|'d|should|might|may|must|need|want|let|please|"
                  r"can(?! see\b)|can't|cannot|hope|try|trying)\b", body, re.I):

@@ -146,3 +146,12 @@ def test_tell_me_if_is_a_specific_question_not_an_invitation_to_tell_the_story()
 ])
 def test_more_everyday_forms_are_answered(sid, question, expected):
     assert expected in reply(sid, question)
+
+
+@pytest.mark.parametrize("sid, statement", [
+    ("flight-cancelled-wedding", "To recap: your replacement flight lands at 8am tomorrow."),
+    ("utility-bill-shock", "Just to confirm, the corrected bill comes to £140."),
+    ("lost-parcel-third-call", "The new bike reaches you on Friday."),
+])
+def test_a_recap_or_what_is_still_to_come_is_not_corrected(sid, statement):
+    assert wrong_claim(statement, SCENARIOS[sid]) is None
