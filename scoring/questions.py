@@ -386,6 +386,7 @@ _PURPOSE = re.compile(r"[\s,]+(?:so (?:that )?(?:i|we) (?:can|could|'ll be able 
                       r"bring up|find|check|look into))\b[^?:]*?(?=\s*\??\s*$)", re.I)
 
 
+@lru_cache(maxsize=4096)  # pure; asked of the same question by answer_type and match_question, several times a turn
 def focus_question(question: str) -> str:
     """The part of a question that asks, without apologies, courtesies, framing and purpose (see _ASKS)."""
     q = question.strip()
