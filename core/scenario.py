@@ -76,7 +76,8 @@ KNOW_KINDS = ("identity", "reference", "contact", "timeline", "place", "item", "
 
 # Questions a knows item answers though it shares no words with them, so the customer can infer the answer:
 # "deadline" = by when they need it ("When do you need it by?" -> "it needs to come by Friday").
-KNOW_ANSWERS = ("deadline",)
+# "stakes" = what is at stake for them ("What happens if it isn't fixed?" -> "I could lose the job").
+KNOW_ANSWERS = ("deadline", "stakes")
 
 
 class Knowledge(BaseModel):

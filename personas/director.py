@@ -265,6 +265,11 @@ _ASKS = re.compile(r"^(?:what|when|where|which|who|whose|why|how|can|could|would
                    r"tell|give|confirm)\b", re.I)
 
 
+_AGENT_SAYS = re.compile(r"(?:\W*(?:okay|ok|right|so|and|well|alright|sorry|yeah|yes|now|bear with me|one sec(?:ond)?)\b[\s,.…-]*)*"
+                         r"(?:i|i'm|i am|i'll|i've|i'd|we|we're|we'll|we've|let me|let's|while|just while|i'm just|"
+                         r"i'm going to|i'm gonna|gonna)\b(?!\s+(?:ask|check|take|grab|get|need|just need|have|confirm)\b)", re.I)
+
+
 def _parts_asked(q: str) -> list[str]:
     """The separate things one question asks: "Can I take your name, address and date of birth?" asks three;
     "the booking reference, and would Gatwick work for you?" two. A part that is a bare noun phrase is
@@ -272,7 +277,13 @@ def _parts_asked(q: str) -> list[str]:
     pieces = [p.strip(" ?.!") for p in _PART_SPLIT.split(q) if p.strip(" ?.!")]
     if len(pieces) < 2:
         return [q]
-    out = [pieces[0] + "?", q]  # the first part alone ("Could you give me your postcode"), then the whole
+    if re.match(r"\W*(?:and |so )?(?:if|unless|once|assuming|supposing|say)\b", pieces[0], re.I):
+        # "if the file doesn't go, what does it cost you?": the condition belongs to what it asks; alone, it may
+        # say what the rest is about ("If you lose this client, how many quid are we talking?")
+        return [q, pieces[0] + "?"]
+    # the first part alone ("Could you give me your postcode"), then the whole; a first part that is the agent
+    # telling what they are doing ("okay so I'm gonna kick off a line test, … what does it cost you?") asks nothing
+    out = ([] if _AGENT_SAYS.match(pieces[0]) else [pieces[0] + "?"]) + [q]
     for p in pieces[1:]:
         words = p.split()
         if not words or len(words) > 14:
@@ -681,7 +692,7 @@ class Director:
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
-        from scoring.questions import answer_type
+        from scoring.questions import answer_type, focus_question
         from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
 
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
@@ -728,7 +739,7 @@ class Director:
             check = self._checks_back(q, r)
             if check and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
-            for part in _parts_asked(q):
+            for part in _parts_asked(focus_question(q)):  # the commentary before the question is not a part
                 matches = match_question(part, self.scenario)
                 lean = self._leans_on(r.text, q, part)
                 if lean:

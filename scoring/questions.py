@@ -238,7 +238,7 @@ _AGAIN = re.compile(r"[\s,]*\b(?:once more|once again|one more time|(?:for )?a s
 _WH = re.compile(r"\b(whose|who|whom|when|where|whereabouts|why|how|what|which)\b", re.I)
 _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|should|shall|may|might|must|"
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
-_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)|are you(?!\s+(?:\w+ing|with|from|through|by|under|"
+_SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)(?!\s+(?:that\s+)?(?:you|u|your)\b)|are you(?!\s+(?:\w+ing|with|from|through|by|under|"
                         r"in|at|to|for|on)\b)|'s (?:this|that|calling))|"
                         r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
                         r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
@@ -381,6 +381,12 @@ _FRAMING = re.compile(r"^\W*(?:(?:and|so|okay|ok|right|now|sorry)\W+)*(?:"
                       r"i (?:think|guess|gather|assume|imagine|suppose|reckon|take it|understand)(?: that)?|"
                       r"i(?:'m| am) (?:guessing|assuming|thinking|taking it)(?: that)?|it sounds like|sounds like|"
                       r"(?:it )?looks like|correct me if i'm wrong(?: but)?)\b[\s,]*", re.I)
+# The agent talking about what they are doing or feel: "I'm just pulling it up", "sorry, the system's slow"
+_COMMENTARY = re.compile(r"\b(?:i|i'm|i've|i'll|i'd|we're|we've|we'll|let me|bear with|sorry|apologi[sz]e|one (?:sec|moment)|"
+                         r"hang on|hold on)\b", re.I)
+# "While it loads, …", "in the meantime, …", "just so I know how urgent this is, …": a lead that asks nothing
+_WHILE_LEAD = re.compile(r"^\W*(?:(?:and|so|okay|ok|right)\W+)?(?:(?:just )?while (?:i|we|that|it|this|the \w+|you)\b[^,?]{0,40}|"
+                         r"in the meantime|meanwhile|just so (?:i|we) (?:know|understand|can|have)[^,?]{0,50}),\s*(?=\w)", re.I)
 _SOUND_OF = re.compile(r"[\s,]*\bby the (?:sound|sounds|look|looks) of (?:it|things|that)\b[\s,]*", re.I)
 _PURPOSE = re.compile(r"[\s,]+(?:so (?:that )?(?:i|we) (?:can|could|'ll be able to)|and (?:i|we)(?:'ll| will) (?:pull up|look up|"
                       r"bring up|find|check|look into))\b[^?:]*?(?=\s*\??\s*$)", re.I)
@@ -398,6 +404,15 @@ def focus_question(question: str) -> str:
         if "?" not in before and not _ASKS.match(before) and _ASKS.match(_COURTESY.sub("", rest)) and len(rest.split()) >= 3:
             q = rest
             break
+    # the agent's own running commentary, then a dash and the question ("I'm just pulling the account up, the
+    # system's slow — while it loads, who is it you rent through?"): what follows the last break asks
+    parts = re.split(r"\s+[—–-]+\s+|\s*\.{3,}\s*|\s*…\s*", q)
+    if len(parts) > 1:
+        before, last = " ".join(parts[:-1]), parts[-1]
+        if "?" not in before and len(before.split()) >= 6 and _COMMENTARY.search(before) and len(last.split()) >= 3 and not _ASKS.match(before.strip()) \
+                and (last.rstrip().endswith("?") or _ASKS.match(_WHILE_LEAD.sub("", last))):
+            q = last
+    q = _WHILE_LEAD.sub("", q)
     q = _COURTESY.sub("", q)
     q = _SOUND_OF.sub(", ", q).strip(" ,")
     framed = _FRAMING.match(q)
@@ -854,6 +869,31 @@ DEADLINE_Q = re.compile(r"\bby when\b|\b(?:need|needs|needed|want|wanted|like|ha
 _DEADLINE_SAY = re.compile(r"\b(?:by|before|in time for|until|till|no later than)\s+(?:the |about |around |half |"
                            r"next |this )?(?:\w+day|tomorrow|tonight|today|noon|midday|\d|one|two|three|four|five|six|"
                            r"seven|eight|nine|ten|eleven|twelve|the end|morning|afternoon|evening|then)", re.I)
+# "What happens if the rent bounces?", "how's all this affecting you?", "what's riding on it for you?", "if the
+# file doesn't go, what does it cost you?", "would that leave you short?": what is at stake for them. A piece
+# marked `answers: [stakes]` answers it; a piece that says a consequence ("I could lose the job", "a £30 late
+# fee", "I'll be overdrawn") may.
+STAKES_Q = re.compile(
+    r"\bwhat(?:'s| is| would| will| could)? (?:actually |really |exactly )?(?:happens?|going to happen|gonna happen)\b"
+    r"(?=[^?]{0,60}\b(?:if|otherwise|without|unless)\b)|"
+    r"^\W*(?:\w+\W+){0,3}?(?:if|say|suppose|supposing)\b[^?]{3,90}?\bwhat (?:happens|would happen|will happen|then|"
+    r"does (?:that|it) (?:mean|cost|do)|would (?:that|it) (?:mean|cost|do))\b|"
+    r"\bhow(?:'s| is| has| does| will| would| are)? (?:this|it|all this|that|all of this|the \w+|things)(?: all)? "
+    r"(?:been )?affect(?:ing|ed|s)?\b|\baffect(?:ing|ed|s)? (?:you|your|the family|the kids|things)\b|"
+    r"\b(?:riding on|at stake)\b|\bwhat(?:'s| is| would be) on the line\b|\bon the line (?:for you|here)\b|\bwhat (?:would|does|will|did|could) (?:that|it|this) (?:mean|do) (?:for|to) you\b|"
+    r"\bwhat difference (?:would|does|will) (?:it|that|this) make\b|"
+    r"\b(?:leave|leaves|left|put|puts|leaving|land) you (?:short|out of pocket|in trouble|overdrawn|stuck|in the lurch|"
+    r"in a (?:hole|mess|bind|spot))\b|\b(?:the )?impact (?:on|for) you\b|\bwhat(?:'s| is| would be) the impact\b|"
+    r"\bwhy (?:is|'s|are) (?:it|this|that|they|(?:the|this|that|your) \w+) (?:so |such a |a |that )?(?:urgent|important|"
+    r"big deal|problem|worry)\b|\bwhy (?:does|do) (?:it|this|that|(?:the|this|that|your) \w+) matter\b|\bhow urgent\b|"
+    r"\bworst(?:-| )case\b|\bworst (?:that|thing that) (?:could|can|might) happen\b|"
+    r"\bif\b[^?]{3,90}\bcost you\b|\bcost you\b[^?]{0,20}\bif\b|\bwhat(?:'s| is) the (?:knock-on|fallout)\b",
+    re.I)
+_STAKES_SAY = re.compile(
+    r"\b(?:I'?ll|I will|I'?d|I would|I could|I might|we'?ll|we'?d|we could|they'?ll|they could|it'?ll|could|might)\s+"
+    r"(?:\w+\s+)?(?:lose|be (?:overdrawn|charged|stuck|short|evicted)|go (?:overdrawn|without)|"
+    r"get (?:charged|a fine|reported))\b|\blate fee\b|\boverdrawn\b|\bcan'?t afford\b|\bfrighten|"
+    r"\bscares? me\b|\bI'?m (?:£[\d.,]+ )?short\b|\bcan'?t use\b|\bnever to (?:just )?stop\b", re.I)
 _index_cache: dict[int, tuple[object, list[dict], dict[str, float]]] = {}
 # What a piece sets aside is not what it is about: "Apart from the plumber, I've spent £60" is not the plumber's bill.
 _EXCEPT = re.compile(r"\b(?:apart from|aside from|except(?: for)?|other than|besides|not counting|not including|"
@@ -903,6 +943,8 @@ def _index(scenario: Scenario) -> tuple[list[dict], dict[str, float]]:
         items.append({"source": "knows", "key": f"k{i}", "text": k.say, "kind": k.kind, "about": list(k.about),
                       "order": 100 + i, "answers": tuple(getattr(k, "answers", None) or ())})
     for it in items:
+        if "stakes" not in it["answers"] and _STAKES_SAY.search(it["text"]):
+            it["answers"] = (*it["answers"], "stakes")  # it says what is at stake: "I could lose the job"
         it["about_keys"] = _telling(" ".join(it["about"]))
         # "apart from the plumber": not about the plumber; "it went DOWN": it dropped (an outage, not a direction)
         it["say_keys"] = _telling(_WENT_DOWN.sub(r"\1 dropped", _EXCEPT.sub(" ", it["text"])))
@@ -1300,17 +1342,25 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     scene = _SCENE.match(main)
     if scene and _telling(main[scene.end():]) - set(_TYPE_WORDS):
         main = main[scene.end():]  # "When you rang on the 11th, what did they tell you?": the scene is context
-    if _telling(main) - set(_TYPE_WORDS):
-        asked = main  # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked
+    known = _known(scenario, items)
+    main_tells = _telling(main) - set(_TYPE_WORDS)
+    if main_tells and (main == asked or any(k in known or _hits({k}, known) for k in main_tells)):
+        # "You'd be home IF WE SENT AN ENGINEER tomorrow?": the condition is context, not what is asked; but in
+        # "If you lose this client, how many quid are we talking?" the rest names nothing of theirs: it asks about it
+        asked = main
     claim = _claim(_LEAD.sub("", said, count=1))  # read as said: "…then", "…, did you?" mark the check
     q = _telling(asked)
     # "…fly from an airport OTHER THAN HEATHROW?", "anyone BESIDES the courier?": what is set aside is not asked
     q -= {k for m in _EXCEPT_Q.finditer(asked) for k in _telling(m.group(1))}
+    stakes_m = STAKES_Q.search(question)
+    stakes = bool(stakes_m) and claim is None
+    if stakes:
+        # "what's RIDING ON this for you?", "would that LEAVE YOU SHORT?": the wording of the stake is no topic
+        q -= _telling(stakes_m.group())
     claimed = _telling(claim[1]) if claim is not None else set()  # the agent's own (perhaps wrong) value
     claim_place = claim is not None and claim[0] == "name_of" and bool(
         re.search(rf"\b(?:at|from|in|with|through|to)\s+(?:the\s+)?{re.escape(claim[1])}", said))
     kinds = question_kinds(question)
-    known = _known(scenario, items)
     # Words the question leans on that the story never mentions: "the cashier's name", "the serial number".
     stray = [k for k in q if not k.startswith("~") and k not in known and not _hits({k}, known) and k not in _FILLER_HEADS
              and k not in claimed
@@ -1320,6 +1370,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     at = answer_type(question)
     if claim is not None:
         at = AnswerType(claim[0], None, ())  # "…since Wednesday then": a day, about what the rest says
+    elif stakes:
+        at = AnswerType("thing", None, ())  # "what does it COST you if…" asks what is at stake, not a price
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
     # a verb the story never uses ("when you CLICK cancel") is no reason to give up while other words match
@@ -1354,7 +1406,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     if re.search(r"\bour \w+|\bwith us\b|\bat our end\b|\bon our side\b", asked, re.I) and not re.search(r"\byou(?:r|rs|'re|'ve|'d)?\b", asked, re.I):
         return []  # "(Any idea) what time OUR engineers start?": the company's side, not their story
     if len(stray) >= 2 and len(stray) * 2 > len([k for k in q if not k.startswith("~")]) \
-            and not (q_numbers and any(q_numbers & _numbers(it["text"]) for it in items)) and at.type != "self":
+            and not (q_numbers and any(q_numbers & _numbers(it["text"]) for it in items)) and at.type != "self" \
+            and not (stakes and any("stakes" in it["answers"] for it in items)):
         return []  # "Did our engineers do MAINTENANCE in your AREA on MONDAY?": mostly things their story never mentions
     actual = bool(re.search(r"\b(?:was|were|did|had)\b", question, re.I)) and not _MODAL_Q.search(question)
     thing_owner = _THING_POSS.search(question.replace("’", "'"))
@@ -1388,6 +1441,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     deadline = bool(DEADLINE_Q.search(question)) and at.type in ("time", "day", "clock", "thing", "yesno", "duration")
     if deadline and at.type == "duration":
         at = AnswerType("time", at.head, at.about)  # "how long can you last?": until when
+    if stakes:
+        deadline = False  # "what happens if you run out?": what is at stake, not by when
     tried_q = bool(_TRIED_Q.match(asked))
     other_subject = _other_subject(said)
     if other_subject is not None and "~we" in other_subject[0]:
@@ -1534,7 +1589,11 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             continue  # about the mum, but not her WORK
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
-        hinted = deadline and "deadline" in it.get("answers", ())  # inferred, so it needs no shared word
+        hinted = (deadline and "deadline" in it.get("answers", ())) or (stakes and "stakes" in it.get("answers", ()))
+        # inferred, so it needs no shared word
+        if stakes:
+            # "What happens if the rent bounces?": what they said is at stake for them, not another piece that shares a word
+            score += (3.0 if it["source"] == "knows" else 2.0) if "stakes" in it.get("answers", ()) else -1.0
         if not (about_hits or say_hits) and at.type != "self" and not hinted \
                 and (q or it["kind"] != (kinds[0] if kinds else None)):
             # The kind alone is no match ("when did you…" about something untold), unless the question has

@@ -1,0 +1,92 @@
+"""Issue 8 item 3, session 12: kinds of question the blind set heldout11 showed missing (it became a dev set
+this session; heldout13 is the new unread set). Each group failed on the code before it (ddac860):
+
+- what is at stake for the customer ("what happens if…", "how is this affecting you", "would that leave you
+  short", "what's riding on it"), answered from the piece that says so (`answers: [stakes]`, or a piece saying
+  a consequence: "I could lose the job", "a late fee", "I'll be overdrawn");
+- the agent's running commentary before the question ("I'm just bringing your file up, it's slow today — who
+  do you bank with?"), and a lead that asks nothing ("while that loads, …");
+- a condition that names the topic when the rest names nothing of theirs ("If the meter's wrong, how much are we
+  talking?").
+Wordings are not in any bench/probe_questions*.yaml file (checked by grep)."""
+from __future__ import annotations
+
+import pytest
+
+from scoring.questions import STAKES_Q, focus_question, match_question
+from tests.director_play import SCENARIOS, play
+
+
+def reply(sid: str, *lines: str) -> str:
+    return play(sid, list(lines))[2][-1].line
+
+
+@pytest.mark.parametrize("question", [
+    "What would happen if the money isn't back before Friday?",
+    "How has all of this been affecting you?",
+    "What's at stake here for you if we can't sort it?",
+    "Would the payment going out put you in a hole?",
+    "Why is this such a big deal for you?",
+    "Worst case, if it drags on, what does it mean for you?",
+])
+def test_a_question_about_what_is_at_stake_is_recognised(question):
+    assert STAKES_Q.search(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What happens next?", "Who's on the line?", "How long have you been on the line?", "What did the letter say?",
+    "How much does it cost you each month?",
+])
+def test_plain_questions_are_not_read_as_stakes(question):
+    assert not STAKES_Q.search(question)
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("internet-outage-remote-worker", "What would it mean for you if the line is still down tomorrow?", "lose the job"),
+    ("bank-double-charge-rent", "And what's the knock-on if Friday's rent doesn't leave on time?", ("late fee", "short")),
+    ("utility-bill-shock", "Would that much going out on the 15th leave you in a spot?", "overdrawn"),
+    ("lost-parcel-third-call", "What happens if it isn't with you in time?", "eight of his friends"),
+    ("pharmacy-refill-delay", "What would happen if you went a few days without them?", "never to just stop"),
+    ("flight-cancelled-wedding", "Why is this flight so important to you?", "best man"),
+])
+def test_what_is_at_stake_is_answered_from_their_story(sid, question, expected):
+    r = reply(sid, question)
+    assert any(e in r for e in ((expected,) if isinstance(expected, str) else expected)), r
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Sorry, I'm just loading your details, the screen's frozen on me — who do you rent the flat through?",
+     "who do you rent the flat through?"),
+    ("Right, I'll pop a note on the file for the team here and flag it as urgent... and which surgery are you with?",
+     "and which surgery are you with?"),
+    ("While that page loads, what's the postcode there?", "what's the postcode there?"),
+])
+def test_the_agents_commentary_before_the_question_is_taken_off(question, asked):
+    assert focus_question(question) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "The tracking shows a blue door - what colour is yours?",  # the first part is what the question is about
+    "Your letter says estimated - is that right?",
+])
+def test_context_before_a_dash_is_kept(question):
+    assert focus_question(question) == question
+
+
+@pytest.mark.parametrize("sid, line, expected, not_expected", [
+    ("bank-double-charge-rent", "Bear with me, I'm just getting the account up on my side, it's being slow — who is it "
+     "you rent from?", "Northway", "Priya Raman"),
+    ("insurance-claim-flooded-kitchen", "I've got the photos and the invoice, that's all fine, and I'll note the mould "
+     "for the adjuster — who else lives there, and does the damp bother anyone's health?", "asthma", None),
+])
+def test_a_question_after_a_long_preamble_gets_its_answer(sid, line, expected, not_expected):
+    r = reply(sid, line)
+    assert expected in r
+    if not_expected:
+        assert not_expected not in r
+
+
+def test_a_condition_that_names_the_topic_is_part_of_what_is_asked():
+    found = match_question("If the client walks away, how much money are we talking about?",
+                           SCENARIOS["internet-outage-remote-worker"])
+    assert found and "1,800" in found[0].text
