@@ -270,6 +270,10 @@ _AGENT_SAYS = re.compile(r"(?:\W*(?:okay|ok|right|so|and|well|alright|sorry|yeah
                          r"i'm going to|i'm gonna|gonna)\b(?!\s+(?:ask|check|take|grab|get|need|just need|have|confirm)\b)", re.I)
 
 
+_TAIL_ONLY = re.compile(r"\W*(?:would you (?:say|guess|think)|do you (?:think|reckon|know|suppose|reckon so)|d'you (?:reckon|think|know)|"
+                        r"you reckon|you think|any idea|is that right|would that be right|right|yeah|d'you think)\W*", re.I)
+
+
 def _parts_asked(q: str) -> list[str]:
     """The separate things one question asks: "Can I take your name, address and date of birth?" asks three;
     "the booking reference, and would Gatwick work for you?" two. A part that is a bare noun phrase is
@@ -286,8 +290,8 @@ def _parts_asked(q: str) -> list[str]:
     out = ([] if _AGENT_SAYS.match(pieces[0]) else [pieces[0] + "?"]) + [q]
     for p in pieces[1:]:
         words = p.split()
-        if not words or len(words) > 14:
-            continue
+        if not words or len(words) > 14 or _TAIL_ONLY.fullmatch(p):
+            continue  # "…, would you say?", "…, do you reckon?": how it is asked, not a second question
         if _ASKS.match(p):
             out.append(p + "?")
         elif len(words) <= 5 and not re.search(r"\b(?:i|we|you)(?:'ll|'d| will| would| am|'m)?\b", p, re.I):

@@ -240,8 +240,8 @@ _AUX = re.compile(r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|
                   r"isn't|aren't|wasn't|weren't|hasn't|haven't|didn't|doesn't|don't|any)\b", re.I)
 _SELF_NAME = re.compile(r"\b(?:who (?:am i|have i got|is (?:this|that|it)(?!\s+(?:that\s+)?(?:you|u|your)\b)|are you(?!\s+(?:\w+ing|with|from|through|by|under|"
                         r"in|at|to|for|on)\b)|'s (?:this|that|calling))|"
-                        r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name|"
-                        r"take your name|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
+                        r"who\b.{0,30}\b(?:(?:speaking|talking) (?:to|with)|on the (?:line|phone))|(?:your|the) (?:full |first |last )?name(?!\s+(?:on|of|printed|written|stamped)\b)|"
+                        r"take your name(?! (?:on|of) )|account holder|who(?:'s| is| are) (?:the|this|it|that) \w+(?: \w+)? (?:for|under|in)\b|"
                         r"who (?:should|do|shall) i (?:say|put)|whose name)", re.I)
 _FILLER_HEADS = {word_key(w) for w in "exact exactly actual actually kind sort type one ones main last first new old "
                  "other same right particular specific manage managing try trying going able put "
@@ -1117,7 +1117,30 @@ _AUX_OTHER = re.compile(r"^\W*(?i:" + _OPENERS + r"(?:has|have|had|is|are|was|we
 _FUTURE_OF = re.compile(r"\b(?:next (?:year|month|week|term|season|time)|in (?:the )?future|ever again|in a (?:year|few years))\b", re.I)
 _RECKON = re.compile(r"\b(?:do|d'you|would|did) you (?:reckon|think|suppose|expect|imagine|figure)\s+(?:that\s+)?"
                      r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|i'm\b|i'll\b|it\b|it's\b|that\b|this\b|we\b|so\b|not\b|about\b|of\b)(.+)$", re.I)
-_OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you reckon|you reckon|you think|do you know)\s*[?.!]*\s*$", re.I)
+_OPINION_TAIL = re.compile(r",?\s*(?:do you (?:reckon|think|suppose)|d'you (?:reckon|think|know)|you reckon|you think|do you know|"
+                           r"would you say|would you guess|any idea)\s*[?.!]*\s*$", re.I)
+# Organisations and trades: "a drying company", "the surgery", "that shop" are someone else, like a person
+_ORG_NOUNS = {word_key(w) for w in """company firm shop store surgery practice bank agency agent provider insurer airline
+courier council pharmacy hospital school college university business supplier manufacturer maker contractor
+garage office branch team department clinic""".split()}
+# "What time does THE SURGERY shut?", "How many days would A DRYING COMPANY need?": a wh-question about a third party
+_WH_OTHER = re.compile(r"^\W*(?i:" + _OPENERS + r"(?:what|when|which|how|where|why)(?:\s+\w+){0,2}?\s+"
+                       r"(?:does|do|did|is|are|was|were|will|would|has|have|can|could|should)\s+"
+                       r"(?!you\b|your\b|yours\b|u\b|ur\b|i\b|it\b|that\b|this\b|there\b|we\b|they\b))"
+                       r"((?i:the|a|an|his|her|their)\s+.+|[A-Z][a-z]+(?:'s)?\s.+)$")
+# "Which company MADE your meter?": the one who did it, unnamed, is what is asked
+_WHICH_DID = re.compile(r"(?:^\W*(?i:" + _OPENERS + r")|(?i:\b(?:know|idea|sure|remember|tell me)\s+))(?i:(?:which|what)\s+(\w+)\s+(?!is|are|was|were|do|does|did|has|have|had|will|would|"
+                        r"can|could)(\w+(?:ed|ade|akes|ake|ilt|uilds|ent|ends|old|ells|upplies|upplied|uns|an)\b.*))$")
+_WH_VERB = re.compile(r"(?<=\w)\s(?=(?:need|needs|want|wants|take|takes|shut|shuts|open|opens|close|closes|charge|charges|"
+                      r"make|makes|run|runs|work|works|usually|normally|tend|tends|stock|stocks|deliver|delivers)\b)", re.I)
+_WHERE_WORDS = {word_key(w) for w in "near nearby round around living here there close local area street".split()}
+# "Has anyone else ON YOUR COURSE had the same?": other people's experience, which their story may say
+_ANYONE_ELSE = re.compile(r"\b(?:anyone|anybody|someone|somebody)\s+else\s+((?:on|in|at|from|near|round|around|living|"
+                          r"who|that)\b[^,?]*?)\s+(?:had|has|have|got|get|gets|been|having|is|was|seen|noticed|mentioned|"
+                          r"complained|lost|lose|losing|gone|go|went|got)\b(.*)$", re.I)
+# "Is anyone else having trouble?", "other people in the street?": a piece about other people answers it
+_OTHER_PEOPLE = re.compile(r"\b(?:anyone|anybody|someone|somebody) else\b|\bother (?:people|customers|houses|neighbours|students|"
+                           r"passengers|families)\b|\banyone (?:near|nearby|round|around|local|on your)\b", re.I)
 _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'ll|would|could|can|got|gets|get|been|'s|"
                           r"ever|already|still|also|said|says|say|knows?|told|getting|going|having|being|coming|gonna|be|become|stay|"
                           r"cost|costs|go|goes|pay|pays|paid|use|uses|used)\b|"
@@ -1127,7 +1150,7 @@ _SUBJECT_END = re.compile(r"\s(?:has|have|had|is|are|was|were|does|do|did|will|'
 _TO_THEM = re.compile(r"^\s*(?:(?:has|have|had|did|does|do|will|would|is|was|ever|already|still)\s+)*(?:been\s+)?(?:come|came|coming)\b|"
                       r"\b(?:you|your|yours|u|ur|round|over|call|called|ring|rang|rung|phone|phoned|contact|"
                       r"contacted|visit|visited|send|sent|deliver|delivered|drop|dropped|leave|left|told|tell|said|say|ask|asked|"
-                      r"knock|knocked|email|emailed|text|texted|write|wrote|reply|replied|get back)\b", re.I)
+                      r"knock|knocked|email|emailed|text|texted|(?:write|wrote|written) (?:to|back)|reply|replied|get back)\b", re.I)
 
 
 def _said_of(text: str, subject: set[str], predicate: set[str], span: int = 8) -> bool:
@@ -1136,12 +1159,15 @@ def _said_of(text: str, subject: set[str], predicate: set[str], span: int = 8) -
     subj = {_GROUP.get(k, k) for k in subject}
     pred = {_GROUP.get(k, k) for k in predicate}
     at_s = [i for i, k in enumerate(toks) if k in subj or any(_near(k, {x}) for x in subject)]
+    if not predicate:
+        return bool(at_s)  # "how long would a drying COMPANY need?": only a piece that speaks of one
     at_p = [i for i, k in enumerate(toks) if k in pred or any(_near(k, {x}) for x in predicate)]
     return any(abs(i - j) <= span for i in at_s for j in at_p)
 
 
 def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     """(subject keys, predicate keys) of a question about a third party or thing, or None."""
+    wh = None
     m = _EMBED.search(question)
     body = m.group(2) if m else None
     if body is None:
@@ -1170,10 +1196,27 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
                                               r"^\W*(?:would|could)\b", question, re.I):
             body = None  # a guess about what is, not what will be: left to the usual matching
     if body is None:
+        other = _ANYONE_ELSE.search(question)
+        if other:
+            subj = {k for k in _telling(other.group(1)) if k not in _TYPE_WORDS and k not in _NOT_TELLING
+                    and k not in _WHERE_WORDS}
+            pred = {k for k in _telling(other.group(2)) if k not in _TYPE_WORDS} - subj
+            return (subj, pred) if subj and pred else None
+        did = _WHICH_DID.match(question)
+        if did and word_key(did.group(1).lower()) in (_ORG_NOUNS | _PERSON_NOUNS) and not _TO_THEM.search(did.group(2)):
+            pred = {k for k in _telling(did.group(2)) if k not in _TYPE_WORDS}
+            return ({word_key(did.group(1).lower())}, pred) if pred else None
+    if body is None:
         aux = _AUX_OTHER.match(question)
-        if not aux:
+        wh = None if aux else _WH_OTHER.match(_OPINION_TAIL.sub("", question))
+        if not (aux or wh):
             return None
-        body = aux.group(1)
+        body = (aux or wh).group(1)
+        if wh:
+            # "What time does the surgery SHUT", "how many days would a drying company NEED": the verb ends the subject
+            verb = _WH_VERB.search(" " + body)
+            if verb and (not _SUBJECT_END.search(" " + body) or verb.start() < _SUBJECT_END.search(" " + body).start()):
+                body = body[:verb.start() - 1] + " is " + body[verb.start():]  # split there below
         aux = True
     if re.match(r"\s*(?:we|us|our)\b", body, re.I):
         return {"~we"}, set()  # "any idea when WE'LL get it back in stock?": the company's side
@@ -1186,11 +1229,15 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     subj = {k for k in _telling(subject) if k not in _TYPE_WORDS}
     would = bool(re.match(r"^\W*(?:would|could)\s+(?:the|a|an|his|her|their)\b(?!.*\b(?:you|your|u)\b)", question, re.I)) \
         and bool(re.search(r"\bbe able to\b|\bbe (?:willing|happy|ok|okay) to\b|\bagree to\b|\blet\b", predicate, re.I))
-    if aux and not (subj & _PERSON_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject) or would):
+    if aux and not (subj & _PERSON_NOUNS or subj & _ORG_NOUNS or _CAP.search(subject) or re.match(r"\s*(?:his|her|their)\b", subject)
+                    or would):
         return None  # "Is the router showing lights?": about their own things, asked directly
     if aux and _TO_THEM.search(predicate):
         return None  # "Has an engineer BEEN ROUND?", "Did the driver LEAVE you a card?": what happened to them
     pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
+    head = word_key(re.findall(r"[\w']+", subject)[-1].lower()) if re.findall(r"[\w']+", subject) else None
+    if not pred and wh and head in (_ORG_NOUNS | _PERSON_NOUNS) - _ANYONE:
+        return {head}, set()  # "How many days would a drying company need to be in there?": what THEY need
     if opinion or re.match(r"^\W*(?:would|could)\b", question, re.I):
         # "Would the quinta be able to PUSH the ceremony BACK?": a guess at what they would do; only the story
         # saying that doing of them answers it (the ceremony being at the quinta does not)
@@ -1395,6 +1442,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     first_name_q = bool(re.search(r"\b(?:first|full|christian|given) name\b", question, re.I))
     asked_of_others = at.type in ("name", "self") and bool(re.search(
         r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
+    others_people = bool(_OTHER_PEOPLE.search(question))
     party_q = at.type == "quantity" and at.head in _PARTY_HEADS  # "how many SEATS do you need?": the party
     whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
     travel = (claim is not None and claim[0] == "method") or at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
@@ -1559,6 +1607,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             continue  # "how many OTHER passengers": their own party is no answer
         if aged_k and not (_hits({aged_k}, it["all"]) or _group_of(aged_k) in it["all"]):
             continue  # "how old is your CHILD": not the caller's own date of birth
+        if others_people:
+            # "has anyone else round you lost it too?": the piece about the neighbour, not the café near them
+            score += 1.0 if (_hits(_PERSON_NOUNS, it["say_keys"]) or _FAMILY_WORD.search(it["text"])) else -1.0
         if whose and (_FAMILY_WORD.search(it["text"]) or _PERSON_RX.search(it["text"]) or _POSSESSIVE.search(it["text"])):
             score += 1.5  # "WHOSE wedding is it?": a piece that says whose ("my sister's wedding")
         if party_q and _PARTY.search(it["text"]):

@@ -11,6 +11,8 @@ this session; heldout13 is the new unread set). Each group failed on the code be
 Wordings are not in any bench/probe_questions*.yaml file (checked by grep)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from scoring.questions import STAKES_Q, focus_question, match_question
@@ -90,3 +92,28 @@ def test_a_condition_that_names_the_topic_is_part_of_what_is_asked():
     found = match_question("If the client walks away, how much money are we talking about?",
                            SCENARIOS["internet-outage-remote-worker"])
     assert found and "1,800" in found[0].text
+
+
+@pytest.mark.parametrize("sid, question", [
+    ("pharmacy-refill-delay", "What time does the chemist on the high street open on Sundays, any idea?"),
+    ("insurance-claim-flooded-kitchen", "How long would a loss adjuster normally take to write the report, would you say?"),
+    ("bank-double-charge-rent", "Has anybody else in your flat had money taken twice by that shop?"),
+    ("utility-bill-shock", "Do you know which firm fitted the meter in the first place?"),
+    ("lost-parcel-third-call", "When does the courier's depot close on a Saturday, d'you know?"),
+])
+def test_a_third_partys_doings_the_story_never_mentions_are_not_known(sid, question):
+    assert not match_question(question, SCENARIOS[sid])
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("pharmacy-refill-delay", "What time does the bus get you in?", "about ten"),
+    ("internet-outage-remote-worker", "Has anybody else round your way lost their connection as well?", "neighbour"),
+])
+def test_what_their_story_says_of_others_is_still_answered(sid, question, expected):
+    found = match_question(question, SCENARIOS[sid])
+    assert found and expected in found[0].text
+
+
+def test_a_tail_like_would_you_say_is_not_a_second_question():
+    r = reply("insurance-claim-flooded-kitchen", "How many weeks would a builder need to redo the kitchen, would you say?")
+    assert re.search(r"\b(?:don't know|can't remember|no idea|not sure)\b", r), r
