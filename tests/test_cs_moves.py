@@ -30,8 +30,36 @@ def test_the_shipped_set_validates(turns):
     per = Counter(m for t in turns for m in t.moves)
     assert set(per) == set(MOVES)  # all 14 moves, and nothing else (load refuses unknown labels)
     assert min(per.values()) >= csmoves.MIN_PER_MOVE
-    assert len(turns) >= 1500
-    assert len({t.domain for t in turns}) >= 8
+    assert len(turns) >= 3000
+    assert len({t.domain for t in turns}) >= 13
+
+
+SUPPORTIVE = ("welfare helpline", "bereavement", "debt advice", "student support", "coaching")
+
+
+def test_the_supportive_register_trains_with_every_listening_move(turns):
+    """The helping desks (issue 12: a register beside customer service) are train domains, each with enough
+    reflections, restatements, affirmations, open questions and suggested next steps to learn from."""
+    for d in SUPPORTIVE:
+        rows = [t for t in turns if t.domain == d]
+        assert len(rows) >= 150 and {t.split for t in rows} == {"train"}, d
+        per = Counter(m for t in rows for m in t.moves)
+        assert min(per[m] for m in ("question", "paraphrase", "reflection", "affirmation", "next_step")) >= 20, (d, per)
+        assert all(per[m] for m in MOVES), (d, per)  # every move, not only the listening ones
+    # and the held-out domains hear it too: a patient-support line in the pharmacy test domain
+    assert sum(t.batch == "b23_patient_support" and t.split == "test" for t in turns) >= 80
+
+
+def test_suggestions_are_labelled_next_steps_not_questions(turns):
+    """Labelling rule 12: what the customer could do, said as a question, is a next step; only an offer of the
+    agent's own ('Would it help if I…') is a question as well."""
+    import re
+
+    suggest = re.compile(r"^(have you (thought about|considered)|would you consider|how about|what if we|maybe you could)\b",
+                         re.I)
+    rows = [t for t in turns if suggest.search(t.text)]
+    assert len(rows) >= 5
+    assert all("next_step" in t.moves for t in rows), [t.text for t in rows if "next_step" not in t.moves]
 
 
 def test_the_test_split_is_whole_domains_the_train_split_never_has(turns):
