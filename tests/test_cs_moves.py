@@ -202,3 +202,30 @@ def test_how_a_model_combines_is_saved_with_it_and_old_files_read_as_veto(tmp_pa
     assert model.MoveModel.load(tmp_path / "old.npz").combine == "veto"
     with pytest.raises(ValueError):
         model.MoveModel(["w:a"], np.zeros((1, 2)), np.zeros(2), ["question", "other"], {}, combine="vote")
+
+
+OWN_VOICE_TURNS = [  # the speaker's own advice, information or story: no listening move is the model's to add
+    "Maybe try setting yourself one small goal a day, even something tiny.",
+    "You should give yourself a bit of credit, you know.",
+    "Try to get outside for ten minutes every morning, it really does lift the mood.",
+    "I had a year like that myself, and it did get better.",
+    "Just take it one day at a time, that's all anyone can do.",
+]
+
+
+def test_cs_mode_adds_no_listening_move_to_the_speakers_own_advice_or_story(move_mode):
+    """As for the rules, a turn in the speaker's own voice (advice, information, their own story) is not a
+    reflection, restatement or affirmation the model may add (on ESConv most such additions were suggestions,
+    'others', self-disclosure or information)."""
+    ctx = ({"role": "customer", "text": "I just feel so stuck. Every day is the same and I can't see a way out of it."},)
+    listening = {"paraphrase", "reflection", "affirmation"}
+    move_mode("rules")
+    rules_found = [set(detect_moves(t, ctx)) & listening for t in OWN_VOICE_TURNS]
+    move_mode("cs")
+    cs_found = [set(detect_moves(t, ctx)) & listening for t in OWN_VOICE_TURNS]
+    assert cs_found == rules_found, list(zip(OWN_VOICE_TURNS, rules_found, cs_found))
+    # and the model still adds where the turn is about the customer, not the speaker
+    ctx = ({"role": "customer", "text": "I've rung four times this week about the boiler and kept every letter you sent."},)
+    assert "affirmation" in detect_moves("That was the right thing to do, keeping them.", ctx)
+    move_mode("rules")
+    assert "affirmation" not in detect_moves("That was the right thing to do, keeping them.", ctx)
