@@ -487,6 +487,7 @@ def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str])
     if m is None or m.combine != "add":
         return
     probs = dict(zip(m.classes, m.probabilities(features_for(text, context))))
+    own_voice = None
     for move in MODEL_MOVES:
         if move in found or probs.get(move, 0.0) < m.thresholds.get(move, 1.0):
             continue
@@ -496,6 +497,11 @@ def _model_additions(text: str, context: Sequence[ContextTurn], found: set[str])
             continue  # "You must have used more energy" blames; it does not reflect or validate
         if move == "paraphrase" and not (context and _shares_customer_content(text, context)):
             continue  # restating needs the customer's content, as for the rules
+        if move != "question":
+            if own_voice is None:
+                own_voice = bool(rules.OWN_VOICE.search(text))
+            if own_voice:
+                continue  # the speaker's own advice, information or story ("You could try…", "I used to…"), as for the rules
         if move in ("paraphrase", "reflection") and "question" in found and _only_questions(text) \
                 and not rules.PARAPHRASE_CUE.search(text):
             continue

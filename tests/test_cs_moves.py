@@ -30,8 +30,36 @@ def test_the_shipped_set_validates(turns):
     per = Counter(m for t in turns for m in t.moves)
     assert set(per) == set(MOVES)  # all 14 moves, and nothing else (load refuses unknown labels)
     assert min(per.values()) >= csmoves.MIN_PER_MOVE
-    assert len(turns) >= 1500
-    assert len({t.domain for t in turns}) >= 8
+    assert len(turns) >= 3000
+    assert len({t.domain for t in turns}) >= 13
+
+
+SUPPORTIVE = ("welfare helpline", "bereavement", "debt advice", "student support", "coaching")
+
+
+def test_the_supportive_register_trains_with_every_listening_move(turns):
+    """The helping desks (issue 12: a register beside customer service) are train domains, each with enough
+    reflections, restatements, affirmations, open questions and suggested next steps to learn from."""
+    for d in SUPPORTIVE:
+        rows = [t for t in turns if t.domain == d]
+        assert len(rows) >= 150 and {t.split for t in rows} == {"train"}, d
+        per = Counter(m for t in rows for m in t.moves)
+        assert min(per[m] for m in ("question", "paraphrase", "reflection", "affirmation", "next_step")) >= 20, (d, per)
+        assert all(per[m] for m in MOVES), (d, per)  # every move, not only the listening ones
+    # and the held-out domains hear it too: a patient-support line in the pharmacy test domain
+    assert sum(t.batch == "b23_patient_support" and t.split == "test" for t in turns) >= 80
+
+
+def test_suggestions_are_labelled_next_steps_not_questions(turns):
+    """Labelling rule 12: what the customer could do, said as a question, is a next step; only an offer of the
+    agent's own ('Would it help if I…') is a question as well."""
+    import re
+
+    suggest = re.compile(r"^(have you (thought about|considered)|would you consider|how about|what if we|maybe you could)\b",
+                         re.I)
+    rows = [t for t in turns if suggest.search(t.text)]
+    assert len(rows) >= 5
+    assert all("next_step" in t.moves for t in rows), [t.text for t in rows if "next_step" not in t.moves]
 
 
 def test_the_test_split_is_whole_domains_the_train_split_never_has(turns):
@@ -174,3 +202,30 @@ def test_how_a_model_combines_is_saved_with_it_and_old_files_read_as_veto(tmp_pa
     assert model.MoveModel.load(tmp_path / "old.npz").combine == "veto"
     with pytest.raises(ValueError):
         model.MoveModel(["w:a"], np.zeros((1, 2)), np.zeros(2), ["question", "other"], {}, combine="vote")
+
+
+OWN_VOICE_TURNS = [  # the speaker's own advice, information or story: no listening move is the model's to add
+    "Maybe try setting yourself one small goal a day, even something tiny.",
+    "You should give yourself a bit of credit, you know.",
+    "Try to get outside for ten minutes every morning, it really does lift the mood.",
+    "I had a year like that myself, and it did get better.",
+    "Just take it one day at a time, that's all anyone can do.",
+]
+
+
+def test_cs_mode_adds_no_listening_move_to_the_speakers_own_advice_or_story(move_mode):
+    """As for the rules, a turn in the speaker's own voice (advice, information, their own story) is not a
+    reflection, restatement or affirmation the model may add (on ESConv most such additions were suggestions,
+    'others', self-disclosure or information)."""
+    ctx = ({"role": "customer", "text": "I just feel so stuck. Every day is the same and I can't see a way out of it."},)
+    listening = {"paraphrase", "reflection", "affirmation"}
+    move_mode("rules")
+    rules_found = [set(detect_moves(t, ctx)) & listening for t in OWN_VOICE_TURNS]
+    move_mode("cs")
+    cs_found = [set(detect_moves(t, ctx)) & listening for t in OWN_VOICE_TURNS]
+    assert cs_found == rules_found, list(zip(OWN_VOICE_TURNS, rules_found, cs_found))
+    # and the model still adds where the turn is about the customer, not the speaker
+    ctx = ({"role": "customer", "text": "I've rung four times this week about the boiler and kept every letter you sent."},)
+    assert "affirmation" in detect_moves("That was the right thing to do, keeping them.", ctx)
+    move_mode("rules")
+    assert "affirmation" not in detect_moves("That was the right thing to do, keeping them.", ctx)
