@@ -889,6 +889,20 @@ STAKES_Q = re.compile(
     r"\bworst(?:-| )case\b|\bworst (?:that|thing that) (?:could|can|might) happen\b|"
     r"\bif\b[^?]{3,90}\bcost you\b|\bcost you\b[^?]{0,20}\bif\b|\bwhat(?:'s| is) the (?:knock-on|fallout)\b",
     re.I)
+# "What would actually work for you?", "what are you hoping we can do?", "how can we put this right for you?":
+# what they want from the call, which their `wants` piece says.
+WANTS_Q = re.compile(
+    r"\bwhat (?:would|do|did|might|could|will)(?: \w+)? you (?:\w+ )?(?:like|want|need|prefer|expect|hope|accept)\b(?! (?:to know|me to know))|"
+    r"\bwhat (?:would|will|might|could|'d)(?: (?:actually|really|honestly|ideally|best|genuinely))? (?:work|help|suit|"
+    r"fix (?:this|it|things)|make (?:this|it|things|you) (?:right|better|okay|ok|happy|feel better)|put (?:this|it|things) right|"
+    r"sort (?:this|it|things)(?: out)?|do it|settle (?:this|it))\b|"
+    r"\bwhat (?:are|were) you (?:hoping|looking|wanting|after|expecting|asking)\b|"
+    r"\bwhat(?:'s| is| would be) (?:the )?(?:best|ideal|right|perfect) (?:outcome|result|solution|fix|answer)\b|"
+    r"\b(?:in an ideal world|ideally|best case(?: scenario)?)\b|"
+    r"\bhow (?:can|could|would|should|do) (?:we|i) (?:best )?(?:fix|sort|put (?:this |it |things )?right|resolve|"
+    r"make (?:this|it|things) right|help)\b(?:[^?]{0,20}\bfor you\b)?|"
+    r"\bwhat can (?:we|i) do (?:for you|to help|to put|to make|to fix|to sort|today)\b|\bwhat do you need from (?:us|me)\b|"
+    r"\bwhat(?:'s| is) (?:going to|gonna) (?:help|work|fix)\b", re.I)
 _STAKES_SAY = re.compile(
     r"\b(?:I'?ll|I will|I'?d|I would|I could|I might|we'?ll|we'?d|we could|they'?ll|they could|it'?ll|could|might)\s+"
     r"(?:\w+\s+)?(?:lose|be (?:overdrawn|charged|stuck|short|evicted)|go (?:overdrawn|without)|"
@@ -1404,6 +1418,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     if stakes:
         # "what's RIDING ON this for you?", "would that LEAVE YOU SHORT?": the wording of the stake is no topic
         q -= _telling(stakes_m.group())
+    wants_m = None if stakes or claim is not None else WANTS_Q.search(question)
+    wants = bool(wants_m) and any(it["kind"] == "wants" for it in items)
+    if wants:
+        q -= _telling(wants_m.group())  # "what would actually WORK for you": how it is asked, not a topic
     claimed = _telling(claim[1]) if claim is not None else set()  # the agent's own (perhaps wrong) value
     claim_place = claim is not None and claim[0] == "name_of" and bool(
         re.search(rf"\b(?:at|from|in|with|through|to)\s+(?:the\s+)?{re.escape(claim[1])}", said))
@@ -1417,7 +1435,7 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     at = answer_type(question)
     if claim is not None:
         at = AnswerType(claim[0], None, ())  # "…since Wednesday then": a day, about what the rest says
-    elif stakes:
+    elif stakes or wants:
         at = AnswerType("thing", None, ())  # "what does it COST you if…" asks what is at stake, not a price
     head = at.head
     run_words = [k for k in at.about if k not in _TYPE_WORDS and k not in _NOT_TELLING]
@@ -1640,7 +1658,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             continue  # about the mum, but not her WORK
         if other_keys and it["kind"] == "identity" and not _hits(other_keys, it["all"]):
             score -= 4.0  # asked for someone else's name: the customer's own is no answer
-        hinted = (deadline and "deadline" in it.get("answers", ())) or (stakes and "stakes" in it.get("answers", ()))
+        hinted = (deadline and "deadline" in it.get("answers", ())) or (stakes and "stakes" in it.get("answers", ())) \
+            or (wants and it["kind"] == "wants")
+        if wants:
+            score += 3.0 if it["kind"] == "wants" else -1.0  # "what would work for you?": what they want
         # inferred, so it needs no shared word
         if stakes:
             # "What happens if the rent bounces?": what they said is at stake for them, not another piece that shares a word

@@ -117,3 +117,14 @@ def test_what_their_story_says_of_others_is_still_answered(sid, question, expect
 def test_a_tail_like_would_you_say_is_not_a_second_question():
     r = reply("insurance-claim-flooded-kitchen", "How many weeks would a builder need to redo the kitchen, would you say?")
     assert re.search(r"\b(?:don't know|can't remember|no idea|not sure)\b", r), r
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("flight-cancelled-wedding", "So what would honestly help you most right now?", "Three seats"),
+    ("bank-double-charge-rent", "How can I best put this right for you?", "£212.40 back"),
+    ("subscription-cancel-charged-again", "Okay, and what are you looking for from us today?", "£14.99 back"),
+    ("lost-parcel-third-call", "Best case scenario, what happens next for you?", "replacement"),
+    ("pharmacy-refill-delay", "What can I do for you today, love?", "tablets"),
+])
+def test_what_they_want_is_answered_from_their_wants(sid, question, expected):
+    assert expected in reply(sid, question)
