@@ -696,7 +696,7 @@ class Director:
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
-        from scoring.questions import answer_type, focus_question
+        from scoring.questions import answer_type, contradicts, focus_question, is_check
         from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
 
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
@@ -743,7 +743,8 @@ class Director:
             check = self._checks_back(q, r)
             if check and len(q.split()) <= 6:
                 continue  # "is that right?" checks a restatement; answered by confirming
-            for part in _parts_asked(focus_question(q)):  # the commentary before the question is not a part
+            # the commentary before the question is not a part; a check ("You rang, over the phone, didn't you?") is one
+            for part in ([q] if is_check(q) else _parts_asked(focus_question(q))):
                 matches = match_question(part, self.scenario)
                 lean = self._leans_on(r.text, q, part)
                 if lean:
@@ -766,6 +767,8 @@ class Director:
                     also.append(best)  # "Can I take the reference, and would Gatwick work?": both parts answered
         if found is not None:
             found["also"] = also
+            if not found["again"] and contradicts(found["question"], found["match"].text):
+                found["corrects"] = True  # "You're the groom, aren't you?" — "No, … I'm the best man."
             return found
         real = [q for q in questions if not (self._checks_back(q, r) and (
             len(q.split()) <= 6 or any(m.key in (s.disclosed if m.source == "fact" else s.told)

@@ -1281,6 +1281,24 @@ _CLAIM_MEASURE = re.compile(rf"\b(?:\d+(?:\.\d+)?|{_NUMWORD})[ -]?(?:mg|milligra
                             r"metres?|meters?|inch(?:es)?|feet|foot|percent|%)\b", re.I)
 
 
+# How something was done: bought online or in person, cancelled by phone or on the website
+_CHANNEL = (r"online|on ?line|over the phone|by phone|on the phone|in person|in the shop|in store|in-store|at the till|"
+            r"on the (?:website|app|web)|through the (?:website|app)|by (?:post|email|card|cash|cheque|direct debit)|"
+            r"in cash|with cash|by bank transfer|on (?:my|your|the) (?:laptop|phone|computer)")
+_CLAIM_CHANNEL = re.compile(rf"\b(?:{_CHANNEL})\b", re.I)
+_CHANNEL_SAY = re.compile(rf"\b(?:{_CHANNEL}|chip and pin|contactless)\b", re.I)
+_CLAIM_SOURCE = re.compile(r"\b(?:came|come|coming|started|starting|leaked|leaking|pouring|poured|dripping|dripped)\s+"
+                           r"(?:in\s+)?(?:from|out of|through|under)\s+((?:the |a |an |your |my )?[\w' ]+?)(?=\s*(?:,|\?|$|\bwas\b|"
+                           r"\bdid\b|\bis\b|\bthen\b|\bright\b|\byeah\b))", re.I)
+_SOURCE_SAY = re.compile(r"\b(?:it was (?:the|a|an)|came from|started (?:from|in|at|under)|burst|leak(?:ed|ing)?|split|"
+                         r"caused by|because of|from the)\b", re.I)
+_CLAIM_ROLE = re.compile(r"\b(?:you're|you are|you were|ur|you'd be)\s+((?:the|a|an|her|his|their)\s+\w+(?:\s+\w+)?)\b", re.I)
+_ROLE_NOUNS = {word_key(w) for w in """groom bride best man maid honour bridesmaid usher witness tenant owner holder
+account policyholder homeowner leaseholder student carer guardian parent member customer""".split()}
+_ROLE_SAY = re.compile(r"\bI'?m (?:the|a|an|her|his|their|my \w+'s)\s+\w+|\bI am (?:the|a|an)\s+\w+|\bwe (?:own|rent)\b|"
+                       r"\bI (?:own|rent)\b", re.I)
+
+
 def _claim(question: str) -> tuple[str, str] | None:
     """The detail a statement-check asserts: (answer type, the asserted words), or None for a real question."""
     body = question.strip()
@@ -1308,12 +1326,43 @@ def _claim(question: str) -> tuple[str, str] | None:
                   rf"\bhalf {_NUMWORD}\b|\b{_NUMWORD} o'clock\b", body, re.I)
     if m:
         return "clock", m.group(0)
+    m = _CLAIM_CHANNEL.search(body)
+    if m:
+        return "channel", m.group(0)  # "You bought them ONLINE, did you?": how it was done
+    m = _CLAIM_SOURCE.search(body)
+    if m:
+        return "source", m.group(1)  # "So the water CAME FROM the washing machine hose?": where it started
+    m = _CLAIM_ROLE.search(body)
+    if m and any(word_key(w.lower()) in (_PERSON_NOUNS | _ROLE_NOUNS) for w in m.group(1).split()[1:]):
+        return "role", m.group(1)  # "And you're THE GROOM, aren't you?": who they are in the story
     start = len(_CHECK_START.match(body).group(0))
     for m in _CAP.finditer(body):
         w = m.group(0)
         if m.start() > start and w not in _NOT_THING_NAMES and w.lower() not in _NOT_A_NAME and w.lower() not in STOPWORDS:
             return "name_of", w  # "…from WATERSTONES?", "…out of GATWICK, weren't you?"
     return None
+
+
+def is_check(question: str) -> bool:
+    """Whether a question is a statement-check of a detail ("You cancelled by phone, didn't you?")."""
+    q = restore_apostrophes(question.replace("’", "'"))
+    if re.match(r"^\W*(?:(?:so|and|okay|ok|right|now|sorry|just|oh|then|well)\W+)*(?:could|can|would|will|may|might|do|does|"
+                r"did|is|are|have|has)\b", q, re.I) or re.search(r"\b(?:what|when|where|which|who|how|why)\b", q, re.I):
+        return False  # "Could you read me the number, Mrs Osei?", "…so where are you based?": a question
+    return _claim(_LEAD.sub("", focus_question(q), count=1)) is not None
+
+
+def contradicts(question: str, text: str) -> bool:
+    """Whether a statement-check's asserted detail is not what the piece says: "You bought them online, did
+    you?" answered by "I paid in person at the till" (so the customer puts it right: "No, …")."""
+    c = _claim(_LEAD.sub("", focus_question(restore_apostrophes(question.replace("’", "'"))), count=1)) \
+        if is_check(question) else None
+    if c is None or c[0] not in ("channel", "source", "role", "name_of", "money", "method"):
+        return False
+    if c[0] == "money":
+        return not (_numbers(c[1]) & _numbers(text))
+    words = {k for k in _telling(c[1]) if k not in _TYPE_WORDS and not k.startswith("~")}
+    return bool(words) and not _hits(words, _telling(text)) and not any(_group_of(k) in _telling(text) for k in words)
 
 
 def _near_figure(claimed: str, text: str) -> bool:
@@ -1542,6 +1591,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             say_hits = say_hits | {"~lasting"}
         if claim is not None:
             held = bool(_TRANSPORT.search(it["text"])) if claim[0] == "method" else \
+                bool(_CHANNEL_SAY.search(it["text"])) if claim[0] == "channel" else \
+                bool(_SOURCE_SAY.search(it["text"])) if claim[0] == "source" else \
+                bool(_ROLE_SAY.search(it["text"])) if claim[0] == "role" else \
                 (any(m.group() not in _NOT_THING_NAMES for m in _CAP.finditer(it["text"]))
                  or bool(q_numbers & _numbers(it["text"]))) if claim[0] == "name_of" else \
                 holds(it["text"], claim[0])
@@ -1556,6 +1608,10 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             if claim[0] in ("day", "clock") and it["kind"] == "timeline" and not (about_hits or say_hits):
                 say_hits = say_hits | {"~claim"}  # "it's been down since Wednesday then": when it all started
                 score += 0.8
+            if claim[0] in ("channel", "source", "role"):
+                # "you're the groom?" — "I'm the best man"; "came from the hose?" — "It was the pipe under the sink"
+                score += 1.5
+                say_hits = say_hits | {"~claim"}
         if at.type == "self":
             # "Who am I speaking to?": their own name, whatever else the question's words match.
             own = it["kind"] == "identity" and any("name" in a.lower() for a in it["about"]) and holds(it["text"], "self")

@@ -128,3 +128,23 @@ def test_a_tail_like_would_you_say_is_not_a_second_question():
 ])
 def test_what_they_want_is_answered_from_their_wants(sid, question, expected):
     assert expected in reply(sid, question)
+
+
+@pytest.mark.parametrize("sid, line, expected", [
+    ("subscription-cancel-charged-again", "You rang up to cancel it, over the phone, didn't you?", "website"),
+    ("flight-cancelled-wedding", "So you'd be the bride's dad, then?", "best man"),
+    ("internet-outage-remote-worker", "So the fault started coming through the phone socket, did it?", None),
+    ("insurance-claim-flooded-kitchen", "You'd be the leaseholder there, is that right?", "own the house"),
+])
+def test_a_statement_check_with_the_wrong_detail_is_put_right(sid, line, expected):
+    r = reply(sid, line)
+    if expected:
+        assert expected in r and "No, " in r, r
+
+
+@pytest.mark.parametrize("sid, line", [
+    ("subscription-cancel-charged-again", "You cancelled through the website, didn't you?"),
+    ("bank-double-charge-rent", "You paid for them in person at the till, yeah?"),
+])
+def test_a_statement_check_with_the_right_detail_is_not_contradicted(sid, line):
+    assert "No, " not in reply(sid, line)
