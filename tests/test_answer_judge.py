@@ -151,3 +151,9 @@ def test_training_is_deterministic_and_learns(main_pairs):
     fitted = sum(bench.right(q, bench.pick(q, *sc[i], "learned", t)) for i, q in enumerate(qs))
     untrained = sum(bench.right(q, bench.pick(q, np.zeros(len(q.keys)), 0.0, "learned", 0.0)) for q in qs)
     assert fitted > untrained + len(qs) // 2  # on its own training questions it picks far better than no model
+
+
+def test_a_missing_test_file_is_one_line(capsys):
+    assert bench.main(["--test", str(ROOT / "bench" / "no_such_probes.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such probe file" in err
