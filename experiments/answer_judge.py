@@ -21,6 +21,8 @@ Methods, each choosing one piece or none:
   rerank    the model over the rules' candidates only; none when the rules return none or the best
             candidate does not beat "none" by the threshold.
   reorder   the rules' candidates re-ordered by the model; never declines (the rules decide unknown).
+  fill      the rules' top match when they return one; when they return none, the model's best piece
+            if it beats "none" by the threshold (adds only what the rules dropped).
 
 Model (experiments/answer_judge_model.py): features from the rules (returned, score, rank, margin), the
 piece's kind vs the question's kind cues, answer type vs holds(piece, type), overlaps (keys, idf, thesaurus
@@ -192,15 +194,15 @@ def right(q: Q, choice: tuple[str, str] | None) -> bool:
     return choice is not None and bool(q.labels[q.keys.index(choice)])
 
 
-METHODS = ("rules", "learned", "rerank", "reorder")
+METHODS = ("rules", "learned", "rerank", "reorder", "fill")
 GRID = np.round(np.arange(-3.0, 3.01, 0.25), 2)
 
 
 def pick(q: Q, s: np.ndarray, s0: float, method: str, t: float) -> tuple[str, str] | None:
     """The piece a method answers with: the best-scored candidate when it beats "none" by t."""
-    if method == "rules":
+    if method == "rules" or method == "fill" and q.rules_top is not None:
         return q.rules_top
-    idx = [i for i in range(len(q.keys)) if method == "learned" or q.keys[i] in q.returned]
+    idx = [i for i in range(len(q.keys)) if method in ("learned", "fill") or q.keys[i] in q.returned]
     if not idx:
         return None
     best = max(idx, key=lambda i: (s[i], -i))
@@ -228,7 +230,7 @@ def train(qs, X, D, train_idx: list[int], group_of, lam: float, inner: int = 4):
         hold = set(groups[k::inner])
         wk, vk = fit(qs, X, D, [i for i in train_idx if group_of(qs[i]) not in hold], lam)
         oof.update(scored(qs, X, D, wk, vk, [i for i in train_idx if group_of(qs[i]) in hold]))
-    return w, v, {m: best_threshold(qs, oof, m) for m in ("learned", "rerank")} | {"reorder": 0.0, "rules": 0.0}
+    return w, v, {m: best_threshold(qs, oof, m) for m in ("learned", "rerank", "fill")} | {"reorder": 0.0, "rules": 0.0}
 
 
 def evaluate(qs, X, D, split: str, lam: float):
@@ -343,7 +345,7 @@ def main(argv=None) -> int:
         rows, ths = evaluate(qs, X, D, split, args.lam)
         print(f"## leave-one-{split}-out (lam={args.lam}); cells: questions right (unknowns right / unknowns)\n")
         print(table([split, "questions", *METHODS], rows))
-        for m in ("learned", "rerank"):
+        for m in ("learned", "rerank", "fill"):
             vals = [t[m] for t in ths]
             print(f"threshold {m} (margin over 'none'): median {statistics.median(vals):+.2f} "
                   f"(range {min(vals):+.2f} to {max(vals):+.2f})")
