@@ -1145,6 +1145,8 @@ _WH_OTHER = re.compile(r"^\W*(?i:" + _OPENERS + r"(?:what|when|which|how|where|w
 # "Which company MADE your meter?": the one who did it, unnamed, is what is asked
 _WHICH_DID = re.compile(r"(?:^\W*(?i:" + _OPENERS + r")|(?i:\b(?:know|idea|sure|remember|tell me)\s+))(?i:(?:which|what)\s+(\w+)\s+(?!is|are|was|were|do|does|did|has|have|had|will|would|"
                         r"can|could)(\w+(?:ed|ade|akes|ake|ilt|uilds|ent|ends|old|ells|upplies|upplied|uns|an)\b.*))$")
+# Words known to be words (so never read as a slip): the word lists above and the thesaurus
+_REAL_WORDS: set[str] = set()
 _WH_VERB = re.compile(r"(?<=\w)\s(?=(?:need|needs|want|wants|take|takes|shut|shuts|open|opens|close|closes|charge|charges|"
                       r"make|makes|run|runs|work|works|usually|normally|tend|tends|stock|stocks|deliver|delivers)\b)", re.I)
 _WHERE_WORDS = {word_key(w) for w in "near nearby round around living here there close local area street".split()}
@@ -1437,15 +1439,51 @@ def wrong_claim(statement: str, scenario: Scenario | None) -> Match | None:
     return best
 
 
+_vocab_cache: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _vocab(scenario: Scenario, items: list[dict]) -> frozenset[str]:
+    """The words (lower case, 5+ letters) their story uses, for reading typed slips of the agent's."""
+    hit = _vocab_cache.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    words = frozenset(w.lower() for it in items for w in _WORD.findall(it["text"] + " " + " ".join(it["about"]))
+                      if len(w) >= 5 and w.isalpha())
+    if len(_vocab_cache) > 256:
+        _vocab_cache.clear()
+    _vocab_cache[id(scenario)] = (scenario, words)
+    return words
+
+
+@lru_cache(maxsize=4096)  # pure; a question is matched several times a turn
+def _slips(question: str, vocab: frozenset[str], known: frozenset[str]) -> str:
+    """A typed slip put right from the story's own words: "tracking NUMBR" -> "number", "date of BRITH" ->
+    "birth". Only a letter left out or two swapped, a word of 5+ letters no story or word list knows, and one
+    story word it can be."""
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        lw = w.lower()
+        if len(lw) < 5 or lw in vocab or word_key(lw) in known or word_key(lw) in _REAL_WORDS:
+            return w
+        found = {v for v in vocab if v[0] == lw[0] and (
+            (len(v) == len(lw) + 1 and any(v[:i] + v[i + 1:] == lw for i in range(1, len(v))))
+            or (len(v) == len(lw) and sum(a != b for a, b in zip(v, lw)) == 2
+                and any(lw[i] == v[i + 1] and lw[i + 1] == v[i] and lw[:i] == v[:i] and lw[i + 2:] == v[i + 2:]
+                        for i in range(len(lw) - 1))))}
+        return found.pop() if len(found) == 1 else w
+    return re.sub(r"[A-Za-z]{5,}", fix, question)
+
+
 def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     """What in the customer's story a question asks for, best first; [] when nothing in it answers."""
     if scenario is None or not question.strip():
         return []
-    said = focus_question(restore_apostrophes(question.replace("’", "'")))
-    question = _AGAIN.sub("", plain_question(question))
     items, idf = _index(scenario)
     if not items:
         return []
+    question = _slips(question, _vocab(scenario, items), _known(scenario, items))
+    said = focus_question(restore_apostrophes(question.replace("’", "'")))
+    question = _AGAIN.sub("", plain_question(question))
     asked = _LEAD.sub("", question.replace("’", "'"), count=1)  # "Just to check, …": the lead asks nothing
     main = _CONDITION.sub(" ", re.sub(r"^\W*(?:and |so )?(?:if|when|once|assuming|supposing) [^,?]{3,60},\s*(?=\w)", "", asked,
                                       flags=re.I))
@@ -1510,6 +1548,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     asked_of_others = at.type in ("name", "self") and bool(re.search(
         r"\bwho(?:'ve| have| did| had)? (?:you )?(?:spoken|spoke|talked|dealt|been dealing|been speaking|been talking)\b", question, re.I))
     others_people = bool(_OTHER_PEOPLE.search(question))
+    # "What's happening on SATURDAY?", "what about the PHOTO?": one word says all it is about
+    tells = [k for k in q if not k.startswith("~")]
+    sole = at.type == "thing" and not stakes and not wants and len(tells) == 1 and (not head or head == tells[0])
     party_q = at.type == "quantity" and at.head in _PARTY_HEADS  # "how many SEATS do you need?": the party
     whose = bool(re.match(r"\W*(?:\w+\W+){0,2}?whose\b", question, re.I)) and at.type == "thing"
     travel = (claim is not None and claim[0] == "method") or at.type == "method" and bool(re.search(r"\bget (?:here|there|to|in|home|back|into|over)\b|\btravel|"
@@ -1681,6 +1722,8 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
             continue  # "how many OTHER passengers": their own party is no answer
         if aged_k and not (_hits({aged_k}, it["all"]) or _group_of(aged_k) in it["all"]):
             continue  # "how old is your CHILD": not the caller's own date of birth
+        if sole and (about_hits or say_hits):
+            score += 0.8
         if others_people:
             # "has anyone else round you lost it too?": the piece about the neighbour, not the café near them
             score += 1.0 if (_hits(_PERSON_NOUNS, it["say_keys"]) or _FAMILY_WORD.search(it["text"])) else -1.0
@@ -1740,6 +1783,9 @@ def match_question(question: str, scenario: Scenario | None) -> list[Match]:
     scored.sort(key=lambda x: (-x[0], x[1]))
     return [m for _, _, m in scored]
 
+
+_REAL_WORDS |= set(_NOT_TELLING) | set(_TYPE_WORDS) | _PERSON_NOUNS | _ORG_NOUNS | _ROLE_NOUNS | set(_GROUP) \
+    | {word_key(w) for w in STOPWORDS}
 
 from scoring.fastre import speed_up as _speed_up  # noqa: E402 (last: every pattern above, same results, faster)
 

@@ -148,3 +148,24 @@ def test_a_statement_check_with_the_wrong_detail_is_put_right(sid, line, expecte
 ])
 def test_a_statement_check_with_the_right_detail_is_not_contradicted(sid, line):
     assert "No, " not in reply(sid, line)
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("lost-parcel-third-call", "and the order numbr?", "48-1192-7735"),
+    ("internet-outage-remote-worker", "whats the acount number on it", "6104 5528"),
+    ("subscription-cancel-charged-again", "Could you give me the billing postcdoe?", "M14 5RT"),
+])
+def test_a_typed_slip_is_read_as_the_word_meant(sid, question, expected):
+    assert expected in reply(sid, question)
+
+
+def test_a_real_word_is_not_read_as_a_slip():
+    from scoring.questions import _index, _known, _slips, _vocab
+
+    sc = SCENARIOS["lost-parcel-third-call"]
+    items, _ = _index(sc)
+    assert _slips("Did you see the driver's card?", _vocab(sc, items), _known(sc, items)) == "Did you see the driver's card?"
+
+
+def test_one_word_that_says_what_it_is_about():
+    assert "birthday" in reply("lost-parcel-third-call", "so what's going on this Saturday then?")
