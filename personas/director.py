@@ -274,6 +274,10 @@ _TAIL_ONLY = re.compile(r"\W*(?:would you (?:say|guess|think)|do you (?:think|re
                         r"you reckon|you think|any idea|is that right|would that be right|right|yeah|d'you think)\W*", re.I)
 
 
+_VOCATIVE = re.compile(r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Mister)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|(?i:love|mate|dear|sir|madam|"
+                       r"pal|hun|my love|my dear|buddy)")
+
+
 def _parts_asked(q: str) -> list[str]:
     """The separate things one question asks: "Can I take your name, address and date of birth?" asks three;
     "the booking reference, and would Gatwick work for you?" two. A part that is a bare noun phrase is
@@ -290,8 +294,8 @@ def _parts_asked(q: str) -> list[str]:
     out = ([] if _AGENT_SAYS.match(pieces[0]) else [pieces[0] + "?"]) + [q]
     for p in pieces[1:]:
         words = p.split()
-        if not words or len(words) > 14 or _TAIL_ONLY.fullmatch(p):
-            continue  # "…, would you say?", "…, do you reckon?": how it is asked, not a second question
+        if not words or len(words) > 14 or _TAIL_ONLY.fullmatch(p) or _VOCATIVE.fullmatch(p):
+            continue  # "…, would you say?", "…, Margaret?": how it is asked and to whom, not a second question
         if _ASKS.match(p):
             out.append(p + "?")
         elif len(words) <= 5 and not re.search(r"\b(?:i|we|you)(?:'ll|'d| will| would| am|'m)?\b", p, re.I):
