@@ -700,7 +700,7 @@ class Director:
 
     def _asked(self, s: DirectorState, r) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
-        from scoring.questions import answer_type, contradicts, focus_question, is_check
+        from scoring.questions import WANTS_Q, answer_type, contradicts, focus_question, is_check
         from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
 
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
@@ -729,8 +729,8 @@ class Director:
             # "When will the money be back?" asked of the customer: the outcome they called about (nothing in
             # their story, or only what they want) is the agent's to say. "When will the tablets run out?" or
             # "When is the wedding going to start?" are their own story: answered below.
-            if not _THEIRS_TO_SAY.search(q):
-                return False
+            if not _THEIRS_TO_SAY.search(q) or WANTS_Q.search(q):
+                return False  # "What kind of fix are you looking for?" asks what they want: theirs to say
             found = match_question(q, self.scenario)
             # a weak match is a shared word ("come through" ~ "come home"), not their story
             return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"

@@ -125,6 +125,8 @@ def test_a_tail_like_would_you_say_is_not_a_second_question():
     ("subscription-cancel-charged-again", "Okay, and what are you looking for from us today?", "£14.99 back"),
     ("lost-parcel-third-call", "Best case scenario, what happens next for you?", "replacement"),
     ("pharmacy-refill-delay", "What can I do for you today, love?", "tablets"),
+    ("utility-bill-shock", "Which outcome would you prefer here, dear?", "own reading"),
+    ("internet-outage-remote-worker", "What kind of fix are you looking for today?", "engineer"),
 ])
 def test_what_they_want_is_answered_from_their_wants(sid, question, expected):
     assert expected in reply(sid, question)
