@@ -142,13 +142,22 @@ _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|
 # The agent asking how the customer takes what they just heard ("Does that help?", "Would that work for you?",
 # "How does that sound?", "Are you happy with that?"): a question about the offer, answered by the customer's
 # reaction to it (agreeing, or saying what is still missing), never from their story.
-_CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\s+(?:that|this|it|all that|any of that)"
+_CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\s+(?:that|this|it|all that|any of that)(?: all)?"
                        r"(?:\s+\w+){0,2}?\s+(?:help|helps|work|works|suit|sound|do|be (?:ok|okay|alright|all right|fine|enough|"
                        r"acceptable|any good|a help|helpful)|ok|okay|alright|all right|fine|enough|acceptable|helpful|any good)\b|"
                        r"how (?:does|do|would) (?:that|this|it|those|these)(?: \w+)? (?:sound|work|seem|feel)|"
                        r"(?:are|would) you (?:be )?(?:happy|okay|ok|alright|all right|comfortable|fine|content) with (?:that|this|it)|"
                        r"what do you (?:think|reckon|say)(?: (?:of|about|to) (?:that|this))?\s*\?|"
-                       r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with))", re.I)
+                       r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with)|"
+                       r"(?:does|did) (?:that|this|it|all that|any of that)(?: all)? (?:make sense|make things clearer)|"
+                       r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me))", re.I)
+# Not a question for their story: the agent holding the line ("Give me one moment while I print the label",
+# "Bear with me", "Can you hold for a minute?") or wrapping up ("Anything else I can help with?").
+_HOLD_OR_WRAP = re.compile(r"\b(?:(?:give|bear with) (?:me|us)(?: (?:a|one|just a|two) (?:moment|minute|min|sec|second|tick))?|"
+                           r"(?:one|a|just a) (?:moment|minute|sec|second|tick)|hold on|hang on|(?:can|could|would|will) you "
+                           r"(?:(?:mind|be ok(?:ay)?) )?(?:hold|holding|wait|waiting)(?: on)?(?: the line)?(?: for)?|"
+                           r"anything else|(?:is there )?anything (?:more|further)|any other (?:questions|problems|issues)|"
+                           r"(?:help|do) (?:you )?with anything)\b", re.I)
 
 # The agent asking the customer what only the agent's side can know: "When will the money be back?", "Who's
 # going to deal with this?", "How long will the refund take?" (a future the company decides, about anyone but
@@ -702,7 +711,9 @@ class Director:
                         if m.key not in told else None
             return None
         questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)
-                     and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)]
+                     and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)
+                     and not (_HOLD_OR_WRAP.search(q) and len(q.split()) <= 14 and not match_question(
+                         _HOLD_OR_WRAP.sub(" ", q), self.scenario))]
         if not questions:
             # "Does that help?" asks how they take the offer, "Shall I book it?" offers: their reaction answers
             return None
@@ -717,6 +728,9 @@ class Director:
             return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"
 
         for q in questions:
+            if self._AVAILABILITY.search(q) and not self._RECALL_PAST.search(q):
+                # "What time tomorrow is best for me to ring you?": when they are free is theirs to know
+                return self._availability(s, q)
             c = self._recalled(s, q)
             if c is not None:
                 return {"match": None, "again": False, "question": q, "recall": c}
@@ -737,6 +751,12 @@ class Director:
                     wider = match_question(lean, self.scenario)
                     if wider and wider[0].score >= 2.0 and (not matches or wider[0].score > matches[0].score + 0.5):
                         matches = wider
+                if not check and found is None:
+                    said = self._said_before(s, part, matches)
+                    if said is not None:
+                        # asked again, in other words, for what they already said (in the opening line, or as
+                        # the answer to an earlier question): "I've told you: ..."
+                        return {"match": said[0], "again": True, "question": q, "also": said[1]}
                 if not matches:
                     continue
                 best = matches[0]
@@ -839,14 +859,157 @@ class Director:
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
     _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
-                         r"should you expect|hear from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
+                         r"should you expect|hear(?:ing)? from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
                          r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
                          r"what(?:'s| is| was) (?:the|our) plan|remind me)\b", re.I)
+
+    # The agent asking what has been arranged, in any words: "What's happening next on my side?", "Do you know
+    # who's going to be in touch?", "When will you be hearing from me?", "What are the next steps, as you
+    # understand them?". Only asked once something was arranged; the past ("what happened next?") is their story.
+    _ARRANGED = re.compile(
+        r"\b(?:what(?:'s| is| are)? (?:\w+ ){0,2}?(?:happening|going to happen|(?:the )?next steps?|happens next|next)\b|"
+        r"what (?:will|would) happen (?:now|next)|what(?:'s| is| was) (?:the|our) (?:plan|arrangement)|"
+        r"what (?:have|did) we (?:agree|arrange|say|decide)\w*|what(?:'s| is| was) (?:been )?(?:agreed|arranged|promised)|"
+        r"what (?:are|should) you (?:expecting|expect)|what do you (?:expect|understand) (?:to happen|will happen|is happening)|"
+        r"who(?:'s| is| will be|'ll be)? (?:\w+ ){0,2}?(?:in touch|getting back|get back|looking after|handling|dealing with|"
+        r"owning|responsible|calling|ringing|phoning|contacting|your (?:contact|handler|case owner))|"
+        r"when (?:will|are|would|do|should|can) you (?:\w+ ){0,3}?(?:hear(?:ing)?|get (?:a call|an update|a text|an email|"
+        r"the confirmation)|expect(?:ing)?)(?: (?:back|from|about))?|"
+        r"hear(?:ing)? (?:back )?from (?:me|us|someone|somebody|anyone|them|the team)|"
+        r"(?:next|back) (?:from|with) (?:me|us)|do you (?:know|remember) (?:who|when|what (?:i|we|happens))|"
+        r"do you (?:know|remember) what(?:'s| is) (?:happening|next))", re.I)
+
+    # A question that asks for one value (how much, where, when, how many, how long, which day...): asked again in
+    # other words, the customer knows they said it already.
+    _VALUE_Q = re.compile(r"\b(?:how (?:much|many|long|often|far|old)|where|when|what (?:time|day|date)|which (?:day|date)|"
+                          r"what(?:'s| is| was| were)? (?:the |your |that )?(?:amount|total|figure|sum|cost|price|value|number|destination|"
+                          r"reference|date|time|day))\b", re.I)
+    _NUMBER_RUN = re.compile(r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                             r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                             r"ninety|hundred|thousand)(?:\s+and\s+|[\s-]+)?)+\b", re.I)
+    _NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+    _NUM.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                 "ninety": 90})
+
+    @classmethod
+    def _digits(cls, text: str) -> str:
+        """Number words as digits ("six hundred and ten pounds" -> "610 pounds"), so a value said in words is
+        read as one."""
+        def conv(m: re.Match) -> str:
+            total = cur = 0
+            for w in re.findall(r"[a-z]+", m.group(0).lower()):
+                if w == "and":
+                    continue
+                if w == "hundred":
+                    cur = (cur or 1) * 100
+                elif w == "thousand":
+                    total, cur = total + (cur or 1) * 1000, 0
+                else:
+                    cur += cls._NUM.get(w, 0)
+            tail = " " if m.group(0).endswith(" ") else ""
+            return f"{total + cur}{tail}"
+        return cls._NUMBER_RUN.sub(conv, text)
+
+    # Going somewhere, in any words: "where were you travelling / flying / heading / going to?" is about "my flight to
+    # Lisbon" (the word family of a journey, read as one topic).
+    _TRIP = frozenset({"travel", "travell", "fly", "flight", "trip", "journey", "head", "destin", "going", "go"})
+
+    @classmethod
+    def _trip(cls, keys_: set[str]) -> set[str]:
+        return keys_ | ({"~trip"} if keys_ & cls._TRIP else set())
+
+    def _said_before(self, s: DirectorState, q: str, matches: list) -> tuple | None:
+        """(what they said, extra pieces) when a question asks, in other words, for a value the customer already
+        gave: a piece of their story told this call that matches the question nearly as well as the best match
+        and holds the kind of value asked (how much, where, when...); or a sentence of their opening line that
+        holds that kind of value and shares a topic word with the question. None otherwise."""
+        from scoring.questions import HARD_TYPES, Match, _telling, answer_type, holds
+
+        if not self._VALUE_Q.search(q):
+            return None
+        atype = answer_type(q).type
+        if atype not in HARD_TYPES or atype in ("self", "name"):
+            return None
+        untold = [m for m in matches if m.score >= 2.0 and m.key not in (s.disclosed if m.source == "fact" else s.told)]
+        if not untold:
+            # nothing untold answers it, and one thing they told this call is that kind of value ("How much did they
+            # take?" ... "What was the value of that payment?"): the same thing, asked again
+            pieces = [Match("fact", f.id, f.text, 1.0) for f in self.scenario.facts if f.id in s.disclosed]
+            knows = getattr(self.scenario, "knows", None) or []
+            pieces += [Match("knows", k, knows[int(k[1:])].say, 1.0) for k in s.told
+                       if k[1:].isdigit() and int(k[1:]) < len(knows)]
+            typed = [m for m in pieces if holds(m.text, atype)]
+            if len(typed) == 1 and atype in ("money", "quantity", "measure", "code", "clock", "day", "place"):
+                return typed[0], []
+        if matches:
+            best = matches[0]
+            for m in matches[1:4]:
+                told = s.disclosed if m.source == "fact" else s.told
+                best_told = best.key in (s.disclosed if best.source == "fact" else s.told)
+                if not best_told and m.key in told and m.score >= 0.9 * best.score and holds(m.text, atype):
+                    return m, []
+        if re.search(r"\b(?:exact(?:ly)?|precise(?:ly)?|specific(?:ally)?|which part|whereabouts)\b", q, re.I) and any(
+                m.score >= 2.0 and holds(m.text, atype) and m.key not in (s.disclosed if m.source == "fact" else s.told)
+                for m in matches[:1]):
+            return None  # "Where exactly is the mould?": more than the opening said, and their story has it
+        mine = self._trip(_telling(q))
+        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip"})
+        head = answer_type(q).head
+        topic |= {k for k in _telling(head) if k.startswith("~")} if head else set()
+        if atype == "quantity":
+            return None  # "How many of you are flying?" is not "at ten to eleven": a count is read from their story
+        for sent in _SENTENCE_END.split(self.scenario.opening_line):
+            # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
+            # so "On which day was the charge taken?" is not "I cancelled on the 2nd")
+            clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+", sent.strip().rstrip(".!?")) if c.strip()]
+            said = next((c for c in clauses if holds(self._digits(c), atype) and topic & self._trip(_telling(c))), None)
+            if said is None:
+                continue
+            extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
+                     and m.key not in (s.disclosed if m.source == "fact" else s.told)]
+            said = said.rstrip(".!?") + "."
+            said = said[:1].lower() + said[1:] if not re.match(r"I\b|I'|[A-Z]{2}", said) else said
+            return Match("said", "opening", said, 5.0), extra
+        return None
+
+    # The agent asking when suits the customer for a call or a visit ("What time tomorrow is best for me to ring
+    # you?", "When are you free?", "Would the morning or the afternoon suit you?"): they know their own day.
+    _AVAILABILITY = re.compile(
+        r"\b(?:(?:what|which) (?:\w+ ){0,2}?(?:time|day|slot|part of the day)s? (?!did\b|was\b|were\b|had\b)(?:\w+ ){0,4}?"
+        r"(?:best|good for you|suits? you|suit\b|convenient|works? (?:best )?for you|easiest|prefer\w*)|"
+        r"when(?:'s| is| would| will| might)? (?:it |be |be a |a )?(?:best|(?:a )?good time|good for you|convenient|easiest)|"
+        r"when (?:are|will|would) you (?:be )?(?:free|available|around|in|at home|home|about)|"
+        r"(?:what time|what day|which day|when|which time) (?:would|do|should|shall|can) (?:i|we|you like (?:me|us) to|you want (?:me|us) to|"
+        r"you prefer (?:me|us) to) (?:\w+ )?(?:call|ring|phone|contact|text|reach|come|visit|get back to)|"
+        r"(?:best|good|convenient) time (?:for (?:me|us|someone|an? \w+) )?to (?:call|ring|phone|contact|reach|visit|come)|"
+        r"(?:does|would|will) (?:the )?(?:morning|afternoon|evening|\d{1,2}\s*(?:am|pm)?|that time|then) (?:suit|work|be ok)|"
+        r"are you (?:free|available|around|in|at home))\b", re.I)
+    _RECALL_PAST = re.compile(r"\b(?:did i|i said|i promised|we said|did we|we agreed|was i)\b", re.I)
+    _FREE_WORDS = re.compile(r"\b(?:best|available|free|home|in all day|any ?time|whenever|morning|afternoon|evening|"
+                             r"weekdays?|weekends?|after|before|between|don't ring|do not ring|asleep|at work)\b", re.I)
+
+    def _availability(self, s: DirectorState, q: str) -> dict:
+        """When they are free for a call or visit: the piece of their story that says it (a knows item about
+        the best time / being available that names a time of day), told once and "already told" after; else
+        an in-character preference (the archetype's `availability` part): they know their own day."""
+        from scoring.questions import Match
+
+        knows = getattr(self.scenario, "knows", None) or []
+        about_free = ("best time", "available", "when can we call", "call back", "ring you", "call you",
+                      "convenient", "free", "when are you home", "at home", "suit")
+        for i, k in enumerate(knows):
+            if any(a.lower() in about_free for a in k.about) and self._FREE_WORDS.search(k.say) \
+                    and k.kind in ("timeline", "contact", "other"):
+                key = f"k{i}"
+                return {"match": Match("knows", key, k.say, 5.0), "again": key in s.told, "question": q}
+        return {"match": None, "again": False, "question": q, "availability": True}
 
     def _recalled(self, s: DirectorState, q: str) -> dict | None:
         """The commitment a question asks the customer to recall, when it asks about one made in this call."""
         acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True)]
-        if not acting or not self._RECALL.search(q):
+        arranged = bool(self._ARRANGED.search(q)) and not re.search(r"\bhappened\b|\bwhat did (?:they|he|she)\b", q, re.I)
+        if not acting or not (arranged or self._RECALL.search(q)):
             return None
         from core.text import content_words, keys, tokens
 
@@ -854,7 +1017,7 @@ class Director:
         scored = sorted(((len(qk & set(keys(" ".join(content_words(tokens(c["text"])))))), i, c)
                          for i, c in enumerate(acting)), key=lambda x: (x[0], x[1]), reverse=True)
         best = scored[0]
-        if best[0] == 0 and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
+        if best[0] == 0 and not arranged and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
             return None  # "When is the wedding again?" is their story, not a promise
         kind = None
         from scoring.understanding import ask_kind
@@ -1446,6 +1609,9 @@ class Director:
                 main = self._part(s, "recall", salt, commitment=words) or self._part(
                     s, "commitment_reminder", salt, commitment=words) or f"You said {words}."
                 parts.append(("recall", main))
+            elif m is None and answer.get("availability"):
+                main = self._part(s, "availability", salt) or "Any time's fine. I'll have my phone on me."
+                parts.append(("availability", main))
             elif m is None and not answer.get("theirs") and self._own_detail(answer.get("question") or "") is not None:
                 # Their own name, date of birth, address...: a caller knows it. From their story when it holds it,
                 # else an honest in-character "Is that really needed? It's on the account."
@@ -1467,6 +1633,10 @@ class Director:
                 main = self._part(s, "already_told", salt, fact=m.text)
                 if main:
                     parts.append(("already_told", main))
+                for extra in answer.get("also") or ():
+                    # said before in the opening, and the story holds it more exactly: that too, told once
+                    (s.disclosed if extra.source == "fact" else s.told).append(extra.key)
+                    parts.append(("answer", extra.text))
             else:
                 reveal = m.text
                 if m.source == "fact":

@@ -79,6 +79,7 @@ PARTS = {
     "minimised": (),                      # the agent made their problem small
     "deferred_again": (),                 # "someone will be in touch" again: what they were told last time
     "own_detail": (),                     # asked a detail of their own the story does not hold: in character
+    "availability": (),                   # asked when suits them for a call or visit, and the story has no time
 }
 FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 

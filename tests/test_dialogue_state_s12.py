@@ -1,0 +1,112 @@
+"""Dialogue state of the customer, session 12 (issue 8 items 1 and 4): what was arranged is recalled when the agent
+asks about it in any words; when they are free for a call is theirs to say; a value already given is "already
+told" when asked again in other words; holding the line or wrapping up is not a question for their story; a
+changed promise is noticed; commitments are said back naturally. Fresh wordings (not the bench's checks)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from personas.actors import Actor, get_backend
+from personas.archetypes import get_archetype
+from personas.engine import PracticeEngine
+from personas.scenario import load_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = load_dir(ROOT / "scenarios").scenarios
+
+DONT_KNOW = re.compile(r"\b(?:no idea|(?:i )?(?:don't|do not) know|not sure|can't (?:remember|say|recall)|"
+                       r"couldn't (?:tell|say)|(?:does|would) (?:that|it) matter|is (?:that|it) (?:relevant|important))\b", re.I)
+ALREADY = re.compile(r"\b(?:told you|i said|as i said|like i said|i've said|i mentioned|already|asked and answered|"
+                     r"i just said|same answer|on the record|you asked)\b", re.I)
+
+
+def replies(sid: str, turns: list[str]) -> list[str]:
+    sc = SCENARIOS[sid]
+    e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
+    e.open()
+    out = []
+    for t in turns:
+        assert not e.ended, out
+        e.add_trainee(t)
+        out.append(e.reply()["text"])
+    return out
+
+
+# -- what was arranged, asked in other words ---------------------------------------------------------
+ARRANGED = [
+    ("internet-outage-remote-worker", "I'm Callum and I'll ring you back at half past three once the line test is done.",
+     "What's the next step from here, as you understand it?", ("three", "3")),
+    ("bank-double-charge-rent", "I'm raising the dispute and I'll phone you at 10am tomorrow to confirm the credit.",
+     "Do you know who'll be getting back to you, and when?", ("10am", "10")),
+    ("pharmacy-refill-delay", "I'll ring the surgery and I'll call you at four o'clock to let you know.",
+     "And when are you expecting to hear from me?", ("four",)),
+    ("insurance-claim-flooded-kitchen", "I'm Nadia, I'll call you on Friday at noon with the adjuster's date.",
+     "Can you remind me what we've agreed?", ("Friday", "noon")),
+]
+
+
+@pytest.mark.parametrize("sid,commit,question,terms", ARRANGED)
+def test_asked_about_the_arrangement_they_say_it_back(sid, commit, question, terms):
+    out = replies(sid, [commit, question])
+    assert any(t.lower() in out[-1].lower() for t in terms), out[-1]
+    assert not DONT_KNOW.search(out[-1]), out[-1]
+
+
+def test_the_past_of_their_story_is_not_the_arrangement():
+    out = replies("lost-parcel-third-call", ["I'll call you tomorrow at 5pm with an update.",
+                                             "What happened after the first agent opened the investigation?"])
+    assert "5pm" not in out[-1]
+
+
+# -- when they are free is theirs to say --------------------------------------------------------------
+@pytest.mark.parametrize("sid,question,terms", [
+    ("lost-parcel-third-call", "What's a good time for me to phone you back tomorrow?", ("half five", "saturday")),
+    ("bank-double-charge-rent", "When would suit you for a call back?", ("six", "evening")),
+    ("insurance-claim-flooded-kitchen", "What time of day works best for you if I ring?", ("two", "eight")),
+])
+def test_a_question_about_when_to_call_is_answered_from_their_story(sid, question, terms):
+    out = replies(sid, [question])
+    assert any(t in out[-1].lower() for t in terms), out[-1]
+
+
+@pytest.mark.parametrize("sid,question", [
+    ("flight-cancelled-wedding", "When are you free for a call back later?"),
+    ("subscription-cancel-charged-again", "What time should I ring you tomorrow?"),
+    ("pharmacy-refill-delay", "Which time of day suits you best for a phone call?"),
+])
+def test_with_no_time_in_their_story_they_still_know_their_own_day(sid, question):
+    out = replies(sid, [question])
+    assert not DONT_KNOW.search(out[-1]), out[-1]
+    assert re.search(r"\b(?:any ?time|whenever|in|home|phone)\b", out[-1], re.I), out[-1]
+
+
+# -- a value already given, asked again in other words ----------------------------------------------
+@pytest.mark.parametrize("sid,turns", [
+    ("utility-bill-shock", ["Okay, I'm with you.", "What's the total on this bill, then?"]),
+    ("flight-cancelled-wedding", ["Let me bring up the booking.", "And where is it you were travelling to?"]),
+    ("bank-double-charge-rent", ["How much did they take from you?", "What was the value of that payment, sorry?"]),
+])
+def test_a_value_already_given_is_already_told(sid, turns):
+    out = replies(sid, turns)
+    assert ALREADY.search(out[-1]), out[-1]
+
+
+def test_a_more_exact_question_gets_the_more_exact_answer():
+    out = replies("insurance-claim-flooded-kitchen", ["Whereabouts exactly is the mould growing?"])
+    assert "cupboards" in out[-1], out[-1]
+
+
+# -- holding the line, checking in, wrapping up: not a question for their story ------------------------
+@pytest.mark.parametrize("sid,turns", [
+    ("pharmacy-refill-delay", ["I can give you a week's emergency supply today.", "Bear with me one second while I print it."]),
+    ("utility-bill-shock", ["I'll re-bill it from your reading and hold the direct debit.", "Does that all make sense?"]),
+    ("insurance-claim-flooded-kitchen", ["I'm booking the adjuster for Thursday.", "Could you hold for a minute while I confirm it?"]),
+    ("subscription-cancel-charged-again", ["I'm refunding the £14.99 today and cancelling it now.",
+                                           "Right, that's it done — anything else at all?"]),
+])
+def test_holding_or_wrapping_up_gets_no_dont_know(sid, turns):
+    out = replies(sid, turns)
+    assert not DONT_KNOW.search(out[-1]), out[-1]
