@@ -93,6 +93,7 @@ check ask need needs wait have tried turning off try nothing still read say tell
     {"can", "will", "tri", "turn", "need", "ha", "doe"})
 # A trigger phrase said to reassure: "nobody will offer you a discount", "no more waiting 48 hours".
 _REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not going to|shan't|no more|without|"
+                         r"no(?! (?:problem|worries|bother)\b)|not (?:\w+ )?(?:offer\w*|try\w*|push\w*|sell\w*)|"
                          r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
@@ -151,6 +152,9 @@ _CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\
                        r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with)|"
                        r"(?:does|did) (?:that|this|it|all that|any of that)(?: all)? (?:make sense|make things clearer)|"
                        r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me))", re.I)
+# The agent wrapping the call up: "that's everything sorted", "to wrap up", "all done then".
+_WRAP_UP = re.compile(r"\b(?:anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
+                      r"(?:sorted|done|set|in hand)|to (?:wrap|sum) (?:up|things up)|(?:so )?that's us done|we're all set)\b", re.I)
 # Not a question for their story: the agent holding the line ("Give me one moment while I print the label",
 # "Bear with me", "Can you hold for a minute?") or wrapping up ("Anything else I can help with?").
 _HOLD_OR_WRAP = re.compile(r"\b(?:(?:give|bear with) (?:me|us)(?: (?:a|one|just a|two) (?:moment|minute|min|sec|second|tick))?|"
@@ -600,6 +604,11 @@ class Director:
                 signals.append("ignored_concern")
 
         # Commitments: remembered, taken note of, and never asked for again.
+        changed = self._changed_commitment(s, text, r)
+        if changed is not None:
+            # "I'll ring you on Monday" after "I'll call you at 5pm tomorrow": they notice, and hold to the first
+            react.insert(0, ("commitment_changed", {"commitment": self._commitment_words(changed[0]), "time": changed[1]}))
+            signals = [x for x in signals if x not in _CALMING]
         new_commitments = []
         for c in r.commitments:
             if not (c.owner or c.time or c.reference):
@@ -608,11 +617,13 @@ class Director:
                 continue
             entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn,
                      "acts": bool(getattr(c, "acts", True))}
+            if changed is not None and c.time:
+                entry["changed"] = True  # another time for what was promised: not taken as the promise
             s.commitments.append(entry)
             if entry["acts"] or c.reference:
                 new_commitments.append(entry)  # "you're through to Jo" gives a name; it promises nothing
-        if new_commitments and hollow_now:
-            new_commitments = []  # "leave it with me" noted as a promise is not one
+        if new_commitments and (hollow_now or changed is not None):
+            new_commitments = []  # "leave it with me" noted as a promise is not one; nor is a changed one
         if new_commitments:
             signals.append("commitment")
             c = new_commitments[-1]
@@ -954,9 +965,7 @@ class Director:
                 for m in matches[:1]):
             return None  # "Where exactly is the mould?": more than the opening said, and their story has it
         mine = self._trip(_telling(q))
-        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip"})
-        head = answer_type(q).head
-        topic |= {k for k in _telling(head) if k.startswith("~")} if head else set()
+        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip"})  # their own words, not synonyms
         if atype == "quantity":
             return None  # "How many of you are flying?" is not "at ten to eleven": a count is read from their story
         for sent in _SENTENCE_END.split(self.scenario.opening_line):
@@ -1005,9 +1014,53 @@ class Director:
                 return {"match": Match("knows", key, k.say, 5.0), "again": key in s.told, "question": q}
         return {"match": None, "again": False, "question": q, "availability": True}
 
+    # When something will happen, vaguer than a clock time: "by the end of the week", "in a day or two", "next week".
+    _LOOSE_WHEN = re.compile(r"\b(?:(?:by |before )?(?:the )?end of (?:the |this |next )?(?:week|month|day)|(?:in )?a (?:day|week) or two|"
+                             r"(?:in )?a (?:few|couple of) (?:days|weeks|hours)|(?:next|this|later this) (?:week|month)|"
+                             r"(?:some ?time|at some point)(?: (?:soon|next week|this week))?|within (?:\d+|a|an|one|two|three|"
+                             r"four|five|ten|fifteen|twenty|thirty|forty-eight|48|24) (?:minutes?|hours?|days?|working days?))\b",
+                             re.I)
+    _CONTACT = frozenset(("call ring phone text email message hear update confirm confirmation details reach "
+                                     "contact touch letter send sent back").split())
+
+    def _changed_commitment(self, s: DirectorState, text: str, r) -> tuple[dict, str] | None:
+        """(the earlier commitment, the new time) when the agent's turn now gives another time for what was already
+        promised with a time ("I'll call at 5pm tomorrow" ... "so I'll ring you on Monday"; "you'll get the
+        confirmation within 15 minutes" ... "the details will reach you by the end of the week"): about the same
+        thing (both about being contacted, or sharing a content word) and naming none of the earlier time."""
+        from core.text import content_words, keys, tokens
+
+        timed = [c for c in s.commitments if isinstance(c, dict) and c.get("time") and c.get("acts", True)
+                 and not c.get("changed")]
+        if not timed:
+            return None
+        from scoring.evidence import sentences as _sentences
+        from scoring.understanding import request_sentences
+
+        asks = set(request_sentences(text)) | set(r.questions)
+        said = [x for x in _sentences(text) if x.strip() not in asks and not x.rstrip().endswith("?")]
+        for sent in said:
+            read = next((c.time for c in r.commitments if c.time and c.time in sent), None)
+            m = self._LOOSE_WHEN.search(sent) or _WHEN.search(sent)
+            new = max([x for x in (read, m.group(0) if m else None) if x], key=len, default=None)
+            if not new:
+                continue
+            mine = set(keys(" ".join(content_words(tokens(sent)))))
+            for old in reversed(timed):
+                old_time = old["time"]
+                if set(keys(old_time)) & set(keys(sent)) - {"at", "on", "in", "by", "the", "a"}:
+                    break  # the earlier time said again (a recap): not a change
+                if set(keys(new)) & set(keys(old_time)) - {"at", "on", "in", "by", "the", "a", "within"}:
+                    break
+                theirs = set(keys(" ".join(content_words(tokens(old["text"])))))
+                contact = set(keys(" ".join(self._CONTACT)))
+                if (mine & contact and theirs & contact) or (mine & theirs) - contact - {"will", "going"}:
+                    return old, re.sub(r"^(?:on|at|in)\s+", "", new.strip(), flags=re.I)
+        return None
+
     def _recalled(self, s: DirectorState, q: str) -> dict | None:
         """The commitment a question asks the customer to recall, when it asks about one made in this call."""
-        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True)]
+        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True) and not c.get("changed")]
         arranged = bool(self._ARRANGED.search(q)) and not re.search(r"\bhappened\b|\bwhat did (?:they|he|she)\b", q, re.I)
         if not acting or not (arranged or self._RECALL.search(q)):
             return None
@@ -1708,11 +1761,25 @@ class Director:
                 (s.disclosed if m.source == "fact" else s.told).append(m.key)
                 parts.append(("answer", m.text))
             # Pressing again after commitments: refer back to them rather than asking afresh.
-            if intent == "press" and s.commitments and not t["new_commitments"] and len(parts) < 3:
+            kept = [c for c in s.commitments if isinstance(c, dict) and not c.get("changed")]
+            if intent == "press" and kept and not t["new_commitments"] and len(parts) < 3 \
+                    and not any(n == "commitment_changed" for n, _ in parts):
                 said = self._part(s, "commitment_reminder", salt,
-                                  commitment=self._commitment_words(s.commitments[-1]))
+                                  commitment=self._commitment_words(kept[-1]))
                 if said:
                     parts.insert(0, ("commitment_reminder", said))
+        # The agent wraps up ("Anything else?", "That's everything sorted then"): they hold the agent to what was
+        # promised, in a few words, unless the turn said it back itself or they already spoke of it.
+        kept = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True) and not c.get("changed")
+                and (c.get("time") or c.get("owner"))]
+        wrapping = "check_more" in t["reading"].moves or _WRAP_UP.search(t["reading"].text)
+        if kept and wrapping and intent not in ("walk_out", "farewell") and len(parts) < 3 \
+                and not any(n in ("commitment_reminder", "recall", "commitment_changed", "commitment_ack") for n, _ in parts):
+            c = kept[-1]
+            if not (c.get("time") and c["time"].lower() in t["reading"].text.lower()):
+                said = self._part(s, "wrap_reminder", salt, commitment=self._commitment_words(c))
+                if said:
+                    parts.append(("wrap_reminder", said))
         if answered_main and intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
                 and not (s.said and _norm(s.open_ask["text"]) in s.said[-1]):
             name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
