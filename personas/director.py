@@ -529,6 +529,11 @@ class Director:
             s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
+        from scoring.evidence import sentences as _sents
+        from scoring.needs import holds_their_own
+
+        if "paraphrase" in signals and all(holds_their_own(x) for x in _sents(text) if x.strip()):
+            signals = [x for x in signals if x != "paraphrase"]  # "You've got your reference there": no restatement
         if "paraphrase" in signals and not r.acted and r.empathy != "specific" and not self._restates(text, history):
             # "That's an E-flagged read, derived from the EAC": nothing of theirs said back, so nothing heard
             signals = [x for x in signals if x != "paraphrase"]
@@ -632,7 +637,8 @@ class Director:
             if not ("summary" in moves or recaps(text)) or (c.get("time") and not any(
                     x.get("time") == c["time"] for x in s.commitments[:-len(new_commitments)] if isinstance(x, dict))):
                 # (a recap goes back over what they were told: no "So, to recap: ... Let me write that down")
-                react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
+                key = zlib.crc32(f"{s.variant}|{s.turn}|{text}".encode())
+                react.insert(0, ("commitment_ack", {"commitment": self._echo_words(c, key), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
@@ -707,6 +713,11 @@ class Director:
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
         questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
         questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
+        from scoring.evidence import sentences as _sents
+        from scoring.needs import holds_their_own
+
+        # "You've got your booking reference there.": asks for it, in effect
+        questions += [x for x in _sents(r.text) if holds_their_own(x) and x not in questions]
         if not questions and self._fragment_ask(r.text):
             questions = [self._fragment_question(r.text)]  # typed shorthand: "card ending", "tried anything yet"
         if not questions:
@@ -930,6 +941,14 @@ class Director:
     def _trip(cls, keys_: set[str]) -> set[str]:
         return keys_ | ({"~trip"} if keys_ & cls._TRIP else set())
 
+    @classmethod
+    def _values(cls, text: str) -> set[str]:
+        """The values a text names: numbers (words read as digits) and capitalised names past the first word."""
+        t = cls._digits(text)
+        nums = set(re.findall(r"\d+(?:\.\d+)?", t))
+        names = {w for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]{2,}\b", t) if w not in {"I", "The", "My"}}
+        return nums | names
+
     def _said_before(self, s: DirectorState, q: str, matches: list) -> tuple | None:
         """(what they said, extra pieces) when a question asks, in other words, for a value the customer already
         gave: a piece of their story told this call that matches the question nearly as well as the best match
@@ -977,6 +996,8 @@ class Director:
                 continue
             extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
                      and m.key not in (s.disclosed if m.source == "fact" else s.told)]
+            if extra and self._values(extra[0].text) and not self._values(extra[0].text) & self._values(said):
+                return None  # "How much is it normally?": their story has another value than the one they said
             said = said.rstrip(".!?") + "."
             said = said[:1].lower() + said[1:] if not re.match(r"I\b|I'|[A-Z]{2}", said) else said
             return Match("said", "opening", said, 5.0), extra
@@ -1284,6 +1305,37 @@ class Director:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
 
+    _CONTACT_NOUN = {"call": "a call", "ring": "a call", "phone": "a call", "text": "a text", "email": "an email",
+                     "message": "a message", "update": "an update"}
+    _ECHO_HEAD = re.compile(r"^you(?:'ll|'re|'ve| will| are| have)(?: (?:going to|also|just|now|personally|then))* "
+                            r"(?:be )?([a-z]+)(?: (?:me|us))?\s+(.*)$", re.I)
+
+    def _echo_words(self, c: dict, key: int) -> str:
+        """The commitment as a customer says it back when taking note of it, varied (two attempts read
+        differently, and not every note is the agent's clause word for word): the whole clause ("you'll call me
+        tomorrow at 5pm"), the thing and the time ("a call at 5pm tomorrow", "a loss adjuster within five working
+        days"), or the time alone ("tomorrow at 5pm")."""
+        full = self._commitment_words(c)
+        m = self._ECHO_HEAD.match(full)
+        short = None
+        if m:
+            verb, rest = m.group(1).lower(), m.group(2).strip()
+            if verb in self._CONTACT_NOUN and re.match(r"(?:at|on|in|by|within|before|after|tomorrow|today|tonight|this|"
+                                                       r"first thing|around)\b", rest, re.I):
+                short = f"{self._CONTACT_NOUN[verb]} {rest}"
+            elif re.match(r"(?:a|an|the|your|my|some|three|two|four|\d|£)\S*\s", rest, re.I) and len(rest.split()) <= 10 \
+                    and verb.endswith(("ing", "e", "d", "k", "t", "n", "l", "r", "h")):
+                short = rest
+            if short:
+                short = re.sub(r"\s+to (?:confirm|tell|let|check|say|update|see)\b.*$", "", short)  # the purpose, dropped
+        options = [full] + ([short] if short and short != full else [])
+        time = (c.get("time") or "").strip()
+        if time and len(time.split()) >= 2 and time.lower() in full.lower() and re.search(
+                r"\d|\b(?:tomorrow|tonight|morning|afternoon|evening|week|days?|hours?|minutes?|(?:mon|tues|wednes|thurs|fri|"
+                r"satur|sun)day|noon|midday|o'clock)\b", time, re.I):
+            options.append(re.sub(r"^(?:at|on)\s+", "", time))
+        return options[key % len(options)]
+
     def _candidates(self, intent: str, mood: float, t: dict) -> tuple[str, list[str]]:
         # Optional intents fall back to a close relative when a scenario has no lines for them.
         fallbacks = {"clarify": ("clarify", "push_back"), "answer": ("answer",),
@@ -1330,7 +1382,7 @@ class Director:
                     continue
             if intent not in ("accept", "farewell"):
                 sents = re.split(r"(?<=[.!?])\s+", line)
-                kept = [x for x in sents if not self._asks_for_done(x, t)]
+                kept = [x for x in sents if not self._asks_for_done(x, t) and not self._vague_worry(x, t)]
                 if len(kept) < len(sents):
                     line = " ".join(kept).strip()
                     if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
@@ -1537,6 +1589,24 @@ class Director:
         return any(need_named(n, sentence, others=others) for n in met) and not any(
             need_named(n, sentence, others=met) for n in others)
 
+    _WORRY = re.compile(r"\b(?:i|we) (?:still |just |really |only )?need\b|\bstill (?:need|want)\b|\bi need \w+ (?:for|by) "
+                        r"(?:tonight|today|tomorrow)\b", re.I)
+
+    def _vague_worry(self, sentence: str, t: dict) -> bool:
+        """Whether a sentence still worries about what the customer needs ("I still need it looked at", "I need
+        something for tonight, though", "I just need this nailed down") without naming a need that is still
+        unmet, once something they needed has been done: a calmer line would then worry about what was met."""
+        met = set(t.get("needs_met") or ())
+        if not met or not self._WORRY.search(sentence):
+            return False
+        from scoring.needs import need_named
+
+        needs = self.scenario.needs
+        if not any(not self._contact_only(n) for n in needs if n.id in met):
+            return False  # only a name or a callback so far: the fix itself is still to come
+        unmet = [n for n in needs if n.id not in met]
+        return not any(need_named(n, sentence, others=[m for m in needs if m is not n]) for n in unmet)
+
     # Words of a need's description too general to say which need a sentence is about.
     _GENERAL = frozenset({"back", "put", "new", "date", "help", "way", "someone", "full", "other", "another", "actual",
                           "take", "three", "send", "get", "give", "make", "know", "need", "want", "sure", "right",
@@ -1690,6 +1760,9 @@ class Director:
                     # said before in the opening, and the story holds it more exactly: that too, told once
                     (s.disclosed if extra.source == "fact" else s.told).append(extra.key)
                     parts.append(("answer", extra.text))
+                    if reveal is None:
+                        reveal = extra.text
+                        fact_id, knowledge = (extra.key, None) if extra.source == "fact" else (None, extra.key)
             else:
                 reveal = m.text
                 if m.source == "fact":

@@ -851,8 +851,9 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     if "off_topic" in mv and scenario is not None and any(match_question(q, scenario) for q in qs):
         mv = tuple(m for m in mv if m != "off_topic")  # asking about their own story is on topic
     ask = latest_customer_ask(ctx)
-    commitments = tuple(find_commitments(text))
-    offers = tuple(find_offers(text, scenario))
+    # "You've got your booking reference there.": what the customer already holds is neither offered nor promised
+    commitments = tuple(c for c in find_commitments(text) if not _needs.holds_their_own(c.text))
+    offers = tuple(o for o in find_offers(text, scenario) if not _needs.holds_their_own(o.text))
     # "Trust me, I know exactly what that's like": an assurance beside empathy offers nothing
     offers = tuple(o for o in offers if not ((GENERIC_EMPATHY.search(o.text) or _FEELING_SAID.search(o.text))
                                              and not (_COMMIT.search(o.text) or rules.NEXT_STEP.search(o.text)

@@ -110,3 +110,97 @@ def test_a_more_exact_question_gets_the_more_exact_answer():
 def test_holding_or_wrapping_up_gets_no_dont_know(sid, turns):
     out = replies(sid, turns)
     assert not DONT_KNOW.search(out[-1]), out[-1]
+
+
+# -- a promise given another time is noticed -----------------------------------------------------------
+CHANGED = [
+    ("lost-parcel-third-call", "I'm Sam and I'll phone you at 4pm tomorrow with the dispatch details.",
+     "Right, so I'll get back to you on Thursday.", ("4pm", "4")),
+    ("internet-outage-remote-worker", "I'll ring you at 7 tonight to check the data boost is working.",
+     "So you'll hear from us at some point next week.", ("7",)),
+    ("insurance-claim-flooded-kitchen", "I'm Nadia and I'll call you on Friday at noon with the adjuster's date.",
+     "Okay, you should get a call within ten working days.", ("Friday", "noon")),
+]
+
+
+@pytest.mark.parametrize("sid,commit,changed,terms", CHANGED)
+def test_another_time_for_the_same_promise_is_noticed(sid, commit, changed, terms):
+    out = replies(sid, [commit, changed])
+    assert any(t.lower() in out[-1].lower() for t in terms), out[-1]  # they hold to the first time
+
+
+@pytest.mark.parametrize("sid,commit,recap", [
+    ("lost-parcel-third-call", "I'll call you at 4pm tomorrow.", "So, as I said, I'll call you at 4pm tomorrow."),
+    ("bank-double-charge-rent", "I'll ring you at 10am on Thursday.", "And the credit is on your account now, too."),
+])
+def test_a_recap_or_another_step_is_not_a_change(sid, commit, recap):
+    out = replies(sid, [commit, recap])
+    assert not re.search(r"\bwhich is it\b|\bnow it's\b|\bis it .* now\?", out[-1], re.I), out[-1]
+
+
+# -- wrapping up: they hold the agent to the promise -----------------------------------------------------
+@pytest.mark.parametrize("sid,commit,wrap,terms", [
+    ("subscription-cancel-charged-again", "I'll email you the written confirmation by 6pm today.",
+     "Okay, is there anything else I can do for you?", ("6pm", "6")),
+    ("pharmacy-refill-delay", "I'll phone you at half past two once the surgery has answered.",
+     "Right, I think that's everything sorted for today.", ("half past two", "two")),
+])
+def test_a_wrap_up_gets_the_commitment_said_back(sid, commit, wrap, terms):
+    out = replies(sid, [commit, wrap])
+    assert any(t.lower() in out[-1].lower() for t in terms), out[-1]
+
+
+# -- saying what they will not get is not the trigger ------------------------------------------------------
+@pytest.mark.parametrize("turn", [
+    "No discount, don't worry — I'm refunding the £14.99 today.",
+    "I'm not offering you any discount; the £14.99 goes back to your card today.",
+    "There's no special offer coming — I'm refunding the £14.99 now.",
+])
+def test_a_trigger_said_under_no_is_not_pushed_back_on(turn):
+    sc = SCENARIOS["subscription-cancel-charged-again"]
+    e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
+    e.open()
+    e.add_trainee(turn)
+    assert "escalate_trigger" not in e.pending.signals and e.pending.intent != "push_back", e.pending
+
+
+# -- what they hold is not granted ---------------------------------------------------------------------
+@pytest.mark.parametrize("sid,turn,value", [
+    ("flight-cancelled-wedding", "You'll have your booking reference there, I take it.", "K7Q2LM"),
+    ("lost-parcel-third-call", "You've got the order number in front of you?", "48-1192-7735"),
+    ("insurance-claim-flooded-kitchen", "I assume you have your claim number to hand.", "HC-30418"),
+])
+def test_what_they_already_hold_is_asked_for_not_granted(sid, turn, value):
+    sc = SCENARIOS[sid]
+    e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
+    e.open()
+    e.add_trainee(turn)
+    assert "need_met" not in e.pending.signals and not e.state.needs_met
+    assert value in e.reply()["text"]
+
+
+# -- a calmer line does not worry about what was just done ---------------------------------------------
+@pytest.mark.parametrize("sid,turn", [
+    ("insurance-claim-flooded-kitchen", "Your claim is open, and a loss adjuster is coming out on Tuesday morning."),
+    ("internet-outage-remote-worker", "Right now I'm putting a 20 GB data boost on your mobile so you can work tonight."),
+    ("pharmacy-refill-delay", "I can let you have a seven-day emergency supply of your tablets today."),
+])
+def test_a_need_just_met_is_not_worried_about(sid, turn):
+    out = replies(sid, [turn])[-1]
+    vague = re.findall(r"[^.!?]*\b(?:still need|just need|i need something)\b[^.!?]*[.!?]", out, re.I)
+    assert not [v for v in vague if not re.search(r"\b(?:engineer|fix|seats|flight|date|month|explain|understand|"
+                                                  r"next month|what went wrong|payment|drying|cook)\w*", v, re.I)], out
+
+
+# -- commitment notes vary -------------------------------------------------------------------------------
+def test_taking_note_of_a_commitment_is_not_always_the_agents_clause_word_for_word():
+    sc = SCENARIOS["lost-parcel-third-call"]
+    turn = "I'll call you at 5pm tomorrow to confirm it's with the courier."
+    notes = set()
+    for v in range(6):
+        e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")), variant=v)
+        e.open()
+        e.add_trainee(turn)
+        notes.add(e.reply()["text"].split(".")[0])
+    assert any("to confirm it's with the courier" not in n for n in notes), notes
+    assert all("5pm" in n for n in notes), notes
