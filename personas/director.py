@@ -151,7 +151,8 @@ _CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\
                        r"what do you (?:think|reckon|say)(?: (?:of|about|to) (?:that|this))?\s*\?|"
                        r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with)|"
                        r"(?:does|did) (?:that|this|it|all that|any of that)(?: all)? (?:make sense|make things clearer)|"
-                       r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me))", re.I)
+                       r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me)"
+                       r"(?! (?:on|about) (?:who|what|when|how|where|which)))", re.I)
 # The agent wrapping the call up: "that's everything sorted", "to wrap up", "all done then".
 _WRAP_UP = re.compile(r"\b(?:anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
                       r"(?:sorted|done|set|in hand)|to (?:wrap|sum) (?:up|things up)|(?:so )?that's us done|we're all set)\b", re.I)
@@ -642,7 +643,7 @@ class Director:
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
-        asked = self._asked(s, r)
+        asked = self._asked(s, r, history)
         if s.open_ask is not None:
             from scoring.understanding import Ask, answers_ask
 
@@ -705,7 +706,7 @@ class Director:
                 "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary", "reflection"}
                                                                or r.empathy == "specific")}
 
-    def _asked(self, s: DirectorState, r) -> dict | None:
+    def _asked(self, s: DirectorState, r, history: Sequence = ()) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
         from scoring.questions import answer_type
         from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
@@ -774,7 +775,7 @@ class Director:
                     if wider and wider[0].score >= 2.0 and (not matches or wider[0].score > matches[0].score + 0.5):
                         matches = wider
                 if not check and found is None:
-                    said = self._said_before(s, part, matches)
+                    said = self._said_before(s, part, matches) or self._asked_just_now(s, part, matches, history)
                     if said is not None:
                         # asked again, in other words, for what they already said (in the opening line, or as
                         # the answer to an earlier question): "I've told you: ..."
@@ -936,10 +937,44 @@ class Director:
     # Going somewhere, in any words: "where were you travelling / flying / heading / going to?" is about "my flight to
     # Lisbon" (the word family of a journey, read as one topic).
     _TRIP = frozenset({"travel", "travell", "fly", "flight", "trip", "journey", "head", "destin", "going", "go"})
+    # Not working, in any words: "how long has it been down?" is about "my internet has been dead for two days".
+    _OUTAGE = frozenset({"down", "dead", "broken", "outage", "offline", "cut", "stopp", "stop"})
 
     @classmethod
-    def _trip(cls, keys_: set[str]) -> set[str]:
-        return keys_ | ({"~trip"} if keys_ & cls._TRIP else set())
+    def _trip(cls, keys_: set[str], text: str = "") -> set[str]:
+        """Topic keys plus the word families they (or the text's own words: "down" is no topic word) belong to."""
+        from core.text import keys as _keys
+
+        have = set(keys_) | (set(_keys(text)) if text else set())
+        out = bool(have & cls._OUTAGE) or bool(text and re.search(
+            r"\b(?:been|gone|went|is|was|go(?:es)?) (?:out|off|down)\b|\bnot (?:been )?working\b|\bstopped working\b", text, re.I))
+        return set(keys_) | ({"~trip"} if have & cls._TRIP else set()) | ({"~outage"} if out else set())
+
+    def _asked_just_now(self, s: DirectorState, q: str, matches: list, history: Sequence) -> tuple | None:
+        """(the piece, []) when the agent asks again, in other words, the question they asked just before and the
+        customer answered it from their story ("What's on the wall now?" ... "Sorry, what's growing on the
+        wall?"): the two questions share a topic word and nothing untold answers this one better."""
+        from core.text import content_words, keys, tokens
+
+        turns = [_role_text(x) for x in history]
+        if len(turns) < 2 or turns[-1][0] != "customer" or turns[-2][0] != "trainee":
+            return None
+        if any(m.score >= 2.5 and m.key not in (s.disclosed if m.source == "fact" else s.told) for m in matches):
+            return None
+        from scoring.questions import Match
+
+        before, reply = turns[-2][1], turns[-1][1]
+        if "?" not in before:
+            return None
+        shared = set(keys(" ".join(content_words(tokens(q))))) & set(keys(" ".join(content_words(tokens(before)))))
+        shared -= {"sorry", "again", "exactly", "just", "tell", "now", "please", "actually"}
+        if not shared:
+            return None
+        knows = getattr(self.scenario, "knows", None) or []
+        pieces = [Match("fact", f.id, f.text, 1.0) for f in self.scenario.facts if f.id in s.disclosed]
+        pieces += [Match("knows", k, knows[int(k[1:])].say, 1.0) for k in s.told if k[1:].isdigit() and int(k[1:]) < len(knows)]
+        told_now = [m for m in pieces if m.text.strip() and m.text.strip() in reply]
+        return (told_now[-1], []) if told_now else None
 
     @classmethod
     def _values(cls, text: str) -> set[str]:
@@ -983,22 +1018,25 @@ class Director:
                 m.score >= 2.0 and holds(m.text, atype) and m.key not in (s.disclosed if m.source == "fact" else s.told)
                 for m in matches[:1]):
             return None  # "Where exactly is the mould?": more than the opening said, and their story has it
-        mine = self._trip(_telling(q))
-        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip"})  # their own words, not synonyms
+        mine = self._trip(_telling(q), q)
+        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip", "~outage"})  # their words, not synonyms
         if atype == "quantity":
             return None  # "How many of you are flying?" is not "at ten to eleven": a count is read from their story
         for sent in _SENTENCE_END.split(self.scenario.opening_line):
             # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
             # so "On which day was the charge taken?" is not "I cancelled on the 2nd")
             clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+", sent.strip().rstrip(".!?")) if c.strip()]
-            said = next((c for c in clauses if holds(self._digits(c), atype) and topic & self._trip(_telling(c))), None)
+            said = next((c for c in clauses if holds(self._digits(c), atype) and topic & self._trip(_telling(c), c)), None)
             if said is None:
                 continue
             extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
-                     and m.key not in (s.disclosed if m.source == "fact" else s.told)]
+                     and m.key not in (s.disclosed if m.source == "fact" else s.told)
+                     and topic & self._trip(_telling(m.text), m.text)]  # about what was asked, not a stray match
             if extra and self._values(extra[0].text) and not self._values(extra[0].text) & self._values(said):
                 return None  # "How much is it normally?": their story has another value than the one they said
             said = said.rstrip(".!?") + "."
+            if atype == "money":  # said again, a sum is said as a figure: "it says £610"
+                said = re.sub(r"\b(\d+(?:\.\d\d)?) pounds\b", r"£\1", self._digits(said))
             said = said[:1].lower() + said[1:] if not re.match(r"I\b|I'|[A-Z]{2}", said) else said
             return Match("said", "opening", said, 5.0), extra
         return None

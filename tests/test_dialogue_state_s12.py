@@ -204,3 +204,20 @@ def test_taking_note_of_a_commitment_is_not_always_the_agents_clause_word_for_wo
         notes.add(e.reply()["text"].split(".")[0])
     assert any("to confirm it's with the courier" not in n for n in notes), notes
     assert all("5pm" in n for n in notes), notes
+
+
+# -- the question just asked, asked again in other words --------------------------------------------------
+@pytest.mark.parametrize("sid,turns", [
+    ("insurance-claim-flooded-kitchen", ["What's on the kitchen wall now?", "Sorry — what is it that's spreading on the wall?"]),
+    ("lost-parcel-third-call", ["What does the delivery photo show?", "So what's actually in that picture?"]),
+    ("internet-outage-remote-worker", ["Right, let's get this moving.", "How long has the line been out for?"]),
+])
+def test_the_same_question_in_other_words_is_already_told(sid, turns):
+    out = replies(sid, turns)
+    assert ALREADY.search(out[-1]), out[-1]
+
+
+def test_asking_whether_they_are_clear_who_handles_it_is_a_recall_not_a_check_in():
+    out = replies("subscription-cancel-charged-again", ["My name's Aled and I'll email you by 3pm today with the refund.",
+                                                        "And are you clear on who's looking after this?"])
+    assert "Aled" in out[-1] or "3pm" in out[-1], out[-1]
