@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# Dialogue-state bench — backend {args.backend}, {len(results)} checks from {path.name}\n")
     print(table(["behaviour", "passed / checks", "invalid", "scenarios"], summary_rows(results)))
     failing = [r for r in results if r.reason]
-    if failing:
+    if any(not r.invalid for r in failing):
         print("\nfailing: " + ", ".join(r.check.id for r in failing if not r.invalid))
     bad = [r for r in results if r.invalid]
     if bad:

@@ -154,7 +154,7 @@ _CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\
                        r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me)"
                        r"(?! (?:on|about) (?:who|what|when|how|where|which)))", re.I)
 # The agent wrapping the call up: "that's everything sorted", "to wrap up", "all done then".
-_WRAP_UP = re.compile(r"\b(?:anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
+_WRAP_UP = re.compile(r"\b(?:anything (?:you're |you are )?(?:unsure|unclear|not sure|confused) about|any (?:other |more )?questions|anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
                       r"(?:sorted|done|set|in hand)|to (?:wrap|sum) (?:up|things up)|(?:so )?that's us done|we're all set)\b", re.I)
 # Not a question for their story: the agent holding the line ("Give me one moment while I print the label",
 # "Bear with me", "Can you hold for a minute?") or wrapping up ("Anything else I can help with?").
@@ -162,6 +162,7 @@ _HOLD_OR_WRAP = re.compile(r"\b(?:(?:give|bear with) (?:me|us)(?: (?:a|one|just 
                            r"(?:one|a|just a) (?:moment|minute|sec|second|tick)|hold on|hang on|(?:can|could|would|will) you "
                            r"(?:(?:mind|be ok(?:ay)?) )?(?:hold|holding|wait|waiting)(?: on)?(?: the line)?(?: for)?|"
                            r"anything else|(?:is there )?anything (?:more|further)|any other (?:questions|problems|issues)|"
+                           r"anything (?:you're |you are )?(?:unsure|unclear|not sure|confused) about|any (?:more )?questions|"
                            r"(?:help|do) (?:you )?with anything)\b", re.I)
 
 # The agent asking the customer what only the agent's side can know: "When will the money be back?", "Who's
@@ -894,6 +895,7 @@ class Director:
         r"what (?:will|would) happen (?:now|next)|what(?:'s| is| was) (?:the|our) (?:plan|arrangement)|"
         r"what (?:have|did) we (?:agree|arrange|say|decide)\w*|what(?:'s| is| was) (?:been )?(?:agreed|arranged|promised)|"
         r"what (?:are|should) you (?:expecting|expect)|what do you (?:expect|understand) (?:to happen|will happen|is happening)|"
+        r"what you(?:'re| are)? (?:expecting|expect)|who(?:'s| is|'ll| will)? (?:\w+ ){0,3}?(?:call|ring|phone|contact|email|text)\b|"
         r"who(?:'s| is| will be|'ll be)? (?:\w+ ){0,2}?(?:in touch|getting back|get back|looking after|handling|dealing with|"
         r"owning|responsible|calling|ringing|phoning|contacting|your (?:contact|handler|case owner))|"
         r"when (?:will|are|would|do|should|can) you (?:\w+ ){0,3}?(?:hear(?:ing)?|get (?:a call|an update|a text|an email|"
@@ -976,6 +978,9 @@ class Director:
         told_now = [m for m in pieces if m.text.strip() and m.text.strip() in reply]
         return (told_now[-1], []) if told_now else None
 
+    _COUNT = re.compile(r"\b(?:\d+|once|twice|(?:one|two|three|four|five|six|seven|eight|nine|ten)|(?:first|second|third|"
+                        r"fourth|fifth|sixth)(?= time)|both|all)\b", re.I)
+
     @classmethod
     def _values(cls, text: str) -> set[str]:
         """The values a text names: numbers (words read as digits) and capitalised names past the first word."""
@@ -1020,13 +1025,13 @@ class Director:
             return None  # "Where exactly is the mould?": more than the opening said, and their story has it
         mine = self._trip(_telling(q), q)
         topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip", "~outage"})  # their words, not synonyms
-        if atype == "quantity":
-            return None  # "How many of you are flying?" is not "at ten to eleven": a count is read from their story
+        count = atype == "quantity"  # "How many of you are flying?" is not "at ten to eleven": a count needs its own word
         for sent in _SENTENCE_END.split(self.scenario.opening_line):
             # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
             # so "On which day was the charge taken?" is not "I cancelled on the 2nd")
             clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+", sent.strip().rstrip(".!?")) if c.strip()]
-            said = next((c for c in clauses if holds(self._digits(c), atype) and topic & self._trip(_telling(c), c)), None)
+            said = next((c for c in clauses if (self._COUNT.search(c) if count else holds(self._digits(c), atype))
+                         and (topic - {"~trip", "~outage"} if count else topic) & self._trip(_telling(c), c)), None)
             if said is None:
                 continue
             extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
@@ -1333,9 +1338,20 @@ class Director:
         def doing(x: str) -> bool:
             return bool(_COMMIT.search(x) or acts(x))
 
+        # The clause with the time is the promise ("I'll ring the surgery and phone you at 2" promises the call at 2);
+        # a bare verb after "and" keeps the subject of the clause before it ("...and email you by 5pm").
+        timed = next((x for x in clauses if c.get("time") and c["time"] in x), None)
+        if timed and not doing(timed) and re.match(r"(?:and\s+)?(?:call|ring|phone|text|email|send|get|come|book|put|"
+                                                   r"confirm|let|update|chase|refund|arrange|check|cancel)\b", timed, re.I):
+            first = next((x for x in clauses if doing(x)), "")
+            subj = re.match(r"(?:I|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)\b", first, re.I)
+            if subj:
+                rest = re.sub(r"^and\s+", "", timed, flags=re.I)
+                timed = f"{subj.group(0)} {rest}"
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
+            or (timed if timed and doing(timed) else None) \
             or next((x for x in clauses if doing(x)), None) \
-            or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
+            or timed or (clauses[0] if clauses else text)
         pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright|just|to recap|recap|"
                       r"to sum up|in summary|to confirm|to go over it|going over it)\b[,:;\s]*)+", "", pick,
                       flags=re.I).strip(" :;,—–-") or pick  # "and I'm booking..." is said back without the agent's "and"
@@ -1368,7 +1384,7 @@ class Director:
                 short = re.sub(r"\s+to (?:confirm|tell|let|check|say|update|see)\b.*$", "", short)  # the purpose, dropped
         options = [full] + ([short] if short and short != full else [])
         time = (c.get("time") or "").strip()
-        if time and len(time.split()) >= 2 and time.lower() in full.lower() and re.search(
+        if time and len(re.sub(r"^(?:at|on)\s+", "", time).split()) >= 2 and time.lower() in full.lower() and re.search(
                 r"\d|\b(?:tomorrow|tonight|morning|afternoon|evening|week|days?|hours?|minutes?|(?:mon|tues|wednes|thurs|fri|"
                 r"satur|sun)day|noon|midday|o'clock)\b", time, re.I):
             options.append(re.sub(r"^(?:at|on)\s+", "", time))

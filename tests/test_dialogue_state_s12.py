@@ -221,3 +221,32 @@ def test_asking_whether_they_are_clear_who_handles_it_is_a_recall_not_a_check_in
     out = replies("subscription-cancel-charged-again", ["My name's Aled and I'll email you by 3pm today with the refund.",
                                                         "And are you clear on who's looking after this?"])
     assert "Aled" in out[-1] or "3pm" in out[-1], out[-1]
+
+
+# -- round two of fresh wordings ---------------------------------------------------------------------------
+@pytest.mark.parametrize("sid,commit,question,terms", [
+    ("lost-parcel-third-call", "I'm Elif, I'm owning this now, and I'll phone you at noon tomorrow.",
+     "Who's going to ring you tomorrow, so you know?", ("noon", "Elif")),
+    ("insurance-claim-flooded-kitchen", "I'm Ravi, your handler, and I'll call you tomorrow at 3pm with the visit date.",
+     "Can you tell me what you're expecting to happen next?", ("3pm", "Ravi")),
+    ("bank-double-charge-rent", "I'm Kofi and I'll call you at half past four today once the credit's applied.",
+     "Is there anything you're unsure about in what I've said?", ("half past four", "Kofi")),
+])
+def test_other_ways_of_asking_about_the_arrangement(sid, commit, question, terms):
+    out = replies(sid, [commit, question])
+    assert any(t.lower() in out[-1].lower() for t in terms), out[-1]
+
+
+def test_a_count_they_gave_in_the_opening_is_already_told():
+    out = replies("lost-parcel-third-call", ["Right, I've got your account up.", "How many times have you rung us about it?"])
+    assert ALREADY.search(out[-1]) and "third" in out[-1].lower(), out[-1]
+
+
+@pytest.mark.parametrize("sid,commit,term", [
+    ("pharmacy-refill-delay", "I'll ring the surgery and phone you at 2 this afternoon to tell you.", "2"),
+    ("subscription-cancel-charged-again", "I'll refund the £14.99 and email you the confirmation by 5pm today.", "5pm"),
+    ("utility-bill-shock", "I'll hold the direct debit and ring you on Monday at 11 with the new bill.", "11"),
+])
+def test_the_promise_said_back_is_the_timed_one(sid, commit, term):
+    out = replies(sid, [commit, "Can you remind me when I said I'd be in touch?"])
+    assert term in out[-1], out[-1]
