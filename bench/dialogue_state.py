@@ -367,13 +367,13 @@ def judge_already_told(p: Played, detail=()) -> str:
 
 
 def judge_presses_unanswered(p: Played, detail=()) -> str:
-    """The customer's opening demand (its question and demand sentences) is never answered over the 3–4
-    evasive turns: at least one reply presses it again (presses(): restates it by topic words or as an ask
+    """The customer's opening demand (its question and demand sentences; when the opening asks nothing, the
+    first reply's) is never answered over the 3–4 evasive turns: at least one reply presses it again (presses(): restates it by topic words or as an ask
     about the plan, or says it is still unanswered), and the mood after the last turn is not lower than
     after the first turn."""
-    asks = demands_of(p.opening)
+    asks = demands_of(p.opening) or (demands_of(p.replies[0]) if p.replies else [])
     if not asks:
-        return "invalid check: the opening line asks nothing"
+        return "invalid check: neither the opening line nor the first reply asks anything"
     if len(p.replies) < 2:
         return "invalid check: fewer than 2 turns"
     if not any(presses(r, d, detail) for r in p.replies for d in asks):

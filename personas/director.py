@@ -728,6 +728,8 @@ class Director:
             from scoring.questions import wrong_claim
 
             for x in sentences(r.text):
+                if self._SELF_INTRO.search(x) and not re.search(r"\byour\b", x, re.I):
+                    continue  # "My name's Priyanka and I'm owning this": the agent's own name, not a wrong one of theirs
                 m = wrong_claim(x, self.scenario)
                 if m is not None:
                     told = s.disclosed if m.source == "fact" else s.told
@@ -814,6 +816,9 @@ class Director:
         if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
+
+    _SELF_INTRO = re.compile(r"\b(?:(?i:my name)(?:'s| is)|(?i:i'm|i am|this is|it's) [A-Z][a-z]+\b|"
+                             r"(?i:you're|you are) (?i:through to|speaking to|speaking with) [A-Z][a-z]+)")
 
     # A few words with no one doing anything in them ("card ending", "date of birth", "tried anything yet",
     # "and the postcode"): typed shorthand for a question about their story, when their story answers it well.
@@ -1836,7 +1841,8 @@ class Director:
                 if answer.get("corrects"):
                     # put right, not merely told: "No, it's paid by my Mastercard ending 0847."
                     first = fact.split()[0] if fact.split() else ""
-                    keep = re.match(r"I(?:'\w+)?$", first) or (len(first) > 1 and first[1:2].isupper())
+                    keep = re.match(r"I(?:'\w+)?$", first) or (len(first) > 1 and first[1:2].isupper()) \
+                        or first.strip(".,;:!?") in self._proper  # "No, Dana Whitfield", not "No, dana Whitfield"
                     fact = "No, " + (fact if keep else fact[:1].lower() + fact[1:])
                 main = self._pick(s, "answer", templates, salt, fact=fact) or fact  # the fact, whatever else
                 parts.append(("answer", main))
