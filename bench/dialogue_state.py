@@ -220,7 +220,10 @@ def commitment_of(turn: str) -> dict | None:
     """What a trainee turn commits to, or None: a first-person (or named colleague's) future action with a
     time, or a stated ownership. Returns {"owner": bool, "time": bool, "reference": bool, "terms": [...]}, the
     terms being the times, names and reference codes said (what a reply can refer back to)."""
-    text = plain_quotes(turn or "")
+    from core.text import restore_apostrophes
+
+    text = restore_apostrophes(plain_quotes(turn or ""))  # "im Sam and ill call you": typed without apostrophes
+    text = re.sub(r"\b[iI]ll (?=\w)", "I'll ", re.sub(r"(?<![\w'])i(?=(?:'(?:m|ll|ve|d)|\s))", "I", text))
     if not _COMMIT.search(text):
         return None
     times = [m.group(0) for m in _WHEN.finditer(text)]

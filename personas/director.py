@@ -399,6 +399,20 @@ def _first_sentence(text: str) -> str:
     return parts[0] if parts else text
 
 
+_ILL = re.compile(r"\b(?:i|I)ll (?=(?:call|ring|phone|send|get|be|email|text|sort|book|put|make|chase|look|check|do|give|let|"
+                  r"have|take|see|arrange|refund|cancel|pass|stay|keep|personally|also|just|come|update|confirm|own)\b)")
+_LONE_I = re.compile(r"(?<![\w'])i(?=(?:'(?:m|ll|ve|d)|\s))")
+
+
+def _typed_as_said(text: str) -> str:
+    """A turn typed without apostrophes or capitals read as said: "ok so im Sam and ill call you back" ->
+    "ok so I'm Sam and I'll call you back" (the saved turn keeps what was typed)."""
+    from core.text import restore_apostrophes
+
+    out = _ILL.sub("I'll ", restore_apostrophes(text))
+    return _LONE_I.sub("I", out)
+
+
 class Director:
     """Runs one scenario with one archetype: start(), step() per trainee turn, replay() to resume."""
 
@@ -437,7 +451,7 @@ class Director:
 
         if state.ended:
             raise ValueError(f"the conversation has ended ({state.ended})")
-        trainee_text = plain_quotes(trainee_text)  # "I\u2019ll call you" is "I'll call you"
+        trainee_text = _typed_as_said(plain_quotes(trainee_text))  # "I\u2019ll call you", "ill call you": "I'll call you"
         reading = read_turn(trainee_text, list(history), self.scenario, moves)
         moves = list(reading.moves)
         s = state.model_copy(deep=True)
@@ -887,7 +901,8 @@ class Director:
 
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
-    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
+    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|i(?:'ve| have) (?:promised|said|agreed|told you|arranged)|"
+                         r"(?:repeat|read|say) (?:\w+ )?back (?:to me )?what|am i|was i|i'm supposed|i was going|we said|did we|"
                          r"should you expect|hear(?:ing)? from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
                          r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
                          r"what(?:'s| is| was) (?:the|our) plan|remind me)\b", re.I)

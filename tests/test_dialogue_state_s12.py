@@ -250,3 +250,14 @@ def test_a_count_they_gave_in_the_opening_is_already_told():
 def test_the_promise_said_back_is_the_timed_one(sid, commit, term):
     out = replies(sid, [commit, "Can you remind me when I said I'd be in touch?"])
     assert term in out[-1], out[-1]
+
+
+@pytest.mark.parametrize("sid,commit,question,term", [
+    ("lost-parcel-third-call", "ok so im Sam and ill ring you back tomorrow at 5pm myself", "so whats the plan from here", "5pm"),
+    ("bank-double-charge-rent", "right ill phone you at 11am tomorrow once its done", "when did i say id call", "11am"),
+    ("internet-outage-remote-worker", "I'm Jo, an engineer will be with you at 8am tomorrow and I'll ring you at 9 tonight.",
+     "Can you repeat back what I've promised, so we're both sure?", "8am|9"),
+])
+def test_a_commitment_typed_loosely_or_asked_back_loosely_is_remembered(sid, commit, question, term):
+    out = replies(sid, [commit, question])
+    assert any(t in out[-1] for t in term.split("|")), out[-1]
