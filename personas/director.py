@@ -1110,8 +1110,9 @@ class Director:
     def _changed_commitment(self, s: DirectorState, text: str, r) -> tuple[dict, str] | None:
         """(the earlier commitment, the new time) when the agent's turn now gives another time for what was already
         promised with a time ("I'll call at 5pm tomorrow" ... "so I'll ring you on Monday"; "you'll get the
-        confirmation within 15 minutes" ... "the details will reach you by the end of the week"): about the same
-        thing (both about being contacted, or sharing a content word) and naming none of the earlier time."""
+        confirmation within 15 minutes" ... "the details will reach you by the end of the week"): both about
+        when they will hear (a call, a text, an email, an update) and naming none of the earlier time. "A new
+        bill this week" after "I'll correct the bill today" is another step, not a change."""
         from core.text import content_words, keys, tokens
 
         timed = [c for c in s.commitments if isinstance(c, dict) and c.get("time") and c.get("acts", True)
@@ -1138,7 +1139,7 @@ class Director:
                     break
                 theirs = set(keys(" ".join(content_words(tokens(old["text"])))))
                 contact = set(keys(" ".join(self._CONTACT)))
-                if (mine & contact and theirs & contact) or (mine & theirs) - contact - {"will", "going"}:
+                if mine & contact and theirs & contact:  # a call, a text, an update: when they will hear
                     return old, re.sub(r"^(?:on|at|in)\s+", "", new.strip(), flags=re.I)
         return None
 
@@ -1397,9 +1398,10 @@ class Director:
             if verb in self._CONTACT_NOUN and re.match(r"(?:at|on|in|by|within|before|after|tomorrow|today|tonight|this|"
                                                        r"first thing|around)\b", rest, re.I):
                 short = f"{self._CONTACT_NOUN[verb]} {rest}"
-            elif re.match(r"(?:a|an|the|your|my|some|three|two|four|\d|£)\S*\s", rest, re.I) and len(rest.split()) <= 10 \
-                    and verb.endswith(("ing", "e", "d", "k", "t", "n", "l", "r", "h")):
-                short = rest
+            elif re.match(r"(?:a|an|the|some|three|two|four|\d|£)\S*\s", rest, re.I) and len(rest.split()) <= 10 \
+                    and (verb.endswith("ing") or verb in ("send", "book", "arrange", "give", "get", "put", "add", "refund",
+                                                          "dispatch", "issue", "credit", "waive", "post", "sort")):
+                short = rest  # "you're booking a loss adjuster..." -> "a loss adjuster...", not "you'll use my reading"
             if short:
                 short = re.sub(r"\s+to (?:confirm|tell|let|check|say|update|see)\b.*$", "", short)  # the purpose, dropped
         options = [full] + ([short] if short and short != full else [])

@@ -132,6 +132,8 @@ def test_another_time_for_the_same_promise_is_noticed(sid, commit, changed, term
 @pytest.mark.parametrize("sid,commit,recap", [
     ("lost-parcel-third-call", "I'll call you at 4pm tomorrow.", "So, as I said, I'll call you at 4pm tomorrow."),
     ("bank-double-charge-rent", "I'll ring you at 10am on Thursday.", "And the credit is on your account now, too."),
+    ("utility-bill-shock", "I will use your actual reading to correct the bill today.",
+     "To sum up: a new bill from your actual reading this week. Is there anything else?"),
 ])
 def test_a_recap_or_another_step_is_not_a_change(sid, commit, recap):
     out = replies(sid, [commit, recap])
