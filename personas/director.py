@@ -153,6 +153,11 @@ _CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\
                        r"(?:does|did) (?:that|this|it|all that|any of that)(?: all)? (?:make sense|make things clearer)|"
                        r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me)"
                        r"(?! (?:on|about) (?:who|what|when|how|where|which)))", re.I)
+# The customer saying they still have no answer ("You still haven't said what you'll do about my connection!",
+# "Nobody's told me anything", "That's not what I asked"): untrue once the agent's turn answered or did something.
+_NOT_ANSWERED = re.compile(r"\b(?:(?:you )?(?:still )?(?:haven't|have not|didn't|did not|won't) (?:said|say|told me|tell me|answered|"
+                           r"answer|done|explained)|nobody(?:'s| has) (?:told|said|explained|done|helped)|no one(?:'s| has) (?:told|said|done|helped)|"
+                           r"not what i asked|(?:dodging|avoiding) (?:it|the question)|you're not (?:answering|listening))\b", re.I)
 # The agent wrapping the call up: "that's everything sorted", "to wrap up", "all done then".
 _WRAP_UP = re.compile(r"\b(?:anything (?:you're |you are )?(?:unsure|unclear|not sure|confused) about|any (?:other |more )?questions|anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
                       r"(?:sorted|done|set|in hand)|to (?:wrap|sum) (?:up|things up)|(?:so )?that's us done|we're all set)\b", re.I)
@@ -998,6 +1003,8 @@ class Director:
         told_now = [m for m in pieces if m.text.strip() and m.text.strip() in reply]
         return (told_now[-1], []) if told_now else None
 
+    _TIME_WORDS = frozenset(word_key(w) for w in """today tonight tomorrow yesterday morning afternoon evening night
+        week weekend weekday weekdays month day days time hour hours minute minutes now then soon later""".split())
     _COUNT = re.compile(r"\b(?:\d+|once|twice|(?:one|two|three|four|five|six|seven|eight|nine|ten)|(?:first|second|third|"
                         r"fourth|fifth|sixth)(?= time)|both|all)\b", re.I)
 
@@ -1045,6 +1052,8 @@ class Director:
             return None  # "Where exactly is the mould?": more than the opening said, and their story has it
         mine = self._trip(_telling(q), q)
         topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip", "~outage"})  # their words, not synonyms
+        if atype != "quantity":
+            topic -= self._TIME_WORDS  # "tomorrow" says when, not what about (a count of days or times keeps them)
         count = atype == "quantity"  # "How many of you are flying?" is not "at ten to eleven": a count needs its own word
         for sent in _SENTENCE_END.split(self.scenario.opening_line):
             # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
@@ -1059,6 +1068,12 @@ class Director:
                      and topic & self._trip(_telling(m.text), m.text)]  # about what was asked, not a stray match
             if extra and self._values(extra[0].text) and not self._values(extra[0].text) & self._values(said):
                 return None  # "How much is it normally?": their story has another value than the one they said
+            if not extra:
+                # about the same thing, told more exactly ("How many days has it been down?" ... "dead for two days.
+                # It went down on Tuesday morning"): said after the reminder, once
+                extra = [m for m in matches[:1] if m.score >= 2.5 and m.key not in (s.disclosed if m.source == "fact"
+                                                                                     else s.told)
+                         and topic & self._trip(_telling(m.text), m.text)]
             said = said.rstrip(".!?") + "."
             if atype == "money":  # said again, a sum is said as a figure: "it says £610"
                 said = re.sub(r"\b(\d+(?:\.\d\d)?) pounds\b", r"£\1", self._digits(said))
@@ -1073,6 +1088,8 @@ class Director:
         r"(?:best|good for you|suits? you|suit\b|convenient|works? (?:best )?for you|easiest|prefer\w*)|"
         r"when(?:'s| is| would| will| might)? (?:it |be |be a |a )?(?:best|(?:a )?good time|good for you|convenient|easiest)|"
         r"when (?:are|will|would) you (?:be )?(?:free|available|around|in|at home|home|about)|"
+        r"(?:will|would|are) you (?:be )?(?:around|in|at home|home|free|available|about) (?:tomorrow|today|tonight|"
+        r"this|later|on|in the|at|for|if|when)|"
         r"(?:what time|what day|which day|when|which time) (?:would|do|should|shall|can) (?:i|we|you like (?:me|us) to|you want (?:me|us) to|"
         r"you prefer (?:me|us) to) (?:\w+ )?(?:call|ring|phone|contact|text|reach|come|visit|get back to)|"
         r"(?:best|good|convenient) time (?:for (?:me|us|someone|an? \w+) )?to (?:call|ring|phone|contact|reach|visit|come)|"
@@ -1276,7 +1293,11 @@ class Director:
     def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
         intent, end = self._decide_raw(s, t, anger, moves)
         if intent == "soften" and s.mood >= 7 and not s.accepted:
-            # a softer reply while the meter still reads angry/anxious is not true to them: they still press
+            # a softer reply while the meter still reads angry/anxious is not true to them: they still press,
+            # unless everything they asked for has just been done (then pressing would ask for it again): they vent
+            needs = {n.id for n in self.scenario.needs}
+            if t["new_needs"] and needs and needs <= set(s.needs_met):
+                return "vent", end
             return ("press" if s.open_ask or s.last_intent != "vent" else "vent"), end
         return intent, end
 
@@ -1458,7 +1479,9 @@ class Director:
                     continue
             if intent not in ("accept", "farewell"):
                 sents = re.split(r"(?<=[.!?])\s+", line)
-                kept = [x for x in sents if not self._asks_for_done(x, t) and not self._vague_worry(x, t)]
+                done_now = bool(t["new_needs"] or t["new_commitments"] or "answered" in t["signals"])
+                kept = [x for x in sents if not self._asks_for_done(x, t) and not self._vague_worry(x, t)
+                        and not (done_now and _NOT_ANSWERED.search(x))]
                 if len(kept) < len(sents):
                     line = " ".join(kept).strip()
                     if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
