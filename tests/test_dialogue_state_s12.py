@@ -263,3 +263,20 @@ def test_the_promise_said_back_is_the_timed_one(sid, commit, term):
 def test_a_commitment_typed_loosely_or_asked_back_loosely_is_remembered(sid, commit, question, term):
     out = replies(sid, [commit, question])
     assert any(t in out[-1] for t in term.split("|")), out[-1]
+
+
+# -- everything asked for, just done: no pressing for it, no "you haven't said" --------------------------
+STILL_UNANSWERED = re.compile(r"\b(?:haven't (?:said|told|answered|done)|not what i asked|nobody(?:'s| has) (?:told|helped)|"
+                              r"what are you (?:actually )?going to do|what happens now)\b", re.I)
+
+
+@pytest.mark.parametrize("sid,turns", [
+    ("internet-outage-remote-worker", ["Hmm.", "An engineer's booked for 8 tomorrow and there's 20 GB on your phone now for tonight."]),
+    ("flight-cancelled-wedding", ["Okay.", "Three seats on the 6:40 from Gatwick tomorrow, landing 9:30, and tonight's hotel and "
+                                          "meals are covered — keep the receipts."]),
+    ("lost-parcel-third-call", ["Hm.", "I'm Sam and I own this: a replacement goes out today on next-day delivery, reference "
+                                       "LP-2231, and I'll call you at 5pm tomorrow."]),
+])
+def test_after_everything_is_done_they_do_not_ask_for_it_again(sid, turns):
+    out = replies(sid, turns)[-1]
+    assert not STILL_UNANSWERED.search(out), out
