@@ -1055,12 +1055,26 @@ class Director:
         if atype != "quantity":
             topic -= self._TIME_WORDS  # "tomorrow" says when, not what about (a count of days or times keeps them)
         count = atype == "quantity"  # "How many of you are flying?" is not "at ten to eleven": a count needs its own word
+        if count and not re.search(r"\bhow (?:many (?:times|calls)|often)\b", q, re.I):
+            return None  # only a count of times ("the third time I'm calling") is read back from the opening
         for sent in _SENTENCE_END.split(self.scenario.opening_line):
             # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
             # so "On which day was the charge taken?" is not "I cancelled on the 2nd")
-            clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+", sent.strip().rstrip(".!?")) if c.strip()]
-            said = next((c for c in clauses if (self._COUNT.search(c) if count else holds(self._digits(c), atype))
-                         and (topic - {"~trip", "~outage"} if count else topic) & self._trip(_telling(c), c)), None)
+            clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+|\s+(?:and|but)\s+(?=(?:my|our|now|the|it|i|i've|i'm|"
+                                                 r"we|there|they|his|her)\b)", sent.strip().rstrip(".!?"), flags=re.I)
+                       if c.strip()]
+            want = topic - {"~trip", "~outage"} if count else topic
+
+            def has_value(c: str) -> bool:
+                return bool(self._COUNT.search(c) if count else holds(self._digits(c), atype))
+
+            said = next((c for c in clauses if has_value(c) and want & self._trip(_telling(c), c)), None)
+            if said is None:
+                # "I've had my bill and it says £610": the topic in one half, the value in the other
+                said = next((f"{a} and {b}" for a, b in zip(clauses, clauses[1:]) if has_value(b)
+                             and re.match(r"(?:it|they|that|this|which)\b", b, re.I)  # "...and IT says £610"
+                             and not has_value(a) and want & self._trip(_telling(a), a)
+                             and f"{a} and {b}" in sent), None)
             if said is None:
                 continue
             extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
