@@ -191,6 +191,7 @@ def accepts_or_thanks(reply: str) -> bool:
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will)|(?:my )?(?:colleague|manager|supervisor|engineer|"
     r"team|someone|somebody)(?: \w+)? (?:will|is going to)|[A-Z][a-z]+ (?:will|is going to)|i'm (?:your|the)|"
+    r"i'm (?:now |personally )?(?:taking|handling|owning|looking after|dealing with)|"
     r"i am (?:your|the)|i've (?:booked|arranged|put|raised|set up|scheduled))\b", re.I)
 _WHEN = re.compile(
     r"\b(?:\d{1,2}(?::\d\d)?\s*(?:am|pm|o'clock)|\d{1,2}(?::\d\d)|noon|midday|half (?:past )?\w+|(?:one|two|three|four|five|"

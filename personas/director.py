@@ -598,7 +598,8 @@ class Director:
         if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
                 o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
             hollow.add("premature_close")  # "anything else?" when nothing has been done yet
-        broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
+        broken = self._repeats_broken(r) if not any(c.time or c.reference or (c.owner and c.owner != "I")
+                                                    for c in r.commitments) else False  # a named owner is new
         if broken:
             hollow.add("broken_promise")
         # Blaming them or someone else, or shrinking their problem, is never listening, whatever else is said.
@@ -907,6 +908,7 @@ class Director:
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
     _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|i(?:'ve| have) (?:promised|said|agreed|told you|arranged)|"
+                         r"i(?:'ve| have)? (?:gave|given) you|(?:reference|number|name) i (?:gave|told|said)|"
                          r"(?:repeat|read|say) (?:\w+ )?back (?:to me )?what|am i|was i|i'm supposed|i was going|we said|did we|"
                          r"should you expect|hear(?:ing)? from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
                          r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
@@ -1176,7 +1178,8 @@ class Director:
 
     def _recalled(self, s: DirectorState, q: str) -> dict | None:
         """The commitment a question asks the customer to recall, when it asks about one made in this call."""
-        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True) and not c.get("changed")]
+        acting = [c for c in s.commitments if isinstance(c, dict) and (c.get("acts", True) or c.get("reference"))
+                  and not c.get("changed")]
         arranged = bool(self._ARRANGED.search(q)) and not re.search(r"\bhappened\b|\bwhat did (?:they|he|she)\b", q, re.I)
         if not acting or not (arranged or self._RECALL.search(q)):
             return None
@@ -1197,6 +1200,9 @@ class Director:
         if kind == "who":
             owned = [c for _, _, c in scored if c.get("owner")]
             return owned[0] if owned and best[0] == 0 else best[2]
+        if re.search(r"\b(?:reference|ref|case number|claim number|number i)\b", q, re.I):
+            refs = [c for _, _, c in scored if c.get("reference")]
+            return refs[0] if refs else best[2]
         return best[2]
 
     def _repeats_broken(self, r) -> bool:

@@ -125,7 +125,8 @@ _OWNER = re.compile(
     r"\b(?:(?P<own>i(?:'ll| will) (?:personally |)(?:own|take ownership of|handle|look after|be (?:your|the) (?:named )?(?:case )?"
     r"(?:owner|contact|point of contact|case handler))|i(?:'ll| will) personally|i(?:'m| am) (?:your|the) (?:named )?(?:case )?"
     r"(?:owner|contact|handler)|(?:your|the) case is (?:with|mine)|i(?:'ll| will) stay with (?:this|you|it)))", re.I)
-_REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number| no\.?| id)?(?: is| will be|:)?\s*#?\s*"
+_REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number| no\.?| id)?(?: for (?:me|this|it))?"
+                  r"(?: is| will be|:)?\s*#?\s*"
                   r"([A-Z]{0,4}-?\d[A-Z0-9-]{2,})\b", re.I)
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"

@@ -280,3 +280,22 @@ STILL_UNANSWERED = re.compile(r"\b(?:haven't (?:said|told|answered|done)|not wha
 def test_after_everything_is_done_they_do_not_ask_for_it_again(sid, turns):
     out = replies(sid, turns)[-1]
     assert not STILL_UNANSWERED.search(out), out
+
+
+@pytest.mark.parametrize("sid,turns,terms", [
+    ("insurance-claim-flooded-kitchen", ["I'm Grace and I'm your claims handler now. Your reference for me is GH-2231.",
+                                         "What's the reference I gave you?"], ("GH-2231",)),
+    ("lost-parcel-third-call", ["My name's Sam and I'm looking after your case myself from today.",
+                                "Can you tell me the name I gave you?"], ("Sam",)),
+])
+def test_what_the_agent_gave_is_recalled_not_their_own(sid, turns, terms):
+    out = replies(sid, turns)
+    assert any(t in out[-1] for t in terms), out
+
+
+def test_a_named_handler_is_not_the_old_broken_promise():
+    sc = SCENARIOS["insurance-claim-flooded-kitchen"]
+    e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
+    e.open()
+    e.add_trainee("I'm Grace and I'm your claims handler from today. Your reference for me is GH-2231.")
+    assert "broken_commitment" not in e.pending.signals, e.pending.signals
