@@ -1432,6 +1432,9 @@ class Director:
         tomorrow at 5pm"), the thing and the time ("a call at 5pm tomorrow", "a loss adjuster within five working
         days"), or the time alone ("tomorrow at 5pm")."""
         full = self._commitment_words(c)
+        if c.get("reference") and not c.get("time") and not c.get("acts", True):
+            ref = c["reference"]
+            return [f"reference {ref}", f"{ref} is the reference", ref][key % 3]  # not "my reference for you is..."
         m = self._ECHO_HEAD.match(full)
         short = None
         if m:
@@ -2072,6 +2075,9 @@ class Director:
         low = line.lower()
         if re.search(r"\btime\b", low) and not c.get("time"):
             return False
+        if not c.get("acts", True) and re.search(r"\b(?:happen\w*|ringing back|holding you to|hold you to|waiting|believe it)\b",
+                                                low):
+            return False  # a reference or a name is noted, not waited for
         cs = [x for x in s.commitments if isinstance(x, dict)]
         if re.search(r"\bname\b", low) and any(x.get("owner") for x in cs):
             return False
