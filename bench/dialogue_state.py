@@ -172,19 +172,25 @@ _HOLLOW_ACCEPT = re.compile(
     r"we're (?:done|sorted|good)|that's (?:the|a) (?:first )?(?:real )?answer|you've (?:sorted|fixed|solved)|"
     r"perfect\b|brilliant\b|lovely\b|great\b)", re.I)
 _THANKS = re.compile(r"\b(?:thank(?:s| you)(?: so much| very much| ever so)?)\b(?!\s+for\s+(?:listening|hearing|"
-                     r"being|asking|your patience|explaining|the honesty|your honesty|not|at least|nothing))", re.I)
+                     r"being|asking|your (?:patience|kindness|honesty|understanding)|explaining|the honesty|not|at least|"
+                     r"nothing|taking (?:it|this|that|me|my \w+) seriously|understanding|getting it|saying (?:so|that)))", re.I)
+# Thanks for how the agent treats them ("You're very patient, thank you"), not for being helped.
+_MANNER = re.compile(r"\b(?:you(?:'re| are) (?:very |so |being )?(?:patient|kind|listening|nice|lovely|understanding)|"
+                     r"(?:you've|you have) (?:got it|been (?:very |so )?(?:patient|kind)))\b", re.I)
 _IRONIC = re.compile(r"\b(?:great|brilliant|lovely|perfect)\b[.!,]*\s*(?:so|another|more|just|that's)\b|"
                      r"\bthanks for nothing\b|\boh,? (?:great|brilliant|perfect|lovely)\b", re.I)
 
 
 def accepts_or_thanks(reply: str) -> bool:
     """The reply accepts or thanks as if helped: "sounds good", "that works", "that's a relief", "I'll take
-    that", "perfect", "thank you" (not "thank you for listening/explaining", not "thanks for nothing").
+    that", "perfect", "thank you" — not thanks for being heard or treated well ("thank you for listening",
+    "thanks for taking it seriously", "You're very patient, thank you"), not "thanks for nothing".
     Irony ("Oh great, another form") is not accepting."""
     text = plain_quotes(reply or "")
     if _IRONIC.search(text):
         text = _IRONIC.sub(" ", text)
-    return bool(_HOLLOW_ACCEPT.search(text) or _THANKS.search(text))
+    thanked = any(_THANKS.search(x) and not _MANNER.search(x) for x in sentences(text))
+    return bool(_HOLLOW_ACCEPT.search(text) or thanked)
 
 
 # The agent's commitment: what was promised, by whom, when.

@@ -134,7 +134,8 @@ def test_no_hollow_accept_fails_thanks_or_acceptance(reply):
 
 
 @pytest.mark.parametrize("reply", ["Getting it doesn't fix it.", "Thanks for listening, but what happens now?",
-                                   "Oh great, another apology."])
+                                   "Oh great, another apology.", "Thanks for taking it seriously. I still need it fixed.",
+                                   "You're very patient, thank you. I just don't want to run out."])
 def test_no_hollow_accept_passes_unmoved_replies(reply):
     assert ds.judge_no_hollow_accept(played(["I totally get it."], [reply], [7, 7.2])) == ""
 
