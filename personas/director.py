@@ -37,7 +37,6 @@ _EMPATHY_MOVES = {"reflection", "affirmation", "apology", "acknowledgement"}
 _CLOSING = {"summary", "check_more", "farewell"}  # an offer or an "okay" is not the agent closing the call
 # Extra turns a customer who agreed stays on the line for the agent's questions before the call ends anyway.
 _QUESTION_GRACE = 2
-_HEARD_ONLY_CALM = 0.9  # the most one turn that does nothing yet (empathy, a question) can calm
 
 # Not move detection (scoring.moves owns that): a Director-only cue moves do not name.
 # Reading rules at the customer is a classic escalator.
@@ -471,11 +470,6 @@ class Director:
         # Lag: the change joins what is still pending and only part of it lands this turn.
         s.pending = _clamp(s.pending + anger, -s.mood, 10 - s.mood)
         landed = s.pending * self.archetype.responsiveness
-        if landed < -_HEARD_ONLY_CALM and not (t["new_needs"] or t["new_commitments"] or "answered" in t["signals"]
-                                               or t["reading"].offers or s.needs_met or s.commitments):
-            # Heard, and nothing done, offered or answered yet: a little calmer, not a point or more in one turn
-            # (the rest is not lost: it waits, like any calm that has not landed)
-            landed = -_HEARD_ONLY_CALM
         mood = _clamp(s.mood + landed)
         floor = self._floor(s)
         if mood < floor and landed < 0:

@@ -300,17 +300,3 @@ def test_a_named_handler_is_not_the_old_broken_promise():
     e.add_trainee("I'm Grace and I'm your claims handler from today. Your reference for me is GH-2231.")
     assert "broken_commitment" not in e.pending.signals, e.pending.signals
 
-
-# -- heard, nothing done: a little calmer, never a point or more in one turn --------------------------------
-@pytest.mark.parametrize("sid,turn", [
-    ("flight-cancelled-wedding", "Your sister's wedding is tomorrow and you got a text at ten to eleven — that's awful."),
-    ("internet-outage-remote-worker", "Two days with no internet and a client deadline tomorrow, that's a nightmare."),
-    ("bank-double-charge-rent", "Being charged twice with your rent due on Friday must be really frightening."),
-])
-def test_specific_empathy_alone_calms_a_little(sid, turn):
-    sc = SCENARIOS[sid]
-    e = PracticeEngine(sc, get_archetype(sc.persona), Actor(get_backend("scripted")))
-    start = e.open()["mood"]
-    e.add_trainee(turn)
-    after = e.reply()["mood"]
-    assert 0 < start - after < 1.0, (start, after)
