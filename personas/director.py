@@ -93,6 +93,7 @@ check ask need needs wait have tried turning off try nothing still read say tell
     {"can", "will", "tri", "turn", "need", "ha", "doe"})
 # A trigger phrase said to reassure: "nobody will offer you a discount", "no more waiting 48 hours".
 _REASSURING = re.compile(r"\b(?:nobody|no one|no-one|never|won't|will not|not going to|shan't|no more|without|"
+                         r"no(?! (?:problem|worries|bother)\b)|not (?:\w+ )?(?:offer\w*|try\w*|push\w*|sell\w*)|"
                          r"so (?:that )?(?:you )?(?:don't|won't))\b", re.I)
 # A customer who says they were listened to has been: the agent restated or reflected something of theirs.
 _FELT_HEARD = re.compile(r"\b(?:listen(?:ed|ing)|heard (?:me|what)|you've heard|you get it|you understand (?:me|now)|got (?:it|that|me) right|"
@@ -142,13 +143,32 @@ _CHECK_BACK = re.compile(r"\b(?:is that right|have i got (?:that|this|it) right|
 # The agent asking how the customer takes what they just heard ("Does that help?", "Would that work for you?",
 # "How does that sound?", "Are you happy with that?"): a question about the offer, answered by the customer's
 # reaction to it (agreeing, or saying what is still missing), never from their story.
-_CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\s+(?:that|this|it|all that|any of that)"
+_CHECK_IN = re.compile(r"\b(?:(?:does|would|will|is|was|can|could|should|might)\s+(?:that|this|it|all that|any of that)(?: all)?"
                        r"(?:\s+\w+){0,2}?\s+(?:help|helps|work|works|suit|sound|do|be (?:ok|okay|alright|all right|fine|enough|"
                        r"acceptable|any good|a help|helpful)|ok|okay|alright|all right|fine|enough|acceptable|helpful|any good)\b|"
                        r"how (?:does|do|would) (?:that|this|it|those|these)(?: \w+)? (?:sound|work|seem|feel)|"
                        r"(?:are|would) you (?:be )?(?:happy|okay|ok|alright|all right|comfortable|fine|content) with (?:that|this|it)|"
                        r"what do you (?:think|reckon|say)(?: (?:of|about|to) (?:that|this))?\s*\?|"
-                       r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with))", re.I)
+                       r"is (?:that|this) (?:something|what) you(?:'d| would)? (?:want|like|need|be happy with)|"
+                       r"(?:does|did) (?:that|this|it|all that|any of that)(?: all)? (?:make sense|make things clearer)|"
+                       r"(?:is|was) (?:that|this|it)(?: all)? clear|(?:are|is) (?:you|everything) (?:clear|following|with me)"
+                       r"(?! (?:on|about) (?:who|what|when|how|where|which)))", re.I)
+# The customer saying they still have no answer ("You still haven't said what you'll do about my connection!",
+# "Nobody's told me anything", "That's not what I asked"): untrue once the agent's turn answered or did something.
+_NOT_ANSWERED = re.compile(r"\b(?:(?:you )?(?:still )?(?:haven't|have not|didn't|did not|won't) (?:said|say|told me|tell me|answered|"
+                           r"answer|done|explained)|nobody(?:'s| has) (?:told|said|explained|done|helped)|no one(?:'s| has) (?:told|said|done|helped)|"
+                           r"not what i asked|(?:dodging|avoiding) (?:it|the question)|you're not (?:answering|listening))\b", re.I)
+# The agent wrapping the call up: "that's everything sorted", "to wrap up", "all done then".
+_WRAP_UP = re.compile(r"\b(?:anything (?:you're |you are )?(?:unsure|unclear|not sure|confused) about|any (?:other |more )?questions|anything else|that's (?:everything|all|it)(?: (?:sorted|done|for today))?|(?:all|everything) "
+                      r"(?:sorted|done|set|in hand)|to (?:wrap|sum) (?:up|things up)|(?:so )?that's us done|we're all set)\b", re.I)
+# Not a question for their story: the agent holding the line ("Give me one moment while I print the label",
+# "Bear with me", "Can you hold for a minute?") or wrapping up ("Anything else I can help with?").
+_HOLD_OR_WRAP = re.compile(r"\b(?:(?:give|bear with) (?:me|us)(?: (?:a|one|just a|two) (?:moment|minute|min|sec|second|tick))?|"
+                           r"(?:one|a|just a) (?:moment|minute|sec|second|tick)|hold on|hang on|(?:can|could|would|will) you "
+                           r"(?:(?:mind|be ok(?:ay)?) )?(?:hold|holding|wait|waiting)(?: on)?(?: the line)?(?: for)?|"
+                           r"anything else|(?:is there )?anything (?:more|further)|any other (?:questions|problems|issues)|"
+                           r"anything (?:you're |you are )?(?:unsure|unclear|not sure|confused) about|any (?:more )?questions|"
+                           r"(?:help|do) (?:you )?with anything)\b", re.I)
 
 # The agent asking the customer what only the agent's side can know: "When will the money be back?", "Who's
 # going to deal with this?", "How long will the refund take?" (a future the company decides, about anyone but
@@ -403,6 +423,20 @@ def _first_sentence(text: str) -> str:
     return parts[0] if parts else text
 
 
+_ILL = re.compile(r"\b(?:i|I)ll (?=(?:call|ring|phone|send|get|be|email|text|sort|book|put|make|chase|look|check|do|give|let|"
+                  r"have|take|see|arrange|refund|cancel|pass|stay|keep|personally|also|just|come|update|confirm|own)\b)")
+_LONE_I = re.compile(r"(?<![\w'])i(?=(?:'(?:m|ll|ve|d)|\s))")
+
+
+def _typed_as_said(text: str) -> str:
+    """A turn typed without apostrophes or capitals read as said: "ok so im Sam and ill call you back" ->
+    "ok so I'm Sam and I'll call you back" (the saved turn keeps what was typed)."""
+    from core.text import restore_apostrophes
+
+    out = _ILL.sub("I'll ", restore_apostrophes(text))
+    return _LONE_I.sub("I", out)
+
+
 class Director:
     """Runs one scenario with one archetype: start(), step() per trainee turn, replay() to resume."""
 
@@ -441,7 +475,7 @@ class Director:
 
         if state.ended:
             raise ValueError(f"the conversation has ended ({state.ended})")
-        trainee_text = plain_quotes(trainee_text)  # "I\u2019ll call you" is "I'll call you"
+        trainee_text = _typed_as_said(plain_quotes(trainee_text))  # "I\u2019ll call you", "ill call you": "I'll call you"
         reading = read_turn(trainee_text, list(history), self.scenario, moves)
         moves = list(reading.moves)
         s = state.model_copy(deep=True)
@@ -535,6 +569,11 @@ class Director:
             s.signal_counts["_feeling_lines"] = s.signal_counts.get("_feeling_lines", 0) + 1
         if r.empty_ack:
             signals = [x for x in signals if x != "acknowledgement"]
+        from scoring.evidence import sentences as _sents
+        from scoring.needs import holds_their_own
+
+        if "paraphrase" in signals and all(holds_their_own(x) for x in _sents(text) if x.strip()):
+            signals = [x for x in signals if x != "paraphrase"]  # "You've got your reference there": no restatement
         if "paraphrase" in signals and not r.acted and r.empathy != "specific" and not self._restates(text, history):
             # "That's an E-flagged read, derived from the EAC": nothing of theirs said back, so nothing heard
             signals = [x for x in signals if x != "paraphrase"]
@@ -578,7 +617,8 @@ class Director:
         if not real_help and not done_before and "check_more" in moves and not r.commitments and not any(
                 o.rule for o in r.offers if not o.text.rstrip().endswith("?")):
             hollow.add("premature_close")  # "anything else?" when nothing has been done yet
-        broken = self._repeats_broken(r) if not any(c.time for c in r.commitments) else False
+        broken = self._repeats_broken(r) if not any(c.time or c.reference or (c.owner and c.owner != "I")
+                                                    for c in r.commitments) else False  # a named owner is new
         if broken:
             hollow.add("broken_promise")
         # Blaming them or someone else, or shrinking their problem, is never listening, whatever else is said.
@@ -610,6 +650,11 @@ class Director:
                 signals.append("ignored_concern")
 
         # Commitments: remembered, taken note of, and never asked for again.
+        changed = self._changed_commitment(s, text, r)
+        if changed is not None:
+            # "I'll ring you on Monday" after "I'll call you at 5pm tomorrow": they notice, and hold to the first
+            react.insert(0, ("commitment_changed", {"commitment": self._commitment_words(changed[0]), "time": changed[1]}))
+            signals = [x for x in signals if x not in _CALMING]
         new_commitments = []
         for c in r.commitments:
             if not (c.owner or c.time or c.reference):
@@ -618,11 +663,13 @@ class Director:
                 continue
             entry = {"text": c.text, "owner": c.owner, "time": c.time, "reference": c.reference, "turn": s.turn,
                      "acts": bool(getattr(c, "acts", True))}
+            if changed is not None and c.time:
+                entry["changed"] = True  # another time for what was promised: not taken as the promise
             s.commitments.append(entry)
             if entry["acts"] or c.reference:
                 new_commitments.append(entry)  # "you're through to Jo" gives a name; it promises nothing
-        if new_commitments and hollow_now:
-            new_commitments = []  # "leave it with me" noted as a promise is not one
+        if new_commitments and (hollow_now or changed is not None):
+            new_commitments = []  # "leave it with me" noted as a promise is not one; nor is a changed one
         if new_commitments:
             signals.append("commitment")
             c = new_commitments[-1]
@@ -631,11 +678,12 @@ class Director:
             if not ("summary" in moves or recaps(text)) or (c.get("time") and not any(
                     x.get("time") == c["time"] for x in s.commitments[:-len(new_commitments)] if isinstance(x, dict))):
                 # (a recap goes back over what they were told: no "So, to recap: ... Let me write that down")
-                react.insert(0, ("commitment_ack", {"commitment": self._commitment_words(c), "_c": c}))
+                key = zlib.crc32(f"{s.variant}|{s.turn}|{text}".encode())
+                react.insert(0, ("commitment_ack", {"commitment": self._echo_words(c, key), "_c": c}))
 
         # The customer's own question or demand: answered, or pressed harder, then escalated.
         answer_to: dict | None = None
-        asked = self._asked(s, r)
+        asked = self._asked(s, r, history)
         if s.open_ask is not None:
             from scoring.understanding import Ask, answers_ask
 
@@ -698,7 +746,7 @@ class Director:
                 "check_back": bool(_CHECK_BACK.search(text)) and bool(moves & {"paraphrase", "summary", "reflection"}
                                                                or r.empathy == "specific")}
 
-    def _asked(self, s: DirectorState, r) -> dict | None:
+    def _asked(self, s: DirectorState, r, history: Sequence = ()) -> dict | None:
         """What the trainee's question asks the customer for, matched against their story."""
         from scoring.questions import WANTS_Q, answer_type, contradicts, focus_question, is_check
         from scoring.understanding import SCRIPTED_GREETING, match_question, request_sentences
@@ -706,6 +754,11 @@ class Director:
         # "How can I help?" asks nothing; "Who am I speaking to?" is scripted too, but it asks for their name.
         questions = [q for q in r.questions if not SCRIPTED_GREETING.search(q) or answer_type(q).type == "self"]
         questions += [q for q in request_sentences(r.text) if q not in questions]  # "Tell me your reference."
+        from scoring.evidence import sentences as _sents
+        from scoring.needs import holds_their_own
+
+        # "You've got your booking reference there.": asks for it, in effect
+        questions += [x for x in _sents(r.text) if holds_their_own(x) and x not in questions]
         if not questions and self._fragment_ask(r.text):
             questions = [self._fragment_question(r.text)]  # typed shorthand: "card ending", "tried anything yet"
         if not questions:
@@ -714,6 +767,8 @@ class Director:
             from scoring.questions import wrong_claim
 
             for x in sentences(r.text):
+                if self._SELF_INTRO.search(x) and not re.search(r"\byour\b", x, re.I):
+                    continue  # "My name's Priyanka and I'm owning this": the agent's own name, not a wrong one of theirs
                 m = wrong_claim(x, self.scenario)
                 if m is not None:
                     told = s.disclosed if m.source == "fact" else s.told
@@ -721,7 +776,9 @@ class Director:
                         if m.key not in told else None
             return None
         questions = [q for q in questions if not (_CHECK_IN.search(q) and len(q.split()) <= 9)
-                     and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)]
+                     and not (_OFFER_QUESTION.search(q) and len(q.split()) <= 12)
+                     and not (_HOLD_OR_WRAP.search(q) and len(q.split()) <= 14 and not match_question(
+                         _HOLD_OR_WRAP.sub(" ", q), self.scenario))]
         if not questions:
             # "Does that help?" asks how they take the offer, "Shall I book it?" offers: their reaction answers
             return None
@@ -736,6 +793,9 @@ class Director:
             return not found or found[0].score < 3.0 or self._story_kind(found[0]) == "wants"
 
         for q in questions:
+            if self._AVAILABILITY.search(q) and not self._RECALL_PAST.search(q):
+                # "What time tomorrow is best for me to ring you?": when they are free is theirs to know
+                return self._availability(s, q)
             c = self._recalled(s, q)
             if c is not None:
                 return {"match": None, "again": False, "question": q, "recall": c}
@@ -757,6 +817,12 @@ class Director:
                     wider = match_question(lean, self.scenario)
                     if wider and wider[0].score >= 2.0 and (not matches or wider[0].score > matches[0].score + 0.5):
                         matches = wider
+                if not check and found is None:
+                    said = self._said_before(s, part, matches) or self._asked_just_now(s, part, matches, history)
+                    if said is not None:
+                        # asked again, in other words, for what they already said (in the opening line, or as
+                        # the answer to an earlier question): "I've told you: ..."
+                        return {"match": said[0], "again": True, "question": q, "also": said[1]}
                 if not matches:
                     continue
                 best = matches[0]
@@ -792,6 +858,9 @@ class Director:
         if real:  # asked with or without a question mark ("and what's the sort code")
             return {"match": None, "again": False, "question": real[0]}  # nothing in their story: "I don't know"
         return None
+
+    _SELF_INTRO = re.compile(r"\b(?:(?i:my name)(?:'s| is)|(?i:i'm|i am|this is|it's) [A-Z][a-z]+\b|"
+                             r"(?i:you're|you are) (?i:through to|speaking to|speaking with) [A-Z][a-z]+)")
 
     # A few words with no one doing anything in them ("card ending", "date of birth", "tried anything yet",
     # "and the postcode"): typed shorthand for a question about their story, when their story answers it well.
@@ -860,15 +929,281 @@ class Director:
 
     # The agent asking what they themselves promised: "When did I say I'd call you?", "Who'll be ringing you
     # later?", "When is the engineer coming again?", "What did I say I'd do about your data?"
-    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|am i|was i|i'm supposed|i was going|we said|did we|"
-                         r"should you expect|hear from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
+    _RECALL = re.compile(r"\b(?:did i|have i|i said|i promised|i(?:'ve| have) (?:promised|said|agreed|told you|arranged)|"
+                         r"i(?:'ve| have)? (?:gave|given) you|(?:reference|number|name) i (?:gave|told|said)|"
+                         r"(?:repeat|read|say) (?:\w+ )?back (?:to me )?what|am i|was i|i'm supposed|i was going|we said|did we|"
+                         r"should you expect|hear(?:ing)? from (?:me|us)|who(?:'s| is| will be|'ll be) (?:calling|ringing|phoning|contacting|coming)|(?:will|'ll) be (?:ringing|calling|phoning|coming|in touch)|"
                          r"(?:is|are) (?:the|your|our) \w+ (?:coming|arriving|visiting|due)|again\s*\?$|"
                          r"what(?:'s| is| was) (?:the|our) plan|remind me)\b", re.I)
 
+    # The agent asking what has been arranged, in any words: "What's happening next on my side?", "Do you know
+    # who's going to be in touch?", "When will you be hearing from me?", "What are the next steps, as you
+    # understand them?". Only asked once something was arranged; the past ("what happened next?") is their story.
+    _ARRANGED = re.compile(
+        r"\b(?:what(?:'s| is| are)? (?:\w+ ){0,2}?(?:happening|going to happen|(?:the )?next steps?|happens next|next)\b|"
+        r"what (?:will|would) happen (?:now|next)|what(?:'s| is| was) (?:the|our) (?:plan|arrangement)|"
+        r"what (?:have|did) we (?:agree|arrange|say|decide)\w*|what(?:'s| is| was) (?:been )?(?:agreed|arranged|promised)|"
+        r"what (?:are|should) you (?:expecting|expect)|what do you (?:expect|understand) (?:to happen|will happen|is happening)|"
+        r"what you(?:'re| are)? (?:expecting|expect)|who(?:'s| is|'ll| will)? (?:\w+ ){0,3}?(?:call|ring|phone|contact|email|text)\b|"
+        r"who(?:'s| is| will be|'ll be)? (?:\w+ ){0,2}?(?:in touch|getting back|get back|looking after|handling|dealing with|"
+        r"owning|responsible|calling|ringing|phoning|contacting|your (?:contact|handler|case owner))|"
+        r"when (?:will|are|would|do|should|can) you (?:\w+ ){0,3}?(?:hear(?:ing)?|get (?:a call|an update|a text|an email|"
+        r"the confirmation)|expect(?:ing)?)(?: (?:back|from|about))?|"
+        r"hear(?:ing)? (?:back )?from (?:me|us|someone|somebody|anyone|them|the team)|"
+        r"(?:next|back) (?:from|with) (?:me|us)|do you (?:know|remember) (?:who|when|what (?:i|we|happens))|"
+        r"do you (?:know|remember) what(?:'s| is) (?:happening|next))", re.I)
+
+    # A question that asks for one value (how much, where, when, how many, how long, which day...): asked again in
+    # other words, the customer knows they said it already.
+    _VALUE_Q = re.compile(r"\b(?:how (?:much|many|long|often|far|old)|where|when|what (?:time|day|date)|which (?:day|date)|"
+                          r"what(?:'s| is| was| were)? (?:the |your |that )?(?:amount|total|figure|sum|cost|price|value|number|destination|"
+                          r"reference|date|time|day))\b", re.I)
+    _NUMBER_RUN = re.compile(r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                             r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                             r"ninety|hundred|thousand)(?:\s+and\s+|[\s-]+)?)+\b", re.I)
+    _NUM = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                        "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+    _NUM.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                 "ninety": 90})
+
+    @classmethod
+    def _digits(cls, text: str) -> str:
+        """Number words as digits ("six hundred and ten pounds" -> "610 pounds"), so a value said in words is
+        read as one."""
+        def conv(m: re.Match) -> str:
+            total = cur = 0
+            for w in re.findall(r"[a-z]+", m.group(0).lower()):
+                if w == "and":
+                    continue
+                if w == "hundred":
+                    cur = (cur or 1) * 100
+                elif w == "thousand":
+                    total, cur = total + (cur or 1) * 1000, 0
+                else:
+                    cur += cls._NUM.get(w, 0)
+            tail = " " if m.group(0).endswith(" ") else ""
+            return f"{total + cur}{tail}"
+        return cls._NUMBER_RUN.sub(conv, text)
+
+    # Going somewhere, in any words: "where were you travelling / flying / heading / going to?" is about "my flight to
+    # Lisbon" (the word family of a journey, read as one topic).
+    _TRIP = frozenset({"travel", "travell", "fly", "flight", "trip", "journey", "head", "destin", "going", "go"})
+    # Not working, in any words: "how long has it been down?" is about "my internet has been dead for two days".
+    _OUTAGE = frozenset({"down", "dead", "broken", "outage", "offline", "cut", "stopp", "stop"})
+
+    @classmethod
+    def _trip(cls, keys_: set[str], text: str = "") -> set[str]:
+        """Topic keys plus the word families they (or the text's own words: "down" is no topic word) belong to."""
+        from core.text import keys as _keys
+
+        have = set(keys_) | (set(_keys(text)) if text else set())
+        out = bool(have & cls._OUTAGE) or bool(text and re.search(
+            r"\b(?:been|gone|went|is|was|go(?:es)?) (?:out|off|down)\b|\bnot (?:been )?working\b|\bstopped working\b", text, re.I))
+        return set(keys_) | ({"~trip"} if have & cls._TRIP else set()) | ({"~outage"} if out else set())
+
+    def _asked_just_now(self, s: DirectorState, q: str, matches: list, history: Sequence) -> tuple | None:
+        """(the piece, []) when the agent asks again, in other words, the question they asked just before and the
+        customer answered it from their story ("What's on the wall now?" ... "Sorry, what's growing on the
+        wall?"): the two questions share a topic word and nothing untold answers this one better."""
+        from core.text import content_words, keys, tokens
+
+        turns = [_role_text(x) for x in history]
+        if len(turns) < 2 or turns[-1][0] != "customer" or turns[-2][0] != "trainee":
+            return None
+        if any(m.score >= 2.5 and m.key not in (s.disclosed if m.source == "fact" else s.told) for m in matches):
+            return None
+        from scoring.questions import Match
+
+        before, reply = turns[-2][1], turns[-1][1]
+        if "?" not in before:
+            return None
+        shared = set(keys(" ".join(content_words(tokens(q))))) & set(keys(" ".join(content_words(tokens(before)))))
+        shared -= {"sorry", "again", "exactly", "just", "tell", "now", "please", "actually"}
+        if not shared:
+            return None
+        knows = getattr(self.scenario, "knows", None) or []
+        pieces = [Match("fact", f.id, f.text, 1.0) for f in self.scenario.facts if f.id in s.disclosed]
+        pieces += [Match("knows", k, knows[int(k[1:])].say, 1.0) for k in s.told if k[1:].isdigit() and int(k[1:]) < len(knows)]
+        told_now = [m for m in pieces if m.text.strip() and m.text.strip() in reply]
+        return (told_now[-1], []) if told_now else None
+
+    _TIME_WORDS = frozenset(word_key(w) for w in """today tonight tomorrow yesterday morning afternoon evening night
+        week weekend weekday weekdays month day days time hour hours minute minutes now then soon later""".split())
+    _COUNT = re.compile(r"\b(?:\d+|once|twice|(?:one|two|three|four|five|six|seven|eight|nine|ten)|(?:first|second|third|"
+                        r"fourth|fifth|sixth)(?= time)|both|all)\b", re.I)
+
+    @classmethod
+    def _values(cls, text: str) -> set[str]:
+        """The values a text names: numbers (words read as digits) and capitalised names past the first word."""
+        t = cls._digits(text)
+        nums = set(re.findall(r"\d+(?:\.\d+)?", t))
+        names = {w for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]{2,}\b", t) if w not in {"I", "The", "My"}}
+        return nums | names
+
+    def _said_before(self, s: DirectorState, q: str, matches: list) -> tuple | None:
+        """(what they said, extra pieces) when a question asks, in other words, for a value the customer already
+        gave: a piece of their story told this call that matches the question nearly as well as the best match
+        and holds the kind of value asked (how much, where, when...); or a sentence of their opening line that
+        holds that kind of value and shares a topic word with the question. None otherwise."""
+        from scoring.questions import HARD_TYPES, Match, _telling, answer_type, holds
+
+        if not self._VALUE_Q.search(q):
+            return None
+        atype = answer_type(q).type
+        if atype not in HARD_TYPES or atype in ("self", "name"):
+            return None
+        untold = [m for m in matches if m.score >= 2.0 and m.key not in (s.disclosed if m.source == "fact" else s.told)]
+        if not untold:
+            # nothing untold answers it, and one thing they told this call is that kind of value ("How much did they
+            # take?" ... "What was the value of that payment?"): the same thing, asked again
+            pieces = [Match("fact", f.id, f.text, 1.0) for f in self.scenario.facts if f.id in s.disclosed]
+            knows = getattr(self.scenario, "knows", None) or []
+            pieces += [Match("knows", k, knows[int(k[1:])].say, 1.0) for k in s.told
+                       if k[1:].isdigit() and int(k[1:]) < len(knows)]
+            typed = [m for m in pieces if holds(m.text, atype)]
+            if len(typed) == 1 and atype in ("money", "quantity", "measure", "code", "clock", "day", "place"):
+                return typed[0], []
+        if matches:
+            best = matches[0]
+            for m in matches[1:4]:
+                told = s.disclosed if m.source == "fact" else s.told
+                best_told = best.key in (s.disclosed if best.source == "fact" else s.told)
+                if not best_told and m.key in told and m.score >= 0.9 * best.score and holds(m.text, atype):
+                    return m, []
+        if re.search(r"\b(?:exact(?:ly)?|precise(?:ly)?|specific(?:ally)?|which part|whereabouts)\b", q, re.I) and any(
+                m.score >= 2.0 and holds(m.text, atype) and m.key not in (s.disclosed if m.source == "fact" else s.told)
+                for m in matches[:1]):
+            return None  # "Where exactly is the mould?": more than the opening said, and their story has it
+        mine = self._trip(_telling(q), q)
+        topic = {k for k in mine if not k.startswith("~")} | (mine & {"~trip", "~outage"})  # their words, not synonyms
+        if atype != "quantity":
+            topic -= self._TIME_WORDS  # "tomorrow" says when, not what about (a count of days or times keeps them)
+        count = atype == "quantity"  # "How many of you are flying?" is not "at ten to eleven": a count needs its own word
+        if count and not re.search(r"\bhow (?:many (?:times|calls)|often)\b", q, re.I):
+            return None  # only a count of times ("the third time I'm calling") is read back from the opening
+        for sent in _SENTENCE_END.split(self.scenario.opening_line):
+            # the clause that holds the value and is about what was asked ("you've charged me again" holds no day,
+            # so "On which day was the charge taken?" is not "I cancelled on the 2nd")
+            clauses = [c.strip() for c in re.split(r"\s*[—–;]\s*|,\s+|\s+(?:and|but)\s+(?=(?:my|our|now|the|it|i|i've|i'm|"
+                                                 r"we|there|they|his|her)\b)", sent.strip().rstrip(".!?"), flags=re.I)
+                       if c.strip()]
+            want = topic - {"~trip", "~outage"} if count else topic
+
+            def has_value(c: str) -> bool:
+                return bool(self._COUNT.search(c) if count else holds(self._digits(c), atype))
+
+            said = next((c for c in clauses if has_value(c) and want & self._trip(_telling(c), c)), None)
+            if said is None:
+                # "I've had my bill and it says £610": the topic in one half, the value in the other
+                said = next((f"{a} and {b}" for a, b in zip(clauses, clauses[1:]) if has_value(b)
+                             and re.match(r"(?:it|they|that|this|which)\b", b, re.I)  # "...and IT says £610"
+                             and not has_value(a) and want & self._trip(_telling(a), a)
+                             and f"{a} and {b}" in sent), None)
+            if said is None:
+                continue
+            extra = [m for m in matches[:1] if m.score >= 3.0 and holds(m.text, atype)
+                     and m.key not in (s.disclosed if m.source == "fact" else s.told)
+                     and topic & self._trip(_telling(m.text), m.text)]  # about what was asked, not a stray match
+            if extra and self._values(extra[0].text) and not self._values(extra[0].text) & self._values(said):
+                return None  # "How much is it normally?": their story has another value than the one they said
+            if not extra:
+                # about the same thing, told more exactly ("How many days has it been down?" ... "dead for two days.
+                # It went down on Tuesday morning"): said after the reminder, once
+                extra = [m for m in matches[:1] if m.score >= 2.5 and m.key not in (s.disclosed if m.source == "fact"
+                                                                                     else s.told)
+                         and topic & self._trip(_telling(m.text), m.text)]
+            said = said.rstrip(".!?") + "."
+            if atype == "money":  # said again, a sum is said as a figure: "it says £610"
+                said = re.sub(r"\b(\d+(?:\.\d\d)?) pounds\b", r"£\1", self._digits(said))
+            said = said[:1].lower() + said[1:] if not re.match(r"I\b|I'|[A-Z]{2}", said) else said
+            return Match("said", "opening", said, 5.0), extra
+        return None
+
+    # The agent asking when suits the customer for a call or a visit ("What time tomorrow is best for me to ring
+    # you?", "When are you free?", "Would the morning or the afternoon suit you?"): they know their own day.
+    _AVAILABILITY = re.compile(
+        r"\b(?:(?:what|which) (?:\w+ ){0,2}?(?:time|day|slot|part of the day)s? (?!did\b|was\b|were\b|had\b)(?:\w+ ){0,4}?"
+        r"(?:best|good for you|suits? you|suit\b|convenient|works? (?:best )?for you|easiest|prefer\w*)|"
+        r"when(?:'s| is| would| will| might)? (?:it |be |be a |a )?(?:best|(?:a )?good time|good for you|convenient|easiest)|"
+        r"when (?:are|will|would) you (?:be )?(?:free|available|around|in|at home|home|about)|"
+        r"(?:will|would|are) you (?:be )?(?:around|in|at home|home|free|available|about) (?:tomorrow|today|tonight|"
+        r"this|later|on|in the|at|for|if|when)|"
+        r"(?:what time|what day|which day|when|which time) (?:would|do|should|shall|can) (?:i|we|you like (?:me|us) to|you want (?:me|us) to|"
+        r"you prefer (?:me|us) to) (?:\w+ )?(?:call|ring|phone|contact|text|reach|come|visit|get back to)|"
+        r"(?:best|good|convenient) time (?:for (?:me|us|someone|an? \w+) )?to (?:call|ring|phone|contact|reach|visit|come)|"
+        r"(?:does|would|will) (?:the )?(?:morning|afternoon|evening|\d{1,2}\s*(?:am|pm)?|that time|then) (?:suit|work|be ok)|"
+        r"are you (?:free|available|around|in|at home))\b", re.I)
+    _RECALL_PAST = re.compile(r"\b(?:did i|i said|i promised|we said|did we|we agreed|was i)\b", re.I)
+    _FREE_WORDS = re.compile(r"\b(?:best|available|free|home|in all day|any ?time|whenever|morning|afternoon|evening|"
+                             r"weekdays?|weekends?|after|before|between|don't ring|do not ring|asleep|at work)\b", re.I)
+
+    def _availability(self, s: DirectorState, q: str) -> dict:
+        """When they are free for a call or visit: the piece of their story that says it (a knows item about
+        the best time / being available that names a time of day), told once and "already told" after; else
+        an in-character preference (the archetype's `availability` part): they know their own day."""
+        from scoring.questions import Match
+
+        knows = getattr(self.scenario, "knows", None) or []
+        about_free = ("best time", "available", "when can we call", "call back", "ring you", "call you",
+                      "convenient", "free", "when are you home", "at home", "suit")
+        for i, k in enumerate(knows):
+            if any(a.lower() in about_free for a in k.about) and self._FREE_WORDS.search(k.say) \
+                    and k.kind in ("timeline", "contact", "other"):
+                key = f"k{i}"
+                return {"match": Match("knows", key, k.say, 5.0), "again": key in s.told, "question": q}
+        return {"match": None, "again": False, "question": q, "availability": True}
+
+    # When something will happen, vaguer than a clock time: "by the end of the week", "in a day or two", "next week".
+    _LOOSE_WHEN = re.compile(r"\b(?:(?:by |before )?(?:the )?end of (?:the |this |next )?(?:week|month|day)|(?:in )?a (?:day|week) or two|"
+                             r"(?:in )?a (?:few|couple of) (?:days|weeks|hours)|(?:next|this|later this) (?:week|month)|"
+                             r"(?:some ?time|at some point)(?: (?:soon|next week|this week))?|within (?:\d+|a|an|one|two|three|"
+                             r"four|five|ten|fifteen|twenty|thirty|forty-eight|48|24) (?:minutes?|hours?|days?|working days?))\b",
+                             re.I)
+    _CONTACT = frozenset(("call ring phone text email message hear update confirm confirmation details reach "
+                                     "contact touch letter send sent back").split())
+
+    def _changed_commitment(self, s: DirectorState, text: str, r) -> tuple[dict, str] | None:
+        """(the earlier commitment, the new time) when the agent's turn now gives another time for what was already
+        promised with a time ("I'll call at 5pm tomorrow" ... "so I'll ring you on Monday"; "you'll get the
+        confirmation within 15 minutes" ... "the details will reach you by the end of the week"): both about
+        when they will hear (a call, a text, an email, an update) and naming none of the earlier time. "A new
+        bill this week" after "I'll correct the bill today" is another step, not a change."""
+        from core.text import content_words, keys, tokens
+
+        timed = [c for c in s.commitments if isinstance(c, dict) and c.get("time") and c.get("acts", True)
+                 and not c.get("changed")]
+        if not timed:
+            return None
+        from scoring.evidence import sentences as _sentences
+        from scoring.understanding import request_sentences
+
+        asks = set(request_sentences(text)) | set(r.questions)
+        said = [x for x in _sentences(text) if x.strip() not in asks and not x.rstrip().endswith("?")]
+        for sent in said:
+            read = next((c.time for c in r.commitments if c.time and c.time in sent), None)
+            m = self._LOOSE_WHEN.search(sent) or _WHEN.search(sent)
+            new = max([x for x in (read, m.group(0) if m else None) if x], key=len, default=None)
+            if not new:
+                continue
+            mine = set(keys(" ".join(content_words(tokens(sent)))))
+            for old in reversed(timed):
+                old_time = old["time"]
+                if set(keys(old_time)) & set(keys(sent)) - {"at", "on", "in", "by", "the", "a"}:
+                    break  # the earlier time said again (a recap): not a change
+                if set(keys(new)) & set(keys(old_time)) - {"at", "on", "in", "by", "the", "a", "within"}:
+                    break
+                theirs = set(keys(" ".join(content_words(tokens(old["text"])))))
+                contact = set(keys(" ".join(self._CONTACT)))
+                if mine & contact and theirs & contact:  # a call, a text, an update: when they will hear
+                    return old, re.sub(r"^(?:on|at|in)\s+", "", new.strip(), flags=re.I)
+        return None
+
     def _recalled(self, s: DirectorState, q: str) -> dict | None:
         """The commitment a question asks the customer to recall, when it asks about one made in this call."""
-        acting = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True)]
-        if not acting or not self._RECALL.search(q):
+        acting = [c for c in s.commitments if isinstance(c, dict) and (c.get("acts", True) or c.get("reference"))
+                  and not c.get("changed")]
+        arranged = bool(self._ARRANGED.search(q)) and not re.search(r"\bhappened\b|\bwhat did (?:they|he|she)\b", q, re.I)
+        if not acting or not (arranged or self._RECALL.search(q)):
             return None
         from core.text import content_words, keys, tokens
 
@@ -876,7 +1211,7 @@ class Director:
         scored = sorted(((len(qk & set(keys(" ".join(content_words(tokens(c["text"])))))), i, c)
                          for i, c in enumerate(acting)), key=lambda x: (x[0], x[1]), reverse=True)
         best = scored[0]
-        if best[0] == 0 and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
+        if best[0] == 0 and not arranged and not re.search(r"\b(?:i|me|we|us)\b", q, re.I):
             return None  # "When is the wedding again?" is their story, not a promise
         kind = None
         from scoring.understanding import ask_kind
@@ -887,6 +1222,9 @@ class Director:
         if kind == "who":
             owned = [c for _, _, c in scored if c.get("owner")]
             return owned[0] if owned and best[0] == 0 else best[2]
+        if re.search(r"\b(?:reference|ref|case number|claim number|number i)\b", q, re.I):
+            refs = [c for _, _, c in scored if c.get("reference")]
+            return refs[0] if refs else best[2]
         return best[2]
 
     def _repeats_broken(self, r) -> bool:
@@ -997,7 +1335,11 @@ class Director:
     def _decide(self, s: DirectorState, t: dict, anger: float, moves: list[str]) -> tuple[str, EndReason | None]:
         intent, end = self._decide_raw(s, t, anger, moves)
         if intent == "soften" and s.mood >= 7 and not s.accepted:
-            # a softer reply while the meter still reads angry/anxious is not true to them: they still press
+            # a softer reply while the meter still reads angry/anxious is not true to them: they still press,
+            # unless everything they asked for has just been done (then pressing would ask for it again): they vent
+            needs = {n.id for n in self.scenario.needs}
+            if t["new_needs"] and needs and needs <= set(s.needs_met):
+                return "vent", end
             return ("press" if s.open_ask or s.last_intent != "vent" else "vent"), end
         return intent, end
 
@@ -1080,15 +1422,61 @@ class Director:
         def doing(x: str) -> bool:
             return bool(_COMMIT.search(x) or acts(x))
 
+        # The clause with the time is the promise ("I'll ring the surgery and phone you at 2" promises the call at 2);
+        # a bare verb after "and" keeps the subject of the clause before it ("...and email you by 5pm").
+        timed = next((x for x in clauses if c.get("time") and c["time"] in x), None)
+        if timed and not doing(timed) and re.match(r"(?:and\s+)?(?:call|ring|phone|text|email|send|get|come|book|put|"
+                                                   r"confirm|let|update|chase|refund|arrange|check|cancel)\b", timed, re.I):
+            first = next((x for x in clauses if doing(x)), "")
+            subj = re.match(r"(?:I|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)\b", first, re.I)
+            if subj:
+                rest = re.sub(r"^and\s+", "", timed, flags=re.I)
+                timed = f"{subj.group(0)} {rest}"
         pick = next((x for x in clauses if c.get("time") and c["time"] in x and doing(x)), None) \
+            or (timed if timed and doing(timed) else None) \
             or next((x for x in clauses if doing(x)), None) \
-            or next((x for x in clauses if c.get("time") and c["time"] in x), None) or (clauses[0] if clauses else text)
+            or timed or (clauses[0] if clauses else text)
         pick = re.sub(r"^(?:(?:and|so|also|then|plus|ok(?:ay)?|right|now|great|lovely|alright|just|to recap|recap|"
                       r"to sum up|in summary|to confirm|to go over it|going over it)\b[,:;\s]*)+", "", pick,
                       flags=re.I).strip(" :;,—–-") or pick  # "and I'm booking..." is said back without the agent's "and"
         if len(pick.split()) > 14:
             return c.get("time") or "that"  # "Right — tomorrow at 5pm." rather than half a sentence
         return customer_view(pick)
+
+    _CONTACT_NOUN = {"call": "a call", "ring": "a call", "phone": "a call", "text": "a text", "email": "an email",
+                     "message": "a message", "update": "an update"}
+    _ECHO_HEAD = re.compile(r"^you(?:'ll|'re|'ve| will| are| have)(?: (?:going to|also|just|now|personally|then))* "
+                            r"(?:be )?([a-z]+)(?: (?:me|us))?\s+(.*)$", re.I)
+
+    def _echo_words(self, c: dict, key: int) -> str:
+        """The commitment as a customer says it back when taking note of it, varied (two attempts read
+        differently, and not every note is the agent's clause word for word): the whole clause ("you'll call me
+        tomorrow at 5pm"), the thing and the time ("a call at 5pm tomorrow", "a loss adjuster within five working
+        days"), or the time alone ("tomorrow at 5pm")."""
+        full = self._commitment_words(c)
+        if c.get("reference") and not c.get("time") and not c.get("acts", True):
+            ref = c["reference"]
+            return [f"reference {ref}", f"{ref} is the reference", ref][key % 3]  # not "my reference for you is..."
+        m = self._ECHO_HEAD.match(full)
+        short = None
+        if m:
+            verb, rest = m.group(1).lower(), m.group(2).strip()
+            if verb in self._CONTACT_NOUN and re.match(r"(?:at|on|in|by|within|before|after|tomorrow|today|tonight|this|"
+                                                       r"first thing|around)\b", rest, re.I):
+                short = f"{self._CONTACT_NOUN[verb]} {rest}"
+            elif re.match(r"(?:a|an|the|some|three|two|four|\d|£)\S*\s", rest, re.I) and len(rest.split()) <= 10 \
+                    and (verb.endswith("ing") or verb in ("send", "book", "arrange", "give", "get", "put", "add", "refund",
+                                                          "dispatch", "issue", "credit", "waive", "post", "sort")):
+                short = rest  # "you're booking a loss adjuster..." -> "a loss adjuster...", not "you'll use my reading"
+            if short:
+                short = re.sub(r"\s+to (?:confirm|tell|let|check|say|update|see)\b.*$", "", short)  # the purpose, dropped
+        options = [full] + ([short] if short and short != full else [])
+        time = (c.get("time") or "").strip()
+        if time and len(re.sub(r"^(?:at|on)\s+", "", time).split()) >= 2 and time.lower() in full.lower() and re.search(
+                r"\d|\b(?:tomorrow|tonight|morning|afternoon|evening|week|days?|hours?|minutes?|(?:mon|tues|wednes|thurs|fri|"
+                r"satur|sun)day|noon|midday|o'clock)\b", time, re.I):
+            options.append(re.sub(r"^(?:at|on)\s+", "", time))
+        return options[key % len(options)]
 
     def _candidates(self, intent: str, mood: float, t: dict) -> tuple[str, list[str]]:
         # Optional intents fall back to a close relative when a scenario has no lines for them.
@@ -1136,7 +1524,9 @@ class Director:
                     continue
             if intent not in ("accept", "farewell"):
                 sents = re.split(r"(?<=[.!?])\s+", line)
-                kept = [x for x in sents if not self._asks_for_done(x, t)]
+                done_now = bool(t["new_needs"] or t["new_commitments"] or "answered" in t["signals"])
+                kept = [x for x in sents if not self._asks_for_done(x, t) and not self._vague_worry(x, t)
+                        and not (done_now and _NOT_ANSWERED.search(x))]
                 if len(kept) < len(sents):
                     line = " ".join(kept).strip()
                     if len(line.split()) < 2 or not re.search(r"[a-z]{3}", line, re.I):
@@ -1343,6 +1733,24 @@ class Director:
         return any(need_named(n, sentence, others=others) for n in met) and not any(
             need_named(n, sentence, others=met) for n in others)
 
+    _WORRY = re.compile(r"\b(?:i|we) (?:still |just |really |only )?need\b|\bstill (?:need|want)\b|\bi need \w+ (?:for|by) "
+                        r"(?:tonight|today|tomorrow)\b", re.I)
+
+    def _vague_worry(self, sentence: str, t: dict) -> bool:
+        """Whether a sentence still worries about what the customer needs ("I still need it looked at", "I need
+        something for tonight, though", "I just need this nailed down") without naming a need that is still
+        unmet, once something they needed has been done: a calmer line would then worry about what was met."""
+        met = set(t.get("needs_met") or ())
+        if not met or not self._WORRY.search(sentence):
+            return False
+        from scoring.needs import need_named
+
+        needs = self.scenario.needs
+        if not any(not self._contact_only(n) for n in needs if n.id in met):
+            return False  # only a name or a callback so far: the fix itself is still to come
+        unmet = [n for n in needs if n.id not in met]
+        return not any(need_named(n, sentence, others=[m for m in needs if m is not n]) for n in unmet)
+
     # Words of a need's description too general to say which need a sentence is about.
     _GENERAL = frozenset({"back", "put", "new", "date", "help", "way", "someone", "full", "other", "another", "actual",
                           "take", "three", "send", "get", "give", "make", "know", "need", "want", "sure", "right",
@@ -1468,6 +1876,9 @@ class Director:
                 main = self._part(s, "recall", salt, commitment=words) or self._part(
                     s, "commitment_reminder", salt, commitment=words) or f"You said {words}."
                 parts.append(("recall", main))
+            elif m is None and answer.get("availability"):
+                main = self._part(s, "availability", salt) or "Any time's fine. I'll have my phone on me."
+                parts.append(("availability", main))
             elif m is None and not answer.get("theirs") and self._own_detail(answer.get("question") or "") is not None:
                 # Their own name, date of birth, address...: a caller knows it. From their story when it holds it,
                 # else an honest in-character "Is that really needed? It's on the account."
@@ -1489,6 +1900,13 @@ class Director:
                 main = self._part(s, "already_told", salt, fact=m.text)
                 if main:
                     parts.append(("already_told", main))
+                for extra in answer.get("also") or ():
+                    # said before in the opening, and the story holds it more exactly: that too, told once
+                    (s.disclosed if extra.source == "fact" else s.told).append(extra.key)
+                    parts.append(("answer", extra.text))
+                    if reveal is None:
+                        reveal = extra.text
+                        fact_id, knowledge = (extra.key, None) if extra.source == "fact" else (None, extra.key)
             else:
                 reveal = m.text
                 if m.source == "fact":
@@ -1508,7 +1926,8 @@ class Director:
                 if answer.get("corrects"):
                     # put right, not merely told: "No, it's paid by my Mastercard ending 0847."
                     first = fact.split()[0] if fact.split() else ""
-                    keep = re.match(r"I(?:'\w+)?$", first) or (len(first) > 1 and first[1:2].isupper())
+                    keep = re.match(r"I(?:'\w+)?$", first) or (len(first) > 1 and first[1:2].isupper()) \
+                        or first.strip(".,;:!?") in self._proper  # "No, Dana Whitfield", not "No, dana Whitfield"
                     fact = "No, " + (fact if keep else fact[:1].lower() + fact[1:])
                 main = self._pick(s, "answer", templates, salt, fact=fact) or fact  # the fact, whatever else
                 parts.append(("answer", main))
@@ -1560,11 +1979,25 @@ class Director:
                 (s.disclosed if m.source == "fact" else s.told).append(m.key)
                 parts.append(("answer", m.text))
             # Pressing again after commitments: refer back to them rather than asking afresh.
-            if intent == "press" and s.commitments and not t["new_commitments"] and len(parts) < 3:
+            kept = [c for c in s.commitments if isinstance(c, dict) and not c.get("changed")]
+            if intent == "press" and kept and not t["new_commitments"] and len(parts) < 3 \
+                    and not any(n == "commitment_changed" for n, _ in parts):
                 said = self._part(s, "commitment_reminder", salt,
-                                  commitment=self._commitment_words(s.commitments[-1]))
+                                  commitment=self._commitment_words(kept[-1]))
                 if said:
                     parts.insert(0, ("commitment_reminder", said))
+        # The agent wraps up ("Anything else?", "That's everything sorted then"): they hold the agent to what was
+        # promised, in a few words, unless the turn said it back itself or they already spoke of it.
+        kept = [c for c in s.commitments if isinstance(c, dict) and c.get("acts", True) and not c.get("changed")
+                and (c.get("time") or c.get("owner"))]
+        wrapping = "check_more" in t["reading"].moves or _WRAP_UP.search(t["reading"].text)
+        if kept and wrapping and intent not in ("walk_out", "farewell") and len(parts) < 3 \
+                and not any(n in ("commitment_reminder", "recall", "commitment_changed", "commitment_ack") for n, _ in parts):
+            c = kept[-1]
+            if not (c.get("time") and c["time"].lower() in t["reading"].text.lower()):
+                said = self._part(s, "wrap_reminder", salt, commitment=self._commitment_words(c))
+                if said:
+                    parts.append(("wrap_reminder", said))
         if answered_main and intent == "answer" and s.open_ask and s.open_ask.get("times", 0) >= 1 and len(parts) < 3 \
                 and not (s.said and _norm(s.open_ask["text"]) in s.said[-1]):
             name = "unanswered_again" if s.open_ask["times"] >= 2 else "unanswered"
@@ -1664,6 +2097,9 @@ class Director:
         low = line.lower()
         if re.search(r"\btime\b", low) and not c.get("time"):
             return False
+        if not c.get("acts", True) and re.search(r"\b(?:happen\w*|ringing back|holding you to|hold you to|waiting|believe it)\b",
+                                                low):
+            return False  # a reference or a name is noted, not waited for
         cs = [x for x in s.commitments if isinstance(x, dict)]
         if re.search(r"\bname\b", low) and any(x.get("owner") for x in cs):
             return False

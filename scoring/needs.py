@@ -95,6 +95,24 @@ _NOT_ACTING = re.compile(r"\b(?:i(?:'m| am) (?:afraid|sorry|not|just checking|lo
                          r"trying|hoping|going to need)|nothing|no one|nobody|you(?:'ll| will) (?:need|have) to)\b", re.I)
 
 
+# The agent saying what the customer already holds ("You've got your booking reference there.", "You have the order
+# number to hand"): a remark or a question in disguise, never something granted. "You've got a seat on the 6:40" or
+# "you've got three seats booked" still grant.
+_HELD = r"(?:reference|ref|number|email|e-mail|receipt|card|confirmation|details|letter|bill|photo|account|code|slip|booking)s?"
+_IN_HAND = re.compile(
+    r"^\W*(?:(?:and|so|okay|ok|right|now|great|good|oh)\W+)*(?:i (?:can )?see |i think |i take it |i assume )?"
+    r"you(?:'ve| have|'ll have| will have|'d have)(?: still| already)?(?: got)? (?:(?:your|the) (?:\w+[ -]){0,3}?\w+ (?:there|to hand|with you|on you|handy|"
+    r"in front of you|nearby|on hand|ready|somewhere|at home|still)|your (?:\w+[ -]){0,3}?" + _HELD + r")"
+    r"(?:,? (?:then|right|yes|haven't you|have you|I assume|I take it|I hope))?\W*$", re.I)
+
+
+def holds_their_own(sentence: str) -> bool:
+    """Whether a sentence only says the customer has their own thing to hand (see _IN_HAND)."""
+    s = (sentence or "").strip()
+    return bool(_IN_HAND.search(s)) and not re.search(r"\b(?:booked|reserved|coming|on (?:its|the) way|waiting for you|"
+                                                       r"with your name on|sent|refunded|credited)\b", s, re.I)
+
+
 def _acts(clause: str) -> bool:
     """Whether a clause acts in one of the ways _ACTS reads, judged on the part that says it ("I'm putting a
     hold on it, so nothing comes out" acts; "nothing" is about the money, not the agent)."""
@@ -132,7 +150,7 @@ def acting_clauses(text: str, moves: Iterable[str] = ()) -> list[str]:
         # "I can't promise it'll be fixed today, so for tonight I'm adding a data boost": the refusal, then an offer
         parts = _AFTER_REFUSAL.split(clause) if policy._refused(clause) else [clause]
         out += [c for c in parts if c.strip() and not c.rstrip().endswith("?") and not policy._refused(c)
-                and (recap or policy._offering(c) or _acts(c))]
+                and not holds_their_own(c) and (recap or policy._offering(c) or _acts(c))]
     return out
 
 

@@ -125,7 +125,8 @@ _OWNER = re.compile(
     r"\b(?:(?P<own>i(?:'ll| will) (?:personally |)(?:own|take ownership of|handle|look after|be (?:your|the) (?:named )?(?:case )?"
     r"(?:owner|contact|point of contact|case handler))|i(?:'ll| will) personally|i(?:'m| am) (?:your|the) (?:named )?(?:case )?"
     r"(?:owner|contact|handler)|(?:your|the) case is (?:with|mine)|i(?:'ll| will) stay with (?:this|you|it)))", re.I)
-_REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number| no\.?| id)?(?: is| will be|:)?\s*#?\s*"
+_REF = re.compile(r"\b(?:reference|ref|case|ticket|confirmation|claim)(?: number| no\.?| id)?(?: for (?:me|this|it))?"
+                  r"(?: is| will be|:)?\s*#?\s*"
                   r"([A-Z]{0,4}-?\d[A-Z0-9-]{2,})\b", re.I)
 _COMMIT = re.compile(
     r"\b(?:i(?:'ll| will| am going to|'m going to)|we(?:'ll| will| are going to|'re going to)|i(?:'m| am) (?:now )?(?:\w+ing)|"
@@ -851,8 +852,9 @@ def read_turn(text: str, context: Sequence = (), scenario: Scenario | None = Non
     if "off_topic" in mv and scenario is not None and any(match_question(q, scenario) for q in qs):
         mv = tuple(m for m in mv if m != "off_topic")  # asking about their own story is on topic
     ask = latest_customer_ask(ctx)
-    commitments = tuple(find_commitments(text))
-    offers = tuple(find_offers(text, scenario))
+    # "You've got your booking reference there.": what the customer already holds is neither offered nor promised
+    commitments = tuple(c for c in find_commitments(text) if not _needs.holds_their_own(c.text))
+    offers = tuple(o for o in find_offers(text, scenario) if not _needs.holds_their_own(o.text))
     # "Trust me, I know exactly what that's like": an assurance beside empathy offers nothing
     offers = tuple(o for o in offers if not ((GENERIC_EMPATHY.search(o.text) or _FEELING_SAID.search(o.text))
                                              and not (_COMMIT.search(o.text) or rules.NEXT_STEP.search(o.text)

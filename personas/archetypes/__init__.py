@@ -79,6 +79,9 @@ PARTS = {
     "minimised": (),                      # the agent made their problem small
     "deferred_again": (),                 # "someone will be in touch" again: what they were told last time
     "own_detail": (),                     # asked a detail of their own the story does not hold: in character
+    "availability": (),                   # asked when suits them for a call or visit, and the story has no time
+    "commitment_changed": ("commitment", "time"),  # the agent now gives another time for what was promised
+    "wrap_reminder": ("commitment",),     # the agent wraps up: they hold the agent to what was promised
 }
 FEELINGS = ("anger", "anxiety", "confusion", "doubt")
 
