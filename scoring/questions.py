@@ -88,7 +88,7 @@ for _line in _THESAURUS.strip().splitlines():
 
 # Words that say nothing about WHAT is asked: question words, fillers, generic verbs.
 _NOT_TELLING = set(STOPWORDS) | {word_key(w) for w in """
-please could would can may tell let know mind ask quick quickly exactly actually right now just today
+please could would can may tell let know mind ask quick quickly exactly actually right now just today already
 take give got get have has had make made sure okay happen see bit little anything something
 moment currently present manage managing thing things catch caught without someone somebody put
 """.split()}
@@ -293,6 +293,10 @@ class AnswerType:
 _WENT_DOWN = re.compile(r"\b(went|gone|go|goes|going|been|is|was|keeps going|kept going) down\b(?! (?:the|to|a|from|into|stairs) )", re.I)
 # "it went DOWN": the outage, not a direction (questions and story pieces alike)
 _PLAIN = [(re.compile(r"\blittle ones?\b|\bkiddos?\b|\bnipper\b", re.I), "child"),
+          # "have you BEEN IN TOUCH WITH us before?": called or written to
+          (re.compile(r"\b(?:been|got|gotten|get|getting|gone) in (?:touch|contact) with (?=us\b|you\b|anyone\b|someone\b|anybody\b|"
+                      r"somebody\b|the (?:helpline|team|office|company)\b)|\breached out to (?=us\b|anyone\b|someone\b)", re.I),
+           "called "),
           # "you've GOT THROUGH TO us twice": reached on the phone
           (re.compile(r"\b(?:got|get|getting|gotten) through to (?=us\b|you\b|someone\b|anyone\b|anybody\b|somebody\b|a person\b|"
                       r"the (?:helpline|call centre|team|office)\b)", re.I), "called "),
@@ -886,6 +890,8 @@ STAKES_Q = re.compile(
     r"in a (?:hole|mess|bind|spot))\b|\b(?:the )?impact (?:on|for) you\b|\bwhat(?:'s| is| would be) the impact\b|"
     r"\bwhy (?:is|'s|are) (?:it|this|that|they|(?:the|this|that|your) \w+) (?:so |such a |a |that )?(?:urgent|important|"
     r"big deal|problem|worry)\b|\bwhy (?:does|do) (?:it|this|that|(?:the|this|that|your) \w+) matter\b|\bhow urgent\b|"
+    r"\bwhy\b[^?]{0,60}\b(?:so )?(?:urgent(?:ly)?|so (?:quickly|fast|soon|badly)|in such a (?:hurry|rush)|so much)\b|"
+    r"\bwhat(?:'s| is| was) the occasion\b|"
     r"\bworst(?:-| )case\b|\bworst (?:that|thing that) (?:could|can|might) happen\b|"
     r"\bif\b[^?]{3,90}\bcost you\b|\bcost you\b[^?]{0,20}\bif\b|\bwhat(?:'s| is) the (?:knock-on|fallout)\b",
     re.I)

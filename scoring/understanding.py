@@ -372,6 +372,7 @@ HOLLOW = {
     # a promise with no what, who or when: "leave it with me, I'll see what I can do"
     "vague_promise": re.compile(
         r"\b(?:leave (?:it|that|this|everything) with (?:me|us)|(?:i'll|i will|let me|we'll|we will) see what (?:i|we) can do|"
+        r"(?:i'll|i will|let me|we'll|we will)\b[^.?!]{0,40}\band see what (?:i|we) can (?:do|find|manage|sort)|"
         r"(?:i'll|we'll|i will|we will) (?:get|have) (?:it|this|that|everything) (?:all )?(?:sorted|sorted out|looked at|dealt with|"
         r"taken care of)|(?:we'll|we will|i'll|i will) (?:look into|sort|deal with|take care of) (?:it|this|that|everything)"
         r"(?: for you)?(?: (?:shortly|soon|asap))?\s*[.!]?$|(?:we'll|we will|i'll|i will) get (?:it|this|that|everything) "

@@ -171,3 +171,19 @@ def test_a_real_word_is_not_read_as_a_slip():
 
 def test_one_word_that_says_what_it_is_about():
     assert "birthday" in reply("lost-parcel-third-call", "so what's going on this Saturday then?")
+
+
+@pytest.mark.parametrize("sid, question, expected", [
+    ("lost-parcel-third-call", "Have you already been in contact with us about it?", "3rd"),
+    ("flight-cancelled-wedding", "Why do you have to be out there in such a hurry?", "best man"),
+    ("flight-cancelled-wedding", "So what's the occasion, if you don't mind me asking?", "wedding"),
+])
+def test_contact_history_and_urgency_are_their_story(sid, question, expected):
+    assert expected in reply(sid, question)
+
+
+def test_looking_and_seeing_what_can_be_done_is_a_vague_promise():
+    from scoring.understanding import HOLLOW
+
+    assert HOLLOW["vague_promise"].search("Okay, I'll take a quick peek and see what we can do for you.")
+    assert not HOLLOW["vague_promise"].search("I'll see you at the branch on Monday.")
