@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.text import STOPWORDS, plain_quotes, tokens, word_key  # noqa: E402
+from core.text import STOPWORDS, holds_term, plain_quotes, tokens, word_key  # noqa: E402
 
 CHECKS = ROOT / "bench" / "dialogue_checks.yaml"
 
@@ -83,18 +83,6 @@ def content_keys(text: str) -> set[str]:
 _PLAN_ASK = re.compile(r"\b(?:what(?:'s| is| are| will)?\b.{0,40}\b(?:do|doing|done|different|happen\w*|next|plan|"
                        r"fix\w*|sort\w*)|how (?:are|will|do) you (?:going to )?(?:fix|sort|solve|deal|handle)\w*|"
                        r"(?:is|will) (?:anyone|anybody|someone|somebody|you) (?:going to )?(?:do|fix|sort)\w*)\b", re.I)
-
-
-def _terms_re(term: str) -> re.Pattern:
-    t = re.escape(" ".join(plain_quotes(term).split()))
-    tail = r"(?!\d)" if term[-1:].isdigit() else ""
-    return re.compile(r"(?<![A-Za-z0-9])" + t + tail, re.I)
-
-
-def holds_term(text: str, terms) -> bool:
-    """The text holds one of the terms (case-insensitive, at a word start; '5' is not '15' or '50')."""
-    text = " ".join(plain_quotes(text or "").split())
-    return any(_terms_re(t).search(text) for t in terms or () if str(t).strip())
 
 
 def restates(sentence: str, demand: str, detail=()) -> bool:

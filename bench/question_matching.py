@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -47,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.scenario import Scenario, load_dir  # noqa: E402
+from core.text import holds_term  # noqa: E402
 from experiments import embed_minilm as embed  # noqa: E402  (measured, not adopted: see README)
 from scoring.questions import match_question  # noqa: E402
 
@@ -73,25 +73,6 @@ def load_probes(path: Path) -> list[Probe]:
     return out
 
 
-_APOS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-
-
-def _norm(text: str) -> str:
-    return " ".join((text or "").translate(_APOS).split())
-
-
-def _term_re(term: str) -> re.Pattern:
-    # The realism bench's rule (bench/realism.py _term_re), copied so this bench does not import the engine.
-    t = re.escape(_norm(term))
-    tail = r"(?!\d)" if term[-1:].isdigit() else ""
-    return re.compile(r"(?<![A-Za-z0-9])" + t + tail, re.I)
-
-
-def holds(text: str, expect: tuple[str, ...]) -> bool:
-    text = _norm(text)
-    return any(_term_re(e).search(text) for e in expect if e.strip())
-
-
 # -- per-probe features, computed once ---------------------------------------------------------
 @dataclass
 class Feat:
@@ -104,10 +85,10 @@ class Feat:
     def right(self, choice: Key | None) -> bool:
         if self.probe.expect is None:
             return choice is None
-        return choice is not None and holds(self.texts[choice], self.probe.expect)
+        return choice is not None and holds_term(self.texts[choice], self.probe.expect)
 
     def answerable(self) -> bool:
-        return self.probe.expect is not None and any(holds(t, self.probe.expect) for t in self.texts.values())
+        return self.probe.expect is not None and any(holds_term(t, self.probe.expect) for t in self.texts.values())
 
 
 def item_texts(sc: Scenario) -> dict[Key, str]:

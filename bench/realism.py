@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.errors import BackendError  # noqa: E402
+from core.text import holds_term  # noqa: E402
 from personas.actors import Actor, get_backend  # noqa: E402
 from personas.archetypes import get_archetype  # noqa: E402
 from personas.engine import PracticeEngine  # noqa: E402
@@ -141,22 +142,13 @@ def is_verbatim(reply: str, authored: set[str]) -> bool:
     return norm(reply) in authored
 
 
-def _term_re(term: str) -> re.Pattern:
-    # Starts at a word start; a term ending in a digit must not run on into more digits ("9" is not "19"
-    # or "90"), a term ending in a letter may run on ("estimat" matches "estimated").
-    t = re.escape(norm(term))
-    tail = r"(?!\d)" if term[-1:].isdigit() else ""
-    return re.compile(r"(?<![A-Za-z0-9])" + t + tail, re.I)
-
-
 def answered_in_kind(reply: str, expect: tuple[str, ...] | None) -> bool:
     """The rule for a probe: with a list, the reply holds at least one expected term (case-insensitive,
     at a word start, digits as written); with `unknown` (None), the reply says the customer doesn't
     know or asks why it matters (DONT_KNOW)."""
-    text = norm(reply)
     if expect is None:
-        return bool(DONT_KNOW.search(text))
-    return any(_term_re(e).search(text) for e in expect if e.strip())
+        return bool(DONT_KNOW.search(norm(reply)))
+    return holds_term(reply, expect)
 
 
 # -- running ---------------------------------------------------------------------------------

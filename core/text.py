@@ -33,6 +33,20 @@ CONTRACTIONS = {"n't": " not"}
 _TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 
 
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Where a term stands in a text: at a word start, case-insensitive; a term ending in a digit must not run on
+    into more digits ("9" is not "19" or "90"), a term ending in a letter may ("estimat" matches "estimated")."""
+    t = re.escape(" ".join(plain_quotes(term).split()))
+    tail = r"(?!\d)" if term[-1:].isdigit() else ""
+    return re.compile(r"(?<![A-Za-z0-9])" + t + tail, re.I)
+
+
+def holds_term(text: str, terms) -> bool:
+    """Whether the text holds one of the terms (see term_pattern): the benches' rule for an expected answer."""
+    text = " ".join(plain_quotes(text or "").split())
+    return any(term_pattern(str(t)).search(text) for t in terms or () if str(t).strip())
+
+
 def plain_quotes(text: str) -> str:
     """Curly apostrophes and quotes (phones and word processors type them) as straight ones, so "I\u2019ll call
     you" reads like "I'll call you" everywhere a pattern looks for "I'll"."""

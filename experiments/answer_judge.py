@@ -37,7 +37,6 @@ chosen on out-of-fold predictions (4 folds of its files or scenarios), never on 
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -51,27 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.scenario import load_dir  # noqa: E402
+from core.text import holds_term  # noqa: E402
 from experiments import answer_judge_model as aj  # noqa: E402
 from scoring.questions import match_question  # noqa: E402
-
-_APOS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-
-
-def _norm(text: str) -> str:
-    return " ".join((text or "").translate(_APOS).split())
-
-
-def _term_re(term: str) -> re.Pattern:
-    # bench/realism.py _term_re (the answered_in_kind rule), repeated so this script needs no engine
-    t = re.escape(_norm(term))
-    tail = r"(?!\d)" if term[-1:].isdigit() else ""
-    return re.compile(r"(?<![A-Za-z0-9])" + t + tail, re.I)
-
-
-def holds_term(text: str, expect: tuple[str, ...]) -> bool:
-    text = _norm(text)
-    return any(_term_re(e).search(text) for e in expect if e.strip())
-
 
 @dataclass
 class Q:
