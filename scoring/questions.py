@@ -1258,7 +1258,8 @@ def _other_subject(question: str) -> tuple[set[str], set[str]] | None:
     if aux and _TO_THEM.search(predicate):
         return None  # "Has an engineer BEEN ROUND?", "Did the driver LEAVE you a card?": what happened to them
     pred = {k for k in _telling(predicate) if k not in _TYPE_WORDS} - subj
-    head = word_key(re.findall(r"[\w']+", subject)[-1].lower()) if re.findall(r"[\w']+", subject) else None
+    subject_words = _WORD.findall(subject)
+    head = word_key(subject_words[-1].lower()) if subject_words else None
     if not pred and wh and head in (_ORG_NOUNS | _PERSON_NOUNS) - _ANYONE:
         return {head}, set()  # "How many days would a drying company need to be in there?": what THEY need
     if opinion or re.match(r"^\W*(?:would|could)\b", question, re.I):
